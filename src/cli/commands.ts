@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import type { AppContext } from '../server/app-context';
+import { migrateToLatest } from '../server/db/migrate';
+import { recordAudit, verifyAuditChain } from '../server/platform/audit/service';
+import { importYear } from '../server/platform/calendar/service';
+import { seedDemoIfEmpty } from '../server/demo/seed';
+import { createUser } from '../server/modules/org/users-service';
+import { SEPARATED_ROLES, type Role } from '../server/platform/rbac/roles';
+import { AppError } from '../server/platform/errors';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  help: string;
+  /** Whether the command needs the database opened (and migrated) first. */
+  run(ctx: AppContext, args: ParsedArgs): Promise<number>;
+}
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Record<string, string | true>;
+}
+
+/** CLI actions that change something are audited like any other, as the operator "cli". */
+async function auditCli(ctx: AppContext, action: string, targetType: string | null, targetId: string | null, detail: Record<string, unknown> | null) {
+  await recordAudit(ctx, {
+    userId: null,
+    username: 'cli',
+    realName: process.env.USER ?? null,
+    departmentId: null,
+    departmentName: null,
+    roles: [],
+    category: 'admin',
+    action,
+    targetType,
+    targetId,
+    rowCount: null,
+    ip: null,
+    userAgent: 'govshare-cli',
+    outcome: 'success',
+    statusCode: null,
+    detail,
+  });
+}
+
+function flag(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  migrate: {
+    summary: 'Apply pending database migrations / 执行数据库迁移',
+    usage: 'govshare migrate',
+    help: 'Migrates the database named by DATABASE_URL, or the embedded one in DATA_DIR (default ./data).',
+    async run(ctx) {
+      const applied = await migrateToLatest(ctx.db);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+      return 0;
+    },
+  },
+  'seed-demo': {
+    summary: 'Load the Shangrao demo data into an empty database / 导入上饶示例数据',
+    usage: 'govshare seed-demo',
+    help: 'Seeds departments, demo accounts and specialists. Does nothing when departments already exist.',
+    async run(ctx) {
+      await migrateToLatest(ctx.db);
+      const seeded = await seedDemoIfEmpty(ctx);
+      console.log(seeded ? 'Demo data seeded.' : 'The database already has data; nothing seeded.');
+      return 0;
+    },
+  },
+  'create-admin': {
+    summary: 'Create a platform_admin, security_admin or auditor account / 创建管理员账号',
+    usage: 'govshare create-admin --username NAME --real-name 姓名 [--role platform_admin|security_admin|auditor] [--email E] [--phone P]',
+    help: 'The password is read from the GOVSHARE_PASSWORD environment variable so it never appears in the shell history.',
+    async run(ctx, args) {
+      const username = flag(args, 'username');
+      const realName = flag(args, 'real-name');
+      const role = (flag(args, 'role') ?? 'platform_admin') as Role;
+      const password = process.env.GOVSHARE_PASSWORD;
+      if (!username || !realName) throw new UsageError('--username and --real-name are required');
+      if (!SEPARATED_ROLES.includes(role)) throw new UsageError(`--role must be one of ${SEPARATED_ROLES.join(', ')}`);
+      if (!password) throw new UsageError('set GOVSHARE_PASSWORD to the new account password');
+      await migrateToLatest(ctx.db);
+      const user = await createUser(ctx, null, {
+        username,
+        realName,
+        roles: [role],
+        password,
+        departmentId: null,
+        email: flag(args, 'email') ?? null,
+        phone: flag(args, 'phone') ?? null,
+      });
+      await auditCli(ctx, 'user.create', 'user', user.id, { username, roles: [role] });
+      console.log(`Created ${role} ${username} (${user.id}).`);
+      return 0;
+    },
+  },
+  'audit verify': {
+    summary: 'Verify the SM3 hash chain of the audit log / 校验审计日志完整性',
+    usage: 'govshare audit verify',
+    help: 'Exits 0 when the chain is intact and 1 with the problems listed when any row was changed, removed or inserted.',
+    async run(ctx) {
+      const r = await verifyAuditChain(ctx);
+      if (r.ok) {
+        console.log(`Audit log intact: ${r.checked} events, head seq ${r.headSeq}.`);
+        return 0;
+      }
+      console.log(`Audit log TAMPERED: ${r.problems.length} problem(s) in ${r.checked} events.`);
+      for (const p of r.problems) console.log(`  seq ${p.seq}: ${p.kind} — ${p.message}`);
+      return 1;
+    },
+  },
+  'calendar import': {
+    summary: "Import a year's holiday schedule from JSON / 导入年度节假日安排",
+    usage: 'govshare calendar import FILE',
+    help: 'FILE holds {"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}, …]} (the holiday-cn format; other keys are ignored).',
+    async run(ctx, args) {
+      const file = args.positional[0];
+      if (!file) throw new UsageError('FILE is required');
+      const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { year?: unknown; days?: unknown };
+      if (typeof json.year !== 'number' || !Array.isArray(json.days)) throw new UsageError(`${file} is not {year, days: [...]}`);
+      await migrateToLatest(ctx.db);
+      const days = (json.days as Array<Record<string, unknown>>).map((d) => ({ name: String(d.name ?? ''), date: String(d.date ?? ''), isOffDay: d.isOffDay === true }));
+      const n = await importYear(ctx, { year: json.year, days }, null);
+      await auditCli(ctx, 'calendar.import', 'calendar_year', String(json.year), { days: n, file });
+      console.log(`Imported ${n} days for ${json.year}.`);
+      return 0;
+    },
+  },
+};
+
+export class UsageError extends Error {}
+
+export function describeError(e: unknown): string {
+  if (e instanceof AppError) {
+    const details = e.details ? `\n${JSON.stringify(e.details, null, 2)}` : '';
+    return `${e.message} / ${e.messageZh ?? ''}${details}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

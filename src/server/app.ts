@@ -1,0 +1,72 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import ajvFormats from 'ajv-formats';
+import type { AppContext } from './app-context';
+import { VERSION } from './version';
+import { installErrorHandler } from './platform/http/error-handler';
+import { installGuard } from './platform/http/guard';
+import { installAuditHook } from './platform/audit/hook';
+import { installRouteRegistry, type RouteEntry } from './platform/http/route-registry';
+import { systemRoutes } from './platform/http/system-routes';
+import { installWebApp } from './platform/http/web-app';
+import { authRoutes } from './platform/auth/routes';
+import { auditRoutes } from './platform/audit/routes';
+import { calendarRoutes } from './platform/calendar/routes';
+import { notifyRoutes } from './platform/notify/routes';
+import { orgRoutes } from './modules/org/routes';
+import { catalogRoutes } from './modules/catalog/routes';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, with its declared access; the permission matrix test walks it. */
+    routeTable: RouteEntry[];
+  }
+}
+
+export async function buildApp(ctx: AppContext, opts: { logger?: boolean; serveWeb?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ? { level: ctx.config.logLevel } : false,
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: 2 * 1024 * 1024,
+    requestTimeout: 120_000,
+    ajv: {
+      // Unknown fields are rejected (schemas say additionalProperties: false), never silently dropped.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      plugins: [ajvFormats as never],
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installRouteRegistry(app);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'govshare API', version: VERSION, description: '政务信息资源共享和开放平台 API' },
+      components: {
+        securitySchemes: {
+          cookie: { type: 'apiKey', in: 'cookie', name: 'gs_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ cookie: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  installErrorHandler(app);
+  installGuard(app, ctx);
+  installAuditHook(app, ctx);
+
+  await app.register(systemRoutes(ctx), { prefix: '/api' });
+  await app.register(authRoutes(ctx), { prefix: '/api/auth' });
+  await app.register(auditRoutes(ctx), { prefix: '/api/audit' });
+  await app.register(calendarRoutes(ctx), { prefix: '/api/calendar' });
+  await app.register(notifyRoutes(ctx), { prefix: '/api' });
+  await app.register(orgRoutes(ctx), { prefix: '/api' });
+  await app.register(catalogRoutes(ctx), { prefix: '/api/catalog' });
+  if (opts.serveWeb) await installWebApp(app);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+
+/** Runtime settings, all from the environment so that one build runs embedded or in production. */
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres://… for production; undefined means the embedded PGlite database in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Seed Shangrao demo data on an empty database (default on for the embedded database). */
+  demo: boolean;
+  /** Enforce TOTP for privileged roles (default on, off in demo mode unless set explicitly). */
+  requireMfa: boolean;
+  sessionIdleMinutes: number;
+  logLevel: string;
+  /** Secure flag on cookies; on unless explicitly disabled (local http demo sets it off). */
+  secureCookies: boolean;
+  /**
+   * Take the client address from X-Forwarded-For. Only behind a reverse proxy: otherwise any caller
+   * could write whatever address it likes into the audit log.
+   */
+  trustProxy: boolean;
+}
+
+function bool(v: string | undefined, dflt: boolean): boolean {
+  if (v === undefined || v === '') return dflt;
+  return ['1', 'true', 'yes', 'on'].includes(v.toLowerCase());
+}
+
+function int(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const demo = bool(env.DEMO, databaseUrl === undefined);
+  return {
+    port: int('PORT', env.PORT, 3000),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    demo,
+    requireMfa: bool(env.REQUIRE_MFA, !demo),
+    sessionIdleMinutes: int('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 30),
+    logLevel: env.LOG_LEVEL || 'info',
+    secureCookies: bool(env.SECURE_COOKIES, !demo),
+    trustProxy: bool(env.TRUST_PROXY, false),
+  };
+}

@@ -1,0 +1,24 @@
+import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
+import * as m0001 from './migrations/0001_foundation';
+import * as m0002 from './migrations/0002_regions';
+import * as m0003 from './migrations/0003_catalog';
+import * as m0004 from './migrations/0004_catalog_search';
+import * as m0005 from './migrations/0005_jobs';
+
+/** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
+const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+  '0002_regions': m0002,
+  '0003_catalog': m0003,
+  '0004_catalog_search': m0004,
+  '0005_jobs': m0005,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

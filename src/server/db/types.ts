@@ -1,0 +1,338 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely table types; one interface per table, named after it. Keep in step with migrations/. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DateOnly = ColumnType<string, string, string>;
+
+export interface RegionTable {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'county' | 'zone';
+  parent_code: string | null;
+  sort: Generated<number>;
+}
+
+export type DepartmentKind = 'government' | 'institution' | 'social_organisation' | 'public_enterprise';
+
+export interface DepartmentTable {
+  id: Generated<string>;
+  credit_code: string;
+  name: string;
+  short_name: string | null;
+  kind: DepartmentKind;
+  region_code: string;
+  parent_id: string | null;
+  status: Generated<'active' | 'inactive'>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface AppUserTable {
+  id: Generated<string>;
+  username: string;
+  real_name: string;
+  department_id: string | null;
+  roles: string[];
+  email: string | null;
+  phone: string | null;
+  password_hash: string;
+  password_changed_at: Timestamp;
+  status: Generated<'active' | 'disabled'>;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  mfa_secret: string | null;
+  mfa_enabled: Generated<boolean>;
+  last_login_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: string;
+  kind: 'cookie' | 'bearer';
+  mfa_passed: boolean;
+  created_at: Generated<Date>;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface SpecialistTable {
+  id: Generated<string>;
+  department_id: string;
+  user_id: string | null;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  mobile: string;
+  email: string | null;
+  active_from: DateOnly;
+  active_to: DateOnly | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface SpecialistChangeTable {
+  id: Generated<string>;
+  specialist_id: string;
+  changed_at: Generated<Date>;
+  changed_by: string | null;
+  action: 'create' | 'update' | 'retire';
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditEventTable {
+  seq: string;
+  at: Timestamp;
+  user_id: string | null;
+  username: string | null;
+  real_name: string | null;
+  department_id: string | null;
+  department_name: string | null;
+  roles: string[];
+  category: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  row_count: number | null;
+  ip: string | null;
+  user_agent: string | null;
+  outcome: 'success' | 'denied' | 'failed';
+  status_code: number | null;
+  detail: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: string;
+  hash: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: unknown;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface CalendarDayTable {
+  day: DateOnly;
+  is_off_day: boolean;
+  name: string | null;
+  source: 'import' | 'manual';
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface NotificationTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string | null;
+  link: string | null;
+  payload: unknown;
+  created_at: Generated<Date>;
+  read_at: Date | null;
+}
+
+export interface CatalogClassTable {
+  code: string;
+  name: string;
+  level: 'class' | 'item' | 'category' | 'subcategory';
+  parent_code: string | null;
+  department_id: string | null;
+  sort: Generated<number>;
+  status: Generated<'active' | 'inactive'>;
+}
+
+export interface CatalogCodeSeqTable {
+  prefix: string;
+  last_value: number;
+}
+
+export interface OpenDomainTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  sort: Generated<number>;
+}
+
+type Tri = 'unconditional' | 'conditional' | 'none';
+
+export interface CatalogEntryTable {
+  id: Generated<string>;
+  code: string;
+  prefix: string;
+  seq: number;
+  class_code: string;
+  provider_department_id: string;
+  status: Generated<'draft' | 'published' | 'deleted'>;
+  current_version_id: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface CatalogEntryVersionTable {
+  id: Generated<string>;
+  entry_id: string;
+  version_no: number;
+  change_kind: 'create' | 'update' | 'delete';
+  status: 'draft' | 'dept_review' | 'platform_review' | 'rejected' | 'scheduled' | 'published' | 'superseded' | 'withdrawn';
+  name: string;
+  summary: string;
+  provider_office: string | null;
+  format_kind: string;
+  format_type: string | null;
+  share_type: Tri;
+  share_condition: string | null;
+  share_methods: string[];
+  open_type: Tri;
+  open_condition: string | null;
+  update_cycle: string;
+  open_domains: string[];
+  related_codes: string[];
+  rejection_reason: string | null;
+  change_note: string | null;
+  impact: unknown;
+  submitted_at: Date | null;
+  approved_at: Date | null;
+  published_at: Date | null;
+  effective_at: Date | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+  /** Written with sql (to_tsvector of jieba tokens); never read as a value. */
+  search_doc: unknown;
+}
+
+export interface CatalogDataItemTable {
+  id: Generated<string>;
+  version_id: string;
+  position: number;
+  name: string;
+  field_name: string | null;
+  data_type: string;
+  length: number | null;
+  description: string | null;
+  sensitivity: Generated<'none' | 'personal' | 'sensitive'>;
+  mask_rule: string | null;
+  share_type: Generated<Tri>;
+  open_type: Generated<Tri>;
+}
+
+export interface CatalogReviewTable {
+  id: Generated<string>;
+  version_id: string;
+  step: 'dept' | 'platform';
+  decision: 'approve' | 'reject';
+  reason: string | null;
+  actor_id: string;
+  at: Timestamp;
+}
+
+export interface CatalogSubscriptionTable {
+  entry_id: string;
+  department_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface CatalogChangeNoticeTable {
+  id: Generated<string>;
+  entry_id: string;
+  version_id: string;
+  impact: unknown;
+  notified_at: Timestamp;
+  effective_at: Timestamp;
+  status: Generated<'pending' | 'effective' | 'cancelled'>;
+  recipients: Generated<number>;
+}
+
+export interface CatalogObjectionTable {
+  id: Generated<string>;
+  entry_id: string;
+  version_id: string | null;
+  kind: 'catalog' | 'data' | 'request' | 'service';
+  content: string;
+  raised_by: string;
+  raised_by_department_id: string | null;
+  raised_at: Timestamp;
+  due_at: Timestamp;
+  status: Generated<'open' | 'answered' | 'confirmed' | 'reopened'>;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+  rating: number | null;
+  closed_at: Date | null;
+}
+
+export interface CatalogDemandTable {
+  id: Generated<string>;
+  requester_department_id: string;
+  requester_id: string;
+  title: string;
+  description: string;
+  reason: string;
+  wanted_provider_department_id: string | null;
+  wanted_entry_id: string | null;
+  status: Generated<'submitted' | 'assigned' | 'rejected' | 'fulfilled'>;
+  admin_note: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ResponsibilityItemTable {
+  id: Generated<string>;
+  provider_department_id: string;
+  kind: 'catalog' | 'share' | 'open';
+  description: string;
+  due_at: Timestamp;
+  entry_id: string | null;
+  status: Generated<'open' | 'fulfilled' | 'cancelled'>;
+  created_by: string;
+  created_at: Timestamp;
+  fulfilled_at: Date | null;
+}
+
+export interface ResponsibilityItemDemandTable {
+  item_id: string;
+  demand_id: string;
+}
+
+export interface DB {
+  region: RegionTable;
+  department: DepartmentTable;
+  app_user: AppUserTable;
+  user_session: SessionTable;
+  specialist: SpecialistTable;
+  specialist_change: SpecialistChangeTable;
+  audit_event: AuditEventTable;
+  audit_head: AuditHeadTable;
+  setting: SettingTable;
+  calendar_day: CalendarDayTable;
+  notification: NotificationTable;
+  catalog_class: CatalogClassTable;
+  catalog_code_seq: CatalogCodeSeqTable;
+  open_domain: OpenDomainTable;
+  catalog_entry: CatalogEntryTable;
+  catalog_entry_version: CatalogEntryVersionTable;
+  catalog_data_item: CatalogDataItemTable;
+  catalog_review: CatalogReviewTable;
+  catalog_subscription: CatalogSubscriptionTable;
+  catalog_change_notice: CatalogChangeNoticeTable;
+  catalog_objection: CatalogObjectionTable;
+  catalog_demand: CatalogDemandTable;
+  responsibility_item: ResponsibilityItemTable;
+  responsibility_item_demand: ResponsibilityItemDemandTable;
+}
+
+export type Row<T extends keyof DB> = Selectable<DB[T]>;
+export type NewRow<T extends keyof DB> = Insertable<DB[T]>;
+export type RowUpdate<T extends keyof DB> = Updateable<DB[T]>;

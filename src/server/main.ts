@@ -1,0 +1,59 @@
+import closeWithGrace from 'close-with-grace';
+import { loadConfig } from './config';
+import { DataDirLockedError, openDatabase } from './db/open';
+import { migrateToLatest } from './db/migrate';
+import { buildApp } from './app';
+import { systemClock } from './platform/clock';
+import { seedDemoIfEmpty, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed';
+import { startJobRunner, type JobRunner } from './platform/jobs/runner';
+import { registerDefaultTasks } from './platform/jobs/tasks';
+import type { AppContext } from './app-context';
+
+/** start: config → db → migrate → (demo seed) → app → listen. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  let database;
+  try {
+    database = await openDatabase(config);
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const applied = await migrateToLatest(database.db);
+  const log = console;
+  if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
+  const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock: systemClock, log };
+  const seeded = config.demo ? await seedDemoIfEmpty(ctx) : false;
+  const app = await buildApp(ctx, { logger: true, serveWeb: true });
+  const jobs: { runner?: JobRunner } = {};
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) app.log.error({ err }, 'shutting down after error');
+    await app.close();
+    // Jobs write to the database, so the runner finishes its pass before the database closes.
+    await jobs.runner?.stop();
+    await database.close();
+  });
+  await app.listen({ port: config.port, host: config.host });
+  registerDefaultTasks();
+  jobs.runner = startJobRunner(ctx, { pollMs: 5_000 });
+  const address = app.server.address();
+  const url = `http://localhost:${typeof address === 'object' && address ? address.port : config.port}/`;
+  const lines = [
+    '',
+    `govshare is running at ${url}  (database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+    `API docs: ${url}api/docs`,
+  ];
+  if (config.demo) {
+    lines.push(seeded ? 'Shangrao demo data seeded.' : 'Demo mode.', `Demo accounts (password ${DEMO_PASSWORD}):`);
+    for (const a of DEMO_ACCOUNTS) lines.push(`  ${a.username.padEnd(14)} ${a.roleLabel}  ${a.department ?? ''}`);
+  }
+  console.log(lines.join('\n') + '\n');
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

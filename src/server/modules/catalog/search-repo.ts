@@ -1,0 +1,273 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Db } from '../../app-context';
+import type { Actor } from '../../platform/context';
+import { can } from '../../platform/rbac/permissions';
+import type { FacetName, TextMatch } from './search-query';
+
+/** Where the three columns visibility depends on are, in the query at hand. */
+export interface VisibilityColumns {
+  entryStatus: string;
+  versionStatus: string;
+  openType: string;
+}
+/** catalog_entry as e joined to its current version as v — the usual shape of catalog queries. */
+export const ENTRY_VERSION_COLUMNS: VisibilityColumns = { entryStatus: 'e.status', versionStatus: 'v.status', openType: 'v.open_type' };
+/** The search table (migration 0004) as s, which copies the same columns. */
+export const SEARCH_TABLE_COLUMNS: VisibilityColumns = { entryStatus: 's.entry_status', versionStatus: 's.version_status', openType: 's.open_type' };
+
+/**
+ * Which catalog entries an actor may find, as one SQL condition (authorization is a query filter,
+ * never a filter after loading). The one place this rule lives: every query listing catalog
+ * entries, here or in other modules, adds it, naming where the columns are (default: `e` for
+ * catalog_entry and `v` for the version e.current_version_id points at).
+ *
+ * R-05 makes the published catalog one city-wide catalog (全市统一): every internal role sees every
+ * published entry, whatever its department or share type — 不予共享 entries are listed with their
+ * basis (R-11), they just cannot be requested. Drafts and versions in review are never visible here:
+ * they belong to the department's own catalog, not the unified one. Anyone without catalog.read (a
+ * public user, or no one signed in) sees only what is open to the public (R-06).
+ */
+export function visibleEntriesFilter(actor: Pick<Actor, 'roles'> | null, cols: VisibilityColumns = ENTRY_VERSION_COLUMNS): RawBuilder<SqlBool> {
+  const published = sql<SqlBool>`(${sql.ref(cols.entryStatus)} = 'published' and ${sql.ref(cols.versionStatus)} = 'published')`;
+  if (actor && can(actor.roles, 'catalog.read')) return published;
+  return sql<SqlBool>`(${published} and ${sql.ref(cols.openType)} in ('unconditional', 'conditional'))`;
+}
+
+export type SearchFilters = Partial<Record<FacetName, string>>;
+
+export interface SearchCriteria {
+  actor: Pick<Actor, 'roles'> | null;
+  match?: TextMatch;
+  /** The open portal lists only entries open to the public (R-06). */
+  openOnly: boolean;
+  filters: SearchFilters;
+}
+
+export type SearchSort = 'relevance' | 'published_desc' | 'name';
+
+function filterCondition(facet: FacetName, value: string): RawBuilder<SqlBool> {
+  switch (facet) {
+    case 'department':
+      return sql`s.department_id = ${value}`;
+    case 'region':
+      return sql`s.region_code = ${value}`;
+    case 'class':
+      // Codes are digits only (checked by the route schema), so the value needs no LIKE escaping.
+      return sql`s.class_code like ${`${value}%`}`;
+    case 'shareType':
+      return sql`s.share_type = ${value}`;
+    case 'openType':
+      return sql`s.open_type = ${value}`;
+    case 'formatKind':
+      return sql`s.format_kind = ${value}`;
+    case 'updateCycle':
+      return sql`s.update_cycle = ${value}`;
+    case 'shareMethod':
+      return sql`${value} = any(s.share_methods)`;
+    case 'openDomain':
+      return sql`${value} = any(s.open_domains)`;
+  }
+}
+
+function matchCondition(m: TextMatch): RawBuilder<SqlBool> {
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (m.tsquery) parts.push(sql`s.search_doc @@ ${m.tsquery}::tsquery`);
+  if (m.namePattern) parts.push(sql`s.name ilike ${m.namePattern}`);
+  return sql`(${sql.join(parts, sql` or `)})`;
+}
+
+/** What every row of the result and of the facet counts passes: visibility, portal and text. */
+function baseConditions(c: SearchCriteria): RawBuilder<SqlBool>[] {
+  const conds: RawBuilder<SqlBool>[] = [visibleEntriesFilter(c.actor, SEARCH_TABLE_COLUMNS)];
+  if (c.openOnly) conds.push(sql`s.open_type in ('unconditional', 'conditional')`);
+  if (c.match) conds.push(matchCondition(c.match));
+  return conds;
+}
+
+const and = (xs: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> => (xs.length ? sql`(${sql.join(xs, sql` and `)})` : sql`true`);
+
+const activeFilters = (c: SearchCriteria) => (Object.keys(c.filters) as FacetName[]).filter((f) => c.filters[f] !== undefined);
+
+/** Every condition of the criteria: the result rows. */
+function where(c: SearchCriteria): RawBuilder<SqlBool> {
+  return and([...baseConditions(c), ...activeFilters(c).map((f) => filterCondition(f, c.filters[f]!))]);
+}
+
+const FROM = sql`catalog_search s`;
+
+/**
+ * Relevance in tiers, so that a match in the name beats one in the data items beats one in the
+ * summary however often the words repeat (R-05); ts_rank_cd orders within a tier (normalisation 32
+ * keeps it below 1). A name containing the whole text literally counts as a name match.
+ */
+function rankExpr(m: TextMatch): RawBuilder<number> {
+  const nameHit = [m.tsqueryName && sql`s.search_doc @@ ${m.tsqueryName}::tsquery`, m.namePattern && sql`s.name ilike ${m.namePattern}`].filter(
+    (x): x is RawBuilder<SqlBool> => !!x,
+  );
+  const itemsHit = m.tsqueryNameItems ? sql`s.search_doc @@ ${m.tsqueryNameItems}::tsquery` : sql`false`;
+  // Weights are listed D, C, B, A: summary 0.1, items 0.3, name 1.0.
+  const cd = m.tsquery ? sql`ts_rank_cd('{0.05, 0.1, 0.3, 1.0}', s.search_doc, ${m.tsquery}::tsquery, 32)` : sql`0`;
+  return sql<number>`(case when ${sql.join(nameHit, sql` or `)} then 2 when ${itemsHit} then 1 else 0 end + ${cd})`;
+}
+
+function orderBy(c: SearchCriteria, sort: SearchSort): RawBuilder<unknown> {
+  if (sort === 'relevance' && c.match) return sql`${rankExpr(c.match)} desc, s.published_at desc nulls last, s.entry_id`;
+  if (sort === 'name') return sql`s.name, s.entry_id`;
+  return sql`s.published_at desc nulls last, s.entry_id`;
+}
+
+export interface HitRow {
+  entry_id: string;
+  version_id: string;
+  code: string;
+  name: string;
+  summary: string;
+  provider_department_id: string;
+  provider_name: string;
+  region_code: string;
+  region_name: string;
+  class_code: string;
+  class_name: string;
+  share_type: string;
+  open_type: string;
+  format_kind: string;
+  share_methods: string[];
+  update_cycle: string;
+  open_domains: string[];
+  published_at: Date | null;
+}
+
+/** Summaries are cut for the list: enough characters to show two lines, plus one to know it was cut. */
+export const SUMMARY_CHARS = 120;
+
+const HIT_COLUMNS = sql`s.entry_id, s.version_id, e.code, s.name, left(v.summary, ${SUMMARY_CHARS + 1}) as summary,
+  s.department_id as provider_department_id, d.name as provider_name, s.region_code, r.name as region_name,
+  s.class_code, c.name as class_name, s.share_type, s.open_type, s.format_kind, s.share_methods, s.update_cycle,
+  s.open_domains, s.published_at`;
+
+const DETAIL_JOINS = sql`join catalog_entry e on e.id = s.entry_id
+  join catalog_entry_version v on v.id = s.version_id
+  join department d on d.id = s.department_id
+  join region r on r.code = s.region_code
+  join catalog_class c on c.code = s.class_code`;
+
+/** One page of hits: the ordering runs over the search table alone, the details are joined for the page's rows. */
+export async function searchPage(db: Db, c: SearchCriteria, sort: SearchSort, limit: number, offset: number): Promise<HitRow[]> {
+  // array(subquery) keeps the subquery's order; with ordinality carries it out to the detail join.
+  const r = await sql<HitRow>`
+    select ${HIT_COLUMNS}
+    from unnest(array(
+        select s.entry_id from ${FROM} where ${where(c)} order by ${orderBy(c, sort)} limit ${limit} offset ${offset}
+      )) with ordinality as page(id, pos)
+      join catalog_search s on s.entry_id = page.id ${DETAIL_JOINS}
+    order by page.pos`.execute(db);
+  return r.rows;
+}
+
+/** Every matching entry id in result order (for exports: one ordering, then details in chunks). */
+export async function searchOrderedIds(db: Db, c: SearchCriteria, sort: SearchSort): Promise<string[]> {
+  const r = await sql<{ entry_id: string }>`select s.entry_id from ${FROM} where ${where(c)} order by ${orderBy(c, sort)}`.execute(db);
+  return r.rows.map((x) => x.entry_id);
+}
+
+/** Hits by entry id, in no particular order; rechecks visibility, as the entry may have changed since. */
+export async function hitsByEntryIds(db: Db, actor: SearchCriteria['actor'], entryIds: string[]): Promise<HitRow[]> {
+  if (!entryIds.length) return [];
+  const r = await sql<HitRow>`
+    select ${HIT_COLUMNS}
+    from catalog_search s ${DETAIL_JOINS}
+    where s.entry_id = any(${entryIds}::uuid[]) and ${visibleEntriesFilter(actor, SEARCH_TABLE_COLUMNS)}`.execute(db);
+  return r.rows;
+}
+
+export async function itemNames(db: Db, versionIds: string[]): Promise<Array<{ version_id: string; name: string }>> {
+  if (!versionIds.length) return [];
+  return db
+    .selectFrom('catalog_data_item')
+    .select(['version_id', 'name'])
+    .where('version_id', 'in', versionIds)
+    .orderBy('version_id')
+    .orderBy('position')
+    .execute();
+}
+
+/**
+ * What each facet groups by, over the combinations computed first (see searchFacets). The class
+ * facet counts two levels, 类 (1 digit) and 项 (3 digits). Array facets are grouped by the whole
+ * array (few distinct combinations), then split per value.
+ */
+const FACET_COLUMNS: Array<{ tag: string; facet: FacetName; expr: RawBuilder<unknown>; array?: true }> = [
+  { tag: 'department', facet: 'department', expr: sql`c.department_id` },
+  { tag: 'region', facet: 'region', expr: sql`c.region_code` },
+  { tag: 'class1', facet: 'class', expr: sql`left(c.class_code, 1)` },
+  { tag: 'class3', facet: 'class', expr: sql`left(c.class_code, 3)` },
+  { tag: 'shareType', facet: 'shareType', expr: sql`c.share_type` },
+  { tag: 'openType', facet: 'openType', expr: sql`c.open_type` },
+  { tag: 'formatKind', facet: 'formatKind', expr: sql`c.format_kind` },
+  { tag: 'updateCycle', facet: 'updateCycle', expr: sql`c.update_cycle` },
+  { tag: 'shareMethod', facet: 'shareMethod', expr: sql`c.share_methods`, array: true },
+  { tag: 'openDomain', facet: 'openDomain', expr: sql`c.open_domains`, array: true },
+];
+const COMBINATION = sql`s.department_id, s.region_code, s.class_code, s.share_type, s.open_type, s.format_kind, s.update_cycle, s.share_methods, s.open_domains`;
+
+export interface FacetRow {
+  /** A facet name, 'class1'/'class3' for the two class levels, or 'total' (count of all matches). */
+  facet: string;
+  value: string | null;
+  label: string | null;
+  n: number;
+}
+
+/**
+ * Every facet's counts and the total in one pass over the matches. A facet counts the rows that
+ * pass every filter but its own, so the pass reads the rows failing at most one filter and counts
+ * each combination of facet values once per filter left out (n_all: none left out). Grouping sets
+ * over those few thousand combinations then give each facet; hashing every match into ten grouping
+ * sets directly cost several times more on broad queries.
+ */
+export async function searchFacets(db: Db, c: SearchCriteria): Promise<FacetRow[]> {
+  const active = activeFilters(c);
+  const cond = new Map(active.map((f) => [f, filterCondition(f, c.filters[f]!)]));
+  const passing = (except?: FacetName) => and(active.filter((f) => f !== except).map((f) => cond.get(f)!));
+  const base = baseConditions(c);
+  if (active.length > 1) base.push(sql`(${sql.join(active.map((f) => sql`(not coalesce(${cond.get(f)!}, false))::int`), sql` + `)}) <= 1`);
+  // Without search text the combinations come counted already (catalog_search_facet, same columns).
+  const source = c.match ? sql`catalog_search s` : sql`catalog_search_facet s`;
+  const one = c.match ? sql`1` : sql`s.n`;
+  const countCols = [
+    active.length ? sql`sum(${one}) filter (where ${passing()}) as n_all` : sql`sum(${one}) as n_all`,
+    ...active.map((f) => sql`sum(${one}) filter (where ${passing(f)}) as ${sql.id(`n_${f}`)}`),
+  ];
+
+  const grouped = (f: (typeof FACET_COLUMNS)[number]) => sql`grouping(${f.expr}) = 0`;
+  const scalars = FACET_COLUMNS.filter((f) => !f.array);
+  const arrays = FACET_COLUMNS.filter((f) => f.array);
+  const tag = sql`case ${sql.join(FACET_COLUMNS.map((f) => sql`when ${grouped(f)} then ${sql.lit(f.tag)}`), sql` `)} else 'total' end`;
+  const value = sql`coalesce(${sql.join(scalars.map((f) => sql`${f.expr}::text`))})`;
+  const values = sql`case ${sql.join(arrays.map((f) => sql`when ${grouped(f)} then ${f.expr}`), sql` `)} end`;
+  const ownFilter = FACET_COLUMNS.filter((f) => cond.has(f.facet));
+  const n = ownFilter.length
+    ? sql`case ${sql.join(ownFilter.map((f) => sql`when ${grouped(f)} then sum(${sql.ref(`c.n_${f.facet}`)})`), sql` `)} else sum(c.n_all) end`
+    : sql`sum(c.n_all)`;
+
+  // Array groups are split into one row per value after grouping, on the few grouped rows only.
+  const r = await sql<FacetRow>`
+    with c as (
+      select ${COMBINATION}, ${sql.join(countCols)} from ${source} where ${and(base)} group by ${COMBINATION}
+    ), g as (
+      select ${tag} as facet, ${value} as value, ${values} as vals, ${n} as n
+      from c group by grouping sets (${sql.join(FACET_COLUMNS.map((f) => sql`(${f.expr})`))}, ())
+    ), f as (
+      select g.facet, x.value, sum(g.n)::int as n
+      from g cross join lateral unnest(case when g.vals is null then array[g.value] else g.vals end) as x(value)
+      where coalesce(g.n, 0) > 0 or g.facet = 'total'
+      group by g.facet, x.value
+    )
+    select f.facet, f.value, coalesce(f.n, 0) as n, coalesce(dep.name, rg.name, cc.name, od.name_zh) as label
+    from f
+      left join department dep on f.facet = 'department' and dep.id::text = f.value
+      left join region rg on f.facet = 'region' and rg.code = f.value
+      left join catalog_class cc on f.facet in ('class1', 'class3') and cc.code = f.value
+      left join open_domain od on f.facet = 'openDomain' and od.code = f.value`.execute(db);
+  return r.rows;
+}

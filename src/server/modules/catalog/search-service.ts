@@ -1,0 +1,170 @@
+import type { AppContext } from '../../app-context';
+import type { Actor } from '../../platform/context';
+import { pageBounds } from '../../platform/http/schemas';
+import { FORMAT_KINDS, OPEN_TYPES, SHARE_METHODS, SHARE_TYPES, UPDATE_CYCLES } from './enums';
+import * as repo from './search-repo';
+import {
+  FACET_NAMES,
+  highlight,
+  parseSearchText,
+  type FacetName,
+  type FacetValue,
+  type Facets,
+  type SearchHit,
+  type SearchQuery,
+  type SearchResult,
+  type TextMatch,
+} from './search-query';
+
+export type { SearchHit, SearchQuery, SearchResult } from './search-query';
+
+/** Who is searching: any signed-in actor, or null for an anonymous caller (sees open entries only). */
+export type Searcher = Pick<Actor, 'roles'> | null;
+
+interface Prepared {
+  criteria: repo.SearchCriteria;
+  sort: repo.SearchSort;
+}
+
+function prepare(actor: Searcher, query: SearchQuery): Prepared {
+  const match = parseSearchText(query.q);
+  const filters: repo.SearchFilters = {
+    department: query.departmentId,
+    region: query.regionCode,
+    class: query.classCode,
+    shareType: query.shareType,
+    openType: query.openType,
+    formatKind: query.formatKind,
+    shareMethod: query.shareMethod,
+    openDomain: query.openDomain,
+    updateCycle: query.updateCycle,
+  };
+  for (const k of Object.keys(filters) as FacetName[]) if (filters[k] === undefined) delete filters[k];
+  // Relevance means nothing without search text: browsing lists the newest first.
+  const sort = query.sort && !(query.sort === 'relevance' && !match) ? query.sort : match ? 'relevance' : 'published_desc';
+  return { criteria: { actor, match, openOnly: query.portal === 'open', filters }, sort };
+}
+
+const shorten = (s: string) => {
+  const cs = Array.from(s);
+  return cs.length > repo.SUMMARY_CHARS ? cs.slice(0, repo.SUMMARY_CHARS).join('') + '…' : s;
+};
+
+function toHit(r: repo.HitRow): SearchHit {
+  return {
+    entryId: r.entry_id,
+    code: r.code,
+    name: r.name,
+    summary: shorten(r.summary),
+    providerDepartmentId: r.provider_department_id,
+    providerName: r.provider_name,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    classCode: r.class_code,
+    className: r.class_name,
+    shareType: r.share_type,
+    openType: r.open_type,
+    formatKind: r.format_kind,
+    shareMethods: r.share_methods,
+    updateCycle: r.update_cycle,
+    openDomains: r.open_domains,
+    publishedAt: r.published_at ? r.published_at.toISOString() : null,
+  };
+}
+
+/** At most this many matching data item names are shown under a hit. */
+const MAX_ITEM_HIGHLIGHTS = 5;
+
+async function withHighlights(ctx: AppContext, rows: repo.HitRow[], match: TextMatch | undefined): Promise<SearchHit[]> {
+  const hits = rows.map(toHit);
+  if (!match || !rows.length) return hits;
+  const items = await repo.itemNames(ctx.db, rows.map((r) => r.version_id));
+  const byVersion = new Map<string, string[]>();
+  for (const it of items) {
+    const marked = highlight(it.name, match.marks);
+    if (!marked) continue;
+    const list = byVersion.get(it.version_id) ?? [];
+    if (list.length < MAX_ITEM_HIGHLIGHTS) list.push(marked);
+    byVersion.set(it.version_id, list);
+  }
+  return hits.map((h, i) => {
+    const name = highlight(h.name, match.marks);
+    const itemMarks = byVersion.get(rows[i]!.version_id);
+    if (!name && !itemMarks) return h;
+    return { ...h, highlights: { ...(name ? { name } : {}), ...(itemMarks ? { items: itemMarks } : {}) } };
+  });
+}
+
+const ENUM_LABELS: Partial<Record<FacetName, Record<string, { zh: string }>>> = {
+  shareType: SHARE_TYPES,
+  openType: OPEN_TYPES,
+  formatKind: FORMAT_KINDS,
+  shareMethod: SHARE_METHODS,
+  updateCycle: UPDATE_CYCLES,
+};
+
+/**
+ * Classes read as a tree (1, 101, 102, 2, 201 …); fixed enumerations keep their own order so the
+ * checkboxes do not move between searches; departments, regions and domains list the biggest first.
+ */
+function facetOrder(f: FacetName): (a: FacetValue, b: FacetValue) => number {
+  const labels = ENUM_LABELS[f];
+  if (f === 'class') return (a, b) => a.value.localeCompare(b.value);
+  if (labels) {
+    const keys = Object.keys(labels);
+    return (a, b) => keys.indexOf(a.value) - keys.indexOf(b.value);
+  }
+  return (a, b) => b.count - a.count || a.label.localeCompare(b.label, 'zh-CN');
+}
+
+function toFacets(rows: repo.FacetRow[]): { facets: Facets; total: number } {
+  const facets = Object.fromEntries(FACET_NAMES.map((f) => [f, [] as FacetValue[]])) as Facets;
+  let total = 0;
+  for (const r of rows) {
+    if (r.facet === 'total') {
+      total = r.n;
+      continue;
+    }
+    // left(code, 3) of a 类-level code is the code itself, already counted as a 类.
+    if (r.value === null || (r.facet === 'class3' && r.value.length < 3)) continue;
+    const facet = (r.facet === 'class1' || r.facet === 'class3' ? 'class' : r.facet) as FacetName;
+    const label = ENUM_LABELS[facet]?.[r.value]?.zh ?? r.label ?? r.value;
+    facets[facet].push({ value: r.value, label, count: r.n });
+  }
+  for (const f of FACET_NAMES) facets[f].sort(facetOrder(f));
+  return { facets, total };
+}
+
+/**
+ * The unified catalog search (R-05): one page of published entries with facet counts. Facet counts
+ * apply every filter except the facet's own, so a user can still switch between its values.
+ */
+export async function searchEntries(ctx: AppContext, actor: Searcher, query: SearchQuery): Promise<SearchResult> {
+  const { criteria, sort } = prepare(actor, query);
+  const p = pageBounds(query);
+  const [items, counted] = await Promise.all([
+    repo.searchPage(ctx.db, criteria, sort, p.limit, p.offset).then((rows) => withHighlights(ctx, rows, criteria.match)),
+    repo.searchFacets(ctx.db, criteria).then(toFacets),
+  ]);
+  return { items, total: counted.total, page: p.page, pageSize: p.pageSize, facets: counted.facets };
+}
+
+/**
+ * Every hit of a search, in result order, for exports (.xlsx): no facets, no highlights, page and
+ * pageSize ignored. The order is fixed once (ids only), then details are read batchSize at a time,
+ * so a long export neither re-sorts on every page nor holds every row in memory.
+ */
+export async function* iterateSearch(ctx: AppContext, actor: Searcher, query: SearchQuery, opts: { batchSize?: number } = {}): AsyncGenerator<SearchHit> {
+  const { criteria, sort } = prepare(actor, query);
+  const ids = await repo.searchOrderedIds(ctx.db, criteria, sort);
+  const batchSize = opts.batchSize ?? 500;
+  for (let i = 0; i < ids.length; i += batchSize) {
+    const batch = ids.slice(i, i + batchSize);
+    const rows = new Map((await repo.hitsByEntryIds(ctx.db, criteria.actor, batch)).map((r) => [r.entry_id, r]));
+    for (const id of batch) {
+      const row = rows.get(id);
+      // An entry changed or withdrawn between the ordering and this read is skipped.
+      if (row) yield toHit(row);
+    }
+  }
+}

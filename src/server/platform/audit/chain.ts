@@ -1,0 +1,51 @@
+import { canonicalJson, sm3Hex } from '../crypto/sm3';
+import type { AuditOutcome } from './categories';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** One audit event as it is hashed and stored. */
+export interface AuditRecord {
+  seq: string;
+  at: Date;
+  userId: string | null;
+  username: string | null;
+  realName: string | null;
+  departmentId: string | null;
+  departmentName: string | null;
+  roles: string[];
+  category: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  rowCount: number | null;
+  ip: string | null;
+  userAgent: string | null;
+  outcome: AuditOutcome;
+  statusCode: number | null;
+  detail: unknown;
+}
+
+/** hash_n = SM3(hash_{n-1} ‖ canonical(event_n)): changing, removing or inserting any row breaks every later link. */
+export function chainHash(prevHash: string, r: AuditRecord): string {
+  const body = canonicalJson([
+    r.seq,
+    r.at.toISOString(),
+    r.userId,
+    r.username,
+    r.realName,
+    r.departmentId,
+    r.departmentName,
+    r.roles,
+    r.category,
+    r.action,
+    r.targetType,
+    r.targetId,
+    r.rowCount,
+    r.ip,
+    r.userAgent,
+    r.outcome,
+    r.statusCode,
+    r.detail ?? null,
+  ]);
+  return sm3Hex(prevHash + body);
+}

@@ -1,0 +1,27 @@
+import { publishDueVersions } from '../../modules/catalog/changes-service';
+import * as objections from '../../modules/catalog/objections-service';
+import * as demands from '../../modules/catalog/demands-service';
+import { deleteFinishedJobs, registerJobHandler, registerPeriodicTask } from './service';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * The platform's scheduled work, registered once at start (main.ts) before the runner starts.
+ * Modules with timers of their own (request deadlines, grant expiry) add their handlers here.
+ */
+export function registerDefaultTasks(): void {
+  // R-07: an approved impacting change takes effect at its effective date, not before, not much after.
+  registerPeriodicTask('catalog.publish-due', MINUTE, async (ctx) => {
+    const n = await publishDueVersions(ctx);
+    if (n) ctx.log.info(`catalog: ${n} scheduled version(s) published`);
+  });
+  // Deadline reminders, scheduled by the services when a deadline is set (R-08, R-09, R-15).
+  registerJobHandler(objections.OVERDUE_JOB, objections.remindOverdueObjection);
+  registerJobHandler(demands.OVERDUE_JOB, demands.remindOverdueResponsibility);
+  // Finished jobs are kept a week (failed ones a quarter, for whoever investigates).
+  registerPeriodicTask('jobs.cleanup', DAY, async (ctx) => {
+    const now = ctx.clock.now().getTime();
+    await deleteFinishedJobs(ctx, new Date(now - 7 * DAY), new Date(now - 90 * DAY));
+  });
+}

@@ -1,0 +1,57 @@
+import type { Role } from './roles';
+
+/**
+ * Every route names one permission (or 'public' / 'authenticated' / 'mfa_pending');
+ * this table is the only place that says which roles hold which permission.
+ */
+const INTERNAL: readonly Role[] = [
+  'platform_admin',
+  'security_admin',
+  'auditor',
+  'dept_specialist',
+  'dept_leader',
+  'dept_user',
+];
+
+export const PERMISSIONS = {
+  'org.read': INTERNAL,
+  'org.manage': ['platform_admin'],
+  'user.read': ['platform_admin', 'security_admin'],
+  'user.manage': ['platform_admin', 'security_admin'],
+  // Unlock accounts, reset passwords and second factors, grant the three separated roles.
+  'user.security': ['security_admin'],
+  'specialist.read': INTERNAL,
+  'specialist.manage': ['platform_admin', 'dept_specialist', 'dept_leader'],
+  'audit.read': ['auditor'],
+  'audit.settings': ['security_admin'],
+  'calendar.read': INTERNAL,
+  'calendar.manage': ['platform_admin'],
+  'settings.read': ['platform_admin', 'security_admin'],
+  // Catalog (R-01 … R-09)
+  'catalog.read': INTERNAL,
+  'catalog.compile': ['dept_specialist'],
+  'catalog.dept_review': ['dept_leader'],
+  'catalog.platform_review': ['platform_admin'],
+  'catalog.classify': ['platform_admin'],
+  'catalog.objection.raise': ['dept_specialist', 'dept_leader', 'dept_user'],
+  'catalog.demand.file': ['dept_specialist', 'dept_leader', 'dept_user'],
+  'catalog.demand.manage': ['platform_admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** public: anyone; authenticated: any signed-in session that passed MFA; mfa_pending: also before MFA. */
+export type RouteAccess = Permission | 'public' | 'authenticated' | 'mfa_pending';
+
+export function rolesHolding(permission: Permission): readonly Role[] {
+  return PERMISSIONS[permission];
+}
+
+export function can(roles: readonly string[], permission: Permission): boolean {
+  const holders: readonly string[] = PERMISSIONS[permission];
+  return roles.some((r) => holders.includes(r));
+}
+
+export function isPermission(p: string): p is Permission {
+  return Object.hasOwn(PERMISSIONS, p);
+}

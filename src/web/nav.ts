@@ -1,0 +1,72 @@
+import type { Component } from 'vue';
+import { Bell, Calendar, ChatLineSquare, Checked, Collection, Document, Files, House, Key, Lock, OfficeBuilding, Location, Search, Share, User, UserFilled } from '@element-plus/icons-vue';
+
+/** A permission, or a list of which the user must hold at least one. */
+export type PermissionNeed = string | readonly string[];
+
+/** True when `need` is absent or the user holds it (any one of a list). */
+export function holds(can: (permission: string) => boolean, need: PermissionNeed | undefined): boolean {
+  if (need === undefined) return true;
+  return typeof need === 'string' ? can(need) : need.some(can);
+}
+
+/** One left-menu entry; `permission` hides it (and guards its route) unless the user holds it. */
+export interface NavItem {
+  path: string;
+  /** i18n key of the label. */
+  label: string;
+  icon: Component;
+  permission?: PermissionNeed;
+  /** data-testid suffix: menu-<id>. */
+  id: string;
+}
+
+export interface NavGroup {
+  /** i18n key; ungrouped entries have none. */
+  title?: string;
+  items: NavItem[];
+}
+
+export const NAV: NavGroup[] = [
+  { items: [{ path: '/', label: 'nav.home', icon: House, id: 'home' }] },
+  {
+    title: 'catalog.nav.group',
+    items: [
+      { path: '/catalog/search', label: 'catalog.nav.search', icon: Search, permission: 'catalog.read', id: 'catalog-search' },
+      { path: '/catalog/mine', label: 'catalog.nav.mine', icon: Files, permission: ['catalog.compile', 'catalog.dept_review'], id: 'catalog-mine' },
+      { path: '/catalog/review', label: 'catalog.nav.review', icon: Checked, permission: ['catalog.dept_review', 'catalog.platform_review'], id: 'catalog-review' },
+      { path: '/catalog/objections', label: 'catalog.nav.objections', icon: ChatLineSquare, permission: 'catalog.read', id: 'catalog-objections' },
+      { path: '/catalog/demands', label: 'catalog.nav.demands', icon: Share, permission: 'catalog.read', id: 'catalog-demands' },
+      { path: '/catalog/classes', label: 'catalog.nav.classes', icon: Collection, permission: 'catalog.classify', id: 'catalog-classes' },
+    ],
+  },
+  {
+    title: 'nav.org',
+    items: [
+      { path: '/org/regions', label: 'nav.regions', icon: Location, permission: 'org.read', id: 'regions' },
+      { path: '/org/departments', label: 'nav.departments', icon: OfficeBuilding, permission: 'org.read', id: 'departments' },
+      { path: '/org/users', label: 'nav.users', icon: User, permission: 'user.read', id: 'users' },
+      { path: '/org/specialists', label: 'nav.specialists', icon: UserFilled, permission: 'specialist.read', id: 'specialists' },
+    ],
+  },
+  {
+    title: 'nav.system',
+    items: [
+      { path: '/audit', label: 'nav.audit', icon: Document, permission: 'audit.read', id: 'audit' },
+      { path: '/settings/security', label: 'nav.security', icon: Lock, permission: 'audit.settings', id: 'security' },
+      { path: '/calendar', label: 'nav.calendar', icon: Calendar, permission: 'calendar.read', id: 'calendar' },
+    ],
+  },
+  {
+    title: 'nav.personal',
+    items: [
+      { path: '/inbox', label: 'nav.inbox', icon: Bell, id: 'inbox' },
+      { path: '/password', label: 'nav.password', icon: Key, id: 'password' },
+    ],
+  },
+];
+
+/** The menu a user with these permissions sees: empty groups disappear. */
+export function visibleNav(can: (permission: string) => boolean): NavGroup[] {
+  return NAV.map((g) => ({ ...g, items: g.items.filter((i) => holds(can, i.permission)) })).filter((g) => g.items.length > 0);
+}

@@ -1,0 +1,138 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { freshDatabase } from '../helpers/db';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/govshare.mjs');
+
+/** Each run gets either a temp PGlite folder or (with TEST_DATABASE_URL) a fresh PostgreSQL database. */
+let env: NodeJS.ProcessEnv;
+let dataDir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govshare-cli-'));
+  env = { ...process.env, DATA_DIR: dataDir, DEMO: '0', DATABASE_URL: '' };
+  cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.TEST_DATABASE_URL) {
+    const db = await freshDatabase();
+    env.DATABASE_URL = db.url;
+    const close = db.close;
+    await db.db.destroy();
+    cleanup = async () => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      await close().catch(() => undefined);
+    };
+  }
+});
+afterAll(() => cleanup());
+
+async function govshare(args: string[], extra: NodeJS.ProcessEnv = {}) {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { env: { ...env, ...extra }, timeout: 60_000 });
+    return { code: 0, out: r.stdout + r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, out: err.stdout + err.stderr };
+  }
+}
+
+describe('govshare CLI', () => {
+  it('prints help for every command', async () => {
+    const overview = await govshare(['--help']);
+    expect(overview.code).toBe(0);
+    for (const cmd of ['migrate', 'seed-demo', 'create-admin', 'audit verify', 'calendar import']) {
+      expect(overview.out).toContain(cmd);
+      const h = await govshare([...cmd.split(' '), '--help']);
+      expect(h.code, cmd).toBe(0);
+      expect(h.out).toContain(`govshare ${cmd}`);
+    }
+    expect((await govshare(['frobnicate'])).code).toBe(2);
+  });
+
+  it('migrates, creates an admin, imports a calendar year and verifies the audit log', async () => {
+    expect((await govshare(['migrate'])).out).toMatch(/Applied|up to date/);
+    expect((await govshare(['migrate'])).out).toContain('up to date');
+
+    const missing = await govshare(['create-admin', '--username', 'root_admin', '--real-name', '王管理']);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toContain('GOVSHARE_PASSWORD');
+    const created = await govshare(['create-admin', '--username', 'root_admin', '--real-name', '王管理', '--role', 'security_admin'], { GOVSHARE_PASSWORD: 'Very-Secret-2026' });
+    expect(created.out).toContain('Created security_admin root_admin');
+    const weak = await govshare(['create-admin', '--username', 'weak_admin', '--real-name', '弱密码'], { GOVSHARE_PASSWORD: 'weak' });
+    expect(weak.code).toBe(1);
+    expect(weak.out).toContain('密码');
+
+    const file = path.join(dataDir, '2027.json');
+    fs.writeFileSync(file, JSON.stringify({ $schema: 'x', year: 2027, papers: [], days: [{ name: '元旦', date: '2027-01-01', isOffDay: true }] }));
+    const imported = await govshare(['calendar', 'import', file]);
+    expect(imported.out).toContain('Imported 1 days for 2027');
+
+    const verify = await govshare(['audit', 'verify']);
+    expect(verify.code).toBe(0);
+    expect(verify.out).toMatch(/intact: \d+ events/);
+  });
+
+  it('reports a tampered audit log with exit code 1', async () => {
+    if (env.DATABASE_URL) {
+      const c = new pg.Client({ connectionString: env.DATABASE_URL });
+      await c.connect();
+      await c.query(`set session_replication_role = replica; update audit_event set action = 'forged' where seq = 1`);
+      await c.end();
+    } else {
+      const { openPglite } = await import('../../src/server/db/open');
+      const { sql } = await import('kysely');
+      const d = await openPglite(dataDir);
+      await d.db.connection().execute(async (c) => {
+        await sql`set session_replication_role = replica`.execute(c);
+        await sql`update audit_event set action = 'forged' where seq = 1`.execute(c);
+      });
+      await d.close();
+    }
+    const verify = await govshare(['audit', 'verify']);
+    expect(verify.code).toBe(1);
+    expect(verify.out).toContain('TAMPERED');
+    expect(verify.out).toContain('seq 1: modified');
+  });
+});
+
+describe('embedded database lock', () => {
+  let server: ChildProcess | undefined;
+  afterAll(() => {
+    server?.kill('SIGTERM');
+  });
+
+  it('stops a second process that opens the same ./data with a clear message', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govshare-lock-'));
+    const e = { ...process.env, DATA_DIR: dir, DATABASE_URL: '', DEMO: '0', PORT: '0' };
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
+      const onData = (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('govshare is running')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      server!.stdout!.on('data', onData);
+      server!.stderr!.on('data', onData);
+      server!.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+    });
+    const second = await run(process.execPath, [BIN, 'migrate'], { env: e }).catch((err: { code: number; stderr: string }) => err);
+    expect((second as { code: number }).code).toBe(2);
+    expect((second as { stderr: string }).stderr).toMatch(/in use by another govshare process/);
+    server.kill('SIGTERM');
+    await new Promise((r) => server!.once('exit', r));
+    server = undefined;
+    // Once the first process has gone, the folder opens again.
+    const third = await run(process.execPath, [BIN, 'migrate'], { env: e });
+    expect(third.stdout).toContain('up to date');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../helpers/app';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
+import { creditCodeProblem } from '../../src/server/modules/org/credit-code';
+import { checkPasswordPolicy } from '../../src/server/platform/auth/password';
+
+let t: TestApp;
+let firstRun: boolean;
+let secondRun: boolean;
+beforeAll(async () => {
+  t = await testApp();
+  firstRun = await seedDemoIfEmpty(t.ctx);
+  secondRun = await seedDemoIfEmpty(t.ctx);
+});
+afterAll(() => t.close());
+
+const count = async (table: 'department' | 'app_user' | 'specialist' | 'specialist_change') =>
+  Number((await t.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('Shangrao demo seed', () => {
+  it('seeds once and then leaves an existing database alone', async () => {
+    expect(firstRun).toBe(true);
+    expect(secondRun).toBe(false);
+    expect(await count('department')).toBeGreaterThanOrEqual(20);
+    expect(await count('app_user')).toBe(DEMO_ACCOUNTS.length);
+    expect(await count('specialist')).toBeGreaterThanOrEqual(5);
+    expect(await count('specialist_change')).toBe(await count('specialist'));
+  });
+
+  it('does nothing when any department exists', async () => {
+    const other = await testApp();
+    try {
+      await other.department();
+      expect(await seedDemoIfEmpty(other.ctx)).toBe(false);
+      const users = await other.ctx.db.selectFrom('app_user').select('id').execute();
+      expect(users).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('uses only check-digit-valid credit codes, unique and synthetic', async () => {
+    const rows = await t.ctx.db.selectFrom('department').select(['name', 'credit_code', 'kind']).execute();
+    for (const r of rows) expect(creditCodeProblem(r.credit_code), r.name).toBeNull();
+    expect(new Set(rows.map((r) => r.credit_code)).size).toBe(rows.length);
+    expect(rows.every((r) => r.credit_code.slice(8, 10) === 'MB')).toBe(true);
+    const names = rows.map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['上饶市大数据发展管理局', '上饶市市场监督管理局', '上饶市人力资源和社会保障局', '上饶市供水集团有限公司', '国网上饶供电公司']));
+    expect(rows.filter((r) => r.kind === 'public_enterprise').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('has a password that passes the policy for every account', () => {
+    for (const a of DEMO_ACCOUNTS) expect(() => checkPasswordPolicy(DEMO_PASSWORD, a.username)).not.toThrow();
+  });
+
+  it('lets every demo account log in with the roles and department it advertises', async () => {
+    expect(DEMO_ACCOUNTS.map((a) => a.username)).toEqual(['admin', 'security', 'auditor', 'scj_zy', 'scj_ld', 'scj_yh', 'rsj_zy', 'rsj_yh', 'public']);
+    for (const a of DEMO_ACCOUNTS) {
+      const { cookie } = await t.login(a.username, DEMO_PASSWORD);
+      const me = (await t.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).json();
+      expect(me.realName, a.username).toBeTruthy();
+      expect(me.departmentName ?? undefined, a.username).toBe(a.department);
+    }
+  });
+
+  it('links demo specialists to their accounts and notified the platform administrator', async () => {
+    const { cookie } = await t.login('scj_zy', DEMO_PASSWORD);
+    const me = (await t.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).json();
+    const list = (await t.inject({ method: 'GET', url: `/api/specialists?departmentId=${me.departmentId}`, headers: { cookie } })).json();
+    expect(list.items[0]).toMatchObject({ userId: me.id, active: true });
+    expect(list.items[0].mobile).toMatch(/^13[89]\d{8}$/);
+    const admin = await t.login('admin', DEMO_PASSWORD);
+    const inbox = (await t.inject({ method: 'GET', url: '/api/inbox?pageSize=50', headers: admin })).json();
+    const kinds = inbox.items.map((i: { kind: string }) => i.kind);
+    expect(kinds.filter((k: string) => k === 'org.specialist.changed')).toHaveLength(await count('specialist'));
+  });
+});

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { completeCreditCode } from '../../src/server/modules/org/credit-code';
+import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness';
+import { expectCall, rowsWith } from './ui';
+
+describeBrowser('audit log in the browser', () => {
+  let e2e: E2E;
+  let deptId: string;
+  let userId: string;
+  const suffix = Date.now().toString(36).slice(-5);
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    // The platform administrator's actions the auditor will look for, made through the real API.
+    const admin = await e2e.apiAs('admin');
+    const dept = (await admin('POST', '/api/departments', {
+      creditCode: completeCreditCode('11361100', `AU${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`),
+      name: `上饶市审计测试办公室${suffix}`,
+      kind: 'government',
+      regionCode: '361100',
+    })) as { id: string };
+    deptId = dept.id;
+    const user = (await admin('POST', '/api/users', {
+      username: `audit_${suffix}`,
+      realName: '审计对象',
+      roles: ['dept_user'],
+      departmentId: deptId,
+      password: 'Audit#2026xyz',
+    })) as { id: string };
+    userId = user.id;
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  it('the auditor finds the department and user creation by the platform administrator', async () => {
+    const page = await e2e.login('auditor');
+    await page.getByTestId('menu-audit').click();
+    await page.getByTestId('audit-table').waitFor();
+
+    for (const [action, targetId] of [
+      ['org.department.create', deptId],
+      ['org.user.create', userId],
+    ] as const) {
+      await page.getByTestId('audit-keyword').fill(action);
+      const res = await expectCall(page, 'GET', '/api/audit/events', () => page.getByTestId('audit-search').click());
+      expect(new URL(res.url()).searchParams.get('q')).toBe(action);
+      const rows = rowsWith(page, 'audit-table', targetId);
+      await expect.poll(() => rows.count()).toBe(1);
+      const text = await rows.innerText();
+      expect(text).toContain(action);
+      expect(text).toContain('admin / 张明');
+      expect(text).toContain('管理'); // category shown by its Chinese name
+      expect(text).toContain('成功');
+    }
+    await maybeScreenshot(page, 'audit');
+    await page.context().close();
+  });
+
+  it('verifies the hash chain and exports the filtered log as CSV', async () => {
+    const page = await e2e.login('auditor');
+    await page.getByTestId('menu-audit').click();
+    await page.getByTestId('audit-table').waitFor();
+
+    await expectCall(page, 'POST', '/api/audit/verify', () => page.getByTestId('audit-verify').click());
+    await expect.poll(() => page.getByTestId('audit-verify-result').innerText()).toContain('校验通过');
+
+    await page.getByTestId('audit-keyword').fill('org.department.create');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
+    expect(new URL(download.url()).searchParams.get('q')).toBe('org.department.create');
+    const file = await download.path();
+    const csv = fs.readFileSync(file, 'utf8');
+    expect(csv.split('\n')[0]).toContain('操作类别');
+    expect(csv).toContain(deptId);
+    expect(csv).not.toContain('org.user.create');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { permissionsOf } from '../../src/server/platform/auth/service';
+import { ROLE_NAMES, type Role } from '../../src/server/platform/rbac/roles';
+import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness';
+import { expectCall, inputOf } from './ui';
+
+/** The console's menu contract: entry (data-testid menu-<id>) → the permission (or any of several) that shows it. */
+const MENU: Array<[id: string, permission: string | string[] | null]> = [
+  ['home', null],
+  ['catalog-search', 'catalog.read'],
+  ['catalog-mine', ['catalog.compile', 'catalog.dept_review']],
+  ['catalog-review', ['catalog.dept_review', 'catalog.platform_review']],
+  ['catalog-objections', 'catalog.read'],
+  ['catalog-demands', 'catalog.read'],
+  ['catalog-classes', 'catalog.classify'],
+  ['regions', 'org.read'],
+  ['departments', 'org.read'],
+  ['users', 'user.read'],
+  ['specialists', 'specialist.read'],
+  ['audit', 'audit.read'],
+  ['security', 'audit.settings'],
+  ['calendar', 'calendar.read'],
+  ['inbox', null],
+  ['password', null],
+];
+
+const expectedMenu = (role: Role) => {
+  const perms = new Set<string>(permissionsOf([role]));
+  return MENU.filter(([, p]) => p === null || (Array.isArray(p) ? p.some((x) => perms.has(x)) : perms.has(p))).map(([id]) => id);
+};
+
+async function menuIds(page: Page): Promise<string[]> {
+  const ids = await page.locator('[data-testid="side-menu"] [data-testid^="menu-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice(5)));
+  return ids;
+}
+
+describeBrowser('console: menus, language, working calendar', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  const cases: Array<[username: string, role: Role]> = [
+    ['admin', 'platform_admin'],
+    ['security', 'security_admin'],
+    ['auditor', 'auditor'],
+    ['scj_zy', 'dept_specialist'],
+    ['scj_ld', 'dept_leader'],
+    ['scj_yh', 'dept_user'],
+  ];
+
+  it.each(cases)('%s (%s) sees exactly the menu its permissions allow', async (username, role) => {
+    const page = await e2e.login(username);
+    expect(await menuIds(page)).toEqual(expectedMenu(role));
+    await expect.poll(() => page.getByTestId('home-roles').innerText()).toContain(ROLE_NAMES[role].zh);
+    await maybeScreenshot(page, `home-${username}`);
+    await page.context().close();
+  });
+
+  it('shows what the requirements promise for the separated roles', async () => {
+    const auditor = await e2e.login('auditor');
+    const menu = auditor.getByTestId('side-menu');
+    await expect.poll(() => menu.innerText()).toContain('审计日志');
+    expect(await menu.innerText()).not.toContain('用户管理');
+    await auditor.context().close();
+
+    const admin = await e2e.login('admin');
+    const adminMenu = admin.getByTestId('side-menu');
+    await expect.poll(() => adminMenu.innerText()).toContain('部门管理');
+    expect(await adminMenu.innerText()).not.toContain('审计日志');
+    // A page the role may not open answers with the 403 page, not a broken screen.
+    await admin.goto('/audit');
+    await admin.getByTestId('forbidden').waitFor();
+    await admin.context().close();
+  });
+
+  it('switches the menu and header to English and remembers the choice', async () => {
+    const page = await e2e.login('admin');
+    const menu = page.getByTestId('side-menu');
+    await expect.poll(() => menu.innerText()).toContain('部门管理');
+
+    await page.getByTestId('locale-current').first().click();
+    await page.getByTestId('locale-en').click();
+    await expect.poll(() => menu.innerText()).toContain('Departments');
+    expect(await menu.innerText()).not.toContain('部门管理');
+    expect(await page.getByTestId('logout').innerText()).toContain('Log out');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('side-menu').innerText()).toContain('Users');
+    // Element Plus' own texts follow too (pagination says "Total", not 共 n 条).
+    await page.getByTestId('menu-departments').click();
+    await expect.poll(() => page.getByTestId('pager').innerText()).toMatch(/Total \d+/);
+    expect(await page.getByTestId('dept-table').innerText()).toContain('Unified social credit code');
+    await maybeScreenshot(page, 'home-admin-en');
+    await page.context().close();
+  });
+
+  it('warns about missing calendar years and imports a holiday-cn style file', async () => {
+    const admin = await e2e.apiAs('admin');
+    const before = (await admin('GET', '/api/calendar/status')) as { missingYears: number[] };
+    const page = await e2e.login('admin');
+    await page.getByTestId('menu-calendar').click();
+    await page.getByTestId('calendar-days').waitFor();
+    const warnings = page.getByTestId('calendar-warning');
+    await expect.poll(() => warnings.count()).toBe(before.missingYears.length);
+    for (const y of before.missingYears) expect(await warnings.allInnerTexts()).toContainEqual(expect.stringContaining(`缺少${y}年节假日安排`));
+
+    // holiday-cn files carry $schema and papers; the page strips them before the strict API sees them.
+    const file = {
+      $schema: 'https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/schema.json',
+      $id: 'https://raw.githubusercontent.com/NateScarlet/holiday-cn/master/2027.json',
+      year: 2027,
+      papers: ['https://www.gov.cn/example'],
+      days: [
+        { name: '元旦', date: '2027-01-01', isOffDay: true },
+        { name: '春节', date: '2027-02-06', isOffDay: true },
+      ],
+    };
+    const res = await expectCall(page, 'POST', '/api/calendar/import', () =>
+      page.getByTestId('calendar-import-file').setInputFiles({ name: '2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) }),
+    );
+    expect(res.status()).toBe(200);
+    expect(JSON.parse(res.request().postData() ?? '{}')).toEqual({ year: 2027, days: file.days });
+    await expect.poll(() => page.getByTestId('calendar-days').innerText()).toContain('2027-02-06');
+    expect(await page.getByTestId('calendar-year-source').innerText()).toBe('导入');
+    await expect.poll(async () => (await warnings.allInnerTexts()).join()).not.toContain('缺少2027年');
+
+    // 2027-01-01 is now a holiday (a Friday), so one working day after 2026-12-31 is Monday 4 January.
+    await inputOf(page, 'calc-from').fill('2026-12-31');
+    await inputOf(page, 'calc-from').press('Enter');
+    await inputOf(page, 'calc-n').fill('1');
+    await expectCall(page, 'GET', '/api/calendar/working-days', () => page.getByTestId('calc-submit').click());
+    await expect.poll(() => page.getByTestId('calc-result').innerText()).toContain('2027-01-04');
+    await maybeScreenshot(page, 'calendar');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,41 @@
+/** Small Element Plus helpers for the browser tests: pick from selects, wait for API answers. */
+import type { Locator, Page, Response } from 'playwright-core';
+
+/** The open dropdown/popper (Element Plus teleports them to <body>). */
+export const openPopper = (page: Page) => page.locator('.el-popper:visible');
+
+/** Opens an ElSelect / ElTreeSelect by its test id and clicks the option with this exact text. */
+export async function choose(page: Page, testId: string, option: string, typeToFilter?: string): Promise<void> {
+  // ElTreeSelect copies its attributes onto the inner tree too, so aim at the select box itself.
+  const select = page.locator(`.el-select[data-testid="${testId}"]`);
+  await select.click();
+  if (typeToFilter !== undefined) await select.locator('input').fill(typeToFilter);
+  await openPopper(page).getByText(option, { exact: true }).first().click();
+}
+
+/** Waits for the API call matching method and path prefix that the action triggers. */
+export async function expectCall(page: Page, method: string, path: string, action: () => Promise<unknown>): Promise<Response> {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === path),
+    action(),
+  ]);
+  return res;
+}
+
+/** Table rows (body) of the ElTable with this test id that contain the text. */
+export const rowsWith = (page: Page, tableTestId: string, text: string): Locator =>
+  page.getByTestId(tableTestId).locator('.el-table__body-wrapper tr.el-table__row', { hasText: text });
+
+/** The <input> of an Element Plus field, whether the test id landed on the input or on its wrapper. */
+export const inputOf = (page: Page | Locator, testId: string): Locator =>
+  page.locator(`input[data-testid="${testId}"], [data-testid="${testId}"] input`).first();
+
+/** Accepts the open confirmation box (confirmAction in composables/feedback.ts). */
+export async function acceptConfirm(page: Page): Promise<void> {
+  await page.locator('.gs-confirm .el-message-box__btns .el-button--primary').click();
+  await page.locator('.gs-confirm').waitFor({ state: 'hidden' });
+}
+
+/** The <textarea> of an Element Plus textarea field, wherever its test id landed. */
+export const textareaOf = (scope: Page | Locator, testId: string): Locator =>
+  scope.locator(`textarea[data-testid="${testId}"], [data-testid="${testId}"] textarea`).first();

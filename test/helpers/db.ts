@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openPglite, openPostgres, type Database } from '../../src/server/db/open';
+import { migrateToLatest } from '../../src/server/db/migrate';
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
+ * `t_<random>` on the PostgreSQL named by TEST_DATABASE_URL (dropped again on close).
+ */
+export async function freshDatabase(): Promise<Database & { url?: string }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const d = await openPglite('memory://');
+    await migrateToLatest(d.db);
+    return d;
+  }
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const d = await openPostgres(url.toString(), 5);
+  await migrateToLatest(d.db);
+  return {
+    ...d,
+    url: url.toString(),
+    close: async () => {
+      await d.close();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { testApp, type TestApp } from '../helpers/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(() => t.close());
+
+describe('API basics', () => {
+  it('reports health with the database kind and version', async () => {
+    const r = await t.inject({ method: 'GET', url: '/api/health' });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ db: t.ctx.dbKind, version: expect.stringMatching(/^\d+\.\d+\.\d+/), warnings: expect.any(Array) });
+    expect(['pglite', 'postgresql']).toContain(r.json().db);
+  });
+
+  it('publishes a valid OpenAPI 3 document that covers every route', async () => {
+    const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    await SwaggerParser.validate(structuredClone(doc));
+    const documented = new Set<string>();
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(ops)) documented.add(`${method.toUpperCase()} ${path}`);
+    }
+    const undocumented = t.app.routeTable
+      .filter((r) => !r.url.startsWith('/api/docs') && r.url !== '/api/openapi.json')
+      .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`)
+      .filter((k) => !documented.has(k));
+    expect(undocumented).toEqual([]);
+  });
+
+  it('serves Swagger UI at /api/docs', async () => {
+    const r = await t.inject({ method: 'GET', url: '/api/docs/' });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('swagger');
+  });
+
+  it('answers unknown API routes with the error shape', async () => {
+    const r = await t.inject({ method: 'GET', url: '/api/nope' });
+    expect(r.statusCode).toBe(404);
+    expect(r.json()).toEqual({ error: { code: 'ROUTE_NOT_FOUND', message: expect.any(String), messageZh: expect.any(String) } });
+  });
+
+  it('rejects unknown query fields too', async () => {
+    const u = await t.login((await t.user(['dept_user'])).username);
+    const r = await t.inject({ method: 'GET', url: '/api/inbox?page=1&sneaky=1', headers: u });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.code).toBe('VALIDATION_FAILED');
+  });
+});
