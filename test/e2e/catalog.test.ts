@@ -96,7 +96,7 @@ describeBrowser('catalog in the browser', () => {
     await reader.getByTestId('menu-catalog-search').click();
     await reader.getByTestId('search-results').waitFor();
     await inputOf(reader, 'search-input').fill('候鸟栖息地巡护');
-    const res = await expectCall(reader, 'GET', '/api/catalog/search', () => reader.getByTestId('search-submit').click());
+    const res = await expectCall(reader, 'GET', '/api/catalog/search', () => reader.getByTestId('search-submit').click(), (u) => u.searchParams.has('q'));
     expect(new URL(res.url()).searchParams.get('q')).toBe('候鸟栖息地巡护');
     const hit = reader.getByTestId('search-hit').filter({ hasText: name });
     await expect.poll(() => hit.count()).toBe(1);

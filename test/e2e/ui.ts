@@ -13,12 +13,25 @@ export async function choose(page: Page, testId: string, option: string, typeToF
   await openPopper(page).getByText(option, { exact: true }).first().click();
 }
 
-/** Waits for the API call matching method and path prefix that the action triggers. */
-export async function expectCall(page: Page, method: string, path: string, action: () => Promise<unknown>): Promise<Response> {
-  const [res] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === path),
-    action(),
-  ]);
+/**
+ * Waits for the answer to the API call that the action sends. Only requests sent from now on
+ * count: a page's own first load may still be answering when the test acts, and its response must
+ * not be taken for the one the action caused. `match` narrows further by query string.
+ */
+export async function expectCall(
+  page: Page,
+  method: string,
+  path: string,
+  action: () => Promise<unknown>,
+  match: (url: URL) => boolean = () => true,
+): Promise<Response> {
+  const sent = page.waitForRequest((r) => {
+    const url = new URL(r.url());
+    return r.method() === method && url.pathname === path && match(url);
+  });
+  await action();
+  const res = await (await sent).response();
+  if (!res) throw new Error(`${method} ${path}: no response`);
   return res;
 }
 

@@ -24,6 +24,9 @@ const pgliteExtensions = { pgcrypto, pg_trgm };
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server closes (restart, admin termination) is dropped by the pool and
+  // replaced on next use; without a listener node-postgres would rethrow it and end the process.
+  pool.on('error', (err) => process.stderr.write(`database: idle connection lost: ${err.message}\n`));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgresql', close: () => db.destroy() };
 }

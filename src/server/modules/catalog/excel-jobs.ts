@@ -67,13 +67,16 @@ export class ImportJobs {
         Object.assign(job.state, { status: 'failed', error: INTERNAL });
       })
       .finally(() => {
-        job.finishedAtMs = Date.now();
+        job.finishedAtMs ??= Date.now();
         job.running = undefined;
       });
   }
 
+  /** Marks the import finished as the poll will see it, so the uploader may start the next one at once. */
   finish(state: ImportState, at: Date, outcome: Pick<ImportState, 'status' | 'errors' | 'error' | 'created'>): void {
     Object.assign(state, outcome, { finishedAt: at.toISOString() });
+    const job = this.jobs.get(state.importId);
+    if (job) job.finishedAtMs = Date.now();
   }
 
   /** Only the uploader sees an import; to anyone else it does not exist. */
