@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { AppContext } from '../server/app-context';
 import { migrateToLatest } from '../server/db/migrate';
-import { recordAudit, verifyAuditChain } from '../server/platform/audit/service';
+import { recordSystemAudit, verifyAuditChain } from '../server/platform/audit/service';
 import { importYear } from '../server/platform/calendar/service';
 import { seedDemoIfEmpty } from '../server/demo/seed';
 import { createUser } from '../server/modules/org/users-service';
@@ -23,24 +23,7 @@ export interface ParsedArgs {
 
 /** CLI actions that change something are audited like any other, as the operator "cli". */
 async function auditCli(ctx: AppContext, action: string, targetType: string | null, targetId: string | null, detail: Record<string, unknown> | null) {
-  await recordAudit(ctx, {
-    userId: null,
-    username: 'cli',
-    realName: process.env.USER ?? null,
-    departmentId: null,
-    departmentName: null,
-    roles: [],
-    category: 'admin',
-    action,
-    targetType,
-    targetId,
-    rowCount: null,
-    ip: null,
-    userAgent: 'govshare-cli',
-    outcome: 'success',
-    statusCode: null,
-    detail,
-  });
+  await recordSystemAudit(ctx, 'cli', { category: 'admin', action, targetType, targetId, detail }, process.env.USER ?? null);
 }
 
 function flag(args: ParsedArgs, name: string): string | undefined {

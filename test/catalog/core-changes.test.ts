@@ -110,6 +110,9 @@ describe('changes (R-07, Art 9)', () => {
     expect((await kindsIn(consumer.user)).map((n) => n.kind)).toContain('catalog.change.effective');
     const notice = await t.ctx.db.selectFrom('catalog_change_notice').select(['status', 'recipients']).where('version_id', '=', draft.id).executeTakeFirstOrThrow();
     expect(notice).toEqual({ status: 'effective', recipients: 2 });
+    // Published by the job runner, not by a request: audited under the system operator.
+    const audited = await t.ctx.db.selectFrom('audit_event').select(['username', 'category', 'action', 'target_id', 'outcome']).where('target_id', '=', draft.id).where('username', '=', 'job-runner').execute();
+    expect(audited).toEqual([{ username: 'job-runner', category: 'maintain', action: 'catalog.version.publish.effective', target_id: draft.id, outcome: 'success' }]);
   });
 
   it('deletes an entry the same way; its code is never handed out again', async () => {

@@ -25,6 +25,8 @@ describe('Shangrao demo seed', () => {
     expect(await count('app_user')).toBe(DEMO_ACCOUNTS.length);
     expect(await count('specialist')).toBeGreaterThanOrEqual(5);
     expect(await count('specialist_change')).toBe(await count('specialist'));
+    const audit = await t.ctx.db.selectFrom('audit_event').select(['username', 'action']).where('action', '=', 'demo.seed').execute();
+    expect(audit).toEqual([{ username: 'demo-seed', action: 'demo.seed' }]);
   });
 
   it('does nothing when any department exists', async () => {

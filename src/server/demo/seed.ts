@@ -1,3 +1,4 @@
+import { recordSystemAudit } from '../platform/audit/service';
 import type { AppContext } from '../app-context';
 import type { Role } from '../platform/rbac/roles';
 import { ROLE_NAMES } from '../platform/rbac/roles';
@@ -108,6 +109,13 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
         activeFrom: '2025-01-01',
       });
     }
+    // One record for the whole seed, in its transaction: the demo rows did not come from requests.
+    await recordSystemAudit(tctx, 'demo-seed', {
+      category: 'admin',
+      action: 'demo.seed',
+      rowCount: DEMO_DEPARTMENTS.length + ACCOUNTS.length + SPECIALISTS.length + catalog.entries,
+      detail: { departments: DEMO_DEPARTMENTS.length, accounts: ACCOUNTS.length, specialists: SPECIALISTS.length, ...catalog },
+    });
     ctx.log.info(
       `demo data seeded: ${DEMO_DEPARTMENTS.length} departments, ${ACCOUNTS.length} accounts, ${SPECIALISTS.length} data specialists, ` +
         `${catalog.entries} catalog entries (${catalog.published} published)`,

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context';
 import { inTransaction } from '../../db/tx';
 import { badRequest, conflict, notFound } from '../../platform/errors';
+import { recordSystemAudit } from '../../platform/audit/service';
 import { notify } from '../../platform/notify/service';
 import type { EntryVersion } from './entries-schemas';
 import { requireOwnDepartment } from './entries-access';
@@ -149,6 +150,14 @@ export async function publishDueVersions(ctx: AppContext): Promise<number> {
       await repo.markNoticesEffective(db, id);
       const what = v.changeKind === 'delete' ? '已删除' : '变更已生效';
       await notifyConsumers(t, v.entryId, { kind: 'catalog.change.effective', title: `目录${what}：${v.name}（${v.code}）`, payload: { versionId: id } });
+      // No request carries this publication, so the audit hook never sees it (R-07: all audited).
+      await recordSystemAudit(t, 'job-runner', {
+        category: 'maintain',
+        action: v.changeKind === 'delete' ? 'catalog.entry.delete.effective' : 'catalog.version.publish.effective',
+        targetType: 'catalog_entry_version',
+        targetId: id,
+        detail: { entryId: v.entryId, code: v.code, versionNo: v.versionNo, changeKind: v.changeKind },
+      });
       return true;
     });
     if (done) published++;

@@ -5,9 +5,12 @@ import { chainHash, type AuditRecord } from './chain';
 
 export type AuditInput = Omit<AuditRecord, 'seq'>;
 
-/** Appends under a row lock on the head, so concurrent writers (even across processes) form one chain. */
+/**
+ * Appends under a row lock on the head, so concurrent writers (even across processes) form one chain.
+ * Inside a caller's transaction the event shares its fate: no record of a change that rolled back.
+ */
 export async function appendAuditEvent(db: Db, input: AuditInput): Promise<AuditRecord & { hash: string }> {
-  return db.transaction().execute(async (trx) => {
+  const append = async (trx: Db) => {
     const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
     const record: AuditRecord = { ...input, seq: String(BigInt(head.seq) + 1n) };
     const hash = chainHash(head.hash, record);
@@ -38,7 +41,8 @@ export async function appendAuditEvent(db: Db, input: AuditInput): Promise<Audit
       .execute();
     await trx.updateTable('audit_head').set({ seq: record.seq, hash }).where('id', '=', 1).execute();
     return { ...record, hash };
-  });
+  };
+  return db.isTransaction ? append(db) : db.transaction().execute(append);
 }
 
 export function toRecord(r: Row<'audit_event'>): AuditRecord {

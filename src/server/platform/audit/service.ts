@@ -11,6 +11,43 @@ export async function recordAudit(ctx: AppContext, input: Omit<AuditInput, 'at'>
   await appendAuditEvent(ctx.db, { ...input, at: input.at ?? ctx.clock.now() });
 }
 
+/** What a piece of work nobody asked for at that moment did (the job runner, the CLI). */
+export interface SystemAuditInput {
+  category: AuditInput['category'];
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  rowCount?: number | null;
+  outcome?: AuditInput['outcome'];
+  detail?: unknown;
+}
+
+/**
+ * Audits work done by the platform itself under a named system operator ('job-runner', 'cli'), so
+ * that every data change is in the log whether or not an HTTP request caused it. Runs in ctx.db:
+ * inside the caller's transaction the record commits or rolls back with the change it describes.
+ */
+export async function recordSystemAudit(ctx: AppContext, operator: string, e: SystemAuditInput, realName: string | null = null): Promise<void> {
+  await recordAudit(ctx, {
+    userId: null,
+    username: operator,
+    realName,
+    departmentId: null,
+    departmentName: null,
+    roles: [],
+    category: e.category,
+    action: e.action,
+    targetType: e.targetType ?? null,
+    targetId: e.targetId ?? null,
+    rowCount: e.rowCount ?? null,
+    ip: null,
+    userAgent: `govshare-${operator}`,
+    outcome: e.outcome ?? 'success',
+    statusCode: null,
+    detail: e.detail ?? null,
+  });
+}
+
 export type ChainProblemKind = 'modified' | 'missing' | 'relinked' | 'head_mismatch';
 export interface ChainProblem {
   seq: string;
