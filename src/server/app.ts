@@ -18,6 +18,7 @@ import { calendarRoutes } from './platform/calendar/routes';
 import { notifyRoutes } from './platform/notify/routes';
 import { orgRoutes } from './modules/org/routes';
 import { catalogRoutes } from './modules/catalog/routes';
+import { sharingRoutes } from './modules/sharing/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -66,6 +67,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; serveW
   await app.register(notifyRoutes(ctx), { prefix: '/api' });
   await app.register(orgRoutes(ctx), { prefix: '/api' });
   await app.register(catalogRoutes(ctx), { prefix: '/api/catalog' });
+  await app.register(sharingRoutes(ctx), { prefix: '/api/sharing' });
   if (opts.serveWeb) await installWebApp(app);
   await app.ready();
   return app;

@@ -4,6 +4,7 @@ import * as m0002 from './migrations/0002_regions';
 import * as m0003 from './migrations/0003_catalog';
 import * as m0004 from './migrations/0004_catalog_search';
 import * as m0005 from './migrations/0005_jobs';
+import * as m0006 from './migrations/0006_sharing';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_catalog': m0003,
   '0004_catalog_search': m0004,
   '0005_jobs': m0005,
+  '0006_sharing': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

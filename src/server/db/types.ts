@@ -306,6 +306,121 @@ export interface ResponsibilityItemDemandTable {
   demand_id: string;
 }
 
+export interface SharingNumberSeqTable {
+  kind: string;
+  year: number;
+  last_value: number;
+}
+
+export interface SharingLetterTable {
+  id: Generated<string>;
+  department_id: string;
+  uploaded_by: string;
+  file_name: string;
+  mime: 'application/pdf' | 'image/png' | 'image/jpeg';
+  size: number;
+  sha256: string;
+  content: Buffer;
+  uploaded_at: Timestamp;
+}
+
+export type ShareRequestKind = 'unconditional' | 'conditional';
+export type ShareRequestStatus = 'prereview' | 'returned' | 'provider_review' | 'approved' | 'rejected' | 'withdrawn';
+
+export interface ShareRequestTable {
+  id: Generated<string>;
+  no: string;
+  kind: ShareRequestKind;
+  status: ShareRequestStatus;
+  entry_id: string;
+  version_id: string;
+  entry_code: string;
+  entry_name: string;
+  version_no: number;
+  provider_department_id: string;
+  consumer_department_id: string;
+  applicant_id: string;
+  purpose: string;
+  system_name: string;
+  item_ids: string[];
+  method: string;
+  period_from: DateOnly | null;
+  period_to: DateOnly | null;
+  letter_id: string | null;
+  terms_version: string;
+  terms_accepted_at: Timestamp;
+  submitted_at: Timestamp;
+  decided_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ReviewStepKind = 'admin_prereview' | 'provider_decision';
+export type ReviewDecision = 'forward' | 'return' | 'reject' | 'approve' | 'withdrawn';
+
+export interface ShareReviewStepTable {
+  id: Generated<string>;
+  request_id: string;
+  kind: ReviewStepKind;
+  round: number;
+  started_at: Timestamp;
+  due_at: Timestamp;
+  decided_at: Date | null;
+  decided_by: string | null;
+  decision: ReviewDecision | null;
+  basis: string | null;
+  reason: string | null;
+  overdue_at: Date | null;
+  detail: unknown;
+}
+
+export type GrantStatus = 'active' | 'revoked' | 'expired';
+
+export interface ShareGrantTable {
+  id: Generated<string>;
+  no: string;
+  request_id: string;
+  status: GrantStatus;
+  entry_id: string;
+  version_id: string;
+  entry_code: string;
+  entry_name: string;
+  version_no: number;
+  provider_department_id: string;
+  consumer_department_id: string;
+  system_name: string;
+  purpose: string;
+  item_ids: string[];
+  masking: ColumnType<GrantMasking[], string, string>;
+  method: string;
+  valid_from: DateOnly;
+  valid_to: DateOnly;
+  conditions: string | null;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One granted data item as it is delivered: its field and the masking rule applied to it. */
+export interface GrantMasking {
+  itemId: string;
+  name: string;
+  fieldName: string;
+  maskRule: string | null;
+}
+
+export interface ShareGrantEventTable {
+  id: Generated<string>;
+  grant_id: string;
+  kind: 'created' | 'renewed' | 'revoked' | 'expired';
+  at: Timestamp;
+  actor_id: string | null;
+  reason: string | null;
+  detail: ColumnType<unknown, string | null, string | null>;
+}
+
 export interface DB {
   region: RegionTable;
   department: DepartmentTable;
@@ -331,6 +446,12 @@ export interface DB {
   catalog_demand: CatalogDemandTable;
   responsibility_item: ResponsibilityItemTable;
   responsibility_item_demand: ResponsibilityItemDemandTable;
+  sharing_number_seq: SharingNumberSeqTable;
+  sharing_letter: SharingLetterTable;
+  share_request: ShareRequestTable;
+  share_review_step: ShareReviewStepTable;
+  share_grant: ShareGrantTable;
+  share_grant_event: ShareGrantEventTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -2,6 +2,7 @@ import type { AppContext } from '../../app-context';
 import { inTransaction } from '../../db/tx';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { recordSystemAudit } from '../../platform/audit/service';
+import { activeGrantDepartments } from '../sharing/grants-service';
 import { notify } from '../../platform/notify/service';
 import type { EntryVersion } from './entries-schemas';
 import { requireOwnDepartment } from './entries-access';
@@ -21,9 +22,10 @@ import { viewerOf, type CatalogActor } from './versions-model';
  * through review, and one that affects consumers is announced a calendar month before it applies.
  */
 
-/** Departments using an entry, who hear of its changes: its subscribers (grants will join them). */
+/** Departments using an entry, who hear of its changes: its subscribers and the holders of an active grant. */
 export async function consumersOf(ctx: AppContext, entryId: string): Promise<string[]> {
-  return subscriberDepartments(ctx.db, entryId);
+  const [subscribers, grantees] = await Promise.all([subscriberDepartments(ctx.db, entryId), activeGrantDepartments(ctx, entryId)]);
+  return [...new Set([...subscribers, ...grantees])];
 }
 
 /** One calendar month later on the Shanghai calendar; a day missing from the next month rolls over (later, never earlier). */

@@ -161,6 +161,17 @@ export async function getEntry(ctx: AppContext, actor: CatalogActor, id: string)
   };
 }
 
+/**
+ * The version of an entry in force in the unified catalog, with its items, or null when the entry
+ * is not (or no longer) published. For other modules (sharing, exchange) that act on an entry.
+ */
+export async function publishedVersionOf(ctx: AppContext, entryId: string): Promise<EntryVersion | null> {
+  const row = await repo.findEntry(ctx.db, entryId);
+  if (row?.status !== 'published' || !row.current_version_id) return null;
+  const version = await findVersion(ctx.db, row.current_version_id);
+  return version ? (await withItems(ctx.db, [version]))[0]! : null;
+}
+
 /** 本部门目录: the actor's department's entries with their latest version; other roles have none. */
 export async function listMine(ctx: AppContext, actor: CatalogActor, f: repo.MineFilter, limit: number, offset: number): Promise<{ items: VersionRow[]; total: number }> {
   if (!actor.departmentId) return { items: [], total: 0 };

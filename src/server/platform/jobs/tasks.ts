@@ -1,6 +1,8 @@
 import { publishDueVersions } from '../../modules/catalog/changes-service';
 import * as objections from '../../modules/catalog/objections-service';
 import * as demands from '../../modules/catalog/demands-service';
+import * as sharingSteps from '../../modules/sharing/steps-service';
+import { expireDueGrants } from '../../modules/sharing/grants-service';
 import { deleteFinishedJobs, registerJobHandler, registerPeriodicTask } from './service';
 
 const MINUTE = 60_000;
@@ -19,6 +21,13 @@ export function registerDefaultTasks(): void {
   // Deadline reminders, scheduled by the services when a deadline is set (R-08, R-09, R-15).
   registerJobHandler(objections.OVERDUE_JOB, objections.remindOverdueObjection);
   registerJobHandler(demands.OVERDUE_JOB, demands.remindOverdueResponsibility);
+  // R-15: a review step past its deadline is flagged and escalated, once, at the moment it passes.
+  registerJobHandler(sharingSteps.OVERDUE_JOB, sharingSteps.flagOverdueStep);
+  // R-16: grants end after their last valid day (Shanghai date); checked every 10 minutes.
+  registerPeriodicTask('sharing.expire-grants', 10 * MINUTE, async (ctx) => {
+    const n = await expireDueGrants(ctx);
+    if (n) ctx.log.info(`sharing: ${n} grant(s) expired`);
+  });
   // Finished jobs are kept a week (failed ones a quarter, for whoever investigates).
   registerPeriodicTask('jobs.cleanup', DAY, async (ctx) => {
     const now = ctx.clock.now().getTime();

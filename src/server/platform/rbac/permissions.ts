@@ -36,6 +36,12 @@ export const PERMISSIONS = {
   'catalog.objection.raise': ['dept_specialist', 'dept_leader', 'dept_user'],
   'catalog.demand.file': ['dept_specialist', 'dept_leader', 'dept_user'],
   'catalog.demand.manage': ['platform_admin'],
+  // Sharing (R-10 … R-16): what each side of a request may do; rows are filtered by department in SQL.
+  'sharing.read': ['platform_admin', 'dept_specialist', 'dept_leader', 'dept_user'],
+  'sharing.request': ['dept_specialist', 'dept_leader', 'dept_user'],
+  'sharing.prereview': ['platform_admin'],
+  'sharing.decide': ['dept_specialist', 'dept_leader'],
+  'sharing.grant.manage': ['platform_admin', 'dept_specialist', 'dept_leader'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

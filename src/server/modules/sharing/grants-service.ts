@@ -1,0 +1,258 @@
+import type { AppContext } from '../../app-context';
+import { inTransaction } from '../../db/tx';
+import type { Actor } from '../../platform/context';
+import { addDays, isValidDate, shanghaiDate } from '../../platform/calendar/dates';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
+import { notify } from '../../platform/notify/service';
+import { can } from '../../platform/rbac/permissions';
+import type { GrantMasking } from '../../db/types';
+import * as repo from './grants-repo';
+import { nextNumber, type SharingViewer } from './requests-repo';
+import type { Grant, GrantDetail } from './schemas';
+
+/** R-16: grants — who may use what, how and until when — and the one check every data path makes. */
+
+export const viewerOf = (a: Pick<Actor, 'departmentId' | 'roles'>): SharingViewer => ({ departmentId: a.departmentId, isAdmin: a.roles.includes('platform_admin') });
+
+/** The provider's specialists and leaders, or the platform, may revoke and renew. */
+function mayManage(actor: Pick<Actor, 'departmentId' | 'roles'> | null, providerDepartmentId: string): boolean {
+  if (!actor || !can(actor.roles, 'sharing.grant.manage')) return false;
+  return actor.roles.includes('platform_admin') || actor.departmentId === providerDepartmentId;
+}
+
+export function toGrant(r: repo.GrantRow, actor: Pick<Actor, 'departmentId' | 'roles'> | null): Grant {
+  const manage = mayManage(actor, r.provider_department_id);
+  return {
+    id: r.id,
+    no: r.no,
+    requestId: r.request_id,
+    requestNo: r.request_no,
+    status: r.status,
+    entryId: r.entry_id,
+    entryCode: r.entry_code,
+    entryName: r.entry_name,
+    versionId: r.version_id,
+    versionNo: r.version_no,
+    consumerDepartmentId: r.consumer_department_id,
+    consumerDepartmentName: r.consumer_department_name,
+    providerDepartmentId: r.provider_department_id,
+    providerDepartmentName: r.provider_department_name,
+    systemName: r.system_name,
+    purpose: r.purpose,
+    items: r.masking.map((m) => ({ id: m.itemId, name: m.name, fieldName: m.fieldName, maskRule: m.maskRule })),
+    method: r.method as Grant['method'],
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    conditions: r.conditions,
+    createdAt: r.created_at.toISOString(),
+    revokedAt: r.revoked_at ? r.revoked_at.toISOString() : null,
+    revokeReason: r.revoke_reason,
+    actions: { revoke: manage && r.status === 'active', renew: manage && r.status !== 'revoked' },
+  };
+}
+
+export interface NewGrant {
+  requestId: string;
+  entryId: string;
+  versionId: string;
+  entryCode: string;
+  entryName: string;
+  versionNo: number;
+  providerDepartmentId: string;
+  consumerDepartmentId: string;
+  systemName: string;
+  purpose: string;
+  items: GrantMasking[];
+  method: string;
+  validFrom: string;
+  validTo: string;
+  conditions: string | null;
+}
+
+/** Creates a grant inside the caller's transaction (approval or an unconditional request). */
+export async function createGrant(ctx: AppContext, g: NewGrant, actorId: string): Promise<string> {
+  const now = ctx.clock.now();
+  const year = Number(shanghaiDate(now).slice(0, 4));
+  const no = `SQ-${year}-${String(await nextNumber(ctx.db, 'grant', year)).padStart(6, '0')}`;
+  const id = await repo.insertGrant(ctx.db, {
+    no,
+    request_id: g.requestId,
+    status: 'active',
+    entry_id: g.entryId,
+    version_id: g.versionId,
+    entry_code: g.entryCode,
+    entry_name: g.entryName,
+    version_no: g.versionNo,
+    provider_department_id: g.providerDepartmentId,
+    consumer_department_id: g.consumerDepartmentId,
+    system_name: g.systemName,
+    purpose: g.purpose,
+    item_ids: g.items.map((i) => i.itemId),
+    masking: JSON.stringify(g.items),
+    method: g.method,
+    valid_from: g.validFrom,
+    valid_to: g.validTo,
+    conditions: g.conditions,
+    created_at: now,
+    updated_at: now,
+  });
+  await repo.insertGrantEvent(ctx.db, { grant_id: id, kind: 'created', at: now, actor_id: actorId, reason: null, detail: JSON.stringify({ validFrom: g.validFrom, validTo: g.validTo, method: g.method }) });
+  return id;
+}
+
+export async function grantOfRequest(ctx: AppContext, actor: Pick<Actor, 'departmentId' | 'roles'> | null, requestId: string): Promise<Grant | null> {
+  const r = await repo.grantOfRequest(ctx.db, requestId);
+  return r ? toGrant(r, actor) : null;
+}
+
+export async function activeGrantOf(ctx: AppContext, actor: Actor, entryId: string): Promise<Grant | null> {
+  if (!actor.departmentId) return null;
+  const r = await repo.activeGrantFor(ctx.db, actor.departmentId, entryId, shanghaiDate(ctx.clock.now()));
+  return r ? toGrant(r, actor) : null;
+}
+
+export async function listGrants(ctx: AppContext, actor: Actor, f: repo.GrantFilter, limit: number, offset: number) {
+  const { rows, total } = await repo.listGrants(ctx.db, viewerOf(actor), f, limit, offset);
+  return { items: rows.map((r) => toGrant(r, actor)), total };
+}
+
+export async function getGrant(ctx: AppContext, actor: Actor, id: string): Promise<GrantDetail> {
+  const r = await repo.findGrant(ctx.db, id, viewerOf(actor));
+  if (!r) throw notFound('Grant', '共享授权');
+  const events = await repo.eventsOf(ctx.db, id);
+  return {
+    ...toGrant(r, actor),
+    events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), actorName: e.actor_name, reason: e.reason, detail: e.detail ?? null })),
+  };
+}
+
+const link = (id: string) => `/sharing/grants/${id}`;
+
+/** Tells the consuming department (its specialists and users) what happened to its grant. */
+async function tellConsumer(ctx: AppContext, departmentId: string, notice: { kind: string; title: string; body?: string; grantId: string }) {
+  for (const role of ['dept_specialist', 'dept_user', 'dept_leader'] as const) {
+    await notify(ctx, { role, departmentId }, { kind: notice.kind, title: notice.title, body: notice.body, link: link(notice.grantId) });
+  }
+}
+
+async function loadManageable(ctx: AppContext, actor: Actor, id: string) {
+  const g = await repo.findGrant(ctx.db, id, viewerOf(actor));
+  if (!g) throw notFound('Grant', '共享授权');
+  if (!mayManage(actor, g.provider_department_id)) throw forbidden('Only the providing department or the platform manages a grant', '只有提供部门或平台管理员可以管理该授权');
+  return g;
+}
+
+/** R-16: the provider or the platform withdraws a grant; a reason is mandatory and goes to the consumer. */
+export async function revokeGrant(ctx: AppContext, actor: Actor, id: string, reason: string): Promise<Grant> {
+  const why = reason.trim();
+  if (!why) throw badRequest('SHARING_REASON_REQUIRED', 'A reason is required', '请填写撤销理由');
+  const g = await loadManageable(ctx, actor, id);
+  await inTransaction(ctx, async (db) => {
+    const t = { ...ctx, db };
+    const locked = await repo.lockGrant(db, id);
+    if (locked?.status !== 'active') throw conflict('SHARING_GRANT_NOT_ACTIVE', 'Only an active grant can be revoked', '只有有效的授权可以撤销');
+    const now = ctx.clock.now();
+    await repo.updateGrant(db, id, { status: 'revoked', revoked_at: now, revoked_by: actor.userId, revoke_reason: why, updated_at: now });
+    await repo.insertGrantEvent(db, { grant_id: id, kind: 'revoked', at: now, actor_id: actor.userId, reason: why, detail: null });
+    await tellConsumer(t, g.consumer_department_id, { kind: 'sharing.grant.revoked', title: `共享授权已撤销：${g.entry_name}（${g.no}）`, body: why, grantId: id });
+  });
+  return toGrant((await repo.findGrant(ctx.db, id))!, actor);
+}
+
+/** R-16 renewal: a later last day; an expired grant becomes active again. */
+export async function renewGrant(ctx: AppContext, actor: Actor, id: string, validTo: string): Promise<Grant> {
+  const g = await loadManageable(ctx, actor, id);
+  const today = shanghaiDate(ctx.clock.now());
+  if (!isValidDate(validTo) || validTo < today || validTo <= g.valid_to) {
+    throw badRequest('SHARING_RENEW_DATE', 'The new last day must be later than the current one and not in the past', '续期后的截止日期须晚于原截止日期且不早于今天', {
+      problems: [{ field: 'validTo', code: 'SHARING_RENEW_DATE', message: 'Choose a later date', messageZh: '请选择更晚的截止日期' }],
+    });
+  }
+  await inTransaction(ctx, async (db) => {
+    const t = { ...ctx, db };
+    const locked = await repo.lockGrant(db, id);
+    if (!locked || locked.status === 'revoked') throw conflict('SHARING_GRANT_REVOKED', 'A revoked grant cannot be renewed; apply again', '已撤销的授权不能续期，请重新申请');
+    const now = ctx.clock.now();
+    await repo.updateGrant(db, id, { status: 'active', valid_to: validTo, updated_at: now });
+    await repo.insertGrantEvent(db, { grant_id: id, kind: 'renewed', at: now, actor_id: actor.userId, reason: null, detail: JSON.stringify({ from: locked.valid_to, to: validTo }) });
+    await tellConsumer(t, g.consumer_department_id, { kind: 'sharing.grant.renewed', title: `共享授权已续期至 ${validTo}：${g.entry_name}（${g.no}）`, grantId: id });
+  });
+  return toGrant((await repo.findGrant(ctx.db, id))!, actor);
+}
+
+/** Job: grants past their last day expire (Shanghai date), each one told to both sides once. */
+export async function expireDueGrants(ctx: AppContext): Promise<number> {
+  return inTransaction(ctx, async (db) => {
+    const t = { ...ctx, db };
+    const now = ctx.clock.now();
+    const expired = await repo.expireGrants(db, shanghaiDate(now), now);
+    for (const g of expired) {
+      await repo.insertGrantEvent(db, { grant_id: g.id, kind: 'expired', at: now, actor_id: null, reason: null, detail: JSON.stringify({ validTo: g.valid_to }) });
+      await tellConsumer(t, g.consumer_department_id, { kind: 'sharing.grant.expired', title: `共享授权已到期：${g.entry_name}（${g.no}）`, grantId: g.id });
+    }
+    return expired.length;
+  });
+}
+
+/** Departments holding an active grant on the entry (they hear of its changes, R-07). */
+export const activeGrantDepartments = (ctx: AppContext, entryId: string) => repo.activeGrantDepartments(ctx.db, entryId);
+
+export type GrantRefusal = 'no_grant' | 'expired' | 'revoked' | 'not_yet_valid' | 'channel' | 'items';
+
+export type GrantCheck = { ok: true; grant: Grant } | { ok: false; reason: GrantRefusal; grant: Grant | null };
+
+export interface GrantUse {
+  departmentId: string;
+  entryId: string;
+  /** How the data leaves: a share method (table, file, api, …). */
+  channel: string;
+  /** Data items the use touches; omitted = only items the grant covers are delivered. */
+  itemIds?: readonly string[];
+  /** Defaults to now. */
+  at?: Date;
+}
+
+/**
+ * R-16 "every use checked against an active grant": the one function every data path calls before
+ * delivering anything (table sync, file download, API gateway, export). It answers why not, too,
+ * so the caller can tell the consumer and the audit log exactly what was refused.
+ */
+export async function checkGrant(ctx: AppContext, use: GrantUse): Promise<GrantCheck> {
+  const today = shanghaiDate(use.at ?? ctx.clock.now());
+  const rows = await repo.grantsFor(ctx.db, use.departmentId, use.entryId);
+  const inForce = rows.find((g) => g.status === 'active' && g.valid_from <= today && g.valid_to >= today);
+  if (!inForce) {
+    const latest = rows[0];
+    if (!latest) return { ok: false, reason: 'no_grant', grant: null };
+    const reason: GrantRefusal = latest.status === 'revoked' ? 'revoked' : latest.valid_from > today ? 'not_yet_valid' : 'expired';
+    return { ok: false, reason, grant: toGrant(latest, null) };
+  }
+  const grant = toGrant(inForce, null);
+  if (inForce.method !== use.channel) return { ok: false, reason: 'channel', grant };
+  if (use.itemIds?.some((id) => !inForce.item_ids.includes(id))) return { ok: false, reason: 'items', grant };
+  return { ok: true, grant };
+}
+
+const REFUSALS: Record<GrantRefusal, [string, string]> = {
+  no_grant: ['No grant covers this resource', '未获得该资源的共享授权'],
+  expired: ['The grant has expired', '共享授权已过期'],
+  revoked: ['The grant was revoked', '共享授权已被撤销'],
+  not_yet_valid: ['The grant is not valid yet', '共享授权尚未生效'],
+  channel: ['The grant does not cover this sharing method', '共享授权不包含该共享方式'],
+  items: ['The grant does not cover these data items', '共享授权不包含所请求的数据项'],
+};
+
+/** checkGrant for callers that stop on refusal: 403 with a code per reason (SHARING_GRANT_EXPIRED …). */
+export async function requireGrant(ctx: AppContext, use: GrantUse): Promise<Grant> {
+  const r = await checkGrant(ctx, use);
+  if (r.ok) return r.grant;
+  const [en, zh] = REFUSALS[r.reason];
+  throw new AppError(403, `SHARING_GRANT_${r.reason.toUpperCase()}`, en, zh);
+}
+
+/** The default validity when a request names none: from today for DEFAULT_GRANT_MONTHS. */
+export function defaultValidity(today: string, months: number): { from: string; to: string } {
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return { from: today, to: addDays(d.toISOString().slice(0, 10), -1) };
+}
