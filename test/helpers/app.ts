@@ -14,6 +14,8 @@ export interface TestApp {
   app: FastifyInstance;
   ctx: AppContext;
   clock: ManualClock;
+  /** The PostgreSQL database's URL (TEST_DATABASE_URL runs), for a second "process" with its own pool. */
+  databaseUrl?: string;
   close(): Promise<void>;
   /** Logs in through the real endpoint and returns headers carrying the session cookie. */
   login(username: string, password?: string): Promise<{ cookie: string }>;
@@ -41,6 +43,7 @@ export async function testApp(overrides: Partial<Config> = {}, start = new Date(
     app,
     ctx,
     clock,
+    databaseUrl: database.url,
     inject: (o) => app.inject(o),
     close: async () => {
       await app.close();

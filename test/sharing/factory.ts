@@ -72,5 +72,5 @@ export async function conditionalRequest(t: TestApp, o: RequestOptions = {}) {
   return { entry, provider, consumer, request };
 }
 
-export const post = (t: TestApp, url: string, s: Session, payload?: unknown) => t.inject({ method: 'POST', url, headers: s.headers, ...(payload === undefined ? {} : { payload }) });
+export const post = (t: TestApp, url: string, s: Session, payload?: Record<string, unknown>) => t.inject({ method: 'POST', url, headers: s.headers, ...(payload === undefined ? {} : { payload }) });
 export const get = (t: TestApp, url: string, s: Session) => t.inject({ method: 'GET', url, headers: s.headers });

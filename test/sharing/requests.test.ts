@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import { catalogDepartment, expectStatus, platformAdmin } from '../catalog/factory';
+import { catalogDepartment, expectStatus, platformAdmin, type Session } from '../catalog/factory';
 import type { ApplyInfo, ShareRequest } from '../../src/server/modules/sharing/schemas';
 import { conditionalRequest, get, post, requestBody, sharedEntry, submitRequest } from './factory';
 
@@ -10,8 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const inboxKinds = async (s: { headers: { cookie: string } }) =>
-  (await get(t, '/api/inbox?pageSize=50', s as never)).json<{ items: Array<{ kind: string; title: string; body: string | null; link: string | null }> }>().items;
+const inboxKinds = async (s: Session) =>
+  (await get(t, '/api/inbox?pageSize=50', s)).json<{ items: Array<{ kind: string; title: string; body: string | null; link: string | null }> }>().items;
 
 describe('applying for a resource (R-10 – R-13)', () => {
   it('shows the applicant what applying involves: items, methods, the provider’s specialists, terms and deadlines', async () => {

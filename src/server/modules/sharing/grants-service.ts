@@ -162,6 +162,8 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, id: string, rea
 /** R-16 renewal: a later last day; an expired grant becomes active again. */
 export async function renewGrant(ctx: AppContext, actor: Actor, id: string, validTo: string): Promise<Grant> {
   const g = await loadManageable(ctx, actor, id);
+  const revoked = () => conflict('SHARING_GRANT_REVOKED', 'A revoked grant cannot be renewed; apply again', '已撤销的授权不能续期，请重新申请');
+  if (g.status === 'revoked') throw revoked();
   const today = shanghaiDate(ctx.clock.now());
   if (!isValidDate(validTo) || validTo < today || validTo <= g.valid_to) {
     throw badRequest('SHARING_RENEW_DATE', 'The new last day must be later than the current one and not in the past', '续期后的截止日期须晚于原截止日期且不早于今天', {
@@ -171,7 +173,7 @@ export async function renewGrant(ctx: AppContext, actor: Actor, id: string, vali
   await inTransaction(ctx, async (db) => {
     const t = { ...ctx, db };
     const locked = await repo.lockGrant(db, id);
-    if (!locked || locked.status === 'revoked') throw conflict('SHARING_GRANT_REVOKED', 'A revoked grant cannot be renewed; apply again', '已撤销的授权不能续期，请重新申请');
+    if (!locked || locked.status === 'revoked') throw revoked();
     const now = ctx.clock.now();
     await repo.updateGrant(db, id, { status: 'active', valid_to: validTo, updated_at: now });
     await repo.insertGrantEvent(db, { grant_id: id, kind: 'renewed', at: now, actor_id: actor.userId, reason: null, detail: JSON.stringify({ from: locked.valid_to, to: validTo }) });

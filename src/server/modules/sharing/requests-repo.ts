@@ -179,14 +179,14 @@ export function flagOverdue(db: Db, id: string, now: Date) {
     .executeTakeFirst();
 }
 
-/** R-15 assessment input: steps that went past their deadline, per responsible side. */
-export async function overdueCounts(db: Db, since: Date) {
+/** R-15 assessment input: steps that went past their deadline (flagged, or decided late), per kind and provider. */
+export function overdueCounts(db: Db, since: Date) {
   return db
     .selectFrom('share_review_step as s')
     .innerJoin('share_request as r', 'r.id', 's.request_id')
     .select(['s.kind', 'r.provider_department_id'])
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('s.overdue_at', 'is not', null)
+    .where((eb) => eb.or([eb('s.overdue_at', 'is not', null), eb('s.decided_at', '>', eb.ref('s.due_at'))]))
     .where('s.started_at', '>=', since)
     .groupBy(['s.kind', 'r.provider_department_id'])
     .execute();

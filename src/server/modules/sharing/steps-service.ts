@@ -52,3 +52,9 @@ export async function flagOverdueStep(ctx: AppContext, payload: { stepId: string
   await notify(ctx, { role: 'platform_admin' }, notice);
   await notify(ctx, { userIds: [r.applicant_id] }, notice);
 }
+
+/** late steps since a date, per step kind and providing department (assessment reads this). */
+export async function overdueStepCounts(ctx: AppContext, since: Date): Promise<Array<{ kind: StepKind; providerDepartmentId: string; overdue: number }>> {
+  const rows = await repo.overdueCounts(ctx.db, since);
+  return rows.map((r) => ({ kind: r.kind, providerDepartmentId: r.provider_department_id, overdue: Number(r.n) }));
+}
