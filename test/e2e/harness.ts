@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app';
 import type { AppContext } from '../../src/server/app-context';
 import { loadConfig, type Config } from '../../src/server/config';
-import { systemClock } from '../../src/server/platform/clock';
+import { systemClock, type Clock } from '../../src/server/platform/clock';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
 import { freshDatabase } from '../helpers/db';
 
@@ -88,15 +88,20 @@ export interface E2E {
   close(): Promise<void>;
 }
 
+export interface E2EOptions {
+  /** The server's clock; a ManualClock lets a test move time past a deadline (the browser keeps its own). */
+  clock?: Clock;
+}
+
 const quietLog = { info: () => {}, warn: () => {}, error: (...a: unknown[]) => console.error(...a) };
 
-export async function startE2E(overrides: Partial<Config> = {}): Promise<E2E> {
+export async function startE2E(overrides: Partial<Config> = {}, options: E2EOptions = {}): Promise<E2E> {
   if (!hasChromium) throw new Error(`Chromium is required for the browser tests but ${CHROMIUM_PATH} does not exist (CI=${process.env.CI}). Install Debian's chromium and fonts-wqy-microhei.`);
   await ensureWebBuild();
 
   const database = await freshDatabase();
   const config: Config = { ...loadConfig({}), demo: true, requireMfa: false, secureCookies: false, ...overrides };
-  const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock: systemClock, log: quietLog };
+  const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock: options.clock ?? systemClock, log: quietLog };
   await seedDemoIfEmpty(ctx);
   const app = await buildApp(ctx, { serveWeb: true });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -2,11 +2,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
-import { IdParams, Nullable, Obj, PageQuery, Paged, Uuid, pageBounds } from '../../platform/http/schemas';
+import { enumOf, IdParams, Nullable, Obj, pageBounds, Paged, PageQuery, Uuid } from '../../platform/http/schemas';
 import * as demands from './demands-service';
 
-const enumOf = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 const DemandStatus = enumOf(['submitted', 'assigned', 'rejected', 'fulfilled'] as const, 'submitted 待汇总 | assigned 已纳入责任清单 | rejected 不予受理 | fulfilled 已满足');
 const ItemKind = enumOf(['catalog', 'share', 'open'] as const, 'catalog 编目 | share 共享 | open 开放');

@@ -2,12 +2,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
-import { IdParams, Nullable, Obj, PageQuery, Paged, Uuid, pageBounds } from '../../platform/http/schemas';
+import { enumOf, IdParams, Nullable, Obj, pageBounds, Paged, PageQuery, Uuid } from '../../platform/http/schemas';
 import { OBJECTION_KIND_CODES } from './enums';
 import * as objections from './objections-service';
 
-const enumOf = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 const ObjectionKind = enumOf(OBJECTION_KIND_CODES, 'catalog 目录信息有误 | data 数据内容有误 | request 申请处理问题 | service 服务使用问题');
 const ObjectionStatus = enumOf(['open', 'answered', 'confirmed', 'reopened'] as const, 'open 待答复 | answered 已答复 | confirmed 已确认 | reopened 重新提出');

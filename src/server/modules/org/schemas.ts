@@ -1,11 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Obj } from '../../platform/http/schemas';
+import { enumOf, Nullable, Obj } from '../../platform/http/schemas';
 import { ROLES } from '../../platform/rbac/roles';
 
 /** Wire shapes of the org module (camelCase); services return objects of exactly these types. */
 
-const enumOf = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 export const REGION_LEVELS = ['province', 'city', 'county', 'zone'] as const;
 export const DEPARTMENT_KINDS = ['government', 'institution', 'social_organisation', 'public_enterprise'] as const;

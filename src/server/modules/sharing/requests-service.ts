@@ -123,6 +123,17 @@ async function checkFields(ctx: AppContext, actor: Actor, v: EntryVersion, input
   if (problems.length) refuse(problems);
 }
 
+/** The columns a request's applicant fills in, as stored (on submission and on resubmission). */
+const fieldColumns = (input: ResubmitInput) => ({
+  purpose: input.purpose.trim(),
+  system_name: input.systemName.trim(),
+  item_ids: [...new Set(input.itemIds)],
+  method: input.method,
+  period_from: input.periodFrom ?? null,
+  period_to: input.periodTo ?? null,
+  letter_id: input.letterId ?? null,
+});
+
 /** Masking of each granted item as the catalog states it now (R-16: what, with which masking). */
 export function maskingOf(v: EntryVersion, itemIds: readonly string[]) {
   return v.items.filter((i) => itemIds.includes(i.id)).map((i) => ({ itemId: i.id, name: i.name, fieldName: i.fieldName ?? i.name, maskRule: i.maskRule }));
@@ -165,13 +176,7 @@ export async function createRequest(ctx: AppContext, actor: Actor, input: Reques
         provider_department_id: v.providerDepartmentId,
         consumer_department_id: departmentId,
         applicant_id: actor.userId,
-        purpose: input.purpose.trim(),
-        system_name: input.systemName.trim(),
-        item_ids: [...new Set(input.itemIds)],
-        method: input.method,
-        period_from: input.periodFrom ?? null,
-        period_to: input.periodTo ?? null,
-        letter_id: input.letterId ?? null,
+        ...fieldColumns(input),
         terms_version: input.termsVersion,
         terms_accepted_at: now,
         submitted_at: now,
@@ -268,13 +273,7 @@ export async function resubmitRequest(ctx: AppContext, actor: Actor, id: string,
       version_id: v.id,
       entry_name: v.name,
       version_no: v.versionNo,
-      purpose: input.purpose.trim(),
-      system_name: input.systemName.trim(),
-      item_ids: [...new Set(input.itemIds)],
-      method: input.method,
-      period_from: input.periodFrom ?? null,
-      period_to: input.periodTo ?? null,
-      letter_id: input.letterId ?? null,
+      ...fieldColumns(input),
       submitted_at: now,
       updated_at: now,
     });

@@ -1,12 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Obj, Uuid } from '../../platform/http/schemas';
+import { enumOf, Nullable, Obj, Uuid } from '../../platform/http/schemas';
 import { SHARE_METHOD_CODES } from '../catalog/enums';
 import { DECISIONS, GRANT_EVENT_KINDS, GRANT_STATUS_CODES, REQUEST_STATUS_CODES, STEP_KINDS } from './enums';
 
 /** HTTP shapes of the sharing module (R-10 … ); the services return exactly these. */
 
-const enumOf = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 const Instant = Type.String({ format: 'date-time' });
 export const DateOnly = Type.String({ format: 'date', description: 'YYYY-MM-DD (Asia/Shanghai)' });
