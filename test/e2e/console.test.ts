@@ -14,6 +14,8 @@ const MENU: Array<[id: string, permission: string | string[] | null]> = [
   ['catalog-objections', 'catalog.read'],
   ['catalog-demands', 'catalog.read'],
   ['catalog-classes', 'catalog.classify'],
+  ['sharing-requests', 'sharing.read'],
+  ['sharing-grants', 'sharing.read'],
   ['regions', 'org.read'],
   ['departments', 'org.read'],
   ['users', 'user.read'],
