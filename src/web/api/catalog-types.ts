@@ -225,6 +225,8 @@ export type FacetName = (typeof FACET_NAMES)[number];
 
 export interface SearchResult extends Paged<SearchHit> {
   facets: Record<FacetName, FacetValue[]>;
+  /** A broad search: total and facet counts are estimates from a sample. */
+  approximate: boolean;
 }
 
 /** One wrong cell of an import: the sheet and row as Excel shows them, the Chinese column header. */

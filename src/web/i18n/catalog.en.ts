@@ -194,6 +194,7 @@ const catalogEn: CatalogMessages = {
     facets: 'Filters',
     clearFacets: 'Clear filters',
     resultCount: '{n} resources found',
+    resultCountApprox: 'About {n} resources found (counts estimated for a broad search)',
     empty: 'Nothing found; try other words or clear the filters',
     facet: {
       department: 'Provider',

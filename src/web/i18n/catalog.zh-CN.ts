@@ -193,6 +193,7 @@ const catalogZh = {
     facets: '筛选',
     clearFacets: '清除筛选',
     resultCount: '共找到 {n} 条信息资源',
+    resultCountApprox: '约找到 {n} 条信息资源（检索范围较广，数量为估算）',
     empty: '未找到符合条件的信息资源，请尝试更换关键词或清除筛选条件',
     facet: {
       department: '提供部门',

@@ -70,7 +70,10 @@ export type FacetName = (typeof FACET_NAMES)[number];
 
 export const SearchResult = Type.Composite([
   Paged(SearchHit),
-  Obj({ facets: Obj(Object.fromEntries(FACET_NAMES.map((f) => [f, FacetValues])) as Record<FacetName, typeof FacetValues>) }),
+  Obj({
+    facets: Obj(Object.fromEntries(FACET_NAMES.map((f) => [f, FacetValues])) as Record<FacetName, typeof FacetValues>),
+    approximate: Type.Boolean({ description: 'true for a broad search: total and facet counts are estimates from a sample (shown as 约)' }),
+  }),
 ]);
 export type SearchResult = Static<typeof SearchResult>;
 export type Facets = Record<FacetName, FacetValue[]>;

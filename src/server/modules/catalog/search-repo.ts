@@ -100,14 +100,21 @@ const FROM = sql`catalog_search s`;
  * summary however often the words repeat (R-05); ts_rank_cd orders within a tier (normalisation 32
  * keeps it below 1). A name containing the whole text literally counts as a name match.
  */
-function rankExpr(m: TextMatch): RawBuilder<number> {
+function tierHits(m: TextMatch): { name: RawBuilder<SqlBool>; items: RawBuilder<SqlBool> } {
   const nameHit = [m.tsqueryName && sql`s.search_doc @@ ${m.tsqueryName}::tsquery`, m.namePattern && sql`s.name ilike ${m.namePattern}`].filter(
     (x): x is RawBuilder<SqlBool> => !!x,
   );
-  const itemsHit = m.tsqueryNameItems ? sql`s.search_doc @@ ${m.tsqueryNameItems}::tsquery` : sql`false`;
+  return {
+    name: sql<SqlBool>`coalesce(${sql.join(nameHit, sql` or `)}, false)`,
+    items: m.tsqueryNameItems ? sql<SqlBool>`coalesce(s.search_doc @@ ${m.tsqueryNameItems}::tsquery, false)` : sql<SqlBool>`false`,
+  };
+}
+
+function rankExpr(m: TextMatch): RawBuilder<number> {
+  const hit = tierHits(m);
   // Weights are listed D, C, B, A: summary 0.1, items 0.3, name 1.0.
   const cd = m.tsquery ? sql`ts_rank_cd('{0.05, 0.1, 0.3, 1.0}', s.search_doc, ${m.tsquery}::tsquery, 32)` : sql`0`;
-  return sql<number>`(case when ${sql.join(nameHit, sql` or `)} then 2 when ${itemsHit} then 1 else 0 end + ${cd})`;
+  return sql<number>`(case when ${hit.name} then 2 when ${hit.items} then 1 else 0 end + ${cd})`;
 }
 
 function orderBy(c: SearchCriteria, sort: SearchSort): RawBuilder<unknown> {
@@ -162,6 +169,52 @@ export async function searchPage(db: Db, c: SearchCriteria, sort: SearchSort, li
       join catalog_search s on s.entry_id = page.id ${DETAIL_JOINS}
     order by page.pos`.execute(db);
   return r.rows;
+}
+
+/**
+ * Whether more than `cap` entries match: reads at most cap + 1 of them, so it stays cheap whether the
+ * text is rare (the GIN index finds the few) or common (the first rows of a scan already suffice).
+ */
+export async function matchesMoreThan(db: Db, c: SearchCriteria, cap: number): Promise<boolean> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from ${FROM} where ${where(c)} limit ${cap + 1}) x`.execute(db);
+  return r.rows[0]!.n > cap;
+}
+
+/**
+ * A page of a broad search (see searchEntries): the relevance tiers one after the other, each newest
+ * first. Each tier walks the published_at index and stops at the page's last row, so a word found in
+ * most of the catalog costs a few index steps instead of ranking every match.
+ */
+export async function broadPageIds(db: Db, c: SearchCriteria, limit: number, offset: number): Promise<string[]> {
+  const hit = tierHits(c.match!);
+  const tiers = [hit.name, sql<SqlBool>`not ${hit.name} and ${hit.items}`, sql<SqlBool>`not ${hit.name} and not ${hit.items}`];
+  const ids: string[] = [];
+  for (const tier of tiers) {
+    const want = offset + limit - ids.length;
+    if (want <= 0) break;
+    const r = await sql<{ entry_id: string }>`
+      select s.entry_id from ${FROM} where ${where(c)} and ${tier}
+      order by s.published_at desc nulls last, s.entry_id limit ${want}`.execute(db);
+    ids.push(...r.rows.map((x) => x.entry_id));
+  }
+  return ids.slice(offset, offset + limit);
+}
+
+/** The page's rows, in the given order, with their details. */
+export async function hitsInOrder(db: Db, ids: string[]): Promise<HitRow[]> {
+  if (!ids.length) return [];
+  const r = await sql<HitRow>`
+    select ${HIT_COLUMNS}
+    from unnest(${ids}::uuid[]) with ordinality as page(id, pos)
+      join catalog_search s on s.entry_id = page.id ${DETAIL_JOINS}
+    order by page.pos`.execute(db);
+  return r.rows;
+}
+
+/** Entries in the search table (every status): sizes the sample of a broad search. */
+export async function searchTableSize(db: Db): Promise<number> {
+  const r = await sql<{ n: number }>`select coalesce(sum(n), 0)::int as n from catalog_search_facet`.execute(db);
+  return r.rows[0]!.n;
 }
 
 /** Every matching entry id in result order (for exports: one ordering, then details in chunks). */
@@ -225,14 +278,19 @@ export interface FacetRow {
  * over those few thousand combinations then give each facet; hashing every match into ten grouping
  * sets directly cost several times more on broad queries.
  */
-export async function searchFacets(db: Db, c: SearchCriteria): Promise<FacetRow[]> {
+export async function searchFacets(db: Db, c: SearchCriteria, sample?: { percent: number }): Promise<FacetRow[]> {
   const active = activeFilters(c);
   const cond = new Map(active.map((f) => [f, filterCondition(f, c.filters[f]!)]));
   const passing = (except?: FacetName) => and(active.filter((f) => f !== except).map((f) => cond.get(f)!));
   const base = baseConditions(c);
   if (active.length > 1) base.push(sql`(${sql.join(active.map((f) => sql`(not coalesce(${cond.get(f)!}, false))::int`), sql` + `)}) <= 1`);
   // Without search text the combinations come counted already (catalog_search_facet, same columns).
-  const source = c.match ? sql`catalog_search s` : sql`catalog_search_facet s`;
+  // A broad search counts a fixed block sample (REPEATABLE: the same text gives the same estimate).
+  const source = !c.match
+    ? sql`catalog_search_facet s`
+    : sample
+      ? sql`catalog_search s tablesample system (${sql.lit(sample.percent)}) repeatable (7)`
+      : sql`catalog_search s`;
   const one = c.match ? sql`1` : sql`s.n`;
   const countCols = [
     active.length ? sql`sum(${one}) filter (where ${passing()}) as n_all` : sql`sum(${one}) as n_all`,
@@ -263,7 +321,8 @@ export async function searchFacets(db: Db, c: SearchCriteria): Promise<FacetRow[
       where coalesce(g.n, 0) > 0 or g.facet = 'total'
       group by g.facet, x.value
     )
-    select f.facet, f.value, coalesce(f.n, 0) as n, coalesce(dep.name, rg.name, cc.name, od.name_zh) as label
+    select f.facet, f.value, round(coalesce(f.n, 0) * ${sql.lit(sample ? 100 / sample.percent : 1)})::int as n,
+      coalesce(dep.name, rg.name, cc.name, od.name_zh) as label
     from f
       left join department dep on f.facet = 'department' and dep.id::text = f.value
       left join region rg on f.facet = 'region' and rg.code = f.value

@@ -136,17 +136,41 @@ function toFacets(rows: repo.FacetRow[]): { facets: Facets; total: number } {
 }
 
 /**
+ * Above this many matches a search is "broad" (a word found in most of the catalog, such as 上饶):
+ * ranking and counting every match would cost a full scan, so, as search engines do, the page comes
+ * tier by tier (name, items, summary — each newest first) and the total and facet counts are
+ * estimated from a sample of about SAMPLE_ROWS entries, flagged `approximate`.
+ */
+export const BROAD_MATCHES = 10_000;
+const SAMPLE_ROWS = 20_000;
+
+export interface SearchTuning {
+  broadMatches?: number;
+  sampleRows?: number;
+}
+
+/**
  * The unified catalog search (R-05): one page of published entries with facet counts. Facet counts
  * apply every filter except the facet's own, so a user can still switch between its values.
  */
-export async function searchEntries(ctx: AppContext, actor: Searcher, query: SearchQuery): Promise<SearchResult> {
+export async function searchEntries(ctx: AppContext, actor: Searcher, query: SearchQuery, tuning: SearchTuning = {}): Promise<SearchResult> {
   const { criteria, sort } = prepare(actor, query);
   const p = pageBounds(query);
-  const [items, counted] = await Promise.all([
-    repo.searchPage(ctx.db, criteria, sort, p.limit, p.offset).then((rows) => withHighlights(ctx, rows, criteria.match)),
-    repo.searchFacets(ctx.db, criteria).then(toFacets),
-  ]);
-  return { items, total: counted.total, page: p.page, pageSize: p.pageSize, facets: counted.facets };
+  const broad = !!criteria.match && (await repo.matchesMoreThan(ctx.db, criteria, tuning.broadMatches ?? BROAD_MATCHES));
+  const sample = broad ? await samplePercent(ctx, tuning.sampleRows ?? SAMPLE_ROWS) : undefined;
+  // Sorting by name or date walks an index already; only relevance needs the tiered page.
+  const rows = broad && sort === 'relevance'
+    ? repo.broadPageIds(ctx.db, criteria, p.limit, p.offset).then((ids) => repo.hitsInOrder(ctx.db, ids))
+    : repo.searchPage(ctx.db, criteria, sort, p.limit, p.offset);
+  const [items, counted] = await Promise.all([rows.then((r) => withHighlights(ctx, r, criteria.match)), repo.searchFacets(ctx.db, criteria, sample).then(toFacets)]);
+  return { items, total: counted.total, page: p.page, pageSize: p.pageSize, facets: counted.facets, approximate: !!sample };
+}
+
+/** The share of the search table that holds about `rows` entries; undefined when that is all of it. */
+async function samplePercent(ctx: AppContext, rows: number): Promise<{ percent: number } | undefined> {
+  const size = await repo.searchTableSize(ctx.db);
+  const percent = Math.ceil((100 * rows) / Math.max(size, 1));
+  return percent < 100 ? { percent } : undefined;
 }
 
 /**
