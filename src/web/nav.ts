@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Bell, Calendar, ChatLineSquare, Checked, Collection, Document, Files, House, Key, Lock, OfficeBuilding, Location, Search, Share, User, UserFilled } from '@element-plus/icons-vue';
+import { Bell, Calendar, ChatLineSquare, Checked, Collection, Document, DocumentChecked, Files, House, Key, Lock, OfficeBuilding, Location, Search, Share, Tickets, User, UserFilled } from '@element-plus/icons-vue';
 
 /** A permission, or a list of which the user must hold at least one. */
 export type PermissionNeed = string | readonly string[];
@@ -38,6 +38,13 @@ export const NAV: NavGroup[] = [
       { path: '/catalog/objections', label: 'catalog.nav.objections', icon: ChatLineSquare, permission: 'catalog.read', id: 'catalog-objections' },
       { path: '/catalog/demands', label: 'catalog.nav.demands', icon: Share, permission: 'catalog.read', id: 'catalog-demands' },
       { path: '/catalog/classes', label: 'catalog.nav.classes', icon: Collection, permission: 'catalog.classify', id: 'catalog-classes' },
+    ],
+  },
+  {
+    title: 'sharing.nav.group',
+    items: [
+      { path: '/sharing/requests', label: 'sharing.nav.requests', icon: Tickets, permission: 'sharing.read', id: 'sharing-requests' },
+      { path: '/sharing/grants', label: 'sharing.nav.grants', icon: DocumentChecked, permission: 'sharing.read', id: 'sharing-grants' },
     ],
   },
   {

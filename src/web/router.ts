@@ -29,6 +29,14 @@ const catalogRoutes: RouteRecordRaw[] = [
   { path: 'catalog/classes', name: 'catalog-classes', component: () => import('./views/catalog/ClassesView.vue'), meta: { permission: 'catalog.classify', title: 'catalog.nav.classes' } },
 ];
 
+const SHARING = 'sharing.read';
+const sharingRoutes: RouteRecordRaw[] = [
+  { path: 'sharing/requests', name: 'sharing-requests', component: () => import('./views/sharing/RequestsView.vue'), meta: { permission: SHARING, title: 'sharing.nav.requests' } },
+  { path: 'sharing/requests/:id', name: 'sharing-request', component: () => import('./views/sharing/RequestDetailView.vue'), meta: { permission: SHARING, title: 'sharing.nav.request' } },
+  { path: 'sharing/grants', name: 'sharing-grants', component: () => import('./views/sharing/GrantsView.vue'), meta: { permission: SHARING, title: 'sharing.nav.grants' } },
+  { path: 'sharing/grants/:id', name: 'sharing-grant', component: () => import('./views/sharing/GrantDetailView.vue'), meta: { permission: SHARING, title: 'sharing.nav.grant' } },
+];
+
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.title' } },
   {
@@ -37,6 +45,7 @@ const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
       ...catalogRoutes,
+      ...sharingRoutes,
       { path: 'org/regions', name: 'regions', component: () => import('./views/org/RegionsView.vue'), meta: { permission: 'org.read', title: 'nav.regions' } },
       { path: 'org/departments', name: 'departments', component: () => import('./views/org/DepartmentsView.vue'), meta: { permission: 'org.read', title: 'nav.departments' } },
       { path: 'org/users', name: 'users', component: () => import('./views/org/UsersView.vue'), meta: { permission: 'user.read', title: 'nav.users' } },

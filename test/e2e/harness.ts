@@ -88,8 +88,25 @@ export interface E2E {
   close(): Promise<void>;
 }
 
+/**
+ * Real time plus an offset a test can move. Unlike ManualClock it keeps ticking, so rows made one
+ * after another still get distinct, ordered times (steps are listed oldest first).
+ */
+export class MovableClock implements Clock {
+  private offset = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+  reset(): void {
+    this.offset = 0;
+  }
+}
+
 export interface E2EOptions {
-  /** The server's clock; a ManualClock lets a test move time past a deadline (the browser keeps its own). */
+  /** The server's clock; a MovableClock or ManualClock lets a test move time past a deadline (the browser keeps its own). */
   clock?: Clock;
 }
 

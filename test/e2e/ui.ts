@@ -1,5 +1,5 @@
 /** Small Element Plus helpers for the browser tests: pick from selects, wait for API answers. */
-import type { Locator, Page, Response } from 'playwright-core';
+import type { Locator, Page, Request, Response } from 'playwright-core';
 
 /** The open dropdown/popper (Element Plus teleports them to <body>). */
 export const openPopper = (page: Page) => page.locator('.el-popper:visible');
@@ -52,3 +52,15 @@ export async function acceptConfirm(page: Page): Promise<void> {
 /** The <textarea> of an Element Plus textarea field, wherever its test id landed. */
 export const textareaOf = (scope: Page | Locator, testId: string): Locator =>
   scope.locator(`textarea[data-testid="${testId}"], [data-testid="${testId}"] textarea`).first();
+
+/**
+ * Counts the requests the page sends to one API path from now on, to prove that a form refused by
+ * the browser's own validation sent nothing.
+ */
+export function countCalls(page: Page, method: string, path: string): () => number {
+  let n = 0;
+  page.on('request', (r: Request) => {
+    if (r.method() === method && new URL(r.url()).pathname === path) n += 1;
+  });
+  return () => n;
+}

@@ -1,5 +1,6 @@
 import type { Messages } from './zh-CN';
 import catalog from './catalog.en';
+import sharing from './sharing.en';
 
 const en: Messages = {
   app: {
@@ -277,6 +278,7 @@ const en: Messages = {
     changed: 'Password changed',
   },
   catalog,
+  sharing,
 };
 
 export default en;

@@ -1,5 +1,6 @@
 /** Chinese (default) UI text. en.ts must have exactly the same keys (checked by its type). */
 import catalog from './catalog.zh-CN';
+import sharing from './sharing.zh-CN';
 const zhCN = {
   app: {
     name: '上饶市政务数据共享和开放平台',
@@ -276,6 +277,7 @@ const zhCN = {
     changed: '密码已修改',
   },
   catalog,
+  sharing,
 };
 
 export default zhCN;
