@@ -166,7 +166,7 @@ describe('applying for a resource (R-10 – R-13)', () => {
   });
 
   it('lets only the providing department answer, and only the applying department withdraw', async () => {
-    const { request, consumer } = await conditionalRequest(t);
+    const { request, consumer, provider } = await conditionalRequest(t);
     expectStatus(await post(t, `/api/sharing/requests/${request.id}/prereview`, await platformAdmin(t), { decision: 'forward' }), 200);
     const bystander = await catalogDepartment(t);
     expect((await post(t, `/api/sharing/requests/${request.id}/decision`, bystander.leader, { decision: 'approve' })).statusCode).toBe(404);
@@ -175,6 +175,9 @@ describe('applying for a resource (R-10 – R-13)', () => {
     const w = expectStatus(await post(t, `/api/sharing/requests/${request.id}/withdraw`, consumer.user), 200).json<ShareRequest>();
     expect(w).toMatchObject({ status: 'withdrawn', currentStep: null });
     expect(w.steps.at(-1)!.decision).toBe('withdrawn');
+    // The provider, who was to answer, hears of it.
+    expect((await inboxKinds(provider.leader)).some((n) => n.kind === 'sharing.request.withdrawn' && n.link === `/sharing/requests/${request.id}`)).toBe(true);
+    expect((await post(t, `/api/sharing/requests/${request.id}/withdraw`, consumer.user)).json().error.code).toBe('SHARING_NOT_OPEN');
   });
 
   it('shows each department its own requests and the platform all of them', async () => {

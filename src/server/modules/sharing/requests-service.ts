@@ -295,6 +295,14 @@ export async function withdrawRequest(ctx: AppContext, actor: Actor, id: string)
     const open = await repo.openStep(db, id);
     if (open) await repo.decideStep(db, open.id, { decided_at: now, decided_by: actor.userId, decision: 'withdrawn' });
     await repo.updateRequest(db, id, { status: 'withdrawn', decided_at: now, updated_at: now });
+    // Whoever was to decide next need not any more.
+    const notice = { kind: 'sharing.request.withdrawn', title: `共享申请已撤回：${r.entry_name}（${r.no}）`, link: link(id) };
+    const t = { ...ctx, db };
+    if (locked.status === 'provider_review') {
+      for (const role of ['dept_specialist', 'dept_leader'] as const) await notify(t, { role, departmentId: r.provider_department_id }, notice);
+    } else if (locked.status === 'prereview') {
+      await notify(t, { role: 'platform_admin' }, notice);
+    }
   });
   return getRequest(ctx, actor, id);
 }
