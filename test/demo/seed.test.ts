@@ -76,4 +76,16 @@ describe('Shangrao demo seed', () => {
     const kinds = inbox.items.map((i: { kind: string }) => i.kind);
     expect(kinds.filter((k: string) => k === 'org.specialist.changed')).toHaveLength(await count('specialist'));
   });
+
+  it('starts the sharing portal with grants in force and requests waiting at each review step', async () => {
+    const rsj = await t.login('rsj_zy', DEMO_PASSWORD);
+    const incoming = (await t.inject({ method: 'GET', url: '/api/sharing/requests?box=incoming', headers: rsj })).json();
+    expect(incoming.items).toEqual([expect.objectContaining({ entryName: '社会保障卡信息', status: 'provider_review', consumerDepartmentName: '上饶市市场监督管理局' })]);
+    expect(incoming.items[0].currentStep).toMatchObject({ kind: 'provider_decision', overdue: false });
+    const admin = await t.login('admin', DEMO_PASSWORD);
+    const queue = (await t.inject({ method: 'GET', url: '/api/sharing/requests?box=prereview', headers: admin })).json();
+    expect(queue.items.map((i: { entryName: string }) => i.entryName)).toEqual(['不动产登记信息']);
+    const grants = (await t.inject({ method: 'GET', url: '/api/sharing/grants?side=consumer', headers: rsj })).json();
+    expect(grants.items).toEqual([expect.objectContaining({ entryName: '行政处罚信息', status: 'active' })]);
+  });
 });

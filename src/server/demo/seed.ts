@@ -9,6 +9,8 @@ import { createUser } from '../modules/org/users-service';
 import { DEMO_DEPARTMENTS, OPERATOR, RSJ, SCJ, demoCreditCode } from './departments';
 import { lockSeeding } from './seed-repo';
 import { seedDemoCatalog } from './seed-catalog';
+import { seedDemoSharing } from './seed-sharing';
+import type { Actor } from '../platform/context';
 
 /** Every demo account's password; meets the password policy (checked when the seed creates them). */
 export const DEMO_PASSWORD = 'Govshare@2026';
@@ -109,16 +111,33 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
         activeFrom: '2025-01-01',
       });
     }
+    const accounts = new Map(ACCOUNTS.map((a) => [a.username, a]));
+    const actor = (username: string): Actor => {
+      const a = accounts.get(username)!;
+      return {
+        userId: userIds.get(username)!,
+        username,
+        realName: a.realName,
+        departmentId: a.department ? deptId(a.department) : null,
+        departmentName: a.department ?? null,
+        roles: [a.role],
+        sessionKind: 'cookie',
+        mfaPassed: true,
+        tokenHash: '',
+      };
+    };
+    const requests = await seedDemoSharing(tctx, actor, deptId);
+
     // One record for the whole seed, in its transaction: the demo rows did not come from requests.
     await recordSystemAudit(tctx, 'demo-seed', {
       category: 'admin',
       action: 'demo.seed',
       rowCount: DEMO_DEPARTMENTS.length + ACCOUNTS.length + SPECIALISTS.length + catalog.entries,
-      detail: { departments: DEMO_DEPARTMENTS.length, accounts: ACCOUNTS.length, specialists: SPECIALISTS.length, ...catalog },
+      detail: { departments: DEMO_DEPARTMENTS.length, accounts: ACCOUNTS.length, specialists: SPECIALISTS.length, ...catalog, shareRequests: requests },
     });
     ctx.log.info(
       `demo data seeded: ${DEMO_DEPARTMENTS.length} departments, ${ACCOUNTS.length} accounts, ${SPECIALISTS.length} data specialists, ` +
-        `${catalog.entries} catalog entries (${catalog.published} published)`,
+        `${catalog.entries} catalog entries (${catalog.published} published), ${requests} share requests`,
     );
     return true;
   });
