@@ -19,6 +19,7 @@ import { notifyRoutes } from './platform/notify/routes';
 import { orgRoutes } from './modules/org/routes';
 import { catalogRoutes } from './modules/catalog/routes';
 import { sharingRoutes } from './modules/sharing/routes';
+import { exchangeRoutes } from './modules/exchange/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -68,6 +69,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; serveW
   await app.register(orgRoutes(ctx), { prefix: '/api' });
   await app.register(catalogRoutes(ctx), { prefix: '/api/catalog' });
   await app.register(sharingRoutes(ctx), { prefix: '/api/sharing' });
+  await app.register(exchangeRoutes(ctx), { prefix: '/api/exchange' });
   if (opts.serveWeb) await installWebApp(app);
   await app.ready();
   return app;

@@ -20,6 +20,10 @@ export interface Config {
    * could write whatever address it likes into the audit log.
    */
   trustProxy: boolean;
+  /** GOVSHARE_SECRET_KEY: the SM4 master key (64 hex) for stored secrets; never logged, never in the database. */
+  secretKey?: string;
+  /** GOVSHARE_KEY_FILE: a file holding that key; default <dataDir>/secret.key for the embedded database only. */
+  keyFile?: string;
 }
 
 function bool(v: string | undefined, dflt: boolean): boolean {
@@ -48,5 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     secureCookies: bool(env.SECURE_COOKIES, !demo),
     trustProxy: bool(env.TRUST_PROXY, false),
+    secretKey: env.GOVSHARE_SECRET_KEY || undefined,
+    keyFile: env.GOVSHARE_KEY_FILE ? path.resolve(env.GOVSHARE_KEY_FILE) : undefined,
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app';
 import type { AppContext } from '../../src/server/app-context';
@@ -31,7 +32,8 @@ const uniq = () => `${process.pid}${Date.now().toString(36)}${(seq++).toString(3
 export async function testApp(overrides: Partial<Config> = {}, start = new Date('2026-11-24T02:00:00Z')): Promise<TestApp> {
   const database = await freshDatabase();
   const clock = new ManualClock(start);
-  const config: Config = { ...loadConfig({}), demo: false, requireMfa: false, secureCookies: false, ...overrides };
+  // A key of its own per test app, so no test ever creates ./data/secret.key in the checkout.
+  const config: Config = { ...loadConfig({}), demo: false, requireMfa: false, secureCookies: false, secretKey: randomBytes(32).toString('hex'), ...overrides };
   const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock, log: console };
   const app = await buildApp(ctx);
 

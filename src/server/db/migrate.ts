@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003_catalog';
 import * as m0004 from './migrations/0004_catalog_search';
 import * as m0005 from './migrations/0005_jobs';
 import * as m0006 from './migrations/0006_sharing';
+import * as m0007 from './migrations/0007_exchange_sources';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_catalog_search': m0004,
   '0005_jobs': m0005,
   '0006_sharing': m0006,
+  '0007_exchange_sources': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -421,6 +421,33 @@ export interface ShareGrantEventTable {
   detail: ColumnType<unknown, string | null, string | null>;
 }
 
+export type ExchangeSourceKind = 'postgresql' | 'mysql';
+
+/** Connection options besides the basics (ssl, …); never holds a secret. */
+export interface ExchangeSourceOptions {
+  ssl?: boolean;
+}
+
+export interface ExchangeSourceTable {
+  id: Generated<string>;
+  department_id: string;
+  name: string;
+  kind: ExchangeSourceKind;
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+  /** secret-box text (gs1:…), bound to the row's id; never sent to a client. */
+  password_secret: string;
+  options: ColumnType<ExchangeSourceOptions, string | undefined, string>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_test_at: Date | null;
+  last_test_ok: boolean | null;
+  last_test_message: string | null;
+}
+
 export interface DB {
   region: RegionTable;
   department: DepartmentTable;
@@ -452,6 +479,7 @@ export interface DB {
   share_review_step: ShareReviewStepTable;
   share_grant: ShareGrantTable;
   share_grant_event: ShareGrantEventTable;
+  exchange_source: ExchangeSourceTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -42,6 +42,9 @@ export const PERMISSIONS = {
   'sharing.prereview': ['platform_admin'],
   'sharing.decide': ['dept_specialist', 'dept_leader'],
   'sharing.grant.manage': ['platform_admin', 'dept_specialist', 'dept_leader'],
+  // Exchange (R-20 … R-29): source databases are scoped to the department in SQL.
+  'exchange.read': ['platform_admin', 'dept_specialist', 'dept_leader'],
+  'exchange.source.manage': ['platform_admin', 'dept_specialist'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

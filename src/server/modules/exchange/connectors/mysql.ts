@@ -1,0 +1,121 @@
+import mysql from 'mysql2/promise';
+import { notFound } from '../../../platform/errors';
+import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+
+const KIND_OF: Record<string, SourceErrorKind> = {
+  ER_ACCESS_DENIED_ERROR: 'auth',
+  ER_NOT_SUPPORTED_AUTH_MODE: 'auth',
+  ER_BAD_DB_ERROR: 'database',
+  ER_DBACCESS_DENIED_ERROR: 'database',
+  ER_TABLEACCESS_DENIED_ERROR: 'denied',
+  ER_COLUMNACCESS_DENIED_ERROR: 'denied',
+  ER_SPECIFIC_ACCESS_DENIED_ERROR: 'denied',
+};
+
+function kindOf(code: string | undefined): SourceErrorKind {
+  const known = code === undefined ? undefined : KIND_OF[code];
+  if (known) return known;
+  // PROTOCOL_* codes: the server went away mid-handshake, as good as unreachable.
+  return isNetworkCode(code) || code?.startsWith('PROTOCOL_') ? 'unreachable' : 'failed';
+}
+
+type Row = Record<string, unknown>;
+
+/** MySQL and MariaDB; metadata through information_schema with bound parameters, limited to the source's database. */
+export class MysqlConnector implements SourceConnector {
+  #conn: mysql.Connection | undefined;
+  #connecting: Promise<mysql.Connection> | undefined;
+
+  constructor(private readonly p: ConnectionParams) {}
+
+  #error(e: unknown) {
+    const err = e as { code?: string; message?: string };
+    return sourceError(kindOf(err.code), err.code, err.message, this.p.password);
+  }
+
+  async #connect(): Promise<mysql.Connection> {
+    if (this.#conn) return this.#conn;
+    this.#connecting ??= (async () => {
+      let conn: mysql.Connection | undefined;
+      try {
+        conn = await mysql.createConnection({
+          host: this.p.host,
+          port: this.p.port,
+          database: this.p.database,
+          user: this.p.username,
+          password: this.p.password,
+          ssl: this.p.options.ssl ? { rejectUnauthorized: false } : undefined,
+          connectTimeout: CONNECT_TIMEOUT_MS,
+          dateStrings: true,
+          supportBigNumbers: true,
+          bigNumberStrings: true,
+          charset: 'utf8mb4',
+        });
+        conn.on('error', () => {});
+        // The platform only reads from a department's database.
+        await conn.query('SET SESSION TRANSACTION READ ONLY');
+        const [[v]] = (await conn.query('select version() as v')) as unknown as [Row[]];
+        const mariadb = String(v?.v ?? '').includes('MariaDB');
+        await conn.query(mariadb ? `SET SESSION max_statement_time = ${STATEMENT_TIMEOUT_MS / 1000}` : `SET SESSION max_execution_time = ${STATEMENT_TIMEOUT_MS}`);
+      } catch (e) {
+        await conn?.end().catch(() => {});
+        throw this.#error(e);
+      }
+      this.#conn = conn;
+      return conn;
+    })();
+    return this.#connecting;
+  }
+
+  async #query(text: string, values: unknown[] = []): Promise<Row[]> {
+    const conn = await this.#connect();
+    try {
+      const [rows] = await conn.query({ sql: text, values, timeout: STATEMENT_TIMEOUT_MS });
+      return rows as Row[];
+    } catch (e) {
+      throw this.#error(e);
+    }
+  }
+
+  async test(): Promise<TestResult> {
+    try {
+      const [row] = await this.#query('select version() as v');
+      const v = String(row?.v ?? '');
+      const serverVersion = v.includes('MariaDB') ? `MariaDB ${v.replace(/-MariaDB.*$/, '')}` : `MySQL ${v}`;
+      return { ok: true, serverVersion, message: `Connected to ${serverVersion}`, messageZh: `连接成功：${serverVersion}`, code: null };
+    } catch (e) {
+      return failedTest(e);
+    }
+  }
+
+  async listTables(): Promise<SourceTable[]> {
+    const rows = await this.#query(
+      `select table_schema as s, table_name as n, table_type as t, table_rows as r
+       from information_schema.tables where table_schema = database() order by table_name`,
+    );
+    return rows.map((r) => {
+      const view = String(r.t) === 'VIEW';
+      return { schema: String(r.s), name: String(r.n), kind: view ? 'view' : 'table', rowEstimate: view || r.r === null ? null : Number(r.r) };
+    });
+  }
+
+  async describe(table: TableRef): Promise<SourceColumn[]> {
+    const rows = await this.#query(
+      `select column_name as n, column_type as t, is_nullable as nl, column_key as k, column_comment as c
+       from information_schema.columns
+       where table_schema = database() and table_schema = ? and table_name = ?
+       order by ordinal_position`,
+      [table.schema, table.name],
+    );
+    if (rows.length === 0) throw notFound('Source table', '源数据表');
+    return rows.map((r) => ({ name: String(r.n), dataType: String(r.t), nullable: r.nl === 'YES', isKey: r.k === 'PRI', comment: r.c ? String(r.c) : null }));
+  }
+
+  async close(): Promise<void> {
+    const c = this.#conn ?? (await this.#connecting?.catch(() => undefined));
+    this.#conn = undefined;
+    this.#connecting = undefined;
+    await c?.end().catch(() => {});
+  }
+}

@@ -1,0 +1,10 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../app-context';
+import { sourceRoutes } from './sources-routes';
+
+/** Data exchange (数据交换, R-20 … R-29), mounted at /api/exchange. */
+export function exchangeRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    await app.register(sourceRoutes(ctx));
+  };
+}
