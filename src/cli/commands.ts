@@ -7,6 +7,9 @@ import { seedDemoIfEmpty } from '../server/demo/seed';
 import { createUser } from '../server/modules/org/users-service';
 import { SEPARATED_ROLES, type Role } from '../server/platform/rbac/roles';
 import { AppError } from '../server/platform/errors';
+import { entryIdByCode } from '../server/modules/catalog/entries-service';
+import { bindingOfEntry } from '../server/modules/exchange/bindings-service';
+import { runPull, type PullProgress } from '../server/modules/exchange/pull-service';
 
 export interface Command {
   summary: string;
@@ -112,7 +115,38 @@ export const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  'job run': {
+    summary: 'Run (or resume) the table pull of one resource now / 立即执行库表汇聚',
+    usage: 'govshare job run ENTRY_CODE [--full] [--batch-size N] [--progress]',
+    help:
+      'Pulls the entry’s bound source table into its managed table in the data resource center. A run that was ' +
+      'interrupted (even killed) resumes after its last committed batch. --progress prints rows, rate and ETA.',
+    async run(ctx, args) {
+      const code = args.positional[0];
+      if (!code) throw new UsageError('ENTRY_CODE is required (e.g. 102/000001)');
+      const batch = flag(args, 'batch-size');
+      await migrateToLatest(ctx.db);
+      const entryId = await entryIdByCode(ctx, code);
+      const binding = entryId ? await bindingOfEntry(ctx, entryId) : undefined;
+      if (!binding) throw new UsageError(`${code}: no such entry, or it has no source binding`);
+      const show = args.flags.progress === true;
+      const summary = await runPull(ctx, binding.id, {
+        mode: args.flags.full === true ? 'full' : undefined,
+        batchSize: batch ? Number(batch) : undefined,
+        onProgress: show ? (p) => console.log(progressLine(p)) : undefined,
+      });
+      console.log(JSON.stringify(summary));
+      return summary.reconciliation && !summary.reconciliation.match ? 1 : 0;
+    },
+  },
 };
+
+/** One line per committed batch: rows so far, rate and what is left. */
+function progressLine(p: PullProgress): string {
+  const of = p.total !== null ? `/${p.total}` : '';
+  const eta = p.etaSeconds !== null ? `, ETA ${p.etaSeconds}s` : '';
+  return `run ${p.runId}${p.resumed ? ' (resumed)' : ''}: ${p.read}${of} rows, ${p.rowsPerSecond} rows/s${eta}`;
+}
 
 export class UsageError extends Error {}
 

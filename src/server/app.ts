@@ -20,6 +20,7 @@ import { orgRoutes } from './modules/org/routes';
 import { catalogRoutes } from './modules/catalog/routes';
 import { sharingRoutes } from './modules/sharing/routes';
 import { exchangeRoutes } from './modules/exchange/routes';
+import { recordRoutes } from './modules/exchange/records-routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -70,6 +71,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean; serveW
   await app.register(catalogRoutes(ctx), { prefix: '/api/catalog' });
   await app.register(sharingRoutes(ctx), { prefix: '/api/sharing' });
   await app.register(exchangeRoutes(ctx), { prefix: '/api/exchange' });
+  await app.register(recordRoutes(ctx), { prefix: '/api' });
   if (opts.serveWeb) await installWebApp(app);
   await app.ready();
   return app;

@@ -24,6 +24,13 @@ export interface Config {
   secretKey?: string;
   /** GOVSHARE_KEY_FILE: a file holding that key; default <dataDir>/secret.key for the embedded database only. */
   keyFile?: string;
+  /**
+   * FILES_DIR: where uploaded resource files live (default <dataDir>/files). With several app
+   * servers it must be shared storage (NFS, a mounted volume) so every server finds every file.
+   */
+  filesDir: string;
+  /** MAX_FILE_MB: the largest resource file accepted, default 200. */
+  maxFileMb: number;
 }
 
 function bool(v: string | undefined, dflt: boolean): boolean {
@@ -41,11 +48,12 @@ function int(name: string, v: string | undefined, dflt: number): number {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   const demo = bool(env.DEMO, databaseUrl === undefined);
+  const dataDir = path.resolve(env.DATA_DIR || './data');
   return {
     port: int('PORT', env.PORT, 3000),
     host: env.HOST || '0.0.0.0',
     databaseUrl,
-    dataDir: path.resolve(env.DATA_DIR || './data'),
+    dataDir,
     demo,
     requireMfa: bool(env.REQUIRE_MFA, !demo),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 30),
@@ -54,5 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: bool(env.TRUST_PROXY, false),
     secretKey: env.GOVSHARE_SECRET_KEY || undefined,
     keyFile: env.GOVSHARE_KEY_FILE ? path.resolve(env.GOVSHARE_KEY_FILE) : undefined,
+    filesDir: env.FILES_DIR ? path.resolve(env.FILES_DIR) : path.join(dataDir, 'files'),
+    maxFileMb: int('MAX_FILE_MB', env.MAX_FILE_MB, 200),
   };
 }

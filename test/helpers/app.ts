@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app';
 import type { AppContext } from '../../src/server/app-context';
@@ -32,8 +34,8 @@ const uniq = () => `${process.pid}${Date.now().toString(36)}${(seq++).toString(3
 export async function testApp(overrides: Partial<Config> = {}, start = new Date('2026-11-24T02:00:00Z')): Promise<TestApp> {
   const database = await freshDatabase();
   const clock = new ManualClock(start);
-  // A key of its own per test app, so no test ever creates ./data/secret.key in the checkout.
-  const config: Config = { ...loadConfig({}), demo: false, requireMfa: false, secureCookies: false, secretKey: randomBytes(32).toString('hex'), ...overrides };
+  // A key and a files folder of its own per test app, so no test writes into ./data in the checkout.
+  const config: Config = { ...loadConfig({}), demo: false, requireMfa: false, secureCookies: false, secretKey: randomBytes(32).toString('hex'), filesDir: path.join(os.tmpdir(), `govshare-files-${uniq()}`), ...overrides };
   const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock, log: console };
   const app = await buildApp(ctx);
 

@@ -6,6 +6,8 @@ import * as m0004 from './migrations/0004_catalog_search';
 import * as m0005 from './migrations/0005_jobs';
 import * as m0006 from './migrations/0006_sharing';
 import * as m0007 from './migrations/0007_exchange_sources';
+import * as m0008 from './migrations/0008_exchange_center';
+import * as m0009 from './migrations/0009_exchange_files';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -16,6 +18,8 @@ const migrations: Record<string, Migration> = {
   '0005_jobs': m0005,
   '0006_sharing': m0006,
   '0007_exchange_sources': m0007,
+  '0008_exchange_center': m0008,
+  '0009_exchange_files': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

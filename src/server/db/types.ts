@@ -448,6 +448,90 @@ export interface ExchangeSourceTable {
   last_test_message: string | null;
 }
 
+export interface ManagedColumn {
+  itemId: string;
+  column: string;
+  dataType: string;
+  pgType: string;
+}
+
+export interface ExchangeManagedTableTable {
+  entry_id: string;
+  table_name: string;
+  version_id: string;
+  columns: ColumnType<ManagedColumn[], string, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ColumnMapping {
+  itemId: string;
+  fieldName: string;
+  sourceColumn: string;
+}
+
+export interface ExchangeBindingTable {
+  id: Generated<string>;
+  entry_id: string;
+  source_id: string;
+  source_schema: string;
+  source_table: string;
+  key_columns: string[];
+  watermark_column: string | null;
+  column_map: ColumnType<ColumnMapping[], string, string>;
+  scheduled: Generated<boolean>;
+  last_checkpoint: ColumnType<RunCheckpoint | null, string | null | undefined, string | null>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RunCheckpoint {
+  key: unknown[];
+  watermark?: unknown;
+  /** Full pulls with a watermark column: the newest row when the run started, where the next incremental pull begins. */
+  high?: { key: unknown[]; watermark: unknown } | null;
+}
+
+export interface ExchangeRunTable {
+  id: Generated<string>;
+  binding_id: string;
+  entry_id: string;
+  mode: 'full' | 'incremental';
+  status: 'running' | 'done' | 'failed';
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+  finished_at: Date | null;
+  source_rows: ColumnType<string | null, number | null | undefined, number | null>;
+  rows_read: ColumnType<string, number | undefined, number>;
+  rows_written: ColumnType<string, number | undefined, number>;
+  rows_deleted: ColumnType<string, number | undefined, number>;
+  checkpoint: ColumnType<RunCheckpoint | null, string | null | undefined, string | null>;
+  reconciliation: ColumnType<unknown, string | null | undefined, string | null>;
+  error: string | null;
+  started_by: string | null;
+}
+
+export interface ExchangeFileTable {
+  id: Generated<string>;
+  entry_id: string;
+  department_id: string;
+  version_no: number;
+  file_name: string;
+  mime: string;
+  /** bigint: pg returns it as a string. */
+  size: ColumnType<string, number, number>;
+  sha256: string;
+  sm3: string;
+  storage_key: string;
+  note: string | null;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+  withdrawn_at: Date | null;
+  withdrawn_by: string | null;
+  withdraw_reason: string | null;
+}
+
 export interface DB {
   region: RegionTable;
   department: DepartmentTable;
@@ -480,6 +564,10 @@ export interface DB {
   share_grant: ShareGrantTable;
   share_grant_event: ShareGrantEventTable;
   exchange_source: ExchangeSourceTable;
+  exchange_managed_table: ExchangeManagedTableTable;
+  exchange_binding: ExchangeBindingTable;
+  exchange_run: ExchangeRunTable;
+  exchange_file: ExchangeFileTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -39,6 +39,10 @@ export function findEntry(db: Db, id: string, viewer?: Viewer) {
 }
 
 /** Which of these 信息资源代码 name an entry (deleted ones included: their codes stay taken). */
+export async function entryIdByCode(db: Db, code: string): Promise<string | undefined> {
+  return (await db.selectFrom('catalog_entry').select('id').where('code', '=', code).executeTakeFirst())?.id;
+}
+
 export async function existingCodes(db: Db, codes: readonly string[]): Promise<Set<string>> {
   if (!codes.length) return new Set();
   const rows = await db.selectFrom('catalog_entry').select('code').where('code', 'in', codes).execute();

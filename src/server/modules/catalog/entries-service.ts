@@ -172,6 +172,9 @@ export async function publishedVersionOf(ctx: AppContext, entryId: string): Prom
   return version ? (await withItems(ctx.db, [version]))[0]! : null;
 }
 
+/** An entry's id from its 信息资源代码 (CLI and imports name entries by code). */
+export const entryIdByCode = (ctx: AppContext, code: string) => repo.entryIdByCode(ctx.db, code);
+
 /** 本部门目录: the actor's department's entries with their latest version; other roles have none. */
 export async function listMine(ctx: AppContext, actor: CatalogActor, f: repo.MineFilter, limit: number, offset: number): Promise<{ items: VersionRow[]; total: number }> {
   if (!actor.departmentId) return { items: [], total: 0 };

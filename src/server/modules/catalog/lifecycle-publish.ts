@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context';
 import { notify } from '../../platform/notify/service';
 import { fulfilResponsibilitiesFor } from './demands-service';
+import { followPublishedVersion } from '../exchange/center-service';
 import { updateEntry } from './entries-repo';
 import * as repo from './versions-repo';
 
@@ -21,6 +22,8 @@ export async function publishVersion(ctx: AppContext, versionId: string): Promis
   await updateEntry(ctx.db, v.entry_id, { current_version_id: v.id, status: deleted ? 'deleted' : 'published', updated_at: now });
   // publishing the entry a responsibility item asked for fulfils it.
   if (!deleted) await fulfilResponsibilitiesFor(ctx, v.entry_id);
+  // the entry's managed table in the data resource center follows the new items.
+  if (!deleted) await followPublishedVersion(ctx, v.entry_id);
   await notify(
     ctx,
     { role: 'dept_specialist', departmentId: v.provider_department_id },

@@ -144,6 +144,14 @@ export async function useSource<T>(ctx: AppContext, actor: Actor, id: string, fn
   return withConnector(paramsOf(ctx, r), fn);
 }
 
+/** For the platform's own table jobs (no user in the loop): the source's connector, closed after fn. */
+export async function withSourceConnector<T>(ctx: AppContext, sourceId: string, fn: (c: SourceConnector) => Promise<T>): Promise<T> {
+  // The job acts for the platform: it sees every department's sources.
+  const r = await repo.findSource(ctx.db, sourceId, { departmentId: null, isAdmin: true });
+  if (!r) throw notFound('Exchange source', '数据源');
+  return withConnector(paramsOf(ctx, r), fn);
+}
+
 export async function testSource(ctx: AppContext, actor: Actor, id: string): Promise<TestResult> {
   const r = await load(ctx, actor, id, true);
   const result = await withConnector(paramsOf(ctx, r), (c) => c.test());

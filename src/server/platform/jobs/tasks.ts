@@ -3,6 +3,8 @@ import * as objections from '../../modules/catalog/objections-service';
 import * as demands from '../../modules/catalog/demands-service';
 import * as sharingSteps from '../../modules/sharing/steps-service';
 import { expireDueGrants } from '../../modules/sharing/grants-service';
+import { PULL_JOB, schedulePulls } from '../../modules/exchange/bindings-service';
+import { runPull } from '../../modules/exchange/pull-service';
 import { deleteFinishedJobs, registerJobHandler, registerPeriodicTask } from './service';
 
 const MINUTE = 60_000;
@@ -27,6 +29,18 @@ export function registerDefaultTasks(): void {
   registerPeriodicTask('sharing.expire-grants', 10 * MINUTE, async (ctx) => {
     const n = await expireDueGrants(ctx);
     if (n) ctx.log.info(`sharing: ${n} grant(s) expired`);
+  });
+  // R-21: a pull asked for by a user or the schedule; it commits batch by batch itself.
+  registerJobHandler<{ bindingId: string; mode?: 'full' | 'incremental'; startedBy?: string }>(
+    PULL_JOB,
+    async (ctx, p) => {
+      await runPull(ctx, p.bindingId, { mode: p.mode, startedBy: p.startedBy ?? null });
+    },
+    { transactional: false, maxAttempts: 1 },
+  );
+  registerPeriodicTask('exchange.schedule-pulls', 5 * MINUTE, async (ctx) => {
+    const n = await schedulePulls(ctx);
+    if (n) ctx.log.info(`exchange: ${n} scheduled pull(s) queued`);
   });
   // Finished jobs are kept a week (failed ones a quarter, for whoever investigates).
   registerPeriodicTask('jobs.cleanup', DAY, async (ctx) => {

@@ -45,6 +45,11 @@ export const PERMISSIONS = {
   // Exchange (R-20 … R-29): source databases are scoped to the department in SQL.
   'exchange.read': ['platform_admin', 'dept_specialist', 'dept_leader'],
   'exchange.source.manage': ['platform_admin', 'dept_specialist'],
+  // Reading resource data: rows are limited further by grants, in the service.
+  'exchange.data.read': ['platform_admin', 'dept_specialist', 'dept_leader', 'dept_user'],
+  // Resource files: the provider's specialist uploads and withdraws; downloads are checked against grants.
+  'exchange.file.manage': ['dept_specialist'],
+  'exchange.file.download': ['platform_admin', 'dept_specialist', 'dept_leader', 'dept_user'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
-import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, keysetClauses, type BatchRequest, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
 
 const KIND_OF: Record<string, SourceErrorKind> = {
   ER_ACCESS_DENIED_ERROR: 'auth',
@@ -110,6 +110,18 @@ export class MysqlConnector implements SourceConnector {
     );
     if (rows.length === 0) throw notFound('Source table', '源数据表');
     return rows.map((r) => ({ name: String(r.n), dataType: String(r.t), nullable: r.nl === 'YES', isKey: r.k === 'PRI', comment: r.c ? String(r.c) : null }));
+  }
+
+  async readBatch(req: BatchRequest): Promise<Row[]> {
+    const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
+    const k = keysetClauses(req, q, () => '?');
+    return this.#query(`select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order} limit ${Number(req.limit)}`, k.values);
+  }
+
+  async count(table: TableRef): Promise<number> {
+    const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
+    const [row] = await this.#query(`select count(*) as n from ${q(table.schema)}.${q(table.name)}`);
+    return Number(row?.n ?? 0);
   }
 
   async close(): Promise<void> {

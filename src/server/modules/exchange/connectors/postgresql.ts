@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
-import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, keysetClauses, type BatchRequest, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
 
 /** SQLSTATE classes that mean something to the person who typed the connection details. */
 function kindOf(code: string | undefined): SourceErrorKind {
@@ -31,6 +31,8 @@ const COLUMNS_SQL = `
   left join pg_index i on i.indrelid = c.oid and i.indisprimary
   where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p', 'v', 'm')
   order by a.attnum`;
+
+const quoteIdent = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
 export class PostgresConnector implements SourceConnector {
   #client: pg.Client | undefined;
@@ -104,6 +106,18 @@ export class PostgresConnector implements SourceConnector {
     const rows = await this.#query<{ name: string; data_type: string; nullable: boolean; is_key: boolean; comment: string | null }>(COLUMNS_SQL, [table.schema, table.name]);
     if (rows.length === 0) throw notFound('Source table', '源数据表');
     return rows.map((r) => ({ name: r.name, dataType: r.data_type, nullable: r.nullable, isKey: r.is_key, comment: r.comment }));
+  }
+
+  /** Values come back as text (dates, numerics and int8 exactly as the server prints them); the center casts them. */
+  async readBatch(req: BatchRequest): Promise<Array<Record<string, unknown>>> {
+    const k = keysetClauses(req, quoteIdent, (i) => `$${i}`);
+    const cols = req.columns.map((c) => `${quoteIdent(c)}::text as ${quoteIdent(c)}`).join(', ');
+    return this.#query(`select ${cols} from ${quoteIdent(req.table.schema)}.${quoteIdent(req.table.name)} ${k.where} order by ${k.order} limit ${Number(req.limit)}`, k.values);
+  }
+
+  async count(table: TableRef): Promise<number> {
+    const [row] = await this.#query<{ n: string }>(`select count(*) as n from ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
+    return Number(row?.n ?? 0);
   }
 
   async close(): Promise<void> {

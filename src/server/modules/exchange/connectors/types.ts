@@ -43,12 +43,43 @@ export interface TableRef {
   name: string;
 }
 
+/**
+ * One page of a keyset scan: rows after `after` in (watermark, key) order. Identifiers must have
+ * been checked against describe() by the caller; the connectors quote them as well.
+ */
+export interface BatchRequest {
+  table: TableRef;
+  columns: readonly string[];
+  keyColumns: readonly string[];
+  /** Incremental pulls order by this (not null, only ever increasing) column first. */
+  watermarkColumn?: string | null;
+  after?: { key: readonly unknown[]; watermark?: unknown } | null;
+  limit: number;
+  /** Newest first (no `after`): the high-water mark a full pull records for the incremental ones after it. */
+  descending?: boolean;
+}
+
 /** One source database, read-only, opened for one task and closed after it. */
 export interface SourceConnector {
   test(): Promise<TestResult>;
   listTables(): Promise<SourceTable[]>;
   describe(table: TableRef): Promise<SourceColumn[]>;
+  readBatch(req: BatchRequest): Promise<Array<Record<string, unknown>>>;
+  count(table: TableRef): Promise<number>;
   close(): Promise<void>;
+}
+
+/**
+ * The WHERE and ORDER BY of a keyset page, with placeholders made by `param(i)` (i from 1).
+ * (w, k1, k2) > (?, ?, ?) as a row comparison: both MySQL/MariaDB and PostgreSQL have it.
+ */
+export function keysetClauses(req: BatchRequest, quote: (id: string) => string, param: (i: number) => string): { where: string; order: string; values: unknown[] } {
+  const order = [...(req.watermarkColumn ? [req.watermarkColumn] : []), ...req.keyColumns].map(quote);
+  if (req.descending) return { where: '', order: order.map((c) => `${c} desc`).join(', '), values: [] };
+  if (!req.after) return { where: '', order: order.join(', '), values: [] };
+  const values = [...(req.watermarkColumn ? [req.after.watermark] : []), ...req.after.key];
+  const where = `where (${order.join(', ')}) > (${values.map((_, i) => param(i + 1)).join(', ')})`;
+  return { where, order: order.join(', '), values };
 }
 
 /** Connect, read metadata and give up within this time: a dead host must not hold a request. */

@@ -1,0 +1,212 @@
+import type { AppContext } from '../../app-context';
+import type { ColumnMapping, ManagedColumn, RunCheckpoint } from '../../db/types';
+import { conflict, notFound } from '../../platform/errors';
+import { recordSystemAudit } from '../../platform/audit/service';
+import * as center from './center-repo';
+import { ensureManagedTable } from './center-service';
+import type { BatchRequest, SourceConnector, TableRef } from './connectors/types';
+import * as repo from './pull-repo';
+import { withSourceConnector } from './sources-service';
+
+/**
+ * R-21 table jobs, pull side: a source table into the entry's managed table, in keyset batches.
+ * Each batch is upserted and the run's checkpoint moved in one transaction, so a run killed at any
+ * moment resumes after its last committed batch: no row lost (the checkpoint never passes an
+ * uncommitted row) and none doubled (rows are keyed, a repeated batch overwrites).
+ */
+
+export const DEFAULT_BATCH = 1000;
+
+export interface PullProgress {
+  runId: string;
+  mode: 'full' | 'incremental';
+  read: number;
+  written: number;
+  /** Rows in the source when the run started (full pulls; null for incremental ones). */
+  total: number | null;
+  rowsPerSecond: number;
+  /** Seconds left at the current rate, when the total is known. */
+  etaSeconds: number | null;
+  resumed: boolean;
+}
+
+export interface PullSummary extends PullProgress {
+  deleted: number;
+  reconciliation: Reconciliation | null;
+}
+
+export interface Reconciliation {
+  sourceRows: number;
+  centerRows: number;
+  match: boolean;
+}
+
+export interface PullOptions {
+  mode?: 'full' | 'incremental';
+  batchSize?: number;
+  startedBy?: string | null;
+  onProgress?: (p: PullProgress) => void;
+}
+
+/** The text key of a row: one key column as it is, several as a JSON array (stable, comparable). */
+export const rowKey = (row: Record<string, unknown>, keys: readonly string[]) =>
+  keys.length === 1 ? String(row[keys[0]!]) : JSON.stringify(keys.map((k) => String(row[k])));
+
+const EMPTY = new Set(['', '0000-00-00', '0000-00-00 00:00:00']);
+
+/** A source value as the managed column takes it (MySQL flags are 0/1; zero dates are no date). */
+export function toCenterValue(v: unknown, dataType: string): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' && EMPTY.has(v) && dataType !== 'C' && dataType !== 'M') return null;
+  if (dataType === 'L') return v === true || v === 1 || v === '1' || v === 't' || v === 'true';
+  if (dataType === 'C' || dataType === 'M') return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  return v;
+}
+
+interface Plan {
+  columns: ManagedColumn[];
+  sources: string[];
+}
+
+/** Which source column fills which managed column; unmapped items stay null. */
+function planOf(columns: ManagedColumn[], map: ColumnMapping[]): Plan {
+  const byColumn = new Map(map.map((m) => [m.fieldName, m.sourceColumn]));
+  const mapped = columns.filter((c) => byColumn.has(c.column));
+  return { columns: mapped, sources: mapped.map((c) => byColumn.get(c.column)!) };
+}
+
+/**
+ * Runs (or resumes) the binding's pull on one dedicated connection that holds the binding's
+ * advisory lock for the whole run; everything the run reads and writes goes through it.
+ */
+export async function runPull(ctx: AppContext, bindingId: string, opts: PullOptions = {}): Promise<PullSummary> {
+  return ctx.db.connection().execute(async (conn) => {
+    const c = { ...ctx, db: conn };
+    if (!(await repo.tryLockBinding(conn, bindingId))) throw conflict('EXCHANGE_RUN_BUSY', 'A pull of this resource is running', '该资源的数据汇聚任务正在运行');
+    try {
+      return await pullLocked(c, bindingId, opts);
+    } finally {
+      await repo.unlockBinding(conn, bindingId);
+    }
+  });
+}
+
+async function pullLocked(ctx: AppContext, bindingId: string, opts: PullOptions): Promise<PullSummary> {
+  const b = await repo.findBinding(ctx.db, bindingId);
+  if (!b) throw notFound('Exchange binding', '数据汇聚配置');
+  const managed = await ensureManagedTable(ctx, b.entry_id);
+  const plan = planOf(managed.columns, b.column_map);
+  const now = ctx.clock.now();
+  const existing = await repo.runningRun(ctx.db, bindingId);
+  const run =
+    existing ??
+    (await repo.insertRun(ctx.db, {
+      binding_id: bindingId,
+      entry_id: b.entry_id,
+      mode: opts.mode ?? (b.watermark_column && b.last_checkpoint ? 'incremental' : 'full'),
+      status: 'running',
+      started_at: now,
+      heartbeat_at: now,
+      started_by: opts.startedBy ?? null,
+    }));
+  const mode = run.mode;
+  const table = { schema: b.source_schema, name: b.source_table };
+  const readColumns = [...new Set([...b.key_columns, ...(b.watermark_column ? [b.watermark_column] : []), ...plan.sources])];
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  const started = Date.now();
+  let read = Number(run.rows_read);
+  let written = Number(run.rows_written);
+  const readAtStart = read;
+  // Incremental runs continue after the last finished run's last row; a resumed run after its own checkpoint.
+  let after: RunCheckpoint | null = run.checkpoint ?? (mode === 'incremental' ? b.last_checkpoint : null);
+
+  try {
+    return await withSourceConnector(ctx, b.source_id, async (source) => {
+      const total = mode === 'full' ? await source.count(table) : null;
+      // Taken before reading, so a row changed while this pull runs is newer and the next incremental pull sees it.
+      const high = mode === 'full' && b.watermark_column ? (run.checkpoint?.high ?? (await highWaterMark(source, table, b.key_columns, b.watermark_column))) : null;
+      if (total !== null && run.source_rows === null) await repo.updateRun(ctx.db, run.id, { source_rows: total });
+      const progress = (): PullProgress => {
+        const seconds = (Date.now() - started) / 1000;
+        const rate = seconds > 0 ? (read - readAtStart) / seconds : 0;
+        return { runId: run.id, mode, read, written, total, rowsPerSecond: Math.round(rate), etaSeconds: total !== null && rate > 0 ? Math.max(0, Math.round((total - read) / rate)) : null, resumed: !!existing };
+      };
+      const request = (from: RunCheckpoint | null): BatchRequest => ({
+        table,
+        columns: readColumns,
+        keyColumns: b.key_columns,
+        watermarkColumn: mode === 'incremental' ? b.watermark_column : null,
+        after: from,
+        limit: batchSize,
+      });
+      // The next batch is read from the source while this one is written: the two servers work at once.
+      let pending: Promise<Array<Record<string, unknown>>> | null = source.readBatch(request(after));
+      while (pending) {
+        const rows = await pending;
+        pending = null;
+        if (!rows.length) break;
+        const last = rows[rows.length - 1]!;
+        const wm = mode === 'incremental' ? b.watermark_column : null;
+        const checkpoint: RunCheckpoint = { key: b.key_columns.map((k) => last[k]), ...(wm ? { watermark: last[wm] } : {}), ...(high ? { high } : {}) };
+        if (rows.length === batchSize) pending = source.readBatch(request(checkpoint));
+        const values = rows.map((r) => [rowKey(r, b.key_columns), ...plan.columns.map((col, i) => toCenterValue(r[plan.sources[i]!], col.dataType))]);
+        try {
+          await ctx.db.transaction().execute(async (trx) => {
+            const n = await center.upsertRows(trx, managed.name, plan.columns, values, run.id, ctx.clock.now());
+            await repo.advanceRun(trx, run.id, rows.length, n, checkpoint, ctx.clock.now());
+            written += n;
+          });
+          read += rows.length;
+          after = checkpoint;
+          opts.onProgress?.(progress());
+        } catch (e) {
+          // Settle the read in flight, so its failure (if any) is not left unhandled.
+          await pending?.catch(() => undefined);
+          throw e;
+        }
+      }
+      const next = mode === 'incremental' ? after : high ? { key: high.key, watermark: high.watermark } : null;
+      return finish(ctx, { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next }, progress());
+    });
+  } catch (e) {
+    await repo.updateRun(ctx.db, run.id, { status: 'failed', finished_at: ctx.clock.now(), error: e instanceof Error ? e.message.slice(0, 2000) : String(e) });
+    throw e;
+  }
+}
+
+async function highWaterMark(source: SourceConnector, table: TableRef, keys: string[], watermark: string): Promise<RunCheckpoint['high']> {
+  const [top] = await source.readBatch({ table, columns: [watermark, ...keys], keyColumns: keys, watermarkColumn: watermark, descending: true, limit: 1 });
+  return top ? { key: keys.map((k) => top[k]), watermark: top[watermark] } : null;
+}
+
+interface Finishing {
+  runId: string;
+  bindingId: string;
+  entryId: string;
+  table: string;
+  mode: 'full' | 'incremental';
+  total: number | null;
+  /** Where the next incremental pull starts. */
+  next: RunCheckpoint | null;
+}
+
+/** Last transaction of a run: a full pull drops rows the source no longer has; the reconciliation is recorded. */
+async function finish(ctx: AppContext, f: Finishing, p: PullProgress): Promise<PullSummary> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const deleted = f.mode === 'full' ? await center.deleteNotInRun(trx, f.table, f.runId) : 0;
+    const centerRows = await center.countRows(trx, f.table);
+    const reconciliation = f.total !== null ? { sourceRows: f.total, centerRows, match: f.total === centerRows } : null;
+    const now = ctx.clock.now();
+    await repo.updateRun(trx, f.runId, { status: 'done', finished_at: now, heartbeat_at: now, rows_deleted: deleted, reconciliation: JSON.stringify(reconciliation) });
+    if (f.next) await repo.updateBinding(trx, f.bindingId, { last_checkpoint: JSON.stringify(f.next), updated_at: now });
+    await recordSystemAudit({ ...ctx, db: trx }, 'job-runner', {
+      category: 'aggregate',
+      action: `exchange.pull.${f.mode}`,
+      targetType: 'catalog_entry',
+      targetId: f.entryId,
+      rowCount: p.written,
+      detail: { runId: f.runId, read: p.read, deleted, reconciliation },
+    });
+    return { ...p, deleted, reconciliation };
+  });
+}

@@ -1,0 +1,51 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../../app-context';
+import { KEY_COLUMN } from './center-repo';
+
+/** Reads of a managed table (rc.*). Column names reaching here were checked against the table's columns. */
+
+export interface RecordQuery {
+  table: string;
+  columns: string[];
+  /** column = value, compared as text (the API takes strings). */
+  equals: Array<{ column: string; value: string }>;
+  sort: { column: string; desc: boolean } | null;
+  limit: number;
+  offset: number;
+  /** Keyset paging on the row key, when no other sort is asked for. */
+  afterKey: string | null;
+}
+
+function whereOf(q: RecordQuery): RawBuilder<unknown> {
+  const conds = q.equals.map((e) => sql`${sql.id(e.column)}::text = ${e.value}`);
+  if (q.afterKey !== null) conds.push(sql`${sql.id(KEY_COLUMN)} > ${q.afterKey}`);
+  return conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
+}
+
+export async function readRecords(db: Db, q: RecordQuery): Promise<Array<Record<string, unknown>>> {
+  const order = q.sort ? sql`${sql.id(q.sort.column)} ${sql.raw(q.sort.desc ? 'desc' : 'asc')} nulls last, ${sql.id(KEY_COLUMN)}` : sql`${sql.id(KEY_COLUMN)}`;
+  const r = await sql<Record<string, unknown>>`
+    select ${sql.id(KEY_COLUMN)}, ${sql.join(q.columns.map((c) => sql.id(c)))} from rc.${sql.id(q.table)}
+    ${whereOf(q)} order by ${order} limit ${q.limit} offset ${q.offset}`.execute(db);
+  return r.rows;
+}
+
+export async function countRecords(db: Db, q: Pick<RecordQuery, 'table' | 'equals'>): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*) as n from rc.${sql.id(q.table)} ${whereOf({ ...q, columns: [], sort: null, limit: 0, offset: 0, afterKey: null })}`.execute(db);
+  return Number(r.rows[0]!.n);
+}
+
+/**
+ * R-25 比对: for each record of values, whether a row has exactly those values in those columns.
+ * One statement for the whole list; only booleans come back.
+ */
+export async function matchRecords(db: Db, table: string, columns: string[], records: string[][]): Promise<boolean[]> {
+  if (!records.length) return [];
+  const rows = records.map((r, i) => sql`(${sql.join([sql`${i}::int`, ...r.map((v) => sql`${v}::text`)])})`);
+  const cols = columns.map((_, k) => sql.id(`v${k}`));
+  const cond = columns.map((c, k) => sql`t.${sql.id(c)}::text = v.${sql.id(`v${k}`)}`);
+  const r = await sql<{ i: number; m: boolean }>`
+    select v.i, exists (select 1 from rc.${sql.id(table)} t where ${sql.join(cond, sql` and `)}) as m
+    from (values ${sql.join(rows)}) as v(i, ${sql.join(cols)}) order by v.i`.execute(db);
+  return r.rows.map((x) => x.m);
+}

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../helpers/app';
+import { catalogDepartment, expectStatus, type CatalogDepartment } from '../catalog/factory';
+import { runPull } from '../../src/server/modules/exchange/pull-service';
+import { mask, suggestRule } from '../../src/server/platform/masking';
+import type { ShareRequest } from '../../src/server/modules/sharing/schemas';
+import { submitRequest } from '../sharing/factory';
+import { boundEntry, corpSource, type CorpSource } from './pull-fixtures';
+
+let t: TestApp;
+let src: CorpSource;
+let b: Awaited<ReturnType<typeof boundEntry>>;
+let consumer: CatalogDepartment;
+let grantNo: string;
+const ROWS = 300;
+const USCC_RULE = suggestRule({ name: '统一社会信用代码', fieldName: 'uscc', maskRule: '保留前6位和后4位，其余以*代替', sensitivity: 'personal' });
+const uscc = (id: number) => `91361100${String(id).padStart(9, '0')}X`;
+
+beforeAll(async () => {
+  t = await testApp();
+  src = await corpSource(ROWS);
+  b = await boundEntry(t, src, { shareMethods: ['table', 'api'] });
+  await runPull(t.ctx, b.binding.id);
+  consumer = await catalogDepartment(t);
+  const items = b.entry.current!.items.filter((i) => ['corp_id', 'uscc', 'corp_name'].includes(i.fieldName!)).map((i) => i.id);
+  const r = expectStatus(await submitRequest(t, consumer.user, b.entry, { letterId: null, method: 'api', itemIds: items, periodFrom: undefined, periodTo: undefined }), 201).json<ShareRequest>();
+  grantNo = r.grant!.no;
+});
+afterAll(async () => {
+  await src?.drop();
+  await t?.close();
+});
+
+const path = () => `/api/v1/data/${b.entry.code}/records`;
+const get = (s: { headers: { cookie: string } }, url: string) => t.inject({ method: 'GET', url, headers: s.headers });
+
+describe('query API (R-24) over the data resource center', () => {
+  it('gives the provider every column as stored', async () => {
+    const res = expectStatus(await get(b.provider.user, `${path()}?limit=2`), 200).json();
+    expect(res.columns.map((c: { field: string }) => c.field)).toEqual(['corp_id', 'uscc', 'corp_name', 'reg_date', 'active', 'capital']);
+    expect(res.items[0]).toMatchObject({ corp_id: '1', uscc: uscc(1), active: true });
+    expect(res.grantNo).toBeNull();
+  });
+
+  it('refuses a department without a grant', async () => {
+    const stranger = await catalogDepartment(t);
+    const res = await get(stranger.user, path());
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('SHARING_GRANT_NO_GRANT');
+  });
+
+  it('gives a grant holder only the granted items, masked by their rules, stamped with the grant', async () => {
+    const res = expectStatus(await get(consumer.user, `${path()}?filter=corp_id:5`), 200);
+    expect(res.headers['x-govshare-grant']).toBe(grantNo);
+    const body = res.json();
+    expect(body.columns).toEqual([
+      { field: 'corp_id', name: '企业编号', dataType: 'I', masked: false },
+      { field: 'uscc', name: '统一社会信用代码', dataType: 'C', masked: true },
+      { field: 'corp_name', name: '企业名称', dataType: 'C', masked: false },
+    ]);
+    expect(body.items).toEqual([{ corp_id: '5', uscc: mask(USCC_RULE, uscc(5)), corp_name: '上饶测试企业5有限公司' }]);
+    expect(body.items[0].uscc).not.toBe(uscc(5));
+    expect(body.items[0].uscc).toContain('*');
+    const audit = await t.ctx.db.selectFrom('audit_event').select(['category', 'row_count', 'user_id']).where('action', '=', 'exchange.records.query').where('target_id', '=', b.entry.code).where('user_id', '=', consumer.user.id).execute();
+    expect(audit).toEqual([{ category: 'query', row_count: 1, user_id: consumer.user.id }]);
+  });
+
+  it('refuses fields outside the grant and filters or sorts on masked fields', async () => {
+    expect((await get(consumer.user, `${path()}?fields=capital`)).json().error.code).toBe('EXCHANGE_QUERY_INVALID');
+    expect((await get(consumer.user, `${path()}?filter=uscc:${uscc(5)}`)).json().error.details.problems[0].field).toBe('filter');
+    expect((await get(consumer.user, `${path()}?sort=-uscc`)).statusCode).toBe(400);
+  });
+
+  it('pages with a cursor through every row exactly once, and sorts on plain fields', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { items: Array<{ corp_id: string }>; nextCursor: string | null } = expectStatus(await get(consumer.user, `${path()}?fields=corp_id&limit=70${cursor ? `&cursor=${cursor}` : ''}`), 200).json();
+      seen.push(...res.items.map((r) => r.corp_id));
+      cursor = res.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(ROWS);
+    expect(new Set(seen).size).toBe(ROWS);
+    const top = expectStatus(await get(consumer.user, `${path()}?fields=corp_id&sort=-corp_id&limit=3`), 200).json();
+    expect(top.items.map((r: { corp_id: string }) => r.corp_id)).toEqual(['300', '299', '298']);
+  });
+
+  it('exports every row as CSV and JSON lines, masked and carrying the grant number', async () => {
+    const csv = expectStatus(await get(consumer.user, `/api/v1/data/${b.entry.code}/export`), 200);
+    expect(csv.headers['x-govshare-grant']).toBe(grantNo);
+    expect(csv.headers['content-disposition']).toContain(grantNo);
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).toBe('corp_id,uscc,corp_name');
+    expect(lines).toHaveLength(ROWS + 1);
+    expect(lines[1]).toBe(`1,${mask(USCC_RULE, uscc(1))},上饶测试企业1有限公司`);
+    const jsonl = expectStatus(await get(consumer.user, `/api/v1/data/${b.entry.code}/export?format=jsonl&filter=corp_id:7`), 200).body.trim().split('\n').map((l) => JSON.parse(l));
+    expect(jsonl[0]).toMatchObject({ resource: b.entry.code, grantNo });
+    expect(jsonl.slice(1)).toEqual([{ corp_id: '7', uscc: mask(USCC_RULE, uscc(7)), corp_name: '上饶测试企业7有限公司' }]);
+  });
+
+  it('verifies values without revealing rows, including masked items, audited as 比对 (R-25)', async () => {
+    const res = expectStatus(
+      await t.inject({
+        method: 'POST',
+        url: `/api/v1/data/${b.entry.code}/verify`,
+        headers: consumer.user.headers,
+        payload: { fields: ['uscc', 'corp_name'], records: [[uscc(12), '上饶测试企业12有限公司'], [uscc(12), '别的企业'], [uscc(999), '上饶测试企业999有限公司']] },
+      }),
+      200,
+    ).json();
+    expect(res).toEqual({ results: [true, false, false], grantNo });
+    const audit = await t.ctx.db.selectFrom('audit_event').select(['category', 'row_count', 'detail']).where('action', '=', 'exchange.records.verify').execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ category: 'compare', row_count: 3, detail: { fields: ['uscc', 'corp_name'], matched: 1 } });
+    expect(JSON.stringify(audit[0]!.detail)).not.toContain(uscc(12));
+    const outside = await t.inject({ method: 'POST', url: `/api/v1/data/${b.entry.code}/verify`, headers: consumer.user.headers, payload: { fields: ['capital'], records: [['1']] } });
+    expect(outside.json().error.code).toBe('EXCHANGE_QUERY_INVALID');
+  });
+});
