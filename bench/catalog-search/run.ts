@@ -16,7 +16,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { openPostgres } from '../../src/server/db/open';
 import { migrateToLatest } from '../../src/server/db/migrate';
@@ -27,6 +26,7 @@ import { hashPassword } from '../../src/server/platform/auth/password';
 import { segmentForIndex } from '../../src/server/modules/catalog/segment';
 import { searchEntries } from '../../src/server/modules/catalog/search-service';
 import type { AppContext, Db } from '../../src/server/app-context';
+import { ADMIN_URL, databaseUrl, pgAdmin } from '../pg-admin';
 import { loadCatalog, tsvectorLiteral, type Generated } from './load';
 
 const SHORT = process.env.BENCH_SHORT === '1';
@@ -36,18 +36,8 @@ const PAGE_SIZE = 20;
 const GOAL_MS = 50;
 /** BENCH_KEEP=1 leaves the database in place (its URL is printed) for EXPLAIN ANALYZE by hand. */
 const KEEP = process.env.BENCH_KEEP === '1';
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const QUERIES = ['企业登记', '户籍人口', '不动产', '上饶', '社保', '空气质量', '公交线路', '医疗机构', '学校名录', '婚姻登记', '行政处罚', '建设工程项目', '婺源县不动产登记', '饶市婚', ''];
 
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -115,10 +105,9 @@ const ms = (x: number) => x.toFixed(1);
 
 async function main() {
   const name = `bench_${randomBytes(5).toString('hex')}`;
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const url = new URL(databaseUrl(name));
   console.log(`catalog search benchmark: ${ENTRIES} entries, ${RUNS} runs per query${SHORT ? ' (short)' : ''}, database ${name}`);
-  await admin(`create database ${name}`);
+  await pgAdmin(`create database ${name}`);
   const database = await openPostgres(url.toString(), 10);
   try {
     await migrateToLatest(database.db);
@@ -167,7 +156,7 @@ async function main() {
   } finally {
     await database.close();
     if (KEEP) console.log(`  kept ${url.toString()}; drop it with: psql ${ADMIN_URL} -c 'drop database ${name}'`);
-    else await admin(`drop database if exists ${name} with (force)`);
+    else await pgAdmin(`drop database if exists ${name} with (force)`);
   }
 }
 

@@ -24,23 +24,14 @@ import { systemClock } from '../../src/server/platform/clock';
 import type { AppContext } from '../../src/server/app-context';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
 import { setUpBinding } from './setup';
+import { databaseUrl, pgAdmin } from '../pg-admin';
 
 const SHORT = process.env.BENCH_SHORT === '1';
 const ROWS = SHORT ? 20_000 : 1_000_000;
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MARIA = { host: '127.0.0.1', port: 3306, user: 'root' };
 const COLUMNS =
   'id, uscc, name, legal_rep, id_no, phone, address, reg_date, capital, employees, active, updated_at';
 
-async function pgAdmin(statement: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
 
 /** The source: MariaDB's sequence engine makes a million rows in seconds. */
 async function makeSource(db: string) {
@@ -61,7 +52,6 @@ async function makeSource(db: string) {
 
 /** The baseline: the shell pipe a DBA would type, into a plain table of the same shape. */
 async function rawPipe(db: string, pgUrl: string): Promise<number> {
-  await pgAdmin(`select 1`);
   const target = new pg.Client({ connectionString: pgUrl });
   await target.connect();
   await target.query(`create table raw_corp (id int, uscc text, name text, legal_rep text, id_no text, phone text, address text, reg_date date,
@@ -82,8 +72,7 @@ async function main() {
   console.log(`exchange benchmark: ${ROWS} rows × 12 columns, MariaDB ${mariaDb} → PostgreSQL ${pgDb}`);
   execSync('which mysql psql', { stdio: 'ignore' });
   await pgAdmin(`create database ${pgDb}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${pgDb}`;
+  const url = new URL(databaseUrl(pgDb));
   const database = await openPostgres(url.toString(), 4);
   try {
     await makeSource(mariaDb);
