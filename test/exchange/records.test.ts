@@ -116,4 +116,14 @@ describe('query API (R-24) over the data resource center', () => {
     const outside = await t.inject({ method: 'POST', url: `/api/v1/data/${b.entry.code}/verify`, headers: consumer.user.headers, payload: { fields: ['capital'], records: [['1']] } });
     expect(outside.json().error.code).toBe('EXCHANGE_QUERY_INVALID');
   });
+
+  it('describes itself as a valid OpenAPI document of the caller’s readable fields (R-24)', async () => {
+    const doc = expectStatus(await get(consumer.user, `/api/v1/data/${b.entry.code}/openapi.json`), 200).json();
+    const SwaggerParser = (await import('@apidevtools/swagger-parser')).default;
+    await SwaggerParser.validate(structuredClone(doc));
+    expect(Object.keys(doc.components.schemas.Record.properties)).toEqual(['corp_id', 'uscc', 'corp_name']);
+    expect(doc.components.schemas.Record.properties.uscc).toMatchObject({ type: 'string', title: '统一社会信用代码', 'x-masked': USCC_RULE.code });
+    expect(doc.info.version).toBe(grantNo);
+    expect(Object.keys(doc.paths)).toEqual([`/api/v1/data/${b.entry.code}/records`, `/api/v1/data/${b.entry.code}/export`, `/api/v1/data/${b.entry.code}/verify`]);
+  });
 });

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { Nullable, Obj } from '../../platform/http/schemas';
-import { exportRecords, MAX_LIMIT, MAX_VERIFY, queryRecords, verifyRecords } from './records-service';
+import { exportRecords, MAX_LIMIT, MAX_VERIFY, queryRecords, resourceOpenApi, verifyRecords } from './records-service';
 
 const tags = ['data'];
 const actorOf = (req: { actor: Actor | null }) => req.actor as Actor;
@@ -53,6 +53,18 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         req.auditNote.detail = { grantNo: d.body.grantNo, fields: d.body.columns.map((c) => c.field), filter: req.query.filter ?? [] };
         if (d.stamp) reply.header(...d.stamp.header);
         return d.body;
+      },
+    );
+
+    app.get(
+      '/v1/data/:prefix/:seq/openapi.json',
+      {
+        config: { access: 'exchange.data.read', audit: { category: 'access', action: 'exchange.records.openapi', targetType: 'catalog_entry_code' } },
+        schema: { tags, summary: 'The resource’s own OpenAPI document, from its data items as the caller may read them / 资源接口说明', params: CodeParams },
+      },
+      async (req) => {
+        req.auditNote.targetId = codeOf(req.params);
+        return resourceOpenApi(ctx, actorOf(req), codeOf(req.params));
       },
     );
 

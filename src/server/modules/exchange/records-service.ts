@@ -5,6 +5,8 @@ import { deliveryStamp, type DeliveryStamp } from '../sharing/use-limits';
 import { KEY_COLUMN } from './center-repo';
 import { resolveAccess, type DataAccess } from './data-access';
 import * as repo from './records-repo';
+import { recordsOpenApi } from './records-openapi';
+import { publishedVersionOf } from '../catalog/entries-service';
 
 /** R-24 query API over the data resource center: filters, fields, sort, pages, masked per grant. */
 
@@ -120,4 +122,10 @@ export async function verifyRecords(ctx: AppContext, actor: Actor, code: string,
   });
   const results = await repo.matchRecords(ctx.db, access.table, fields, records);
   return { body: { results, grantNo: access.grant?.no ?? null }, stamp: access.grant ? deliveryStamp(access.grant) : null, rows: records.length };
+}
+
+export async function resourceOpenApi(ctx: AppContext, actor: Actor, code: string): Promise<Record<string, unknown>> {
+  const access = await resolveAccess(ctx, actor, code, ['api']);
+  const v = await publishedVersionOf(ctx, access.entryId);
+  return recordsOpenApi(access, v?.name ?? code);
 }
