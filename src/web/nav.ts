@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Bell, Calendar, ChatLineSquare, Checked, Collection, Document, DocumentChecked, Files, House, Key, Lock, OfficeBuilding, Location, Search, Share, Tickets, User, UserFilled } from '@element-plus/icons-vue';
+import { Bell, Calendar, Coin, ChatLineSquare, Checked, Collection, Document, DocumentChecked, Files, House, Key, Lock, OfficeBuilding, Location, Search, Share, Tickets, User, UserFilled } from '@element-plus/icons-vue';
 
 /** A permission, or a list of which the user must hold at least one. */
 export type PermissionNeed = string | readonly string[];
@@ -46,6 +46,10 @@ export const NAV: NavGroup[] = [
       { path: '/sharing/requests', label: 'sharing.nav.requests', icon: Tickets, permission: 'sharing.read', id: 'sharing-requests' },
       { path: '/sharing/grants', label: 'sharing.nav.grants', icon: DocumentChecked, permission: 'sharing.read', id: 'sharing-grants' },
     ],
+  },
+  {
+    title: 'exchange.nav.group',
+    items: [{ path: '/exchange/sources', label: 'exchange.nav.sources', icon: Coin, permission: 'exchange.read', id: 'exchange-sources' }],
   },
   {
     title: 'nav.org',

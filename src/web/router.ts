@@ -37,6 +37,10 @@ const sharingRoutes: RouteRecordRaw[] = [
   { path: 'sharing/grants/:id', name: 'sharing-grant', component: () => import('./views/sharing/GrantDetailView.vue'), meta: { permission: SHARING, title: 'sharing.nav.grant' } },
 ];
 
+const exchangeRoutes: RouteRecordRaw[] = [
+  { path: 'exchange/sources', name: 'exchange-sources', component: () => import('./views/exchange/SourcesView.vue'), meta: { permission: 'exchange.read', title: 'exchange.nav.sources' } },
+];
+
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.title' } },
   {
@@ -46,6 +50,7 @@ const routes: RouteRecordRaw[] = [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
       ...catalogRoutes,
       ...sharingRoutes,
+      ...exchangeRoutes,
       { path: 'org/regions', name: 'regions', component: () => import('./views/org/RegionsView.vue'), meta: { permission: 'org.read', title: 'nav.regions' } },
       { path: 'org/departments', name: 'departments', component: () => import('./views/org/DepartmentsView.vue'), meta: { permission: 'org.read', title: 'nav.departments' } },
       { path: 'org/users', name: 'users', component: () => import('./views/org/UsersView.vue'), meta: { permission: 'user.read', title: 'nav.users' } },

@@ -14,6 +14,8 @@ import type { AppContext } from '../../src/server/app-context';
 import { loadConfig, type Config } from '../../src/server/config';
 import { systemClock, type Clock } from '../../src/server/platform/clock';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
+import { startJobRunner, type JobRunner } from '../../src/server/platform/jobs/runner';
+import { registerDefaultTasks } from '../../src/server/platform/jobs/tasks';
 import { freshDatabase } from '../helpers/db';
 
 export { DEMO_PASSWORD };
@@ -108,6 +110,11 @@ export class MovableClock implements Clock {
 export interface E2EOptions {
   /** The server's clock; a MovableClock or ManualClock lets a test move time past a deadline (the browser keeps its own). */
   clock?: Clock;
+  /**
+   * Runs the job runner as main.ts does (queued pulls, reminders, periodic tasks), polling every
+   * `pollMs` (default 500) so a queued job starts soon after the browser asks for it. Off by default.
+   */
+  jobs?: boolean | { pollMs?: number };
 }
 
 const quietLog = { info: () => {}, warn: () => {}, error: (...a: unknown[]) => console.error(...a) };
@@ -134,6 +141,11 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
     throw e;
   }
   const contexts: BrowserContext[] = [];
+  let runner: JobRunner | undefined;
+  if (options.jobs) {
+    registerDefaultTasks();
+    runner = startJobRunner(ctx, { pollMs: (typeof options.jobs === 'object' ? options.jobs.pollMs : undefined) ?? 500 });
+  }
 
   const e2e: E2E = {
     baseUrl,
@@ -179,6 +191,8 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
       for (const c of contexts) await c.close().catch(() => {});
       await browser.close();
       await app.close();
+      // Jobs write to the database: the runner finishes its pass before the database closes.
+      await runner?.stop();
       await database.close();
     },
   };

@@ -35,6 +35,12 @@ const path = () => `/api/v1/data/${b.entry.code}/records`;
 const get = (s: { headers: { cookie: string } }, url: string) => t.inject({ method: 'GET', url, headers: s.headers });
 
 describe('query API (R-24) over the data resource center', () => {
+  it('keeps a source’s local date-times as written, whatever the server’s time zone', async () => {
+    const { sql } = await import('kysely');
+    const r = await sql<{ t: unknown }>`select '2026-11-01 08:00:00'::timestamp as t`.execute(t.ctx.db);
+    expect(r.rows[0]!.t).toBe('2026-11-01 08:00:00');
+  });
+
   it('gives the provider every column as stored', async () => {
     const res = expectStatus(await get(b.provider.user, `${path()}?limit=2`), 200).json();
     expect(res.columns.map((c: { field: string }) => c.field)).toEqual(['corp_id', 'uscc', 'corp_name', 'reg_date', 'active', 'capital']);

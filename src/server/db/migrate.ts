@@ -8,6 +8,7 @@ import * as m0006 from './migrations/0006_sharing';
 import * as m0007 from './migrations/0007_exchange_sources';
 import * as m0008 from './migrations/0008_exchange_center';
 import * as m0009 from './migrations/0009_exchange_files';
+import * as m0010 from './migrations/0010_exchange_quality';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_exchange_sources': m0007,
   '0008_exchange_center': m0008,
   '0009_exchange_files': m0009,
+  '0010_exchange_quality': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -10,6 +10,9 @@ import type { DB } from './types';
 
 // DATE columns stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
 pg.types.setTypeParser(1082, (v) => v);
+// Likewise TIMESTAMP without time zone (only managed tables in the data resource center use it, for a
+// source's local wall-clock times): kept as the text the source had, never shifted.
+pg.types.setTypeParser(1114, (v) => v);
 
 export type DbKind = 'pglite' | 'postgresql';
 

@@ -532,6 +532,28 @@ export interface ExchangeFileTable {
   withdraw_reason: string | null;
 }
 
+export interface QualityColumn {
+  column: string;
+  name: string;
+  filled: number;
+  checked: number;
+  invalid: number;
+  /** What accuracy was checked against: the data type, or a format with check digits. */
+  rule: string | null;
+}
+
+export interface ExchangeQualityTable {
+  id: Generated<string>;
+  entry_id: string;
+  run_id: string | null;
+  at: Timestamp;
+  row_count: ColumnType<string, number, number>;
+  completeness: ColumnType<string, number, number>;
+  accuracy: ColumnType<string | null, number | null, number | null>;
+  availability: ColumnType<string, number, number>;
+  columns: ColumnType<QualityColumn[], string, string>;
+}
+
 export interface DB {
   region: RegionTable;
   department: DepartmentTable;
@@ -567,6 +589,7 @@ export interface DB {
   exchange_managed_table: ExchangeManagedTableTable;
   exchange_binding: ExchangeBindingTable;
   exchange_run: ExchangeRunTable;
+  exchange_quality: ExchangeQualityTable;
   exchange_file: ExchangeFileTable;
 }
 

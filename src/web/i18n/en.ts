@@ -1,5 +1,6 @@
 import type { Messages } from './zh-CN';
 import catalog from './catalog.en';
+import exchange from './exchange.en';
 import sharing from './sharing.en';
 
 const en: Messages = {
@@ -279,6 +280,7 @@ const en: Messages = {
   },
   catalog,
   sharing,
+  exchange,
 };
 
 export default en;

@@ -1,5 +1,6 @@
 /** Chinese (default) UI text. en.ts must have exactly the same keys (checked by its type). */
 import catalog from './catalog.zh-CN';
+import exchange from './exchange.zh-CN';
 import sharing from './sharing.zh-CN';
 const zhCN = {
   app: {
@@ -278,6 +279,7 @@ const zhCN = {
   },
   catalog,
   sharing,
+  exchange,
 };
 
 export default zhCN;

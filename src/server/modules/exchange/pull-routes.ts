@@ -4,7 +4,8 @@ import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { IdParams, Obj } from '../../platform/http/schemas';
 import * as bindings from './bindings-service';
-import { Binding, BindingInput, Run } from './pull-schemas';
+import { Binding, BindingInput, Quality, Run } from './pull-schemas';
+import { getQuality } from './quality-service';
 
 const tags = ['exchange'];
 const actorOf = (req: { actor: Actor | null }) => req.actor as Actor;
@@ -45,6 +46,15 @@ export function pullRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         return reply.status(202).send({ queued: true });
       },
     );
+    app.get(
+      '/entries/:id/quality',
+      {
+        config: { access: 'catalog.read', audit: false },
+        schema: { tags, summary: 'Data quality after each load: completeness, accuracy, timeliness, availability (R-27) / 数据质量', params: IdParams, response: { 200: Quality } },
+      },
+      async (req) => getQuality(ctx, req.params.id),
+    );
+
     app.get(
       '/entries/:id/runs',
       {

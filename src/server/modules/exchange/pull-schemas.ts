@@ -38,3 +38,21 @@ export const Run = Obj({
   error: Nullable(Type.String()),
 });
 export type Run = Static<typeof Run>;
+
+const Ratio = Type.Number({ minimum: 0, maximum: 1 });
+const Snapshot = Obj({
+  at: Type.String({ format: 'date-time' }),
+  rows: Type.Integer(),
+  completeness: Ratio,
+  accuracy: Nullable(Ratio),
+  availability: Ratio,
+  columns: Type.Array(
+    Obj({ column: Type.String(), name: Type.String(), filled: Type.Integer(), checked: Type.Integer(), invalid: Type.Integer(), rule: Nullable(Type.String({ description: 'id_number | credit_code | mobile | email' })) }),
+  ),
+});
+export const Quality = Obj({
+  latest: Nullable(Snapshot),
+  timely: Nullable(Type.Boolean({ description: 'last load within 1.5 update cycles; null when irregular or never loaded' })),
+  lastLoadAt: Nullable(Type.String({ format: 'date-time' })),
+  history: Type.Array(Snapshot),
+});

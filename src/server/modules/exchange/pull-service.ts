@@ -6,6 +6,7 @@ import * as center from './center-repo';
 import { ensureManagedTable } from './center-service';
 import type { BatchRequest, SourceConnector, TableRef } from './connectors/types';
 import * as repo from './pull-repo';
+import { measureQuality } from './quality-service';
 import { withSourceConnector } from './sources-service';
 
 /**
@@ -166,7 +167,10 @@ async function pullLocked(ctx: AppContext, bindingId: string, opts: PullOptions)
         }
       }
       const next = mode === 'incremental' ? after : high ? { key: high.key, watermark: high.watermark } : null;
-      return finish(ctx, { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next }, progress());
+      const summary = await finish(ctx, { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next }, progress());
+      // R-27: measured after every load; a failure to measure never fails the load itself.
+      await measureQuality(ctx, b.entry_id, run.id).catch((e: unknown) => ctx.log.warn(`exchange: quality of ${b.entry_id} not measured: ${String(e)}`));
+      return summary;
     });
   } catch (e) {
     await repo.updateRun(ctx.db, run.id, { status: 'failed', finished_at: ctx.clock.now(), error: e instanceof Error ? e.message.slice(0, 2000) : String(e) });

@@ -1,0 +1,126 @@
+/** Shapes of the exchange API (src/server/modules/exchange/schemas.ts, pull-schemas.ts, records-routes.ts). */
+
+export const SOURCE_KINDS = ['mysql', 'postgresql'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+/** The port a kind listens on when the form leaves it empty. */
+export const DEFAULT_PORT: Record<SourceKind, number> = { mysql: 3306, postgresql: 5432 };
+
+export interface Source {
+  id: string;
+  departmentId: string;
+  departmentName: string;
+  name: string;
+  kind: SourceKind;
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+  options: { ssl?: boolean };
+  createdAt: string;
+  updatedAt: string;
+  lastTest: { at: string; ok: boolean; message: string | null } | null;
+}
+
+export interface SourceInput {
+  name: string;
+  kind: SourceKind;
+  host: string;
+  port?: number;
+  database: string;
+  username: string;
+  password: string;
+  options?: { ssl?: boolean };
+  departmentId?: string;
+}
+/** Omitting the password keeps the stored one. */
+export type SourcePatch = Partial<Omit<SourceInput, 'departmentId'>>;
+
+export interface TestResult {
+  ok: boolean;
+  serverVersion: string | null;
+  message: string;
+  messageZh: string;
+  code: string | null;
+}
+
+export interface SourceTable {
+  schema: string;
+  name: string;
+  kind: 'table' | 'view';
+  rowEstimate: number | null;
+}
+
+export interface SourceColumn {
+  name: string;
+  dataType: string;
+  nullable: boolean;
+  isKey: boolean;
+  comment: string | null;
+}
+
+export interface ColumnMapping {
+  /** The managed column (the data item's field). */
+  column: string;
+  sourceColumn: string;
+}
+
+export interface BindingInput {
+  sourceId: string;
+  table: string;
+  keyColumns: string[];
+  watermarkColumn?: string | null;
+  columnMap?: ColumnMapping[];
+  scheduled?: boolean;
+}
+
+export interface Binding {
+  id: string;
+  entryId: string;
+  sourceId: string;
+  table: string;
+  keyColumns: string[];
+  watermarkColumn: string | null;
+  columnMap: ColumnMapping[];
+  scheduled: boolean;
+  updatedAt: string;
+}
+
+export type RunStatus = 'running' | 'done' | 'failed';
+export interface Run {
+  id: string;
+  mode: 'full' | 'incremental';
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  sourceRows: number | null;
+  rowsRead: number;
+  rowsWritten: number;
+  rowsDeleted: number;
+  reconciliation: { sourceRows: number; centerRows: number; match: boolean } | null;
+  error: string | null;
+}
+
+export interface RecordsPage {
+  columns: Array<{ field: string; name: string; dataType: string; masked: boolean }>;
+  items: Array<Record<string, unknown>>;
+  nextCursor: string | null;
+  grantNo: string | null;
+}
+
+/** One version of an entry's resource file. */
+export interface ResourceFile {
+  id: string;
+  entryId: string;
+  versionNo: number;
+  fileName: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  sm3: string;
+  note: string | null;
+  uploadedBy: string;
+  uploadedAt: string;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawReason: string | null;
+}

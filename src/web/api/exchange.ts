@@ -1,0 +1,37 @@
+/** Data exchange (数据交换) API calls: source databases, an entry's pull binding and runs, resource data. */
+import { api, buildUrl } from './client';
+import type { Binding, BindingInput, RecordsPage, ResourceFile, Run, Source, SourceColumn, SourceInput, SourcePatch, SourceTable, TestResult } from './exchange-types';
+
+export type * from './exchange-types';
+export { DEFAULT_PORT, SOURCE_KINDS } from './exchange-types';
+
+const base = '/api/exchange';
+
+/** 102/000001 → /api/v1/data/102/000001: the resource's query API is addressed by its catalog code. */
+const dataBase = (code: string) => `/api/v1/data/${code.split('/').map(encodeURIComponent).join('/')}`;
+
+export const exchangeApi = {
+  sources: (departmentId?: string) => api.get<{ items: Source[] }>(`${base}/sources`, { departmentId }),
+  createSource: (body: SourceInput) => api.post<Source>(`${base}/sources`, body),
+  updateSource: (id: string, body: SourcePatch) => api.patch<Source>(`${base}/sources/${id}`, body),
+  deleteSource: (id: string) => api.delete<{ ok: boolean }>(`${base}/sources/${id}`),
+  testSource: (id: string) => api.post<TestResult>(`${base}/sources/${id}/test`),
+  tables: (id: string) => api.get<{ items: SourceTable[] }>(`${base}/sources/${id}/tables`),
+  columns: (id: string, table: string) => api.get<{ items: SourceColumn[] }>(`${base}/sources/${id}/columns`, { table }),
+  binding: (entryId: string) => api.get<Binding>(`${base}/entries/${entryId}/binding`),
+  saveBinding: (entryId: string, body: BindingInput) => api.put<Binding>(`${base}/entries/${entryId}/binding`, body),
+  pull: (entryId: string, mode?: 'full' | 'incremental') => api.post<{ queued: boolean }>(`${base}/entries/${entryId}/runs`, mode ? { mode } : {}),
+  runs: (entryId: string) => api.get<Run[]>(`${base}/entries/${entryId}/runs`),
+  files: (entryId: string) => api.get<{ items: ResourceFile[] }>(`${base}/entries/${entryId}/files`),
+  /** The note goes first: the server reads fields before the file. */
+  uploadFile: (entryId: string, file: File, note: string) => {
+    const form = new FormData();
+    if (note) form.append('note', note);
+    form.append('file', file, file.name);
+    return api.upload<ResourceFile>(`${base}/entries/${entryId}/files`, form);
+  },
+  fileUrl: (fileId: string) => `${base}/files/${fileId}/content`,
+  withdrawFile: (fileId: string, reason: string) => api.post<ResourceFile>(`${base}/files/${fileId}/withdraw`, { reason }),
+  records: (code: string, limit = 20) => api.get<RecordsPage>(`${dataBase(code)}/records`, { limit }),
+  exportUrl: (code: string, format: 'csv' | 'jsonl' = 'csv') => buildUrl(`${dataBase(code)}/export`, { format }),
+};
