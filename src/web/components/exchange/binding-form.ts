@@ -3,12 +3,12 @@ import type { ColumnMapping, SourceColumn } from '../../api/exchange';
 
 /** Mirrors managedColumns() in src/server/modules/exchange/center-service.ts: the center's column of each item. */
 const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
-export function managedColumns(items: readonly DataItem[]): Array<{ item: DataItem; column: string }> {
+export function managedColumns(items: ReadonlyArray<DataItem & { position: number }>): Array<{ item: DataItem; column: string }> {
   const used = new Set<string>();
-  return items.map((item, position) => {
+  return items.map((item) => {
     const field = (item.fieldName ?? '').toLowerCase();
-    let column = IDENT.test(field) && !field.startsWith('_gs') ? field : `c_${position}`;
-    while (used.has(column)) column = `${column}_${position}`;
+    let column = IDENT.test(field) && !field.startsWith('_gs') ? field : `c_${item.position}`;
+    while (used.has(column)) column = `${column}_${item.position}`;
     used.add(column);
     return { item, column };
   });
