@@ -49,7 +49,10 @@ export const NAV: NavGroup[] = [
   },
   {
     title: 'exchange.nav.group',
-    items: [{ path: '/exchange/sources', label: 'exchange.nav.sources', icon: Coin, permission: 'exchange.read', id: 'exchange-sources' }],
+    items: [
+      { path: '/exchange/libraries', label: 'exchange.nav.libraries', icon: Collection, permission: 'catalog.read', id: 'exchange-libraries' },
+      { path: '/exchange/sources', label: 'exchange.nav.sources', icon: Coin, permission: 'exchange.read', id: 'exchange-sources' },
+    ],
   },
   {
     title: 'nav.org',

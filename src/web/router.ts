@@ -38,6 +38,7 @@ const sharingRoutes: RouteRecordRaw[] = [
 ];
 
 const exchangeRoutes: RouteRecordRaw[] = [
+  { path: 'exchange/libraries', name: 'exchange-libraries', component: () => import('./views/exchange/LibrariesView.vue'), meta: { permission: 'catalog.read', title: 'exchange.nav.libraries' } },
   { path: 'exchange/sources', name: 'exchange-sources', component: () => import('./views/exchange/SourcesView.vue'), meta: { permission: 'exchange.read', title: 'exchange.nav.sources' } },
 ];
 

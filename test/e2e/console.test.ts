@@ -16,6 +16,7 @@ const MENU: Array<[id: string, permission: string | string[] | null]> = [
   ['catalog-classes', 'catalog.classify'],
   ['sharing-requests', 'sharing.read'],
   ['sharing-grants', 'sharing.read'],
+  ['exchange-libraries', 'catalog.read'],
   ['exchange-sources', 'exchange.read'],
   ['regions', 'org.read'],
   ['departments', 'org.read'],

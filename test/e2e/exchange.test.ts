@@ -108,6 +108,12 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     await expect.poll(() => runs.getByTestId('run-status').first().innerText(), { timeout: 60_000 }).toBe('完成');
     expect(await runs.getByTestId('run-rows').first().innerText()).toBe(`${ROWS} / ${ROWS}`);
     expect(await runs.getByTestId('run-reconciliation').first().innerText()).toContain(`一致（源 ${ROWS} / 中心 ${ROWS}）`);
+
+    // R-26: the base library 102 (法人单位) lists the resource with the rows the center now holds.
+    await page.goto(`${e2e.baseUrl}/exchange/libraries`);
+    const library = page.getByTestId('library-table-102');
+    const listed = library.locator('.el-table__body-wrapper tr.el-table__row', { hasText: entry.code });
+    await expect.poll(() => listed.innerText()).toContain(String(ROWS));
     await maybeScreenshot(page, 'exchange-pull');
 
     // 4. 人社局 has no grant yet: the data card says so and offers to apply; no download link.

@@ -124,3 +124,11 @@ export interface ResourceFile {
   withdrawnBy: string | null;
   withdrawReason: string | null;
 }
+
+/** R-26 libraries: 基础库 (class 1) and 主题库 (class 2). */
+export type LibraryKind = 'base' | 'theme';
+export interface Library {
+  code: string;
+  name: string;
+  entries: Array<{ entryId: string; code: string; name: string; providerName: string; shareType: string; updateCycle: string; rows: number | null; lastLoadAt: string | null }>;
+}

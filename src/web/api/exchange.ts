@@ -1,6 +1,6 @@
 /** Data exchange (数据交换) API calls: source databases, an entry's pull binding and runs, resource data. */
 import { api, buildUrl } from './client';
-import type { Binding, BindingInput, RecordsPage, ResourceFile, Run, Source, SourceColumn, SourceInput, SourcePatch, SourceTable, TestResult } from './exchange-types';
+import type { Binding, BindingInput, Library, LibraryKind, RecordsPage, ResourceFile, Run, Source, SourceColumn, SourceInput, SourcePatch, SourceTable, TestResult } from './exchange-types';
 
 export type * from './exchange-types';
 export { DEFAULT_PORT, SOURCE_KINDS } from './exchange-types';
@@ -11,6 +11,7 @@ const base = '/api/exchange';
 const dataBase = (code: string) => `/api/v1/data/${code.split('/').map(encodeURIComponent).join('/')}`;
 
 export const exchangeApi = {
+  libraries: (kind: LibraryKind) => api.get<Library[]>(`${base}/libraries/${kind}`),
   sources: (departmentId?: string) => api.get<{ items: Source[] }>(`${base}/sources`, { departmentId }),
   createSource: (body: SourceInput) => api.post<Source>(`${base}/sources`, body),
   updateSource: (id: string, body: SourcePatch) => api.patch<Source>(`${base}/sources/${id}`, body),

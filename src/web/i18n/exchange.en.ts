@@ -1,8 +1,24 @@
 import type { ExchangeMessages } from './exchange.zh-CN';
 
 const exchangeEn: ExchangeMessages = {
-  nav: { group: 'Exchange', sources: 'Data sources' },
+  nav: { group: 'Exchange', sources: 'Data sources', libraries: 'Libraries' },
   kind: { postgresql: 'PostgreSQL', mysql: 'MySQL/MariaDB' },
+  libraries: {
+    title: 'Base and theme libraries',
+    hint: 'Published resources by class, with how much of their data the resource center holds.',
+    base: 'Base libraries',
+    theme: 'Theme libraries',
+    empty: 'No published resources in these classes yet',
+    none: 'No resources',
+    count: '{n} resources',
+    name: 'Resource',
+    provider: 'Provider',
+    shareType: 'Share type',
+    updateCycle: 'Update cycle',
+    rows: 'Rows in the center',
+    notLoaded: 'Not loaded',
+    lastLoad: 'Last load',
+  },
   sources: {
     title: 'Data sources',
     hint: "Your department's business databases, from which table resources are pulled into the data resource center. Use a read-only account; the password is stored encrypted and never shown again.",

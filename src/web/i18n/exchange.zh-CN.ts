@@ -1,7 +1,23 @@
 /** Chinese text of the exchange pages (数据交换); exchange.en.ts has the same keys. */
 const exchangeZh = {
-  nav: { group: '数据交换', sources: '数据源' },
+  nav: { group: '数据交换', sources: '数据源', libraries: '基础库与主题库' },
   kind: { postgresql: 'PostgreSQL', mysql: 'MySQL/MariaDB' },
+  libraries: {
+    title: '基础库与主题库',
+    hint: '按信息资源分类汇集的已发布资源，及其在数据资源中心的数据量。',
+    base: '基础库',
+    theme: '主题库',
+    empty: '该类暂无已发布的信息资源',
+    none: '暂无资源',
+    count: '{n} 项资源',
+    name: '信息资源',
+    provider: '提供部门',
+    shareType: '共享类型',
+    updateCycle: '更新周期',
+    rows: '中心数据量',
+    notLoaded: '未汇聚',
+    lastLoad: '最近汇聚',
+  },
   sources: {
     title: '数据源',
     hint: '登记本部门的业务数据库，用于将库表类资源汇聚到数据资源中心。建议使用只读账号；口令加密保存，不再显示。',

@@ -4,7 +4,8 @@ import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { IdParams, Obj } from '../../platform/http/schemas';
 import * as bindings from './bindings-service';
-import { Binding, BindingInput, Quality, Run } from './pull-schemas';
+import { Binding, BindingInput, Library, Quality, Run } from './pull-schemas';
+import { listLibraries } from './libraries-service';
 import { getQuality } from './quality-service';
 
 const tags = ['exchange'];
@@ -46,6 +47,20 @@ export function pullRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         return reply.status(202).send({ queued: true });
       },
     );
+    app.get(
+      '/libraries/:kind',
+      {
+        config: { access: 'catalog.read', audit: { category: 'query', action: 'exchange.libraries' } },
+        schema: {
+          tags,
+          summary: 'Base or theme libraries: resources by class with their data in the center (R-26) / 基础库、主题库',
+          params: Obj({ kind: Type.Union([Type.Literal('base'), Type.Literal('theme')]) }),
+          response: { 200: Type.Array(Library) },
+        },
+      },
+      async (req) => listLibraries(ctx, actorOf(req), req.params.kind),
+    );
+
     app.get(
       '/entries/:id/quality',
       {

@@ -56,3 +56,20 @@ export const Quality = Obj({
   lastLoadAt: Nullable(Type.String({ format: 'date-time' })),
   history: Type.Array(Snapshot),
 });
+
+export const Library = Obj({
+  code: Type.String(),
+  name: Type.String(),
+  entries: Type.Array(
+    Obj({
+      entryId: Uuid,
+      code: Type.String(),
+      name: Type.String(),
+      providerName: Type.String(),
+      shareType: Type.String(),
+      updateCycle: Type.String(),
+      rows: Nullable(Type.Integer({ description: 'rows in the data resource center at the last measurement' })),
+      lastLoadAt: Nullable(Type.String({ format: 'date-time' })),
+    }),
+  ),
+});

@@ -37,3 +37,17 @@ export async function lastLoad(db: Db, entryId: string): Promise<Date | null> {
   const r = await db.selectFrom('exchange_run').select((eb) => eb.fn.max('finished_at').as('at')).where('entry_id', '=', entryId).where('status', '=', 'done').executeTakeFirst();
   return r?.at ? new Date(r.at) : null;
 }
+
+/** Per entry with a managed table: its latest measured row count and last successful load. */
+export function dataStatus(db: Db, entryIds: string[]) {
+  if (!entryIds.length) return Promise.resolve([]);
+  return db
+    .selectFrom('exchange_managed_table as m')
+    .select(['m.entry_id'])
+    .select((eb) => [
+      eb.selectFrom('exchange_quality as q').select('q.row_count').whereRef('q.entry_id', '=', 'm.entry_id').orderBy('q.id', 'desc').limit(1).as('rows'),
+      eb.selectFrom('exchange_run as r').select((e) => e.fn.max('r.finished_at').as('at')).whereRef('r.entry_id', '=', 'm.entry_id').where('r.status', '=', 'done').as('last_load'),
+    ])
+    .where('m.entry_id', 'in', entryIds)
+    .execute();
+}
