@@ -14,6 +14,18 @@ export interface Actor {
   tokenHash: string;
 }
 
+/**
+ * Whose rows a caller sees in department-scoped tables (catalog versions, requests, grants, sources):
+ * its own department's, or every department's for the platform administrator. Repositories turn it
+ * into a WHERE clause.
+ */
+export interface DepartmentViewer {
+  departmentId: string | null;
+  isAdmin: boolean;
+}
+
+export const departmentViewer = (a: Pick<Actor, 'departmentId' | 'roles'>): DepartmentViewer => ({ departmentId: a.departmentId, isAdmin: a.roles.includes('platform_admin') });
+
 /** Facts a handler adds to its request's audit event (target, rows read, anything else worth keeping). */
 export interface AuditNote {
   targetType?: string;

@@ -1,9 +1,9 @@
-import type { Actor } from '../../platform/context';
+import { departmentViewer, type Actor } from '../../platform/context';
 import type { OpenType } from './enums';
 import type { ChangeNotice, DataItem, EntryVersion, Portal, Review, VersionRow as VersionRowOut } from './entries-schemas';
 import type { NoticeRow } from './changes-repo';
 import type { VersionListRow } from './entries-repo';
-import type { ItemRow, VersionRow, Viewer } from './versions-repo';
+import type { ItemRow, VersionRow } from './versions-repo';
 import { itemsOf, reviewsOf } from './versions-repo';
 import type { Db } from '../../app-context';
 
@@ -12,7 +12,7 @@ import type { Db } from '../../app-context';
 /** Who acts: the parts of a signed-in Actor the catalog needs (seeds and jobs can build one). */
 export type CatalogActor = Pick<Actor, 'userId' | 'departmentId' | 'roles'>;
 
-export const viewerOf = (a: Pick<Actor, 'departmentId' | 'roles'>): Viewer => ({ departmentId: a.departmentId, isAdmin: a.roles.includes('platform_admin') });
+export const viewerOf = departmentViewer;
 
 /** R-06 (Art 8): not open → sharing portal only; open (with or without conditions) → both portals. */
 export const portalsOf = (openType: OpenType): Portal[] => (openType === 'none' ? ['share'] : ['share', 'open']);

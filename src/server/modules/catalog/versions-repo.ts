@@ -1,3 +1,4 @@
+import type { DepartmentViewer } from '../../platform/context';
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context';
 import type { CatalogEntryTable, CatalogEntryVersionTable, DB, NewRow, RowUpdate } from '../../db/types';
@@ -5,10 +6,7 @@ import type { NormalisedItem } from './rules';
 import { segmentForIndex } from './segment';
 
 /** Who is reading, as the catalog's authorization filters need it. */
-export interface Viewer {
-  departmentId: string | null;
-  isAdmin: boolean;
-}
+export type Viewer = DepartmentViewer;
 
 /** Working-version statuses a platform administrator sees: what reached (or came back from) platform review. */
 const ADMIN_STATUSES = ['platform_review', 'scheduled', 'rejected'] as const;

@@ -78,5 +78,3 @@ export async function followPublishedVersion(ctx: AppContext, entryId: string): 
   const v = existing ? await publishedVersionOf(ctx, entryId) : null;
   if (existing && v && isTableEntry(v) && existing.version_id !== v.id) await ensureManagedTable(ctx, entryId);
 }
-
-export const managedRowCount = (ctx: AppContext, name: string) => repo.countRows(ctx.db, name);

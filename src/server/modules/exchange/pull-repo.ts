@@ -81,10 +81,6 @@ export async function advanceRun(db: Db, id: string, read: number, written: numb
     .execute();
 }
 
-export function findRun(db: Db, id: string) {
-  return db.selectFrom('exchange_run').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export function runsOfEntry(db: Db, entryId: string, limit: number) {
   return db.selectFrom('exchange_run').selectAll().where('entry_id', '=', entryId).orderBy('id', 'desc').limit(limit).execute();
 }

@@ -30,11 +30,6 @@ export async function readRecords(db: Db, q: RecordQuery): Promise<Array<Record<
   return r.rows;
 }
 
-export async function countRecords(db: Db, q: Pick<RecordQuery, 'table' | 'equals'>): Promise<number> {
-  const r = await sql<{ n: string }>`select count(*) as n from rc.${sql.id(q.table)} ${whereOf({ ...q, columns: [], sort: null, limit: 0, offset: 0, afterKey: null })}`.execute(db);
-  return Number(r.rows[0]!.n);
-}
-
 /**
  * R-25 比对: for each record of values, whether a row has exactly those values in those columns.
  * One statement for the whole list; only booleans come back.

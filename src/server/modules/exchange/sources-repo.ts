@@ -1,12 +1,10 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context';
+import type { DepartmentViewer } from '../../platform/context';
 import type { DB, NewRow, RowUpdate } from '../../db/types';
 
 /** Whose sources a caller sees: its own department's, or all for the platform. */
-export interface SourceViewer {
-  departmentId: string | null;
-  isAdmin: boolean;
-}
+export type SourceViewer = DepartmentViewer;
 
 type SourceEb = ExpressionBuilder<DB & { s: DB['exchange_source'] }, 's'>;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context';
-import type { Actor } from '../../platform/context';
+import { departmentViewer, type Actor } from '../../platform/context';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { secretBox } from '../../platform/crypto/secret-box';
 import { can } from '../../platform/rbac/permissions';
@@ -11,7 +11,7 @@ import type { Source, SourceInput, SourcePatch } from './schemas';
 
 /** R-21 sources: a department registers its databases; the platform reads them for table exchange. */
 
-const viewerOf = (a: Pick<Actor, 'departmentId' | 'roles'>): repo.SourceViewer => ({ departmentId: a.departmentId, isAdmin: a.roles.includes('platform_admin') });
+const viewerOf = departmentViewer;
 
 /** The secret is bound to its row, so a ciphertext copied onto another source does not open there. */
 const secretContext = (id: string) => `exchange_source.password:${id}`;

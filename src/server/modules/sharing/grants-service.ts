@@ -1,18 +1,18 @@
 import type { AppContext } from '../../app-context';
 import { inTransaction } from '../../db/tx';
-import type { Actor } from '../../platform/context';
+import { departmentViewer, type Actor } from '../../platform/context';
 import { addDays, isValidDate, shanghaiDate } from '../../platform/calendar/dates';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { notify } from '../../platform/notify/service';
 import { can } from '../../platform/rbac/permissions';
 import type { GrantMasking } from '../../db/types';
 import * as repo from './grants-repo';
-import { nextNumber, type SharingViewer } from './requests-repo';
+import { nextNumber } from './requests-repo';
 import type { Grant, GrantDetail } from './schemas';
 
 /** grants — who may use what, how and until when — and the one check every data path makes. */
 
-export const viewerOf = (a: Pick<Actor, 'departmentId' | 'roles'>): SharingViewer => ({ departmentId: a.departmentId, isAdmin: a.roles.includes('platform_admin') });
+export const viewerOf = departmentViewer;
 
 /** The provider's specialists and leaders, or the platform, may revoke and renew. */
 function mayManage(actor: Pick<Actor, 'departmentId' | 'roles'> | null, providerDepartmentId: string): boolean {

@@ -1,13 +1,11 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context';
+import type { DepartmentViewer } from '../../platform/context';
 import type { DB, NewRow, RowUpdate } from '../../db/types';
 import type { RequestStatus, StepKind } from './enums';
 
 /** Who is looking: requests are filtered in SQL by this (authorization as a query filter). */
-export interface SharingViewer {
-  departmentId: string | null;
-  isAdmin: boolean;
-}
+export type SharingViewer = DepartmentViewer;
 
 type RequestEb = ExpressionBuilder<DB & { r: DB['share_request'] }, 'r'>;
 
