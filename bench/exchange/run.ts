@@ -27,7 +27,7 @@ import { setUpBinding } from './setup';
 import { databaseUrl, pgAdmin } from '../pg-admin';
 
 const SHORT = process.env.BENCH_SHORT === '1';
-const ROWS = SHORT ? 20_000 : 1_000_000;
+const ROWS = Number(process.env.BENCH_ROWS ?? (SHORT ? 20_000 : 1_000_000));
 const MARIA = { host: '127.0.0.1', port: 3306, user: 'root' };
 const COLUMNS =
   'id, uscc, name, legal_rep, id_no, phone, address, reg_date, capital, employees, active, updated_at';

@@ -9,6 +9,11 @@ export interface Config {
   dataDir: string;
   /** Seed Shangrao demo data on an empty database (default on for the embedded database). */
   demo: boolean;
+  /**
+   * GOVSHARE_DEMO_ROWS: synthetic rows in the demo's 库表 resources, as a scale (1: 10 000 enterprises,
+   * 50 000 insured people …; 0 or "off": none, the catalog only). Default 1.
+   */
+  demoRows: number;
   /** Enforce TOTP for privileged roles (default on, off in demo mode unless set explicitly). */
   requireMfa: boolean;
   sessionIdleMinutes: number;
@@ -38,6 +43,17 @@ function bool(v: string | undefined, dflt: boolean): boolean {
   return ['1', 'true', 'yes', 'on'].includes(v.toLowerCase());
 }
 
+/** A scale: on/off words mean 1/0, else a non-negative number. */
+function scale(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined || v === '') return dflt;
+  const w = v.toLowerCase();
+  if (['true', 'yes', 'on'].includes(w)) return 1;
+  if (['false', 'no', 'off'].includes(w)) return 0;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be on, off or a non-negative number, got "${v}"`);
+  return n;
+}
+
 function int(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined || v === '') return dflt;
   const n = Number(v);
@@ -55,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dataDir,
     demo,
+    demoRows: scale('GOVSHARE_DEMO_ROWS', env.GOVSHARE_DEMO_ROWS, 1),
     requireMfa: bool(env.REQUIRE_MFA, !demo),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 30),
     logLevel: env.LOG_LEVEL || 'info',

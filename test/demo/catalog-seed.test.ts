@@ -6,7 +6,7 @@ import { DEMO_CATALOG } from '../../src/server/demo/catalog-data';
 let t: TestApp;
 let secondRun: boolean;
 beforeAll(async () => {
-  t = await testApp();
+  t = await testApp({ demoRows: 0 });
   await seedDemoIfEmpty(t.ctx);
   secondRun = await seedDemoIfEmpty(t.ctx);
 });

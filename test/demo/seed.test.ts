@@ -8,7 +8,7 @@ let t: TestApp;
 let firstRun: boolean;
 let secondRun: boolean;
 beforeAll(async () => {
-  t = await testApp();
+  t = await testApp({ demoRows: 0 });
   firstRun = await seedDemoIfEmpty(t.ctx);
   secondRun = await seedDemoIfEmpty(t.ctx);
 });

@@ -124,7 +124,8 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
   await ensureWebBuild();
 
   const database = await freshDatabase();
-  const config: Config = { ...loadConfig({}), demo: true, requireMfa: false, secureCookies: false, ...overrides };
+  // No synthetic table rows: every browser test file seeds the demo, and none needs them.
+  const config: Config = { ...loadConfig({}), databaseUrl: database.url, demo: true, demoRows: 0, requireMfa: false, secureCookies: false, ...overrides };
   const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock: options.clock ?? systemClock, log: quietLog };
   await seedDemoIfEmpty(ctx);
   const app = await buildApp(ctx, { serveWeb: true });

@@ -35,7 +35,7 @@ export async function testApp(overrides: Partial<Config> = {}, start = new Date(
   const database = await freshDatabase();
   const clock = new ManualClock(start);
   // A key and a files folder of its own per test app, so no test writes into ./data in the checkout.
-  const config: Config = { ...loadConfig({}), demo: false, requireMfa: false, secureCookies: false, secretKey: randomBytes(32).toString('hex'), filesDir: path.join(os.tmpdir(), `govshare-files-${uniq()}`), ...overrides };
+  const config: Config = { ...loadConfig({}), databaseUrl: database.url, demo: false, requireMfa: false, secureCookies: false, secretKey: randomBytes(32).toString('hex'), filesDir: path.join(os.tmpdir(), `govshare-files-${uniq()}`), ...overrides };
   const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock, log: console };
   const app = await buildApp(ctx);
 

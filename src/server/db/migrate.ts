@@ -9,6 +9,8 @@ import * as m0007 from './migrations/0007_exchange_sources';
 import * as m0008 from './migrations/0008_exchange_center';
 import * as m0009 from './migrations/0009_exchange_files';
 import * as m0010 from './migrations/0010_exchange_quality';
+import * as m0011 from './migrations/0011_exchange_masking';
+import * as m0012 from './migrations/0012_exchange_push';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -22,6 +24,8 @@ const migrations: Record<string, Migration> = {
   '0008_exchange_center': m0008,
   '0009_exchange_files': m0009,
   '0010_exchange_quality': m0010,
+  '0011_exchange_masking': m0011,
+  '0012_exchange_push': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

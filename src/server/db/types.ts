@@ -512,6 +512,45 @@ export interface ExchangeRunTable {
   started_by: string | null;
 }
 
+export interface ExchangePushTable {
+  id: Generated<string>;
+  grant_id: string;
+  entry_id: string;
+  department_id: string;
+  target_id: string;
+  target_table: string;
+  scheduled: Generated<boolean>;
+  pushed_center_run: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ExchangePushRunTable {
+  id: Generated<string>;
+  push_id: string;
+  mode: 'full' | 'incremental';
+  status: 'running' | 'done' | 'failed';
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+  finished_at: Date | null;
+  source_rows: ColumnType<string | null, number | null | undefined, number | null>;
+  rows_read: ColumnType<string, number | undefined, number>;
+  rows_written: ColumnType<string, number | undefined, number>;
+  center_run: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  checkpoint: ColumnType<PushCheckpoint | null, string | null | undefined, string | null>;
+  reconciliation: ColumnType<unknown, string | null | undefined, string | null>;
+  error: string | null;
+  started_by: string | null;
+}
+
+export interface PushCheckpoint {
+  /** The center row key of the last row sent. */
+  key: string;
+  /** The number of the last batch the target's stage committed (full pushes). */
+  batch: number;
+}
+
 export interface ExchangeFileTable {
   id: Generated<string>;
   entry_id: string;
@@ -554,6 +593,18 @@ export interface ExchangeQualityTable {
   columns: ColumnType<QualityColumn[], string, string>;
 }
 
+export interface ExchangeMaskingTable {
+  entry_id: string;
+  /** The managed column (the item's field name, or c_<position>). */
+  field_name: string;
+  /** '*' is every channel; the others override it. */
+  channel: '*' | 'table' | 'file' | 'api';
+  /** Canonical spec from formatRuleSpec. */
+  rule: string;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   region: RegionTable;
   department: DepartmentTable;
@@ -589,8 +640,11 @@ export interface DB {
   exchange_managed_table: ExchangeManagedTableTable;
   exchange_binding: ExchangeBindingTable;
   exchange_run: ExchangeRunTable;
+  exchange_push: ExchangePushTable;
+  exchange_push_run: ExchangePushRunTable;
   exchange_quality: ExchangeQualityTable;
   exchange_file: ExchangeFileTable;
+  exchange_masking: ExchangeMaskingTable;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

@@ -10,6 +10,7 @@ import { DEMO_DEPARTMENTS, OPERATOR, RSJ, SCJ, demoCreditCode } from './departme
 import { lockSeeding } from './seed-repo';
 import { seedDemoCatalog } from './seed-catalog';
 import { seedDemoSharing } from './seed-sharing';
+import { seedDemoRows } from './seed-exchange';
 import type { Actor } from '../platform/context';
 
 /** Every demo account's password; meets the password policy (checked when the seed creates them). */
@@ -127,17 +128,20 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
       };
     };
     const requests = await seedDemoSharing(tctx, actor, deptId);
+    // In the same transaction, so a failed seed leaves no half-filled tables behind (and it takes seconds only).
+    const data = ctx.config.demoRows > 0 ? await seedDemoRows(tctx, deptId, { scale: ctx.config.demoRows }) : { tables: 0, rows: 0, ms: 0 };
 
     // One record for the whole seed, in its transaction: the demo rows did not come from requests.
     await recordSystemAudit(tctx, 'demo-seed', {
       category: 'admin',
       action: 'demo.seed',
       rowCount: DEMO_DEPARTMENTS.length + ACCOUNTS.length + SPECIALISTS.length + catalog.entries,
-      detail: { departments: DEMO_DEPARTMENTS.length, accounts: ACCOUNTS.length, specialists: SPECIALISTS.length, ...catalog, shareRequests: requests },
+      detail: { departments: DEMO_DEPARTMENTS.length, accounts: ACCOUNTS.length, specialists: SPECIALISTS.length, ...catalog, shareRequests: requests, dataTables: data.tables, dataRows: data.rows },
     });
     ctx.log.info(
       `demo data seeded: ${DEMO_DEPARTMENTS.length} departments, ${ACCOUNTS.length} accounts, ${SPECIALISTS.length} data specialists, ` +
-        `${catalog.entries} catalog entries (${catalog.published} published), ${requests} share requests`,
+        `${catalog.entries} catalog entries (${catalog.published} published), ${requests} share requests, ` +
+        `${data.rows} synthetic rows in ${data.tables} tables (${data.ms} ms)`,
     );
     return true;
   });

@@ -107,6 +107,37 @@ export interface RecordsPage {
   grantNo: string | null;
 }
 
+/** R-27: one data item's share of a quality snapshot. */
+export interface QualityColumn {
+  column: string;
+  name: string;
+  /** Rows with a value. */
+  filled: number;
+  /** Sampled values checked against `rule`, and how many failed it. */
+  checked: number;
+  invalid: number;
+  /** id_number | credit_code | mobile | email, or null when the item has no format rule. */
+  rule: string | null;
+}
+/** Measured after each load; ratios are 0..1. */
+export interface QualitySnapshot {
+  at: string;
+  rows: number;
+  completeness: number;
+  accuracy: number | null;
+  availability: number;
+  columns: QualityColumn[];
+}
+export interface Quality {
+  latest: QualitySnapshot | null;
+  /** Last load within 1.5 update cycles; null when the cycle is irregular or nothing was loaded. */
+  timely: boolean | null;
+  lastLoadAt: string | null;
+  /** Newest first, up to 30. */
+  history: QualitySnapshot[];
+}
+export type ExportFormat = 'csv' | 'jsonl' | 'xlsx';
+
 /** One version of an entry's resource file (R-22). */
 export interface ResourceFile {
   id: string;
@@ -131,4 +162,48 @@ export interface Library {
   code: string;
   name: string;
   entries: Array<{ entryId: string; code: string; name: string; providerName: string; shareType: string; updateCycle: string; rows: number | null; lastLoadAt: string | null }>;
+}
+
+/** R-43 masking per data item and channel (src/server/modules/exchange/masking-schemas.ts). '*' is every channel. */
+export const MASKING_CHANNELS = ['*', 'table', 'file', 'api'] as const;
+export type MaskingChannel = (typeof MASKING_CHANNELS)[number];
+export type OverrideChannel = Exclude<MaskingChannel, '*'>;
+export interface RuleView {
+  /** Canonical spec: mobile, address:town, keep:3,4, regex:/…/…/ */
+  rule: string;
+  label: { zh: string; en: string };
+}
+export interface MaskingItem {
+  field: string;
+  name: string;
+  dataType: string;
+  sensitivity: 'none' | 'personal' | 'sensitive';
+  catalogRule: string | null;
+  suggested: RuleView;
+  configured: Record<MaskingChannel, string | null>;
+  effective: Record<OverrideChannel, RuleView>;
+}
+export interface RuleCodeInfo {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  keepsZh: string;
+  keepsEn: string;
+  example: { rule: string; value: string; masked: string };
+}
+export interface Masking {
+  entryId: string;
+  /** The channels the entry is shared through. */
+  channels: OverrideChannel[];
+  items: MaskingItem[];
+  ruleCodes: RuleCodeInfo[];
+  updatedAt: string | null;
+}
+export interface MaskingRuleInput {
+  field: string;
+  channel: MaskingChannel;
+  rule: string;
+}
+export interface MaskingPreview extends RuleView {
+  masked: string | null;
 }

@@ -1,9 +1,9 @@
 /** Data exchange (数据交换) API calls: source databases, an entry's pull binding and runs, resource data. */
 import { api, buildUrl } from './client';
-import type { Binding, BindingInput, Library, LibraryKind, RecordsPage, ResourceFile, Run, Source, SourceColumn, SourceInput, SourcePatch, SourceTable, TestResult } from './exchange-types';
+import type { Binding, BindingInput, ExportFormat, Quality, Library, LibraryKind, Masking, MaskingPreview, MaskingRuleInput, RecordsPage, ResourceFile, Run, Source, SourceColumn, SourceInput, SourcePatch, SourceTable, TestResult } from './exchange-types';
 
 export type * from './exchange-types';
-export { DEFAULT_PORT, SOURCE_KINDS } from './exchange-types';
+export { DEFAULT_PORT, MASKING_CHANNELS, SOURCE_KINDS } from './exchange-types';
 
 const base = '/api/exchange';
 
@@ -33,6 +33,11 @@ export const exchangeApi = {
   },
   fileUrl: (fileId: string) => `${base}/files/${fileId}/content`,
   withdrawFile: (fileId: string, reason: string) => api.post<ResourceFile>(`${base}/files/${fileId}/withdraw`, { reason }),
+  masking: (entryId: string) => api.get<Masking>(`${base}/entries/${entryId}/masking`),
+  /** The whole configuration: rules left out are removed. */
+  saveMasking: (entryId: string, rules: MaskingRuleInput[]) => api.put<Masking>(`${base}/entries/${entryId}/masking`, rules),
+  previewMasking: (entryId: string, rule: string, value: string) => api.post<MaskingPreview>(`${base}/entries/${entryId}/masking/preview`, { rule, value }),
   records: (code: string, limit = 20) => api.get<RecordsPage>(`${dataBase(code)}/records`, { limit }),
-  exportUrl: (code: string, format: 'csv' | 'jsonl' = 'csv') => buildUrl(`${dataBase(code)}/export`, { format }),
+  exportUrl: (code: string, format: ExportFormat = 'csv') => buildUrl(`${dataBase(code)}/export`, { format }),
+  quality: (entryId: string) => api.get<Quality>(`${base}/entries/${entryId}/quality`),
 };

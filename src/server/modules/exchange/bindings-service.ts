@@ -41,7 +41,7 @@ export const toRun = (r: repo.RunRow): Run => ({
 });
 
 /** Only the providing department (its specialist) or the platform configures an entry's exchange. */
-async function ownEntry(ctx: AppContext, actor: Actor, entryId: string) {
+export async function ownEntry(ctx: AppContext, actor: Actor, entryId: string) {
   const v = await publishedVersionOf(ctx, entryId);
   if (!v) throw notFound('Published catalog entry', '已发布的信息资源');
   if (!actor.roles.includes('platform_admin') && v.providerDepartmentId !== actor.departmentId) {

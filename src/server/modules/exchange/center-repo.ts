@@ -79,20 +79,79 @@ export async function upsertRows(db: Db, name: string, columns: ReadonlyArray<{ 
 }
 
 /** The text PostgreSQL parses back into the column type (bytea as \x hex). */
-function textOf(v: unknown): string | null {
+export function textOf(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (Buffer.isBuffer(v)) return `\\x${v.toString('hex')}`;
   if (v instanceof Date) return v.toISOString();
   return String(v);
 }
 
-/** After a complete full pull: rows the source no longer has (not touched by this run) go. */
+/** After a complete load that replaces the table (an upload in replace mode): rows it did not write go. */
 export async function deleteNotInRun(db: Db, name: string, runId: string): Promise<number> {
   const r = await sql`delete from ${table(name)} where ${sql.id(RUN_COLUMN)} <> ${runId}`.execute(db);
   return Number(r.numAffectedRows ?? 0);
 }
 
+/** A full pull loads a stage beside the managed table and puts it in place at the end. */
+export const stageOf = (name: string) => `${name}__load`;
+
+/**
+ * The stage of a full pull: the managed table's columns without its key (built once at the end,
+ * faster than kept up row by row). On resume an existing stage is kept when its columns still
+ * match the managed table's (returns true); otherwise it is made anew (false).
+ */
+export async function openStage(db: Db, name: string, resume: boolean): Promise<boolean> {
+  const stage = stageOf(name);
+  if (resume) {
+    const r = await sql<{ same: boolean }>`
+      select (select string_agg(attname || ':' || format_type(atttypid, atttypmod), ',' order by attnum) from pg_attribute
+              where attrelid = to_regclass(${`rc.${stage}`}) and attnum > 0 and not attisdropped)
+           = (select string_agg(attname || ':' || format_type(atttypid, atttypmod), ',' order by attnum) from pg_attribute
+              where attrelid = to_regclass(${`rc.${name}`}) and attnum > 0 and not attisdropped) as same`.execute(db);
+    if (r.rows[0]?.same) return true;
+  }
+  await sql`drop table if exists ${table(stage)}`.execute(db);
+  await sql`create table ${table(stage)} (like ${table(name)} including defaults)`.execute(db);
+  return false;
+}
+
+/**
+ * Keys the stage and swaps it in for the managed table in one transaction (the caller's); returns
+ * how many rows the old table had that the new one has not. Readers see the old rows or the new.
+ */
+export async function swapStage(db: Db, name: string): Promise<number> {
+  const stage = stageOf(name);
+  await sql`alter table ${table(stage)} add constraint ${sql.id(`${stage}_pkey`)} primary key (${sql.id(KEY_COLUMN)})`.execute(db);
+  const gone = await sql<{ n: string }>`select count(*) as n from ${table(name)} o where not exists (select 1 from ${table(stage)} s where s.${sql.id(KEY_COLUMN)} = o.${sql.id(KEY_COLUMN)})`.execute(db);
+  await sql`drop table ${table(name)}`.execute(db);
+  await sql`alter table ${table(stage)} rename to ${sql.id(name)}`.execute(db);
+  await sql`alter index rc.${sql.id(`${stage}_pkey`)} rename to ${sql.id(`${name}_pkey`)}`.execute(db);
+  return Number(gone.rows[0]!.n);
+}
+
 export async function countRows(db: Db, name: string): Promise<number> {
   const r = await sql<{ n: string }>`select count(*) as n from ${table(name)}`.execute(db);
   return Number(r.rows[0]!.n);
+}
+
+/**
+ * One page of the managed table in row-key order for a push: rows after `afterKey`, and for an
+ * incremental push only those loaded after run `sinceRun`.
+ */
+export async function readForPush(db: Db, name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<Array<Record<string, unknown>>> {
+  const conds = [...(afterKey !== null ? [sql`${sql.id(KEY_COLUMN)} > ${afterKey}`] : []), ...(sinceRun !== null ? [sql`${sql.id(RUN_COLUMN)} > ${sinceRun}::bigint`] : [])];
+  const r = await sql<Record<string, unknown>>`
+    select ${sql.join([KEY_COLUMN, ...columns].map((c) => sql.id(c)))} from ${table(name)}
+    ${conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``}
+    order by ${sql.id(KEY_COLUMN)} limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+/**
+ * A load id for writes that are not pulls (uploads): from the pulls' own sequence, so every load
+ * of the center, whatever wrote it, is ordered and incremental pushes see it.
+ */
+export async function nextLoadId(db: Db): Promise<string> {
+  const r = await sql<{ id: string }>`select nextval('exchange_run_id_seq')::text as id`.execute(db);
+  return r.rows[0]!.id;
 }

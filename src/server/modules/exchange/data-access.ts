@@ -6,11 +6,13 @@ import { entryIdByCode, publishedVersionOf } from '../catalog/entries-service';
 import { checkGrant, requireGrant } from '../sharing/grants-service';
 import type { Grant } from '../sharing/schemas';
 import { findManaged } from './center-repo';
+import { configuredRules, ruleFor } from './masking-service';
 
 /**
  * R-16/R-20/R-43: what one caller may read of a resource's managed table, through one channel.
  * The providing department and the platform read every column as stored; any other department
- * only the items of an active grant for that channel, each masked by its rule.
+ * only the items of an active grant for that channel, each masked by its rule: the one configured
+ * for the grant's channel, else the one for all channels, else the rule suggested from the catalog.
  */
 export interface DataAccess {
   entryId: string;
@@ -39,6 +41,9 @@ export async function resolveAccess(ctx: AppContext, actor: Pick<Actor, 'departm
     columns = managed.columns.map((c) => ({ column: c.column, name: items.get(c.itemId)?.name ?? c.column, dataType: c.dataType, rule: NONE }));
   } else {
     grant = await grantForAny(ctx, actor.departmentId ?? '', entryId, channels);
+    const configured = await configuredRules(ctx, entryId);
+    // The grant's method is the channel the data goes out through (an export may come under a file grant).
+    const channel = grant.method;
     // Granted items are named by field: the grant may predate the current version (whose item ids are new).
     const byField = new Map(grant.items.map((i) => [i.fieldName.toLowerCase(), i]));
     const byName = new Map(grant.items.map((i) => [i.name, i]));
@@ -46,7 +51,9 @@ export async function resolveAccess(ctx: AppContext, actor: Pick<Actor, 'departm
       const item = items.get(c.itemId);
       const g = byField.get(c.column) ?? (item ? byName.get(item.name) : undefined);
       if (!g || !item) return [];
-      const rule = suggestRule({ name: item.name, fieldName: item.fieldName, maskRule: g.maskRule ?? item.maskRule, sensitivity: item.sensitivity });
+      const rule = ruleFor(configured, c.column, channel, () =>
+        suggestRule({ name: item.name, fieldName: item.fieldName, maskRule: g.maskRule ?? item.maskRule, sensitivity: item.sensitivity }),
+      );
       return [{ column: c.column, name: item.name, dataType: c.dataType, rule }];
     });
   }

@@ -157,3 +157,29 @@ export function suggestColumnMapping(columns: readonly SourceColumn[], items: re
     return { itemId: item.id, itemName: item.name, fieldName: item.fieldName, column: p ? columns[p.ci]!.name : null, score: p?.score ?? 0, basis: p?.basis ?? null };
   });
 }
+
+/**
+ * The column type of a pushed item in the consumer's database. PostgreSQL takes the managed
+ * column's own type; MySQL/MariaDB the nearest equivalent. A masked item is text in both: its
+ * value is a string with * in it, whatever the item's type.
+ */
+export function targetColumnType(kind: 'postgresql' | 'mysql', c: { dataType: string; pgType: string }, masked: boolean): string {
+  if (masked) return 'text';
+  if (kind === 'postgresql') return c.pgType;
+  const length = /^varchar\((\d+)\)$/.exec(c.pgType)?.[1];
+  return length && Number(length) <= 4000 ? `varchar(${length})` : (CATALOG_TO_MYSQL_TYPE[c.dataType as DataType] ?? 'longtext');
+}
+
+const CATALOG_TO_MYSQL_TYPE: Readonly<Record<DataType, string>> = {
+  C: 'longtext',
+  N: 'decimal(65,10)',
+  Y: 'decimal(20,4)',
+  D: 'date',
+  T: 'datetime',
+  L: 'tinyint(1)',
+  M: 'longtext',
+  G: 'longblob',
+  B: 'double',
+  I: 'bigint',
+  F: 'double',
+};

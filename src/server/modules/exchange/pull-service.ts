@@ -3,17 +3,23 @@ import type { ColumnMapping, ManagedColumn, RunCheckpoint } from '../../db/types
 import { conflict, notFound } from '../../platform/errors';
 import { recordSystemAudit } from '../../platform/audit/service';
 import * as center from './center-repo';
+import { withLoadConnection, type LoadConnection } from './center-load-repo';
 import { ensureManagedTable } from './center-service';
 import type { BatchRequest, SourceConnector, TableRef } from './connectors/types';
 import * as repo from './pull-repo';
+import { queuePushesOfEntry } from './push-service';
 import { measureQuality } from './quality-service';
 import { withSourceConnector } from './sources-service';
 
 /**
  * R-21 table jobs, pull side: a source table into the entry's managed table, in keyset batches.
- * Each batch is upserted and the run's checkpoint moved in one transaction, so a run killed at any
+ * Each batch is written and the run's checkpoint moved in one transaction, so a run killed at any
  * moment resumes after its last committed batch: no row lost (the checkpoint never passes an
- * uncommitted row) and none doubled (rows are keyed, a repeated batch overwrites).
+ * uncommitted row) and none doubled (a batch and its checkpoint commit together).
+ *
+ * A full pull appends to a stage table (by COPY on PostgreSQL) that replaces the managed table in
+ * its last transaction: readers see the old rows or the new, never a mix. An incremental pull
+ * upserts its (few) rows into the managed table itself.
  */
 
 export const DEFAULT_BATCH = 1000;
@@ -81,18 +87,18 @@ function planOf(columns: ManagedColumn[], map: ColumnMapping[]): Plan {
  * advisory lock for the whole run; everything the run reads and writes goes through it.
  */
 export async function runPull(ctx: AppContext, bindingId: string, opts: PullOptions = {}): Promise<PullSummary> {
-  return ctx.db.connection().execute(async (conn) => {
-    const c = { ...ctx, db: conn };
-    if (!(await repo.tryLockBinding(conn, bindingId))) throw conflict('EXCHANGE_RUN_BUSY', 'A pull of this resource is running', '该资源的数据汇聚任务正在运行');
+  return withLoadConnection(ctx, async (load) => {
+    const c = { ...ctx, db: load.db };
+    if (!(await repo.tryLockBinding(load.db, bindingId))) throw conflict('EXCHANGE_RUN_BUSY', 'A pull of this resource is running', '该资源的数据汇聚任务正在运行');
     try {
-      return await pullLocked(c, bindingId, opts);
+      return await pullLocked(c, load, bindingId, opts);
     } finally {
-      await repo.unlockBinding(conn, bindingId);
+      await repo.unlockBinding(load.db, bindingId);
     }
   });
 }
 
-async function pullLocked(ctx: AppContext, bindingId: string, opts: PullOptions): Promise<PullSummary> {
+async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: string, opts: PullOptions): Promise<PullSummary> {
   const b = await repo.findBinding(ctx.db, bindingId);
   if (!b) throw notFound('Exchange binding', '数据汇聚配置');
   const managed = await ensureManagedTable(ctx, b.entry_id);
@@ -127,6 +133,12 @@ async function pullLocked(ctx: AppContext, bindingId: string, opts: PullOptions)
       // Taken before reading, so a row changed while this pull runs is newer and the next incremental pull sees it.
       const high = mode === 'full' && b.watermark_column ? (run.checkpoint?.high ?? (await highWaterMark(source, table, b.key_columns, b.watermark_column))) : null;
       if (total !== null && run.source_rows === null) await repo.updateRun(ctx.db, run.id, { source_rows: total });
+      if (mode === 'full' && !(await center.openStage(ctx.db, managed.name, run.checkpoint !== null)) && run.checkpoint !== null) {
+        // The interrupted run's stage is gone or no longer fits the table (a new catalog version): start over.
+        after = null;
+        read = written = 0;
+        await repo.updateRun(ctx.db, run.id, { rows_read: 0, rows_written: 0, checkpoint: null });
+      }
       const progress = (): PullProgress => {
         const seconds = (Date.now() - started) / 1000;
         const rate = seconds > 0 ? (read - readAtStart) / seconds : 0;
@@ -153,8 +165,11 @@ async function pullLocked(ctx: AppContext, bindingId: string, opts: PullOptions)
         const values = rows.map((r) => [rowKey(r, b.key_columns), ...plan.columns.map((col, i) => toCenterValue(r[plan.sources[i]!], col.dataType))]);
         try {
           await ctx.db.transaction().execute(async (trx) => {
-            const n = await center.upsertRows(trx, managed.name, plan.columns, values, run.id, ctx.clock.now());
-            await repo.advanceRun(trx, run.id, rows.length, n, checkpoint, ctx.clock.now());
+            const at = ctx.clock.now();
+            let n = rows.length;
+            if (mode === 'full') await load.append(trx, center.stageOf(managed.name), plan.columns.map((col) => col.column), values, run.id, at);
+            else n = await center.upsertRows(trx, managed.name, plan.columns, values, run.id, at);
+            await repo.advanceRun(trx, run.id, rows.length, n, checkpoint, at);
             written += n;
           });
           read += rows.length;
@@ -170,6 +185,8 @@ async function pullLocked(ctx: AppContext, bindingId: string, opts: PullOptions)
       const summary = await finish(ctx, { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next }, progress());
       // R-27: measured after every load; a failure to measure never fails the load itself.
       await measureQuality(ctx, b.entry_id, run.id).catch((e: unknown) => ctx.log.warn(`exchange: quality of ${b.entry_id} not measured: ${String(e)}`));
+      // New rows in the center go on to the consumers whose grants deliver into their databases.
+      await queuePushesOfEntry(ctx, b.entry_id);
       return summary;
     });
   } catch (e) {
@@ -194,10 +211,10 @@ interface Finishing {
   next: RunCheckpoint | null;
 }
 
-/** Last transaction of a run: a full pull drops rows the source no longer has; the reconciliation is recorded. */
+/** Last transaction of a run: a full pull's stage replaces the managed table; the reconciliation is recorded. */
 async function finish(ctx: AppContext, f: Finishing, p: PullProgress): Promise<PullSummary> {
   return ctx.db.transaction().execute(async (trx) => {
-    const deleted = f.mode === 'full' ? await center.deleteNotInRun(trx, f.table, f.runId) : 0;
+    const deleted = f.mode === 'full' ? await center.swapStage(trx, f.table) : 0;
     const centerRows = await center.countRows(trx, f.table);
     const reconciliation = f.total !== null ? { sourceRows: f.total, centerRows, match: f.total === centerRows } : null;
     const now = ctx.clock.now();

@@ -5,7 +5,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { Nullable, Obj } from '../../platform/http/schemas';
+import { auditStreamEnd } from '../../platform/audit/hook';
+import { publishedVersionOf } from '../catalog/entries-service';
 import { exportRecords, MAX_LIMIT, MAX_VERIFY, queryRecords, resourceOpenApi, verifyRecords } from './records-service';
+import { XLSX_TYPE, xlsxExportStream } from './records-xlsx';
 
 const tags = ['data'];
 const actorOf = (req: { actor: Actor | null }) => req.actor as Actor;
@@ -102,10 +105,11 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: { access: 'exchange.data.read', audit: { category: 'download', action: 'exchange.records.export', targetType: 'catalog_entry_code' } },
         schema: {
           tags,
-          summary: 'Export a resource’s records as CSV or JSON lines, streamed, masked, stamped with the grant / 导出资源数据',
+          summary: 'Export a resource’s records as CSV, JSON lines or Excel, streamed, masked, stamped with the grant / 导出资源数据',
+          description: 'The request is audited as it starts; an `exchange.records.export.end` event records the rows sent once the stream ends.',
           params: CodeParams,
-          querystring: Obj({ ...Selection, format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('jsonl')], { default: 'csv' })) }),
-          produces: ['text/csv', 'application/x-ndjson'],
+          querystring: Obj({ ...Selection, format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('jsonl'), Type.Literal('xlsx')], { default: 'csv' })) }),
+          produces: ['text/csv', 'application/x-ndjson', XLSX_TYPE],
         },
       },
       async (req, reply) => {
@@ -115,7 +119,24 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         req.auditNote.detail = { grantNo: e.access.grant?.no ?? null, fields: e.columns, format: req.query.format ?? 'csv' };
         if (e.stamp) reply.header(...e.stamp.header).header('x-govshare-notice', encodeURIComponent(e.stamp.notice));
         const name = `${code.replace('/', '-')}${e.access.grant ? `-${e.access.grant.no}` : ''}`;
-        const rows = Readable.from(e.rows);
+        const title = req.query.format === 'xlsx' ? ((await publishedVersionOf(ctx, e.access.entryId))?.name ?? null) : null;
+        // The request's event is written before the body streams; the rows sent are recorded when it ends.
+        const sent = { rows: 0, all: false };
+        const counted = (async function* () {
+          for await (const r of e.rows) {
+            sent.rows++;
+            yield r;
+          }
+          sent.all = true;
+        })();
+        auditStreamEnd(ctx, req, reply, () => ({ rowCount: sent.rows, complete: sent.all, detail: { grantNo: e.access.grant?.no ?? null, format: req.query.format ?? 'csv' } }));
+        if (req.query.format === 'xlsx') {
+          const byColumn = new Map(e.access.columns.map((c) => [c.column, c]));
+          const body = { code, name: title, grantNo: e.access.grant?.no ?? null, notice: e.stamp?.notice ?? null, exportedAt: ctx.clock.now() };
+          reply.header('content-type', XLSX_TYPE).header('content-disposition', `attachment; filename="${name}.xlsx"`);
+          return reply.send(xlsxExportStream({ ...body, columns: e.columns.map((f) => byColumn.get(f)!), rows: counted }, req.log));
+        }
+        const rows = Readable.from(counted);
         if (req.query.format === 'jsonl') {
           reply.header('content-type', 'application/x-ndjson; charset=utf-8').header('content-disposition', `attachment; filename="${name}.jsonl"`);
           const lines = Readable.from(

@@ -4,7 +4,8 @@ import { departmentViewer, type Actor } from '../../platform/context';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { secretBox } from '../../platform/crypto/secret-box';
 import { can } from '../../platform/rbac/permissions';
-import { DEFAULT_PORTS, withConnector } from './connectors';
+import { DEFAULT_PORTS, withConnector, withTarget } from './connectors';
+import type { TargetSpec, TargetWriter } from './connectors/targets';
 import type { ConnectionParams, SourceColumn, SourceConnector, SourceTable, TableRef, TestResult } from './connectors/types';
 import * as repo from './sources-repo';
 import type { Source, SourceInput, SourcePatch } from './schemas';
@@ -150,6 +151,13 @@ export async function withSourceConnector<T>(ctx: AppContext, sourceId: string, 
   const r = await repo.findSource(ctx.db, sourceId, { departmentId: null, isAdmin: true });
   if (!r) throw notFound('Exchange source', '数据源');
   return withConnector(paramsOf(ctx, r), fn);
+}
+
+/** For push jobs: a writer for one table of the source's database (a consumer's own database as a target). */
+export async function withSourceTarget<T>(ctx: AppContext, sourceId: string, spec: (kind: ConnectionParams['kind'], database: string) => TargetSpec, fn: (w: TargetWriter) => Promise<T>): Promise<T> {
+  const r = await repo.findSource(ctx.db, sourceId, { departmentId: null, isAdmin: true });
+  if (!r) throw notFound('Exchange source', '数据源');
+  return withTarget(paramsOf(ctx, r), spec(r.kind, r.database), fn);
 }
 
 export async function testSource(ctx: AppContext, actor: Actor, id: string): Promise<TestResult> {

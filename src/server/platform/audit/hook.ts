@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context';
 import type { AuditOutcome } from './categories';
 import { recordAudit } from './service';
@@ -16,6 +16,21 @@ function param(req: FastifyRequest, name: string | undefined): string | undefine
   return v === undefined ? undefined : String(v);
 }
 
+/** Who made the request and from where, as every event of the request records it. */
+function callerOf(req: FastifyRequest) {
+  const who = req.actor ?? req.auditNote?.actor;
+  return {
+    userId: who?.userId ?? null,
+    username: who?.username ?? null,
+    realName: who?.realName ?? null,
+    departmentId: who?.departmentId ?? null,
+    departmentName: who?.departmentName ?? null,
+    roles: who?.roles ?? [],
+    ip: req.ip,
+    userAgent: req.headers['user-agent'] ?? null,
+  };
+}
+
 /**
  * The one audit mechanism. It runs in onSend, before the client has the response, so a request
  * whose audit row cannot be written fails instead of going unrecorded. Denied attempts are logged
@@ -29,26 +44,55 @@ export function installAuditHook(app: FastifyInstance, ctx: AppContext): void {
     const outcome = outcomeOf(reply.statusCode, note.errorCode);
     if (audit === false && outcome !== 'denied') return payload;
     const spec = audit || { category: 'access' as const, action: `${req.method} ${req.routeOptions.url ?? ''}` };
-    const who = req.actor ?? note.actor;
     const detail = { ...note.detail, ...(note.errorCode ? { errorCode: note.errorCode } : {}) };
     await recordAudit(ctx, {
-      userId: who?.userId ?? null,
-      username: who?.username ?? null,
-      realName: who?.realName ?? null,
-      departmentId: who?.departmentId ?? null,
-      departmentName: who?.departmentName ?? null,
-      roles: who?.roles ?? [],
+      ...callerOf(req),
       category: spec.category,
       action: spec.action,
       targetType: note.targetType ?? spec.targetType ?? null,
       targetId: note.targetId ?? param(req, spec.targetParam) ?? null,
       rowCount: note.rowCount ?? null,
-      ip: req.ip,
-      userAgent: req.headers['user-agent'] ?? null,
       outcome,
       statusCode: reply.statusCode,
       detail: Object.keys(detail).length ? detail : null,
     });
     return payload;
+  });
+}
+
+/** What a streamed response delivered, known only once it has ended. */
+export interface StreamEnd {
+  rowCount: number;
+  /** Whether the source was read to its end; the event also needs the response to have finished. */
+  complete: boolean;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * A streamed body (a data export) is still on its way when onSend records the request, so that
+ * event cannot say how many rows left. This records a second event of the same caller and target,
+ * action `<route action>.end`, once the response has closed, through the same recordAudit. The
+ * response is gone by then, so a failure to write it is logged rather than returned.
+ */
+export function auditStreamEnd(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, summary: () => StreamEnd): void {
+  const { audit } = req.routeOptions.config;
+  if (!audit) return;
+  let finished = false;
+  reply.raw.once('finish', () => (finished = true));
+  reply.raw.once('close', () => {
+    const s = summary();
+    const complete = s.complete && finished;
+    const note = req.auditNote ?? {};
+    recordAudit(ctx, {
+      ...callerOf(req),
+      category: audit.category,
+      action: `${audit.action}.end`,
+      targetType: note.targetType ?? audit.targetType ?? null,
+      targetId: note.targetId ?? param(req, audit.targetParam) ?? null,
+      rowCount: s.rowCount,
+      outcome: complete ? 'success' : 'failed',
+      statusCode: reply.statusCode,
+      detail: { ...s.detail, complete },
+    }).catch((err: unknown) => req.log.error({ err, action: audit.action }, 'audit of a stream end could not be written'));
   });
 }

@@ -5,6 +5,7 @@ import * as sharingSteps from '../../modules/sharing/steps-service';
 import { expireDueGrants } from '../../modules/sharing/grants-service';
 import { PULL_JOB, schedulePulls } from '../../modules/exchange/bindings-service';
 import { runPull } from '../../modules/exchange/pull-service';
+import { PUSH_JOB, runPush } from '../../modules/exchange/push-service';
 import { deleteFinishedJobs, registerJobHandler, registerPeriodicTask } from './service';
 
 const MINUTE = 60_000;
@@ -35,6 +36,14 @@ export function registerDefaultTasks(): void {
     PULL_JOB,
     async (ctx, p) => {
       await runPull(ctx, p.bindingId, { mode: p.mode, startedBy: p.startedBy ?? null });
+    },
+    { transactional: false, maxAttempts: 1 },
+  );
+  // a grant's delivery into the consumer's database, after each load or on request.
+  registerJobHandler<{ pushId: string; mode?: 'full' | 'incremental'; startedBy?: string }>(
+    PUSH_JOB,
+    async (ctx, p) => {
+      await runPush(ctx, p.pushId, { mode: p.mode, startedBy: p.startedBy ?? null });
     },
     { transactional: false, maxAttempts: 1 },
   );

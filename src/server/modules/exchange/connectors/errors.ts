@@ -20,6 +20,14 @@ export function sourceError(kind: SourceErrorKind, driverCode: string | undefine
   return new AppError(status, code, en, zh, { driverCode: driverCode ?? null, driverMessage: driverMessage ? scrub(driverMessage).slice(0, 300) : null });
 }
 
+/** The same faults of a push job's target (the consumer's database), which the platform writes to. */
+export function targetError(kind: SourceErrorKind, driverCode: string | undefined, driverMessage: string | undefined, password: string): AppError {
+  const e = sourceError(kind, driverCode, driverMessage, password);
+  const en = e.message.replace(/\bsource\b/g, 'target').replace('to read this', 'to create and write this table');
+  const zh = (e.messageZh ?? '').replace(/源数据库/g, '目标数据库').replace('无读取权限', '无建表或写入权限');
+  return new AppError(e.status, e.code.replace('EXCHANGE_SOURCE_', 'EXCHANGE_TARGET_'), en, zh, e.details);
+}
+
 const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE']);
 
 export const isNetworkCode = (code: string | undefined) => code !== undefined && NETWORK.has(code);

@@ -1,5 +1,8 @@
 import type { ExchangeSourceKind } from '../../../db/types';
 import { MysqlConnector } from './mysql';
+import { MysqlTarget } from './mysql-target';
+import { PostgresTarget } from './pg-target';
+import type { TargetSpec, TargetWriter } from './targets';
 import { PostgresConnector } from './postgresql';
 import type { ConnectionParams, SourceConnector } from './types';
 
@@ -22,5 +25,15 @@ export async function withConnector<T>(p: ConnectionParams, fn: (c: SourceConnec
     return await fn(c);
   } finally {
     await c.close();
+  }
+}
+
+/** A writer for one table of a consumer's database (push jobs), closed after fn. */
+export async function withTarget<T>(p: ConnectionParams, spec: TargetSpec, fn: (w: TargetWriter) => Promise<T>): Promise<T> {
+  const w = p.kind === 'postgresql' ? new PostgresTarget(p, spec) : new MysqlTarget(p, spec);
+  try {
+    return await fn(w);
+  } finally {
+    await w.close();
   }
 }

@@ -13,7 +13,7 @@ const KIND_OF: Record<string, SourceErrorKind> = {
   ER_SPECIFIC_ACCESS_DENIED_ERROR: 'denied',
 };
 
-function kindOf(code: string | undefined): SourceErrorKind {
+export function kindOf(code: string | undefined): SourceErrorKind {
   const known = code === undefined ? undefined : KIND_OF[code];
   if (known) return known;
   // PROTOCOL_* codes: the server went away mid-handshake, as good as unreachable.

@@ -4,7 +4,7 @@ import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './
 import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, keysetClauses, type BatchRequest, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
 
 /** SQLSTATE classes that mean something to the person who typed the connection details. */
-function kindOf(code: string | undefined): SourceErrorKind {
+export function kindOf(code: string | undefined): SourceErrorKind {
   if (code === '28P01' || code === '28000') return 'auth';
   if (code === '3D000') return 'database';
   if (code === '42501') return 'denied';

@@ -1,0 +1,224 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { TextDecoder } from 'node:util';
+import ExcelJS from 'exceljs';
+import { AppError } from '../../platform/errors';
+import { sniffedStream, UnsupportedTypeError } from './files-sniff';
+
+/**
+ * R-21/R-22 table upload, reading side: the uploaded CSV or XLSX is spooled to a temporary file
+ * (type read from the content as for resource files: UTF-8 text only, so a GBK export is refused)
+ * and then streamed back as rows of text cells, each with its row number as the user sees it.
+ */
+
+export type UploadKind = 'csv' | 'xlsx';
+
+export interface SpooledUpload {
+  path: string;
+  kind: UploadKind;
+  fileName: string;
+  size: number;
+}
+
+/** One line of the file: `row` is 1-based as an editor or Excel shows it (the header is row 1 usually). */
+export interface SheetRow {
+  row: number;
+  cells: string[];
+}
+
+const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const kindOf = (fileName: string): UploadKind | null => {
+  const ext = fileName.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+  return ext === 'csv' || ext === 'xlsx' ? ext : null;
+};
+
+export const wrongType = () =>
+  new AppError(415, 'EXCHANGE_UPLOAD_TYPE', 'Upload a .csv (UTF-8) or .xlsx file', '请上传 .csv（UTF-8 编码）或 .xlsx 文件（按文件内容识别）');
+
+/**
+ * Writes the upload to a temporary file, refusing it when it is larger than maxBytes (413), not
+ * a CSV or XLSX by content (415), or text that is not UTF-8 (415). The caller removes the file.
+ */
+export async function spoolUpload(file: AsyncIterable<Buffer>, fileName: string, maxBytes: number): Promise<SpooledUpload> {
+  const kind = kindOf(fileName);
+  if (!kind) throw wrongType();
+  const path = join(tmpdir(), `govshare-upload-${randomUUID()}.${kind}`);
+  const found: { mime?: string } = {};
+  let size = 0;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of sniffedStream(file, fileName, found)) {
+      size += chunk.length;
+      if (size > maxBytes) throw new AppError(413, 'EXCHANGE_UPLOAD_TOO_LARGE', `The file is larger than ${Math.floor(maxBytes / 1048576)} MB`, `文件不能超过 ${Math.floor(maxBytes / 1048576)} MB，请拆分后分批上传`);
+      yield chunk;
+    }
+  }
+  try {
+    await pipeline(Readable.from(counted()), createWriteStream(path));
+    const expected = kind === 'csv' ? found.mime === 'text/csv' : found.mime === XLSX_MIME;
+    if (!expected) throw wrongType();
+    return { path, kind, fileName, size };
+  } catch (e) {
+    await rm(path, { force: true });
+    if (e instanceof UnsupportedTypeError) {
+      throw e.reason === 'encoding'
+        ? new AppError(415, 'EXCHANGE_UPLOAD_ENCODING', 'CSV files must be UTF-8 encoded (in Excel: save as "CSV UTF-8")', 'CSV 文件须为 UTF-8 编码（在 Excel 中另存为“CSV UTF-8（逗号分隔）”）')
+        : wrongType();
+    }
+    throw e;
+  }
+}
+
+export const removeSpooled = (s: SpooledUpload) => rm(s.path, { force: true });
+
+/** The rows of a spooled upload, header included; blank lines are skipped. */
+export function readRows(s: SpooledUpload): AsyncGenerator<SheetRow> {
+  return s.kind === 'csv' ? csvRows(createReadStream(s.path)) : xlsxRows(s.path);
+}
+
+export class CsvSyntaxError extends Error {
+  constructor(readonly row: number) {
+    super(`Unterminated quoted field starting on line ${row}`);
+    this.name = 'CsvSyntaxError';
+  }
+}
+
+/**
+ * RFC 4180 CSV, streamed: comma-separated, fields in double quotes may hold commas, quotes ("")
+ * and line breaks; CRLF, LF or CR line ends; a leading BOM is dropped. A stray quote inside an
+ * unquoted field is kept as text (as Excel does). Cells are trimmed.
+ */
+export async function* csvRows(source: AsyncIterable<Buffer | string>): AsyncGenerator<SheetRow> {
+  const decoder = new TextDecoder('utf-8');
+  let line = 1;
+  let start = 1;
+  let cells: string[] = [];
+  let field = '';
+  let quoted = false;
+  /** Inside a quoted field. */
+  let inQuotes = false;
+  /** The quote just read inside a quoted field may be the first of "" or the closing one. */
+  let quoteSeen = false;
+  let afterCr = false;
+  let first = true;
+  const endField = () => {
+    cells.push(quoted ? field : field.trim());
+    field = '';
+    quoted = false;
+  };
+  const endRecord = (): SheetRow | null => {
+    endField();
+    const r = cells.some((c) => c !== '') ? { row: start, cells } : null;
+    cells = [];
+    return r;
+  };
+  for await (const chunk of source) {
+    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (first && text.length) {
+      text = text.replace(/^\uFEFF/, '');
+      first = false;
+    }
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (afterCr && ch === '\n') {
+        afterCr = false;
+        continue;
+      }
+      afterCr = false;
+      if (inQuotes) {
+        if (quoteSeen) {
+          quoteSeen = false;
+          if (ch === '"') {
+            field += '"';
+            continue;
+          }
+          inQuotes = false;
+          // Falls through: the character after the closing quote is read as outside quotes.
+        } else if (ch === '"') {
+          quoteSeen = true;
+          continue;
+        } else {
+          // Line breaks inside a value are kept, as \n whatever the file used.
+          if (ch === '\n' || ch === '\r') {
+            line++;
+            afterCr = ch === '\r';
+            field += '\n';
+          } else {
+            field += ch;
+          }
+          continue;
+        }
+      }
+      if (ch === ',') {
+        endField();
+      } else if (ch === '\n' || ch === '\r') {
+        afterCr = ch === '\r';
+        const r = endRecord();
+        if (r) yield r;
+        line++;
+        start = line;
+      } else if (ch === '"' && field.trim() === '' && !quoted) {
+        inQuotes = true;
+        quoted = true;
+        field = '';
+      } else {
+        field += ch;
+      }
+    }
+  }
+  const tail = decoder.decode();
+  if (tail) field += tail;
+  if (inQuotes && !quoteSeen) throw new CsvSyntaxError(start);
+  const r = endRecord();
+  if (r) yield r;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** A date cell as the text a user would type: the date alone at midnight, else date and time (Excel stores wall-clock time as UTC). */
+export function dateText(d: Date): string {
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const ms = d.getUTCMilliseconds();
+  if (!d.getUTCHours() && !d.getUTCMinutes() && !d.getUTCSeconds() && !ms) return date;
+  return `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${ms ? `.${pad(ms, 3)}` : ''}`;
+}
+
+/** What a cell shows, whatever Excel stored it as (shared string, rich text, formula result, hyperlink, date, number). */
+export function xlsxCellText(v: ExcelJS.CellValue | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : dateText(v);
+  if ('richText' in v) return v.richText.map((r) => r.text).join('').trim();
+  if ('formula' in v || 'sharedFormula' in v) return xlsxCellText((v as { result?: ExcelJS.CellValue }).result);
+  if ('text' in v) return xlsxCellText(v.text as ExcelJS.CellValue);
+  if ('error' in v) return String(v.error);
+  return '';
+}
+
+/**
+ * The first worksheet's rows, streamed (exceljs spools sheets stored before the shared strings to
+ * a temporary file, so memory follows the rows, not the workbook). Later sheets are skipped.
+ * Styles are read: only a cell's number format tells a date from a plain number.
+ */
+export async function* xlsxRows(path: string): AsyncGenerator<SheetRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path as unknown as Readable, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' });
+  let seen = false;
+  for await (const ws of reader) {
+    const keep = !seen;
+    seen = true;
+    for await (const row of ws) {
+      if (!keep) continue;
+      const values = row.values as ExcelJS.CellValue[];
+      const cells: string[] = [];
+      for (let c = 1; c < values.length; c++) cells.push(xlsxCellText(values[c]));
+      if (cells.some((x) => x !== '')) yield { row: row.number, cells };
+    }
+  }
+}
