@@ -8,13 +8,23 @@ import { deptReview, platformReview } from '../../src/server/modules/catalog/lif
 import { submitVersion } from '../../src/server/modules/catalog/versions-service';
 import { createSource } from '../../src/server/modules/exchange/sources-service';
 import { saveBinding } from '../../src/server/modules/exchange/bindings-service';
+import { saveMasking } from '../../src/server/modules/exchange/masking-service';
+import { savePush } from '../../src/server/modules/exchange/push-service';
+import { applyInfo, createRequest } from '../../src/server/modules/sharing/requests-service';
+import { USE_TERMS } from '../../src/server/modules/sharing/use-limits';
 
 /**
  * A department, its specialist, leader and a platform administrator; a published 库表 entry with the
  * twelve columns of the benchmark table as data items; the MariaDB source and the binding — all
  * through the platform's own services, as the real API would make them.
  */
-export async function setUpBinding(ctx: AppContext, mariaDb: string): Promise<string> {
+export interface BenchSetUp {
+  bindingId: string;
+  /** Masks 法定代表人身份证号 and 联系电话 for every channel, then grants all twelve items by 库表 and pushes into `targetDb`. */
+  setUpPush(targetDb: string, targetUser: string): Promise<string>;
+}
+
+export async function setUpBinding(ctx: AppContext, mariaDb: string): Promise<BenchSetUp> {
   const dept = await createDepartment(ctx, { creditCode: completeCreditCode('11361100', 'MB123456'), name: '上饶市市场监督管理局（基准测试）', shortName: null, kind: 'government', regionCode: '361100', parentId: null });
   const password = 'Bench@Passw0rd2026';
   const mk = async (username: string, role: string, departmentId: string | null): Promise<Actor> => {
@@ -59,5 +69,28 @@ export async function setUpBinding(ctx: AppContext, mariaDb: string): Promise<st
   await platformReview(ctx, admin, versionId, { decision: 'approve' });
   const source = await createSource(ctx, specialist, { name: '企业登记库', kind: 'mysql', host: '127.0.0.1', port: 3306, database: mariaDb, username: 'root', password: '' });
   const binding = await saveBinding(ctx, specialist, entry.id, { sourceId: source.id, table: 'corp', keyColumns: ['id'] });
-  return binding.id;
+  return {
+    bindingId: binding.id,
+    async setUpPush(targetDb, targetUser) {
+      await saveMasking(ctx, specialist, entry.id, [
+        { field: 'id_no', channel: '*', rule: 'id_number' },
+        { field: 'phone', channel: '*', rule: 'mobile' },
+      ]);
+      const consumer = await createDepartment(ctx, { creditCode: completeCreditCode('11361100', 'MB123457'), name: '上饶市人力资源和社会保障局（基准测试）', shortName: null, kind: 'government', regionCode: '361100', parentId: null });
+      const u = await createUser(ctx, null, { username: 'bench_rsj', realName: '测试员', roles: ['dept_specialist'], departmentId: consumer.id, email: 'bench_rsj@bench.invalid', password });
+      const actor: Actor = { userId: u.id, username: 'bench_rsj', realName: '测试员', departmentId: consumer.id, departmentName: consumer.name, roles: ['dept_specialist'], sessionKind: 'cookie', mfaPassed: true, tokenHash: '' };
+      const info = await applyInfo(ctx, actor, entry.id);
+      const request = await createRequest(ctx, actor, {
+        entryId: entry.id,
+        purpose: '基准测试：参保单位信息核验',
+        systemName: '基准测试系统',
+        itemIds: info.items.map((i) => i.id),
+        method: 'table',
+        acceptTerms: true,
+        termsVersion: USE_TERMS.version,
+      });
+      const target = await createSource(ctx, actor, { name: '人社业务库', kind: 'postgresql', host: '127.0.0.1', port: 5432, database: targetDb, username: targetUser, password: 'unused-under-trust' });
+      return (await savePush(ctx, actor, request.grant!.id, { targetId: target.id, table: 'corp_share' })).id;
+    },
+  };
 }

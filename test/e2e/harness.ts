@@ -3,6 +3,7 @@
  * web app) and Debian's Chromium driven through playwright-core. No downloaded browsers.
  */
 import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -124,8 +125,9 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
   await ensureWebBuild();
 
   const database = await freshDatabase();
-  // No synthetic table rows: every browser test file seeds the demo, and none needs them.
-  const config: Config = { ...loadConfig({}), databaseUrl: database.url, demo: true, demoRows: 0, requireMfa: false, secureCookies: false, ...overrides };
+  // No synthetic table rows: every browser test file seeds the demo, and none needs them. A master
+  // key of its own (as testApp has): on PostgreSQL the server makes none, and sources store passwords.
+  const config: Config = { ...loadConfig({}), databaseUrl: database.url, demo: true, demoRows: 0, requireMfa: false, secureCookies: false, secretKey: randomBytes(32).toString('hex'), ...overrides };
   const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock: options.clock ?? systemClock, log: quietLog };
   await seedDemoIfEmpty(ctx);
   const app = await buildApp(ctx, { serveWeb: true });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, type CatalogDepartment } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
@@ -102,6 +102,27 @@ describe('query API (R-24) over the data resource center', () => {
     const jsonl = expectStatus(await get(consumer.user, `/api/v1/data/${b.entry.code}/export?format=jsonl&filter=corp_id:7`), 200).body.trim().split('\n').map((l) => JSON.parse(l));
     expect(jsonl[0]).toMatchObject({ resource: b.entry.code, grantNo });
     expect(jsonl.slice(1)).toEqual([{ corp_id: '7', uscc: mask(USCC_RULE, uscc(7)), corp_name: '上饶测试企业7有限公司' }]);
+  });
+
+  it('gives the provider the same CSV whether PostgreSQL COPYs it or the rows are written one by one', async () => {
+    // On PostgreSQL nothing here is masked, so the export comes straight from COPY; on PGlite from the row path.
+    const all = expectStatus(await get(b.provider.user, `/api/v1/data/${b.entry.code}/export`), 200);
+    expect(all.body.startsWith('\uFEFF')).toBe(true);
+    const lines = all.body.slice(1).trim().split('\n');
+    expect(lines[0]).toBe('corp_id,uscc,corp_name,reg_date,active,capital');
+    expect(lines).toHaveLength(ROWS + 1);
+    // Key order is the text order of the key: 1, 10, 100, 101, …
+    expect(lines.slice(1, 4).map((l) => l.split(',')[0])).toEqual(['1', '10', '100']);
+    expect(lines[1]).toBe(`1,${uscc(1)},上饶测试企业1有限公司,2020-01-02,true,10.5000`);
+    const some = expectStatus(await get(b.provider.user, `/api/v1/data/${b.entry.code}/export?fields=corp_id,active&filter=active:false`), 200);
+    const rows = some.body.slice(1).trim().split('\n');
+    expect(rows).toHaveLength(1 + ROWS / 3);
+    expect(rows.slice(0, 2)).toEqual(['corp_id,active', '102,false']);
+    // The closing event is written once the response has ended, which may be just after inject returns.
+    await vi.waitFor(async () => {
+      const end = await t.ctx.db.selectFrom('audit_event').select('row_count').where('action', '=', 'exchange.records.export.end').orderBy('seq', 'desc').limit(2).execute();
+      expect(end.map((x) => x.row_count)).toEqual([ROWS / 3, ROWS]);
+    });
   });
 
   it('verifies values without revealing rows, including masked items, audited as 比对 (R-25)', async () => {

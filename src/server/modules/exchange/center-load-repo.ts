@@ -5,7 +5,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { AppContext, Db } from '../../app-context';
 import type { DB } from '../../db/types';
-import { KEY_COLUMN, LOADED_COLUMN, RUN_COLUMN, textOf } from './center-repo';
+import { KEY_COLUMN, LOADED_COLUMN, readForPush, RUN_COLUMN, textOf } from './center-repo';
 
 /**
  * The connection a table job loads the center through. On PostgreSQL it is a connection of its own
@@ -20,11 +20,17 @@ export interface LoadConnection {
    * inside `trx`: a transaction opened on `db` (COPY runs on the same session; PGlite's insert through trx itself).
    */
   append(trx: Db, name: string, columns: readonly string[], rows: unknown[][], runId: string, at: Date): Promise<void>;
+  /**
+   * One page of a managed table for a push, in row-key order: [key, ...columns] per row, values as
+   * PostgreSQL's text (booleans t/f, bytea \x…) on PostgreSQL, as the driver parses them on PGlite.
+   * Rows after `afterKey`; with `sinceRun`, only rows loaded by later runs.
+   */
+  readPage(name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<unknown[][]>;
 }
 
 export async function withLoadConnection<T>(ctx: AppContext, fn: (c: LoadConnection) => Promise<T>): Promise<T> {
   if (ctx.dbKind === 'postgresql' && ctx.config.databaseUrl) return withCopyConnection(ctx.config.databaseUrl, fn);
-  return ctx.db.connection().execute((db) => fn({ db, append: insertUnnested }));
+  return ctx.db.connection().execute((db) => fn({ db, append: insertUnnested, readPage: (...a) => readPageAsObjects(db, ...a) }));
 }
 
 async function withCopyConnection<T>(url: string, fn: (c: LoadConnection) => Promise<T>): Promise<T> {
@@ -34,7 +40,7 @@ async function withCopyConnection<T>(url: string, fn: (c: LoadConnection) => Pro
   // Kysely over this one client: the repositories' statements and the COPYs run on the same session.
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: () => Promise.resolve(Object.assign(client, { release: () => {} })), end: () => Promise.resolve() } }) });
   try {
-    return await fn({ db, append: (_trx, name, columns, rows, runId, at) => copyRows(client, name, columns, rows, runId, at) });
+    return await fn({ db, append: (_trx, name, columns, rows, runId, at) => copyRows(client, name, columns, rows, runId, at), readPage: (...a) => readPageAsText(client, ...a) });
   } finally {
     await db.destroy();
     await client.end().catch(() => {});
@@ -42,6 +48,29 @@ async function withCopyConnection<T>(url: string, fn: (c: LoadConnection) => Pro
 }
 
 const ident = (id: string) => `"${id.replace(/"/g, '""')}"`;
+
+/** Every value as the server's text: nothing parsed that a push would only print again. */
+const AS_TEXT = { getTypeParser: () => (v: string) => v };
+
+function pageSql(name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const conds: string[] = [];
+  if (afterKey !== null) conds.push(`${ident(KEY_COLUMN)} > $${values.push(afterKey)}`);
+  if (sinceRun !== null) conds.push(`${ident(RUN_COLUMN)} > $${values.push(sinceRun)}::bigint`);
+  const list = [KEY_COLUMN, ...columns].map(ident).join(', ');
+  return { text: `select ${list} from rc.${ident(name)} ${conds.length ? `where ${conds.join(' and ')}` : ''} order by ${ident(KEY_COLUMN)} limit ${Number(limit)}`, values };
+}
+
+async function readPageAsText(client: pg.Client, name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<unknown[][]> {
+  const q = pageSql(name, columns, afterKey, sinceRun, limit);
+  const r = await client.query<unknown[]>({ ...q, rowMode: 'array', types: AS_TEXT });
+  return r.rows;
+}
+
+async function readPageAsObjects(db: Db, name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<unknown[][]> {
+  const names = [KEY_COLUMN, ...columns];
+  return (await readForPush(db, name, columns, afterKey, sinceRun, limit)).map((row) => names.map((c) => row[c]));
+}
 
 /** A value in COPY's text format: \N for null; backslash, tab and line breaks escaped. */
 function copyText(v: unknown): string {

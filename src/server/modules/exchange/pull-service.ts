@@ -152,34 +152,34 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
         after: from,
         limit: batchSize,
       });
-      // The next batch is read from the source while this one is written: the two servers work at once.
-      let pending: Promise<Array<Record<string, unknown>>> | null = source.readBatch(request(after));
-      while (pending) {
-        const rows = await pending;
-        pending = null;
-        if (!rows.length) break;
+      // Rows come as arrays in readColumns order; positions are worked out once, not per row.
+      const at = (c: string) => readColumns.indexOf(c);
+      const keyAt = b.key_columns.map(at);
+      const wmAt = mode === 'incremental' && b.watermark_column ? at(b.watermark_column) : -1;
+      const sourceAt = plan.sources.map(at);
+      const types = plan.columns.map((col) => col.dataType);
+      const names = plan.columns.map((col) => col.column);
+      const keyOf = keyAt.length === 1 ? (r: unknown[]) => String(r[keyAt[0]!]) : (r: unknown[]) => JSON.stringify(keyAt.map((i) => String(r[i])));
+      // The source streams the next batch while this one is written: the two servers work at once.
+      for await (const rows of source.scan(request(after))) {
         const last = rows[rows.length - 1]!;
-        const wm = mode === 'incremental' ? b.watermark_column : null;
-        const checkpoint: RunCheckpoint = { key: b.key_columns.map((k) => last[k]), ...(wm ? { watermark: last[wm] } : {}), ...(high ? { high } : {}) };
-        if (rows.length === batchSize) pending = source.readBatch(request(checkpoint));
-        const values = rows.map((r) => [rowKey(r, b.key_columns), ...plan.columns.map((col, i) => toCenterValue(r[plan.sources[i]!], col.dataType))]);
-        try {
-          await ctx.db.transaction().execute(async (trx) => {
-            const at = ctx.clock.now();
-            let n = rows.length;
-            if (mode === 'full') await load.append(trx, center.stageOf(managed.name), plan.columns.map((col) => col.column), values, run.id, at);
-            else n = await center.upsertRows(trx, managed.name, plan.columns, values, run.id, at);
-            await repo.advanceRun(trx, run.id, rows.length, n, checkpoint, at);
-            written += n;
-          });
-          read += rows.length;
-          after = checkpoint;
-          opts.onProgress?.(progress());
-        } catch (e) {
-          // Settle the read in flight, so its failure (if any) is not left unhandled.
-          await pending?.catch(() => undefined);
-          throw e;
-        }
+        const checkpoint: RunCheckpoint = { key: keyAt.map((i) => last[i]), ...(wmAt >= 0 ? { watermark: last[wmAt] } : {}), ...(high ? { high } : {}) };
+        const values = rows.map((r) => {
+          const out: unknown[] = [keyOf(r)];
+          for (let i = 0; i < sourceAt.length; i++) out.push(toCenterValue(r[sourceAt[i]!], types[i]!));
+          return out;
+        });
+        await ctx.db.transaction().execute(async (trx) => {
+          const now = ctx.clock.now();
+          let n = rows.length;
+          if (mode === 'full') await load.append(trx, center.stageOf(managed.name), names, values, run.id, now);
+          else n = await center.upsertRows(trx, managed.name, plan.columns, values, run.id, now);
+          await repo.advanceRun(trx, run.id, rows.length, n, checkpoint, now);
+          written += n;
+        });
+        read += rows.length;
+        after = checkpoint;
+        opts.onProgress?.(progress());
       }
       const next = mode === 'incremental' ? after : high ? { key: high.key, watermark: high.watermark } : null;
       const summary = await finish(ctx, { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next }, progress());

@@ -11,6 +11,8 @@ import * as center from './center-repo';
 import { findManaged } from './center-repo';
 import type { TargetColumn, TargetRow, TargetSpec } from './connectors/targets';
 import { resolveAccess, type DataAccess } from './data-access';
+import { withLoadConnection, type LoadConnection } from './center-load-repo';
+import { compileRule, maskText } from '../../platform/masking';
 import { targetColumnType } from './mapping';
 import * as repo from './push-repo';
 import type { Push, PushInput, PushRun } from './push-schemas';
@@ -165,18 +167,18 @@ function targetSpec(access: DataAccess, pgTypes: Map<string, string>, table: str
 
 /** Runs (or resumes) a push on one connection that holds the push's advisory lock for the whole run. */
 export async function runPush(ctx: AppContext, pushId: string, opts: PushOptions = {}): Promise<PushSummary> {
-  return ctx.db.connection().execute(async (conn) => {
-    const c = { ...ctx, db: conn };
-    if (!(await repo.tryLockPush(conn, pushId))) throw conflict('EXCHANGE_RUN_BUSY', 'A push of this grant is running', '该授权的数据推送任务正在运行');
+  return withLoadConnection(ctx, async (load) => {
+    const c = { ...ctx, db: load.db };
+    if (!(await repo.tryLockPush(load.db, pushId))) throw conflict('EXCHANGE_RUN_BUSY', 'A push of this grant is running', '该授权的数据推送任务正在运行');
     try {
-      return await pushLocked(c, pushId, opts);
+      return await pushLocked(c, load, pushId, opts);
     } finally {
-      await repo.unlockPush(conn, pushId);
+      await repo.unlockPush(load.db, pushId);
     }
   });
 }
 
-async function pushLocked(ctx: AppContext, pushId: string, opts: PushOptions): Promise<PushSummary> {
+async function pushLocked(ctx: AppContext, load: LoadConnection, pushId: string, opts: PushOptions): Promise<PushSummary> {
   const p = await repo.findPush(ctx.db, pushId);
   if (!p) throw notFound('Push', '数据推送配置');
   const existing = await repo.runningPushRun(ctx.db, pushId);
@@ -198,7 +200,7 @@ async function pushLocked(ctx: AppContext, pushId: string, opts: PushOptions): P
     const access = await resolveAccess(ctx, { departmentId: p.department_id, roles: [] }, p.entry_code, ['table']);
     const managed = await findManaged(ctx.db, p.entry_id);
     const pgTypes = new Map((managed?.columns ?? []).map((c) => [c.column, c.pgType]));
-    return await deliver(ctx, { p, run, resumed: !!existing, access, pgTypes }, opts);
+    return await deliver(ctx, load, { p, run, resumed: !!existing, access, pgTypes }, opts);
   } catch (e) {
     await repo.updatePushRun(ctx.db, run.id, { status: 'failed', finished_at: ctx.clock.now(), error: e instanceof Error ? e.message.slice(0, 2000) : String(e) });
     throw e;
@@ -213,7 +215,7 @@ interface Delivery {
   pgTypes: Map<string, string>;
 }
 
-async function deliver(ctx: AppContext, d: Delivery, opts: PushOptions): Promise<PushSummary> {
+async function deliver(ctx: AppContext, load: LoadConnection, d: Delivery, opts: PushOptions): Promise<PushSummary> {
   const { p, run, access } = d;
   const grant = access.grant!;
   const batchSize = opts.batchSize ?? PUSH_BATCH;
@@ -243,29 +245,28 @@ async function deliver(ctx: AppContext, d: Delivery, opts: PushOptions): Promise
       const rate = seconds > 0 ? (written - writtenAtStart) / seconds : 0;
       return { runId: run.id, mode, written, total, rowsPerSecond: Math.round(rate), etaSeconds: total !== null && rate > 0 ? Math.max(0, Math.round((total - written) / rate)) : null, resumed: d.resumed };
     };
-    const read = (after: string | null) => center.readForPush(ctx.db, access.table, columns, after, since, batchSize);
+    const read = (after: string | null) => load.readPage(access.table, columns, after, since, batchSize);
+    // Rows are [key, ...columns]: the masked ones get their rule's masker, the rest pass as read.
+    const maskers = access.columns.flatMap((c, i) => (c.rule.code === 'none' ? [] : [{ at: i + 1, mask: compileRule(c.rule) }]));
     // The next batch is read from the center while this one is written to the target.
-    let pending: Promise<Array<Record<string, unknown>>> | null = read(checkpoint?.key ?? null);
+    let pending: Promise<unknown[][]> | null = read(checkpoint?.key ?? null);
     while (pending) {
-      const rows = await pending;
+      const values: TargetRow[] = await pending;
       pending = null;
-      if (!rows.length) break;
-      const key = String(rows[rows.length - 1]![center.KEY_COLUMN]);
-      if (rows.length === batchSize) pending = read(key);
-      const values: TargetRow[] = rows.map((r) => {
-        const m = access.mask(r);
-        return [m[center.KEY_COLUMN], ...columns.map((col) => m[col])];
-      });
+      if (!values.length) break;
+      const key = String(values[values.length - 1]![0]);
+      if (values.length === batchSize) pending = read(key);
+      for (const r of values) for (const m of maskers) if (r[m.at] !== null && r[m.at] !== undefined) r[m.at] = m.mask(maskText(r[m.at]));
       const next: PushCheckpoint = { key, batch: (checkpoint?.batch ?? 0) + 1 };
       try {
         if (mode === 'full') await target.appendStage(values, next.batch);
         else await target.upsert(values);
-        await repo.advancePushRun(ctx.db, run.id, rows.length, next, ctx.clock.now());
+        await repo.advancePushRun(ctx.db, run.id, values.length, next, ctx.clock.now());
       } catch (e) {
         await pending?.catch(() => undefined);
         throw e;
       }
-      written += rows.length;
+      written += values.length;
       checkpoint = next;
       opts.onProgress?.(progress());
     }

@@ -7,7 +7,7 @@ import type { Actor } from '../../platform/context';
 import { Nullable, Obj } from '../../platform/http/schemas';
 import { auditStreamEnd } from '../../platform/audit/hook';
 import { publishedVersionOf } from '../catalog/entries-service';
-import { exportRecords, MAX_LIMIT, MAX_VERIFY, queryRecords, resourceOpenApi, verifyRecords } from './records-service';
+import { csvByCopy, exportRecords, MAX_LIMIT, MAX_VERIFY, queryRecords, resourceOpenApi, verifyRecords } from './records-service';
 import { XLSX_TYPE, xlsxExportStream } from './records-xlsx';
 
 const tags = ['data'];
@@ -147,6 +147,11 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             })(),
           );
           return reply.send(lines);
+        }
+        const copied = csvByCopy(ctx, e, (n) => (sent.rows += n), () => (sent.all = true));
+        if (copied) {
+          reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
+          return reply.send(Readable.from(copied));
         }
         const csv = stringify({ header: true, bom: true, columns: e.columns.map((c) => ({ key: c, header: c })), cast: { boolean: (b) => (b ? 'true' : 'false'), date: (d) => d.toISOString() } });
         rows.on('error', (err) => csv.destroy(err));

@@ -85,7 +85,7 @@ export async function queryRecords(ctx: AppContext, actor: Actor, code: string, 
 
 /**
  * Every readable row (filters apply), masked, in key order, batch by batch: a streaming export
- * never holds the table in memory. `counted` receives the number of rows once the stream ends.
+ * never holds the table in memory.
  */
 export async function exportRecords(ctx: AppContext, actor: Actor, code: string, q: Pick<RecordsQuery, 'fields' | 'filter'>) {
   const access = await resolveAccess(ctx, actor, code, ['file', 'api']);
@@ -102,7 +102,30 @@ export async function exportRecords(ctx: AppContext, actor: Actor, code: string,
       if (batch.length < EXPORT_BATCH) return;
     }
   }
-  return { columns: p.columns, rows: rows(), stamp: access.grant ? deliveryStamp(access.grant) : null, access };
+  return { columns: p.columns, rows: rows(), stamp: access.grant ? deliveryStamp(access.grant) : null, access, plan: p };
+}
+
+type Export = Awaited<ReturnType<typeof exportRecords>>;
+
+/** A CSV field as csv-stringify writes it: quoted when it holds a comma, quote or line break. */
+const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/**
+ * The whole CSV (BOM, header, rows) straight from PostgreSQL's COPY, when no selected column needs
+ * masking or is binary and the server is PostgreSQL; null otherwise (the rows then go through the
+ * masking plan and a CSV writer). `counted` hears the rows sent; `done` when all were.
+ */
+export function csvByCopy(ctx: AppContext, e: Export, counted: (rows: number) => void, done: () => void): AsyncGenerator<Buffer | string> | null {
+  const url = ctx.dbKind === 'postgresql' ? ctx.config.databaseUrl : undefined;
+  const byColumn = new Map(e.access.columns.map((c) => [c.column, c]));
+  const selected = e.columns.map((c) => byColumn.get(c)!);
+  if (!url || selected.some((c) => c.rule.code !== 'none' || c.dataType === 'G')) return null;
+  const flags = new Set(selected.filter((c) => c.dataType === 'L').map((c) => c.column));
+  return (async function* () {
+    yield `\uFEFF${e.columns.map(csvField).join(',')}\n`;
+    yield* repo.copyCsv(url, e.plan, flags, counted);
+    done();
+  })();
 }
 
 export const MAX_VERIFY = 1000;

@@ -14,7 +14,8 @@ export interface PlanColumn {
 
 export type RowMasker = <R extends Record<string, unknown>>(row: R) => R;
 
-function textOf(v: unknown): string {
+/** The text a value is masked as (see above); exported for paths that mask arrays, not rows. */
+export function maskText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString();
@@ -48,7 +49,7 @@ export function compilePlan(columns: readonly PlanColumn[]): RowMasker {
       const f = fields[i]!;
       const v = r[f];
       if (v === null || v === undefined) continue;
-      r[f] = maskers[i]!(typeof v === 'string' ? v : textOf(v));
+      r[f] = maskers[i]!(typeof v === 'string' ? v : maskText(v));
     }
     return row;
   };

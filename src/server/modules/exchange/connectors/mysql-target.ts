@@ -8,19 +8,26 @@ const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
 /** Rows per INSERT: well under max_allowed_packet for wide rows. */
 const CHUNK = 1000;
 
-/** A MySQL value for a pushed cell: flags as 0/1, everything else as the driver sends it. */
-const cell = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+type Cell = (v: unknown) => unknown;
+const asIs: Cell = (v) => v;
+/** Flags come as booleans, or as PostgreSQL's t/f text; MySQL stores 1/0. */
+const flag: Cell = (v) => (v === true || v === 't' ? 1 : v === false || v === 'f' ? 0 : v);
+/** Binary comes as a Buffer, or as PostgreSQL's \x hex text. */
+const binary: Cell = (v) => (typeof v === 'string' && v.startsWith('\\x') ? Buffer.from(v.slice(2), 'hex') : v);
+const cellOf = (type: string): Cell => (type === 'tinyint(1)' ? flag : type === 'longblob' ? binary : asIs);
 
 /** A consumer's MySQL/MariaDB database; multi-row INSERTs, RENAME TABLE for the atomic swap. */
 export class MysqlTarget implements TargetWriter {
   #conn: mysql.Connection | undefined;
   readonly #columns: string[];
+  readonly #cells: Cell[];
 
   constructor(
     private readonly p: ConnectionParams,
     private readonly spec: TargetSpec,
   ) {
     this.#columns = [TARGET_KEY, ...spec.columns.map((c) => c.name)];
+    this.#cells = [asIs, ...spec.columns.map((c) => cellOf(c.type))];
   }
 
   #name(suffix = '') {
@@ -55,7 +62,11 @@ export class MysqlTarget implements TargetWriter {
     const cols = [...this.#columns, ...(opts.batch === undefined ? [] : [BATCH_COLUMN])].map(q).join(', ');
     const update = upsert && this.spec.columns.length ? ` on duplicate key update ${this.spec.columns.map((col) => `${q(col.name)} = values(${q(col.name)})`).join(', ')}` : '';
     for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK).map((r) => (opts.batch === undefined ? r.map(cell) : [...r.map(cell), opts.batch]));
+      const chunk = rows.slice(i, i + CHUNK).map((r) => {
+        const out = r.map((v, k) => this.#cells[k]!(v));
+        if (opts.batch !== undefined) out.push(opts.batch);
+        return out;
+      });
       await c.query(`insert ${upsert && !update ? 'ignore ' : ''}into ${table} (${cols}) values ?${update}`, [chunk]);
     }
   }

@@ -1,3 +1,4 @@
+import type { Connection as CallbackConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
@@ -26,6 +27,7 @@ type Row = Record<string, unknown>;
 export class MysqlConnector implements SourceConnector {
   #conn: mysql.Connection | undefined;
   #connecting: Promise<mysql.Connection> | undefined;
+  #mariadb = false;
 
   constructor(private readonly p: ConnectionParams) {}
 
@@ -57,6 +59,7 @@ export class MysqlConnector implements SourceConnector {
         await conn.query('SET SESSION TRANSACTION READ ONLY');
         const [[v]] = (await conn.query('select version() as v')) as unknown as [Row[]];
         const mariadb = String(v?.v ?? '').includes('MariaDB');
+        this.#mariadb = mariadb;
         await conn.query(mariadb ? `SET SESSION max_statement_time = ${STATEMENT_TIMEOUT_MS / 1000}` : `SET SESSION max_execution_time = ${STATEMENT_TIMEOUT_MS}`);
       } catch (e) {
         await conn?.end().catch(() => {});
@@ -116,6 +119,35 @@ export class MysqlConnector implements SourceConnector {
     const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
     const k = keysetClauses(req, q, () => '?');
     return this.#query(`select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order} limit ${Number(req.limit)}`, k.values);
+  }
+
+  /**
+   * One query streamed with rowsAsArray (no object per row): MySQL sends rows as fast as they are
+   * taken, and the socket pauses while a batch waits. The statement time limit is lifted for it — a
+   * large table takes longer than any single metadata query should.
+   */
+  async *scan(req: BatchRequest): AsyncGenerator<unknown[][]> {
+    const conn = await this.#connect();
+    const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
+    const k = keysetClauses(req, q, () => '?');
+    try {
+      await conn.query(this.#mariadb ? 'SET SESSION max_statement_time = 0' : 'SET SESSION max_execution_time = 0');
+      // The promise wrapper has no streams; its callback connection (untyped here, present at run time) has.
+      const stream = (conn as unknown as { connection: CallbackConnection }).connection
+        .query({ sql: `select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order}`, values: k.values, rowsAsArray: true })
+        .stream({ highWaterMark: req.limit });
+      let batch: unknown[][] = [];
+      for await (const row of stream as AsyncIterable<unknown[]>) {
+        batch.push(row);
+        if (batch.length === req.limit) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    } catch (e) {
+      throw this.#error(e);
+    }
   }
 
   async count(table: TableRef): Promise<number> {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
-import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, keysetClauses, type BatchRequest, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, keysetClauses, scanByPages, type BatchRequest, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
 
 /** SQLSTATE classes that mean something to the person who typed the connection details. */
 export function kindOf(code: string | undefined): SourceErrorKind {
@@ -113,6 +113,10 @@ export class PostgresConnector implements SourceConnector {
     const k = keysetClauses(req, quoteIdent, (i) => `$${i}`);
     const cols = req.columns.map((c) => `${quoteIdent(c)}::text as ${quoteIdent(c)}`).join(', ');
     return this.#query(`select ${cols} from ${quoteIdent(req.table.schema)}.${quoteIdent(req.table.name)} ${k.where} order by ${k.order} limit ${Number(req.limit)}`, k.values);
+  }
+
+  scan(req: BatchRequest): AsyncIterable<unknown[][]> {
+    return scanByPages(this, req);
   }
 
   async count(table: TableRef): Promise<number> {

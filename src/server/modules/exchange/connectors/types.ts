@@ -65,6 +65,12 @@ export interface SourceConnector {
   listTables(): Promise<SourceTable[]>;
   describe(table: TableRef): Promise<SourceColumn[]>;
   readBatch(req: BatchRequest): Promise<Array<Record<string, unknown>>>;
+  /**
+   * Every row after `req.after` in key order, as arrays in `req.columns` order, in batches of
+   * `req.limit`: one streamed query where the server can (MySQL), keyset pages otherwise. The next
+   * batch is read while the caller works on this one; a batch is never held longer than asked for.
+   */
+  scan(req: BatchRequest): AsyncIterable<unknown[][]>;
   count(table: TableRef): Promise<number>;
   close(): Promise<void>;
 }
@@ -80,6 +86,23 @@ export function keysetClauses(req: BatchRequest, quote: (id: string) => string, 
   const values = [...(req.watermarkColumn ? [req.after.watermark] : []), ...req.after.key];
   const where = `where (${order.join(', ')}) > (${values.map((_, i) => param(i + 1)).join(', ')})`;
   return { where, order: order.join(', '), values };
+}
+
+/** scan() by keyset pages, one page read ahead: for sources that cannot stream a query. */
+export async function* scanByPages(c: Pick<SourceConnector, 'readBatch'>, req: BatchRequest): AsyncGenerator<unknown[][]> {
+  const toArrays = (rows: Array<Record<string, unknown>>) => rows.map((r) => req.columns.map((col) => r[col]));
+  const keyOf = (row: Record<string, unknown>) => ({ key: req.keyColumns.map((k) => row[k]), ...(req.watermarkColumn ? { watermark: row[req.watermarkColumn] } : {}) });
+  let pending: Promise<Array<Record<string, unknown>>> | null = c.readBatch(req);
+  try {
+    while (pending) {
+      const rows: Array<Record<string, unknown>> = await pending;
+      pending = rows.length === req.limit ? c.readBatch({ ...req, after: keyOf(rows[rows.length - 1]!) }) : null;
+      if (rows.length) yield toArrays(rows);
+    }
+  } finally {
+    // A consumer that stops early must not leave the read ahead unhandled.
+    await pending?.catch(() => undefined);
+  }
 }
 
 /** Connect, read metadata and give up within this time: a dead host must not hold a request. */
