@@ -14,6 +14,7 @@ import { runPull } from '../../src/server/modules/exchange/pull-service';
 import { runPush } from '../../src/server/modules/exchange/push-service';
 
 const [kind, id, url, secretKey] = process.argv.slice(2);
+const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 if (!kind || !id || !url || !secretKey) throw new Error('usage: job.ts pull|push ID DATABASE_URL SECRET_KEY');
 
 /** VmHWM: the most this process ever had resident, as the kernel counts it. */
@@ -27,7 +28,7 @@ try {
   // When the last batch was committed: what follows (swap, key, reconciliation, quality) is the finish.
   let lastBatch = t0;
   const onProgress = () => (lastBatch = performance.now());
-  const summary = kind === 'pull' ? await runPull(ctx, id, { batchSize: 5000, onProgress }) : await runPush(ctx, id, { batchSize: 5000, onProgress });
+  const summary = kind === 'pull' ? await runPull(ctx, id, { batchSize: BATCH, onProgress }) : await runPush(ctx, id, { batchSize: BATCH, onProgress });
   const ms = performance.now() - t0;
   console.log(JSON.stringify({ ms, rowsMs: lastBatch - t0, rssBefore, peakRss: highWaterMark(), summary }));
 } finally {

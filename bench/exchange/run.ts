@@ -72,6 +72,8 @@ interface JobResult {
   ms: number;
   /** Until the last batch was committed; the rest is the finish (swap, key, reconciliation, quality). */
   rowsMs: number;
+  /** The job process's RSS before the job: Node, the loader and the platform's modules. */
+  rssBefore: number;
   peakRss: number;
   summary: { reconciliation: { match: boolean } | null };
 }
@@ -93,7 +95,7 @@ function report(label: string, r: JobResult, baselineMs: number, extra: string):
   const ratio = baselineMs / r.ms;
   const met = ratio >= 0.5 && r.peakRss <= 300 * MB;
   console.log(
-    `  ${label.padEnd(34)} ${rate(r.ms).toLocaleString()} rows/s (${(r.ms / 1000).toFixed(1)} s: rows ${(r.rowsMs / 1000).toFixed(1)} s + finish ${((r.ms - r.rowsMs) / 1000).toFixed(1)} s), ratio ${ratio.toFixed(2)}, peak RSS ${(r.peakRss / MB).toFixed(0)} MB${extra}`,
+    `  ${label.padEnd(34)} ${rate(r.ms).toLocaleString()} rows/s (${(r.ms / 1000).toFixed(1)} s: rows ${(r.rowsMs / 1000).toFixed(1)} s + finish ${((r.ms - r.rowsMs) / 1000).toFixed(1)} s), ratio ${ratio.toFixed(2)}, peak RSS ${(r.peakRss / MB).toFixed(0)} MB (${(r.rssBefore / MB).toFixed(0)} MB before the job)${extra}`,
   );
   return met;
 }

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -16,10 +16,12 @@ import { KEY_COLUMN, LOADED_COLUMN, readForPush, RUN_COLUMN, textOf } from './ce
 export interface LoadConnection {
   db: Db;
   /**
-   * Appends rows ([key, ...values in column order]) to a table of schema rc that has no unique key,
-   * inside `trx`: a transaction opened on `db` (COPY runs on the same session; PGlite's insert through trx itself).
+   * Starts appending rows ([key, ...values in column order]) to a table of schema rc that has no
+   * unique key, inside `trx` (a transaction opened on `db`): on PostgreSQL one COPY that stays open
+   * across batches until end() — each COPY statement costs a round of its own, so a window of many
+   * batches is one statement; on PGlite one INSERT per batch through trx.
    */
-  append(trx: Db, name: string, columns: readonly string[], rows: unknown[][], runId: string, at: Date): Promise<void>;
+  openAppend(trx: Db, name: string, columns: readonly string[], runId: string, at: Date): AppendSink;
   /**
    * One page of a managed table for a push, in row-key order: [key, ...columns] per row, values as
    * PostgreSQL's text (booleans t/f, bytea \x…) on PostgreSQL, as the driver parses them on PGlite.
@@ -28,19 +30,46 @@ export interface LoadConnection {
   readPage(name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<unknown[][]>;
 }
 
+/**
+ * A batch as cells: column 0 is the row key, 1… the values in column order. Read cell by cell, so a
+ * writer that prints rows (COPY) never builds an array per row — at a million rows that garbage costs.
+ */
+export interface Cells {
+  rows: number;
+  cell(row: number, column: number): unknown;
+}
+
+export interface AppendSink {
+  /** Resolves when the rows are taken (buffered within limits): the next batch may be prepared meanwhile. */
+  write(cells: Cells): Promise<void>;
+  /** Finishes the statement; its rows commit with the caller's transaction. */
+  end(): Promise<void>;
+  /** Abandons the statement after a failure, so the transaction can roll back. */
+  abort(e: unknown): void;
+}
+
 export async function withLoadConnection<T>(ctx: AppContext, fn: (c: LoadConnection) => Promise<T>): Promise<T> {
   if (ctx.dbKind === 'postgresql' && ctx.config.databaseUrl) return withCopyConnection(ctx.config.databaseUrl, fn);
-  return ctx.db.connection().execute((db) => fn({ db, append: insertUnnested, readPage: (...a) => readPageAsObjects(db, ...a) }));
+  return ctx.db.connection().execute((db) =>
+    fn({
+      db,
+      openAppend: (trx, name, columns, runId, at) => ({ write: (cells) => insertUnnested(trx, name, columns, cells, runId, at), end: () => Promise.resolve(), abort: () => {} }),
+      readPage: (...a) => readPageAsObjects(db, ...a),
+    }),
+  );
 }
 
 async function withCopyConnection<T>(url: string, fn: (c: LoadConnection) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'govshare-load' });
+  // Asynchronous commit: a batch and its checkpoint commit together, so a server crash can only lose
+  // the last few of both at once, and the run resumes from the checkpoint that survived — no fsync
+  // per batch is needed for exactly-once.
+  const client = new pg.Client({ connectionString: url, application_name: 'govshare-load', options: '-c synchronous_commit=off' });
   client.on('error', () => {});
   await client.connect();
   // Kysely over this one client: the repositories' statements and the COPYs run on the same session.
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: () => Promise.resolve(Object.assign(client, { release: () => {} })), end: () => Promise.resolve() } }) });
   try {
-    return await fn({ db, append: (_trx, name, columns, rows, runId, at) => copyRows(client, name, columns, rows, runId, at), readPage: (...a) => readPageAsText(client, ...a) });
+    return await fn({ db, openAppend: (_trx, name, columns, runId, at) => copySink(client, name, columns, runId, at), readPage: (...a) => readPageAsText(client, ...a) });
   } finally {
     await db.destroy();
     await client.end().catch(() => {});
@@ -79,22 +108,38 @@ function copyText(v: unknown): string {
   return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
 }
 
-async function copyRows(client: pg.Client, name: string, columns: readonly string[], rows: unknown[][], runId: string, at: Date): Promise<void> {
-  if (!rows.length) return;
-  const tail = `\t${runId}\t${at.toISOString()}\n`;
-  let text = '';
-  for (const r of rows) {
-    text += copyText(r[0]);
-    for (let i = 1; i < r.length; i++) text += '\t' + copyText(r[i]);
-    text += tail;
-  }
+function copySink(client: pg.Client, name: string, columns: readonly string[], runId: string, at: Date): AppendSink {
   const list = [KEY_COLUMN, ...columns, RUN_COLUMN, LOADED_COLUMN].map(ident).join(', ');
-  await pipeline(Readable.from([text]), client.query(copyFrom(`copy rc.${ident(name)} (${list}) from stdin`)));
+  const stream = client.query(copyFrom(`copy rc.${ident(name)} (${list}) from stdin`));
+  const done = finished(stream);
+  // Observed by write() and end(); this keeps a failure between the two from going unhandled.
+  done.catch(() => {});
+  const tail = `\t${runId}\t${at.toISOString()}\n`;
+  return {
+    async write(cells) {
+      const width = columns.length + 1;
+      let text = '';
+      for (let r = 0; r < cells.rows; r++) {
+        text += copyText(cells.cell(r, 0));
+        for (let c = 1; c < width; c++) text += '\t' + copyText(cells.cell(r, c));
+        text += tail;
+      }
+      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), done]);
+    },
+    async end() {
+      stream.end();
+      await done;
+    },
+    abort(e) {
+      // pg-copy-streams answers a destroyed COPY with CopyFail: the server ends the statement with an error.
+      stream.destroy(e instanceof Error ? e : new Error(String(e)));
+    },
+  };
 }
 
-async function insertUnnested(db: Db, name: string, columns: readonly string[], rows: unknown[][], runId: string, at: Date): Promise<void> {
-  if (!rows.length) return;
-  const arrays = [0, ...columns.map((_, i) => i + 1)].map((i) => rows.map((r) => textOf(r[i])));
+async function insertUnnested(db: Db, name: string, columns: readonly string[], cells: Cells, runId: string, at: Date): Promise<void> {
+  if (!cells.rows) return;
+  const arrays = [0, ...columns.map((_, i) => i + 1)].map((c) => Array.from({ length: cells.rows }, (_, r) => textOf(cells.cell(r, c))));
   const types = await sql<{ name: string; type: string }>`
     select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a
     where a.attrelid = ${`rc.${ident(name)}`}::regclass and a.attnum > 0 and not a.attisdropped`.execute(db);

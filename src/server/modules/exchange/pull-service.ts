@@ -3,7 +3,7 @@ import type { ColumnMapping, ManagedColumn, RunCheckpoint } from '../../db/types
 import { conflict, notFound } from '../../platform/errors';
 import { recordSystemAudit } from '../../platform/audit/service';
 import * as center from './center-repo';
-import { withLoadConnection, type LoadConnection } from './center-load-repo';
+import { withLoadConnection, type Cells, type LoadConnection } from './center-load-repo';
 import { ensureManagedTable } from './center-service';
 import type { BatchRequest, SourceConnector, TableRef } from './connectors/types';
 import * as repo from './pull-repo';
@@ -23,6 +23,8 @@ import { withSourceConnector } from './sources-service';
  */
 
 export const DEFAULT_BATCH = 1000;
+/** Batches per transaction (and checkpoint): few statements for the database, little work lost to a crash. */
+export const WINDOW_BATCHES = 20;
 
 export interface PullProgress {
   runId: string;
@@ -160,29 +162,58 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
       const types = plan.columns.map((col) => col.dataType);
       const names = plan.columns.map((col) => col.column);
       const keyOf = keyAt.length === 1 ? (r: unknown[]) => String(r[keyAt[0]!]) : (r: unknown[]) => JSON.stringify(keyAt.map((i) => String(r[i])));
-      // The source streams the next batch while this one is written: the two servers work at once.
-      for await (const rows of source.scan(request(after))) {
+      /** A source batch as the center's cells: the row key, then each mapped value as its column takes it. */
+      const convert = (rows: unknown[][]) => {
         const last = rows[rows.length - 1]!;
         const checkpoint: RunCheckpoint = { key: keyAt.map((i) => last[i]), ...(wmAt >= 0 ? { watermark: last[wmAt] } : {}), ...(high ? { high } : {}) };
-        const values = rows.map((r) => {
-          const out: unknown[] = [keyOf(r)];
-          for (let i = 0; i < sourceAt.length; i++) out.push(toCenterValue(r[sourceAt[i]!], types[i]!));
-          return out;
-        });
-        await ctx.db.transaction().execute(async (trx) => {
-          const now = ctx.clock.now();
-          let n = rows.length;
-          if (mode === 'full') await load.append(trx, center.stageOf(managed.name), names, values, run.id, now);
-          else n = await center.upsertRows(trx, managed.name, plan.columns, values, run.id, now);
-          await repo.advanceRun(trx, run.id, rows.length, n, checkpoint, now);
-          written += n;
-        });
-        read += rows.length;
-        after = checkpoint;
-        opts.onProgress?.(progress());
+        const cells: Cells = { rows: rows.length, cell: (r, c) => (c === 0 ? keyOf(rows[r]!) : toCenterValue(rows[r]![sourceAt[c - 1]!], types[c - 1]!)) };
+        return { cells, checkpoint };
+      };
+      const arraysOf = (cells: Cells) => Array.from({ length: cells.rows }, (_, r) => Array.from({ length: names.length + 1 }, (_, c) => cells.cell(r, c)));
+      // One transaction per window of batches: its rows and the checkpoint after its last row commit
+      // together. Within a window the source streams the next batch while this one is written.
+      const windowRows = batchSize * WINDOW_BATCHES;
+      const batches = source.scan(request(after))[Symbol.asyncIterator]();
+      let next = await batches.next();
+      try {
+        while (!next.done) {
+          await ctx.db.transaction().execute(async (trx) => {
+            const now = ctx.clock.now();
+            const sink = mode === 'full' ? load.openAppend(trx, center.stageOf(managed.name), names, run.id, now) : null;
+            let rows = 0;
+            let changed = 0;
+            let checkpoint: RunCheckpoint | null = null;
+            try {
+              while (!next.done && rows < windowRows) {
+                const batch = convert(next.value);
+                const coming = batches.next();
+                // Settled by the loop below; a failure of the write must not leave it unhandled meanwhile.
+                coming.catch(() => {});
+                if (sink) await sink.write(batch.cells);
+                else changed += await center.upsertRows(trx, managed.name, plan.columns, arraysOf(batch.cells), run.id, now);
+                rows += batch.cells.rows;
+                checkpoint = batch.checkpoint;
+                opts.onProgress?.({ ...progress(), read: read + rows });
+                next = await coming;
+              }
+              await sink?.end();
+            } catch (e) {
+              sink?.abort(e);
+              throw e;
+            }
+            const n = sink ? rows : changed;
+            await repo.advanceRun(trx, run.id, rows, n, checkpoint, now);
+            read += rows;
+            written += n;
+            after = checkpoint;
+          });
+        }
+      } finally {
+        // Stops the source's query when the run fails part-way (a finished scan is already done).
+        await batches.return?.(undefined).catch(() => undefined);
       }
-      const next = mode === 'incremental' ? after : high ? { key: high.key, watermark: high.watermark } : null;
-      const summary = await finish(ctx, { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next }, progress());
+      const resumeAt = mode === 'incremental' ? after : high ? { key: high.key, watermark: high.watermark } : null;
+      const summary = await finish(ctx, { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next: resumeAt }, progress());
       // R-27: measured after every load; a failure to measure never fails the load itself.
       await measureQuality(ctx, b.entry_id, run.id).catch((e: unknown) => ctx.log.warn(`exchange: quality of ${b.entry_id} not measured: ${String(e)}`));
       // New rows in the center go on to the consumers whose grants deliver into their databases.

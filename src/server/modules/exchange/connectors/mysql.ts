@@ -2,7 +2,7 @@ import type { Connection as CallbackConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
-import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, keysetClauses, type BatchRequest, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, batchesOf, keysetClauses, type BatchRequest, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
 
 const KIND_OF: Record<string, SourceErrorKind> = {
   ER_ACCESS_DENIED_ERROR: 'auth',
@@ -28,6 +28,8 @@ export class MysqlConnector implements SourceConnector {
   #conn: mysql.Connection | undefined;
   #connecting: Promise<mysql.Connection> | undefined;
   #mariadb = false;
+  /** A scan's query still streaming: closing must then drop the socket, as end() would wait for the query. */
+  #streaming = false;
 
   constructor(private readonly p: ConnectionParams) {}
 
@@ -135,16 +137,10 @@ export class MysqlConnector implements SourceConnector {
       // The promise wrapper has no streams; its callback connection (untyped here, present at run time) has.
       const stream = (conn as unknown as { connection: CallbackConnection }).connection
         .query({ sql: `select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order}`, values: k.values, rowsAsArray: true })
-        .stream({ highWaterMark: req.limit });
-      let batch: unknown[][] = [];
-      for await (const row of stream as AsyncIterable<unknown[]>) {
-        batch.push(row);
-        if (batch.length === req.limit) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length) yield batch;
+        .stream({ highWaterMark: 1000 });
+      this.#streaming = true;
+      yield* batchesOf(stream, req.limit);
+      this.#streaming = false;
     } catch (e) {
       throw this.#error(e);
     }
@@ -160,6 +156,7 @@ export class MysqlConnector implements SourceConnector {
     const c = this.#conn ?? (await this.#connecting?.catch(() => undefined));
     this.#conn = undefined;
     this.#connecting = undefined;
-    await c?.end().catch(() => {});
+    if (this.#streaming) c?.destroy();
+    else await c?.end().catch(() => {});
   }
 }

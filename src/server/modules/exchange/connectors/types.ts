@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ExchangeSourceKind, ExchangeSourceOptions } from '../../../db/types';
 
 /** What a connector needs to reach a source; the password is plain here and only in memory. */
@@ -86,6 +87,56 @@ export function keysetClauses(req: BatchRequest, quote: (id: string) => string, 
   const values = [...(req.watermarkColumn ? [req.after.watermark] : []), ...req.after.key];
   const where = `where (${order.join(', ')}) > (${values.map((_, i) => param(i + 1)).join(', ')})`;
   return { where, order: order.join(', '), values };
+}
+
+/**
+ * A stream of rows as batches of `size`, read ahead by at most `ahead` batches (the stream is paused
+ * beyond that). Rows are gathered in 'data' handlers, not one await per row: a million rows would
+ * otherwise be a million promise turns.
+ */
+export async function* batchesOf(stream: Readable, size: number, ahead = 2): AsyncGenerator<unknown[][]> {
+  const ready: unknown[][][] = [];
+  let current: unknown[][] = [];
+  let ended = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  stream.on('data', (row: unknown[]) => {
+    current.push(row);
+    if (current.length === size) {
+      ready.push(current);
+      current = [];
+      if (ready.length >= ahead) stream.pause();
+      notify();
+    }
+  });
+  stream.on('end', () => {
+    if (current.length) ready.push(current);
+    ended = true;
+    notify();
+  });
+  stream.on('error', (e) => {
+    failure = e;
+    notify();
+  });
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      const batch = ready.shift();
+      if (batch) {
+        if (ready.length < ahead && stream.isPaused()) stream.resume();
+        yield batch;
+        continue;
+      }
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    if (!ended) stream.destroy();
+  }
 }
 
 /** scan() by keyset pages, one page read ahead: for sources that cannot stream a query. */
