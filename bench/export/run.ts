@@ -69,7 +69,8 @@ async function main() {
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench_zy', password: 'Bench@Passw0rd2026' }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    let peak = process.memoryUsage().rss;
+    const before = process.memoryUsage().rss;
+    let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     const t0 = performance.now();
     const res = await fetch(`${base}/api/v1/data/${code}/export`, { headers: { cookie } });
@@ -78,7 +79,8 @@ async function main() {
     let lines = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       bytes += chunk.length;
-      for (const c of chunk) if (c === 10) lines++;
+      // indexOf, not a loop over bytes: the client must not be what the benchmark measures.
+      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
     }
     const ms = performance.now() - t0;
     clearInterval(sampler);
@@ -89,7 +91,7 @@ async function main() {
     const ratio = baselineMs / ms;
     console.log(`  baseline psql \\copy to stdout  ${rate(baselineMs).toLocaleString()} rows/s (${(baselineMs / 1000).toFixed(1)} s)`);
     console.log(`  govshare CSV export (HTTP)     ${rate(ms).toLocaleString()} rows/s (${(ms / 1000).toFixed(1)} s, ${(bytes / 1024 / 1024).toFixed(0)} MB)`);
-    console.log(`  ratio ${ratio.toFixed(2)} (goal ≥ 0.7: ${ratio >= 0.7 ? 'met' : 'MISSED'}); peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (goal ≤ 300: ${peak <= 300 * 1024 * 1024 ? 'met' : 'MISSED'})${SHORT ? ' (short run: indicative only)' : ''}`);
+    console.log(`  ratio ${ratio.toFixed(2)} (goal ≥ 0.7: ${ratio >= 0.7 ? 'met' : 'MISSED'}); peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (${(before / 1024 / 1024).toFixed(0)} MB before the export; goal ≤ 300: ${peak <= 300 * 1024 * 1024 ? 'met' : 'MISSED'})${SHORT ? ' (short run: indicative only)' : ''}`);
   } finally {
     await database.close();
     await pgAdmin(`drop database if exists ${name} with (force)`);

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
+import { govshare } from './cli-process';
 import { boundEntry, centerDigest, corpSource, type CorpSource } from './pull-fixtures';
 
 /**
@@ -9,7 +8,6 @@ import { boundEntry, centerDigest, corpSource, type CorpSource } from './pull-fi
  * resumes and the managed table equals the source (row count and checksum). Needs a server the
  * child process can reach, so it runs on PostgreSQL (CI's second test phase), not in-memory PGlite.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const ROWS = 30_000;
 
 let t: TestApp;
@@ -26,20 +24,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-function jobRun(code: string): { done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>; kill(): void } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/govshare.mjs'), 'job', 'run', code, '--batch-size', '200', '--progress'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: t.databaseUrl!, GOVSHARE_SECRET_KEY: t.ctx.config.secretKey!, DEMO: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return {
-    done: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out }))),
-    kill: () => child.kill('SIGKILL'),
-  };
-}
+const jobRun = (code: string) => govshare(t, ['job', 'run', code, '--batch-size', '200', '--progress']);
 
 const runRows = (bindingId: string) => t.ctx.db.selectFrom('exchange_run').select(['id', 'status', 'rows_read']).where('binding_id', '=', bindingId).execute();
 

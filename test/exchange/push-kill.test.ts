@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
+import { govshare } from './cli-process';
 import { catalogDepartment, expectStatus } from '../catalog/factory';
 import { submitRequest } from '../sharing/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
@@ -16,7 +15,6 @@ import { pgTarget, type TargetDb } from './push-fixtures';
  * the next run resumes and the consumer's table holds every granted row once, masked (row count and
  * checksum against the center). Like the pull's, it needs a server the child can reach: PostgreSQL phase only.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const ROWS = 30_000;
 const USCC_RULE = suggestRule({ name: '统一社会信用代码', fieldName: 'uscc', maskRule: '保留前6位和后4位，其余以*代替', sensitivity: 'personal' });
 
@@ -35,20 +33,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-function jobPush(grantNo: string): { done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>; kill(): void } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/govshare.mjs'), 'job', 'push', grantNo, '--batch-size', '200', '--progress'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: t.databaseUrl!, GOVSHARE_SECRET_KEY: t.ctx.config.secretKey!, DEMO: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return {
-    done: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out }))),
-    kill: () => child.kill('SIGKILL'),
-  };
-}
+const jobPush = (grantNo: string) => govshare(t, ['job', 'push', grantNo, '--batch-size', '200', '--progress']);
 
 describe.skipIf(!onPostgres)('a push killed with SIGKILL', () => {
   it('resumes after its last checkpointed batch with no lost and no duplicated rows', async () => {

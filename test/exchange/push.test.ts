@@ -107,27 +107,27 @@ describe('push jobs into a consumer’s database (R-21)', () => {
   it('resumes a PostgreSQL push cut off between the target’s commit and the checkpoint, without doubling rows', async () => {
     await configure(pgdb, 'public.corp_share');
     const push = (await t.ctx.db.selectFrom('exchange_push').select('id').where('grant_id', '=', grant.id).executeTakeFirstOrThrow()).id;
-    // Interrupt after the third batch has been written to the stage.
+    // Batches of 10, windows of 20 batches: interrupt in the second window, after the first is committed.
     let batches = 0;
     await expect(
       runPush(t.ctx, push, {
-        batchSize: 50,
+        batchSize: 10,
         onProgress: () => {
-          if (++batches === 3) throw new Error('power cut');
+          if (++batches === 22) throw new Error('power cut');
         },
       }),
     ).rejects.toThrow('power cut');
-    // What a killed process leaves: the run still "running", and (worst case) its last batch written
-    // to the target but not checkpointed — the checkpoint is put one batch back.
+    // The open window's COPY was abandoned: the stage holds the first window only.
     const cut = await latestRun();
-    expect(Number(cut.rows_written)).toBe(150);
+    expect(Number(cut.rows_written)).toBe(200);
+    expect((await pgdb.query('select count(*)::int as n from corp_share__gs_stage'))[0]!.n).toBe(200);
+    // What a killed process can leave in the worst case: the run still "running", and the target holding
+    // batches the platform never recorded — here the checkpoint is put back ten batches to make it so.
     const key = await sql<{ k: string }>`select _gs_key as k from rc.${sql.id(b.table)} order by _gs_key offset 99 limit 1`.execute(t.ctx.db);
-    const checkpoint = JSON.stringify({ key: key.rows[0]!.k, batch: 2 });
+    const checkpoint = JSON.stringify({ key: key.rows[0]!.k, batch: 10 });
     await t.ctx.db.updateTable('exchange_push_run').set({ status: 'running', finished_at: null, error: null, rows_written: 100, rows_read: 100, checkpoint }).where('id', '=', cut.id).execute();
-    const stage = await pgdb.query('select count(*)::int as n from corp_share__gs_stage');
-    expect(stage[0]!.n).toBe(150);
 
-    const summary = await runPush(t.ctx, push, { batchSize: 50 });
+    const summary = await runPush(t.ctx, push, { batchSize: 10 });
     expect(summary).toMatchObject({ resumed: true, mode: 'full', written: ROWS, reconciliation: { centerRows: ROWS, targetRows: ROWS, match: true } });
     const rows = await pgdb.query('select corp_id::text as id, uscc, capital::text as capital, active from public.corp_share order by corp_id');
     expect(rows).toHaveLength(ROWS);

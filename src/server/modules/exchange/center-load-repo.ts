@@ -13,6 +13,12 @@ import { KEY_COLUMN, LOADED_COLUMN, readForPush, RUN_COLUMN, textOf } from './ce
  * checkpoint. The embedded PGlite has no COPY FROM STDIN: there rows go in as one INSERT of unnested
  * arrays per batch. Either way the caller's statements and the rows share one connection.
  */
+/**
+ * Batches per window: a pull's transaction and a push's COPY into the consumer's stage cover this many
+ * batches before the checkpoint moves — few statements for the databases, little work lost to a crash.
+ */
+export const WINDOW_BATCHES = 20;
+
 export interface LoadConnection {
   db: Db;
   /**

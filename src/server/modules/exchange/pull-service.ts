@@ -3,7 +3,7 @@ import type { ColumnMapping, ManagedColumn, RunCheckpoint } from '../../db/types
 import { conflict, notFound } from '../../platform/errors';
 import { recordSystemAudit } from '../../platform/audit/service';
 import * as center from './center-repo';
-import { withLoadConnection, type Cells, type LoadConnection } from './center-load-repo';
+import { WINDOW_BATCHES, withLoadConnection, type Cells, type LoadConnection } from './center-load-repo';
 import { ensureManagedTable } from './center-service';
 import type { BatchRequest, SourceConnector, TableRef } from './connectors/types';
 import * as repo from './pull-repo';
@@ -23,8 +23,6 @@ import { withSourceConnector } from './sources-service';
  */
 
 export const DEFAULT_BATCH = 1000;
-/** Batches per transaction (and checkpoint): few statements for the database, little work lost to a crash. */
-export const WINDOW_BATCHES = 20;
 
 export interface PullProgress {
   runId: string;

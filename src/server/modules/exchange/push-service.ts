@@ -11,7 +11,7 @@ import * as center from './center-repo';
 import { findManaged } from './center-repo';
 import type { TargetColumn, TargetRow, TargetSpec } from './connectors/targets';
 import { resolveAccess, type DataAccess } from './data-access';
-import { withLoadConnection, type LoadConnection } from './center-load-repo';
+import { WINDOW_BATCHES, withLoadConnection, type LoadConnection } from './center-load-repo';
 import { compileRule, maskText } from '../../platform/masking';
 import { targetColumnType } from './mapping';
 import * as repo from './push-repo';
@@ -248,27 +248,43 @@ async function deliver(ctx: AppContext, load: LoadConnection, d: Delivery, opts:
     const read = (after: string | null) => load.readPage(access.table, columns, after, since, batchSize);
     // Rows are [key, ...columns]: the masked ones get their rule's masker, the rest pass as read.
     const maskers = access.columns.flatMap((c, i) => (c.rule.code === 'none' ? [] : [{ at: i + 1, mask: compileRule(c.rule) }]));
-    // The next batch is read from the center while this one is written to the target.
+    // A full push writes windows of batches through one COPY; the checkpoint moves once the target
+    // has committed a window. The next batch is read from the center while this one is written.
+    const stage = mode === 'full' ? target.stageWriter() : null;
+    let windowRows = 0;
+    let windowEnd: PushCheckpoint | null = null;
+    const commitWindow = async () => {
+      if (!windowEnd) return;
+      await stage?.end();
+      await repo.advancePushRun(ctx.db, run.id, windowRows, windowEnd, ctx.clock.now());
+      checkpoint = windowEnd;
+      windowRows = 0;
+      windowEnd = null;
+    };
     let pending: Promise<unknown[][]> | null = read(checkpoint?.key ?? null);
-    while (pending) {
-      const values: TargetRow[] = await pending;
-      pending = null;
-      if (!values.length) break;
-      const key = String(values[values.length - 1]![0]);
-      if (values.length === batchSize) pending = read(key);
-      for (const r of values) for (const m of maskers) if (r[m.at] !== null && r[m.at] !== undefined) r[m.at] = m.mask(maskText(r[m.at]));
-      const next: PushCheckpoint = { key, batch: (checkpoint?.batch ?? 0) + 1 };
-      try {
-        if (mode === 'full') await target.appendStage(values, next.batch);
+    try {
+      let batch = checkpoint?.batch ?? 0;
+      while (pending) {
+        const values: TargetRow[] = await pending;
+        pending = null;
+        if (!values.length) break;
+        const key = String(values[values.length - 1]![0]);
+        if (values.length === batchSize) pending = read(key);
+        for (const r of values) for (const m of maskers) if (r[m.at] !== null && r[m.at] !== undefined) r[m.at] = m.mask(maskText(r[m.at]));
+        batch += 1;
+        if (stage) await stage.write(values, batch);
         else await target.upsert(values);
-        await repo.advancePushRun(ctx.db, run.id, values.length, next, ctx.clock.now());
-      } catch (e) {
-        await pending?.catch(() => undefined);
-        throw e;
+        windowRows += values.length;
+        windowEnd = { key, batch };
+        if (!stage || batch % WINDOW_BATCHES === 0) await commitWindow();
+        written += values.length;
+        opts.onProgress?.(progress());
       }
-      written += values.length;
-      checkpoint = next;
-      opts.onProgress?.(progress());
+      await commitWindow();
+    } catch (e) {
+      stage?.abort(e);
+      await pending?.catch(() => undefined);
+      throw e;
     }
     const stamp = deliveryStamp(grant);
     if (mode === 'full') await target.swapStage(`${grant.entryName}（${grant.entryCode}）· ${stamp.notice}`);

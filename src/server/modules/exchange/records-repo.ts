@@ -52,7 +52,7 @@ const COPY_PAGE = 100_000;
 
 /**
  * CSV of the selected columns by PostgreSQL's own COPY … TO STDOUT (no header), in key order, page
- * by page between boundary keys found first: the fastest way rows leave PostgreSQL. For unmasked,
+ * by page (each page's last key looked up just before it): the fastest way rows leave PostgreSQL. For unmasked,
  * non-binary columns only (the caller decides); 逻辑型 columns are written true/false as the other
  * export path writes them. `counted` hears the rows of each page as it ends.
  */
@@ -66,15 +66,17 @@ export async function* copyCsv(url: string, q: Pick<RecordQuery, 'table' | 'colu
     const filters = q.equals.map((e) => `${id(e.column)}::text = ${client.escapeLiteral(e.value)}`);
     const where = (extra: string[]) => (filters.length + extra.length ? `where ${[...filters, ...extra].join(' and ')}` : '');
     const list = q.columns.map((c) => (flags.has(c) ? `case when ${id(c)} then 'true' when not ${id(c)} then 'false' end as ${id(c)}` : id(c))).join(', ');
-    const bounds = await client.query<{ k: string }>(
-      `select k from (select ${id(KEY_COLUMN)} as k, row_number() over (order by ${id(KEY_COLUMN)}) as n from ${table} ${where([])}) b where n % ${COPY_PAGE} = 0 order by k`,
-    );
+    const above = (lower: string | null) => (lower !== null ? [`${id(KEY_COLUMN)} > ${client.escapeLiteral(lower)}`] : []);
     let lower: string | null = null;
-    for (const upper of [...bounds.rows.map((r) => r.k), null]) {
-      const range = [...(lower !== null ? [`${id(KEY_COLUMN)} > ${client.escapeLiteral(lower)}`] : []), ...(upper !== null ? [`${id(KEY_COLUMN)} <= ${client.escapeLiteral(upper)}`] : [])];
+    for (;;) {
+      // The page's last key, found along the key index before the page is copied: pages of COPY_PAGE rows.
+      const bound: pg.QueryResult<{ k: string }> = await client.query<{ k: string }>(`select ${id(KEY_COLUMN)} as k from ${table} ${where(above(lower))} order by ${id(KEY_COLUMN)} offset ${COPY_PAGE - 1} limit 1`);
+      const upper: string | null = bound.rows[0]?.k ?? null;
+      const range = [...above(lower), ...(upper !== null ? [`${id(KEY_COLUMN)} <= ${client.escapeLiteral(upper)}`] : [])];
       const stream = client.query(copyTo(`copy (select ${list} from ${table} ${where(range)} order by ${id(KEY_COLUMN)}) to stdout with (format csv)`));
       for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
       counted(stream.rowCount);
+      if (upper === null) return;
       lower = upper;
     }
   } finally {

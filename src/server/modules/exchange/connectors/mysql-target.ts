@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise';
 import { targetError } from './errors';
 import { kindOf } from './mysql';
 import { CONNECT_TIMEOUT_MS, type ConnectionParams } from './types';
-import { BATCH_COLUMN, OLD_SUFFIX, STAGE_SUFFIX, TARGET_KEY, type TargetRow, type TargetSpec, type TargetWriter } from './targets';
+import { BATCH_COLUMN, OLD_SUFFIX, STAGE_SUFFIX, TARGET_KEY, type StageWriter, type TargetRow, type TargetSpec, type TargetWriter } from './targets';
 
 const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
 /** Rows per INSERT: well under max_allowed_packet for wide rows. */
@@ -90,8 +90,13 @@ export class MysqlTarget implements TargetWriter {
     });
   }
 
-  appendStage(rows: TargetRow[], batch: number): Promise<void> {
-    return this.#run((c) => this.#insert(c, this.#name(STAGE_SUFFIX), rows, { batch }));
+  /** Multi-row INSERTs, committed as they go (autocommit): end() has nothing left to wait for. */
+  stageWriter(): StageWriter {
+    return {
+      write: (rows, batch) => this.#run((c) => this.#insert(c, this.#name(STAGE_SUFFIX), rows, { batch })),
+      end: () => Promise.resolve(),
+      abort: () => {},
+    };
   }
 
   swapStage(comment: string): Promise<void> {

@@ -1,11 +1,12 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { Readable, type Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { targetError } from './errors';
 import { kindOf } from './postgresql';
 import { CONNECT_TIMEOUT_MS, type ConnectionParams } from './types';
-import { BATCH_COLUMN, OLD_SUFFIX, STAGE_SUFFIX, TARGET_KEY, type TargetRow, type TargetSpec, type TargetWriter } from './targets';
+import { BATCH_COLUMN, OLD_SUFFIX, STAGE_SUFFIX, TARGET_KEY, type StageWriter, type TargetRow, type TargetSpec, type TargetWriter } from './targets';
 
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -73,14 +74,12 @@ export class PostgresTarget implements TargetWriter {
     return `create table ${name} (${defs.join(', ')}); ${comments.join(' ')}`;
   }
 
-  /** One COPY of the rows; `batch` (stage only) fills the batch column. */
-  async #copy(c: pg.Client, table: string, rows: TargetRow[], batch?: number): Promise<void> {
+  /** One COPY of the rows (an incremental push's upsert goes through a temporary table this way). */
+  async #copy(c: pg.Client, table: string, rows: TargetRow[]): Promise<void> {
     if (!rows.length) return;
-    const tail = batch === undefined ? '\n' : `\t${batch}\n`;
     let text = '';
-    for (const r of rows) text += r.map(copyText).join('\t') + tail;
-    const columns = [...this.#columns, ...(batch === undefined ? [] : [BATCH_COLUMN])].map(q).join(', ');
-    await pipeline(Readable.from([text]), c.query(copyFrom(`copy ${table} (${columns}) from stdin`)));
+    for (const r of rows) text += r.map(copyText).join('\t') + '\n';
+    await pipeline(Readable.from([text]), c.query(copyFrom(`copy ${table} (${this.#columns.map(q).join(', ')}) from stdin`)));
   }
 
   openStage(afterBatch: number | null): Promise<boolean> {
@@ -95,8 +94,36 @@ export class PostgresTarget implements TargetWriter {
     });
   }
 
-  appendStage(rows: TargetRow[], batch: number): Promise<void> {
-    return this.#run((c) => this.#copy(c, this.#stage, rows, batch));
+  /** One COPY into the stage across many batches: a COPY statement per batch costs a round trip and a commit each. */
+  stageWriter(): StageWriter {
+    let stream: Writable | null = null;
+    let done: Promise<void> | null = null;
+    const open = () =>
+      this.#run(async (c) => {
+        const s = c.query(copyFrom(`copy ${this.#stage} (${[...this.#columns, BATCH_COLUMN].map(q).join(', ')}) from stdin`));
+        done = finished(s);
+        done.catch(() => {});
+        stream = s;
+        return s;
+      });
+    return {
+      write: (rows, batch) =>
+        this.#run(async () => {
+          const s = stream ?? (await open());
+          const tail = `\t${batch}\n`;
+          let text = '';
+          for (const r of rows) text += r.map(copyText).join('\t') + tail;
+          if (!s.write(text)) await Promise.race([once(s, 'drain'), done]);
+        }),
+      end: () =>
+        this.#run(async () => {
+          stream?.end();
+          await done;
+          stream = null;
+          done = null;
+        }),
+      abort: (e) => stream?.destroy(e instanceof Error ? e : new Error(String(e))),
+    };
   }
 
   swapStage(comment: string): Promise<void> {

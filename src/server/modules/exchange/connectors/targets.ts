@@ -27,7 +27,8 @@ export interface TargetWriter {
    * checkpointed); true when it kept an existing stage, false when it made a new one.
    */
   openStage(afterBatch: number | null): Promise<boolean>;
-  appendStage(rows: TargetRow[], batch: number): Promise<void>;
+  /** Appends batches to the stage; on PostgreSQL one COPY for all batches written before end(). */
+  stageWriter(): StageWriter;
   /** Keys the stage and puts it in place of the target in one step; `comment` labels the table (grant, terms). */
   swapStage(comment: string): Promise<void>;
   /** Whether the target table exists with exactly these columns (an incremental push needs it). */
@@ -36,6 +37,13 @@ export interface TargetWriter {
   upsert(rows: TargetRow[]): Promise<void>;
   count(): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface StageWriter {
+  write(rows: TargetRow[], batch: number): Promise<void>;
+  /** Resolves when the target has committed every batch written. */
+  end(): Promise<void>;
+  abort(e: unknown): void;
 }
 
 export interface TargetSpec {
