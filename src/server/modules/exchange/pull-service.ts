@@ -61,14 +61,16 @@ export const rowKey = (row: Record<string, unknown>, keys: readonly string[]) =>
 
 const EMPTY = new Set(['', '0000-00-00', '0000-00-00 00:00:00']);
 
-/** A source value as the managed column takes it (MySQL flags are 0/1; zero dates are no date). */
-export function toCenterValue(v: unknown, dataType: string): unknown {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' && EMPTY.has(v) && dataType !== 'C' && dataType !== 'M') return null;
-  if (dataType === 'L') return v === true || v === 1 || v === '1' || v === 't' || v === 'true';
-  if (dataType === 'C' || dataType === 'M') return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-  return v;
+/**
+ * How a source value becomes what the managed column takes (MySQL flags are 0/1; zero dates are no
+ * date), chosen once per column: a pull converts every cell, so the type is not looked at per value.
+ */
+export function centerValueOf(dataType: string): (v: unknown) => unknown {
+  if (dataType === 'C' || dataType === 'M') return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+  if (dataType === 'L') return (v) => (v === null || v === undefined || (typeof v === 'string' && EMPTY.has(v)) ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true');
+  return (v) => (v === null || v === undefined || (typeof v === 'string' && EMPTY.has(v)) ? null : v);
 }
+
 
 interface Plan {
   columns: ManagedColumn[];
@@ -157,14 +159,14 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
       const keyAt = b.key_columns.map(at);
       const wmAt = mode === 'incremental' && b.watermark_column ? at(b.watermark_column) : -1;
       const sourceAt = plan.sources.map(at);
-      const types = plan.columns.map((col) => col.dataType);
+      const converters = plan.columns.map((col) => centerValueOf(col.dataType));
       const names = plan.columns.map((col) => col.column);
       const keyOf = keyAt.length === 1 ? (r: unknown[]) => String(r[keyAt[0]!]) : (r: unknown[]) => JSON.stringify(keyAt.map((i) => String(r[i])));
       /** A source batch as the center's cells: the row key, then each mapped value as its column takes it. */
       const convert = (rows: unknown[][]) => {
         const last = rows[rows.length - 1]!;
         const checkpoint: RunCheckpoint = { key: keyAt.map((i) => last[i]), ...(wmAt >= 0 ? { watermark: last[wmAt] } : {}), ...(high ? { high } : {}) };
-        const cells: Cells = { rows: rows.length, cell: (r, c) => (c === 0 ? keyOf(rows[r]!) : toCenterValue(rows[r]![sourceAt[c - 1]!], types[c - 1]!)) };
+        const cells: Cells = { rows: rows.length, cell: (r, c) => (c === 0 ? keyOf(rows[r]!) : converters[c - 1]!(rows[r]![sourceAt[c - 1]!])) };
         return { cells, checkpoint };
       };
       const arraysOf = (cells: Cells) => Array.from({ length: cells.rows }, (_, r) => Array.from({ length: names.length + 1 }, (_, c) => cells.cell(r, c)));
