@@ -2,10 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DB } from './types';
 
 // DATE columns stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone.
@@ -22,8 +18,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Extensions must be passed on every PGlite open, not only the first. */
-const pgliteExtensions = { pgcrypto, pg_trgm };
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -42,8 +36,16 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const release = inMemory ? () => {} : lockDataDir(dataDir);
   try {
+    // Loaded only here: PGlite costs a process ~40 MB, which PostgreSQL deployments and jobs need not carry.
+    const [{ PGlite }, { pgcrypto }, { pg_trgm }, { createPgConfig }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pgcrypto'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite/node-postgres'),
+    ]);
+    // Extensions must be passed on every PGlite open, not only the first.
     const pglite = await PGlite.create(inMemory ? dataDir : path.join(dataDir, 'pgdata'), {
-      extensions: pgliteExtensions,
+      extensions: { pgcrypto, pg_trgm },
     });
     const pool = new pg.Pool(createPgConfig(pglite));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
