@@ -8,7 +8,6 @@ import { can } from '../../platform/rbac/permissions';
 import { getGrant } from '../sharing/grants-service';
 import { deliveryStamp } from '../sharing/use-limits';
 import * as center from './center-repo';
-import { findManaged } from './center-repo';
 import type { TargetColumn, TargetRow, TargetSpec } from './connectors/targets';
 import { resolveAccess, type DataAccess } from './data-access';
 import { WINDOW_BATCHES, withLoadConnection, type LoadConnection } from './center-load-repo';
@@ -198,7 +197,7 @@ async function pushLocked(ctx: AppContext, load: LoadConnection, pushId: string,
   try {
     // Checked at every run: a revoked or expired grant stops the deliveries.
     const access = await resolveAccess(ctx, { departmentId: p.department_id, roles: [] }, p.entry_code, ['table']);
-    const managed = await findManaged(ctx.db, p.entry_id);
+    const managed = await center.findManaged(ctx.db, p.entry_id);
     const pgTypes = new Map((managed?.columns ?? []).map((c) => [c.column, c.pgType]));
     return await deliver(ctx, load, { p, run, resumed: !!existing, access, pgTypes }, opts);
   } catch (e) {
