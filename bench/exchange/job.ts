@@ -14,7 +14,8 @@ import { runPull } from '../../src/server/modules/exchange/pull-service';
 import { runPush } from '../../src/server/modules/exchange/push-service';
 
 const [kind, id, url, secretKey] = process.argv.slice(2);
-const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
+/** The platform's own batch sizes unless BENCH_BATCH says otherwise. */
+const BATCH = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefined;
 if (!kind || !id || !url || !secretKey) throw new Error('usage: job.ts pull|push ID DATABASE_URL SECRET_KEY');
 
 /** VmHWM: the most this process ever had resident, as the kernel counts it. */
