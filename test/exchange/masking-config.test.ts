@@ -3,11 +3,9 @@ import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, platformAdmin, type CatalogDepartment, type Session } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
 import { resolveAccess } from '../../src/server/modules/exchange/data-access';
-import { mask, parseRuleSpec, suggestRule } from '../../src/server/platform/masking';
+import { mask, parseRuleSpec } from '../../src/server/platform/masking';
 import type { Masking } from '../../src/server/modules/exchange/masking-schemas';
-import type { ShareRequest } from '../../src/server/modules/sharing/schemas';
-import { submitRequest } from '../sharing/factory';
-import { boundEntry, corpSource, type CorpSource } from './pull-fixtures';
+import { boundEntry, corpSource, corpUscc as uscc, grantItems, USCC_RULE, type CorpSource } from './pull-fixtures';
 
 /** R-43: masking configured per data item and channel, and its effect on what a consumer reads. */
 
@@ -16,14 +14,9 @@ let src: CorpSource;
 let b: Awaited<ReturnType<typeof boundEntry>>;
 let apiConsumer: CatalogDepartment;
 let tableConsumer: CatalogDepartment;
-const uscc = (id: number) => `91361100${String(id).padStart(9, '0')}X`;
-const SUGGESTED = suggestRule({ name: '统一社会信用代码', fieldName: 'uscc', maskRule: '保留前6位和后4位，其余以*代替', sensitivity: 'personal' });
 const FIRST_NINE_DIGITS = 'regex:/\\d{9}/#########/';
 
-async function grant(consumer: CatalogDepartment, method: string) {
-  const items = b.entry.current!.items.filter((i) => ['corp_id', 'uscc', 'corp_name'].includes(i.fieldName!)).map((i) => i.id);
-  expectStatus(await submitRequest(t, consumer.user, b.entry, { letterId: null, method, itemIds: items, periodFrom: undefined, periodTo: undefined }), 201).json<ShareRequest>();
-}
+const grant = (consumer: CatalogDepartment, method: string) => grantItems(t, b.entry, consumer, method, ['corp_id', 'uscc', 'corp_name']);
 
 beforeAll(async () => {
   t = await testApp();
@@ -122,7 +115,7 @@ describe('masking configuration (R-43)', () => {
   });
 
   it('masks the api consumer’s reads by the api override, else the * rule; none unmasks; other channels keep theirs', async () => {
-    expect((await apiRow()).items[0]!.uscc).toBe(mask(SUGGESTED, uscc(5)));
+    expect((await apiRow()).items[0]!.uscc).toBe(mask(USCC_RULE, uscc(5)));
 
     const saved = expectStatus(
       await putMasking(b.provider.specialist, [

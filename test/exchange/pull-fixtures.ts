@@ -4,6 +4,9 @@ import { sql } from 'kysely';
 import type { TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, item, publishedEntry, type CatalogDepartment } from '../catalog/factory';
 import { MARIADB } from './sources-fixtures';
+import { submitRequest } from '../sharing/factory';
+import { suggestRule } from '../../src/server/platform/masking';
+import type { Grant, ShareRequest } from '../../src/server/modules/sharing/schemas';
 import type { EntryInput } from '../../src/server/modules/catalog/schemas';
 
 /**
@@ -38,7 +41,7 @@ export async function corpSource(rows: number): Promise<CorpSource> {
   for (let start = 1; start <= rows; start += 1000) {
     const values = [];
     for (let i = start; i < Math.min(start + 1000, rows + 1); i++) {
-      values.push([i, `91361100${String(i).padStart(9, '0')}X`, `上饶测试企业${i}有限公司`, `2020-01-${String((i % 28) + 1).padStart(2, '0')}`, i % 3 === 0 ? 0 : 1, (i * 10.5).toFixed(2), '2026-11-01 08:00:00']);
+      values.push([i, corpUscc(i), `上饶测试企业${i}有限公司`, `2020-01-${String((i % 28) + 1).padStart(2, '0')}`, i % 3 === 0 ? 0 : 1, (i * 10.5).toFixed(2), '2026-11-01 08:00:00']);
     }
     await root.query(`insert into ${database}.corp values ?`, [values]);
   }
@@ -68,6 +71,19 @@ export async function corpSource(rows: number): Promise<CorpSource> {
       });
     },
   };
+}
+
+/** The 统一社会信用代码 corpSource gives row `id` (made up: most fail the check digit). */
+export const corpUscc = (id: number) => `91361100${String(id).padStart(9, '0')}X`;
+
+/** The rule boundEntry's 统一社会信用代码 item is masked with, unless a provider configures another. */
+export const USCC_RULE = suggestRule({ name: '统一社会信用代码', fieldName: 'uscc', maskRule: '保留前6位和后4位，其余以*代替', sensitivity: 'personal' });
+
+/** The consumer's request for the bound entry's items `fields` through `method`: granted at once (the entry is unconditional). */
+export async function grantItems(t: TestApp, entry: Awaited<ReturnType<typeof boundEntry>>['entry'], consumer: CatalogDepartment, method: string, fields: readonly string[]): Promise<Grant> {
+  const itemIds = entry.current!.items.filter((i) => fields.includes(i.fieldName!)).map((i) => i.id);
+  const r = expectStatus(await submitRequest(t, consumer.user, entry, { letterId: null, method, itemIds, periodFrom: undefined, periodTo: undefined }), 201).json<ShareRequest>();
+  return r.grant!;
 }
 
 /** numeric(14,2) in the source, numeric(20,4) in the center: compared as cents. */

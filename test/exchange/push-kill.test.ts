@@ -3,11 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { govshare } from './cli-process';
 import { catalogDepartment, expectStatus } from '../catalog/factory';
-import { submitRequest } from '../sharing/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { mask, suggestRule } from '../../src/server/platform/masking';
-import type { ShareRequest } from '../../src/server/modules/sharing/schemas';
-import { boundEntry, corpSource, digestOf, type CorpSource } from './pull-fixtures';
+import { mask } from '../../src/server/platform/masking';
+import { boundEntry, corpSource, digestOf, grantItems, USCC_RULE, type CorpSource } from './pull-fixtures';
 import { pgTarget, type TargetDb } from './push-fixtures';
 
 /**
@@ -16,7 +14,6 @@ import { pgTarget, type TargetDb } from './push-fixtures';
  * checksum against the center). Like the pull's, it needs a server the child can reach: PostgreSQL phase only.
  */
 const ROWS = 30_000;
-const USCC_RULE = suggestRule({ name: '统一社会信用代码', fieldName: 'uscc', maskRule: '保留前6位和后4位，其余以*代替', sensitivity: 'personal' });
 
 let t: TestApp;
 let src: CorpSource;
@@ -40,8 +37,7 @@ describe.skipIf(!onPostgres)('a push killed with SIGKILL', () => {
     const b = await boundEntry(t, src);
     await runPull(t.ctx, b.binding.id);
     const consumer = await catalogDepartment(t);
-    const items = b.entry.current!.items.filter((i) => ['corp_id', 'uscc', 'corp_name'].includes(i.fieldName!)).map((i) => i.id);
-    const grant = expectStatus(await submitRequest(t, consumer.user, b.entry, { letterId: null, method: 'table', itemIds: items, periodFrom: undefined, periodTo: undefined }), 201).json<ShareRequest>().grant!;
+    const grant = await grantItems(t, b.entry, consumer, 'table', ['corp_id', 'uscc', 'corp_name']);
     target = await pgTarget(t, consumer);
     expectStatus(await t.inject({ method: 'PUT', url: `/api/exchange/grants/${grant.id}/push`, headers: consumer.specialist.headers, payload: { targetId: target.sourceId, table: 'corp' } }), 200);
     const runs = () => t.ctx.db.selectFrom('exchange_push_run').select(['id', 'status', 'rows_written']).execute();

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, type CatalogDepartment } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { mask, suggestRule } from '../../src/server/platform/masking';
+import { XLSX_TYPE } from '../../src/server/modules/exchange/records-xlsx';
+import { mask } from '../../src/server/platform/masking';
 import { verifyAuditChain } from '../../src/server/platform/audit/service';
-import type { ShareRequest } from '../../src/server/modules/sharing/schemas';
 import { submitRequest } from '../sharing/factory';
-import { boundEntry, corpSource, type CorpSource } from './pull-fixtures';
+import { boundEntry, corpSource, corpUscc as uscc, grantItems, USCC_RULE, type CorpSource } from './pull-fixtures';
 
 let t: TestApp;
 let src: CorpSource;
@@ -15,9 +15,7 @@ let b: Awaited<ReturnType<typeof boundEntry>>;
 let consumer: CatalogDepartment;
 let grantNo: string;
 const ROWS = 300;
-const USCC_RULE = suggestRule({ name: '统一社会信用代码', fieldName: 'uscc', maskRule: '保留前6位和后4位，其余以*代替', sensitivity: 'personal' });
-const uscc = (id: number) => `91361100${String(id).padStart(9, '0')}X`;
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 
 beforeAll(async () => {
   t = await testApp();
@@ -25,9 +23,7 @@ beforeAll(async () => {
   b = await boundEntry(t, src, { shareMethods: ['table', 'api'] });
   await runPull(t.ctx, b.binding.id);
   consumer = await catalogDepartment(t);
-  const items = b.entry.current!.items.filter((i) => ['corp_id', 'uscc', 'corp_name'].includes(i.fieldName!)).map((i) => i.id);
-  const r = expectStatus(await submitRequest(t, consumer.user, b.entry, { letterId: null, method: 'api', itemIds: items, periodFrom: undefined, periodTo: undefined }), 201).json<ShareRequest>();
-  grantNo = r.grant!.no;
+  grantNo = (await grantItems(t, b.entry, consumer, 'api', ['corp_id', 'uscc', 'corp_name'])).no;
 });
 afterAll(async () => {
   await src?.drop();
@@ -36,7 +32,7 @@ afterAll(async () => {
 
 async function exportXlsx(s: { id: string; headers: { cookie: string } }, query = '') {
   const res = expectStatus(await t.inject({ method: 'GET', url: `/api/v1/data/${b.entry.code}/export?format=xlsx${query}`, headers: s.headers }), 200);
-  expect(res.headers['content-type']).toBe(XLSX);
+  expect(res.headers['content-type']).toBe(XLSX_TYPE);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
   return { res, wb };

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, type CatalogDepartment } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { mask, suggestRule } from '../../src/server/platform/masking';
-import type { ShareRequest } from '../../src/server/modules/sharing/schemas';
-import { submitRequest } from '../sharing/factory';
-import { boundEntry, corpSource, type CorpSource } from './pull-fixtures';
+import { mask } from '../../src/server/platform/masking';
+import { boundEntry, corpSource, corpUscc as uscc, grantItems, USCC_RULE, type CorpSource } from './pull-fixtures';
 
 let t: TestApp;
 let src: CorpSource;
@@ -13,8 +11,6 @@ let b: Awaited<ReturnType<typeof boundEntry>>;
 let consumer: CatalogDepartment;
 let grantNo: string;
 const ROWS = 300;
-const USCC_RULE = suggestRule({ name: '统一社会信用代码', fieldName: 'uscc', maskRule: '保留前6位和后4位，其余以*代替', sensitivity: 'personal' });
-const uscc = (id: number) => `91361100${String(id).padStart(9, '0')}X`;
 
 beforeAll(async () => {
   t = await testApp();
@@ -22,9 +18,7 @@ beforeAll(async () => {
   b = await boundEntry(t, src, { shareMethods: ['table', 'api'] });
   await runPull(t.ctx, b.binding.id);
   consumer = await catalogDepartment(t);
-  const items = b.entry.current!.items.filter((i) => ['corp_id', 'uscc', 'corp_name'].includes(i.fieldName!)).map((i) => i.id);
-  const r = expectStatus(await submitRequest(t, consumer.user, b.entry, { letterId: null, method: 'api', itemIds: items, periodFrom: undefined, periodTo: undefined }), 201).json<ShareRequest>();
-  grantNo = r.grant!.no;
+  grantNo = (await grantItems(t, b.entry, consumer, 'api', ['corp_id', 'uscc', 'corp_name'])).no;
 });
 afterAll(async () => {
   await src?.drop();

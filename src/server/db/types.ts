@@ -535,7 +535,6 @@ export interface ExchangePushRunTable {
   heartbeat_at: Timestamp;
   finished_at: Date | null;
   source_rows: ColumnType<string | null, number | null | undefined, number | null>;
-  rows_read: ColumnType<string, number | undefined, number>;
   rows_written: ColumnType<string, number | undefined, number>;
   center_run: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   checkpoint: ColumnType<PushCheckpoint | null, string | null | undefined, string | null>;

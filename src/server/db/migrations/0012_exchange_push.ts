@@ -33,7 +33,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       heartbeat_at timestamptz not null,
       finished_at timestamptz,
       source_rows bigint,
-      rows_read bigint not null default 0,
       rows_written bigint not null default 0,
       -- The center's last run when this push started: rows up to it are what this run delivers.
       center_run bigint,

@@ -81,7 +81,6 @@ export async function advancePushRun(db: Db, id: string, rows: number, checkpoin
   await db
     .updateTable('exchange_push_run')
     .set((eb) => ({
-      rows_read: sql`${eb.ref('rows_read')} + ${rows}`,
       rows_written: sql`${eb.ref('rows_written')} + ${rows}`,
       checkpoint: JSON.stringify(checkpoint),
       heartbeat_at: at,
@@ -92,10 +91,6 @@ export async function advancePushRun(db: Db, id: string, rows: number, checkpoin
 
 export const pushRuns = (db: Db, pushId: string, limit: number) =>
   db.selectFrom('exchange_push_run').selectAll().where('push_id', '=', pushId).orderBy('id', 'desc').limit(limit).execute();
-
-export async function hasDonePushRun(db: Db, pushId: string): Promise<boolean> {
-  return !!(await db.selectFrom('exchange_push_run').select('id').where('push_id', '=', pushId).where('status', '=', 'done').executeTakeFirst());
-}
 
 /**
  * The center load (exchange_run id, or an upload's id from the same sequence) whose rows a push

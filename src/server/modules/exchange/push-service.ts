@@ -182,7 +182,8 @@ async function pushLocked(ctx: AppContext, load: LoadConnection, pushId: string,
   if (!p) throw notFound('Push', '数据推送配置');
   const existing = await repo.runningPushRun(ctx.db, pushId);
   const now = ctx.clock.now();
-  const canIncrement = p.pushed_center_run !== null && (await repo.hasDonePushRun(ctx.db, pushId)) && !(await repo.rowsRemovedSince(ctx.db, p.entry_id, p.pushed_center_run));
+  // pushed_center_run is set by a finished push only (and cleared for a new target).
+  const canIncrement = p.pushed_center_run !== null && !(await repo.rowsRemovedSince(ctx.db, p.entry_id, p.pushed_center_run));
   const run =
     existing ??
     (await repo.insertPushRun(ctx.db, {
@@ -236,7 +237,7 @@ async function deliver(ctx: AppContext, load: LoadConnection, d: Delivery, opts:
       // The stage of the interrupted run is gone (dropped by hand): the run starts over.
       checkpoint = null;
       written = 0;
-      await repo.updatePushRun(ctx.db, run.id, { rows_read: 0, rows_written: 0, checkpoint: null });
+      await repo.updatePushRun(ctx.db, run.id, { rows_written: 0, checkpoint: null });
     }
     const since = mode === 'incremental' ? p.pushed_center_run : null;
     const progress = (): PushProgress => {
