@@ -6,11 +6,13 @@
  *
  * 1M rows × 12 columns in MariaDB, then, in the same run:
  *   baseline  `mysql --quick -B -N -e 'select …' | psql -c '\copy … from stdin'` (raw rows, no checks);
- *   pull      the real table job (runPull): keyset batches from MariaDB, COPY into the center's stage
- *             with a checkpoint per batch, the swap, reconciliation and the quality measurement;
+ *   pull      the real table job (runPull): one streamed query from MariaDB whose rows go on as COPY
+ *             text into the center's stage, a checkpoint per window of 20 batches, the swap,
+ *             reconciliation and the quality measurement;
  *   push      the real push job (runPush) of a 库表 grant of all twelve items, 法定代表人身份证号 and
- *             联系电话 masked, into a consumer's PostgreSQL database: batches read from the center,
- *             masked, COPYed into the consumer's stage with a checkpoint each, swapped, reconciled.
+ *             联系电话 masked, into a consumer's PostgreSQL database: the center's rows by one COPY out,
+ *             the masked fields rewritten, COPYed into the consumer's stage with a checkpoint per
+ *             window, swapped, reconciled.
  * Each job runs in a process of its own (job.ts, as the CLI or a job runner runs it) and is compared
  * with the same raw pipe (the unchecked, unmasked copy a DBA would make). Prints rows/s, the ratio
  * and the job process's peak RSS. Goals: each ratio ≥ 0.5, peak

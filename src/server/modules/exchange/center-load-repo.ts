@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { Readable } from 'node:stream';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { escapeCopy } from './copy-text';
 import type { AppContext, Db } from '../../app-context';
 import type { DB } from '../../db/types';
 import { KEY_COLUMN, LOADED_COLUMN, readForPush, RUN_COLUMN, textOf } from './center-repo';
@@ -21,6 +23,8 @@ export const WINDOW_BATCHES = 20;
 
 export interface LoadConnection {
   db: Db;
+  /** Whether appends take COPY text (PostgreSQL) besides cells. */
+  copies: boolean;
   /**
    * Starts appending rows ([key, ...values in column order]) to a table of schema rc that has no
    * unique key, inside `trx` (a transaction opened on `db`): on PostgreSQL one COPY that stays open
@@ -34,6 +38,12 @@ export interface LoadConnection {
    * Rows after `afterKey`; with `sinceRun`, only rows loaded by later runs.
    */
   readPage(name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<unknown[][]>;
+  /**
+   * Where `copies`: the managed table's rows after `afterKey` in row-key order as COPY text lines
+   * ([key, ...columns]), one statement on a connection of its own (this one stays free for the
+   * caller's checkpoints). Stopping early: destroy the stream.
+   */
+  copyOut?(name: string, columns: readonly string[], afterKey: string | null): Promise<Readable>;
 }
 
 /**
@@ -46,8 +56,12 @@ export interface Cells {
 }
 
 export interface AppendSink {
-  /** Resolves when the rows are taken (buffered within limits): the next batch may be prepared meanwhile. */
-  write(cells: Cells): Promise<void>;
+  /**
+   * Resolves when the rows are taken (buffered within limits): the next batch may be prepared
+   * meanwhile. Rows come as cells or, where the connection `copies`, as whole lines of COPY text,
+   * each ending with copyTail().
+   */
+  write(rows: Cells | Buffer): Promise<void>;
   /** Finishes the statement; its rows commit with the caller's transaction. */
   end(): Promise<void>;
   /** Abandons the statement after a failure, so the transaction can roll back. */
@@ -59,7 +73,8 @@ export async function withLoadConnection<T>(ctx: AppContext, fn: (c: LoadConnect
   return ctx.db.connection().execute((db) =>
     fn({
       db,
-      openAppend: (trx, name, columns, runId, at) => ({ write: (cells) => insertUnnested(trx, name, columns, cells, runId, at), end: () => Promise.resolve(), abort: () => {} }),
+      copies: false,
+      openAppend: (trx, name, columns, runId, at) => ({ write: (cells) => insertUnnested(trx, name, columns, cells as Cells, runId, at), end: () => Promise.resolve(), abort: () => {} }),
       readPage: (...a) => readPageAsObjects(db, ...a),
     }),
   );
@@ -75,7 +90,13 @@ async function withCopyConnection<T>(url: string, fn: (c: LoadConnection) => Pro
   // Kysely over this one client: the repositories' statements and the COPYs run on the same session.
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: () => Promise.resolve(Object.assign(client, { release: () => {} })), end: () => Promise.resolve() } }) });
   try {
-    return await fn({ db, openAppend: (_trx, name, columns, runId, at) => copySink(client, name, columns, runId, at), readPage: (...a) => readPageAsText(client, ...a) });
+    return await fn({
+      db,
+      copies: true,
+      openAppend: (_trx, name, columns, runId, at) => copySink(client, name, columns, runId, at),
+      readPage: (...a) => readPageAsText(client, ...a),
+      copyOut: (...a) => copyOut(url, ...a),
+    });
   } finally {
     await db.destroy();
     await client.end().catch(() => {});
@@ -110,8 +131,22 @@ async function readPageAsObjects(db: Db, name: string, columns: readonly string[
 /** A value in COPY's text format: \N for null; backslash, tab and line breaks escaped. */
 function copyText(v: unknown): string {
   const s = textOf(v);
-  if (s === null) return '\\N';
-  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
+  return s === null ? '\\N' : escapeCopy(s);
+}
+
+/** The end of each line a load appends: the run and load time columns, and the newline. */
+export const copyTail = (runId: string, at: Date) => `\t${runId}\t${at.toISOString()}\n`;
+
+async function copyOut(url: string, name: string, columns: readonly string[], afterKey: string | null): Promise<Readable> {
+  const client = new pg.Client({ connectionString: url, application_name: 'govshare-read' });
+  client.on('error', () => {});
+  await client.connect();
+  const where = afterKey === null ? '' : `where ${ident(KEY_COLUMN)} > ${client.escapeLiteral(afterKey)}`;
+  const list = [KEY_COLUMN, ...columns].map(ident).join(', ');
+  const stream = client.query(copyTo(`copy (select ${list} from rc.${ident(name)} ${where} order by ${ident(KEY_COLUMN)}) to stdout`));
+  // The connection lives as long as the stream: ended, failed or destroyed.
+  finished(stream).catch(() => undefined).finally(() => void client.end().catch(() => undefined));
+  return stream;
 }
 
 function copySink(client: pg.Client, name: string, columns: readonly string[], runId: string, at: Date): AppendSink {
@@ -120,9 +155,13 @@ function copySink(client: pg.Client, name: string, columns: readonly string[], r
   const done = finished(stream);
   // Observed by write() and end(); this keeps a failure between the two from going unhandled.
   done.catch(() => {});
-  const tail = `\t${runId}\t${at.toISOString()}\n`;
+  const tail = copyTail(runId, at);
   return {
     async write(cells) {
+      if (Buffer.isBuffer(cells)) {
+        if (!stream.write(cells)) await Promise.race([once(stream, 'drain'), done]);
+        return;
+      }
       const width = columns.length + 1;
       let text = '';
       for (let r = 0; r < cells.rows; r++) {

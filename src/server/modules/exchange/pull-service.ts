@@ -3,9 +3,9 @@ import type { ColumnMapping, ManagedColumn, RunCheckpoint } from '../../db/types
 import { conflict, notFound } from '../../platform/errors';
 import { recordSystemAudit } from '../../platform/audit/service';
 import * as center from './center-repo';
-import { WINDOW_BATCHES, withLoadConnection, type Cells, type LoadConnection } from './center-load-repo';
+import { copyTail, WINDOW_BATCHES, withLoadConnection, type Cells, type LoadConnection } from './center-load-repo';
 import { ensureManagedTable } from './center-service';
-import type { BatchRequest, SourceConnector, TableRef } from './connectors/types';
+import { EMPTY_VALUES, type BatchRequest, type CopyCellKind, type CopyPlan, type SourceConnector, type TableRef } from './connectors/types';
 import * as repo from './pull-repo';
 import { queuePushesOfEntry } from './push-service';
 import { measureQuality } from './quality-service';
@@ -60,18 +60,32 @@ export interface PullOptions {
 export const rowKey = (row: Record<string, unknown>, keys: readonly string[]) =>
   keys.length === 1 ? String(row[keys[0]!]) : JSON.stringify(keys.map((k) => String(row[k])));
 
-const EMPTY = new Set(['', '0000-00-00', '0000-00-00 00:00:00']);
 
 /**
- * How a source value becomes what the managed column takes (MySQL flags are 0/1; zero dates are no
- * date), chosen once per column: a pull converts every cell, so the type is not looked at per value.
+ * How a source value becomes what the managed column takes (MySQL flags are 0/1 or a bit; zero dates
+ * are no date), chosen once per column: a pull converts every cell, so the type is not looked at per
+ * value. copyCellOf says the same for pulls that write the source's bytes as COPY text.
  */
 export function centerValueOf(dataType: string): (v: unknown) => unknown {
   if (dataType === 'C' || dataType === 'M') return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
-  if (dataType === 'L') return (v) => (v === null || v === undefined || (typeof v === 'string' && EMPTY.has(v)) ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true');
-  return (v) => (v === null || v === undefined || (typeof v === 'string' && EMPTY.has(v)) ? null : v);
+  if (dataType === 'L')
+    return (v) =>
+      v === null || v === undefined || (typeof v === 'string' && EMPTY_VALUES.has(v)) ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true' || (Buffer.isBuffer(v) && v.length === 1 && v[0] === 1);
+  return (v) => (v === null || v === undefined || (typeof v === 'string' && EMPTY_VALUES.has(v)) ? null : v);
 }
 
+export function copyCellOf(dataType: string): CopyCellKind {
+  return dataType === 'C' || dataType === 'M' ? 'text' : dataType === 'L' ? 'flag' : dataType === 'G' ? 'bytes' : 'value';
+}
+
+
+/** A batch on its way into the center: cells, or lines of COPY text where the source writes them. */
+interface LoadBatch {
+  rows: number;
+  data: Cells | Buffer;
+  /** Where a resumed run starts once this batch is committed. */
+  checkpoint: RunCheckpoint;
+}
 
 interface Plan {
   columns: ManagedColumn[];
@@ -163,36 +177,45 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
       const converters = plan.columns.map((col) => centerValueOf(col.dataType));
       const names = plan.columns.map((col) => col.column);
       const keyOf = keyAt.length === 1 ? (r: unknown[]) => String(r[keyAt[0]!]) : (r: unknown[]) => JSON.stringify(keyAt.map((i) => String(r[i])));
+      const checkpointOf = (key: unknown[], watermark?: unknown): RunCheckpoint => ({ key, ...(wmAt >= 0 ? { watermark } : {}), ...(high ? { high } : {}) });
       /** A source batch as the center's cells: the row key, then each mapped value as its column takes it. */
-      const convert = (rows: unknown[][]) => {
+      const convert = (rows: unknown[][]): LoadBatch => {
         const last = rows[rows.length - 1]!;
-        const checkpoint: RunCheckpoint = { key: keyAt.map((i) => last[i]), ...(wmAt >= 0 ? { watermark: last[wmAt] } : {}), ...(high ? { high } : {}) };
         const cells: Cells = { rows: rows.length, cell: (r, c) => (c === 0 ? keyOf(rows[r]!) : converters[c - 1]!(rows[r]![sourceAt[c - 1]!])) };
-        return { cells, checkpoint };
+        return { rows: rows.length, data: cells, checkpoint: checkpointOf(keyAt.map((i) => last[i]), wmAt >= 0 ? last[wmAt] : undefined) };
       };
       const arraysOf = (cells: Cells) => Array.from({ length: cells.rows }, (_, r) => Array.from({ length: names.length + 1 }, (_, c) => cells.cell(r, c)));
+      // A full pull's rows all appear at the swap: they carry the run's start as their load time.
+      const loadedAt = run.started_at;
+      const copyPlan: CopyPlan = { key: keyAt, cells: plan.columns.map((col, i) => ({ at: sourceAt[i]!, as: copyCellOf(col.dataType) })), tail: copyTail(run.id, loadedAt) };
+      // Into PostgreSQL, a source that can hands its rows over as COPY text: no value is decoded here.
+      const copying = mode === 'full' && load.copies && source.scanCopy !== undefined;
+      async function* loadBatches(from: RunCheckpoint | null): AsyncGenerator<LoadBatch> {
+        if (copying) for await (const b of source.scanCopy!(request(from), copyPlan)) yield { rows: b.rows, data: b.text, checkpoint: checkpointOf(b.lastKey) };
+        else for await (const rows of source.scan(request(from))) yield convert(rows);
+      }
       // One transaction per window of batches: its rows and the checkpoint after its last row commit
       // together. Within a window the source streams the next batch while this one is written.
       const windowRows = batchSize * WINDOW_BATCHES;
-      const batches = source.scan(request(after))[Symbol.asyncIterator]();
+      const batches = loadBatches(after);
       let next = await batches.next();
       try {
         while (!next.done) {
           await ctx.db.transaction().execute(async (trx) => {
             const now = ctx.clock.now();
-            const sink = mode === 'full' ? load.openAppend(trx, center.stageOf(managed.name), names, run.id, now) : null;
+            const sink = mode === 'full' ? load.openAppend(trx, center.stageOf(managed.name), names, run.id, loadedAt) : null;
             let rows = 0;
             let changed = 0;
             let checkpoint: RunCheckpoint | null = null;
             try {
               while (!next.done && rows < windowRows) {
-                const batch = convert(next.value);
+                const batch = next.value;
                 const coming = batches.next();
                 // Settled by the loop below; a failure of the write must not leave it unhandled meanwhile.
                 coming.catch(() => {});
-                if (sink) await sink.write(batch.cells);
-                else changed += await center.upsertRows(trx, managed.name, plan.columns, arraysOf(batch.cells), run.id, now);
-                rows += batch.cells.rows;
+                if (sink) await sink.write(batch.data);
+                else changed += await center.upsertRows(trx, managed.name, plan.columns, arraysOf(batch.data as Cells), run.id, now);
+                rows += batch.rows;
                 checkpoint = batch.checkpoint;
                 opts.onProgress?.({ ...progress(), read: read + rows });
                 next = await coming;
@@ -211,7 +234,7 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
         }
       } finally {
         // Stops the source's query when the run fails part-way (a finished scan is already done).
-        await batches.return?.(undefined).catch(() => undefined);
+        await batches.return(undefined).catch(() => undefined);
       }
       const resumeAt = mode === 'incremental' ? after : high ? { key: high.key, watermark: high.watermark } : null;
       const summary = await finish(ctx, { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next: resumeAt }, progress());

@@ -13,6 +13,7 @@ import { resolveAccess, type DataAccess } from './data-access';
 import { WINDOW_BATCHES, withLoadConnection, type LoadConnection } from './center-load-repo';
 import { compileRule, maskText } from '../../platform/masking';
 import { targetColumnType } from './mapping';
+import { maskedBatches } from './push-copy';
 import * as repo from './push-repo';
 import type { Push, PushInput, PushRun } from './push-schemas';
 import { getSource, parseTableRef, withSourceTarget } from './sources-service';
@@ -207,6 +208,15 @@ async function pushLocked(ctx: AppContext, load: LoadConnection, pushId: string,
   }
 }
 
+/** One batch on its way to the target: rows, or COPY text lines where both ends are PostgreSQL. */
+interface PushBatch {
+  rows: number;
+  data: TargetRow[] | Buffer;
+  batch: number;
+  /** The row key of its last row. */
+  key: string;
+}
+
 interface Delivery {
   p: repo.PushRow;
   run: repo.PushRunRow;
@@ -245,11 +255,39 @@ async function deliver(ctx: AppContext, load: LoadConnection, d: Delivery, opts:
       const rate = seconds > 0 ? (written - writtenAtStart) / seconds : 0;
       return { runId: run.id, mode, written, total, rowsPerSecond: Math.round(rate), etaSeconds: total !== null && rate > 0 ? Math.max(0, Math.round((total - written) / rate)) : null, resumed: d.resumed };
     };
-    const read = (after: string | null) => load.readPage(access.table, columns, after, since, batchSize);
     // Rows are [key, ...columns]: the masked ones get their rule's masker, the rest pass as read.
     const maskers = access.columns.flatMap((c, i) => (c.rule.code === 'none' ? [] : [{ at: i + 1, mask: compileRule(c.rule) }]));
+    // A full push between two PostgreSQL databases moves COPY text, decoding only the masked fields.
+    const copying = mode === 'full' && target.copies && load.copyOut !== undefined;
+    async function* batches(after: string | null, firstBatch: number): AsyncGenerator<PushBatch> {
+      if (copying) {
+        const stream = await load.copyOut!(access.table, columns, after);
+        try {
+          for await (const b of maskedBatches(stream, maskers, firstBatch, batchSize)) yield { rows: b.rows, data: b.text, batch: b.batch, key: b.lastKey };
+        } finally {
+          stream.destroy();
+        }
+        return;
+      }
+      const read = (from: string | null) => load.readPage(access.table, columns, from, since, batchSize);
+      let pending: Promise<unknown[][]> | null = read(after);
+      try {
+        for (let batch = firstBatch; pending; batch++) {
+          const values: TargetRow[] = await pending;
+          pending = null;
+          if (!values.length) return;
+          const key = String(values[values.length - 1]![0]);
+          // The next page is read from the center while this one is masked and written.
+          if (values.length === batchSize) pending = read(key);
+          for (const r of values) for (const m of maskers) if (r[m.at] !== null && r[m.at] !== undefined) r[m.at] = m.mask(maskText(r[m.at]));
+          yield { rows: values.length, data: values, batch, key };
+        }
+      } finally {
+        await pending?.catch(() => undefined);
+      }
+    }
     // A full push writes windows of batches through one COPY; the checkpoint moves once the target
-    // has committed a window. The next batch is read from the center while this one is written.
+    // has committed a window. The next batch is prepared while this one is written.
     const stage = mode === 'full' ? target.stageWriter() : null;
     let windowRows = 0;
     let windowEnd: PushCheckpoint | null = null;
@@ -261,30 +299,29 @@ async function deliver(ctx: AppContext, load: LoadConnection, d: Delivery, opts:
       windowRows = 0;
       windowEnd = null;
     };
-    let pending: Promise<unknown[][]> | null = read(checkpoint?.key ?? null);
+    const iterator = batches(checkpoint?.key ?? null, (checkpoint?.batch ?? 0) + 1);
     try {
-      let batch = checkpoint?.batch ?? 0;
-      while (pending) {
-        const values: TargetRow[] = await pending;
-        pending = null;
-        if (!values.length) break;
-        const key = String(values[values.length - 1]![0]);
-        if (values.length === batchSize) pending = read(key);
-        for (const r of values) for (const m of maskers) if (r[m.at] !== null && r[m.at] !== undefined) r[m.at] = m.mask(maskText(r[m.at]));
-        batch += 1;
-        if (stage) await stage.write(values, batch);
-        else await target.upsert(values);
-        windowRows += values.length;
-        windowEnd = { key, batch };
-        if (!stage || batch % WINDOW_BATCHES === 0) await commitWindow();
-        written += values.length;
+      let next = await iterator.next();
+      while (!next.done) {
+        const b = next.value;
+        const coming = iterator.next();
+        // Settled below; a failed write must not leave it unhandled meanwhile.
+        coming.catch(() => {});
+        if (stage) await stage.write(b.data, b.batch);
+        else await target.upsert(b.data as TargetRow[]);
+        windowRows += b.rows;
+        windowEnd = { key: b.key, batch: b.batch };
+        if (!stage || b.batch % WINDOW_BATCHES === 0) await commitWindow();
+        written += b.rows;
         opts.onProgress?.(progress());
+        next = await coming;
       }
       await commitWindow();
     } catch (e) {
       stage?.abort(e);
-      await pending?.catch(() => undefined);
       throw e;
+    } finally {
+      await iterator.return(undefined).catch(() => undefined);
     }
     const stamp = deliveryStamp(grant);
     if (mode === 'full') await target.swapStage(`${grant.entryName}（${grant.entryCode}）· ${stamp.notice}`);

@@ -5,6 +5,10 @@
 import { chars, digitOf, digitPositions, keepDigitEnds, starAll } from './text';
 
 const SPACE = /\s/;
+/** The everyday forms, masked without splitting them into characters: a push masks millions. */
+const PLAIN_ID = /^\d{17}[\dXx]$/;
+const PLAIN_MOBILE = /^1\d{10}$/;
+const plainMobile = (s: string) => `${s.slice(0, 3)}****${s.slice(7)}`;
 
 function solidPositions(cs: string[]): number[] {
   const at: number[] = [];
@@ -23,6 +27,7 @@ export function maskKeep(s: string, head: number, tail: number): string {
  * 3-digit sequence, so keeping its last 4 would show a digit of the birthday: it keeps the last 3.
  */
 export function maskIdNumber(s: string): string {
+  if (PLAIN_ID.test(s)) return `${s.slice(0, 6)}********${s.slice(14)}`;
   const cs = chars(s);
   const at = solidPositions(cs);
   return keepDigitEnds(cs, at, 0, 6, at.length === 15 ? 3 : 4);
@@ -39,6 +44,7 @@ function countryDigits(cs: string[], at: number[]): number {
 
 /** 手机号: keep the first 3 and last 4 of the 11 national digits; a +86 prefix stays visible. */
 export function maskMobile(s: string): string {
+  if (PLAIN_MOBILE.test(s)) return plainMobile(s);
   const cs = chars(s);
   const at = digitPositions(cs);
   if (at.length === 0) return starAll(s);
@@ -61,6 +67,7 @@ function writtenAreaCode(cs: string[], at: number[], from: number): number | nul
  * "phone" column often holds mobiles too; those get the mobile rule so 138… is not shown as an area.
  */
 export function maskLandline(s: string): string {
+  if (PLAIN_MOBILE.test(s)) return plainMobile(s);
   const cs = chars(s);
   const at = digitPositions(cs);
   if (at.length === 0) return starAll(s);

@@ -18,6 +18,7 @@ const cellOf = (type: string): Cell => (type === 'tinyint(1)' ? flag : type === 
 
 /** A consumer's MySQL/MariaDB database; multi-row INSERTs, RENAME TABLE for the atomic swap. */
 export class MysqlTarget implements TargetWriter {
+  readonly copies = false;
   #conn: mysql.Connection | undefined;
   readonly #columns: string[];
   readonly #cells: Cell[];
@@ -93,7 +94,7 @@ export class MysqlTarget implements TargetWriter {
   /** Multi-row INSERTs, committed as they go (autocommit): end() has nothing left to wait for. */
   stageWriter(): StageWriter {
     return {
-      write: (rows, batch) => this.#run((c) => this.#insert(c, this.#name(STAGE_SUFFIX), rows, { batch })),
+      write: (rows, batch) => this.#run((c) => this.#insert(c, this.#name(STAGE_SUFFIX), rows as TargetRow[], { batch })),
       end: () => Promise.resolve(),
       abort: () => {},
     };

@@ -2,7 +2,8 @@ import type { Connection as CallbackConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
-import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, batchesOf, keysetClauses, type BatchRequest, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import { copyRows } from './mysql-copy';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, batchesOf, keysetClauses, type BatchRequest, type CopyBatch, type CopyPlan, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
 
 const KIND_OF: Record<string, SourceErrorKind> = {
   ER_ACCESS_DENIED_ERROR: 'auth',
@@ -22,6 +23,9 @@ export function kindOf(code: string | undefined): SourceErrorKind {
 }
 
 type Row = Record<string, unknown>;
+
+/** A quoted identifier. */
+const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
 
 /** MySQL and MariaDB; metadata through information_schema with bound parameters, limited to the source's database. */
 export class MysqlConnector implements SourceConnector {
@@ -118,7 +122,6 @@ export class MysqlConnector implements SourceConnector {
   }
 
   async readBatch(req: BatchRequest): Promise<Row[]> {
-    const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
     const k = keysetClauses(req, q, () => '?');
     return this.#query(`select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order} limit ${Number(req.limit)}`, k.values);
   }
@@ -129,25 +132,42 @@ export class MysqlConnector implements SourceConnector {
    * large table takes longer than any single metadata query should.
    */
   async *scan(req: BatchRequest): AsyncGenerator<unknown[][]> {
-    const conn = await this.#connect();
-    const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
-    const k = keysetClauses(req, q, () => '?');
+    const { conn, sql, values } = await this.#streamedQuery(req);
     try {
-      await conn.query(this.#mariadb ? 'SET SESSION max_statement_time = 0' : 'SET SESSION max_execution_time = 0');
-      // The promise wrapper has no streams; its callback connection (untyped here, present at run time) has.
-      const stream = (conn as unknown as { connection: CallbackConnection }).connection
-        .query({ sql: `select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order}`, values: k.values, rowsAsArray: true })
-        .stream({ highWaterMark: 1000 });
       this.#streaming = true;
-      yield* batchesOf(stream, req.limit);
+      yield* batchesOf(conn.query({ sql, values, rowsAsArray: true }).stream({ highWaterMark: 1000 }), req.limit);
       this.#streaming = false;
     } catch (e) {
       throw this.#error(e);
     }
   }
 
+  /** The same query as scan(), its rows written from the wire into COPY text (mysql-copy.ts). */
+  async *scanCopy(req: BatchRequest, plan: CopyPlan): AsyncGenerator<CopyBatch> {
+    const { conn, sql, values } = await this.#streamedQuery(req);
+    try {
+      this.#streaming = true;
+      yield* copyRows(conn, sql, values, req.columns.length, plan, req.limit);
+      this.#streaming = false;
+    } catch (e) {
+      throw this.#error(e);
+    }
+  }
+
+  async #streamedQuery(req: BatchRequest): Promise<{ conn: CallbackConnection; sql: string; values: unknown[] }> {
+    const conn = await this.#connect();
+    const k = keysetClauses(req, q, () => '?');
+    try {
+      await conn.query(this.#mariadb ? 'SET SESSION max_statement_time = 0' : 'SET SESSION max_execution_time = 0');
+    } catch (e) {
+      throw this.#error(e);
+    }
+    // The promise wrapper has no streams; its callback connection (untyped here, present at run time) has.
+    const callback = (conn as unknown as { connection: CallbackConnection }).connection;
+    return { conn: callback, sql: `select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order}`, values: k.values };
+  }
+
   async count(table: TableRef): Promise<number> {
-    const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
     const [row] = await this.#query(`select count(*) as n from ${q(table.schema)}.${q(table.name)}`);
     return Number(row?.n ?? 0);
   }

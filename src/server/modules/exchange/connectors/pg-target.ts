@@ -3,6 +3,7 @@ import { Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { escapeCopy } from '../copy-text';
 import { targetError } from './errors';
 import { kindOf } from './postgresql';
 import { CONNECT_TIMEOUT_MS, type ConnectionParams } from './types';
@@ -22,11 +23,12 @@ function copyText(v: unknown): string {
   else if (v instanceof Date) return v.toISOString();
   else if (Buffer.isBuffer(v)) return `\\\\x${v.toString('hex')}`;
   else s = String(v);
-  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
+  return escapeCopy(s);
 }
 
 /** A consumer's PostgreSQL database: rows travel by COPY, the fastest way PostgreSQL takes them. */
 export class PostgresTarget implements TargetWriter {
+  readonly copies = true;
   #client: pg.Client | undefined;
   readonly #table: string;
   readonly #stage: string;
@@ -110,9 +112,12 @@ export class PostgresTarget implements TargetWriter {
       write: (rows, batch) =>
         this.#run(async () => {
           const s = stream ?? (await open());
-          const tail = `\t${batch}\n`;
-          let text = '';
-          for (const r of rows) text += r.map(copyText).join('\t') + tail;
+          let text: Buffer | string = '';
+          if (Buffer.isBuffer(rows)) text = rows;
+          else {
+            const tail = `\t${batch}\n`;
+            for (const r of rows) text += r.map(copyText).join('\t') + tail;
+          }
           if (!s.write(text)) await Promise.race([once(s, 'drain'), done]);
         }),
       end: () =>

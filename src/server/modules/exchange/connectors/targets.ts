@@ -22,6 +22,8 @@ export interface TargetColumn {
 export type TargetRow = unknown[];
 
 export interface TargetWriter {
+  /** Whether the stage takes COPY text (PostgreSQL): lines of [key, ...columns, batch]. */
+  readonly copies: boolean;
   /**
    * Creates the stage, or on resume keeps its rows of batches up to `afterBatch` (the last
    * checkpointed); true when it kept an existing stage, false when it made a new one.
@@ -40,7 +42,8 @@ export interface TargetWriter {
 }
 
 export interface StageWriter {
-  write(rows: TargetRow[], batch: number): Promise<void>;
+  /** Rows of one batch; where the target `copies`, maybe as COPY text lines that end with the batch number. */
+  write(rows: TargetRow[] | Buffer, batch: number): Promise<void>;
   /** Resolves when the target has committed every batch written. */
   end(): Promise<void>;
   abort(e: unknown): void;

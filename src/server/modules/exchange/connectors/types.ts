@@ -72,9 +72,43 @@ export interface SourceConnector {
    * batch is read while the caller works on this one; a batch is never held longer than asked for.
    */
   scan(req: BatchRequest): AsyncIterable<unknown[][]>;
+  /**
+   * scan() with each batch already written as COPY text by `plan`, for a full pull into PostgreSQL:
+   * where a source can hand over its rows' bytes (MySQL), nothing is decoded into JavaScript values.
+   */
+  scanCopy?(req: BatchRequest, plan: CopyPlan): AsyncIterable<CopyBatch>;
   count(table: TableRef): Promise<number>;
   close(): Promise<void>;
 }
+
+/**
+ * How a scan writes one source value into COPY text for the column it fills:
+ * - text: its text as it is (C, M items; an empty string stays one);
+ * - flag: true for 1, t, true or a bit set, false otherwise (L items);
+ * - value: its text, with an empty string or zero date as null (numbers, dates, times);
+ * - bytes: its bytes as bytea hex (G items).
+ */
+export type CopyCellKind = 'text' | 'flag' | 'value' | 'bytes';
+
+export interface CopyPlan {
+  /** Positions in the request's columns of the row key: one is written as its text, several as a JSON array of their texts. */
+  key: readonly number[];
+  /** After the key, each column's value: its position in the request's columns and how it is written. */
+  cells: ReadonlyArray<{ at: number; as: CopyCellKind }>;
+  /** Ends each line (the columns a load adds, and the newline). */
+  tail: string;
+}
+
+export interface CopyBatch {
+  /** Whole lines of COPY text. */
+  text: Buffer;
+  rows: number;
+  /** The key values of the batch's last row, as text: where a resumed scan starts. */
+  lastKey: Array<string | null>;
+}
+
+/** Zero dates, and the empty string a non-text column sometimes holds, mean no value. */
+export const EMPTY_VALUES: ReadonlySet<string> = new Set(['', '0000-00-00', '0000-00-00 00:00:00']);
 
 /**
  * The WHERE and ORDER BY of a keyset page, with placeholders made by `param(i)` (i from 1).
