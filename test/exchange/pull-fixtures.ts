@@ -101,6 +101,19 @@ export async function centerDigest(t: TestApp, table: string) {
   return digestOf(r.rows.map((x) => [x.corp_id, x.uscc, x.corp_name, x.reg_date, x.active, money(x.capital)]));
 }
 
+/** A MariaDB database registered as a source of `provider`'s department, through the API. */
+export async function registerMariaSource(t: TestApp, provider: CatalogDepartment, db: { database: string; username: string; password: string }): Promise<{ id: string }> {
+  return expectStatus(
+    await t.inject({
+      method: 'POST',
+      url: '/api/exchange/sources',
+      headers: provider.specialist.headers,
+      payload: { name: `库${randomBytes(3).toString('hex')}`, kind: 'mysql', host: MARIADB.host, port: MARIADB.port, database: db.database, username: db.username, password: db.password },
+    }),
+    201,
+  ).json<{ id: string }>();
+}
+
 /** A published 库表 entry of the enterprises, its provider, and a source registered for the provider. */
 export async function boundEntry(t: TestApp, src: CorpSource, opts: { watermark?: boolean; provider?: CatalogDepartment; shareMethods?: EntryInput['shareMethods'] } = {}) {
   const provider = opts.provider ?? (await catalogDepartment(t));
@@ -116,15 +129,7 @@ export async function boundEntry(t: TestApp, src: CorpSource, opts: { watermark?
       item({ name: '注册资本', fieldName: 'capital', dataType: 'Y', length: 14 }),
     ],
   });
-  const source = expectStatus(
-    await t.inject({
-      method: 'POST',
-      url: '/api/exchange/sources',
-      headers: provider.specialist.headers,
-      payload: { name: `企业库${randomBytes(3).toString('hex')}`, kind: 'mysql', host: MARIADB.host, port: MARIADB.port, database: src.database, username: src.username, password: src.password },
-    }),
-    201,
-  ).json<{ id: string }>();
+  const source = await registerMariaSource(t, provider, src);
   const binding = expectStatus(
     await t.inject({
       method: 'PUT',

@@ -6,6 +6,7 @@ import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, item, publishedEntry } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
 import { MARIADB } from './sources-fixtures';
+import { registerMariaSource } from './pull-fixtures';
 
 /**
  * Every kind of MySQL value a pull meets, and where each ends up. On PostgreSQL a full pull writes the
@@ -73,10 +74,7 @@ describe('values of a MySQL source in the center (R-21)', () => {
   it('keeps text, escapes, long values, dates, flags, bits and bytes exactly, across a resumed run with a two-column key', async () => {
     const provider = await catalogDepartment(t);
     const { entry } = await publishedEntry(t, { provider, shareMethods: ['table'], items: ITEMS.map(([, fieldName, over], i) => item({ name: `值${i}`, fieldName, ...over })) });
-    const source = expectStatus(
-      await t.inject({ method: 'POST', url: '/api/exchange/sources', headers: provider.specialist.headers, payload: { name: `值库${suffix}`, kind: 'mysql', host: MARIADB.host, port: MARIADB.port, database, username, password } }),
-      201,
-    ).json<{ id: string }>();
+    const source = await registerMariaSource(t, provider, { database, username, password });
     const binding = expectStatus(
       await t.inject({
         method: 'PUT',

@@ -60,7 +60,6 @@ export interface PullOptions {
 export const rowKey = (row: Record<string, unknown>, keys: readonly string[]) =>
   keys.length === 1 ? String(row[keys[0]!]) : JSON.stringify(keys.map((k) => String(row[k])));
 
-
 /**
  * How a source value becomes what the managed column takes (MySQL flags are 0/1 or a bit; zero dates
  * are no date), chosen once per column: a pull converts every cell, so the type is not looked at per
@@ -77,7 +76,6 @@ export function centerValueOf(dataType: string): (v: unknown) => unknown {
 export function copyCellOf(dataType: string): CopyCellKind {
   return dataType === 'C' || dataType === 'M' ? 'text' : dataType === 'L' ? 'flag' : dataType === 'G' ? 'bytes' : 'value';
 }
-
 
 /** A batch on its way into the center: cells, or lines of COPY text where the source writes them. */
 interface LoadBatch {
@@ -188,7 +186,7 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
       // A full pull's rows all appear at the swap: they carry the run's start as their load time.
       const loadedAt = run.started_at;
       const copyPlan: CopyPlan = { key: keyAt, cells: plan.columns.map((col, i) => ({ at: sourceAt[i]!, as: copyCellOf(col.dataType) })), tail: copyTail(run.id, loadedAt) };
-      // Into PostgreSQL, a source that can hands its rows over as COPY text: no value is decoded here.
+      // Into PostgreSQL, a source that can hand its rows over as COPY text: no value is decoded here.
       const copying = mode === 'full' && load.copies && source.scanCopy !== undefined;
       async function* loadBatches(from: RunCheckpoint | null): AsyncGenerator<LoadBatch> {
         if (copying) for await (const b of source.scanCopy!(request(from), copyPlan)) yield { rows: b.rows, data: b.text, checkpoint: checkpointOf(b.lastKey) };

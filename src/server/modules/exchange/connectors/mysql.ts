@@ -154,6 +154,7 @@ export class MysqlConnector implements SourceConnector {
     }
   }
 
+  /** A scan's query and the connection it streams on, the statement time limit lifted. */
   async #streamedQuery(req: BatchRequest): Promise<{ conn: CallbackConnection; sql: string; values: unknown[] }> {
     const conn = await this.#connect();
     const k = keysetClauses(req, q, () => '?');
@@ -162,7 +163,7 @@ export class MysqlConnector implements SourceConnector {
     } catch (e) {
       throw this.#error(e);
     }
-    // The promise wrapper has no streams; its callback connection (untyped here, present at run time) has.
+    // The promise wrapper has no streams nor row parsers to replace; its callback connection (untyped here, present at run time) has.
     const callback = (conn as unknown as { connection: CallbackConnection }).connection;
     return { conn: callback, sql: `select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order}`, values: k.values };
   }
