@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Connection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, item, publishedEntry } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
+import { copyRows } from '../../src/server/modules/exchange/connectors/mysql-copy';
 import { MARIADB } from './sources-fixtures';
 import { registerMariaSource } from './pull-fixtures';
 
@@ -112,5 +115,17 @@ describe('values of a MySQL source in the center (R-21)', () => {
       },
     ]);
     expect(rows.rows.slice(3).map((r) => `${r.key}|${r.note}`)).toEqual(Array.from({ length: FILLER }, (_, i) => `["f","${i + 1}"]|row ${i + 1}`));
+  });
+
+  it('fails rather than loading nothing when mysql2 parses the rows itself (its internals changed)', async () => {
+    // A query that ignores the replaced row parser: it hands over a parsed row, as mysql2 would.
+    const query = new EventEmitter();
+    const conn = { query: () => query, pause: () => {}, resume: () => {} } as unknown as Connection;
+    const batches = copyRows(conn, 'select 1', [], 1, { key: [0], cells: [], tail: '\n' }, 10);
+    setImmediate(() => {
+      query.emit('result', [1], 0);
+      query.emit('end');
+    });
+    await expect(batches.next()).rejects.toThrow('COPY row hook is not in effect');
   });
 });

@@ -175,6 +175,14 @@ export async function* copyRows(conn: Connection, sql: string, values: unknown[]
   const query = conn.query({ sql, values, rowsAsArray: true });
   // mysql2 sets its own parser once the columns are known; ours stays in its place.
   Object.defineProperty(query, '_rowParser', { get: () => parser, set: () => {}, configurable: true });
+  // Our parser answers null for every row; a real row here means mysql2 no longer uses it (an upgrade
+  // renamed the internal): the pull must fail rather than load an empty table.
+  query.on('result', (row: unknown) => {
+    if (row !== null && !failure) {
+      failure = new Error('mysql2 parsed a row itself: the COPY row hook is not in effect (mysql2 version changed?)');
+      notify();
+    }
+  });
   query.on('error', (e: unknown) => {
     failure = e;
     notify();
