@@ -79,6 +79,8 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     await page.locator('#tab-pull').click();
     const form = page.getByTestId('binding-form');
     await form.getByTestId('binding-map').waitFor();
+    // Not bound yet: the upload card has nothing to warn about.
+    expect(await page.getByTestId('upload-bound').count()).toBe(0);
     await choose(page, 'binding-source', `${sourceName}（127.0.0.1/${src.database}）`);
     await choose(page, 'binding-table', `${src.database}.corp`);
     // The source's primary key and the same-named columns are suggested.
@@ -90,6 +92,8 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     await choose(page, 'binding-watermark', 'updated_at');
     const saved = await expectCall(page, 'PUT', `/api/exchange/entries/${entry.id}/binding`, () => form.getByTestId('binding-save').click());
     expect(saved.status()).toBe(200);
+    // Bound now: uploads warn that the next full pull makes the table match the source.
+    await expect.poll(() => page.getByTestId('upload-bound').innerText()).toContain('以源表为准');
     const binding = (await saved.json()) as { keyColumns: string[]; columnMap: Array<{ column: string; sourceColumn: string }> };
     expect(binding.keyColumns).toEqual(['id']);
     expect(binding.columnMap).toEqual(

@@ -156,6 +156,7 @@ const exchangeEn: ExchangeMessages = {
   upload: {
     title: 'Upload a data file',
     hint: 'A CSV (UTF-8) or Excel (.xlsx, first sheet) file; the first row names the columns by field name or data item name. Every row is checked; if any is wrong, nothing is written.',
+    bound: 'This resource is pulled from a source database: the next full pull makes the table match the source, and uploaded rows the source lacks will then be removed.',
     file: 'Data file',
     choose: 'Choose file',
     noFile: 'No file chosen',
