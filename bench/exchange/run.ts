@@ -132,6 +132,8 @@ async function main() {
     console.log(`  baseline mysql | psql \\copy       ${rate(baselineMs).toLocaleString()} rows/s (${(baselineMs / 1000).toFixed(1)} s)`);
     const pullMet = report('pull MariaDB → center', pull, baselineMs, `, reconciled ${pull.summary.reconciliation?.match}`);
     const pushMet = report('push center → consumer (masked)', push, baselineMs, `, reconciled ${push.summary.reconciliation?.match}, e.g. ${sample?.id_no} ${sample?.phone}`);
+    const chained = pull.ms + push.ms;
+    console.log(`  for information: the whole path, pull then push, ${rate(chained).toLocaleString()} rows/s (${(chained / 1000).toFixed(1)} s), ratio ${(baselineMs / chained).toFixed(2)} (data reaches a consumer in two jobs through the center)`);
     console.log(`  goals (each job ≥ 0.5 × the raw pipe, peak RSS ≤ 300 MB): pull ${pullMet ? 'met' : 'MISSED'}, push ${pushMet ? 'met' : 'MISSED'}${SHORT ? ' (short run: indicative only)' : ''}`);
     if (pull.summary.reconciliation?.match !== true || push.summary.reconciliation?.match !== true) throw new Error('a job did not reconcile');
     if (!sample?.id_no.includes('*') || !sample.phone.includes('*')) throw new Error('the pushed rows are not masked');
