@@ -2,31 +2,38 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Connection } from 'mysql2';
 import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, item, publishedEntry } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
 import { copyRows } from '../../src/server/modules/exchange/connectors/mysql-copy';
-import { MARIADB } from './sources-fixtures';
-import { registerMariaSource } from './pull-fixtures';
+import { MARIADB, PG_ADMIN_URL } from './sources-fixtures';
 
 /**
- * Every kind of MySQL value a pull meets, and where each ends up. On PostgreSQL a full pull writes the
- * wire bytes as COPY text (connectors/mysql-copy.ts); on PGlite rows are decoded and inserted. Both
- * phases of the suite assert the same center rows, so the two paths cannot drift apart.
+ * Every kind of value a pull meets in a MySQL or a PostgreSQL source, and where each ends up. On
+ * PostgreSQL a full pull writes the source's bytes as COPY text (connectors/mysql-copy.ts, the
+ * PostgreSQL source's own COPY out through copy-rows.ts); on PGlite rows are decoded and inserted.
+ * Both phases of the suite assert the same center rows, so the paths cannot drift apart.
  */
 
 let t: TestApp;
 const suffix = randomBytes(5).toString('hex');
 const database = `t_${suffix}`;
-const username = `gs_${suffix}`;
-const password = `Pw-${randomBytes(9).toString('base64url')}`;
 const BIG = `${'x'.repeat(70_000)}尾`;
+const MID = '中'.repeat(300);
 const FILLER = 42;
 
-beforeAll(async () => {
-  t = await testApp();
+/** A source database with table vals, registered with the API as `payload` says; drop() removes it. */
+interface ValuesSource {
+  payload: Record<string, unknown>;
+  drop(): Promise<void>;
+}
+
+async function mysqlValues(): Promise<ValuesSource> {
+  const username = `gs_${suffix}`;
+  const password = `Pw-${randomBytes(9).toString('base64url')}`;
   const root = await mysql.createConnection({ ...MARIADB, user: 'root', multipleStatements: true });
   try {
     await root.query(`create database ${database} character set utf8mb4;
@@ -39,21 +46,65 @@ beforeAll(async () => {
       grant select on ${database}.* to '${username}'@'%';`);
     // Zero dates are what old department systems hold; strict mode would refuse them.
     await root.query(`set session sql_mode = ''`);
+    // 0x41ff is not UTF-8: it arrives as A and the replacement character, as on every path.
     await root.query(`insert into ${database}.vals values
       ('a', 1, 'tab\\there\\nnew\\\\back\\rcr', ?, ?, '2024-02-29', '2024-02-29 23:59:59', 1234.50, 1, b'1', x'00ff10', x'41ff', 1.5e-7),
       ('a', 2, null, null, null, null, null, null, null, null, null, null, null),
-      ('b\\tc', 1, '', '', '𠀀', '0000-00-00', '0000-00-00 00:00:00', 0, 2, b'0', '', 'plain', -0.25)`, [BIG, '中'.repeat(300)]);
-    const filler = Array.from({ length: FILLER }, (_, i) => ['f', i + 1, `row ${i + 1}`]);
-    await root.query(`insert into ${database}.vals (k1, k2, txt) values ?`, [filler]);
+      ('b\\tc', 1, '', '', '𠀀', '0000-00-00', '0000-00-00 00:00:00', 0, 2, b'0', '', 'plain', -0.25)`, [BIG, MID]);
+    await root.query(`insert into ${database}.vals (k1, k2, txt) values ?`, [Array.from({ length: FILLER }, (_, i) => ['f', i + 1, `row ${i + 1}`])]);
   } finally {
     await root.end();
   }
+  return {
+    payload: { kind: 'mysql', host: MARIADB.host, port: MARIADB.port, database, username, password },
+    async drop() {
+      const r = await mysql.createConnection({ ...MARIADB, user: 'root' });
+      await r.query(`drop user if exists '${username}'@'%'`);
+      await r.query(`drop database if exists ${database}`);
+      await r.end();
+    },
+  };
+}
+
+async function postgresValues(): Promise<ValuesSource> {
+  const admin = async (text: string) => {
+    const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await a.connect();
+    await a.query(text);
+    await a.end();
+  };
+  await admin(`create database ${database}_pg`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}_pg`;
+  const c = new pg.Client({ connectionString: url.toString() });
+  await c.connect();
+  try {
+    await c.query(`create table vals (
+      k1 varchar(20) not null, k2 int not null, txt varchar(200), big text, mid text, d date, dt timestamp,
+      amount numeric(10,2), flag int, bitf boolean, payload bytea, code varchar(10), ratio double precision,
+      primary key (k1, k2))`);
+    const insert = 'insert into vals values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)';
+    await c.query(insert, ['a', 1, 'tab\there\nnew\\back\rcr', BIG, MID, '2024-02-29', '2024-02-29 23:59:59', '1234.50', 1, true, Buffer.from('00ff10', 'hex'), 'A\uFFFD', 1.5e-7]);
+    await c.query(insert, ['a', 2, null, null, null, null, null, null, null, null, null, null, null]);
+    await c.query(insert, ['b\tc', 1, '', '', '𠀀', null, null, '0', 2, false, Buffer.alloc(0), 'plain', -0.25]);
+    await c.query(`insert into vals (k1, k2, txt) select 'f', g, 'row ' || g from generate_series(1, ${FILLER}) g`);
+  } finally {
+    await c.end();
+  }
+  return {
+    payload: { kind: 'postgresql', host: url.hostname, port: Number(url.port || 5432), database: `${database}_pg`, username: decodeURIComponent(url.username || 'postgres'), password: 'unused-under-trust' },
+    drop: () => admin(`drop database if exists ${database}_pg with (force)`),
+  };
+}
+
+const sources: Record<string, ValuesSource> = {};
+beforeAll(async () => {
+  t = await testApp();
+  sources.mysql = await mysqlValues();
+  sources.postgresql = await postgresValues();
 });
 afterAll(async () => {
-  const root = await mysql.createConnection({ ...MARIADB, user: 'root' });
-  await root.query(`drop user if exists '${username}'@'%'`);
-  await root.query(`drop database if exists ${database}`);
-  await root.end();
+  for (const s of Object.values(sources)) await s.drop();
   await t?.close();
 });
 
@@ -73,11 +124,14 @@ const ITEMS: Array<[string, string, Parameters<typeof item>[0]]> = [
   ['ratio', 'ratio', { dataType: 'B', length: null }],
 ];
 
-describe('values of a MySQL source in the center (R-21)', () => {
-  it('keeps text, escapes, long values, dates, flags, bits and bytes exactly, across a resumed run with a two-column key', async () => {
+describe('values of a source in the center (R-21)', () => {
+  it.each(['mysql', 'postgresql'])('keeps text, escapes, long values, dates, flags, bits and bytes of a %s source exactly, across a resumed run with a two-column key', async (kind) => {
     const provider = await catalogDepartment(t);
     const { entry } = await publishedEntry(t, { provider, shareMethods: ['table'], items: ITEMS.map(([, fieldName, over], i) => item({ name: `值${i}`, fieldName, ...over })) });
-    const source = await registerMariaSource(t, provider, { database, username, password });
+    const source = expectStatus(
+      await t.inject({ method: 'POST', url: '/api/exchange/sources', headers: provider.specialist.headers, payload: { name: `值库${kind}${suffix}`, ...sources[kind]!.payload } }),
+      201,
+    ).json<{ id: string }>();
     const binding = expectStatus(
       await t.inject({
         method: 'PUT',

@@ -126,3 +126,33 @@ export class CopyText {
     return done;
   }
 }
+
+/**
+ * Feeds every line of COPY text (without its newline) to `line`, however the input's chunks cut the
+ * lines, and yields whenever `line` says a batch is full, so the caller can hand the batch on.
+ */
+export async function* eachLine(input: AsyncIterable<Buffer> | Iterable<Buffer>, line: (buf: Buffer, start: number, end: number) => boolean): AsyncGenerator<void> {
+  let carry: Buffer | null = null;
+  for await (const chunk of input) {
+    let start = 0;
+    if (carry) {
+      const nl = chunk.indexOf(LF);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const whole: Buffer = Buffer.concat([carry, chunk.subarray(0, nl)]);
+      carry = null;
+      start = nl + 1;
+      if (line(whole, 0, whole.length)) yield;
+    }
+    for (let nl = chunk.indexOf(LF, start); nl >= 0; nl = chunk.indexOf(LF, start)) {
+      const full = line(chunk, start, nl);
+      start = nl + 1;
+      if (full) yield;
+    }
+    // Copied: the rest of the chunk need not stay in memory for one partial line.
+    if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
+  }
+  if (carry) throw new Error('COPY text ended inside a line');
+}

@@ -1,4 +1,4 @@
-import { CopyText, decodeCopyField } from './copy-text';
+import { CopyText, decodeCopyField, eachLine } from './copy-text';
 
 /**
  * A push's rows as COPY text from the center's COPY out, masked on the way: a line's unmasked fields
@@ -22,7 +22,6 @@ export interface CopyPushBatch {
 }
 
 const TAB = 9;
-const LF = 10;
 
 class LineMasker {
   readonly out = new CopyText();
@@ -84,30 +83,10 @@ export async function* maskedBatches(input: AsyncIterable<Buffer> | Iterable<Buf
     [...maskers].sort((a, b) => a.at - b.at),
     firstBatch,
   );
-  let carry: Buffer | null = null;
-  for await (const chunk of input) {
-    let start = 0;
-    if (carry) {
-      const nl = chunk.indexOf(LF);
-      if (nl < 0) {
-        carry = Buffer.concat([carry, chunk]);
-        continue;
-      }
-      const whole: Buffer = Buffer.concat([carry, chunk.subarray(0, nl)]);
-      carry = null;
-      lines.line(whole, 0, whole.length);
-      start = nl + 1;
-      if (lines.rows === size) yield lines.take();
-    }
-    for (;;) {
-      const nl = chunk.indexOf(LF, start);
-      if (nl < 0) break;
-      lines.line(chunk, start, nl);
-      start = nl + 1;
-      if (lines.rows === size) yield lines.take();
-    }
-    if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
-  }
-  if (carry) throw new Error('COPY text ended inside a line');
+  for await (const _ of eachLine(input, (buf, start, end) => {
+    lines.line(buf, start, end);
+    return lines.rows === size;
+  }))
+    yield lines.take();
   if (lines.rows) yield lines.take();
 }

@@ -1,7 +1,10 @@
+import type { Readable } from 'node:stream';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
-import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, keysetClauses, scanByPages, type BatchRequest, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import { rowsOfCopyText } from './copy-rows';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, keysetClauses, scanByPages, type BatchRequest, type ConnectionParams, type CopyBatch, type CopyPlan, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
 
 /** SQLSTATE classes that mean something to the person who typed the connection details. */
 export function kindOf(code: string | undefined): SourceErrorKind {
@@ -33,6 +36,15 @@ const COLUMNS_SQL = `
   order by a.attnum`;
 
 const quoteIdent = (id: string) => `"${id.replace(/"/g, '""')}"`;
+/**
+ * A column of the scanned table, qualified: the select lists each column as text under its own name,
+ * and an unqualified ORDER BY would sort by that text (1, 10, 2 …) while the keyset WHERE compares
+ * the typed values — pages would skip rows.
+ */
+const sourceColumn = (id: string) => `s.${quoteIdent(id)}`;
+/** A scan's select: every column as the server prints it, from the table as s. */
+const selectText = (req: BatchRequest) =>
+  `select ${req.columns.map((c) => `${sourceColumn(c)}::text as ${quoteIdent(c)}`).join(', ')} from ${quoteIdent(req.table.schema)}.${quoteIdent(req.table.name)} as s`;
 
 export class PostgresConnector implements SourceConnector {
   #client: pg.Client | undefined;
@@ -45,19 +57,25 @@ export class PostgresConnector implements SourceConnector {
     return sourceError(kindOf(err.code), err.code, err.message, this.p.password);
   }
 
+  #settings(): pg.ClientConfig {
+    return {
+      host: this.p.host,
+      port: this.p.port,
+      database: this.p.database,
+      user: this.p.username,
+      password: this.p.password,
+      ssl: this.p.options.ssl ? { rejectUnauthorized: false } : undefined,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: 'govshare',
+    };
+  }
+
   async #connect(): Promise<pg.Client> {
     if (this.#client) return this.#client;
     this.#connecting ??= (async () => {
       const client = new pg.Client({
-        host: this.p.host,
-        port: this.p.port,
-        database: this.p.database,
-        user: this.p.username,
-        password: this.p.password,
-        ssl: this.p.options.ssl ? { rejectUnauthorized: false } : undefined,
-        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        ...this.#settings(),
         query_timeout: STATEMENT_TIMEOUT_MS,
-        application_name: 'govshare',
         // The platform only reads from a department's database; the server enforces it too.
         options: `-c default_transaction_read_only=on -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
       });
@@ -110,13 +128,34 @@ export class PostgresConnector implements SourceConnector {
 
   /** Values come back as text (dates, numerics and int8 exactly as the server prints them); the center casts them. */
   async readBatch(req: BatchRequest): Promise<Array<Record<string, unknown>>> {
-    const k = keysetClauses(req, quoteIdent, (i) => `$${i}`);
-    const cols = req.columns.map((c) => `${quoteIdent(c)}::text as ${quoteIdent(c)}`).join(', ');
-    return this.#query(`select ${cols} from ${quoteIdent(req.table.schema)}.${quoteIdent(req.table.name)} ${k.where} order by ${k.order} limit ${Number(req.limit)}`, k.values);
+    const k = keysetClauses(req, sourceColumn, (i) => `$${i}`);
+    return this.#query(`${selectText(req)} ${k.where} order by ${k.order} limit ${Number(req.limit)}`, k.values);
   }
 
   scan(req: BatchRequest): AsyncIterable<unknown[][]> {
     return scanByPages(this, req);
+  }
+
+  /**
+   * readBatch's select (every value ::text) for the whole scan as one COPY out, its lines rewritten
+   * as the center's (copy-rows.ts). It runs on a connection of its own: a large table takes longer
+   * than the metadata queries' time limits allow.
+   */
+  async *scanCopy(req: BatchRequest, plan: CopyPlan): AsyncGenerator<CopyBatch> {
+    const client = new pg.Client({ ...this.#settings(), options: '-c default_transaction_read_only=on -c statement_timeout=0' });
+    client.on('error', () => {});
+    let stream: Readable | null = null;
+    try {
+      await client.connect();
+      const k = keysetClauses(req, sourceColumn, (_, v) => (v === null || v === undefined ? 'null' : client.escapeLiteral(String(v))));
+      stream = client.query(copyTo(`copy (${selectText(req)} ${k.where} order by ${k.order}) to stdout`));
+      yield* rowsOfCopyText(stream, req.columns.length, plan, req.limit);
+    } catch (e) {
+      throw this.#error(e);
+    } finally {
+      stream?.destroy();
+      await client.end().catch(() => {});
+    }
   }
 
   async count(table: TableRef): Promise<number> {

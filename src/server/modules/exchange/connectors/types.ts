@@ -111,15 +111,16 @@ export interface CopyBatch {
 export const EMPTY_VALUES: ReadonlySet<string> = new Set(['', '0000-00-00', '0000-00-00 00:00:00']);
 
 /**
- * The WHERE and ORDER BY of a keyset page, with placeholders made by `param(i)` (i from 1).
+ * The WHERE and ORDER BY of a keyset page, with placeholders made by `param(i, value)` (i from 1; a
+ * statement that takes no parameters, such as COPY, writes the value as a literal there).
  * (w, k1, k2) > (?, ?, ?) as a row comparison: both MySQL/MariaDB and PostgreSQL have it.
  */
-export function keysetClauses(req: BatchRequest, quote: (id: string) => string, param: (i: number) => string): { where: string; order: string; values: unknown[] } {
+export function keysetClauses(req: BatchRequest, quote: (id: string) => string, param: (i: number, value: unknown) => string): { where: string; order: string; values: unknown[] } {
   const order = [...(req.watermarkColumn ? [req.watermarkColumn] : []), ...req.keyColumns].map(quote);
   if (req.descending) return { where: '', order: order.map((c) => `${c} desc`).join(', '), values: [] };
   if (!req.after) return { where: '', order: order.join(', '), values: [] };
   const values = [...(req.watermarkColumn ? [req.after.watermark] : []), ...req.after.key];
-  const where = `where (${order.join(', ')}) > (${values.map((_, i) => param(i + 1)).join(', ')})`;
+  const where = `where (${order.join(', ')}) > (${values.map((v, i) => param(i + 1, v)).join(', ')})`;
   return { where, order: order.join(', '), values };
 }
 
