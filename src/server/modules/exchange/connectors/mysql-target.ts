@@ -1,7 +1,8 @@
 import mysql from 'mysql2/promise';
 import { targetError } from './errors';
 import { kindOf } from './mysql';
-import { CONNECT_TIMEOUT_MS, type ConnectionParams } from './types';
+import { mysqlSettings } from './settings';
+import type { ConnectionParams } from './types';
 import { BATCH_COLUMN, OLD_SUFFIX, STAGE_SUFFIX, TARGET_KEY, type StageWriter, type TargetRow, type TargetSpec, type TargetWriter } from './targets';
 
 const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
@@ -38,14 +39,7 @@ export class MysqlTarget implements TargetWriter {
   async #run<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
     try {
       this.#conn ??= await mysql.createConnection({
-        host: this.p.host,
-        port: this.p.port,
-        database: this.p.database,
-        user: this.p.username,
-        password: this.p.password,
-        ssl: this.p.options.ssl ? { rejectUnauthorized: false } : undefined,
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        charset: 'utf8mb4',
+        ...mysqlSettings(this.p),
         // Pushed dates and times are the center's text; the session must not shift them.
         timezone: '+08:00',
       });

@@ -3,7 +3,8 @@ import mysql from 'mysql2/promise';
 import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
 import { copyRows } from './mysql-copy';
-import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, batchesOf, keysetClauses, type BatchRequest, type CopyBatch, type CopyPlan, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import { mysqlSettings } from './settings';
+import { STATEMENT_TIMEOUT_MS, batchesOf, keysetClauses, type BatchRequest, type CopyBatch, type CopyPlan, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
 
 const KIND_OF: Record<string, SourceErrorKind> = {
   ER_ACCESS_DENIED_ERROR: 'auth',
@@ -47,19 +48,7 @@ export class MysqlConnector implements SourceConnector {
     this.#connecting ??= (async () => {
       let conn: mysql.Connection | undefined;
       try {
-        conn = await mysql.createConnection({
-          host: this.p.host,
-          port: this.p.port,
-          database: this.p.database,
-          user: this.p.username,
-          password: this.p.password,
-          ssl: this.p.options.ssl ? { rejectUnauthorized: false } : undefined,
-          connectTimeout: CONNECT_TIMEOUT_MS,
-          dateStrings: true,
-          supportBigNumbers: true,
-          bigNumberStrings: true,
-          charset: 'utf8mb4',
-        });
+        conn = await mysql.createConnection({ ...mysqlSettings(this.p), dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
         conn.on('error', () => {});
         // The platform only reads from a department's database.
         await conn.query('SET SESSION TRANSACTION READ ONLY');

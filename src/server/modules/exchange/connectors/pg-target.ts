@@ -5,8 +5,9 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { escapeCopy } from '../copy-text';
 import { targetError } from './errors';
+import { pgSettings } from './settings';
 import { kindOf } from './postgresql';
-import { CONNECT_TIMEOUT_MS, type ConnectionParams } from './types';
+import type { ConnectionParams } from './types';
 import { BATCH_COLUMN, OLD_SUFFIX, STAGE_SUFFIX, TARGET_KEY, type StageWriter, type TargetRow, type TargetSpec, type TargetWriter } from './targets';
 
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
@@ -49,13 +50,7 @@ export class PostgresTarget implements TargetWriter {
     try {
       if (!this.#client) {
         const client = new pg.Client({
-          host: this.p.host,
-          port: this.p.port,
-          database: this.p.database,
-          user: this.p.username,
-          password: this.p.password,
-          ssl: this.p.options.ssl ? { rejectUnauthorized: false } : undefined,
-          connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+          ...pgSettings(this.p),
           application_name: 'govshare-push',
           options: `-c statement_timeout=${WRITE_TIMEOUT_MS}`,
         });

@@ -4,7 +4,8 @@ import { to as copyTo } from 'pg-copy-streams';
 import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
 import { rowsOfCopyText } from './copy-rows';
-import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS, keysetClauses, scanByPages, type BatchRequest, type ConnectionParams, type CopyBatch, type CopyPlan, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import { pgSettings } from './settings';
+import { STATEMENT_TIMEOUT_MS, keysetClauses, scanByPages, type BatchRequest, type ConnectionParams, type CopyBatch, type CopyPlan, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
 
 /** SQLSTATE classes that mean something to the person who typed the connection details. */
 export function kindOf(code: string | undefined): SourceErrorKind {
@@ -57,24 +58,11 @@ export class PostgresConnector implements SourceConnector {
     return sourceError(kindOf(err.code), err.code, err.message, this.p.password);
   }
 
-  #settings(): pg.ClientConfig {
-    return {
-      host: this.p.host,
-      port: this.p.port,
-      database: this.p.database,
-      user: this.p.username,
-      password: this.p.password,
-      ssl: this.p.options.ssl ? { rejectUnauthorized: false } : undefined,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      application_name: 'govshare',
-    };
-  }
-
   async #connect(): Promise<pg.Client> {
     if (this.#client) return this.#client;
     this.#connecting ??= (async () => {
       const client = new pg.Client({
-        ...this.#settings(),
+        ...pgSettings(this.p),
         query_timeout: STATEMENT_TIMEOUT_MS,
         // The platform only reads from a department's database; the server enforces it too.
         options: `-c default_transaction_read_only=on -c statement_timeout=${STATEMENT_TIMEOUT_MS}`,
@@ -142,7 +130,7 @@ export class PostgresConnector implements SourceConnector {
    * than the metadata queries' time limits allow.
    */
   async *scanCopy(req: BatchRequest, plan: CopyPlan): AsyncGenerator<CopyBatch> {
-    const client = new pg.Client({ ...this.#settings(), options: '-c default_transaction_read_only=on -c statement_timeout=0' });
+    const client = new pg.Client({ ...pgSettings(this.p), options: '-c default_transaction_read_only=on -c statement_timeout=0' });
     client.on('error', () => {});
     let stream: Readable | null = null;
     try {
