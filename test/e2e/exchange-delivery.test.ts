@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { completeCreditCode } from '../../src/server/modules/org/credit-code';
 import { USE_TERMS } from '../../src/server/modules/sharing/use-limits';
 import { mask, suggestRule } from '../../src/server/platform/masking';
-import { MARIADB } from '../exchange/sources-fixtures';
+import { MARIADB, mariaDatabase, type MariaDatabase } from '../exchange/sources-fixtures';
 import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness';
 import { choose, expectCall, inputOf, openPopper, rowsWith } from './ui';
 
@@ -25,54 +24,13 @@ const HEADER = '统一社会信用代码,企业名称,员工人数,成立日期'
 const goodRows = () => Array.from({ length: ROWS }, (_, i) => `${uscc(i + 1)},上饶推送测试企业${i + 1}有限公司,${(i + 1) * 10},${i === ROWS - 1 ? '' : `2021-03-0${i + 1}`}`);
 const csv = (lines: string[]) => Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n');
 
-/** The consumer's own database and a user that may create tables in it, as a department would give the platform. */
-interface Target {
-  database: string;
-  username: string;
-  password: string;
-  query(text: string): Promise<Array<Record<string, unknown>>>;
-  drop(): Promise<void>;
-}
-
-async function mariaTarget(): Promise<Target> {
-  const suffix = randomBytes(5).toString('hex');
-  const database = `p_${suffix}`;
-  const username = `gp_${suffix}`;
-  const password = `Pw-${randomBytes(9).toString('base64url')}`;
-  const root = await mysql.createConnection({ ...MARIADB, user: 'root', multipleStatements: true });
-  await root.query(`create database ${database} character set utf8mb4;
-    create user '${username}'@'%' identified by '${password}';
-    grant all on ${database}.* to '${username}'@'%';`);
-  await root.end();
-  const withRoot = async <T>(fn: (c: mysql.Connection) => Promise<T>) => {
-    const c = await mysql.createConnection({ ...MARIADB, user: 'root', database, dateStrings: true });
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
-  return {
-    database,
-    username,
-    password,
-    query: (text) => withRoot(async (c) => ((await c.query(text)) as unknown as [Array<Record<string, unknown>>])[0]),
-    async drop() {
-      await withRoot(async (c) => {
-        await c.query(`drop user if exists '${username}'@'%'`);
-        await c.query(`drop database if exists ${database}`);
-      });
-    },
-  };
-}
-
 describeBrowser('exchange: upload, quality and push in the browser', () => {
   let e2e: E2E;
-  let target: Target;
+  let target: MariaDatabase;
   let entry: { id: string; itemIds: string[] };
   beforeAll(async () => {
     // The job runner must run: saving a push only queues its first full delivery.
-    [e2e, target] = await Promise.all([startE2E({}, { jobs: { pollMs: 200 } }), mariaTarget()]);
+    [e2e, target] = await Promise.all([startE2E({}, { jobs: { pollMs: 200 } }), mariaDatabase('p', 'all')]);
     entry = await tableEntry(`企业推送测试信息${Date.now() % 100000}`);
   });
   afterAll(async () => {
@@ -196,14 +154,14 @@ describeBrowser('exchange: upload, quality and push in the browser', () => {
     expect(saved.status()).toBe(200);
 
     // The first, full push was queued; the runs table refreshes itself until it is done.
-    const runs = card.getByTestId('push-runs');
-    await expect.poll(() => runs.getByTestId('push-status').first().innerText(), { timeout: 30_000 }).toMatch(/^(完成|失败)$/);
+    const runs = card.getByTestId('run-table');
+    await expect.poll(() => runs.getByTestId('run-status').first().innerText(), { timeout: 30_000 }).toMatch(/^(完成|失败)$/);
     // The whole row, so that a failed run's error is in the message.
     const run = runs.locator('.el-table__body-wrapper tr.el-table__row').first();
     expect(await run.innerText()).not.toContain('失败');
-    expect(await runs.getByTestId('push-status').count()).toBe(1);
-    expect(await runs.getByTestId('push-rows').first().innerText()).toBe(`${ROWS} / ${ROWS}`);
-    expect(await runs.getByTestId('push-reconciliation').first().innerText()).toBe(`一致（中心 ${ROWS} / 目标 ${ROWS}）`);
+    expect(await runs.getByTestId('run-status').count()).toBe(1);
+    expect(await runs.getByTestId('run-rows').first().innerText()).toBe(`${ROWS} / ${ROWS}`);
+    expect(await runs.getByTestId('run-reconciliation').first().innerText()).toBe(`一致（中心 ${ROWS} / 目标 ${ROWS}）`);
     expect(await run.innerText()).toContain('全量');
     await maybeScreenshot(page, 'exchange-push');
 

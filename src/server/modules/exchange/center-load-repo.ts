@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Readable } from 'node:stream';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { escapeCopy } from './copy-text';
+import { copyField } from './copy-text';
 import type { AppContext, Db } from '../../app-context';
 import type { DB } from '../../db/types';
 import { KEY_COLUMN, LOADED_COLUMN, readForPush, RUN_COLUMN, textOf } from './center-repo';
@@ -128,12 +128,6 @@ async function readPageAsObjects(db: Db, name: string, columns: readonly string[
   return (await readForPush(db, name, columns, afterKey, sinceRun, limit)).map((row) => names.map((c) => row[c]));
 }
 
-/** A value in COPY's text format: \N for null; backslash, tab and line breaks escaped. */
-function copyText(v: unknown): string {
-  const s = textOf(v);
-  return s === null ? '\\N' : escapeCopy(s);
-}
-
 /** The end of each line a load appends: the run and load time columns, and the newline. */
 export const copyTail = (runId: string, at: Date) => `\t${runId}\t${at.toISOString()}\n`;
 
@@ -165,8 +159,8 @@ function copySink(client: pg.Client, name: string, columns: readonly string[], r
       const width = columns.length + 1;
       let text = '';
       for (let r = 0; r < cells.rows; r++) {
-        text += copyText(cells.cell(r, 0));
-        for (let c = 1; c < width; c++) text += '\t' + copyText(cells.cell(r, c));
+        text += copyField(cells.cell(r, 0));
+        for (let c = 1; c < width; c++) text += '\t' + copyField(cells.cell(r, c));
         text += tail;
       }
       if (!stream.write(text)) await Promise.race([once(stream, 'drain'), done]);

@@ -3,7 +3,7 @@ import { Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { escapeCopy } from '../copy-text';
+import { copyField } from '../copy-text';
 import { targetError } from './errors';
 import { pgSettings } from './settings';
 import { kindOf } from './postgresql';
@@ -14,18 +14,6 @@ const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** Writes of a push may build a primary key over millions of rows: a generous limit, not none. */
 const WRITE_TIMEOUT_MS = 30 * 60_000;
-
-/** One value in COPY's text format (\N is null; backslash, tab and line breaks escaped). */
-function copyText(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (typeof v === 'boolean') return v ? 't' : 'f';
-  else if (v instanceof Date) return v.toISOString();
-  else if (Buffer.isBuffer(v)) return `\\\\x${v.toString('hex')}`;
-  else s = String(v);
-  return escapeCopy(s);
-}
 
 /** A consumer's PostgreSQL database: rows travel by COPY, the fastest way PostgreSQL takes them. */
 export class PostgresTarget implements TargetWriter {
@@ -75,7 +63,7 @@ export class PostgresTarget implements TargetWriter {
   async #copy(c: pg.Client, table: string, rows: TargetRow[]): Promise<void> {
     if (!rows.length) return;
     let text = '';
-    for (const r of rows) text += r.map(copyText).join('\t') + '\n';
+    for (const r of rows) text += r.map(copyField).join('\t') + '\n';
     await pipeline(Readable.from([text]), c.query(copyFrom(`copy ${table} (${this.#columns.map(q).join(', ')}) from stdin`)));
   }
 
@@ -111,7 +99,7 @@ export class PostgresTarget implements TargetWriter {
           if (Buffer.isBuffer(rows)) text = rows;
           else {
             const tail = `\t${batch}\n`;
-            for (const r of rows) text += r.map(copyText).join('\t') + tail;
+            for (const r of rows) text += r.map(copyField).join('\t') + tail;
           }
           if (!s.write(text)) await Promise.race([once(s, 'drain'), done]);
         }),
