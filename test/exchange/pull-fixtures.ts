@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
 import { sql } from 'kysely';
 import type { TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, item, publishedEntry, type CatalogDepartment } from '../catalog/factory';
-import { MARIADB } from './sources-fixtures';
+import { MARIADB, mariaDatabase } from './sources-fixtures';
 import { submitRequest } from '../sharing/factory';
 import { suggestRule } from '../../src/server/platform/masking';
 import type { Grant, ShareRequest } from '../../src/server/modules/sharing/schemas';
@@ -25,51 +24,29 @@ export interface CorpSource {
 }
 
 export async function corpSource(rows: number): Promise<CorpSource> {
-  const suffix = randomBytes(5).toString('hex');
-  const database = `t_${suffix}`;
-  const username = `gs_${suffix}`;
-  const password = `Pw-${randomBytes(9).toString('base64url')}`;
-  const root = await mysql.createConnection({ ...MARIADB, user: 'root', multipleStatements: true });
-  await root.query(`create database ${database} character set utf8mb4;
-    create table ${database}.corp (
+  const db = await mariaDatabase('t');
+  await db.query(`create table corp (
       id int primary key, uscc char(18) not null, name varchar(100) not null, reg_date date, active tinyint(1) not null,
       capital decimal(14,2), updated_at datetime not null, key (updated_at, id)
-    );
-    create user '${username}'@'%' identified by '${password}';
-    grant select on ${database}.* to '${username}'@'%';`);
+    )`);
   // Chunks of 1000 keep each statement small.
   for (let start = 1; start <= rows; start += 1000) {
     const values = [];
     for (let i = start; i < Math.min(start + 1000, rows + 1); i++) {
       values.push([i, corpUscc(i), `上饶测试企业${i}有限公司`, `2020-01-${String((i % 28) + 1).padStart(2, '0')}`, i % 3 === 0 ? 0 : 1, (i * 10.5).toFixed(2), '2026-11-01 08:00:00']);
     }
-    await root.query(`insert into ${database}.corp values ?`, [values]);
+    await db.query('insert into corp values ?', [values]);
   }
-  await root.end();
-  const withRoot = async <T>(fn: (c: mysql.Connection) => Promise<T>) => {
-    const c = await mysql.createConnection({ ...MARIADB, user: 'root', database, dateStrings: true });
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
   return {
-    database,
-    username,
-    password,
-    exec: (statement, values = []) => withRoot(async (c) => void (await c.query(statement, values))),
-    digest: () =>
-      withRoot(async (c) => {
-        const [r] = (await c.query('select id, uscc, name, reg_date, active, capital from corp order by id')) as unknown as [Array<Record<string, unknown>>];
-        return digestOf(r.map((x) => [x.id, x.uscc, x.name, x.reg_date, Number(x.active) === 1, money(x.capital)]));
-      }),
-    async drop() {
-      await withRoot(async (c) => {
-        await c.query(`drop user if exists '${username}'@'%'`);
-        await c.query(`drop database if exists ${database}`);
-      });
+    database: db.database,
+    username: db.username,
+    password: db.password,
+    exec: async (statement, values = []) => void (await db.query(statement, values)),
+    async digest() {
+      const r = await db.query('select id, uscc, name, reg_date, active, capital from corp order by id');
+      return digestOf(r.map((x) => [x.id, x.uscc, x.name, x.reg_date, Number(x.active) === 1, money(x.capital)]));
     },
+    drop: () => db.drop(),
   };
 }
 

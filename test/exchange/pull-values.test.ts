@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Connection } from 'mysql2';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, item, publishedEntry } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
 import { copyRows } from '../../src/server/modules/exchange/connectors/mysql-copy';
-import { MARIADB, PG_ADMIN_URL } from './sources-fixtures';
+import { MARIADB, mariaDatabase, pgDatabase } from './sources-fixtures';
 
 /**
  * Every kind of value a pull meets in a MySQL or a PostgreSQL source, and where each ends up. On
@@ -19,8 +17,7 @@ import { MARIADB, PG_ADMIN_URL } from './sources-fixtures';
  */
 
 let t: TestApp;
-const suffix = randomBytes(5).toString('hex');
-const database = `t_${suffix}`;
+const suffix = randomBytes(3).toString('hex');
 const BIG = `${'x'.repeat(70_000)}尾`;
 const MID = '中'.repeat(300);
 const FILLER = 42;
@@ -32,69 +29,35 @@ interface ValuesSource {
 }
 
 async function mysqlValues(): Promise<ValuesSource> {
-  const username = `gs_${suffix}`;
-  const password = `Pw-${randomBytes(9).toString('base64url')}`;
-  const root = await mysql.createConnection({ ...MARIADB, user: 'root', multipleStatements: true });
-  try {
-    await root.query(`create database ${database} character set utf8mb4;
-      create table ${database}.vals (
-        k1 varchar(20) not null, k2 int not null, txt varchar(200), big mediumtext, mid text, d date, dt datetime,
-        amount decimal(10,2), flag tinyint(1), bitf bit(1), payload blob, code varbinary(10), ratio double,
-        primary key (k1, k2)
-      );
-      create user '${username}'@'%' identified by '${password}';
-      grant select on ${database}.* to '${username}'@'%';`);
-    // Zero dates are what old department systems hold; strict mode would refuse them.
-    await root.query(`set session sql_mode = ''`);
-    // 0x41ff is not UTF-8: it arrives as A and the replacement character, as on every path.
-    await root.query(`insert into ${database}.vals values
+  const db = await mariaDatabase('t');
+  // Zero dates are what old department systems hold; strict mode would refuse them. 0x41ff is not
+  // UTF-8: it arrives as A and the replacement character, as on every path.
+  await db.query(`create table vals (
+      k1 varchar(20) not null, k2 int not null, txt varchar(200), big mediumtext, mid text, d date, dt datetime,
+      amount decimal(10,2), flag tinyint(1), bitf bit(1), payload blob, code varbinary(10), ratio double,
+      primary key (k1, k2)
+    );
+    set session sql_mode = '';
+    insert into vals values
       ('a', 1, 'tab\\there\\nnew\\\\back\\rcr', ?, ?, '2024-02-29', '2024-02-29 23:59:59', 1234.50, 1, b'1', x'00ff10', x'41ff', 1.5e-7),
       ('a', 2, null, null, null, null, null, null, null, null, null, null, null),
-      ('b\\tc', 1, '', '', '𠀀', '0000-00-00', '0000-00-00 00:00:00', 0, 2, b'0', '', 'plain', -0.25)`, [BIG, MID]);
-    await root.query(`insert into ${database}.vals (k1, k2, txt) values ?`, [Array.from({ length: FILLER }, (_, i) => ['f', i + 1, `row ${i + 1}`])]);
-  } finally {
-    await root.end();
-  }
-  return {
-    payload: { kind: 'mysql', host: MARIADB.host, port: MARIADB.port, database, username, password },
-    async drop() {
-      const r = await mysql.createConnection({ ...MARIADB, user: 'root' });
-      await r.query(`drop user if exists '${username}'@'%'`);
-      await r.query(`drop database if exists ${database}`);
-      await r.end();
-    },
-  };
+      ('b\\tc', 1, '', '', '𠀀', '0000-00-00', '0000-00-00 00:00:00', 0, 2, b'0', '', 'plain', -0.25);
+    insert into vals (k1, k2, txt) values ?`, [BIG, MID, Array.from({ length: FILLER }, (_, i) => ['f', i + 1, `row ${i + 1}`])]);
+  return { payload: { kind: 'mysql', host: MARIADB.host, port: MARIADB.port, database: db.database, username: db.username, password: db.password }, drop: () => db.drop() };
 }
 
 async function postgresValues(): Promise<ValuesSource> {
-  const admin = async (text: string) => {
-    const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await a.connect();
-    await a.query(text);
-    await a.end();
-  };
-  await admin(`create database ${database}_pg`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${database}_pg`;
-  const c = new pg.Client({ connectionString: url.toString() });
-  await c.connect();
-  try {
-    await c.query(`create table vals (
-      k1 varchar(20) not null, k2 int not null, txt varchar(200), big text, mid text, d date, dt timestamp,
-      amount numeric(10,2), flag int, bitf boolean, payload bytea, code varchar(10), ratio double precision,
-      primary key (k1, k2))`);
-    const insert = 'insert into vals values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)';
-    await c.query(insert, ['a', 1, 'tab\there\nnew\\back\rcr', BIG, MID, '2024-02-29', '2024-02-29 23:59:59', '1234.50', 1, true, Buffer.from('00ff10', 'hex'), 'A\uFFFD', 1.5e-7]);
-    await c.query(insert, ['a', 2, null, null, null, null, null, null, null, null, null, null, null]);
-    await c.query(insert, ['b\tc', 1, '', '', '𠀀', null, null, '0', 2, false, Buffer.alloc(0), 'plain', -0.25]);
-    await c.query(`insert into vals (k1, k2, txt) select 'f', g, 'row ' || g from generate_series(1, ${FILLER}) g`);
-  } finally {
-    await c.end();
-  }
-  return {
-    payload: { kind: 'postgresql', host: url.hostname, port: Number(url.port || 5432), database: `${database}_pg`, username: decodeURIComponent(url.username || 'postgres'), password: 'unused-under-trust' },
-    drop: () => admin(`drop database if exists ${database}_pg with (force)`),
-  };
+  const db = await pgDatabase('t');
+  await db.query(`create table vals (
+    k1 varchar(20) not null, k2 int not null, txt varchar(200), big text, mid text, d date, dt timestamp,
+    amount numeric(10,2), flag int, bitf boolean, payload bytea, code varchar(10), ratio double precision,
+    primary key (k1, k2))`);
+  const insert = 'insert into vals values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)';
+  await db.query(insert, ['a', 1, 'tab\there\nnew\\back\rcr', BIG, MID, '2024-02-29', '2024-02-29 23:59:59', '1234.50', 1, true, Buffer.from('00ff10', 'hex'), 'A\uFFFD', 1.5e-7]);
+  await db.query(insert, ['a', 2, null, null, null, null, null, null, null, null, null, null, null]);
+  await db.query(insert, ['b\tc', 1, '', '', '𠀀', null, null, '0', 2, false, Buffer.alloc(0), 'plain', -0.25]);
+  await db.query(`insert into vals (k1, k2, txt) select 'f', g, 'row ' || g from generate_series(1, ${FILLER}) g`);
+  return { payload: { kind: 'postgresql', host: db.host, port: db.port, database: db.database, username: db.username, password: 'unused-under-trust' }, drop: () => db.drop() };
 }
 
 const sources: Record<string, ValuesSource> = {};

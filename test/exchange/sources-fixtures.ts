@@ -12,72 +12,29 @@ export const MARIADB = { host: '127.0.0.1', port: 3306 };
 /** The PostgreSQL server CI and developer machines run; TEST_DATABASE_URL's when given. */
 export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-export interface MariaSource {
-  database: string;
-  username: string;
-  password: string;
-  drop(): Promise<void>;
+/** A MariaDB source with a table of people (column comments, a view) and a read-only user. */
+export async function mariaSource(): Promise<MariaDatabase> {
+  const db = await mariaDatabase('t', 'select, show view');
+  await db.query(`
+    create table person (
+      id int primary key comment '编号',
+      xm varchar(50) not null comment '姓名',
+      sfzh char(18) comment '公民身份号码',
+      csrq date comment '出生日期',
+      gxsj datetime comment '更新时间'
+    ) comment '人员';
+    insert into person values
+      (1, '张三', '361102199001011234', '1990-01-01', '2026-11-01 08:00:00'),
+      (2, '李四', '361102198505054321', '1985-05-05', '2026-11-02 09:30:00'),
+      (3, '王五', null, null, null);
+    create view v_person as select id, xm from person;`);
+  return db;
 }
 
-export async function mariaSource(): Promise<MariaSource> {
-  const suffix = randomBytes(5).toString('hex');
-  const database = `t_${suffix}`;
-  const username = `gs_${suffix}`;
-  const password = `Pw-${randomBytes(9).toString('base64url')}`;
-  const root = await mysql.createConnection({ ...MARIADB, user: 'root', multipleStatements: true });
-  try {
-    await root.query(`create database ${database} character set utf8mb4`);
-    await root.query(`
-      create table ${database}.person (
-        id int primary key comment '编号',
-        xm varchar(50) not null comment '姓名',
-        sfzh char(18) comment '公民身份号码',
-        csrq date comment '出生日期',
-        gxsj datetime comment '更新时间'
-      ) comment '人员';
-      insert into ${database}.person values
-        (1, '张三', '361102199001011234', '1990-01-01', '2026-11-01 08:00:00'),
-        (2, '李四', '361102198505054321', '1985-05-05', '2026-11-02 09:30:00'),
-        (3, '王五', null, null, null);
-      create view ${database}.v_person as select id, xm from ${database}.person;
-      create user '${username}'@'%' identified by '${password}';
-      grant select, show view on ${database}.* to '${username}'@'%';
-    `);
-  } finally {
-    await root.end();
-  }
-  return {
-    database,
-    username,
-    password,
-    async drop() {
-      const r = await mysql.createConnection({ ...MARIADB, user: 'root' });
-      await r.query(`drop user if exists '${username}'@'%'`);
-      await r.query(`drop database if exists ${database}`);
-      await r.end();
-    },
-  };
-}
-
-export interface PgSource {
-  host: string;
-  port: number;
-  database: string;
-  username: string;
-  drop(): Promise<void>;
-}
-
-export async function pgSource(): Promise<PgSource> {
-  const database = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${database}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${database}`;
-  const c = new pg.Client({ connectionString: url.toString() });
-  await c.connect();
-  await c.query(`
+/** A PostgreSQL source with a table of licences in a schema of its own, and a view. */
+export async function pgSource(): Promise<PgDatabase> {
+  const db = await pgDatabase('t');
+  await db.query(`
     create schema "资源";
     create table "资源".license (
       license_no varchar(32) primary key,
@@ -89,19 +46,92 @@ export async function pgSource(): Promise<PgSource> {
     comment on column "资源".license.holder_name is '持证人名称';
     insert into "资源".license values ('L1', '某公司', '2026-01-01', 100.50, true), ('L2', '某合作社', null, null, false);
     analyze "资源".license;
-    create view public.v_license as select license_no from "资源".license;
-  `);
-  await c.end();
+    create view public.v_license as select license_no from "资源".license;`);
+  return db;
+}
+
+type Rows = Array<Record<string, unknown>>;
+
+/** A throwaway MariaDB database with a user of its own; query() runs as root (several statements allowed). */
+export interface MariaDatabase {
+  database: string;
+  username: string;
+  password: string;
+  query(text: string, values?: unknown[]): Promise<Rows>;
+  drop(): Promise<void>;
+}
+
+/** `grant`: what the user may do in the database, as a department's DBA would grant it the platform. */
+export async function mariaDatabase(prefix: string, grant = 'select'): Promise<MariaDatabase> {
+  const suffix = randomBytes(5).toString('hex');
+  const database = `${prefix}_${suffix}`;
+  const username = `g${prefix}_${suffix}`;
+  const password = `Pw-${randomBytes(9).toString('base64url')}`;
+  const asRoot = async <T>(fn: (c: mysql.Connection) => Promise<T>, db?: string) => {
+    const c = await mysql.createConnection({ ...MARIADB, user: 'root', database: db, dateStrings: true, multipleStatements: true });
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  };
+  await asRoot((c) =>
+    c.query(`create database ${database} character set utf8mb4;
+      create user '${username}'@'%' identified by '${password}';
+      grant ${grant} on ${database}.* to '${username}'@'%';`),
+  );
   return {
+    database,
+    username,
+    password,
+    query: (text, values = []) => asRoot(async (c) => ((await c.query(text, values)) as unknown as [Rows])[0], database),
+    drop: () =>
+      asRoot(async (c) => {
+        await c.query(`drop user if exists '${username}'@'%'`);
+        await c.query(`drop database if exists ${database}`);
+      }),
+  };
+}
+
+/** A throwaway database on the local PostgreSQL server (trust auth); query() keeps dates as text. */
+export interface PgDatabase {
+  database: string;
+  host: string;
+  port: number;
+  username: string;
+  query(text: string, values?: unknown[]): Promise<Rows>;
+  drop(): Promise<void>;
+}
+
+export async function pgDatabase(prefix: string): Promise<PgDatabase> {
+  const database = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = async (text: string) => {
+    const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await a.connect();
+    try {
+      await a.query(text);
+    } finally {
+      await a.end();
+    }
+  };
+  await admin(`create database ${database}`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return {
+    database,
     host: url.hostname,
     port: Number(url.port || 5432),
-    database,
     username: decodeURIComponent(url.username || 'postgres'),
-    async drop() {
-      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${database} with (force)`);
-      await a.end();
+    async query(text, values = []) {
+      const c = new pg.Client({ connectionString: url.toString() });
+      c.setTypeParser(1082, (v) => v);
+      await c.connect();
+      try {
+        return (await c.query(text, values)).rows as Rows;
+      } finally {
+        await c.end();
+      }
     },
+    drop: () => admin(`drop database if exists ${database} with (force)`),
   };
 }

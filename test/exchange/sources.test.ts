@@ -4,12 +4,12 @@ import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, platformAdmin, type CatalogDepartment, type Session } from '../catalog/factory';
 import { SecretBox } from '../../src/server/platform/crypto/secret-box';
 import type { Source } from '../../src/server/modules/exchange/schemas';
-import { MARIADB, mariaSource, pgSource, type MariaSource, type PgSource } from './sources-fixtures';
+import { MARIADB, mariaSource, pgSource, type MariaDatabase, type PgDatabase } from './sources-fixtures';
 
 const secretKey = randomBytes(32).toString('hex');
 let t: TestApp;
-let maria: MariaSource;
-let pgsrc: PgSource;
+let maria: MariaDatabase;
+let pgsrc: PgDatabase;
 let dept: CatalogDepartment;
 let other: CatalogDepartment;
 
