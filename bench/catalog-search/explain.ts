@@ -26,8 +26,12 @@ async function main() {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   for (const query of seen) {
-    const r = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]);
-    console.log(`\n${query.sql}\n${JSON.stringify(query.parameters)}\n${r.rows.map((x) => x['QUERY PLAN']).join('\n')}`);
+    const r = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${query.sql}`, [
+      ...query.parameters,
+    ]);
+    console.log(
+      `\n${query.sql}\n${JSON.stringify(query.parameters)}\n${r.rows.map((x) => x['QUERY PLAN']).join('\n')}`,
+    );
   }
   await client.end();
   await db.destroy();

@@ -3,7 +3,17 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/server/app-context';
 import { completeCreditCode } from '../../src/server/modules/org/credit-code';
 import { searchTokens } from '../../src/server/modules/catalog/segment';
-import { BUREAUS, COUNTIES, COUNTY_BUREAUS, CYCLE_WORDS, ITEM_EXTRAS, NAME_SUFFIXES, PURPOSES, SUBJECTS, type Subject } from './vocab';
+import {
+  BUREAUS,
+  COUNTIES,
+  COUNTY_BUREAUS,
+  CYCLE_WORDS,
+  ITEM_EXTRAS,
+  NAME_SUFFIXES,
+  PURPOSES,
+  SUBJECTS,
+  type Subject,
+} from './vocab';
 
 /** Deterministic PRNG (mulberry32): the same catalog on every run, so runs compare. */
 function prng(seed: number) {
@@ -27,9 +37,11 @@ interface Dept {
 
 async function insertDepartments(db: Db): Promise<Dept[]> {
   const depts: Dept[] = [];
-  for (const bureau of Object.keys(BUREAUS)) depts.push({ id: randomUUID(), name: `上饶市${BUREAUS[bureau]}`, bureau, county: null });
+  for (const bureau of Object.keys(BUREAUS))
+    depts.push({ id: randomUUID(), name: `上饶市${BUREAUS[bureau]}`, bureau, county: null });
   for (const [code, county] of COUNTIES) {
-    for (const bureau of COUNTY_BUREAUS) depts.push({ id: randomUUID(), name: `${county}${BUREAUS[bureau]}`, bureau, county: code });
+    for (const bureau of COUNTY_BUREAUS)
+      depts.push({ id: randomUUID(), name: `${county}${BUREAUS[bureau]}`, bureau, county: code });
   }
   await db
     .insertInto('department')
@@ -57,7 +69,11 @@ async function insertDepartments(db: Db): Promise<Dept[]> {
 export function tsvectorLiteral(name: string, items: string[], summary: string): string {
   const lex = new Map<string, string[]>();
   let pos = 0;
-  for (const [text, w] of [[name, 'A'], [items.join(' '), 'B'], [summary, 'C']] as const) {
+  for (const [text, w] of [
+    [name, 'A'],
+    [items.join(' '), 'B'],
+    [summary, 'C'],
+  ] as const) {
     for (const t of searchTokens(text)) {
       pos++;
       const list = lex.get(t) ?? [];
@@ -98,7 +114,11 @@ function columns<T extends object>(rows: T[]): { [K in keyof T]: Array<T[K]> } {
 }
 
 /** Inserts n published entries (with versions, data items and search documents) in batches. */
-export async function loadCatalog(db: Db, n: number, onProgress: (done: number) => void): Promise<{ samples: Generated[] }> {
+export async function loadCatalog(
+  db: Db,
+  n: number,
+  onProgress: (done: number) => void,
+): Promise<{ samples: Generated[] }> {
   const depts = await insertDepartments(db);
   const byBureau = new Map<string, Dept[]>();
   for (const d of depts) byBureau.set(d.bureau, [...(byBureau.get(d.bureau) ?? []), d]);
@@ -109,7 +129,12 @@ export async function loadCatalog(db: Db, n: number, onProgress: (done: number) 
   const span = Date.UTC(2026, 10, 1) - start;
   for (let done = 0; done < n; done += BATCH) {
     const entries: Array<{ id: string; code: string; prefix: string; seq: number; cls: string; dept: string }> = [];
-    const versions: Array<Record<'id' | 'entry' | 'name' | 'summary' | 'fmt' | 'share' | 'methods' | 'open' | 'cycle' | 'domains' | 'at' | 'doc', string> & { cond: string | null }> = [];
+    const versions: Array<
+      Record<
+        'id' | 'entry' | 'name' | 'summary' | 'fmt' | 'share' | 'methods' | 'open' | 'cycle' | 'domains' | 'at' | 'doc',
+        string
+      > & { cond: string | null }
+    > = [];
     const items: Array<{ version: string; pos: number; name: string }> = [];
     for (let i = done; i < Math.min(n, done + BATCH); i++) {
       const subject = r.pick(SUBJECTS);
@@ -120,7 +145,14 @@ export async function loadCatalog(db: Db, n: number, onProgress: (done: number) 
       const versionId = randomUUID();
       const seq = (seqs.get(subject.classCode) ?? 0) + 1;
       seqs.set(subject.classCode, seq);
-      entries.push({ id: entryId, code: `${subject.classCode}/${String(seq).padStart(6, '0')}`, prefix: subject.classCode, seq, cls: subject.classCode, dept: dept.id });
+      entries.push({
+        id: entryId,
+        code: `${subject.classCode}/${String(seq).padStart(6, '0')}`,
+        prefix: subject.classCode,
+        seq,
+        cls: subject.classCode,
+        dept: dept.id,
+      });
       versions.push({
         id: versionId,
         entry: entryId,
@@ -153,8 +185,12 @@ export async function loadCatalog(db: Db, n: number, onProgress: (done: number) 
         ${v.cond}::text[], ${v.methods}::text[], ${v.open}::text[], ${v.cycle}::text[], ${v.domains}::text[], ${v.at}::timestamptz[], ${v.doc}::text[])
         as x(id, entry, name, summary, fmt, share, cond, methods, open, cycle, domains, at, doc)`.execute(db);
     await sql`insert into catalog_data_item (version_id, position, name, data_type)
-      select version, pos, name, 'C' from unnest(${it.version}::uuid[], ${it.pos}::int[], ${it.name}::text[]) as x(version, pos, name)`.execute(db);
-    await sql`update catalog_entry e set current_version_id = x.id from unnest(${v.id}::uuid[], ${v.entry}::uuid[]) as x(id, entry) where e.id = x.entry`.execute(db);
+      select version, pos, name, 'C' from unnest(${it.version}::uuid[], ${it.pos}::int[], ${it.name}::text[]) as x(version, pos, name)`.execute(
+      db,
+    );
+    await sql`update catalog_entry e set current_version_id = x.id from unnest(${v.id}::uuid[], ${v.entry}::uuid[]) as x(id, entry) where e.id = x.entry`.execute(
+      db,
+    );
     onProgress(Math.min(n, done + BATCH));
   }
   // What autovacuum does soon after a bulk load: flush the GIN pending lists, set the visibility map, gather statistics.

@@ -19,17 +19,27 @@ const BATCH = process.env.BENCH_BATCH ? Number(process.env.BENCH_BATCH) : undefi
 if (!kind || !id || !url || !secretKey) throw new Error('usage: job.ts pull|push ID DATABASE_URL SECRET_KEY');
 
 /** VmHWM: the most this process ever had resident, as the kernel counts it. */
-const highWaterMark = () => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
+const highWaterMark = () =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
 
 const database = await openPostgres(url, 2);
-const ctx: AppContext = { db: database.db, dbKind: 'postgresql', config: { ...loadConfig({}), secretKey, databaseUrl: url }, clock: systemClock, log: { info: () => {}, warn: console.warn, error: console.error } as never };
+const ctx: AppContext = {
+  db: database.db,
+  dbKind: 'postgresql',
+  config: { ...loadConfig({}), secretKey, databaseUrl: url },
+  clock: systemClock,
+  log: { info: () => {}, warn: console.warn, error: console.error } as never,
+};
 try {
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
   // When the last batch was committed: what follows (swap, key, reconciliation, quality) is the finish.
   let lastBatch = t0;
   const onProgress = () => (lastBatch = performance.now());
-  const summary = kind === 'pull' ? await runPull(ctx, id, { batchSize: BATCH, onProgress }) : await runPush(ctx, id, { batchSize: BATCH, onProgress });
+  const summary =
+    kind === 'pull'
+      ? await runPull(ctx, id, { batchSize: BATCH, onProgress })
+      : await runPush(ctx, id, { batchSize: BATCH, onProgress });
   const ms = performance.now() - t0;
   console.log(JSON.stringify({ ms, rowsMs: lastBatch - t0, rssBefore, peakRss: highWaterMark(), summary }));
 } finally {

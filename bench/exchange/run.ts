@@ -34,9 +34,7 @@ import { databaseUrl, pgAdmin } from '../pg-admin';
 const SHORT = process.env.BENCH_SHORT === '1';
 const ROWS = Number(process.env.BENCH_ROWS ?? (SHORT ? 20_000 : 1_000_000));
 const MARIA = { host: '127.0.0.1', port: 3306, user: 'root' };
-const COLUMNS =
-  'id, uscc, name, legal_rep, id_no, phone, address, reg_date, capital, employees, active, updated_at';
-
+const COLUMNS = 'id, uscc, name, legal_rep, id_no, phone, address, reg_date, capital, employees, active, updated_at';
 
 /** The source: MariaDB's sequence engine makes a million rows in seconds. */
 async function makeSource(db: string) {
@@ -64,7 +62,14 @@ async function rawPipe(db: string, pgUrl: string): Promise<number> {
   await target.end();
   const t0 = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const p = spawn('bash', ['-c', `mysql -h 127.0.0.1 -u root --quick -B -N -e "select ${COLUMNS} from corp" ${db} | psql -q "${pgUrl}" -c "\\copy raw_corp from stdin with (format text)"`], { stdio: 'inherit' });
+    const p = spawn(
+      'bash',
+      [
+        '-c',
+        `mysql -h 127.0.0.1 -u root --quick -B -N -e "select ${COLUMNS} from corp" ${db} | psql -q "${pgUrl}" -c "\\copy raw_corp from stdin with (format text)"`,
+      ],
+      { stdio: 'inherit' },
+    );
     p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`baseline pipe exited ${code}`))));
   });
   return performance.now() - t0;
@@ -83,10 +88,27 @@ interface JobResult {
 /** Runs one job in a fresh process (bench/exchange/job.ts), as the platform's job runner or CLI would. */
 async function job(kind: 'pull' | 'push', id: string, url: string, secretKey: string): Promise<JobResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), '--import', 'tsx', 'bench/exchange/job.ts', kind, id, url, secretKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []),
+        '--import',
+        'tsx',
+        'bench/exchange/job.ts',
+        kind,
+        id,
+        url,
+        secretKey,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as JobResult) : reject(new Error(`${kind} job exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as JobResult)
+        : reject(new Error(`${kind} job exited ${code}`)),
+    );
   });
 }
 
@@ -107,7 +129,9 @@ async function main() {
   const mariaDb = `bench_${suffix}`;
   const pgDb = `bench_${suffix}`;
   const targetDb = `bench_${suffix}_consumer`;
-  console.log(`exchange benchmark: ${ROWS} rows × 12 columns, MariaDB ${mariaDb} → PostgreSQL ${pgDb} (center) → PostgreSQL ${targetDb} (consumer, 2 masked columns)`);
+  console.log(
+    `exchange benchmark: ${ROWS} rows × 12 columns, MariaDB ${mariaDb} → PostgreSQL ${pgDb} (center) → PostgreSQL ${targetDb} (consumer, 2 masked columns)`,
+  );
   execSync('which mysql psql', { stdio: 'ignore' });
   await pgAdmin(`create database ${pgDb}`);
   await pgAdmin(`create database ${targetDb}`);
@@ -117,7 +141,13 @@ async function main() {
     await makeSource(mariaDb);
     await migrateToLatest(database.db);
     const secretKey = randomBytes(32).toString('hex');
-    const ctx: AppContext = { db: database.db, dbKind: 'postgresql', config: { ...loadConfig({}), secretKey, databaseUrl: url.toString() }, clock: systemClock, log: { info: () => {}, warn: console.warn, error: console.error } as never };
+    const ctx: AppContext = {
+      db: database.db,
+      dbKind: 'postgresql',
+      config: { ...loadConfig({}), secretKey, databaseUrl: url.toString() },
+      clock: systemClock,
+      log: { info: () => {}, warn: console.warn, error: console.error } as never,
+    };
     const setup = await setUpBinding(ctx, mariaDb);
     const pushId = await setup.setUpPush(targetDb, decodeURIComponent(url.username || 'postgres'));
 
@@ -126,16 +156,35 @@ async function main() {
     const push = await job('push', pushId, url.toString(), secretKey);
     const target = new pg.Client({ connectionString: databaseUrl(targetDb) });
     await target.connect();
-    const sample = (await target.query<{ id_no: string; phone: string }>('select id_no, phone from corp_share order by id limit 1')).rows[0];
+    const sample = (
+      await target.query<{ id_no: string; phone: string }>('select id_no, phone from corp_share order by id limit 1')
+    ).rows[0];
     await target.end();
 
-    console.log(`  baseline mysql | psql \\copy       ${rate(baselineMs).toLocaleString()} rows/s (${(baselineMs / 1000).toFixed(1)} s)`);
-    const pullMet = report('pull MariaDB → center', pull, baselineMs, `, reconciled ${pull.summary.reconciliation?.match}`);
-    const pushMet = report('push center → consumer (masked)', push, baselineMs, `, reconciled ${push.summary.reconciliation?.match}, e.g. ${sample?.id_no} ${sample?.phone}`);
+    console.log(
+      `  baseline mysql | psql \\copy       ${rate(baselineMs).toLocaleString()} rows/s (${(baselineMs / 1000).toFixed(1)} s)`,
+    );
+    const pullMet = report(
+      'pull MariaDB → center',
+      pull,
+      baselineMs,
+      `, reconciled ${pull.summary.reconciliation?.match}`,
+    );
+    const pushMet = report(
+      'push center → consumer (masked)',
+      push,
+      baselineMs,
+      `, reconciled ${push.summary.reconciliation?.match}, e.g. ${sample?.id_no} ${sample?.phone}`,
+    );
     const chained = pull.ms + push.ms;
-    console.log(`  for information: the whole path, pull then push, ${rate(chained).toLocaleString()} rows/s (${(chained / 1000).toFixed(1)} s), ratio ${(baselineMs / chained).toFixed(2)} (data reaches a consumer in two jobs through the center)`);
-    console.log(`  goals (each job ≥ 0.5 × the raw pipe, peak RSS ≤ 300 MB): pull ${pullMet ? 'met' : 'MISSED'}, push ${pushMet ? 'met' : 'MISSED'}${SHORT ? ' (short run: indicative only)' : ''}`);
-    if (pull.summary.reconciliation?.match !== true || push.summary.reconciliation?.match !== true) throw new Error('a job did not reconcile');
+    console.log(
+      `  for information: the whole path, pull then push, ${rate(chained).toLocaleString()} rows/s (${(chained / 1000).toFixed(1)} s), ratio ${(baselineMs / chained).toFixed(2)} (data reaches a consumer in two jobs through the center)`,
+    );
+    console.log(
+      `  goals (each job ≥ 0.5 × the raw pipe, peak RSS ≤ 300 MB): pull ${pullMet ? 'met' : 'MISSED'}, push ${pushMet ? 'met' : 'MISSED'}${SHORT ? ' (short run: indicative only)' : ''}`,
+    );
+    if (pull.summary.reconciliation?.match !== true || push.summary.reconciliation?.match !== true)
+      throw new Error('a job did not reconcile');
     if (!sample?.id_no.includes('*') || !sample.phone.includes('*')) throw new Error('the pushed rows are not masked');
   } finally {
     await database.close();

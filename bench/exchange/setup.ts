@@ -25,16 +25,41 @@ export interface BenchSetUp {
 }
 
 export async function setUpBinding(ctx: AppContext, mariaDb: string): Promise<BenchSetUp> {
-  const dept = await createDepartment(ctx, { creditCode: completeCreditCode('11361100', 'MB123456'), name: '上饶市市场监督管理局（基准测试）', shortName: null, kind: 'government', regionCode: '361100', parentId: null });
+  const dept = await createDepartment(ctx, {
+    creditCode: completeCreditCode('11361100', 'MB123456'),
+    name: '上饶市市场监督管理局（基准测试）',
+    shortName: null,
+    kind: 'government',
+    regionCode: '361100',
+    parentId: null,
+  });
   const password = 'Bench@Passw0rd2026';
   const mk = async (username: string, role: string, departmentId: string | null): Promise<Actor> => {
-    const u = await createUser(ctx, null, { username, realName: '测试员', roles: [role as never], departmentId, email: `${username}@bench.invalid`, password });
-    return { userId: u.id, username, realName: '测试员', departmentId, departmentName: departmentId ? dept.name : null, roles: [role], sessionKind: 'cookie', mfaPassed: true, tokenHash: '' };
+    const u = await createUser(ctx, null, {
+      username,
+      realName: '测试员',
+      roles: [role as never],
+      departmentId,
+      email: `${username}@bench.invalid`,
+      password,
+    });
+    return {
+      userId: u.id,
+      username,
+      realName: '测试员',
+      departmentId,
+      departmentName: departmentId ? dept.name : null,
+      roles: [role],
+      sessionKind: 'cookie',
+      mfaPassed: true,
+      tokenHash: '',
+    };
   };
   const specialist = await mk('bench_zy', 'dept_specialist', dept.id);
   const leader = await mk('bench_ld', 'dept_leader', dept.id);
   const admin = await mk('bench_admin', 'platform_admin', null);
-  const it = (name: string, fieldName: string, dataType: string, length: number | null) => ({ name, fieldName, dataType, length, description: null }) as never;
+  const it = (name: string, fieldName: string, dataType: string, length: number | null) =>
+    ({ name, fieldName, dataType, length, description: null }) as never;
   const entry = await createEntry(ctx, specialist, {
     classCode: '101',
     name: '企业登记信息（基准测试）',
@@ -67,8 +92,20 @@ export async function setUpBinding(ctx: AppContext, mariaDb: string): Promise<Be
   await submitVersion(ctx, specialist, versionId);
   await deptReview(ctx, leader, versionId, { decision: 'approve' });
   await platformReview(ctx, admin, versionId, { decision: 'approve' });
-  const source = await createSource(ctx, specialist, { name: '企业登记库', kind: 'mysql', host: '127.0.0.1', port: 3306, database: mariaDb, username: 'root', password: '' });
-  const binding = await saveBinding(ctx, specialist, entry.id, { sourceId: source.id, table: 'corp', keyColumns: ['id'] });
+  const source = await createSource(ctx, specialist, {
+    name: '企业登记库',
+    kind: 'mysql',
+    host: '127.0.0.1',
+    port: 3306,
+    database: mariaDb,
+    username: 'root',
+    password: '',
+  });
+  const binding = await saveBinding(ctx, specialist, entry.id, {
+    sourceId: source.id,
+    table: 'corp',
+    keyColumns: ['id'],
+  });
   return {
     bindingId: binding.id,
     async setUpPush(targetDb, targetUser) {
@@ -76,9 +113,33 @@ export async function setUpBinding(ctx: AppContext, mariaDb: string): Promise<Be
         { field: 'id_no', channel: '*', rule: 'id_number' },
         { field: 'phone', channel: '*', rule: 'mobile' },
       ]);
-      const consumer = await createDepartment(ctx, { creditCode: completeCreditCode('11361100', 'MB123457'), name: '上饶市人力资源和社会保障局（基准测试）', shortName: null, kind: 'government', regionCode: '361100', parentId: null });
-      const u = await createUser(ctx, null, { username: 'bench_rsj', realName: '测试员', roles: ['dept_specialist'], departmentId: consumer.id, email: 'bench_rsj@bench.invalid', password });
-      const actor: Actor = { userId: u.id, username: 'bench_rsj', realName: '测试员', departmentId: consumer.id, departmentName: consumer.name, roles: ['dept_specialist'], sessionKind: 'cookie', mfaPassed: true, tokenHash: '' };
+      const consumer = await createDepartment(ctx, {
+        creditCode: completeCreditCode('11361100', 'MB123457'),
+        name: '上饶市人力资源和社会保障局（基准测试）',
+        shortName: null,
+        kind: 'government',
+        regionCode: '361100',
+        parentId: null,
+      });
+      const u = await createUser(ctx, null, {
+        username: 'bench_rsj',
+        realName: '测试员',
+        roles: ['dept_specialist'],
+        departmentId: consumer.id,
+        email: 'bench_rsj@bench.invalid',
+        password,
+      });
+      const actor: Actor = {
+        userId: u.id,
+        username: 'bench_rsj',
+        realName: '测试员',
+        departmentId: consumer.id,
+        departmentName: consumer.name,
+        roles: ['dept_specialist'],
+        sessionKind: 'cookie',
+        mfaPassed: true,
+        tokenHash: '',
+      };
       const info = await applyInfo(ctx, actor, entry.id);
       const request = await createRequest(ctx, actor, {
         entryId: entry.id,
@@ -89,7 +150,15 @@ export async function setUpBinding(ctx: AppContext, mariaDb: string): Promise<Be
         acceptTerms: true,
         termsVersion: USE_TERMS.version,
       });
-      const target = await createSource(ctx, actor, { name: '人社业务库', kind: 'postgresql', host: '127.0.0.1', port: 5432, database: targetDb, username: targetUser, password: 'unused-under-trust' });
+      const target = await createSource(ctx, actor, {
+        name: '人社业务库',
+        kind: 'postgresql',
+        host: '127.0.0.1',
+        port: 5432,
+        database: targetDb,
+        username: targetUser,
+        password: 'unused-under-trust',
+      });
       return (await savePush(ctx, actor, request.grant!.id, { targetId: target.id, table: 'corp_share' })).id;
     },
   };

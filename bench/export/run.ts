@@ -39,8 +39,13 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 }
 
 /** The platform's server in its own process (server.ts), as `npm start` runs it. */
-async function startServer(url: string, secretKey: string): Promise<{ pid: number; port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/export/server.ts', url, secretKey], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startServer(
+  url: string,
+  secretKey: string,
+): Promise<{ pid: number; port: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/export/server.ts', url, secretKey], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -65,7 +70,9 @@ function timed(command: string): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const p = spawn('bash', ['-c', command], { stdio: ['ignore', 'ignore', 'inherit'] });
-    p.on('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${command} exited ${code}`))));
+    p.on('exit', (code) =>
+      code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${command} exited ${code}`)),
+    );
   });
 }
 
@@ -81,29 +88,54 @@ async function main() {
   try {
     await migrateToLatest(database.db);
     const secretKey = randomBytes(32).toString('hex');
-    const ctx: AppContext = { db: database.db, dbKind: 'postgresql', config: { ...loadConfig({}), databaseUrl: databaseUrl(name), secretKey, demo: false, requireMfa: false, secureCookies: false }, clock: systemClock, log: { info: () => {}, warn: console.warn, error: console.error } as never };
+    const ctx: AppContext = {
+      db: database.db,
+      dbKind: 'postgresql',
+      config: {
+        ...loadConfig({}),
+        databaseUrl: databaseUrl(name),
+        secretKey,
+        demo: false,
+        requireMfa: false,
+        secureCookies: false,
+      },
+      clock: systemClock,
+      log: { info: () => {}, warn: console.warn, error: console.error } as never,
+    };
     const { bindingId } = await setUpBinding(ctx, name);
-    const b = await ctx.db.selectFrom('exchange_binding').select('entry_id').where('id', '=', bindingId).executeTakeFirstOrThrow();
+    const b = await ctx.db
+      .selectFrom('exchange_binding')
+      .select('entry_id')
+      .where('id', '=', bindingId)
+      .executeTakeFirstOrThrow();
     const table = (await ensureManagedTable(ctx, b.entry_id)).name;
     await sql`insert into rc.${sql.id(table)} (_gs_key, id, uscc, name, legal_rep, id_no, phone, address, reg_date, capital, employees, active, updated_at, _gs_run, _gs_loaded_at)
       select g::text, g, '9136110000' || lpad(g::text, 8, '0'), '上饶测试企业' || g || '有限公司', '张' || (g % 1000), '36110219900101' || lpad((g % 10000)::text, 4, '0'),
         '138' || lpad(g::text, 8, '0'), '江西省上饶市信州区测试路' || g || '号', date '2000-01-01' + (g % 9000), g * 1.25, g % 500, g % 2 = 0, timestamp '2026-11-01 08:00:00', 0, now()
       from generate_series(1, ${ROWS}) g`.execute(ctx.db);
     await sql`analyze rc.${sql.id(table)}`.execute(ctx.db);
-    const code = (await sql<{ code: string }>`select code from catalog_entry where id = ${b.entry_id}`.execute(ctx.db)).rows[0]!.code;
+    const code = (await sql<{ code: string }>`select code from catalog_entry where id = ${b.entry_id}`.execute(ctx.db))
+      .rows[0]!.code;
 
     let before = 0;
     let peak = 0;
     let ms = 0;
     let bytes = 0;
     let lines = 0;
-    const columns = 'id, uscc, name, legal_rep, id_no, phone, address, reg_date, capital, employees, active, updated_at';
-    const baselineMs = await timed(`psql -q "${databaseUrl(name)}" -c "\\copy (select ${columns} from rc.${table} order by _gs_key) to stdout with (format csv, header)" > /dev/null`);
+    const columns =
+      'id, uscc, name, legal_rep, id_no, phone, address, reg_date, capital, employees, active, updated_at';
+    const baselineMs = await timed(
+      `psql -q "${databaseUrl(name)}" -c "\\copy (select ${columns} from rc.${table} order by _gs_key) to stdout with (format csv, header)" > /dev/null`,
+    );
 
     const server = await startServer(databaseUrl(name), secretKey);
     try {
       const base = `http://127.0.0.1:${server.port}`;
-      const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench_zy', password: 'Bench@Passw0rd2026' }) });
+      const login = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'bench_zy', password: 'Bench@Passw0rd2026' }),
+      });
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       before = memoryOf(server.pid).rss;
       const t0 = performance.now();
@@ -123,9 +155,15 @@ async function main() {
 
     const rate = (x: number) => Math.round(ROWS / (x / 1000));
     const ratio = baselineMs / ms;
-    console.log(`  baseline psql \\copy to stdout  ${rate(baselineMs).toLocaleString()} rows/s (${(baselineMs / 1000).toFixed(1)} s)`);
-    console.log(`  govshare CSV export (HTTP)     ${rate(ms).toLocaleString()} rows/s (${(ms / 1000).toFixed(1)} s, ${(bytes / 1024 / 1024).toFixed(0)} MB)`);
-    console.log(`  ratio ${ratio.toFixed(2)} (goal ≥ 0.7: ${ratio >= 0.7 ? 'met' : 'MISSED'}); server's peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (${(before / 1024 / 1024).toFixed(0)} MB before the export; goal ≤ 300: ${peak <= 300 * 1024 * 1024 ? 'met' : 'MISSED'})${SHORT ? ' (short run: indicative only)' : ''}`);
+    console.log(
+      `  baseline psql \\copy to stdout  ${rate(baselineMs).toLocaleString()} rows/s (${(baselineMs / 1000).toFixed(1)} s)`,
+    );
+    console.log(
+      `  govshare CSV export (HTTP)     ${rate(ms).toLocaleString()} rows/s (${(ms / 1000).toFixed(1)} s, ${(bytes / 1024 / 1024).toFixed(0)} MB)`,
+    );
+    console.log(
+      `  ratio ${ratio.toFixed(2)} (goal ≥ 0.7: ${ratio >= 0.7 ? 'met' : 'MISSED'}); server's peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (${(before / 1024 / 1024).toFixed(0)} MB before the export; goal ≤ 300: ${peak <= 300 * 1024 * 1024 ? 'met' : 'MISSED'})${SHORT ? ' (short run: indicative only)' : ''}`,
+    );
   } finally {
     await database.close();
     await pgAdmin(`drop database if exists ${name} with (force)`);

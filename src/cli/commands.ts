@@ -26,8 +26,19 @@ export interface ParsedArgs {
 }
 
 /** CLI actions that change something are audited like any other, as the operator "cli". */
-async function auditCli(ctx: AppContext, action: string, targetType: string | null, targetId: string | null, detail: Record<string, unknown> | null) {
-  await recordSystemAudit(ctx, 'cli', { category: 'admin', action, targetType, targetId, detail }, process.env.USER ?? null);
+async function auditCli(
+  ctx: AppContext,
+  action: string,
+  targetType: string | null,
+  targetId: string | null,
+  detail: Record<string, unknown> | null,
+) {
+  await recordSystemAudit(
+    ctx,
+    'cli',
+    { category: 'admin', action, targetType, targetId, detail },
+    process.env.USER ?? null,
+  );
 }
 
 function flag(args: ParsedArgs, name: string): string | undefined {
@@ -59,7 +70,8 @@ export const COMMANDS: Record<string, Command> = {
   },
   'create-admin': {
     summary: 'Create a platform_admin, security_admin or auditor account / 创建管理员账号',
-    usage: 'govshare create-admin --username NAME --real-name 姓名 [--role platform_admin|security_admin|auditor] [--email E] [--phone P]',
+    usage:
+      'govshare create-admin --username NAME --real-name 姓名 [--role platform_admin|security_admin|auditor] [--email E] [--phone P]',
     help: 'The password is read from the GOVSHARE_PASSWORD environment variable so it never appears in the shell history.',
     async run(ctx, args) {
       const username = flag(args, 'username');
@@ -107,9 +119,14 @@ export const COMMANDS: Record<string, Command> = {
       const file = args.positional[0];
       if (!file) throw new UsageError('FILE is required');
       const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { year?: unknown; days?: unknown };
-      if (typeof json.year !== 'number' || !Array.isArray(json.days)) throw new UsageError(`${file} is not {year, days: [...]}`);
+      if (typeof json.year !== 'number' || !Array.isArray(json.days))
+        throw new UsageError(`${file} is not {year, days: [...]}`);
       await migrateToLatest(ctx.db);
-      const days = (json.days as Array<Record<string, unknown>>).map((d) => ({ name: String(d.name ?? ''), date: String(d.date ?? ''), isOffDay: d.isOffDay === true }));
+      const days = (json.days as Array<Record<string, unknown>>).map((d) => ({
+        name: String(d.name ?? ''),
+        date: String(d.date ?? ''),
+        isOffDay: d.isOffDay === true,
+      }));
       const n = await importYear(ctx, { year: json.year, days }, null);
       await auditCli(ctx, 'calendar.import', 'calendar_year', String(json.year), { days: n, file });
       console.log(`Imported ${n} days for ${json.year}.`);
@@ -166,7 +183,10 @@ export const COMMANDS: Record<string, Command> = {
 };
 
 /** One line per committed batch: rows so far, rate and what is left. */
-function progressLine(p: { runId: string; resumed: boolean; total: number | null; rowsPerSecond: number; etaSeconds: number | null }, done: number): string {
+function progressLine(
+  p: { runId: string; resumed: boolean; total: number | null; rowsPerSecond: number; etaSeconds: number | null },
+  done: number,
+): string {
   const of = p.total !== null ? `/${p.total}` : '';
   const eta = p.etaSeconds !== null ? `, ETA ${p.etaSeconds}s` : '';
   return `run ${p.runId}${p.resumed ? ' (resumed)' : ''}: ${done}${of} rows, ${p.rowsPerSecond} rows/s${eta}`;

@@ -22,7 +22,14 @@ export function parseArgs(argv: string[]): ParsedArgs {
 
 function overview(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(18)} ${c.summary}`);
-  return ['Usage: govshare <command> [options]', '', 'Commands:', ...rows, '', 'Run govshare <command> --help for details.'].join('\n');
+  return [
+    'Usage: govshare <command> [options]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Run govshare <command> --help for details.',
+  ].join('\n');
 }
 
 /** Picks the longest command name matching the leading words ("audit verify" before "audit"). */
@@ -59,7 +66,10 @@ export async function runCli(argv: string[]): Promise<number> {
     throw e;
   }
   try {
-    return await cmd.run({ db: database.db, dbKind: database.kind, config, clock: systemClock, log: console }, { positional: rest, flags: args.flags });
+    return await cmd.run(
+      { db: database.db, dbKind: database.kind, config, clock: systemClock, log: console },
+      { positional: rest, flags: args.flags },
+    );
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`${name}: ${e.message}\nUsage: ${cmd.usage}`);

@@ -29,7 +29,10 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(ctx: AppContext, opts: { logger?: boolean; serveWeb?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  ctx: AppContext,
+  opts: { logger?: boolean; serveWeb?: boolean } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ? { level: ctx.config.logLevel } : false,
     trustProxy: ctx.config.trustProxy,

@@ -9,7 +9,12 @@ describe('loadConfig', () => {
   });
 
   it('runs PostgreSQL without demo data and with MFA unless told otherwise', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://x/y' })).toMatchObject({ databaseUrl: 'postgres://x/y', demo: false, requireMfa: true, secureCookies: true });
+    expect(loadConfig({ DATABASE_URL: 'postgres://x/y' })).toMatchObject({
+      databaseUrl: 'postgres://x/y',
+      demo: false,
+      requireMfa: true,
+      secureCookies: true,
+    });
     expect(loadConfig({ DATABASE_URL: 'postgres://x/y', DEMO: '1' })).toMatchObject({ demo: true, requireMfa: false });
     expect(loadConfig({ DATABASE_URL: 'postgres://x/y', DEMO: '1', REQUIRE_MFA: 'on' }).requireMfa).toBe(true);
   });

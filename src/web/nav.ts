@@ -1,5 +1,25 @@
 import type { Component } from 'vue';
-import { Bell, Calendar, Coin, ChatLineSquare, Checked, Collection, Document, DocumentChecked, Files, House, Key, Lock, OfficeBuilding, Location, Search, Share, Tickets, User, UserFilled } from '@element-plus/icons-vue';
+import {
+  Bell,
+  Calendar,
+  Coin,
+  ChatLineSquare,
+  Checked,
+  Collection,
+  Document,
+  DocumentChecked,
+  Files,
+  House,
+  Key,
+  Lock,
+  OfficeBuilding,
+  Location,
+  Search,
+  Share,
+  Tickets,
+  User,
+  UserFilled,
+} from '@element-plus/icons-vue';
 
 /** A permission, or a list of which the user must hold at least one. */
 export type PermissionNeed = string | readonly string[];
@@ -32,35 +52,107 @@ export const NAV: NavGroup[] = [
   {
     title: 'catalog.nav.group',
     items: [
-      { path: '/catalog/search', label: 'catalog.nav.search', icon: Search, permission: 'catalog.read', id: 'catalog-search' },
-      { path: '/catalog/mine', label: 'catalog.nav.mine', icon: Files, permission: ['catalog.compile', 'catalog.dept_review'], id: 'catalog-mine' },
-      { path: '/catalog/review', label: 'catalog.nav.review', icon: Checked, permission: ['catalog.dept_review', 'catalog.platform_review'], id: 'catalog-review' },
-      { path: '/catalog/objections', label: 'catalog.nav.objections', icon: ChatLineSquare, permission: 'catalog.read', id: 'catalog-objections' },
-      { path: '/catalog/demands', label: 'catalog.nav.demands', icon: Share, permission: 'catalog.read', id: 'catalog-demands' },
-      { path: '/catalog/classes', label: 'catalog.nav.classes', icon: Collection, permission: 'catalog.classify', id: 'catalog-classes' },
+      {
+        path: '/catalog/search',
+        label: 'catalog.nav.search',
+        icon: Search,
+        permission: 'catalog.read',
+        id: 'catalog-search',
+      },
+      {
+        path: '/catalog/mine',
+        label: 'catalog.nav.mine',
+        icon: Files,
+        permission: ['catalog.compile', 'catalog.dept_review'],
+        id: 'catalog-mine',
+      },
+      {
+        path: '/catalog/review',
+        label: 'catalog.nav.review',
+        icon: Checked,
+        permission: ['catalog.dept_review', 'catalog.platform_review'],
+        id: 'catalog-review',
+      },
+      {
+        path: '/catalog/objections',
+        label: 'catalog.nav.objections',
+        icon: ChatLineSquare,
+        permission: 'catalog.read',
+        id: 'catalog-objections',
+      },
+      {
+        path: '/catalog/demands',
+        label: 'catalog.nav.demands',
+        icon: Share,
+        permission: 'catalog.read',
+        id: 'catalog-demands',
+      },
+      {
+        path: '/catalog/classes',
+        label: 'catalog.nav.classes',
+        icon: Collection,
+        permission: 'catalog.classify',
+        id: 'catalog-classes',
+      },
     ],
   },
   {
     title: 'sharing.nav.group',
     items: [
-      { path: '/sharing/requests', label: 'sharing.nav.requests', icon: Tickets, permission: 'sharing.read', id: 'sharing-requests' },
-      { path: '/sharing/grants', label: 'sharing.nav.grants', icon: DocumentChecked, permission: 'sharing.read', id: 'sharing-grants' },
+      {
+        path: '/sharing/requests',
+        label: 'sharing.nav.requests',
+        icon: Tickets,
+        permission: 'sharing.read',
+        id: 'sharing-requests',
+      },
+      {
+        path: '/sharing/grants',
+        label: 'sharing.nav.grants',
+        icon: DocumentChecked,
+        permission: 'sharing.read',
+        id: 'sharing-grants',
+      },
     ],
   },
   {
     title: 'exchange.nav.group',
     items: [
-      { path: '/exchange/libraries', label: 'exchange.nav.libraries', icon: Collection, permission: 'catalog.read', id: 'exchange-libraries' },
-      { path: '/exchange/sources', label: 'exchange.nav.sources', icon: Coin, permission: 'exchange.read', id: 'exchange-sources' },
+      {
+        path: '/exchange/libraries',
+        label: 'exchange.nav.libraries',
+        icon: Collection,
+        permission: 'catalog.read',
+        id: 'exchange-libraries',
+      },
+      {
+        path: '/exchange/sources',
+        label: 'exchange.nav.sources',
+        icon: Coin,
+        permission: 'exchange.read',
+        id: 'exchange-sources',
+      },
     ],
   },
   {
     title: 'nav.org',
     items: [
       { path: '/org/regions', label: 'nav.regions', icon: Location, permission: 'org.read', id: 'regions' },
-      { path: '/org/departments', label: 'nav.departments', icon: OfficeBuilding, permission: 'org.read', id: 'departments' },
+      {
+        path: '/org/departments',
+        label: 'nav.departments',
+        icon: OfficeBuilding,
+        permission: 'org.read',
+        id: 'departments',
+      },
       { path: '/org/users', label: 'nav.users', icon: User, permission: 'user.read', id: 'users' },
-      { path: '/org/specialists', label: 'nav.specialists', icon: UserFilled, permission: 'specialist.read', id: 'specialists' },
+      {
+        path: '/org/specialists',
+        label: 'nav.specialists',
+        icon: UserFilled,
+        permission: 'specialist.read',
+        id: 'specialists',
+      },
     ],
   },
   {
@@ -82,5 +174,7 @@ export const NAV: NavGroup[] = [
 
 /** The menu a user with these permissions sees: empty groups disappear. */
 export function visibleNav(can: (permission: string) => boolean): NavGroup[] {
-  return NAV.map((g) => ({ ...g, items: g.items.filter((i) => holds(can, i.permission)) })).filter((g) => g.items.length > 0);
+  return NAV.map((g) => ({ ...g, items: g.items.filter((i) => holds(can, i.permission)) })).filter(
+    (g) => g.items.length > 0,
+  );
 }

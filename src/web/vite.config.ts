@@ -12,8 +12,14 @@ const here = decodeURIComponent(new URL('.', import.meta.url).pathname);
  */
 const CHUNKS: Array<[name: string, test: RegExp]> = [
   ['vue-vendor', /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/],
-  ['ep-base', /node_modules[\\/](element-plus[\\/]es[\\/](utils|hooks|constants|locale|directives|make-installer|version)|@element-plus|@floating-ui|@popperjs|async-validator|lodash-es|lodash-unified|@ctrl|memoize-one|normalize-wheel-es|@vueuse|dayjs)[\\/]/],
-  ['ep-data', /node_modules[\\/]element-plus[\\/]es[\\/]components[\\/](table|table-v2|tree|tree-select|tree-v2|date-picker|date-picker-panel|time-picker|time-select)[\\/]/],
+  [
+    'ep-base',
+    /node_modules[\\/](element-plus[\\/]es[\\/](utils|hooks|constants|locale|directives|make-installer|version)|@element-plus|@floating-ui|@popperjs|async-validator|lodash-es|lodash-unified|@ctrl|memoize-one|normalize-wheel-es|@vueuse|dayjs)[\\/]/,
+  ],
+  [
+    'ep-data',
+    /node_modules[\\/]element-plus[\\/]es[\\/]components[\\/](table|table-v2|tree|tree-select|tree-v2|date-picker|date-picker-panel|time-picker|time-select)[\\/]/,
+  ],
   ['element-plus', /node_modules[\\/]element-plus[\\/]/],
 ];
 

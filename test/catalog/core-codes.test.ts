@@ -22,7 +22,15 @@ describe('信息资源代码 (R-01 codes)', () => {
   it('numbers entries per prefix: the class code, then a sequence of its own', async () => {
     const d = await catalogDepartment(t);
     const admin = await platformAdmin(t);
-    expectStatus(await t.inject({ method: 'POST', url: '/api/catalog/classes', headers: admin.headers, payload: { parentCode: '201', code: '201001', name: '教育服务' } }), 201);
+    expectStatus(
+      await t.inject({
+        method: 'POST',
+        url: '/api/catalog/classes',
+        headers: admin.headers,
+        payload: { parentCode: '201', code: '201001', name: '教育服务' },
+      }),
+      201,
+    );
     const a = expectStatus(await create(d.specialist.headers, { classCode: '201001' }), 201).json();
     const b = expectStatus(await create(d.specialist.headers, { classCode: '201001' }), 201).json();
     const other = expectStatus(await create(d.specialist.headers, { classCode: '202' }), 201).json();
@@ -40,9 +48,21 @@ describe('信息资源代码 (R-01 codes)', () => {
   it('gives 20 parallel creations on one prefix 20 distinct consecutive codes', async () => {
     const admin = await platformAdmin(t);
     const depts = await Promise.all([catalogDepartment(t), catalogDepartment(t)]);
-    expectStatus(await t.inject({ method: 'POST', url: '/api/catalog/classes', headers: admin.headers, payload: { parentCode: '205', code: '205009', name: '并发测试' } }), 201);
+    expectStatus(
+      await t.inject({
+        method: 'POST',
+        url: '/api/catalog/classes',
+        headers: admin.headers,
+        payload: { parentCode: '205', code: '205009', name: '并发测试' },
+      }),
+      201,
+    );
     // Two departments' specialists firing at once: on PostgreSQL (TEST_DATABASE_URL) these run on separate connections.
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => create(depts[i % 2]!.specialist.headers, { classCode: '205009', name: `并发${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        create(depts[i % 2]!.specialist.headers, { classCode: '205009', name: `并发${i}` }),
+      ),
+    );
     expect(results.map((r) => r.statusCode)).toEqual(Array(20).fill(201));
     const codes = results.map((r) => r.json().code as string).sort();
     expect(codes).toEqual(Array.from({ length: 20 }, (_, i) => formatEntryCode('205009', i + 1)));

@@ -30,7 +30,11 @@ const base: VersionContent = {
   updateCycle: 'daily',
   openDomains: ['economy'],
   relatedCodes: [],
-  items: [it_('企业名称', { fieldName: 'name', length: 200 }), it_('统一社会信用代码', { fieldName: 'credit_code', length: 18 }), it_('注册资本', { dataType: 'N', length: 18 })],
+  items: [
+    it_('企业名称', { fieldName: 'name', length: 200 }),
+    it_('统一社会信用代码', { fieldName: 'credit_code', length: 18 }),
+    it_('注册资本', { dataType: 'N', length: 18 }),
+  ],
 };
 const next = (over: Partial<VersionContent>): VersionContent => ({ ...base, ...over });
 const kinds = (v: VersionContent) => assessImpact(base, v, 'update').changes.map((c) => [c.kind, c.item ?? null]);
@@ -41,38 +45,63 @@ describe('impact of a change (R-07)', () => {
       summary: '更详细的摘要',
       shareMethods: ['table', 'api', 'file'],
       openDomains: ['economy', 'credit'],
-      items: [...base.items.map((i) => (i.name === '企业名称' ? { ...i, length: 300, description: '全称' } : i)), it_('成立日期', { dataType: 'D', length: null })],
+      items: [
+        ...base.items.map((i) => (i.name === '企业名称' ? { ...i, length: 300, description: '全称' } : i)),
+        it_('成立日期', { dataType: 'D', length: null }),
+      ],
     });
     expect(assessImpact(base, v, 'update')).toEqual({ impacting: false, changes: [] });
   });
 
   it('flags removed, renamed and retyped items, and a shorter length', () => {
     const v = next({
-      items: [it_('企业全称', { fieldName: 'name', length: 200 }), it_('统一社会信用代码', { fieldName: 'credit_code', length: 9 })],
+      items: [
+        it_('企业全称', { fieldName: 'name', length: 200 }),
+        it_('统一社会信用代码', { fieldName: 'credit_code', length: 9 }),
+      ],
     });
     expect(kinds(v)).toEqual([
       ['item_removed', '注册资本'],
       ['item_renamed', '企业名称'],
       ['item_retyped', '统一社会信用代码'],
     ]);
-    const retyped = assessImpact(base, next({ items: base.items.map((i) => (i.name === '注册资本' ? { ...i, dataType: 'Y' } : i)) }), 'update');
-    expect(retyped.changes[0]).toMatchObject({ kind: 'item_retyped', from: { dataType: 'N' }, to: { dataType: 'Y' }, messageZh: '信息项“注册资本”数据类型或长度由N(18)改为Y(18)' });
+    const retyped = assessImpact(
+      base,
+      next({ items: base.items.map((i) => (i.name === '注册资本' ? { ...i, dataType: 'Y' } : i)) }),
+      'update',
+    );
+    expect(retyped.changes[0]).toMatchObject({
+      kind: 'item_retyped',
+      from: { dataType: 'N' },
+      to: { dataType: 'Y' },
+      messageZh: '信息项“注册资本”数据类型或长度由N(18)改为Y(18)',
+    });
   });
 
   it('flags tighter sharing or opening, of the entry or of an item, and a share method dropped', () => {
-    expect(assessImpact(base, next({ shareType: 'conditional', shareCondition: '依据', openType: 'none' }), 'update').changes.map((c) => c.messageZh)).toEqual([
-      '共享类型由无条件共享收紧为有条件共享',
-      '开放属性由无条件开放收紧为不予开放',
-    ]);
-    expect(kinds(next({ items: base.items.map((i, n) => (n === 0 ? { ...i, shareType: 'none', openType: 'none' } : i)) }))).toEqual([
+    expect(
+      assessImpact(
+        base,
+        next({ shareType: 'conditional', shareCondition: '依据', openType: 'none' }),
+        'update',
+      ).changes.map((c) => c.messageZh),
+    ).toEqual(['共享类型由无条件共享收紧为有条件共享', '开放属性由无条件开放收紧为不予开放']);
+    expect(
+      kinds(next({ items: base.items.map((i, n) => (n === 0 ? { ...i, shareType: 'none', openType: 'none' } : i)) })),
+    ).toEqual([
       ['item_share_tightened', '企业名称'],
       ['item_open_tightened', '企业名称'],
     ]);
-    expect(assessImpact(base, next({ shareMethods: ['table'] }), 'update').changes).toMatchObject([{ kind: 'share_method_removed', from: 'api', messageZh: '不再提供“服务接口”共享方式' }]);
+    expect(assessImpact(base, next({ shareMethods: ['table'] }), 'update').changes).toMatchObject([
+      { kind: 'share_method_removed', from: 'api', messageZh: '不再提供“服务接口”共享方式' },
+    ]);
   });
 
   it('always treats a deletion as impacting', () => {
-    expect(assessImpact(base, base, 'delete')).toEqual({ impacting: true, changes: [expect.objectContaining({ kind: 'deletion', messageZh: '该信息资源将从目录中删除' })] });
+    expect(assessImpact(base, base, 'delete')).toEqual({
+      impacting: true,
+      changes: [expect.objectContaining({ kind: 'deletion', messageZh: '该信息资源将从目录中删除' })],
+    });
   });
 });
 
@@ -81,7 +110,16 @@ describe('version diff', () => {
     const v = next({
       name: '企业登记基本信息',
       shareMethods: ['table'],
-      items: [it_('企业全称', { fieldName: 'name', length: 200 }), it_('统一社会信用代码', { fieldName: 'credit_code', length: 18, sensitivity: 'personal', maskRule: '中间遮盖' }), it_('成立日期', { dataType: 'D', length: null })],
+      items: [
+        it_('企业全称', { fieldName: 'name', length: 200 }),
+        it_('统一社会信用代码', {
+          fieldName: 'credit_code',
+          length: 18,
+          sensitivity: 'personal',
+          maskRule: '中间遮盖',
+        }),
+        it_('成立日期', { dataType: 'D', length: null }),
+      ],
     });
     const d = diffVersions({ ...base, id: 'a', versionNo: 1 }, { ...v, id: 'b', versionNo: 2 });
     expect(d.from).toEqual({ id: 'a', versionNo: 1 });
@@ -92,8 +130,19 @@ describe('version diff', () => {
     expect(d.items.added).toEqual([{ name: '成立日期', fieldName: null }]);
     expect(d.items.removed).toEqual([{ name: '注册资本', fieldName: null }]);
     expect(d.items.changed).toEqual([
-      { name: '企业全称', previousName: '企业名称', changes: [{ field: 'name', before: '企业名称', after: '企业全称' }] },
-      { name: '统一社会信用代码', previousName: null, changes: [{ field: 'sensitivity', before: 'none', after: 'personal' }, { field: 'maskRule', before: null, after: '中间遮盖' }] },
+      {
+        name: '企业全称',
+        previousName: '企业名称',
+        changes: [{ field: 'name', before: '企业名称', after: '企业全称' }],
+      },
+      {
+        name: '统一社会信用代码',
+        previousName: null,
+        changes: [
+          { field: 'sensitivity', before: 'none', after: 'personal' },
+          { field: 'maskRule', before: null, after: '中间遮盖' },
+        ],
+      },
     ]);
   });
 });

@@ -19,9 +19,19 @@ beforeAll(async () => {
     openDomains: ['enterprise_supervision', 'credit'],
     shareMethods: ['table', 'api'],
     providerOffice: '登记注册科',
-    items: [item({ name: '统一社会信用代码', fieldName: 'uscc', length: 18 }), item({ name: '企业名称', fieldName: 'ent_name', length: 200 }), item({ name: '成立日期', fieldName: 'established_on', dataType: 'D', length: null })],
+    items: [
+      item({ name: '统一社会信用代码', fieldName: 'uscc', length: 18 }),
+      item({ name: '企业名称', fieldName: 'ent_name', length: 200 }),
+      item({ name: '成立日期', fieldName: 'established_on', dataType: 'D', length: null }),
+    ],
   });
-  await publishedEntry(t, { provider: b, classCode: '101', name: '户籍人口基本信息（导出测试）', shareType: 'conditional', shareCondition: '依据《中华人民共和国户口登记条例》' });
+  await publishedEntry(t, {
+    provider: b,
+    classCode: '101',
+    name: '户籍人口基本信息（导出测试）',
+    shareType: 'conditional',
+    shareCondition: '依据《中华人民共和国户口登记条例》',
+  });
   // Not published: never exported.
   await draftEntry(t, { provider: a, name: '尚未发布的草稿（导出测试）' });
 });
@@ -52,7 +62,9 @@ describe('Excel export of a search (R-04)', () => {
     const { wb } = await exportXlsx('?pageSize=1&page=1&sort=name');
     expect(wb.worksheets.map((w) => w.name)).toEqual(['信息资源', '信息项']);
     const entries = rows(wb, '信息资源');
-    expect(entries.map((e) => e['信息资源名称']).sort()).toEqual(['企业登记信息（导出测试）', '户籍人口基本信息（导出测试）'].sort());
+    expect(entries.map((e) => e['信息资源名称']).sort()).toEqual(
+      ['企业登记信息（导出测试）', '户籍人口基本信息（导出测试）'].sort(),
+    );
     const company = entries.find((e) => e['信息资源名称'] === '企业登记信息（导出测试）')!;
     expect(company).toMatchObject({
       分类代码: '102 法人单位',
@@ -68,12 +80,18 @@ describe('Excel export of a search (R-04)', () => {
     expect(company['信息资源代码']).toMatch(/^102\/\d{6}$/);
     expect(company['发布日期']).toBe('2026-11-24');
     const person = entries.find((e) => e['信息资源名称'] === '户籍人口基本信息（导出测试）')!;
-    expect(person).toMatchObject({ 共享类型: '有条件共享', '共享条件/不予共享依据': '依据《中华人民共和国户口登记条例》', 开放属性: '不予开放' });
+    expect(person).toMatchObject({
+      共享类型: '有条件共享',
+      '共享条件/不予共享依据': '依据《中华人民共和国户口登记条例》',
+      开放属性: '不予开放',
+    });
 
     // Items point at their entry's row, in their stored order.
     const items = rows(wb, '信息项');
     const companyRow = entries.indexOf(company) + 2;
-    expect(items.filter((i) => i['资源序号'] === companyRow).map((i) => [i['信息项名称'], i['数据类型'], i['信息资源代码']])).toEqual([
+    expect(
+      items.filter((i) => i['资源序号'] === companyRow).map((i) => [i['信息项名称'], i['数据类型'], i['信息资源代码']]),
+    ).toEqual([
       ['统一社会信用代码', '字符型', company['信息资源代码']],
       ['企业名称', '字符型', company['信息资源代码']],
       ['成立日期', '日期型', company['信息资源代码']],
@@ -106,10 +124,26 @@ describe('Excel export of a search (R-04)', () => {
     const last = await runImport(t, reader.specialist.headers, raw);
     expect(last.errors).toBeUndefined();
     expect(last.status).toBe('done');
-    expect(last.created!.map((c) => c.name).sort()).toEqual(['企业登记信息（导出测试）', '户籍人口基本信息（导出测试）'].sort());
-    const copy = (await t.inject({ method: 'GET', url: `/api/catalog/entries/${last.created!.find((c) => c.name.startsWith('企业'))!.entryId}`, headers: reader.specialist.headers })).json();
+    expect(last.created!.map((c) => c.name).sort()).toEqual(
+      ['企业登记信息（导出测试）', '户籍人口基本信息（导出测试）'].sort(),
+    );
+    const copy = (
+      await t.inject({
+        method: 'GET',
+        url: `/api/catalog/entries/${last.created!.find((c) => c.name.startsWith('企业'))!.entryId}`,
+        headers: reader.specialist.headers,
+      })
+    ).json();
     expect(copy.providerDepartmentId).toBe(reader.id);
-    expect(copy.pending).toMatchObject({ status: 'draft', openDomains: ['enterprise_supervision', 'credit'], shareMethods: ['table', 'api'] });
-    expect(copy.pending.items.map((i: { name: string }) => i.name)).toEqual(['统一社会信用代码', '企业名称', '成立日期']);
+    expect(copy.pending).toMatchObject({
+      status: 'draft',
+      openDomains: ['enterprise_supervision', 'credit'],
+      shareMethods: ['table', 'api'],
+    });
+    expect(copy.pending.items.map((i: { name: string }) => i.name)).toEqual([
+      '统一社会信用代码',
+      '企业名称',
+      '成立日期',
+    ]);
   });
 });

@@ -28,7 +28,14 @@ export function entryRow(over: Cells = {}): Cells {
 /** A valid 信息项 row linked to the entry in sheet row `entryRow`. */
 export function itemRow(entryRowNumber: number, over: Cells = {}): Cells {
   n++;
-  return { 资源序号: entryRowNumber, 信息项名称: `信息项${n}`, 字段名: `field_${n}`, 数据类型: '字符型', 长度: 50, ...over };
+  return {
+    资源序号: entryRowNumber,
+    信息项名称: `信息项${n}`,
+    字段名: `field_${n}`,
+    数据类型: '字符型',
+    长度: 50,
+    ...over,
+  };
 }
 
 export async function workbook(entries: Cells[], items: Cells[] = []): Promise<Buffer> {
@@ -51,7 +58,10 @@ export async function bigWorkbook(count: number, prefix: string): Promise<Buffer
   const items: Cells[] = [];
   for (let k = 0; k < count; k++) {
     entries.push(entryRow({ 信息资源名称: `${prefix}${k + 1}` }));
-    items.push(itemRow(k + 2, { 信息项名称: '统一社会信用代码', 字段名: 'uscc', 长度: 18 }), itemRow(k + 2, { 信息项名称: '成立日期', 字段名: 'established_on', 数据类型: 'D', 长度: null }));
+    items.push(
+      itemRow(k + 2, { 信息项名称: '统一社会信用代码', 字段名: 'uscc', 长度: 18 }),
+      itemRow(k + 2, { 信息项名称: '成立日期', 字段名: 'established_on', 数据类型: 'D', 长度: null }),
+    );
   }
   return workbook(entries, items);
 }
@@ -63,16 +73,29 @@ export function multipart(file: Buffer, filename = '目录.xlsx', contentType = 
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
     'utf8',
   );
-  return { payload: Buffer.concat([head, file, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+  return {
+    payload: Buffer.concat([head, file, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 export function upload(t: TestApp, headers: { cookie: string }, file: Buffer, filename?: string, contentType?: string) {
   const body = multipart(file, filename, contentType);
-  return t.inject({ method: 'POST', url: '/api/catalog/excel/import', headers: { ...headers, 'content-type': body.contentType }, payload: body.payload });
+  return t.inject({
+    method: 'POST',
+    url: '/api/catalog/excel/import',
+    headers: { ...headers, 'content-type': body.contentType },
+    payload: body.payload,
+  });
 }
 
 /** Polls the import until it ends; returns every state seen, the last one final. */
-export async function waitForImport(t: TestApp, headers: { cookie: string }, importId: string, timeoutMs = 120_000): Promise<ImportState[]> {
+export async function waitForImport(
+  t: TestApp,
+  headers: { cookie: string },
+  importId: string,
+  timeoutMs = 120_000,
+): Promise<ImportState[]> {
   const seen: ImportState[] = [];
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -93,6 +116,10 @@ export async function runImport(t: TestApp, headers: { cookie: string }, file: B
 }
 
 export async function entryCount(t: TestApp, departmentId: string): Promise<number> {
-  const r = await t.ctx.db.selectFrom('catalog_entry').select((eb) => eb.fn.countAll<string>().as('n')).where('provider_department_id', '=', departmentId).executeTakeFirstOrThrow();
+  const r = await t.ctx.db
+    .selectFrom('catalog_entry')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('provider_department_id', '=', departmentId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

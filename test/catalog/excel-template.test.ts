@@ -14,7 +14,14 @@ beforeAll(async () => {
   dept = await catalogDepartment(t);
   const admin = await platformAdmin(t);
   const item = async (departmentId: string) =>
-    (await t.inject({ method: 'POST', url: `/api/catalog/classes/department-items`, headers: admin.headers, payload: { departmentId } })).json<{ code: string }>().code;
+    (
+      await t.inject({
+        method: 'POST',
+        url: `/api/catalog/classes/department-items`,
+        headers: admin.headers,
+        payload: { departmentId },
+      })
+    ).json<{ code: string }>().code;
   own = await item(dept.id);
   other = await item((await t.department()).id);
 });
@@ -31,9 +38,11 @@ async function download(headers: { cookie: string }) {
 }
 
 /** The 分类 column of the 代码表 sheet. */
-const classLabels = (wb: ExcelJS.Workbook) => (wb.getWorksheet('代码表')!.getColumn(1).values as unknown[]).filter((v) => v != null).map(String);
+const classLabels = (wb: ExcelJS.Workbook) =>
+  (wb.getWorksheet('代码表')!.getColumn(1).values as unknown[]).filter((v) => v != null).map(String);
 
-const validation = (ws: ExcelJS.Worksheet, header: string, columns: Array<{ header: string }>) => ws.getRow(2).getCell(columns.findIndex((c) => c.header === header) + 1).dataValidation;
+const validation = (ws: ExcelJS.Worksheet, header: string, columns: Array<{ header: string }>) =>
+  ws.getRow(2).getCell(columns.findIndex((c) => c.header === header) + 1).dataValidation;
 
 describe('Excel template (R-04)', () => {
   it('has the two data sheets with Chinese headers, dropdowns of Chinese names, instructions and a code list', async () => {
@@ -43,7 +52,10 @@ describe('Excel template (R-04)', () => {
     const items = wb.getWorksheet('信息项')!;
     expect((entries.getRow(1).values as unknown[]).slice(1)).toEqual(ENTRY_COLUMNS.map((c) => c.header));
     expect((items.getRow(1).values as unknown[]).slice(1)).toEqual(ITEM_COLUMNS.map((c) => c.header));
-    expect(validation(entries, '共享类型', ENTRY_COLUMNS)).toMatchObject({ type: 'list', formulae: ['"无条件共享,有条件共享,不予共享"'] });
+    expect(validation(entries, '共享类型', ENTRY_COLUMNS)).toMatchObject({
+      type: 'list',
+      formulae: ['"无条件共享,有条件共享,不予共享"'],
+    });
     expect(validation(entries, '更新周期', ENTRY_COLUMNS)?.formulae[0]).toContain('每季度');
     expect(validation(entries, '分类代码', ENTRY_COLUMNS)?.formulae[0]).toMatch(/^'代码表'!\$A\$2:\$A\$\d+$/);
     expect(validation(items, '数据类型', ITEM_COLUMNS)?.formulae[0]).toContain('日期时间型');
@@ -62,8 +74,15 @@ describe('Excel template (R-04)', () => {
   });
 
   it('is for data specialists, and its download is audited', async () => {
-    expect((await t.inject({ method: 'GET', url: '/api/catalog/excel/template', headers: dept.user.headers })).statusCode).toBe(403);
-    const audit = await t.ctx.db.selectFrom('audit_event').select(['category', 'outcome']).where('action', '=', 'catalog.excel.template').where('user_id', '=', dept.specialist.id).execute();
+    expect(
+      (await t.inject({ method: 'GET', url: '/api/catalog/excel/template', headers: dept.user.headers })).statusCode,
+    ).toBe(403);
+    const audit = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['category', 'outcome'])
+      .where('action', '=', 'catalog.excel.template')
+      .where('user_id', '=', dept.specialist.id)
+      .execute();
     expect(audit.length).toBeGreaterThan(0);
     expect(audit.every((a) => a.category === 'download' && a.outcome === 'success')).toBe(true);
   });
@@ -72,7 +91,9 @@ describe('Excel template (R-04)', () => {
     const { raw } = await download(dept.specialist.headers);
     const last = await runImport(t, dept.specialist.headers, raw);
     expect(last.status).toBe('failed');
-    expect(last.errors).toEqual([expect.objectContaining({ sheet: '信息资源', messageZh: expect.stringContaining('没有可导入的信息资源') })]);
+    expect(last.errors).toEqual([
+      expect.objectContaining({ sheet: '信息资源', messageZh: expect.stringContaining('没有可导入的信息资源') }),
+    ]);
   });
 
   it('imports a template filled in with the dropdown values, the department’s own class included', async () => {
@@ -81,9 +102,34 @@ describe('Excel template (R-04)', () => {
     const items = wb.getWorksheet('信息项')!;
     const ownLabel = classLabels(wb).find((c) => c.startsWith(`${own} `))!;
     const entry = (cells: Record<string, string>) => entries.addRow(ENTRY_COLUMNS.map((c) => cells[c.header] ?? null));
-    const r1 = entry({ 分类代码: ownLabel, 信息资源名称: '道路运输许可（模板导入）', 摘要: '许可证信息', 资源格式: '电子表格', 格式类型: 'xlsx', 共享类型: '有条件共享', '共享条件/不予共享依据': '依据《中华人民共和国道路运输条例》', 共享方式: '文件', 开放属性: '不予开放', 更新周期: '每季度' });
-    const r2 = entry({ 分类代码: '211 生态环保', 信息资源名称: '水质监测（模板导入）', 摘要: '断面水质', 资源格式: '服务接口', 共享类型: '无条件共享', 共享方式: '服务接口', 开放属性: '无条件开放', 更新周期: '实时', 开放领域: '环境、统计' });
-    for (const [row, name, type] of [[r1.number, '许可证号', '字符型'], [r2.number, '监测时间', '日期时间型'], [r2.number, '高锰酸盐指数', '浮点型']] as const) {
+    const r1 = entry({
+      分类代码: ownLabel,
+      信息资源名称: '道路运输许可（模板导入）',
+      摘要: '许可证信息',
+      资源格式: '电子表格',
+      格式类型: 'xlsx',
+      共享类型: '有条件共享',
+      '共享条件/不予共享依据': '依据《中华人民共和国道路运输条例》',
+      共享方式: '文件',
+      开放属性: '不予开放',
+      更新周期: '每季度',
+    });
+    const r2 = entry({
+      分类代码: '211 生态环保',
+      信息资源名称: '水质监测（模板导入）',
+      摘要: '断面水质',
+      资源格式: '服务接口',
+      共享类型: '无条件共享',
+      共享方式: '服务接口',
+      开放属性: '无条件开放',
+      更新周期: '实时',
+      开放领域: '环境、统计',
+    });
+    for (const [row, name, type] of [
+      [r1.number, '许可证号', '字符型'],
+      [r2.number, '监测时间', '日期时间型'],
+      [r2.number, '高锰酸盐指数', '浮点型'],
+    ] as const) {
       items.addRow([row, name, null, type, type === '字符型' ? 20 : null]);
     }
     const last = await runImport(t, dept.specialist.headers, Buffer.from(await wb.xlsx.writeBuffer()));
@@ -91,8 +137,20 @@ describe('Excel template (R-04)', () => {
     expect(last.status).toBe('done');
     expect(last.created!.map((c) => c.name)).toEqual(['道路运输许可（模板导入）', '水质监测（模板导入）']);
     expect(last.created![0]!.code).toMatch(new RegExp(`^${own}/\\d{6}$`));
-    const detail = (await t.inject({ method: 'GET', url: `/api/catalog/entries/${last.created![1]!.entryId}`, headers: dept.specialist.headers })).json();
-    expect(detail.pending).toMatchObject({ openType: 'unconditional', openDomains: ['environment', 'statistics'], updateCycle: 'realtime', formatKind: 'service', shareMethods: ['api'] });
+    const detail = (
+      await t.inject({
+        method: 'GET',
+        url: `/api/catalog/entries/${last.created![1]!.entryId}`,
+        headers: dept.specialist.headers,
+      })
+    ).json();
+    expect(detail.pending).toMatchObject({
+      openType: 'unconditional',
+      openDomains: ['environment', 'statistics'],
+      updateCycle: 'realtime',
+      formatKind: 'service',
+      shareMethods: ['api'],
+    });
     expect(detail.pending.items.map((i: { dataType: string }) => i.dataType)).toEqual(['T', 'F']);
   });
 });

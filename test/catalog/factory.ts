@@ -33,13 +33,20 @@ export function expectStatus(res: Res, status: number): Res {
   return res;
 }
 
-export async function session(t: TestApp, roles: Role[], opts: { departmentId?: string | null } = {}): Promise<Session> {
+export async function session(
+  t: TestApp,
+  roles: Role[],
+  opts: { departmentId?: string | null } = {},
+): Promise<Session> {
   const u = await t.user(roles, opts);
   const { cookie } = await t.login(u.username);
   return { ...u, headers: { cookie } };
 }
 
-export async function catalogDepartment(t: TestApp, opts: { name?: string; regionCode?: string } = {}): Promise<CatalogDepartment> {
+export async function catalogDepartment(
+  t: TestApp,
+  opts: { name?: string; regionCode?: string } = {},
+): Promise<CatalogDepartment> {
   const d = await t.department(opts);
   const [specialist, leader, user] = await Promise.all([
     session(t, ['dept_specialist'], { departmentId: d.id }),
@@ -94,12 +101,21 @@ export function entryInput(over: Partial<EntryInput> = {}): EntryInput {
     formatType: 'postgresql',
     shareMethods: ['table'],
     updateCycle: 'daily',
-    items: [item({ name: '统一社会信用代码', fieldName: 'credit_code', length: 18 }), item({ name: '登记日期', fieldName: 'registered_on', dataType: 'D', length: null })],
+    items: [
+      item({ name: '统一社会信用代码', fieldName: 'credit_code', length: 18 }),
+      item({ name: '登记日期', fieldName: 'registered_on', dataType: 'D', length: null }),
+    ],
     ...over,
     shareType,
     openType,
-    shareCondition: over.shareCondition !== undefined ? over.shareCondition : shareType === 'unconditional' ? null : BASIS,
-    openCondition: over.openCondition !== undefined ? over.openCondition : openType === 'conditional' ? '经申请并签署数据使用协议后开放' : null,
+    shareCondition:
+      over.shareCondition !== undefined ? over.shareCondition : shareType === 'unconditional' ? null : BASIS,
+    openCondition:
+      over.openCondition !== undefined
+        ? over.openCondition
+        : openType === 'conditional'
+          ? '经申请并签署数据使用协议后开放'
+          : null,
     openDomains: over.openDomains ?? (openType === 'none' ? [] : ['economy']),
   };
 }
@@ -110,17 +126,54 @@ export type EntryOptions = Partial<EntryInput> & { provider?: CatalogDepartment 
 export async function draftEntry(t: TestApp, opts: EntryOptions = {}) {
   const { provider: given, ...over } = opts;
   const provider = given ?? (await catalogDepartment(t));
-  const res = expectStatus(await t.inject({ method: 'POST', url: '/api/catalog/entries', headers: provider.specialist.headers, payload: entryInput(over) }), 201);
+  const res = expectStatus(
+    await t.inject({
+      method: 'POST',
+      url: '/api/catalog/entries',
+      headers: provider.specialist.headers,
+      payload: entryInput(over),
+    }),
+    201,
+  );
   const entry = res.json<EntryDetail>();
   return { entry, version: entry.pending!, provider };
 }
 
 /** Takes a draft or returned version through submit, department approval and platform approval. */
-export async function approveVersion(t: TestApp, versionId: string, provider: CatalogDepartment, opts: { submit?: boolean } = {}): Promise<EntryVersion> {
+export async function approveVersion(
+  t: TestApp,
+  versionId: string,
+  provider: CatalogDepartment,
+  opts: { submit?: boolean } = {},
+): Promise<EntryVersion> {
   const admin = await platformAdmin(t);
-  if (opts.submit !== false) expectStatus(await t.inject({ method: 'POST', url: `/api/catalog/versions/${versionId}/submit`, headers: provider.specialist.headers }), 200);
-  expectStatus(await t.inject({ method: 'POST', url: `/api/catalog/versions/${versionId}/dept-review`, headers: provider.leader.headers, payload: { decision: 'approve' } }), 200);
-  const res = expectStatus(await t.inject({ method: 'POST', url: `/api/catalog/versions/${versionId}/platform-review`, headers: admin.headers, payload: { decision: 'approve' } }), 200);
+  if (opts.submit !== false)
+    expectStatus(
+      await t.inject({
+        method: 'POST',
+        url: `/api/catalog/versions/${versionId}/submit`,
+        headers: provider.specialist.headers,
+      }),
+      200,
+    );
+  expectStatus(
+    await t.inject({
+      method: 'POST',
+      url: `/api/catalog/versions/${versionId}/dept-review`,
+      headers: provider.leader.headers,
+      payload: { decision: 'approve' },
+    }),
+    200,
+  );
+  const res = expectStatus(
+    await t.inject({
+      method: 'POST',
+      url: `/api/catalog/versions/${versionId}/platform-review`,
+      headers: admin.headers,
+      payload: { decision: 'approve' },
+    }),
+    200,
+  );
   return res.json<EntryVersion>();
 }
 
@@ -128,6 +181,9 @@ export async function approveVersion(t: TestApp, versionId: string, provider: Ca
 export async function publishedEntry(t: TestApp, opts: EntryOptions = {}) {
   const { entry, version, provider } = await draftEntry(t, opts);
   await approveVersion(t, version.id, provider);
-  const published = expectStatus(await t.inject({ method: 'GET', url: `/api/catalog/entries/${entry.id}`, headers: provider.specialist.headers }), 200).json<EntryDetail>();
+  const published = expectStatus(
+    await t.inject({ method: 'GET', url: `/api/catalog/entries/${entry.id}`, headers: provider.specialist.headers }),
+    200,
+  ).json<EntryDetail>();
   return { entry: published, version: published.current!, provider };
 }

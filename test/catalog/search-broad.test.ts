@@ -30,7 +30,10 @@ describe('broad searches', () => {
   it('orders name matches, then item matches, then summary matches, each newest first, across pages', async () => {
     const tuning = { broadMatches: 2, sampleRows: 1_000_000 };
     const names: string[] = [];
-    for (let page = 1; page <= 3; page++) names.push(...(await searchEntries(t.ctx, staff, { q: '公交', page, pageSize: 2 }, tuning)).items.map((h) => h.name));
+    for (let page = 1; page <= 3; page++)
+      names.push(
+        ...(await searchEntries(t.ctx, staff, { q: '公交', page, pageSize: 2 }, tuning)).items.map((h) => h.name),
+      );
     expect(names).toEqual(['公交站点信息', '公交票价信息', '公交线路信息', '出租车营运信息', '道路运输许可信息']);
     const exact = await searchEntries(t.ctx, staff, { q: '公交' }, tuning);
     // The whole catalog fits the "sample": counts stay exact.

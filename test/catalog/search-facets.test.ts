@@ -9,7 +9,11 @@ let b: { id: string; name: string };
 let c: { id: string; name: string };
 type Hit = { name: string; entryId: string; publishedAt: string };
 type Facet = Array<{ value: string; label: string; count: number }>;
-const namesOf = (res: { json(): { items: Hit[] } }) => res.json().items.map((i) => i.name).sort();
+const namesOf = (res: { json(): { items: Hit[] } }) =>
+  res
+    .json()
+    .items.map((i) => i.name)
+    .sort();
 const counts = (f: Facet) => Object.fromEntries(f.map((x) => [x.value, x.count]));
 
 beforeAll(async () => {
@@ -17,13 +21,64 @@ beforeAll(async () => {
   a = await t.department({ name: '上饶市统计局' });
   b = await t.department({ name: '婺源县统计局', regionCode: '361130' });
   c = await t.department({ name: '德兴市人社局', regionCode: '361181' });
-  const add = (s: Omit<EntrySpec, 'departmentId'> & { dept: { id: string } }) => insertEntry(t.ctx.db, { ...s, departmentId: s.dept.id });
-  await add({ name: '人口年鉴一', dept: a, classCode: '101', openType: 'unconditional', formatKind: 'spreadsheet', shareMethods: ['file', 'api'], openDomains: ['statistics'], updateCycle: 'yearly' });
-  await add({ name: '法人年鉴二', dept: a, classCode: '102', shareType: 'conditional', formatKind: 'database', shareMethods: ['api'], updateCycle: 'monthly' });
-  await add({ name: '公共服务年鉴三', dept: b, classCode: '201', openType: 'conditional', formatKind: 'spreadsheet', shareMethods: ['file'], openDomains: ['statistics', 'economy'], updateCycle: 'yearly' });
-  await add({ name: '公共服务年鉴四', dept: b, classCode: '201', shareType: 'none', formatKind: 'electronic_file', shareMethods: ['email'], updateCycle: 'yearly' });
-  await add({ name: '社会保障年鉴五', dept: c, classCode: '203', openType: 'unconditional', formatKind: 'service', shareMethods: ['api'], openDomains: ['social_security'], updateCycle: 'realtime' });
-  await add({ name: '人口普查公报', dept: a, classCode: '101', formatKind: 'spreadsheet', shareMethods: ['file'], updateCycle: 'yearly' });
+  const add = (s: Omit<EntrySpec, 'departmentId'> & { dept: { id: string } }) =>
+    insertEntry(t.ctx.db, { ...s, departmentId: s.dept.id });
+  await add({
+    name: '人口年鉴一',
+    dept: a,
+    classCode: '101',
+    openType: 'unconditional',
+    formatKind: 'spreadsheet',
+    shareMethods: ['file', 'api'],
+    openDomains: ['statistics'],
+    updateCycle: 'yearly',
+  });
+  await add({
+    name: '法人年鉴二',
+    dept: a,
+    classCode: '102',
+    shareType: 'conditional',
+    formatKind: 'database',
+    shareMethods: ['api'],
+    updateCycle: 'monthly',
+  });
+  await add({
+    name: '公共服务年鉴三',
+    dept: b,
+    classCode: '201',
+    openType: 'conditional',
+    formatKind: 'spreadsheet',
+    shareMethods: ['file'],
+    openDomains: ['statistics', 'economy'],
+    updateCycle: 'yearly',
+  });
+  await add({
+    name: '公共服务年鉴四',
+    dept: b,
+    classCode: '201',
+    shareType: 'none',
+    formatKind: 'electronic_file',
+    shareMethods: ['email'],
+    updateCycle: 'yearly',
+  });
+  await add({
+    name: '社会保障年鉴五',
+    dept: c,
+    classCode: '203',
+    openType: 'unconditional',
+    formatKind: 'service',
+    shareMethods: ['api'],
+    openDomains: ['social_security'],
+    updateCycle: 'realtime',
+  });
+  await add({
+    name: '人口普查公报',
+    dept: a,
+    classCode: '101',
+    formatKind: 'spreadsheet',
+    shareMethods: ['file'],
+    updateCycle: 'yearly',
+  });
   headers = (await reader(t)).headers;
 });
 afterAll(() => t.close());
@@ -33,11 +88,13 @@ describe('facets', () => {
     const res = await search(t, headers, { q: '年鉴' });
     const { total, facets } = res.json();
     expect(total).toBe(5);
-    expect(facets.department).toEqual([
-      { value: a.id, label: a.name, count: 2 },
-      { value: b.id, label: b.name, count: 2 },
-      { value: c.id, label: c.name, count: 1 },
-    ].sort((x, y) => y.count - x.count || x.label.localeCompare(y.label, 'zh-CN')));
+    expect(facets.department).toEqual(
+      [
+        { value: a.id, label: a.name, count: 2 },
+        { value: b.id, label: b.name, count: 2 },
+        { value: c.id, label: c.name, count: 1 },
+      ].sort((x, y) => y.count - x.count || x.label.localeCompare(y.label, 'zh-CN')),
+    );
     expect(facets.region).toEqual(
       expect.arrayContaining([
         { value: '361100', label: '上饶市', count: 2 },
@@ -66,11 +123,13 @@ describe('facets', () => {
       { value: 'api', label: '服务接口', count: 3 },
       { value: 'email', label: '邮件', count: 1 },
     ]);
-    expect(facets.openDomain).toEqual([
-      { value: 'statistics', label: '统计', count: 2 },
-      { value: 'economy', label: '经济', count: 1 },
-      { value: 'social_security', label: '社保', count: 1 },
-    ].sort((x, y) => y.count - x.count || x.label.localeCompare(y.label, 'zh-CN')));
+    expect(facets.openDomain).toEqual(
+      [
+        { value: 'statistics', label: '统计', count: 2 },
+        { value: 'economy', label: '经济', count: 1 },
+        { value: 'social_security', label: '社保', count: 1 },
+      ].sort((x, y) => y.count - x.count || x.label.localeCompare(y.label, 'zh-CN')),
+    );
     expect(counts(facets.updateCycle)).toEqual({ yearly: 3, monthly: 1, realtime: 1 });
   });
 
@@ -146,7 +205,11 @@ describe('pagination and sorting', () => {
   beforeAll(async () => {
     dept = await t.department();
     for (let i = 0; i < 25; i++) {
-      await insertEntry(t.ctx.db, { name: `档案目录${String.fromCharCode(0x4e00 + i * 7)}`, departmentId: dept.id, publishedAt: new Date(Date.UTC(2026, 0, 1 + i)) });
+      await insertEntry(t.ctx.db, {
+        name: `档案目录${String.fromCharCode(0x4e00 + i * 7)}`,
+        departmentId: dept.id,
+        publishedAt: new Date(Date.UTC(2026, 0, 1 + i)),
+      });
     }
   });
 
@@ -166,10 +229,13 @@ describe('pagination and sorting', () => {
   it('sorts by publication date or by name on request', async () => {
     const newest = (await search(t, headers, { q: '档案', sort: 'published_desc', pageSize: 3 })).json().items as Hit[];
     expect(newest.map((i) => i.publishedAt.slice(0, 10))).toEqual(['2026-01-25', '2026-01-24', '2026-01-23']);
-    const byName = (await search(t, headers, { departmentId: dept.id, sort: 'name', pageSize: 100 })).json().items as Hit[];
+    const byName = (await search(t, headers, { departmentId: dept.id, sort: 'name', pageSize: 100 })).json()
+      .items as Hit[];
     const list = byName.map((i) => i.name);
     expect(list).toHaveLength(25);
     expect(list).toEqual([...list].sort());
-    expect(list).not.toEqual((await search(t, headers, { departmentId: dept.id, pageSize: 100 })).json().items.map((i: Hit) => i.name));
+    expect(list).not.toEqual(
+      (await search(t, headers, { departmentId: dept.id, pageSize: 100 })).json().items.map((i: Hit) => i.name),
+    );
   });
 });

@@ -35,7 +35,13 @@ export function searchDoc(name: string, items: string[], summary: string) {
     || setweight(to_tsvector('simple', ${segmentForIndex(summary)}), 'C')`;
 }
 
-async function insertVersion(db: Db, entryId: string, versionNo: number, s: EntrySpec, status: NewRow<'catalog_entry_version'>['status']) {
+async function insertVersion(
+  db: Db,
+  entryId: string,
+  versionNo: number,
+  s: EntrySpec,
+  status: NewRow<'catalog_entry_version'>['status'],
+) {
   const items = s.items ?? [];
   const summary = s.summary ?? `${s.name}，由提供部门按月更新。`;
   const v = await db
@@ -63,7 +69,8 @@ async function insertVersion(db: Db, entryId: string, versionNo: number, s: Entr
       impact: null,
       submitted_at: null,
       approved_at: null,
-      published_at: status === 'published' || status === 'superseded' ? (s.publishedAt ?? new Date('2026-10-01T00:00:00Z')) : null,
+      published_at:
+        status === 'published' || status === 'superseded' ? (s.publishedAt ?? new Date('2026-10-01T00:00:00Z')) : null,
       effective_at: null,
       created_by: null,
       updated_at: new Date(),
@@ -74,7 +81,18 @@ async function insertVersion(db: Db, entryId: string, versionNo: number, s: Entr
   if (items.length) {
     await db
       .insertInto('catalog_data_item')
-      .values(items.map((name, i) => ({ version_id: v.id, position: i + 1, name, field_name: null, data_type: 'C', length: 50, description: null, mask_rule: null })))
+      .values(
+        items.map((name, i) => ({
+          version_id: v.id,
+          position: i + 1,
+          name,
+          field_name: null,
+          data_type: 'C',
+          length: 50,
+          description: null,
+          mask_rule: null,
+        })),
+      )
       .execute();
   }
   return v.id;
@@ -88,7 +106,17 @@ export async function insertEntry(db: Db, s: EntrySpec): Promise<{ entryId: stri
   const code = `${prefix}/${String(n).padStart(6, '0')}`;
   const e = await db
     .insertInto('catalog_entry')
-    .values({ code, prefix, seq: n, class_code: classCode, provider_department_id: s.departmentId, status: 'draft', current_version_id: null, created_by: null, updated_at: new Date() })
+    .values({
+      code,
+      prefix,
+      seq: n,
+      class_code: classCode,
+      provider_department_id: s.departmentId,
+      status: 'draft',
+      current_version_id: null,
+      created_by: null,
+      updated_at: new Date(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const versionId = await insertVersion(db, e.id, 1, s, s.versionStatus ?? 'published');
@@ -101,16 +129,34 @@ export async function insertEntry(db: Db, s: EntrySpec): Promise<{ entryId: stri
 }
 
 /** A further version of an entry that does not become current (a change in review, or an old one). */
-export async function insertOtherVersion(db: Db, entryId: string, versionNo: number, s: EntrySpec, status: NewRow<'catalog_entry_version'>['status']) {
+export async function insertOtherVersion(
+  db: Db,
+  entryId: string,
+  versionNo: number,
+  s: EntrySpec,
+  status: NewRow<'catalog_entry_version'>['status'],
+) {
   return insertVersion(db, entryId, versionNo, s, status);
 }
 
 /** Makes a new published version current and supersedes the previous one, as a published change does. */
 export async function publishChange(db: Db, entryId: string, s: EntrySpec): Promise<string> {
-  const prev = await db.selectFrom('catalog_entry').select('current_version_id').where('id', '=', entryId).executeTakeFirstOrThrow();
-  const last = await db.selectFrom('catalog_entry_version').select((eb) => eb.fn.max('version_no').as('n')).where('entry_id', '=', entryId).executeTakeFirstOrThrow();
+  const prev = await db
+    .selectFrom('catalog_entry')
+    .select('current_version_id')
+    .where('id', '=', entryId)
+    .executeTakeFirstOrThrow();
+  const last = await db
+    .selectFrom('catalog_entry_version')
+    .select((eb) => eb.fn.max('version_no').as('n'))
+    .where('entry_id', '=', entryId)
+    .executeTakeFirstOrThrow();
   const id = await insertVersion(db, entryId, Number(last.n) + 1, s, 'published');
-  await db.updateTable('catalog_entry_version').set({ status: 'superseded' }).where('id', '=', prev.current_version_id!).execute();
+  await db
+    .updateTable('catalog_entry_version')
+    .set({ status: 'superseded' })
+    .where('id', '=', prev.current_version_id!)
+    .execute();
   await db.updateTable('catalog_entry').set({ current_version_id: id }).where('id', '=', entryId).execute();
   return id;
 }

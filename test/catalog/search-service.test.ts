@@ -21,7 +21,12 @@ beforeAll(async () => {
       publishedAt: new Date(Date.UTC(2026, 5, 1 + i)),
     });
   }
-  await insertEntry(t.ctx.db, { name: '公交线路草稿', departmentId: dept.id, entryStatus: 'draft', versionStatus: 'draft' });
+  await insertEntry(t.ctx.db, {
+    name: '公交线路草稿',
+    departmentId: dept.id,
+    entryStatus: 'draft',
+    versionStatus: 'draft',
+  });
 });
 afterAll(() => t.close());
 
@@ -37,7 +42,8 @@ describe('search service for other modules', () => {
     const rows = await all(iterateSearch(t.ctx, staff, query, { batchSize: 4 }));
     expect(rows).toHaveLength(14);
     const paged: string[] = [];
-    for (let page = 1; page <= 3; page++) paged.push(...(await searchEntries(t.ctx, staff, { ...query, page, pageSize: 5 })).items.map((h) => h.entryId));
+    for (let page = 1; page <= 3; page++)
+      paged.push(...(await searchEntries(t.ctx, staff, { ...query, page, pageSize: 5 })).items.map((h) => h.entryId));
     expect(rows.map((r) => r.entryId)).toEqual(paged);
     expect(rows.every((r) => r.highlights === undefined)).toBe(true);
   });
@@ -58,7 +64,10 @@ describe('search service for other modules', () => {
 
   it('marks matching data items and the name', async () => {
     const res = await searchEntries(t.ctx, staff, { q: '站点', pageSize: 1 });
-    expect(res.items[0]!.highlights).toEqual({ name: expect.stringContaining('<mark>站点</mark>'), items: ['<mark>站点</mark>名称'] });
+    expect(res.items[0]!.highlights).toEqual({
+      name: expect.stringContaining('<mark>站点</mark>'),
+      items: ['<mark>站点</mark>名称'],
+    });
   });
 
   it('shortens long summaries and escapes markup in highlights', async () => {
@@ -70,7 +79,9 @@ describe('search service for other modules', () => {
   });
 
   it('refuses text over 100 characters before touching the database', async () => {
-    await expect(searchEntries(t.ctx, staff, { q: '路'.repeat(101) })).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'SEARCH_QUERY_TOO_LONG');
+    await expect(searchEntries(t.ctx, staff, { q: '路'.repeat(101) })).rejects.toSatisfy(
+      (e) => e instanceof AppError && e.code === 'SEARCH_QUERY_TOO_LONG',
+    );
     await expect(all(iterateSearch(t.ctx, staff, { q: '路'.repeat(101) }))).rejects.toBeInstanceOf(AppError);
   });
 

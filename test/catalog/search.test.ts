@@ -15,8 +15,14 @@ beforeAll(async () => {
   const hrss = await t.department({ name: '上饶市人力资源和社会保障局' });
   const land = await t.department({ name: '上饶市自然资源局' });
   const env = await t.department({ name: '上饶市生态环境局' });
-  const add = (name: string, departmentId: string, items: string[], summary: string) => insertEntry(t.ctx.db, { name, departmentId, items, summary });
-  await add('企业登记信息', market.id, ['统一社会信用代码', '企业名称', '法定代表人', '登记机关'], '本市市场主体的注册信息，供各部门核验使用。');
+  const add = (name: string, departmentId: string, items: string[], summary: string) =>
+    insertEntry(t.ctx.db, { name, departmentId, items, summary });
+  await add(
+    '企业登记信息',
+    market.id,
+    ['统一社会信用代码', '企业名称', '法定代表人', '登记机关'],
+    '本市市场主体的注册信息，供各部门核验使用。',
+  );
   await add('企业年报信息', market.id, ['年报年度', '企业名称', '从业人数'], '市场主体每年报送的年度报告。');
   await add('户籍人口基本信息', police.id, ['公民身份号码', '姓名', '户籍地址'], '常住户口人员的基本情况。');
   await add('流动人口登记信息', police.id, ['姓名', '居住地址', '登记日期'], '暂住人员的居住情况。');
@@ -49,7 +55,12 @@ describe('GET /api/catalog/search: Chinese text', () => {
 
   it('puts the name match first and marks the matched words', async () => {
     const res = await search(t, headers, { q: '上饶' });
-    expect(res.json().items[0]).toMatchObject({ name: '上饶市婚姻登记信息', regionCode: '361130', regionName: '婺源县', providerName: '婺源县民政局' });
+    expect(res.json().items[0]).toMatchObject({
+      name: '上饶市婚姻登记信息',
+      regionCode: '361130',
+      regionName: '婺源县',
+      providerName: '婺源县民政局',
+    });
     expect(res.json().items[0].highlights.name).toBe('<mark>上饶</mark>市婚姻登记信息');
   });
 
@@ -78,9 +89,24 @@ describe('ranking', () => {
   it('ranks a match in the name above one in the items above one in the summary', async () => {
     const dept = await t.department();
     // Inserted summary-first, and the summary repeats the word, so neither order nor frequency explains the result.
-    await insertEntry(t.ctx.db, { name: '生态保护红线信息', departmentId: dept.id, items: ['红线编号'], summary: '包括湿地、湿地公园和湿地保护小区的范围。' });
-    await insertEntry(t.ctx.db, { name: '自然保护地名录', departmentId: dept.id, items: ['保护地名称', '湿地面积'], summary: '各类自然保护地的基本情况。' });
-    await insertEntry(t.ctx.db, { name: '鄱阳湖湿地名录', departmentId: dept.id, items: ['名称', '面积'], summary: '重要水域的基本情况。' });
+    await insertEntry(t.ctx.db, {
+      name: '生态保护红线信息',
+      departmentId: dept.id,
+      items: ['红线编号'],
+      summary: '包括湿地、湿地公园和湿地保护小区的范围。',
+    });
+    await insertEntry(t.ctx.db, {
+      name: '自然保护地名录',
+      departmentId: dept.id,
+      items: ['保护地名称', '湿地面积'],
+      summary: '各类自然保护地的基本情况。',
+    });
+    await insertEntry(t.ctx.db, {
+      name: '鄱阳湖湿地名录',
+      departmentId: dept.id,
+      items: ['名称', '面积'],
+      summary: '重要水域的基本情况。',
+    });
     const res = await search(t, headers, { q: '湿地' });
     expect(names(res)).toEqual(['鄱阳湖湿地名录', '自然保护地名录', '生态保护红线信息']);
   });
@@ -90,10 +116,21 @@ describe('only the published catalog', () => {
   it('never returns drafts, deleted entries, changes in review or superseded versions', async () => {
     const dept = await t.department();
     const db = t.ctx.db;
-    await insertEntry(db, { name: '候鸟迁徙监测信息', departmentId: dept.id, entryStatus: 'draft', versionStatus: 'draft' });
+    await insertEntry(db, {
+      name: '候鸟迁徙监测信息',
+      departmentId: dept.id,
+      entryStatus: 'draft',
+      versionStatus: 'draft',
+    });
     await insertEntry(db, { name: '候鸟保护区名录', departmentId: dept.id, entryStatus: 'deleted' });
     const wildlife = await insertEntry(db, { name: '野生动物名录', departmentId: dept.id });
-    await insertOtherVersion(db, wildlife.entryId, 2, { name: '候鸟栖息地名录', departmentId: dept.id }, 'platform_review');
+    await insertOtherVersion(
+      db,
+      wildlife.entryId,
+      2,
+      { name: '候鸟栖息地名录', departmentId: dept.id },
+      'platform_review',
+    );
     const renamed = await insertEntry(db, { name: '候鸟观测点信息', departmentId: dept.id });
     await publishChange(db, renamed.entryId, { name: '鸟类观测点信息', departmentId: dept.id });
     await insertEntry(db, { name: '候鸟迁徙通道信息', departmentId: dept.id });
@@ -110,13 +147,26 @@ describe('only the published catalog', () => {
 describe('entries from the real catalog lifecycle', () => {
   it('finds an entry once the platform approves it, never its draft', async () => {
     const provider = await catalogDepartment(t, { name: '上饶市林业局' });
-    const { version } = await draftEntry(t, { provider, name: '古树名木资源信息', summary: '全市古树名木的分布和保护等级。' });
+    const { version } = await draftEntry(t, {
+      provider,
+      name: '古树名木资源信息',
+      summary: '全市古树名木的分布和保护等级。',
+    });
     expect((await search(t, headers, { q: '古树名木' })).json().total).toBe(0);
     await approveVersion(t, version.id, provider);
     const res = await search(t, headers, { q: '古树名木' });
-    expect(res.json().items).toEqual([expect.objectContaining({ name: '古树名木资源信息', providerName: '上饶市林业局', classCode: '101', className: '人口' })]);
+    expect(res.json().items).toEqual([
+      expect.objectContaining({
+        name: '古树名木资源信息',
+        providerName: '上饶市林业局',
+        classCode: '101',
+        className: '人口',
+      }),
+    ]);
     // Item names are in the search document too (weight B).
-    expect(names(await search(t, headers, { q: '统一社会信用代码', departmentId: provider.id }))).toEqual(['古树名木资源信息']);
+    expect(names(await search(t, headers, { q: '统一社会信用代码', departmentId: provider.id }))).toEqual([
+      '古树名木资源信息',
+    ]);
   });
 });
 
@@ -130,9 +180,15 @@ describe('the search table follows every change (migration 0004 triggers)', () =
     // Browsing counts from the per-combination table, which must follow too.
     const browse = async () => (await search(t, headers, { regionCode: '361128' })).json();
     expect((await browse()).total).toBe(1);
-    expect((await browse()).facets.region).toEqual(expect.arrayContaining([{ value: '361128', label: '鄱阳县', count: 1 }]));
+    expect((await browse()).facets.region).toEqual(
+      expect.arrayContaining([{ value: '361128', label: '鄱阳县', count: 1 }]),
+    );
 
-    await db.updateTable('catalog_entry_version').set({ name: '水文监测站点名录', search_doc: searchDoc('水文监测站点名录', ['测站编码'], '') }).where('id', '=', e.versionId).execute();
+    await db
+      .updateTable('catalog_entry_version')
+      .set({ name: '水文监测站点名录', search_doc: searchDoc('水文监测站点名录', ['测站编码'], '') })
+      .where('id', '=', e.versionId)
+      .execute();
     expect(names(await search(t, headers, { q: '测站编码' }))).toEqual(['水文监测站点名录']);
 
     await db.updateTable('catalog_entry').set({ status: 'deleted' }).where('id', '=', e.entryId).execute();
@@ -145,7 +201,14 @@ describe('the search table follows every change (migration 0004 triggers)', () =
 describe('access, audit and input checks', () => {
   it('is the same city-wide catalog for every internal role, and closed to others', async () => {
     const totals = [];
-    for (const role of ['platform_admin', 'security_admin', 'auditor', 'dept_specialist', 'dept_leader', 'dept_user'] as const) {
+    for (const role of [
+      'platform_admin',
+      'security_admin',
+      'auditor',
+      'dept_specialist',
+      'dept_leader',
+      'dept_user',
+    ] as const) {
       const res = await search(t, (await reader(t, [role])).headers, { q: '登记' });
       expect(res.statusCode).toBe(200);
       totals.push(res.json().total);
@@ -159,7 +222,12 @@ describe('access, audit and input checks', () => {
   it('writes a query audit event with the number of rows returned', async () => {
     const u = await reader(t);
     const res = await search(t, u.headers, { q: '登记', pageSize: 2 });
-    const ev = await t.ctx.db.selectFrom('audit_event').selectAll().where('user_id', '=', u.id).where('action', '=', 'catalog.search').executeTakeFirstOrThrow();
+    const ev = await t.ctx.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('user_id', '=', u.id)
+      .where('action', '=', 'catalog.search')
+      .executeTakeFirstOrThrow();
     expect(ev).toMatchObject({ category: 'query', row_count: 2, outcome: 'success' });
     expect(ev.detail).toMatchObject({ q: '登记', total: res.json().total });
   });

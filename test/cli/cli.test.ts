@@ -61,14 +61,27 @@ describe('govshare CLI', () => {
     const missing = await govshare(['create-admin', '--username', 'root_admin', '--real-name', '王管理']);
     expect(missing.code).toBe(2);
     expect(missing.out).toContain('GOVSHARE_PASSWORD');
-    const created = await govshare(['create-admin', '--username', 'root_admin', '--real-name', '王管理', '--role', 'security_admin'], { GOVSHARE_PASSWORD: 'Very-Secret-2026' });
+    const created = await govshare(
+      ['create-admin', '--username', 'root_admin', '--real-name', '王管理', '--role', 'security_admin'],
+      { GOVSHARE_PASSWORD: 'Very-Secret-2026' },
+    );
     expect(created.out).toContain('Created security_admin root_admin');
-    const weak = await govshare(['create-admin', '--username', 'weak_admin', '--real-name', '弱密码'], { GOVSHARE_PASSWORD: 'weak' });
+    const weak = await govshare(['create-admin', '--username', 'weak_admin', '--real-name', '弱密码'], {
+      GOVSHARE_PASSWORD: 'weak',
+    });
     expect(weak.code).toBe(1);
     expect(weak.out).toContain('密码');
 
     const file = path.join(dataDir, '2027.json');
-    fs.writeFileSync(file, JSON.stringify({ $schema: 'x', year: 2027, papers: [], days: [{ name: '元旦', date: '2027-01-01', isOffDay: true }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        $schema: 'x',
+        year: 2027,
+        papers: [],
+        days: [{ name: '元旦', date: '2027-01-01', isOffDay: true }],
+      }),
+    );
     const imported = await govshare(['calendar', 'import', file]);
     expect(imported.out).toContain('Imported 1 days for 2027');
 
@@ -109,7 +122,10 @@ describe('embedded database lock', () => {
   it('stops a second process that opens the same ./data with a clear message', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govshare-lock-'));
     const e = { ...process.env, DATA_DIR: dir, DATABASE_URL: '', DEMO: '0', PORT: '0' };
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: e,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
@@ -124,7 +140,9 @@ describe('embedded database lock', () => {
       server!.stderr!.on('data', onData);
       server!.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
     });
-    const second = await run(process.execPath, [BIN, 'migrate'], { env: e }).catch((err: { code: number; stderr: string }) => err);
+    const second = await run(process.execPath, [BIN, 'migrate'], { env: e }).catch(
+      (err: { code: number; stderr: string }) => err,
+    );
     expect((second as { code: number }).code).toBe(2);
     expect((second as { stderr: string }).stderr).toMatch(/in use by another govshare process/);
     server.kill('SIGTERM');

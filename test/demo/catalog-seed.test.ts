@@ -18,7 +18,25 @@ async function entries() {
     .selectFrom('catalog_entry as e')
     .innerJoin('catalog_entry_version as v', 'v.entry_id', 'e.id')
     .innerJoin('department as d', 'd.id', 'e.provider_department_id')
-    .select(['e.id', 'e.code', 'e.class_code', 'e.status', 'v.id as version_id', 'v.status as version_status', 'v.name', 'v.share_type', 'v.share_condition', 'v.open_type', 'v.open_domains', 'v.update_cycle', 'v.format_kind', 'v.share_methods', 'v.rejection_reason', 'd.name as department', 'd.region_code'])
+    .select([
+      'e.id',
+      'e.code',
+      'e.class_code',
+      'e.status',
+      'v.id as version_id',
+      'v.status as version_status',
+      'v.name',
+      'v.share_type',
+      'v.share_condition',
+      'v.open_type',
+      'v.open_domains',
+      'v.update_cycle',
+      'v.format_kind',
+      'v.share_methods',
+      'v.rejection_reason',
+      'd.name as department',
+      'd.region_code',
+    ])
     .execute();
 }
 
@@ -43,7 +61,9 @@ describe('demo catalog seed (issue #3 point 11)', () => {
     const published = all.filter((e) => e.status === 'published' && e.version_status === 'published');
     expect(published.length).toBeGreaterThanOrEqual(60);
     expect(new Set(published.map((e) => e.department)).size).toBeGreaterThanOrEqual(15);
-    expect(new Set(published.filter((e) => e.region_code !== '361100').map((e) => e.region_code)).size).toBeGreaterThanOrEqual(3);
+    expect(
+      new Set(published.filter((e) => e.region_code !== '361100').map((e) => e.region_code)).size,
+    ).toBeGreaterThanOrEqual(3);
     // 基础, 主题 and 部门 classes; the 部门 ones under the provider's own item.
     expect(new Set(published.map((e) => e.class_code[0])).size).toBe(3);
     expect(all).toHaveLength(DEMO_CATALOG.length);
@@ -72,7 +92,8 @@ describe('demo catalog seed (issue #3 point 11)', () => {
     expect(count((e) => e.share_type === 'none')).toBeGreaterThanOrEqual(2);
     expect(count((e) => e.open_type === 'unconditional')).toBeGreaterThanOrEqual(10);
     expect(count((e) => e.open_type === 'conditional')).toBeGreaterThanOrEqual(1);
-    for (const e of published.filter((x) => x.share_type !== 'unconditional')) expect(e.share_condition, e.name).toMatch(/《.+》/);
+    for (const e of published.filter((x) => x.share_type !== 'unconditional'))
+      expect(e.share_condition, e.name).toMatch(/《.+》/);
     expect(new Set(published.map((e) => e.format_kind)).size).toBeGreaterThanOrEqual(5);
     expect(new Set(published.flatMap((e) => e.share_methods)).size).toBeGreaterThanOrEqual(4);
     expect(new Set(published.map((e) => e.update_cycle)).size).toBeGreaterThanOrEqual(6);
@@ -91,10 +112,14 @@ describe('demo catalog seed (issue #3 point 11)', () => {
 
   it('leaves work in the review queues and a returned draft for the demo accounts', async () => {
     const leader = await t.login('scj_ld', DEMO_PASSWORD);
-    const deptQueue = (await t.inject({ method: 'GET', url: '/api/catalog/review-queue?step=dept', headers: leader })).json();
+    const deptQueue = (
+      await t.inject({ method: 'GET', url: '/api/catalog/review-queue?step=dept', headers: leader })
+    ).json();
     expect(deptQueue.total).toBeGreaterThanOrEqual(1);
     const admin = await t.login('admin', DEMO_PASSWORD);
-    const platformQueue = (await t.inject({ method: 'GET', url: '/api/catalog/review-queue?step=platform', headers: admin })).json();
+    const platformQueue = (
+      await t.inject({ method: 'GET', url: '/api/catalog/review-queue?step=platform', headers: admin })
+    ).json();
     expect(platformQueue.total).toBeGreaterThanOrEqual(2);
     const specialist = await t.login('scj_zy', DEMO_PASSWORD);
     const mine = (await t.inject({ method: 'GET', url: '/api/catalog/mine?pageSize=100', headers: specialist })).json();
@@ -104,16 +129,30 @@ describe('demo catalog seed (issue #3 point 11)', () => {
 
     // Unread notices point at that work only, not at the steps the seed already took.
     const unread = async (headers: { cookie: string }) =>
-      (await t.inject({ method: 'GET', url: '/api/inbox?unread=true&pageSize=200', headers })).json().items.filter((n: { kind: string }) => n.kind.startsWith('catalog.'));
-    expect((await unread(admin)).map((n: { kind: string }) => n.kind)).toEqual(Array(platformQueue.total).fill('catalog.review.requested'));
-    expect((await unread(leader)).map((n: { kind: string }) => n.kind)).toEqual(Array(deptQueue.total).fill('catalog.review.requested'));
+      (await t.inject({ method: 'GET', url: '/api/inbox?unread=true&pageSize=200', headers }))
+        .json()
+        .items.filter((n: { kind: string }) => n.kind.startsWith('catalog.'));
+    expect((await unread(admin)).map((n: { kind: string }) => n.kind)).toEqual(
+      Array(platformQueue.total).fill('catalog.review.requested'),
+    );
+    expect((await unread(leader)).map((n: { kind: string }) => n.kind)).toEqual(
+      Array(deptQueue.total).fill('catalog.review.requested'),
+    );
     expect((await unread(specialist)).map((n: { kind: string }) => n.kind)).toEqual(['catalog.review.rejected']);
   });
 
   it('is found by a Chinese search', async () => {
     const user = await t.login('scj_yh', DEMO_PASSWORD);
-    const res = await t.inject({ method: 'GET', url: `/api/catalog/search?q=${encodeURIComponent('企业登记')}`, headers: user });
+    const res = await t.inject({
+      method: 'GET',
+      url: `/api/catalog/search?q=${encodeURIComponent('企业登记')}`,
+      headers: user,
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json().items[0]).toMatchObject({ name: '企业登记信息', providerName: '上饶市市场监督管理局', openType: 'unconditional' });
+    expect(res.json().items[0]).toMatchObject({
+      name: '企业登记信息',
+      providerName: '上饶市市场监督管理局',
+      openType: 'unconditional',
+    });
   });
 });

@@ -18,7 +18,12 @@ function tables(w: DemoWorld, max: number) {
   return demoTableEntries().map((e) => {
     const items = e.input.items;
     const rows = new DemoTableRows(w, e.input.name, items).batch(0, Math.min(max, demoRowCount(e.input.name, 1)));
-    return { name: e.input.name, items, rows, records: rows.map((r) => Object.fromEntries(items.map((it, i) => [it.name, r[i + 1]]))) };
+    return {
+      name: e.input.name,
+      items,
+      rows,
+      records: rows.map((r) => Object.fromEntries(items.map((it, i) => [it.name, r[i + 1]]))),
+    };
   });
 }
 
@@ -51,11 +56,18 @@ describe('demo row generators', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 50_000; i++) {
       const p = w.person(i);
-      if (!isValidIdNumber(p.idNumber) || !p.idNumber.startsWith('3611') || ids.has(p.idNumber)) throw new Error(`bad ID number ${p.idNumber}`);
+      if (!isValidIdNumber(p.idNumber) || !p.idNumber.startsWith('3611') || ids.has(p.idNumber))
+        throw new Error(`bad ID number ${p.idNumber}`);
       ids.add(p.idNumber);
-      if (p.idNumber.slice(6, 14) !== p.birthDate.replace(/-/g, '') || Number(p.idNumber[16]) % 2 !== (p.gender === '1' ? 1 : 0)) throw new Error(`ID number ${p.idNumber} does not match ${p.birthDate} ${p.gender}`);
-      if (!CJK_NAME.test(p.name) || !SURNAMES.includes(p.name[0] as (typeof SURNAMES)[number])) throw new Error(`bad name ${p.name}`);
-      if (!/^13[89]0793\d{4}$/.test(p.mobile) || !p.address.startsWith(`江西省上饶市${p.county.name}`)) throw new Error(`bad contact ${p.mobile} ${p.address}`);
+      if (
+        p.idNumber.slice(6, 14) !== p.birthDate.replace(/-/g, '') ||
+        Number(p.idNumber[16]) % 2 !== (p.gender === '1' ? 1 : 0)
+      )
+        throw new Error(`ID number ${p.idNumber} does not match ${p.birthDate} ${p.gender}`);
+      if (!CJK_NAME.test(p.name) || !SURNAMES.includes(p.name[0] as (typeof SURNAMES)[number]))
+        throw new Error(`bad name ${p.name}`);
+      if (!/^13[89]0793\d{4}$/.test(p.mobile) || !p.address.startsWith(`江西省上饶市${p.county.name}`))
+        throw new Error(`bad contact ${p.mobile} ${p.address}`);
     }
     expect(ids.size).toBe(50_000);
   });
@@ -66,10 +78,12 @@ describe('demo row generators', () => {
     const names = new Set<string>();
     for (let i = 0; i < 10_000; i++) {
       const o = w.enterprise(i);
-      if (!isValidCreditCode(o.creditCode) || !o.creditCode.startsWith('913611') || o.creditCode.slice(8, 10) !== 'MD') throw new Error(`bad credit code ${o.creditCode}`);
+      if (!isValidCreditCode(o.creditCode) || !o.creditCode.startsWith('913611') || o.creditCode.slice(8, 10) !== 'MD')
+        throw new Error(`bad credit code ${o.creditCode}`);
       codes.add(o.creditCode);
       names.add(o.name);
-      if (o.established >= TODAY || !/有限公司|企业|合作社/.test(o.name + o.kind)) throw new Error(`bad enterprise ${JSON.stringify(o)}`);
+      if (o.established >= TODAY || !/有限公司|企业|合作社/.test(o.name + o.kind))
+        throw new Error(`bad enterprise ${JSON.stringify(o)}`);
     }
     expect(codes.size).toBe(10_000);
     expect(names.size).toBe(10_000);
@@ -86,7 +100,8 @@ describe('demo row generators', () => {
           const where = `${t.name}/${item.name}: ${String(v)}`;
           if (v === null || v === undefined || v === '') throw new Error(`empty ${where}`);
           if (check && !check.valid(String(v))) throw new Error(`fails ${check.rule}: ${where}`);
-          if (item.dataType === 'C' && (typeof v !== 'string' || (item.length && v.length > item.length))) throw new Error(`too long ${where}`);
+          if (item.dataType === 'C' && (typeof v !== 'string' || (item.length && v.length > item.length)))
+            throw new Error(`too long ${where}`);
           if (item.dataType === 'D' && !/^\d{4}-\d{2}-\d{2}$/.test(String(v))) throw new Error(`not a date ${where}`);
           if ('IYBFN'.includes(item.dataType) && typeof v !== 'number') throw new Error(`not a number ${where}`);
           if (item.dataType === 'L' && typeof v !== 'boolean') throw new Error(`not a flag ${where}`);
@@ -100,7 +115,9 @@ describe('demo row generators', () => {
     const rec = (name: string) => all.find((t) => t.name === name)!.records;
     const COUNTY_NAMES = COUNTIES.map((c) => c.name);
     for (const r of rec('企业登记信息')) {
-      expect(r['企业名称']).toMatch(/^(上饶市|信州区|广丰区|广信区|玉山县|铅山县|横峰县|弋阳县|余干县|鄱阳县|万年县|婺源县|德兴市).+(公司|企业|合作社)$/);
+      expect(r['企业名称']).toMatch(
+        /^(上饶市|信州区|广丰区|广信区|玉山县|铅山县|横峰县|弋阳县|余干县|鄱阳县|万年县|婺源县|德兴市).+(公司|企业|合作社)$/,
+      );
       expect(r['法定代表人']).toMatch(CJK_NAME);
       expect(r['住所']).toMatch(/^江西省上饶市/);
       expect(r['登记机关']).toMatch(/市场监督管理局$/);
@@ -116,14 +133,18 @@ describe('demo row generators', () => {
       expect(['参保', '暂停', '终止']).toContain(r['参保状态']);
     }
     for (const r of rec('行政处罚信息')) expect(String(r['公示截止期']) > String(r['处罚决定日期'])).toBe(true);
-    for (const r of rec('政务服务事项目录')) expect(r['承诺办结时限（工作日）']).toBeLessThanOrEqual(r['法定办结时限（工作日）'] as number);
+    for (const r of rec('政务服务事项目录'))
+      expect(r['承诺办结时限（工作日）']).toBeLessThanOrEqual(r['法定办结时限（工作日）'] as number);
     for (const r of rec('标准地名地址信息')) {
       expect(COUNTIES.map((c) => c.code)).toContain(r['行政区划代码']);
       expect(r['标准地址']).toContain(`${r['街路巷名称']}${r['门牌号']}`);
       expect(r['经度']).toBeGreaterThan(116);
       expect(r['纬度']).toBeLessThan(30);
     }
-    for (const r of rec('广丰区就业登记信息')) expect(COUNTY_NAMES.some((c) => String(r['用人单位']).startsWith(c) || String(r['用人单位']).startsWith('上饶市'))).toBe(true);
+    for (const r of rec('广丰区就业登记信息'))
+      expect(
+        COUNTY_NAMES.some((c) => String(r['用人单位']).startsWith(c) || String(r['用人单位']).startsWith('上饶市')),
+      ).toBe(true);
 
     // The same person under the same ID number everywhere: 社保 and 就业 rows join up.
     const people = new Map(rec(PEOPLE_ENTRY).map((r) => [r['公民身份号码'], r['姓名']]));
@@ -133,7 +154,9 @@ describe('demo row generators', () => {
       if (name !== undefined) expect(name).toBe(r['姓名']);
     }
     // 行政处罚 parties are registered enterprises: name and code belong together.
-    const register = new Map(Array.from({ length: 10_000 }, (_, i) => w.enterprise(i)).map((o) => [o.creditCode, o.name]));
+    const register = new Map(
+      Array.from({ length: 10_000 }, (_, i) => w.enterprise(i)).map((o) => [o.creditCode, o.name]),
+    );
     for (const r of rec('行政处罚信息')) expect(register.get(r['统一社会信用代码'] as string)).toBe(r['当事人名称']);
   });
 

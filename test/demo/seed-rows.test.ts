@@ -30,7 +30,8 @@ async function managed(name: string) {
     .executeTakeFirstOrThrow();
 }
 
-const count = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from rc.${sql.id(table)}`.execute(t.ctx.db)).rows[0]!.n);
+const count = async (table: string) =>
+  Number((await sql<{ n: string }>`select count(*) as n from rc.${sql.id(table)}`.execute(t.ctx.db)).rows[0]!.n);
 
 describe('demo rows in the data resource center', () => {
   it('loads 10 000 enterprises, 50 000 insured people and every other 库表 entry', async () => {
@@ -38,7 +39,8 @@ describe('demo rows in the data resource center', () => {
     expect(await count((await managed(PEOPLE_ENTRY)).table_name)).toBe(50_000);
     const entries = demoTableEntries();
     expect(entries.length).toBeGreaterThanOrEqual(10);
-    for (const e of entries) expect(await count((await managed(e.input.name)).table_name), e.input.name).toBe(demoRowCount(e.input.name, 1));
+    for (const e of entries)
+      expect(await count((await managed(e.input.name)).table_name), e.input.name).toBe(demoRowCount(e.input.name, 1));
   });
 
   it('measured each table: complete, and every checked ID number and credit code valid', async () => {
@@ -51,20 +53,35 @@ describe('demo rows in the data resource center', () => {
       if (q[0]!.accuracy !== null) expect(Number(q[0]!.accuracy), e.input.name).toBe(1);
     }
     const people = await managed(PEOPLE_ENTRY);
-    const q = await t.ctx.db.selectFrom('exchange_quality').select('columns').where('entry_id', '=', people.entry_id).executeTakeFirstOrThrow();
+    const q = await t.ctx.db
+      .selectFrom('exchange_quality')
+      .select('columns')
+      .where('entry_id', '=', people.entry_id)
+      .executeTakeFirstOrThrow();
     expect(q.columns.find((c) => c.rule === 'id_number')).toMatchObject({ invalid: 0 });
     expect(q.columns.find((c) => c.rule === 'id_number')!.checked).toBeGreaterThan(1000);
   });
 
   it('keys rows by ID number and credit code, all valid and linked across resources', async () => {
     const people = await managed(PEOPLE_ENTRY);
-    const ids = await sql<{ k: string; id: string; code: string }>`select _gs_key as k, id_card_no as id, employer_uscc as code from rc.${sql.id(people.table_name)}`.execute(t.ctx.db);
+    const ids = await sql<{
+      k: string;
+      id: string;
+      code: string;
+    }>`select _gs_key as k, id_card_no as id, employer_uscc as code from rc.${sql.id(people.table_name)}`.execute(
+      t.ctx.db,
+    );
     for (const r of ids.rows) {
-      if (!isValidIdNumber(r.id) || !isValidCreditCode(r.code) || r.k !== r.id) throw new Error(`invalid row ${JSON.stringify(r)}`);
+      if (!isValidIdNumber(r.id) || !isValidCreditCode(r.code) || r.k !== r.id)
+        throw new Error(`invalid row ${JSON.stringify(r)}`);
     }
     // Employers are registered enterprises: the two resources join on the credit code.
     const ent = await managed(ENTERPRISE_ENTRY);
-    const joined = await sql<{ n: string }>`select count(*) as n from rc.${sql.id(people.table_name)} p join rc.${sql.id(ent.table_name)} e on e.uscc = p.employer_uscc`.execute(t.ctx.db);
+    const joined = await sql<{
+      n: string;
+    }>`select count(*) as n from rc.${sql.id(people.table_name)} p join rc.${sql.id(ent.table_name)} e on e.uscc = p.employer_uscc`.execute(
+      t.ctx.db,
+    );
     expect(Number(joined.rows[0]!.n)).toBe(50_000);
   });
 

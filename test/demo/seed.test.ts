@@ -15,7 +15,14 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const count = async (table: 'department' | 'app_user' | 'specialist' | 'specialist_change') =>
-  Number((await t.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.ctx.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('Shangrao demo seed', () => {
   it('seeds once and then leaves an existing database alone', async () => {
@@ -25,7 +32,11 @@ describe('Shangrao demo seed', () => {
     expect(await count('app_user')).toBe(DEMO_ACCOUNTS.length);
     expect(await count('specialist')).toBeGreaterThanOrEqual(5);
     expect(await count('specialist_change')).toBe(await count('specialist'));
-    const audit = await t.ctx.db.selectFrom('audit_event').select(['username', 'action']).where('action', '=', 'demo.seed').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['username', 'action'])
+      .where('action', '=', 'demo.seed')
+      .execute();
     expect(audit).toEqual([{ username: 'demo-seed', action: 'demo.seed' }]);
   });
 
@@ -47,7 +58,15 @@ describe('Shangrao demo seed', () => {
     expect(new Set(rows.map((r) => r.credit_code)).size).toBe(rows.length);
     expect(rows.every((r) => r.credit_code.slice(8, 10) === 'MB')).toBe(true);
     const names = rows.map((r) => r.name);
-    expect(names).toEqual(expect.arrayContaining(['上饶市大数据发展管理局', '上饶市市场监督管理局', '上饶市人力资源和社会保障局', '上饶市供水集团有限公司', '国网上饶供电公司']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '上饶市大数据发展管理局',
+        '上饶市市场监督管理局',
+        '上饶市人力资源和社会保障局',
+        '上饶市供水集团有限公司',
+        '国网上饶供电公司',
+      ]),
+    );
     expect(rows.filter((r) => r.kind === 'public_enterprise').length).toBeGreaterThanOrEqual(2);
   });
 
@@ -56,7 +75,17 @@ describe('Shangrao demo seed', () => {
   });
 
   it('lets every demo account log in with the roles and department it advertises', async () => {
-    expect(DEMO_ACCOUNTS.map((a) => a.username)).toEqual(['admin', 'security', 'auditor', 'scj_zy', 'scj_ld', 'scj_yh', 'rsj_zy', 'rsj_yh', 'public']);
+    expect(DEMO_ACCOUNTS.map((a) => a.username)).toEqual([
+      'admin',
+      'security',
+      'auditor',
+      'scj_zy',
+      'scj_ld',
+      'scj_yh',
+      'rsj_zy',
+      'rsj_yh',
+      'public',
+    ]);
     for (const a of DEMO_ACCOUNTS) {
       const { cookie } = await t.login(a.username, DEMO_PASSWORD);
       const me = (await t.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).json();
@@ -68,7 +97,9 @@ describe('Shangrao demo seed', () => {
   it('links demo specialists to their accounts and notified the platform administrator', async () => {
     const { cookie } = await t.login('scj_zy', DEMO_PASSWORD);
     const me = (await t.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).json();
-    const list = (await t.inject({ method: 'GET', url: `/api/specialists?departmentId=${me.departmentId}`, headers: { cookie } })).json();
+    const list = (
+      await t.inject({ method: 'GET', url: `/api/specialists?departmentId=${me.departmentId}`, headers: { cookie } })
+    ).json();
     expect(list.items[0]).toMatchObject({ userId: me.id, active: true });
     expect(list.items[0].mobile).toMatch(/^13[89]\d{8}$/);
     const admin = await t.login('admin', DEMO_PASSWORD);
@@ -79,11 +110,21 @@ describe('Shangrao demo seed', () => {
 
   it('starts the sharing portal with grants in force and requests waiting at each review step', async () => {
     const rsj = await t.login('rsj_zy', DEMO_PASSWORD);
-    const incoming = (await t.inject({ method: 'GET', url: '/api/sharing/requests?box=incoming', headers: rsj })).json();
-    expect(incoming.items).toEqual([expect.objectContaining({ entryName: '社会保障卡信息', status: 'provider_review', consumerDepartmentName: '上饶市市场监督管理局' })]);
+    const incoming = (
+      await t.inject({ method: 'GET', url: '/api/sharing/requests?box=incoming', headers: rsj })
+    ).json();
+    expect(incoming.items).toEqual([
+      expect.objectContaining({
+        entryName: '社会保障卡信息',
+        status: 'provider_review',
+        consumerDepartmentName: '上饶市市场监督管理局',
+      }),
+    ]);
     expect(incoming.items[0].currentStep).toMatchObject({ kind: 'provider_decision', overdue: false });
     const admin = await t.login('admin', DEMO_PASSWORD);
-    const queue = (await t.inject({ method: 'GET', url: '/api/sharing/requests?box=prereview', headers: admin })).json();
+    const queue = (
+      await t.inject({ method: 'GET', url: '/api/sharing/requests?box=prereview', headers: admin })
+    ).json();
     expect(queue.items.map((i: { entryName: string }) => i.entryName)).toEqual(['不动产登记信息']);
     const grants = (await t.inject({ method: 'GET', url: '/api/sharing/grants?side=consumer', headers: rsj })).json();
     expect(grants.items).toEqual([expect.objectContaining({ entryName: '行政处罚信息', status: 'active' })]);

@@ -21,7 +21,10 @@ describeBrowser('catalog Excel in the browser', () => {
     const good = `进口冷链食品追溯信息${t}`;
     const bad = `网络交易监测信息${t}`;
     // Row 3 is 有条件共享 without its basis; row 2 alone would be fine.
-    const wrong = await workbook([entryRow({ 信息资源名称: good }), entryRow({ 信息资源名称: bad, 共享类型: '有条件共享' })], [itemRow(2), itemRow(3)]);
+    const wrong = await workbook(
+      [entryRow({ 信息资源名称: good }), entryRow({ 信息资源名称: bad, 共享类型: '有条件共享' })],
+      [itemRow(2), itemRow(3)],
+    );
 
     const page = await e2e.login('scj_zy');
     await page.getByTestId('menu-catalog-mine').click();
@@ -37,10 +40,24 @@ describeBrowser('catalog Excel in the browser', () => {
     expect(cells.slice(0, 3)).toEqual(['信息资源', '3', '共享条件/不予共享依据']);
     expect(cells[3]).toContain('依据');
     await maybeScreenshot(page, 'catalog-import-failed');
-    const none = await e2e.ctx.db.selectFrom('catalog_entry_version').select('id').where('name', 'in', [good, bad]).execute();
+    const none = await e2e.ctx.db
+      .selectFrom('catalog_entry_version')
+      .select('id')
+      .where('name', 'in', [good, bad])
+      .execute();
     expect(none).toEqual([]);
 
-    const right = await workbook([entryRow({ 信息资源名称: good }), entryRow({ 信息资源名称: bad, 共享类型: '有条件共享', '共享条件/不予共享依据': '依据《网络交易监督管理办法》第三十五条，仅向执法部门共享' })], [itemRow(2), itemRow(3)]);
+    const right = await workbook(
+      [
+        entryRow({ 信息资源名称: good }),
+        entryRow({
+          信息资源名称: bad,
+          共享类型: '有条件共享',
+          '共享条件/不予共享依据': '依据《网络交易监督管理办法》第三十五条，仅向执法部门共享',
+        }),
+      ],
+      [itemRow(2), itemRow(3)],
+    );
     await dialog.getByTestId('import-file').setInputFiles({ name: '目录.xlsx', mimeType: XLSX, buffer: right });
     await dialog.getByTestId('import-start').click();
     await dialog.getByTestId('import-ok').waitFor({ timeout: 60_000 });
@@ -59,7 +76,9 @@ describeBrowser('catalog Excel in the browser', () => {
     const page = await e2e.login('rsj_yh');
     await page.getByTestId('menu-catalog-search').click();
     await page.getByTestId('facet-department').waitFor();
-    const scj = page.getByTestId('facet-department').locator('[data-testid="facet-value"]', { hasText: '上饶市市场监督管理局' });
+    const scj = page
+      .getByTestId('facet-department')
+      .locator('[data-testid="facet-value"]', { hasText: '上饶市市场监督管理局' });
     const res = await expectCall(page, 'GET', '/api/catalog/search', () => scj.click());
     const deptId = new URL(res.url()).searchParams.get('departmentId');
     expect(deptId).toBeTruthy();

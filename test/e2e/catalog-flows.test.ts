@@ -29,8 +29,12 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
       ],
     })) as { id: string; code: string; pending: { id: string } };
     await spec('POST', `/api/catalog/versions/${entry.pending.id}/submit`);
-    await (await e2e.apiAs('scj_ld'))('POST', `/api/catalog/versions/${entry.pending.id}/dept-review`, { decision: 'approve' });
-    await (await e2e.apiAs('admin'))('POST', `/api/catalog/versions/${entry.pending.id}/platform-review`, { decision: 'approve' });
+    await (
+      await e2e.apiAs('scj_ld')
+    )('POST', `/api/catalog/versions/${entry.pending.id}/dept-review`, { decision: 'approve' });
+    await (
+      await e2e.apiAs('admin')
+    )('POST', `/api/catalog/versions/${entry.pending.id}/platform-review`, { decision: 'approve' });
     return { id: entry.id, code: entry.code };
   }
 
@@ -44,7 +48,9 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     await raiser.getByTestId('entry-raise').click();
     const dialog = raiser.getByTestId('objection-dialog');
     await textareaOf(dialog, 'objection-content').fill(content);
-    const res = await expectCall(raiser, 'POST', `/api/catalog/entries/${entry.id}/objections`, () => dialog.getByTestId('objection-save').click());
+    const res = await expectCall(raiser, 'POST', `/api/catalog/entries/${entry.id}/objections`, () =>
+      dialog.getByTestId('objection-save').click(),
+    );
     expect(res.status()).toBe(201);
     const objectionId = ((await res.json()) as { id: string }).id;
     const row = rowsWith(raiser, 'objection-table', '上饶市人力资源和社会保障局');
@@ -61,8 +67,12 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     await received.getByTestId('objection-answer').click();
     const answer = provider.getByTestId('reason-dialog');
     await textareaOf(answer, 'reason-input').fill('已核实，已按营业执照更正登记日期。');
-    await expectCall(provider, 'POST', `/api/catalog/objections/${objectionId}/answer`, () => answer.getByTestId('reason-confirm').click());
-    await expect.poll(() => rowsWith(provider, 'objection-table', name).getByTestId('objection-status').innerText()).toBe('已答复');
+    await expectCall(provider, 'POST', `/api/catalog/objections/${objectionId}/answer`, () =>
+      answer.getByTestId('reason-confirm').click(),
+    );
+    await expect
+      .poll(() => rowsWith(provider, 'objection-table', name).getByTestId('objection-status').innerText())
+      .toBe('已答复');
     await provider.context().close();
 
     await raiser.getByTestId('menu-catalog-objections').click();
@@ -72,9 +82,13 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     await mine.getByTestId('objection-confirm').click();
     const rating = raiser.getByTestId('rating-dialog');
     await rating.locator('.el-rate__item').nth(3).click();
-    const confirmed = await expectCall(raiser, 'POST', `/api/catalog/objections/${objectionId}/confirm`, () => rating.getByTestId('rating-confirm').click());
+    const confirmed = await expectCall(raiser, 'POST', `/api/catalog/objections/${objectionId}/confirm`, () =>
+      rating.getByTestId('rating-confirm').click(),
+    );
     expect(JSON.parse(confirmed.request().postData() ?? '{}')).toEqual({ rating: 4 });
-    await expect.poll(() => rowsWith(raiser, 'objection-table', name).getByTestId('objection-status').innerText()).toBe('已确认');
+    await expect
+      .poll(() => rowsWith(raiser, 'objection-table', name).getByTestId('objection-status').innerText())
+      .toBe('已确认');
     await maybeScreenshot(raiser, 'catalog-objections');
     await raiser.context().close();
   });
@@ -103,8 +117,12 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     const versionId = ((await patched.json()) as { id: string }).id;
     await page.getByTestId('mine-table').waitFor();
     await page.context().close();
-    await (await e2e.apiAs('scj_ld'))('POST', `/api/catalog/versions/${versionId}/dept-review`, { decision: 'approve' });
-    await (await e2e.apiAs('admin'))('POST', `/api/catalog/versions/${versionId}/platform-review`, { decision: 'approve' });
+    await (
+      await e2e.apiAs('scj_ld')
+    )('POST', `/api/catalog/versions/${versionId}/dept-review`, { decision: 'approve' });
+    await (
+      await e2e.apiAs('admin')
+    )('POST', `/api/catalog/versions/${versionId}/platform-review`, { decision: 'approve' });
 
     const reader = await e2e.login('rsj_yh');
     await reader.goto(`/catalog/entries/${entry.id}`);
@@ -113,7 +131,9 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
     await table.locator('tbody tr .el-checkbox').nth(0).click();
     await table.locator('tbody tr .el-checkbox').nth(1).click();
-    await expectCall(reader, 'GET', `/api/catalog/versions/${versionId}/diff`, () => reader.getByTestId('version-compare').click());
+    await expectCall(reader, 'GET', `/api/catalog/versions/${versionId}/diff`, () =>
+      reader.getByTestId('version-compare').click(),
+    );
     const diff = reader.getByTestId('diff-dialog');
     await expect.poll(() => diff.innerText()).toContain('版本 1 与 版本 2 的差异');
     const text = await diff.innerText();
@@ -135,7 +155,9 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     await textareaOf(dialog, 'demand-description').fill('企业注销登记的名称、统一社会信用代码和注销日期');
     await textareaOf(dialog, 'demand-reason').fill('用于停止办理已注销企业的社保登记业务');
     await choose(user, 'demand-provider', '上饶市市场监督管理局', '市场监督');
-    const filed = await expectCall(user, 'POST', '/api/catalog/demands', () => dialog.getByTestId('demand-save').click());
+    const filed = await expectCall(user, 'POST', '/api/catalog/demands', () =>
+      dialog.getByTestId('demand-save').click(),
+    );
     expect(filed.status()).toBe(201);
     await expect.poll(() => rowsWith(user, 'demand-table', title).innerText()).toContain('待处理');
     await user.context().close();
@@ -147,15 +169,25 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     await row.locator('.el-checkbox').click();
     await admin.getByTestId('demand-aggregate').click();
     const agg = admin.getByTestId('aggregate-dialog');
-    await expect.poll(() => agg.locator('.el-select[data-testid="aggregate-provider"]').innerText()).toContain('上饶市市场监督管理局');
+    await expect
+      .poll(() => agg.locator('.el-select[data-testid="aggregate-provider"]').innerText())
+      .toContain('上饶市市场监督管理局');
     await agg.getByTestId('aggregate-due').locator('input').fill('2099-12-31');
     await agg.getByTestId('aggregate-due').locator('input').press('Enter');
-    const created = await expectCall(admin, 'POST', '/api/catalog/responsibilities', () => agg.getByTestId('aggregate-save').click());
+    const created = await expectCall(admin, 'POST', '/api/catalog/responsibilities', () =>
+      agg.getByTestId('aggregate-save').click(),
+    );
     expect(created.status()).toBe(201);
-    expect(JSON.parse(created.request().postData() ?? '{}')).toMatchObject({ kind: 'catalog', dueDate: '2099-12-31', description: title });
+    expect(JSON.parse(created.request().postData() ?? '{}')).toMatchObject({
+      kind: 'catalog',
+      dueDate: '2099-12-31',
+      description: title,
+    });
     await expect.poll(() => rowsWith(admin, 'demand-table', title).innerText()).toContain('已列入责任清单');
     await admin.locator('.el-tabs__item', { hasText: '责任清单' }).click();
-    await expect.poll(() => rowsWith(admin, 'responsibility-table', title).innerText()).toContain('上饶市市场监督管理局');
+    await expect
+      .poll(() => rowsWith(admin, 'responsibility-table', title).innerText())
+      .toContain('上饶市市场监督管理局');
     expect(await rowsWith(admin, 'responsibility-table', title).innerText()).toContain('2099-12-31');
     await maybeScreenshot(admin, 'catalog-responsibilities');
     await admin.context().close();

@@ -4,7 +4,8 @@ import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness'
 import { acceptConfirm, choose, expectCall, inputOf, openPopper, rowsWith, textareaOf } from './ui';
 
 /** Digits only, so jieba keeps them apart from the Chinese words a test searches for. */
-const suffix = () => String(Date.now() % 1_000_000).padStart(6, '0') + String(Math.floor(Math.random() * 100)).padStart(2, '0');
+const suffix = () =>
+  String(Date.now() % 1_000_000).padStart(6, '0') + String(Math.floor(Math.random() * 100)).padStart(2, '0');
 
 /** The R-01 fields every entry needs, filled through the compile form (items are left to the caller). */
 async function fillBasics(page: Page, name: string): Promise<void> {
@@ -22,7 +23,14 @@ async function fillBasics(page: Page, name: string): Promise<void> {
   await page.getByTestId('method-table').click();
 }
 
-async function fillItem(page: Page, i: number, name: string, field: string, type: string, length?: number): Promise<void> {
+async function fillItem(
+  page: Page,
+  i: number,
+  name: string,
+  field: string,
+  type: string,
+  length?: number,
+): Promise<void> {
   await inputOf(page, `item-name-${i}`).fill(name);
   await inputOf(page, `item-field-${i}`).fill(field);
   await choose(page, `item-type-${i}`, type);
@@ -67,13 +75,22 @@ describeBrowser('catalog in the browser', () => {
 
     await specialist.getByTestId('entry-submit').click();
     const [created, submitted] = await Promise.all([
-      specialist.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/catalog/entries'),
-      specialist.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/catalog\/versions\/[^/]+\/submit$/.test(new URL(r.url()).pathname)),
+      specialist.waitForResponse(
+        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/catalog/entries',
+      ),
+      specialist.waitForResponse(
+        (r) =>
+          r.request().method() === 'POST' && /\/api\/catalog\/versions\/[^/]+\/submit$/.test(new URL(r.url()).pathname),
+      ),
       acceptConfirm(specialist),
     ]);
     expect(created.status()).toBe(201);
     expect(submitted.status()).toBe(200);
-    const entry = (await created.json()) as { id: string; code: string; pending: { items: Array<{ name: string; dataType: string }> } };
+    const entry = (await created.json()) as {
+      id: string;
+      code: string;
+      pending: { items: Array<{ name: string; dataType: string }> };
+    };
     expect(entry.pending.items.map((i) => [i.name, i.dataType])).toEqual([
       ['巡护点位名称', 'C'],
       ['巡护日期', 'D'],
@@ -96,7 +113,13 @@ describeBrowser('catalog in the browser', () => {
     await reader.getByTestId('menu-catalog-search').click();
     await reader.getByTestId('search-results').waitFor();
     await inputOf(reader, 'search-input').fill('候鸟栖息地巡护');
-    const res = await expectCall(reader, 'GET', '/api/catalog/search', () => reader.getByTestId('search-submit').click(), (u) => u.searchParams.has('q'));
+    const res = await expectCall(
+      reader,
+      'GET',
+      '/api/catalog/search',
+      () => reader.getByTestId('search-submit').click(),
+      (u) => u.searchParams.has('q'),
+    );
     expect(new URL(res.url()).searchParams.get('q')).toBe('候鸟栖息地巡护');
     const hit = reader.getByTestId('search-hit').filter({ hasText: name });
     await expect.poll(() => hit.count()).toBe(1);
@@ -140,7 +163,9 @@ describeBrowser('catalog in the browser', () => {
     await expect.poll(() => dialog.locator('.el-form-item__error').allInnerTexts()).toContain('请填写退回原因');
     await textareaOf(dialog, 'reason-input').fill(reason);
     await maybeScreenshot(admin, 'catalog-reject');
-    const res = await expectCall(admin, 'POST', `/api/catalog/versions/${created.pending.id}/platform-review`, () => dialog.getByTestId('reason-confirm').click());
+    const res = await expectCall(admin, 'POST', `/api/catalog/versions/${created.pending.id}/platform-review`, () =>
+      dialog.getByTestId('reason-confirm').click(),
+    );
     expect(res.status()).toBe(200);
     expect(JSON.parse(res.request().postData() ?? '{}')).toEqual({ decision: 'reject', reason });
     await expect.poll(() => rowsWith(admin, 'review-table', name).count()).toBe(0);
@@ -162,7 +187,8 @@ describeBrowser('catalog in the browser', () => {
     const page = await e2e.login('scj_zy');
     const posts: string[] = [];
     page.on('request', (r) => {
-      if (r.method() !== 'GET' && new URL(r.url()).pathname.startsWith('/api/catalog/')) posts.push(`${r.method()} ${new URL(r.url()).pathname}`);
+      if (r.method() !== 'GET' && new URL(r.url()).pathname.startsWith('/api/catalog/'))
+        posts.push(`${r.method()} ${new URL(r.url()).pathname}`);
     });
     await page.goto('/catalog/entries/new');
     await fillBasics(page, name);
@@ -214,12 +240,16 @@ describeBrowser('catalog in the browser', () => {
     expect(JSON.parse(res.request().postData() ?? '{}')).toMatchObject({ relatedCodes: ['101/999999'] });
     expect(res.status()).toBe(400);
     const relatedItem = page.locator('.el-form-item', { has: page.getByTestId('entry-related') });
-    await expect.poll(() => relatedItem.locator('.el-form-item__error').innerText()).toBe('关联资源代码“101/999999”不存在');
+    await expect
+      .poll(() => relatedItem.locator('.el-form-item__error').innerText())
+      .toBe('关联资源代码“101/999999”不存在');
 
     // A row problem lands in its row: the browser runs the same rules before sending anything.
     await inputOf(page, 'item-length-0').fill('');
     await page.getByTestId('entry-save').click();
-    await expect.poll(() => page.getByTestId('item-editor').locator('[data-testid="item-error"]').allInnerTexts()).toEqual(['字符型、数值型和货币型信息项须填写长度']);
+    await expect
+      .poll(() => page.getByTestId('item-editor').locator('[data-testid="item-error"]').allInnerTexts())
+      .toEqual(['字符型、数值型和货币型信息项须填写长度']);
     await maybeScreenshot(page, 'catalog-server-errors');
     await page.context().close();
   });

@@ -31,11 +31,15 @@ const MENU: Array<[id: string, permission: string | string[] | null]> = [
 
 const expectedMenu = (role: Role) => {
   const perms = new Set<string>(permissionsOf([role]));
-  return MENU.filter(([, p]) => p === null || (Array.isArray(p) ? p.some((x) => perms.has(x)) : perms.has(p))).map(([id]) => id);
+  return MENU.filter(([, p]) => p === null || (Array.isArray(p) ? p.some((x) => perms.has(x)) : perms.has(p))).map(
+    ([id]) => id,
+  );
 };
 
 async function menuIds(page: Page): Promise<string[]> {
-  const ids = await page.locator('[data-testid="side-menu"] [data-testid^="menu-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice(5)));
+  const ids = await page
+    .locator('[data-testid="side-menu"] [data-testid^="menu-"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice(5)));
   return ids;
 }
 
@@ -112,7 +116,8 @@ describeBrowser('console: menus, language, working calendar', () => {
     await page.getByTestId('calendar-days').waitFor();
     const warnings = page.getByTestId('calendar-warning');
     await expect.poll(() => warnings.count()).toBe(before.missingYears.length);
-    for (const y of before.missingYears) expect(await warnings.allInnerTexts()).toContainEqual(expect.stringContaining(`缺少${y}年节假日安排`));
+    for (const y of before.missingYears)
+      expect(await warnings.allInnerTexts()).toContainEqual(expect.stringContaining(`缺少${y}年节假日安排`));
 
     // holiday-cn files carry $schema and papers; the page strips them before the strict API sees them.
     const file = {
@@ -126,7 +131,9 @@ describeBrowser('console: menus, language, working calendar', () => {
       ],
     };
     const res = await expectCall(page, 'POST', '/api/calendar/import', () =>
-      page.getByTestId('calendar-import-file').setInputFiles({ name: '2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) }),
+      page
+        .getByTestId('calendar-import-file')
+        .setInputFiles({ name: '2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) }),
     );
     expect(res.status()).toBe(200);
     expect(JSON.parse(res.request().postData() ?? '{}')).toEqual({ year: 2027, days: file.days });

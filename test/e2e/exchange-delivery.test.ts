@@ -15,13 +15,23 @@ import { choose, expectCall, inputOf, openPopper, rowsWith } from './ui';
  * table of its own MariaDB database from the grant page.
  */
 
-const USCC_ITEM = { name: '统一社会信用代码', fieldName: 'uscc', sensitivity: 'personal' as const, maskRule: '保留前6位和后4位，其余以*代替' };
+const USCC_ITEM = {
+  name: '统一社会信用代码',
+  fieldName: 'uscc',
+  sensitivity: 'personal' as const,
+  maskRule: '保留前6位和后4位，其余以*代替',
+};
 const USCC_RULE = suggestRule(USCC_ITEM);
 const uscc = (n: number) => completeCreditCode('91361100', String(n).padStart(8, '0'));
 const ROWS = 5;
 const HEADER = '统一社会信用代码,企业名称,员工人数,成立日期';
 /** Five valid rows; the last has no 成立日期, so completeness is 19 of 20 values. */
-const goodRows = () => Array.from({ length: ROWS }, (_, i) => `${uscc(i + 1)},上饶推送测试企业${i + 1}有限公司,${(i + 1) * 10},${i === ROWS - 1 ? '' : `2021-03-0${i + 1}`}`);
+const goodRows = () =>
+  Array.from(
+    { length: ROWS },
+    (_, i) =>
+      `${uscc(i + 1)},上饶推送测试企业${i + 1}有限公司,${(i + 1) * 10},${i === ROWS - 1 ? '' : `2021-03-0${i + 1}`}`,
+  );
 const csv = (lines: string[]) => Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n');
 
 describeBrowser('exchange: upload, quality and push in the browser', () => {
@@ -57,9 +67,15 @@ describeBrowser('exchange: upload, quality and push in the browser', () => {
       ],
     })) as { id: string; pending: { id: string } };
     await spec('POST', `/api/catalog/versions/${created.pending.id}/submit`);
-    await (await e2e.apiAs('scj_ld'))('POST', `/api/catalog/versions/${created.pending.id}/dept-review`, { decision: 'approve' });
-    await (await e2e.apiAs('admin'))('POST', `/api/catalog/versions/${created.pending.id}/platform-review`, { decision: 'approve' });
-    const published = (await spec('GET', `/api/catalog/entries/${created.id}`)) as { current: { items: Array<{ id: string }> } };
+    await (
+      await e2e.apiAs('scj_ld')
+    )('POST', `/api/catalog/versions/${created.pending.id}/dept-review`, { decision: 'approve' });
+    await (
+      await e2e.apiAs('admin')
+    )('POST', `/api/catalog/versions/${created.pending.id}/platform-review`, { decision: 'approve' });
+    const published = (await spec('GET', `/api/catalog/entries/${created.id}`)) as {
+      current: { items: Array<{ id: string }> };
+    };
     return { id: created.id, itemIds: published.current.items.map((i) => i.id) };
   }
 
@@ -68,7 +84,9 @@ describeBrowser('exchange: upload, quality and push in the browser', () => {
     const card = page.getByTestId('entry-upload');
     await card.getByTestId('upload-input').setInputFiles({ name, mimeType: 'text/csv', buffer: body });
     await expect.poll(() => card.getByTestId('upload-file-name').innerText()).toBe(name);
-    const res = await expectCall(page, 'POST', `/api/exchange/entries/${entry.id}/upload`, () => card.getByTestId('upload-submit').click());
+    const res = await expectCall(page, 'POST', `/api/exchange/entries/${entry.id}/upload`, () =>
+      card.getByTestId('upload-submit').click(),
+    );
     return res.status();
   }
 
@@ -123,7 +141,9 @@ describeBrowser('exchange: upload, quality and push in the browser', () => {
 
     // A reader sees the same card after reloading.
     await page.reload();
-    await expect.poll(() => page.getByTestId('entry-quality').getByTestId('quality-completeness').innerText()).toContain('95.0%');
+    await expect
+      .poll(() => page.getByTestId('entry-quality').getByTestId('quality-completeness').innerText())
+      .toContain('95.0%');
   }, 90_000);
 
   it('a consumer pushes its 库表 grant, masked, into its own MariaDB database', async () => {
@@ -140,7 +160,15 @@ describeBrowser('exchange: upload, quality and push in the browser', () => {
     })) as { status: string; grant: { id: string; no: string } };
     expect(applied.status).toBe('approved');
     const sourceName = `人社共享库${randomBytes(2).toString('hex')}`;
-    await rsj('POST', '/api/exchange/sources', { name: sourceName, kind: 'mysql', host: MARIADB.host, port: MARIADB.port, database: target.database, username: target.username, password: target.password });
+    await rsj('POST', '/api/exchange/sources', {
+      name: sourceName,
+      kind: 'mysql',
+      host: MARIADB.host,
+      port: MARIADB.port,
+      database: target.database,
+      username: target.username,
+      password: target.password,
+    });
 
     const page = await e2e.login('rsj_zy');
     await page.goto(`/sharing/grants/${applied.grant.id}`);
@@ -150,18 +178,24 @@ describeBrowser('exchange: upload, quality and push in the browser', () => {
     expect(await card.getByTestId('push-save').isDisabled()).toBe(true);
     await choose(page, 'push-target', `${sourceName}（mysql · ${target.database}）`);
     await inputOf(card, 'push-table').fill('share_corp');
-    const saved = await expectCall(page, 'PUT', `/api/exchange/grants/${applied.grant.id}/push`, () => card.getByTestId('push-save').click());
+    const saved = await expectCall(page, 'PUT', `/api/exchange/grants/${applied.grant.id}/push`, () =>
+      card.getByTestId('push-save').click(),
+    );
     expect(saved.status()).toBe(200);
 
     // The first, full push was queued; the runs table refreshes itself until it is done.
     const runs = card.getByTestId('run-table');
-    await expect.poll(() => runs.getByTestId('run-status').first().innerText(), { timeout: 30_000 }).toMatch(/^(完成|失败)$/);
+    await expect
+      .poll(() => runs.getByTestId('run-status').first().innerText(), { timeout: 30_000 })
+      .toMatch(/^(完成|失败)$/);
     // The whole row, so that a failed run's error is in the message.
     const run = runs.locator('.el-table__body-wrapper tr.el-table__row').first();
     expect(await run.innerText()).not.toContain('失败');
     expect(await runs.getByTestId('run-status').count()).toBe(1);
     expect(await runs.getByTestId('run-rows').first().innerText()).toBe(`${ROWS} / ${ROWS}`);
-    expect(await runs.getByTestId('run-reconciliation').first().innerText()).toBe(`一致（中心 ${ROWS} / 目标 ${ROWS}）`);
+    expect(await runs.getByTestId('run-reconciliation').first().innerText()).toBe(
+      `一致（中心 ${ROWS} / 目标 ${ROWS}）`,
+    );
     expect(await run.innerText()).toContain('全量');
     await maybeScreenshot(page, 'exchange-push');
 
@@ -169,11 +203,18 @@ describeBrowser('exchange: upload, quality and push in the browser', () => {
     const rows = await target.query('select * from share_corp order by staff');
     expect(rows).toHaveLength(ROWS);
     expect(Object.keys(rows[0]!).sort()).toEqual(['_gs_key', 'ent_name', 'reg_date', 'staff', 'uscc']);
-    expect(rows[1]).toMatchObject({ uscc: mask(USCC_RULE, uscc(2)), ent_name: '上饶推送测试企业2有限公司', staff: 20, reg_date: '2021-03-02' });
+    expect(rows[1]).toMatchObject({
+      uscc: mask(USCC_RULE, uscc(2)),
+      ent_name: '上饶推送测试企业2有限公司',
+      staff: 20,
+      reg_date: '2021-03-02',
+    });
     expect(rows[1]!.uscc).not.toBe(uscc(2));
     expect(String(rows[1]!.uscc)).toMatch(/^913611\*{8}[0-9A-Z]{4}$/);
     expect(rows[ROWS - 1]!.reg_date).toBeNull();
-    const [comment] = await target.query(`select table_comment as c from information_schema.tables where table_schema = database() and table_name = 'share_corp'`);
+    const [comment] = await target.query(
+      `select table_comment as c from information_schema.tables where table_schema = database() and table_name = 'share_corp'`,
+    );
     expect(String(comment!.c)).toContain(applied.grant.no);
   }, 90_000);
 });

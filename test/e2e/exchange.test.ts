@@ -36,10 +36,16 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
 
   async function demoEntry(name: string): Promise<{ id: string; code: string; itemIds: string[] }> {
     const admin = await e2e.apiAs('admin');
-    const r = (await admin('GET', `/api/catalog/search?q=${encodeURIComponent(name)}&pageSize=50`)) as { items: Array<{ entryId: string; name: string }> };
+    const r = (await admin('GET', `/api/catalog/search?q=${encodeURIComponent(name)}&pageSize=50`)) as {
+      items: Array<{ entryId: string; name: string }>;
+    };
     const hit = r.items.find((i) => i.name.replace(/<[^>]+>/g, '') === name);
     if (!hit) throw new Error(`demo entry ${name} not found`);
-    const e = (await admin('GET', `/api/catalog/entries/${hit.entryId}`)) as { id: string; code: string; current: { items: Array<{ id: string }> } };
+    const e = (await admin('GET', `/api/catalog/entries/${hit.entryId}`)) as {
+      id: string;
+      code: string;
+      current: { items: Array<{ id: string }> };
+    };
     return { id: e.id, code: e.code, itemIds: e.current.items.map((i) => i.id) };
   }
 
@@ -55,7 +61,9 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     await inputOf(dialog, 'source-database').fill(src.database);
     await inputOf(dialog, 'source-username').fill(src.username);
     await inputOf(dialog, 'source-password').fill(src.password);
-    const res = await expectCall(page, 'POST', '/api/exchange/sources', () => dialog.getByTestId('source-save').click());
+    const res = await expectCall(page, 'POST', '/api/exchange/sources', () =>
+      dialog.getByTestId('source-save').click(),
+    );
     expect(res.status()).toBe(201);
     // The password went in and does not come out.
     expect(JSON.stringify(await res.json())).not.toContain(src.password);
@@ -90,11 +98,16 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     await choose(page, 'map-established_on', 'reg_date');
     await choose(page, 'map-reg_capital', 'capital');
     await choose(page, 'binding-watermark', 'updated_at');
-    const saved = await expectCall(page, 'PUT', `/api/exchange/entries/${entry.id}/binding`, () => form.getByTestId('binding-save').click());
+    const saved = await expectCall(page, 'PUT', `/api/exchange/entries/${entry.id}/binding`, () =>
+      form.getByTestId('binding-save').click(),
+    );
     expect(saved.status()).toBe(200);
     // Bound now: uploads warn that the next full pull makes the table match the source.
     await expect.poll(() => page.getByTestId('upload-bound').innerText()).toContain('以源表为准');
-    const binding = (await saved.json()) as { keyColumns: string[]; columnMap: Array<{ column: string; sourceColumn: string }> };
+    const binding = (await saved.json()) as {
+      keyColumns: string[];
+      columnMap: Array<{ column: string; sourceColumn: string }>;
+    };
     expect(binding.keyColumns).toEqual(['id']);
     expect(binding.columnMap).toEqual(
       expect.arrayContaining([
@@ -106,12 +119,16 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     );
 
     // 3. 立即汇聚: the runs table refreshes by itself until the run is done, counts reconciled.
-    const queued = await expectCall(page, 'POST', `/api/exchange/entries/${entry.id}/runs`, () => page.getByTestId('pull-run').click());
+    const queued = await expectCall(page, 'POST', `/api/exchange/entries/${entry.id}/runs`, () =>
+      page.getByTestId('pull-run').click(),
+    );
     expect(queued.status()).toBe(202);
     const runs = page.getByTestId('run-table');
     await expect.poll(() => runs.getByTestId('run-status').first().innerText(), { timeout: 60_000 }).toBe('完成');
     expect(await runs.getByTestId('run-rows').first().innerText()).toBe(`${ROWS} / ${ROWS}`);
-    expect(await runs.getByTestId('run-reconciliation').first().innerText()).toContain(`一致（源 ${ROWS} / 中心 ${ROWS}）`);
+    expect(await runs.getByTestId('run-reconciliation').first().innerText()).toContain(
+      `一致（源 ${ROWS} / 中心 ${ROWS}）`,
+    );
 
     // R-26: the base library 102 (法人单位) lists the resource with the rows the center now holds.
     await page.goto(`${e2e.baseUrl}/exchange/libraries`);
@@ -128,7 +145,9 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     expect(await consumer.getByTestId('data-export-csv').count()).toBe(0);
 
     // 5. It applies (unconditional, 服务接口) and is granted at once.
-    const applied = (await (await e2e.apiAs('rsj_yh'))('POST', '/api/sharing/requests', {
+    const applied = (await (
+      await e2e.apiAs('rsj_yh')
+    )('POST', '/api/sharing/requests', {
       entryId: entry.id,
       purpose: '企业参保登记时核验企业登记信息',
       systemName: '上饶市社会保险经办系统',
@@ -143,10 +162,15 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     // 6. Now the preview shows the pulled rows under the grant, and the CSV downloads.
     await consumer.reload();
     await expect.poll(() => consumer.getByTestId('data-grant').innerText()).toContain(grantNo);
-    await expect.poll(() => consumer.getByTestId('data-preview').locator('.el-table__body-wrapper tr.el-table__row').count()).toBe(20);
+    await expect
+      .poll(() => consumer.getByTestId('data-preview').locator('.el-table__body-wrapper tr.el-table__row').count())
+      .toBe(20);
     expect(await consumer.getByTestId('data-preview').innerText()).toContain('上饶测试企业1有限公司');
     await maybeScreenshot(consumer, 'exchange-data');
-    const [download] = await Promise.all([consumer.waitForEvent('download'), consumer.getByTestId('data-export-csv').click()]);
+    const [download] = await Promise.all([
+      consumer.waitForEvent('download'),
+      consumer.getByTestId('data-export-csv').click(),
+    ]);
     // 企业登记信息's items are all public (统一社会信用代码 is not personal), so nothing is masked:
     // the file is stamped with the grant it left the platform under instead.
     expect(download.suggestedFilename()).toBe(`${entry.code.replace('/', '-')}-${grantNo}.csv`);
@@ -176,8 +200,12 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
       ],
     })) as { id: string; pending: { id: string } };
     await spec('POST', `/api/catalog/versions/${entry.pending.id}/submit`);
-    await (await e2e.apiAs('scj_ld'))('POST', `/api/catalog/versions/${entry.pending.id}/dept-review`, { decision: 'approve' });
-    await (await e2e.apiAs('admin'))('POST', `/api/catalog/versions/${entry.pending.id}/platform-review`, { decision: 'approve' });
+    await (
+      await e2e.apiAs('scj_ld')
+    )('POST', `/api/catalog/versions/${entry.pending.id}/dept-review`, { decision: 'approve' });
+    await (
+      await e2e.apiAs('admin')
+    )('POST', `/api/catalog/versions/${entry.pending.id}/platform-review`, { decision: 'approve' });
     return entry.id;
   }
 
@@ -190,7 +218,9 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     const content = 'stat_month,new_count\n2026-10,1520\n2026-11,1488\n';
     await inputOf(card, 'file-note').fill('十一月数据');
     const up = await expectCall(page, 'POST', `/api/exchange/entries/${entryId}/files`, () =>
-      card.getByTestId('file-input').setInputFiles({ name: '登记统计.csv', mimeType: 'text/csv', buffer: Buffer.from(content) }),
+      card
+        .getByTestId('file-input')
+        .setInputFiles({ name: '登记统计.csv', mimeType: 'text/csv', buffer: Buffer.from(content) }),
     );
     expect(up.status()).toBe(201);
     const row = rowsWith(page, 'file-table', '登记统计.csv');
@@ -204,7 +234,12 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     // Withdrawing needs a reason; afterwards the version stays listed but cannot be downloaded.
     await row.getByTestId('file-withdraw').click();
     await textareaOf(page, 'reason-input').fill('统计口径有误');
-    const w = await expectCall(page, 'POST', `/api/exchange/files/${((await up.json()) as { id: string }).id}/withdraw`, () => page.getByTestId('reason-confirm').click());
+    const w = await expectCall(
+      page,
+      'POST',
+      `/api/exchange/files/${((await up.json()) as { id: string }).id}/withdraw`,
+      () => page.getByTestId('reason-confirm').click(),
+    );
     expect(w.status()).toBe(200);
     await row.getByTestId('file-withdrawn').waitFor();
     expect(await row.getByTestId('file-download').count()).toBe(0);

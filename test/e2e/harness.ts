@@ -35,7 +35,9 @@ const CHROMIUM_ARGS = [
 
 const hasChromium = fs.existsSync(CHROMIUM_PATH);
 if (!hasChromium && !process.env.CI) {
-  console.warn(`[e2e] ${CHROMIUM_PATH} not found: browser tests are skipped (apt-get install chromium fonts-wqy-microhei). In CI they fail instead.`);
+  console.warn(
+    `[e2e] ${CHROMIUM_PATH} not found: browser tests are skipped (apt-get install chromium fonts-wqy-microhei). In CI they fail instead.`,
+  );
 }
 
 /**
@@ -87,7 +89,9 @@ export interface E2E {
   /** Logs in through the login form and waits for the home page; returns the page. */
   login(username: string, password?: string): Promise<Page>;
   /** Calls the API in-process as a demo user (for arranging data a test does not drive through the UI). */
-  apiAs(username: string): Promise<(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown) => Promise<unknown>>;
+  apiAs(
+    username: string,
+  ): Promise<(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown) => Promise<unknown>>;
   close(): Promise<void>;
 }
 
@@ -121,14 +125,32 @@ export interface E2EOptions {
 const quietLog = { info: () => {}, warn: () => {}, error: (...a: unknown[]) => console.error(...a) };
 
 export async function startE2E(overrides: Partial<Config> = {}, options: E2EOptions = {}): Promise<E2E> {
-  if (!hasChromium) throw new Error(`Chromium is required for the browser tests but ${CHROMIUM_PATH} does not exist (CI=${process.env.CI}). Install Debian's chromium and fonts-wqy-microhei.`);
+  if (!hasChromium)
+    throw new Error(
+      `Chromium is required for the browser tests but ${CHROMIUM_PATH} does not exist (CI=${process.env.CI}). Install Debian's chromium and fonts-wqy-microhei.`,
+    );
   await ensureWebBuild();
 
   const database = await freshDatabase();
   // No synthetic table rows: every browser test file seeds the demo, and none needs them. A master
   // key of its own (as testApp has): on PostgreSQL the server makes none, and sources store passwords.
-  const config: Config = { ...loadConfig({}), databaseUrl: database.url, demo: true, demoRows: 0, requireMfa: false, secureCookies: false, secretKey: randomBytes(32).toString('hex'), ...overrides };
-  const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock: options.clock ?? systemClock, log: quietLog };
+  const config: Config = {
+    ...loadConfig({}),
+    databaseUrl: database.url,
+    demo: true,
+    demoRows: 0,
+    requireMfa: false,
+    secureCookies: false,
+    secretKey: randomBytes(32).toString('hex'),
+    ...overrides,
+  };
+  const ctx: AppContext = {
+    db: database.db,
+    dbKind: database.kind,
+    config,
+    clock: options.clock ?? systemClock,
+    log: quietLog,
+  };
   await seedDemoIfEmpty(ctx);
   const app = await buildApp(ctx, { serveWeb: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -147,7 +169,9 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
   let runner: JobRunner | undefined;
   if (options.jobs) {
     registerDefaultTasks();
-    runner = startJobRunner(ctx, { pollMs: (typeof options.jobs === 'object' ? options.jobs.pollMs : undefined) ?? 500 });
+    runner = startJobRunner(ctx, {
+      pollMs: (typeof options.jobs === 'object' ? options.jobs.pollMs : undefined) ?? 500,
+    });
   }
 
   const e2e: E2E = {
@@ -156,7 +180,12 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
     ctx,
     browser,
     async newPage() {
-      const context = await browser.newContext({ baseURL: baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: 1440, height: 900 },
+      });
       // Generous for a loaded CI machine; waits still end as soon as the page shows what is awaited.
       context.setDefaultTimeout(30_000);
       contexts.push(context);
@@ -166,7 +195,8 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
       page.on('console', (msg) => {
         // Chromium logs every 4xx fetch as an error; the app handles those itself (e.g. 401 before login).
         const expected = /Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text());
-        if ((msg.type() === 'error' && !expected) || process.env.E2E_DEBUG) console.error(`[browser ${msg.type()}] ${msg.text()}`);
+        if ((msg.type() === 'error' && !expected) || process.env.E2E_DEBUG)
+          console.error(`[browser ${msg.type()}] ${msg.text()}`);
       });
       return page;
     },
@@ -180,7 +210,11 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
       return page;
     },
     async apiAs(username) {
-      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: DEMO_PASSWORD },
+      });
       if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
       const token = res.cookies.find((c) => c.name === 'gs_session')?.value;
       if (!token) throw new Error('no session cookie');

@@ -92,11 +92,15 @@ describeBrowser('organisation management in the browser', () => {
 
     await dialog.getByTestId('dept-credit-code').fill('91361100MA3');
     await dialog.getByTestId('dept-save').click();
-    await expect.poll(() => dialog.locator('.el-form-item__error').allInnerTexts()).toContain('统一社会信用代码应为18位');
+    await expect
+      .poll(() => dialog.locator('.el-form-item__error').allInnerTexts())
+      .toContain('统一社会信用代码应为18位');
 
     await dialog.getByTestId('dept-credit-code').fill(wrongCheck);
     await dialog.getByTestId('dept-save').click();
-    await expect.poll(() => dialog.locator('.el-form-item__error').allInnerTexts()).toContain('统一社会信用代码校验位（第18位）错误');
+    await expect
+      .poll(() => dialog.locator('.el-form-item__error').allInnerTexts())
+      .toContain('统一社会信用代码校验位（第18位）错误');
     await maybeScreenshot(page, 'credit-code-error');
 
     await dialog.getByTestId('dept-cancel').click();

@@ -11,9 +11,13 @@ import { acceptConfirm, countCalls, expectCall, inputOf, rowsWith, textareaOf } 
  */
 
 /** Digits only, so jieba keeps them apart from the Chinese words around them. */
-const suffix = () => String(Date.now() % 1_000_000).padStart(6, '0') + String(Math.floor(Math.random() * 100)).padStart(2, '0');
+const suffix = () =>
+  String(Date.now() % 1_000_000).padStart(6, '0') + String(Math.floor(Math.random() * 100)).padStart(2, '0');
 /** A 1×1 PNG: the server checks a letter's type by its content, so it must be a real image. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 const DAY = 86_400_000;
 
 describeBrowser('sharing: apply, review and grants in the browser', () => {
@@ -28,7 +32,11 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
 
   /** The id of a published demo entry, by its exact name. */
   async function demoEntry(name: string): Promise<string> {
-    const r = (await (await e2e.apiAs('admin'))('GET', `/api/catalog/search?q=${encodeURIComponent(name)}&pageSize=50`)) as { items: Array<{ entryId: string; name: string }> };
+    const r = (await (
+      await e2e.apiAs('admin')
+    )('GET', `/api/catalog/search?q=${encodeURIComponent(name)}&pageSize=50`)) as {
+      items: Array<{ entryId: string; name: string }>;
+    };
     const hit = r.items.find((i) => i.name.replace(/<[^>]+>/g, '') === name);
     if (!hit) throw new Error(`demo entry ${name} not found`);
     return hit.entryId;
@@ -53,13 +61,21 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
       ],
     })) as { id: string; pending: { id: string } };
     await spec('POST', `/api/catalog/versions/${entry.pending.id}/submit`);
-    await (await e2e.apiAs('scj_ld'))('POST', `/api/catalog/versions/${entry.pending.id}/dept-review`, { decision: 'approve' });
-    await (await e2e.apiAs('admin'))('POST', `/api/catalog/versions/${entry.pending.id}/platform-review`, { decision: 'approve' });
+    await (
+      await e2e.apiAs('scj_ld')
+    )('POST', `/api/catalog/versions/${entry.pending.id}/dept-review`, { decision: 'approve' });
+    await (
+      await e2e.apiAs('admin')
+    )('POST', `/api/catalog/versions/${entry.pending.id}/platform-review`, { decision: 'approve' });
     return entry.id;
   }
 
   /** Fills the apply dialog on an entry page and submits it; returns the created request's id. */
-  async function applyFor(page: Page, entryId: string, o: { purpose: string; system: string; letter?: boolean }): Promise<{ id: string; status: string }> {
+  async function applyFor(
+    page: Page,
+    entryId: string,
+    o: { purpose: string; system: string; letter?: boolean },
+  ): Promise<{ id: string; status: string }> {
     await page.goto(`/catalog/entries/${entryId}`);
     await page.getByTestId('entry-apply').click();
     const dialog = page.getByTestId('apply-dialog');
@@ -67,14 +83,18 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await inputOf(dialog, 'request-system').fill(o.system);
     if (o.letter) await uploadLetter(page);
     await dialog.getByTestId('apply-accept').click();
-    const res = await expectCall(page, 'POST', '/api/sharing/requests', () => dialog.getByTestId('apply-submit').click());
+    const res = await expectCall(page, 'POST', '/api/sharing/requests', () =>
+      dialog.getByTestId('apply-submit').click(),
+    );
     expect(res.status()).toBe(201);
     return (await res.json()) as { id: string; status: string };
   }
 
   async function uploadLetter(page: Page): Promise<void> {
     const dialog = page.getByTestId('apply-dialog');
-    const up = await expectCall(page, 'POST', '/api/sharing/letters', () => dialog.getByTestId('letter-file').setInputFiles({ name: '申请函.png', mimeType: 'image/png', buffer: PNG }));
+    const up = await expectCall(page, 'POST', '/api/sharing/letters', () =>
+      dialog.getByTestId('letter-file').setInputFiles({ name: '申请函.png', mimeType: 'image/png', buffer: PNG }),
+    );
     expect(up.status()).toBe(201);
     await dialog.getByTestId('letter-name').waitFor();
   }
@@ -103,7 +123,9 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     expect(sent()).toBe(0);
 
     await dialog.getByTestId('apply-accept').click();
-    const res = await expectCall(page, 'POST', '/api/sharing/requests', () => dialog.getByTestId('apply-submit').click());
+    const res = await expectCall(page, 'POST', '/api/sharing/requests', () =>
+      dialog.getByTestId('apply-submit').click(),
+    );
     expect(res.status()).toBe(201);
     const body = (await res.json()) as { status: string; grant: { id: string; no: string } };
     expect(body.status).toBe('approved');
@@ -152,7 +174,9 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     expect(sent()).toBe(0);
     await uploadLetter(consumer);
     await maybeScreenshot(consumer, 'sharing-apply-dialog');
-    const res = await expectCall(consumer, 'POST', '/api/sharing/requests', () => dialog.getByTestId('apply-submit').click());
+    const res = await expectCall(consumer, 'POST', '/api/sharing/requests', () =>
+      dialog.getByTestId('apply-submit').click(),
+    );
     expect(res.status()).toBe(201);
     const request = (await res.json()) as { id: string; no: string };
     // A conditional request lands on its own page, waiting for the platform with its deadline.
@@ -172,7 +196,9 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     // The sealed letter can be downloaded by the reviewer.
     const href = await admin.getByTestId('request-letter').getAttribute('href');
     expect((await admin.request.get(href!)).status()).toBe(200);
-    const fwd = await expectCall(admin, 'POST', `/api/sharing/requests/${request.id}/prereview`, () => admin.getByTestId('prereview-forward').click());
+    const fwd = await expectCall(admin, 'POST', `/api/sharing/requests/${request.id}/prereview`, () =>
+      admin.getByTestId('prereview-forward').click(),
+    );
     expect(JSON.parse(fwd.request().postData() ?? '{}')).toEqual({ decision: 'forward' });
     await expect.poll(() => admin.getByTestId('request-status').innerText()).toBe('待提供方审核');
     await admin.context().close();
@@ -186,7 +212,9 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await panel.waitFor();
     await panel.getByTestId('decision-item').filter({ hasText: '登记日期' }).click();
     await textareaOf(panel, 'decision-conditions').fill('仅限参保登记核验使用');
-    const decided = await expectCall(provider, 'POST', `/api/sharing/requests/${request.id}/decision`, () => panel.getByTestId('decision-submit').click());
+    const decided = await expectCall(provider, 'POST', `/api/sharing/requests/${request.id}/decision`, () =>
+      panel.getByTestId('decision-submit').click(),
+    );
     expect(decided.status()).toBe(200);
     expect((JSON.parse(decided.request().postData() ?? '{}') as { itemIds: string[] }).itemIds).toHaveLength(2);
     await expect.poll(() => provider.getByTestId('request-status').innerText()).toBe('已批准');
@@ -212,7 +240,11 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     const name = `企业注销登记信息${suffix()}`;
     const entryId = await conditionalEntry(name);
     const consumer = await e2e.login('rsj_yh');
-    const request = await applyFor(consumer, entryId, { purpose: '停办已注销企业的社保登记', system: '社保经办系统', letter: true });
+    const request = await applyFor(consumer, entryId, {
+      purpose: '停办已注销企业的社保登记',
+      system: '社保经办系统',
+      letter: true,
+    });
     expect(request.status).toBe('prereview');
     await consumer.context().close();
 
@@ -222,7 +254,9 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await admin.getByTestId('prereview-return').click();
     const dialog = admin.getByTestId('reason-dialog');
     await textareaOf(dialog, 'reason-input').fill(reason);
-    const returned = await expectCall(admin, 'POST', `/api/sharing/requests/${request.id}/prereview`, () => dialog.getByTestId('reason-confirm').click());
+    const returned = await expectCall(admin, 'POST', `/api/sharing/requests/${request.id}/prereview`, () =>
+      dialog.getByTestId('reason-confirm').click(),
+    );
     expect(JSON.parse(returned.request().postData() ?? '{}')).toEqual({ decision: 'return', reason });
     await expect.poll(() => admin.getByTestId('request-status').innerText()).toBe('退回补充');
 
@@ -236,7 +270,9 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     // The form starts from what was sent.
     expect(await textareaOf(panel, 'request-purpose').inputValue()).toBe('停办已注销企业的社保登记');
     await textareaOf(panel, 'request-purpose').fill('停办已注销企业的社保登记，使用期限一年');
-    const put = await expectCall(user, 'PUT', `/api/sharing/requests/${request.id}`, () => panel.getByTestId('resubmit-submit').click());
+    const put = await expectCall(user, 'PUT', `/api/sharing/requests/${request.id}`, () =>
+      panel.getByTestId('resubmit-submit').click(),
+    );
     expect(put.status()).toBe(200);
     await expect.poll(() => user.getByTestId('request-status').innerText()).toBe('待平台初审');
     expect(await user.getByTestId('request-steps').innerText()).toContain('第2轮');
@@ -252,9 +288,15 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     // 人社局's conditional demo entry, asked for by 市场监管局.
     const entryId = await demoEntry('社会保险参保信息');
     const consumer = await e2e.login('scj_yh');
-    const request = await applyFor(consumer, entryId, { purpose: '企业信用监管中核验参保人数', system: '上饶市市场主体信用监管系统', letter: true });
+    const request = await applyFor(consumer, entryId, {
+      purpose: '企业信用监管中核验参保人数',
+      system: '上饶市市场主体信用监管系统',
+      letter: true,
+    });
     await consumer.context().close();
-    await (await e2e.apiAs('admin'))('POST', `/api/sharing/requests/${request.id}/prereview`, { decision: 'forward' });
+    await (
+      await e2e.apiAs('admin')
+    )('POST', `/api/sharing/requests/${request.id}/prereview`, { decision: 'forward' });
 
     const provider = await e2e.login('rsj_zy');
     await provider.goto(`/sharing/requests/${request.id}`);
@@ -263,12 +305,16 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await textareaOf(panel, 'decision-reason').fill('涉及个人社保缴费明细，超出履职所需');
     const sent = countCalls(provider, 'POST', `/api/sharing/requests/${request.id}/decision`);
     await panel.getByTestId('decision-submit').click();
-    await expect.poll(() => panel.getByTestId('decision-basis-item').locator('.el-form-item__error').innerText()).toBe('拒绝共享须说明依据');
+    await expect
+      .poll(() => panel.getByTestId('decision-basis-item').locator('.el-form-item__error').innerText())
+      .toBe('拒绝共享须说明依据');
     expect(sent()).toBe(0);
     await maybeScreenshot(provider, 'sharing-reject-validation');
 
     await textareaOf(panel, 'decision-basis').fill('《中华人民共和国社会保险法》第八十一条');
-    const res = await expectCall(provider, 'POST', `/api/sharing/requests/${request.id}/decision`, () => panel.getByTestId('decision-submit').click());
+    const res = await expectCall(provider, 'POST', `/api/sharing/requests/${request.id}/decision`, () =>
+      panel.getByTestId('decision-submit').click(),
+    );
     expect(res.status()).toBe(200);
     await expect.poll(() => provider.getByTestId('request-status').innerText()).toBe('已驳回');
     expect(await provider.getByTestId('request-rejected').innerText()).toContain('第八十一条');
@@ -279,7 +325,11 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     const name = `企业股权出质登记信息${suffix()}`;
     const entryId = await conditionalEntry(name);
     const consumer = await e2e.login('rsj_yh');
-    const request = await applyFor(consumer, entryId, { purpose: '核验企业股权出质情况', system: '社保经办系统', letter: true });
+    const request = await applyFor(consumer, entryId, {
+      purpose: '核验企业股权出质情况',
+      system: '社保经办系统',
+      letter: true,
+    });
     await consumer.goto('/sharing/requests');
     await expect.poll(() => rowsWith(consumer, 'request-table', name).innerText()).toMatch(/剩余 \d+ 天|今日到期/);
     await consumer.context().close();
@@ -291,12 +341,20 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
       const admin = await e2e.login('admin');
       await admin.getByTestId('menu-sharing-requests').click();
       await admin.getByTestId('request-overdue-filter').click();
-      await expectCall(admin, 'GET', '/api/sharing/requests', () => admin.getByTestId('request-search').click(), (u) => u.searchParams.get('overdue') === 'true');
+      await expectCall(
+        admin,
+        'GET',
+        '/api/sharing/requests',
+        () => admin.getByTestId('request-search').click(),
+        (u) => u.searchParams.get('overdue') === 'true',
+      );
       const row = rowsWith(admin, 'request-table', name);
       await expect.poll(() => row.getByTestId('due-overdue').innerText()).toBe('已逾期');
       await row.getByTestId('request-link').click();
       await admin.waitForURL(`**/sharing/requests/${request.id}`);
-      await expect.poll(() => admin.getByTestId('request-current').getByTestId('due-overdue').innerText()).toBe('已逾期');
+      await expect
+        .poll(() => admin.getByTestId('request-current').getByTestId('due-overdue').innerText())
+        .toBe('已逾期');
       await maybeScreenshot(admin, 'sharing-overdue');
       await admin.context().close();
     } finally {
@@ -308,7 +366,11 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     const name = `企业名称变更登记信息${suffix()}`;
     const entryId = await conditionalEntry(name);
     const page = await e2e.login('rsj_yh');
-    const request = await applyFor(page, entryId, { purpose: '更新参保单位名称', system: '社保经办系统', letter: true });
+    const request = await applyFor(page, entryId, {
+      purpose: '更新参保单位名称',
+      system: '社保经办系统',
+      letter: true,
+    });
     await page.waitForURL(`**/sharing/requests/${request.id}`);
     await page.getByTestId('request-withdraw').click();
     await expectCall(page, 'POST', `/api/sharing/requests/${request.id}/withdraw`, () => acceptConfirm(page));
@@ -324,10 +386,18 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     const name = `企业迁移登记信息${suffix()}`;
     const entryId = await conditionalEntry(name);
     const consumer = await e2e.login('rsj_yh');
-    const request = await applyFor(consumer, entryId, { purpose: '核验迁出企业的参保关系', system: '社保经办系统', letter: true });
+    const request = await applyFor(consumer, entryId, {
+      purpose: '核验迁出企业的参保关系',
+      system: '社保经办系统',
+      letter: true,
+    });
     await consumer.context().close();
-    await (await e2e.apiAs('admin'))('POST', `/api/sharing/requests/${request.id}/prereview`, { decision: 'forward' });
-    const approved = (await (await e2e.apiAs('scj_zy'))('POST', `/api/sharing/requests/${request.id}/decision`, { decision: 'approve' })) as { grant: { id: string } };
+    await (
+      await e2e.apiAs('admin')
+    )('POST', `/api/sharing/requests/${request.id}/prereview`, { decision: 'forward' });
+    const approved = (await (
+      await e2e.apiAs('scj_zy')
+    )('POST', `/api/sharing/requests/${request.id}/decision`, { decision: 'approve' })) as { grant: { id: string } };
 
     const provider = await e2e.login('scj_zy');
     await provider.goto(`/sharing/grants/${approved.grant.id}`);
@@ -335,7 +405,9 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     const renew = provider.getByTestId('renew-dialog');
     await renew.getByTestId('renew-date').locator('input').fill('2099-12-31');
     await renew.getByTestId('renew-date').locator('input').press('Enter');
-    const renewed = await expectCall(provider, 'POST', `/api/sharing/grants/${approved.grant.id}/renew`, () => renew.getByTestId('renew-confirm').click());
+    const renewed = await expectCall(provider, 'POST', `/api/sharing/grants/${approved.grant.id}/renew`, () =>
+      renew.getByTestId('renew-confirm').click(),
+    );
     expect(JSON.parse(renewed.request().postData() ?? '{}')).toEqual({ validTo: '2099-12-31' });
     await expect.poll(() => provider.getByTestId('grant-valid').innerText()).toContain('2099-12-31');
     await expect.poll(() => provider.getByTestId('grant-events').innerText()).toContain('续期');
@@ -344,7 +416,9 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await acceptConfirm(provider);
     const dialog = provider.getByTestId('reason-dialog');
     await textareaOf(dialog, 'reason-input').fill('申请方系统未通过安全测评');
-    await expectCall(provider, 'POST', `/api/sharing/grants/${approved.grant.id}/revoke`, () => dialog.getByTestId('reason-confirm').click());
+    await expectCall(provider, 'POST', `/api/sharing/grants/${approved.grant.id}/revoke`, () =>
+      dialog.getByTestId('reason-confirm').click(),
+    );
     await expect.poll(() => provider.getByTestId('grant-status').first().innerText()).toBe('已撤销');
     await expect.poll(() => provider.getByTestId('grant-events').innerText()).toContain('申请方系统未通过安全测评');
     expect(await provider.getByTestId('grant-revoke').count()).toBe(0);

@@ -24,7 +24,8 @@ afterAll(async () => {
 it('refuses uploads over a real socket (413, 415, 403) without stalling the connection, and streams a download back', async () => {
   const { entry, provider } = await fileEntry(t);
   const url = `${base}/api/exchange/entries/${entry.id}/files`;
-  const send = (s: { headers: { cookie: string } }, body: ReturnType<typeof multipart>) => fetch(url, { method: 'POST', headers: { ...s.headers, ...body.headers }, body: body.payload });
+  const send = (s: { headers: { cookie: string } }, body: ReturnType<typeof multipart>) =>
+    fetch(url, { method: 'POST', headers: { ...s.headers, ...body.headers }, body: body.payload });
 
   const big = multipart(Buffer.concat([pdf(), Buffer.alloc(5 * 1024 * 1024, 0x20)]), 'big.pdf');
   const tooLarge = await send(provider.specialist, big);

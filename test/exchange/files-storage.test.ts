@@ -24,7 +24,12 @@ describe('filesystem storage', () => {
     const s = fsStorage(root);
     const expected = Buffer.concat(await Readable.from(chunks(40, 64 * 1024)).toArray());
     const o = await s.put(chunks(40, 64 * 1024), { maxBytes: 10 * 1024 * 1024 });
-    expect(o).toEqual({ key: `${o.sha256.slice(0, 2)}/${o.sha256.slice(2, 4)}/${o.sha256}`, size: expected.length, sha256: sha256(expected), sm3: sm3(expected) });
+    expect(o).toEqual({
+      key: `${o.sha256.slice(0, 2)}/${o.sha256.slice(2, 4)}/${o.sha256}`,
+      size: expected.length,
+      sha256: sha256(expected),
+      sm3: sm3(expected),
+    });
     expect((await readAll(await s.get(o.key))).equals(expected)).toBe(true);
     // The same content again is the same blob.
     expect((await s.put(Readable.from([expected]), { maxBytes: expected.length })).key).toBe(o.key);
@@ -71,10 +76,16 @@ describe('type sniffing', () => {
   it('checks a text file to its end', async () => {
     const text = Buffer.from('统一社会信用代码,企业名称\n'.repeat(1000));
     const found: { mime?: string } = {};
-    const out = Buffer.concat(await Readable.from(sniffedStream(Readable.from([text.subarray(0, 5000), text.subarray(5000)]), 'a.csv', found)).toArray());
+    const out = Buffer.concat(
+      await Readable.from(
+        sniffedStream(Readable.from([text.subarray(0, 5000), text.subarray(5000)]), 'a.csv', found),
+      ).toArray(),
+    );
     expect(out.equals(text)).toBe(true);
     expect(found.mime).toBe('text/csv');
     const bad = Buffer.concat([text, Buffer.from([0xc3, 0x28])]);
-    await expect(Readable.from(sniffedStream(Readable.from([bad]), 'a.csv', {})).toArray()).rejects.toMatchObject({ reason: 'encoding' });
+    await expect(Readable.from(sniffedStream(Readable.from([bad]), 'a.csv', {})).toArray()).rejects.toMatchObject({
+      reason: 'encoding',
+    });
   });
 });

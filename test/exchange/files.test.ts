@@ -27,15 +27,31 @@ describe('resource files (R-22)', () => {
     const { entry, provider } = await fileEntry(t);
     const first = pdf('第一版');
     const second = pdf('第二版 with more text');
-    const v1 = uploaded(await upload(t, provider.specialist, entry.id, first, '企业名录.pdf', { note: '2026 年 11 月数据' }));
+    const v1 = uploaded(
+      await upload(t, provider.specialist, entry.id, first, '企业名录.pdf', { note: '2026 年 11 月数据' }),
+    );
     const v2 = uploaded(await upload(t, provider.specialist, entry.id, second, '企业名录.pdf'));
-    expect(v1).toMatchObject({ versionNo: 1, fileName: '企业名录.pdf', mime: 'application/pdf', size: first.length, sha256: sha256(first), sm3: sm3(first), note: '2026 年 11 月数据', withdrawnAt: null });
+    expect(v1).toMatchObject({
+      versionNo: 1,
+      fileName: '企业名录.pdf',
+      mime: 'application/pdf',
+      size: first.length,
+      sha256: sha256(first),
+      sm3: sm3(first),
+      note: '2026 年 11 月数据',
+      withdrawnAt: null,
+    });
     expect(v2).toMatchObject({ versionNo: 2, sha256: sha256(second), note: null });
     // Content-addressed: the blob's path is its hash.
-    expect(await filesUnder(filesDir)).toContain(path.join(filesDir, sha256(first).slice(0, 2), sha256(first).slice(2, 4), sha256(first)));
+    expect(await filesUnder(filesDir)).toContain(
+      path.join(filesDir, sha256(first).slice(0, 2), sha256(first).slice(2, 4), sha256(first)),
+    );
 
     const consumer = await catalogDepartment(t);
-    const list = expectStatus(await t.inject({ method: 'GET', url: `/api/exchange/entries/${entry.id}/files`, headers: consumer.user.headers }), 200).json<{ items: ResourceFile[] }>();
+    const list = expectStatus(
+      await t.inject({ method: 'GET', url: `/api/exchange/entries/${entry.id}/files`, headers: consumer.user.headers }),
+      200,
+    ).json<{ items: ResourceFile[] }>();
     expect(list.items.map((f) => f.versionNo)).toEqual([2, 1]);
 
     const own = expectStatus(await download(t, provider.leader, v1.id), 200);
@@ -49,23 +65,48 @@ describe('resource files (R-22)', () => {
     const before = (await filesUnder(filesDir)).length;
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.from([0x90, 0, 3, 0, 0, 0, 4, 0]), Buffer.alloc(200, 0)]);
     const html = Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>');
-    for (const [content, name] of [[exe, '报告.pdf'], [html, '报告.pdf'], [html, 'page.txt']] as const) {
+    for (const [content, name] of [
+      [exe, '报告.pdf'],
+      [html, '报告.pdf'],
+      [html, 'page.txt'],
+    ] as const) {
       const res = await upload(t, provider.specialist, entry.id, content, name, { contentType: 'application/pdf' });
       expect(res.statusCode, name).toBe(415);
-      expect(res.json().error).toMatchObject({ code: 'EXCHANGE_FILE_TYPE', messageZh: expect.stringContaining('只允许上传') });
+      expect(res.json().error).toMatchObject({
+        code: 'EXCHANGE_FILE_TYPE',
+        messageZh: expect.stringContaining('只允许上传'),
+      });
     }
     // A text head with a binary tail, and GBK text, are not UTF-8 text files.
     const tail = Buffer.concat([Buffer.from('a,b\n'.repeat(2000)), Buffer.from([0, 1, 2, 0xff])]);
     expect((await upload(t, provider.specialist, entry.id, tail, 'data.csv')).statusCode).toBe(415);
     const gbk = Buffer.from([0xc6, 0xf3, 0xd2, 0xb5, 0x2c, 0x31, 0x0a]); // 企业,1 in GBK
-    expect((await upload(t, provider.specialist, entry.id, gbk, 'data.csv')).json().error.code).toBe('EXCHANGE_FILE_ENCODING');
+    expect((await upload(t, provider.specialist, entry.id, gbk, 'data.csv')).json().error.code).toBe(
+      'EXCHANGE_FILE_ENCODING',
+    );
     expect((await filesUnder(filesDir)).length).toBe(before);
 
-    const csv = uploaded(await upload(t, provider.specialist, entry.id, Buffer.from('\uFEFF统一社会信用代码,企业名称\n91361100MA35XXXX0X,上饶某公司\n'), '名录.csv'));
+    const csv = uploaded(
+      await upload(
+        t,
+        provider.specialist,
+        entry.id,
+        Buffer.from('\uFEFF统一社会信用代码,企业名称\n91361100MA35XXXX0X,上饶某公司\n'),
+        '名录.csv',
+      ),
+    );
     expect(csv.mime).toBe('text/csv');
     const json = uploaded(await upload(t, provider.specialist, entry.id, Buffer.from('{"企业":1}'), 'data.json'));
     expect(json.mime).toBe('application/json');
-    const xlsx = uploaded(await upload(t, provider.specialist, entry.id, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(60, 7)]), '名录.xlsx'));
+    const xlsx = uploaded(
+      await upload(
+        t,
+        provider.specialist,
+        entry.id,
+        Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(60, 7)]),
+        '名录.xlsx',
+      ),
+    );
     expect(xlsx.mime).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   });
 
@@ -75,9 +116,15 @@ describe('resource files (R-22)', () => {
     const res = await upload(t, other.specialist, entry.id, pdf(), 'x.pdf');
     expect(res.statusCode).toBe(403);
     expect((await upload(t, other.user, entry.id, pdf(), 'x.pdf')).statusCode).toBe(403);
-    expect((await t.inject({ method: 'GET', url: `/api/exchange/entries/${entry.id}/files`, headers: other.user.headers })).json().items).toEqual([]);
+    expect(
+      (
+        await t.inject({ method: 'GET', url: `/api/exchange/entries/${entry.id}/files`, headers: other.user.headers })
+      ).json().items,
+    ).toEqual([]);
     const draft = await draftEntry(t, { shareMethods: ['file'] });
-    expect((await upload(t, draft.provider.specialist, draft.entry.id, pdf(), 'x.pdf')).json().error.code).toBe('EXCHANGE_FILE_ENTRY_NOT_PUBLISHED');
+    expect((await upload(t, draft.provider.specialist, draft.entry.id, pdf(), 'x.pdf')).json().error.code).toBe(
+      'EXCHANGE_FILE_ENTRY_NOT_PUBLISHED',
+    );
     expect((await upload(t, other.specialist, draft.entry.id, pdf(), 'x.pdf')).statusCode).toBe(404);
   });
 
@@ -98,15 +145,31 @@ describe('resource files (R-22)', () => {
     expect(decodeURIComponent(String(ok.headers['x-govshare-notice']))).toContain(grant.no);
     expect(ok.headers['x-content-sha256']).toBe(sha256(content));
     expect(ok.headers['content-type']).toBe('application/pdf');
-    expect(ok.headers['content-disposition']).toBe(`attachment; filename="__ __(2026).pdf"; filename*=UTF-8''%E4%BC%81%E4%B8%9A%20%E5%90%8D%E5%BD%95%282026%29.pdf`);
+    expect(ok.headers['content-disposition']).toBe(
+      `attachment; filename="__ __(2026).pdf"; filename*=UTF-8''%E4%BC%81%E4%B8%9A%20%E5%90%8D%E5%BD%95%282026%29.pdf`,
+    );
 
-    const audit = await t.ctx.db.selectFrom('audit_event').select(['outcome', 'detail', 'department_id']).where('action', '=', 'exchange.file.download').where('target_id', '=', f.id).where('category', '=', 'download').orderBy('seq').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['outcome', 'detail', 'department_id'])
+      .where('action', '=', 'exchange.file.download')
+      .where('target_id', '=', f.id)
+      .where('category', '=', 'download')
+      .orderBy('seq')
+      .execute();
     expect(audit).toEqual([
       expect.objectContaining({ outcome: 'denied', department_id: stranger.id }),
-      expect.objectContaining({ outcome: 'success', department_id: consumer.id, detail: expect.objectContaining({ size: content.length, grantNo: grant.no }) }),
+      expect.objectContaining({
+        outcome: 'success',
+        department_id: consumer.id,
+        detail: expect.objectContaining({ size: content.length, grantNo: grant.no }),
+      }),
     ]);
 
-    expectStatus(await post(t, `/api/sharing/grants/${grant.id}/revoke`, provider.specialist, { reason: '超范围使用' }), 200);
+    expectStatus(
+      await post(t, `/api/sharing/grants/${grant.id}/revoke`, provider.specialist, { reason: '超范围使用' }),
+      200,
+    );
     const revoked = await download(t, consumer.user, f.id);
     expect(revoked.statusCode).toBe(403);
     expect(revoked.json().error.code).toBe('SHARING_GRANT_REVOKED');
@@ -119,11 +182,20 @@ describe('resource files (R-22)', () => {
     const v1 = uploaded(await upload(t, provider.specialist, entry.id, pdf('v1'), 'a.pdf'));
     const v2 = uploaded(await upload(t, provider.specialist, entry.id, pdf('v2'), 'a.pdf'));
     const { consumer } = await fileGrant(t, entry);
-    expect((await post(t, `/api/exchange/files/${v1.id}/withdraw`, consumer.specialist, { reason: '错误' })).statusCode).toBe(403);
-    expect((await post(t, `/api/exchange/files/${v1.id}/withdraw`, provider.specialist, { reason: ' ' })).json().error.code).toBe('EXCHANGE_FILE_REASON_REQUIRED');
-    const w = expectStatus(await post(t, `/api/exchange/files/${v1.id}/withdraw`, provider.specialist, { reason: '数据有误' }), 200).json<ResourceFile>();
+    expect(
+      (await post(t, `/api/exchange/files/${v1.id}/withdraw`, consumer.specialist, { reason: '错误' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await post(t, `/api/exchange/files/${v1.id}/withdraw`, provider.specialist, { reason: ' ' })).json().error.code,
+    ).toBe('EXCHANGE_FILE_REASON_REQUIRED');
+    const w = expectStatus(
+      await post(t, `/api/exchange/files/${v1.id}/withdraw`, provider.specialist, { reason: '数据有误' }),
+      200,
+    ).json<ResourceFile>();
     expect(w).toMatchObject({ withdrawReason: '数据有误', withdrawnAt: expect.any(String) });
-    expect((await post(t, `/api/exchange/files/${v1.id}/withdraw`, provider.specialist, { reason: '再次' })).statusCode).toBe(409);
+    expect(
+      (await post(t, `/api/exchange/files/${v1.id}/withdraw`, provider.specialist, { reason: '再次' })).statusCode,
+    ).toBe(409);
 
     const gone = await download(t, consumer.user, v1.id);
     expect(gone.statusCode).toBe(410);
@@ -156,7 +228,10 @@ describe('resource file size limit', () => {
     expect(await filesUnder(dir)).toEqual([]);
 
     const exact = over.subarray(0, limit);
-    expect(uploaded(await upload(small, provider.specialist, entry.id, exact, 'big.pdf'))).toMatchObject({ size: limit, sha256: sha256(exact) });
+    expect(uploaded(await upload(small, provider.specialist, entry.id, exact, 'big.pdf'))).toMatchObject({
+      size: limit,
+      sha256: sha256(exact),
+    });
     expect(await filesUnder(dir)).toHaveLength(1);
   });
 });

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import { catalogDepartment, expectStatus, platformAdmin, type CatalogDepartment, type Session } from '../catalog/factory';
+import {
+  catalogDepartment,
+  expectStatus,
+  platformAdmin,
+  type CatalogDepartment,
+  type Session,
+} from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange/pull-service';
 import { resolveAccess } from '../../src/server/modules/exchange/data-access';
 import { mask, parseRuleSpec } from '../../src/server/platform/masking';
@@ -16,7 +22,8 @@ let apiConsumer: CatalogDepartment;
 let tableConsumer: CatalogDepartment;
 const FIRST_NINE_DIGITS = 'regex:/\\d{9}/#########/';
 
-const grant = (consumer: CatalogDepartment, method: string) => grantItems(t, b.entry, consumer, method, ['corp_id', 'uscc', 'corp_name']);
+const grant = (consumer: CatalogDepartment, method: string) =>
+  grantItems(t, b.entry, consumer, method, ['corp_id', 'uscc', 'corp_name']);
 
 beforeAll(async () => {
   t = await testApp();
@@ -35,10 +42,20 @@ afterAll(async () => {
 
 const url = () => `/api/exchange/entries/${b.entry.id}/masking`;
 const getMasking = (s: Session) => t.inject({ method: 'GET', url: url(), headers: s.headers });
-const putMasking = (s: Session, payload: Array<{ field: string; channel: string; rule: string }>) => t.inject({ method: 'PUT', url: url(), headers: s.headers, payload });
-const preview = (s: Session, payload: { rule: string; value: string }) => t.inject({ method: 'POST', url: `${url()}/preview`, headers: s.headers, payload });
+const putMasking = (s: Session, payload: Array<{ field: string; channel: string; rule: string }>) =>
+  t.inject({ method: 'PUT', url: url(), headers: s.headers, payload });
+const preview = (s: Session, payload: { rule: string; value: string }) =>
+  t.inject({ method: 'POST', url: `${url()}/preview`, headers: s.headers, payload });
 /** Row 5 as the API consumer reads it through the query API. */
-const apiRow = async () => expectStatus(await t.inject({ method: 'GET', url: `/api/v1/data/${b.entry.code}/records?filter=corp_id:5`, headers: apiConsumer.user.headers }), 200).json<{ items: Array<Record<string, string>>; columns: Array<{ field: string; masked: boolean }> }>();
+const apiRow = async () =>
+  expectStatus(
+    await t.inject({
+      method: 'GET',
+      url: `/api/v1/data/${b.entry.code}/records?filter=corp_id:5`,
+      headers: apiConsumer.user.headers,
+    }),
+    200,
+  ).json<{ items: Array<Record<string, string>>; columns: Array<{ field: string; masked: boolean }> }>();
 
 describe('masking configuration (R-43)', () => {
   it('lists every item with its catalog text, the suggestion, nothing configured, and the rule codes with examples', async () => {
@@ -65,9 +82,18 @@ describe('masking configuration (R-43)', () => {
   });
 
   it('previews a rule on a typed value, regex included, and explains a bad one in both languages', async () => {
-    expect(expectStatus(await preview(b.provider.specialist, { rule: 'mobile', value: '13812345678' }), 200).json()).toEqual({ rule: 'mobile', label: { zh: '手机号', en: 'Mobile number' }, masked: '138****5678' });
-    expect(expectStatus(await preview(b.provider.specialist, { rule: ' keep:2,1 ', value: 'ABCDEF' }), 200).json()).toMatchObject({ rule: 'keep:2,1', label: { zh: '保留首尾（前2后1）' }, masked: 'AB***F' });
-    expect(expectStatus(await preview(b.provider.specialist, { rule: 'regex:/(\\d{3})\\d+/$1***/', value: '编号1234567' }), 200).json().masked).toBe('编号123***');
+    expect(
+      expectStatus(await preview(b.provider.specialist, { rule: 'mobile', value: '13812345678' }), 200).json(),
+    ).toEqual({ rule: 'mobile', label: { zh: '手机号', en: 'Mobile number' }, masked: '138****5678' });
+    expect(
+      expectStatus(await preview(b.provider.specialist, { rule: ' keep:2,1 ', value: 'ABCDEF' }), 200).json(),
+    ).toMatchObject({ rule: 'keep:2,1', label: { zh: '保留首尾（前2后1）' }, masked: 'AB***F' });
+    expect(
+      expectStatus(
+        await preview(b.provider.specialist, { rule: 'regex:/(\\d{3})\\d+/$1***/', value: '编号1234567' }),
+        200,
+      ).json().masked,
+    ).toBe('编号123***');
     const bad = await preview(b.provider.specialist, { rule: 'regex:/(a+)+/x/', value: 'aaa' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toMatchObject({ code: 'MASK_REGEX_UNSAFE' });
@@ -90,14 +116,18 @@ describe('masking configuration (R-43)', () => {
     expect(e.message).toContain('nope (*)');
     expect(e.messageZh).toContain('没有此字段的信息项');
     expect(e.messageZh).toContain('另有3处');
-    expect(e.details.problems.map((p: { field: string; channel: string; code: string }) => [p.field, p.channel, p.code])).toEqual([
+    expect(
+      e.details.problems.map((p: { field: string; channel: string; code: string }) => [p.field, p.channel, p.code]),
+    ).toEqual([
       ['nope', '*', 'MASKING_FIELD_UNKNOWN'],
       ['uscc', 'api', 'MASK_RULE_INVALID'],
       ['corp_name', '*', 'MASK_RULE_UNKNOWN'],
       ['corp_id', '*', 'MASKING_DUPLICATE'],
     ]);
     expect(e.details.problems[1].messageZh).toMatch(/^统一社会信用代码（uscc，接口）：/);
-    expect((await putMasking(b.provider.specialist, [{ field: 'uscc', channel: 'email', rule: 'redact' }])).statusCode).toBe(400);
+    expect(
+      (await putMasking(b.provider.specialist, [{ field: 'uscc', channel: 'email', rule: 'redact' }])).statusCode,
+    ).toBe(400);
     // Nothing was stored.
     expect(expectStatus(await getMasking(b.provider.specialist), 200).json<Masking>().updatedAt).toBeNull();
   });
@@ -132,12 +162,26 @@ describe('masking configuration (R-43)', () => {
     expect(saved.updatedAt).not.toBeNull();
 
     let r = await apiRow();
-    expect(r.items[0]).toEqual({ corp_id: '5', uscc: `#########${uscc(5).slice(9)}`, corp_name: '上饶测试企业#有限公司' });
-    expect(r.columns.map((c) => [c.field, c.masked])).toEqual([['corp_id', false], ['uscc', true], ['corp_name', true]]);
+    expect(r.items[0]).toEqual({
+      corp_id: '5',
+      uscc: `#########${uscc(5).slice(9)}`,
+      corp_name: '上饶测试企业#有限公司',
+    });
+    expect(r.columns.map((c) => [c.field, c.masked])).toEqual([
+      ['corp_id', false],
+      ['uscc', true],
+      ['corp_name', true],
+    ]);
 
     // The table channel (what a push job reads) gets its own override; the * rule covers what it does not override.
-    const table = await resolveAccess(t.ctx, { departmentId: tableConsumer.id, roles: ['dept_user'] }, b.entry.code, ['table']);
-    expect(table.columns.map((c) => [c.column, c.rule.code])).toEqual([['corp_id', 'none'], ['uscc', 'redact'], ['corp_name', 'regex']]);
+    const table = await resolveAccess(t.ctx, { departmentId: tableConsumer.id, roles: ['dept_user'] }, b.entry.code, [
+      'table',
+    ]);
+    expect(table.columns.map((c) => [c.column, c.rule.code])).toEqual([
+      ['corp_id', 'none'],
+      ['uscc', 'redact'],
+      ['corp_name', 'regex'],
+    ]);
 
     // Without the api override the * rule applies to the api consumer.
     expectStatus(await putMasking(b.provider.specialist, [{ field: 'uscc', channel: '*', rule: 'keep:2,2' }]), 200);
@@ -145,20 +189,46 @@ describe('masking configuration (R-43)', () => {
     expect((await apiRow()).items[0]!.corp_name).toBe('上饶测试企业5有限公司');
 
     // 'none' configured explicitly passes the value unmasked, and the column may then be filtered on.
-    expectStatus(await putMasking(b.provider.specialist, [{ field: 'uscc', channel: '*', rule: 'keep:2,2' }, { field: 'uscc', channel: 'api', rule: 'none' }]), 200);
+    expectStatus(
+      await putMasking(b.provider.specialist, [
+        { field: 'uscc', channel: '*', rule: 'keep:2,2' },
+        { field: 'uscc', channel: 'api', rule: 'none' },
+      ]),
+      200,
+    );
     r = await apiRow();
     expect(r.items[0]!.uscc).toBe(uscc(5));
     expect(r.columns.find((c) => c.field === 'uscc')!.masked).toBe(false);
-    const filtered = expectStatus(await t.inject({ method: 'GET', url: `/api/v1/data/${b.entry.code}/records?filter=uscc:${uscc(7)}`, headers: apiConsumer.user.headers }), 200).json();
+    const filtered = expectStatus(
+      await t.inject({
+        method: 'GET',
+        url: `/api/v1/data/${b.entry.code}/records?filter=uscc:${uscc(7)}`,
+        headers: apiConsumer.user.headers,
+      }),
+      200,
+    ).json();
     expect(filtered.items.map((x: { corp_id: string }) => x.corp_id)).toEqual(['7']);
 
     // The provider still reads every value as stored.
-    const own = expectStatus(await t.inject({ method: 'GET', url: `/api/v1/data/${b.entry.code}/records?filter=corp_id:5`, headers: b.provider.user.headers }), 200).json();
+    const own = expectStatus(
+      await t.inject({
+        method: 'GET',
+        url: `/api/v1/data/${b.entry.code}/records?filter=corp_id:5`,
+        headers: b.provider.user.headers,
+      }),
+      200,
+    ).json();
     expect(own.items[0].uscc).toBe(uscc(5));
   });
 
   it('audits each change with the rules before and after', async () => {
-    const events = await t.ctx.db.selectFrom('audit_event').select(['category', 'detail', 'row_count', 'target_id']).where('action', '=', 'exchange.masking.save').where('user_id', '=', b.provider.specialist.id).orderBy('seq').execute();
+    const events = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['category', 'detail', 'row_count', 'target_id'])
+      .where('action', '=', 'exchange.masking.save')
+      .where('user_id', '=', b.provider.specialist.id)
+      .orderBy('seq')
+      .execute();
     expect(events.length).toBeGreaterThanOrEqual(4);
     const last = events.at(-1)!;
     expect(last).toMatchObject({ category: 'maintain', target_id: b.entry.id, row_count: 1 });

@@ -33,7 +33,15 @@ export async function corpSource(rows: number): Promise<CorpSource> {
   for (let start = 1; start <= rows; start += 1000) {
     const values = [];
     for (let i = start; i < Math.min(start + 1000, rows + 1); i++) {
-      values.push([i, corpUscc(i), `上饶测试企业${i}有限公司`, `2020-01-${String((i % 28) + 1).padStart(2, '0')}`, i % 3 === 0 ? 0 : 1, (i * 10.5).toFixed(2), '2026-11-01 08:00:00']);
+      values.push([
+        i,
+        corpUscc(i),
+        `上饶测试企业${i}有限公司`,
+        `2020-01-${String((i % 28) + 1).padStart(2, '0')}`,
+        i % 3 === 0 ? 0 : 1,
+        (i * 10.5).toFixed(2),
+        '2026-11-01 08:00:00',
+      ]);
     }
     await db.query('insert into corp values ?', [values]);
   }
@@ -54,12 +62,32 @@ export async function corpSource(rows: number): Promise<CorpSource> {
 export const corpUscc = (id: number) => `91361100${String(id).padStart(9, '0')}X`;
 
 /** The rule boundEntry's 统一社会信用代码 item is masked with, unless a provider configures another. */
-export const USCC_RULE = suggestRule({ name: '统一社会信用代码', fieldName: 'uscc', maskRule: '保留前6位和后4位，其余以*代替', sensitivity: 'personal' });
+export const USCC_RULE = suggestRule({
+  name: '统一社会信用代码',
+  fieldName: 'uscc',
+  maskRule: '保留前6位和后4位，其余以*代替',
+  sensitivity: 'personal',
+});
 
 /** The consumer's request for the bound entry's items `fields` through `method`: granted at once (the entry is unconditional). */
-export async function grantItems(t: TestApp, entry: Awaited<ReturnType<typeof boundEntry>>['entry'], consumer: CatalogDepartment, method: string, fields: readonly string[]): Promise<Grant> {
+export async function grantItems(
+  t: TestApp,
+  entry: Awaited<ReturnType<typeof boundEntry>>['entry'],
+  consumer: CatalogDepartment,
+  method: string,
+  fields: readonly string[],
+): Promise<Grant> {
   const itemIds = entry.current!.items.filter((i) => fields.includes(i.fieldName!)).map((i) => i.id);
-  const r = expectStatus(await submitRequest(t, consumer.user, entry, { letterId: null, method, itemIds, periodFrom: undefined, periodTo: undefined }), 201).json<ShareRequest>();
+  const r = expectStatus(
+    await submitRequest(t, consumer.user, entry, {
+      letterId: null,
+      method,
+      itemIds,
+      periodFrom: undefined,
+      periodTo: undefined,
+    }),
+    201,
+  ).json<ShareRequest>();
   return r.grant!;
 }
 
@@ -74,32 +102,58 @@ export function digestOf(rows: unknown[][]): { rows: number; sha: string } {
 
 /** The managed table's rows in the same shape and order as CorpSource.digest. */
 export async function centerDigest(t: TestApp, table: string) {
-  const r = await sql<Record<string, unknown>>`select corp_id, uscc, corp_name, reg_date, active, capital from rc.${sql.id(table)} order by corp_id`.execute(t.ctx.db);
+  const r = await sql<
+    Record<string, unknown>
+  >`select corp_id, uscc, corp_name, reg_date, active, capital from rc.${sql.id(table)} order by corp_id`.execute(
+    t.ctx.db,
+  );
   return digestOf(r.rows.map((x) => [x.corp_id, x.uscc, x.corp_name, x.reg_date, x.active, money(x.capital)]));
 }
 
 /** A MariaDB database registered as a source of `provider`'s department, through the API. */
-export async function registerMariaSource(t: TestApp, provider: CatalogDepartment, db: { database: string; username: string; password: string }): Promise<{ id: string }> {
+export async function registerMariaSource(
+  t: TestApp,
+  provider: CatalogDepartment,
+  db: { database: string; username: string; password: string },
+): Promise<{ id: string }> {
   return expectStatus(
     await t.inject({
       method: 'POST',
       url: '/api/exchange/sources',
       headers: provider.specialist.headers,
-      payload: { name: `库${randomBytes(3).toString('hex')}`, kind: 'mysql', host: MARIADB.host, port: MARIADB.port, database: db.database, username: db.username, password: db.password },
+      payload: {
+        name: `库${randomBytes(3).toString('hex')}`,
+        kind: 'mysql',
+        host: MARIADB.host,
+        port: MARIADB.port,
+        database: db.database,
+        username: db.username,
+        password: db.password,
+      },
     }),
     201,
   ).json<{ id: string }>();
 }
 
 /** A published 库表 entry of the enterprises, its provider, and a source registered for the provider. */
-export async function boundEntry(t: TestApp, src: CorpSource, opts: { watermark?: boolean; provider?: CatalogDepartment; shareMethods?: EntryInput['shareMethods'] } = {}) {
+export async function boundEntry(
+  t: TestApp,
+  src: CorpSource,
+  opts: { watermark?: boolean; provider?: CatalogDepartment; shareMethods?: EntryInput['shareMethods'] } = {},
+) {
   const provider = opts.provider ?? (await catalogDepartment(t));
   const { entry } = await publishedEntry(t, {
     provider,
     shareMethods: opts.shareMethods ?? ['table'],
     items: [
       item({ name: '企业编号', fieldName: 'corp_id', dataType: 'I', length: null }),
-      item({ name: '统一社会信用代码', fieldName: 'uscc', length: 18, sensitivity: 'personal', maskRule: '保留前6位和后4位，其余以*代替' }),
+      item({
+        name: '统一社会信用代码',
+        fieldName: 'uscc',
+        length: 18,
+        sensitivity: 'personal',
+        maskRule: '保留前6位和后4位，其余以*代替',
+      }),
       item({ name: '企业名称', fieldName: 'corp_name', length: 100 }),
       item({ name: '成立日期', fieldName: 'reg_date', dataType: 'D', length: null }),
       item({ name: '是否存续', fieldName: 'active', dataType: 'L', length: null }),

@@ -26,7 +26,12 @@ afterAll(async () => {
 
 const jobRun = (code: string) => govshare(t, ['job', 'run', code, '--batch-size', '200', '--progress']);
 
-const runRows = (bindingId: string) => t.ctx.db.selectFrom('exchange_run').select(['id', 'status', 'rows_read']).where('binding_id', '=', bindingId).execute();
+const runRows = (bindingId: string) =>
+  t.ctx.db
+    .selectFrom('exchange_run')
+    .select(['id', 'status', 'rows_read'])
+    .where('binding_id', '=', bindingId)
+    .execute();
 
 describe.skipIf(!onPostgres)('a pull killed with SIGKILL', () => {
   it('resumes after its last committed batch with no lost and no duplicated rows', async () => {
@@ -37,7 +42,8 @@ describe.skipIf(!onPostgres)('a pull killed with SIGKILL', () => {
     for (;;) {
       const [run] = await runRows(b.binding.id);
       if (run && Number(run.rows_read) >= 2000) break;
-      if (Date.now() > deadline) throw new Error(`the job made no progress:\n${(first.kill(), (await first.done).out)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the job made no progress:\n${(first.kill(), (await first.done).out)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     first.kill();

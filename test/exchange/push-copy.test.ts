@@ -8,13 +8,14 @@ import { compileRule } from '../../src/server/platform/masking';
  */
 
 // [key, name, id number, mobile, note] as PostgreSQL's COPY out writes them.
-const INPUT = [
-  'k1\t张三\t362301199001011234\t13812345678\tplain',
-  'k\\t2\tback\\\\slash\t\\N\t+86 138-1234-5678\ttab\\there',
-  'k3\t\t36230119900101123X\t\t\\N',
-  'k4\t𠀀\t12\\n34\t138\\r\\n1234\tlast',
-  'k5\tx\t362301199001011234\t13812345678\t\\\\N',
-].join('\n') + '\n';
+const INPUT =
+  [
+    'k1\t张三\t362301199001011234\t13812345678\tplain',
+    'k\\t2\tback\\\\slash\t\\N\t+86 138-1234-5678\ttab\\there',
+    'k3\t\t36230119900101123X\t\t\\N',
+    'k4\t𠀀\t12\\n34\t138\\r\\n1234\tlast',
+    'k5\tx\t362301199001011234\t13812345678\t\\\\N',
+  ].join('\n') + '\n';
 
 const EXPECTED_LINES = [
   'k1\t张三\t362301********1234\t138****5678\tplain',
@@ -55,7 +56,10 @@ describe('masked COPY text for pushes (R-43)', () => {
       const split = await run([input.subarray(0, cut), input.subarray(cut)], 3);
       expect(Buffer.concat(split.map((b) => b.text)).equals(whole)).toBe(true);
     }
-    const bytes = await run([...input].map((b) => Buffer.from([b])), 3);
+    const bytes = await run(
+      [...input].map((b) => Buffer.from([b])),
+      3,
+    );
     expect(Buffer.concat(bytes.map((b) => b.text)).equals(whole)).toBe(true);
   });
 

@@ -39,7 +39,15 @@ describe.skipIf(!onPostgres)('a push killed with SIGKILL', () => {
     const consumer = await catalogDepartment(t);
     const grant = await grantItems(t, b.entry, consumer, 'table', ['corp_id', 'uscc', 'corp_name']);
     target = await pgTarget(t, consumer);
-    expectStatus(await t.inject({ method: 'PUT', url: `/api/exchange/grants/${grant.id}/push`, headers: consumer.specialist.headers, payload: { targetId: target.sourceId, table: 'corp' } }), 200);
+    expectStatus(
+      await t.inject({
+        method: 'PUT',
+        url: `/api/exchange/grants/${grant.id}/push`,
+        headers: consumer.specialist.headers,
+        payload: { targetId: target.sourceId, table: 'corp' },
+      }),
+      200,
+    );
     const runs = () => t.ctx.db.selectFrom('exchange_push_run').select(['id', 'status', 'rows_written']).execute();
 
     const first = jobPush(grant.no);
@@ -47,7 +55,8 @@ describe.skipIf(!onPostgres)('a push killed with SIGKILL', () => {
     for (;;) {
       const [run] = await runs();
       if (run && Number(run.rows_written) >= 2000) break;
-      if (Date.now() > deadline) throw new Error(`the push made no progress:\n${(first.kill(), (await first.done).out)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the push made no progress:\n${(first.kill(), (await first.done).out)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     first.kill();
@@ -64,8 +73,14 @@ describe.skipIf(!onPostgres)('a push killed with SIGKILL', () => {
     const summary = JSON.parse(finished.out.trim().split('\n').at(-1)!);
     expect(summary.reconciliation).toEqual({ centerRows: ROWS, targetRows: ROWS, match: true });
 
-    const center = await sql<{ corp_id: string; uscc: string; corp_name: string }>`select corp_id::text, uscc, corp_name from rc.${sql.id(b.table)} order by corp_id`.execute(t.ctx.db);
+    const center = await sql<{
+      corp_id: string;
+      uscc: string;
+      corp_name: string;
+    }>`select corp_id::text, uscc, corp_name from rc.${sql.id(b.table)} order by corp_id`.execute(t.ctx.db);
     const pushed = await target.query('select corp_id::text, uscc, corp_name from corp order by corp_id');
-    expect(digestOf(pushed.map((r) => [r.corp_id, r.uscc, r.corp_name]))).toEqual(digestOf(center.rows.map((r) => [r.corp_id, mask(USCC_RULE, r.uscc), r.corp_name])));
+    expect(digestOf(pushed.map((r) => [r.corp_id, r.uscc, r.corp_name]))).toEqual(
+      digestOf(center.rows.map((r) => [r.corp_id, mask(USCC_RULE, r.uscc), r.corp_name])),
+    );
   });
 });

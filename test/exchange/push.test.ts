@@ -43,17 +43,42 @@ const pushUrl = () => `/api/exchange/grants/${grant.id}/push`;
 const drainJobs = async () => {
   while ((await runDueJobs(t.ctx, 'test-worker')).claimed > 0);
 };
-const configure = async (target: TargetDb, table: string) => expectStatus(await t.inject({ method: 'PUT', url: pushUrl(), headers: consumer.specialist.headers, payload: { targetId: target.sourceId, table } }), 200).json<Push>();
-const latestRun = async () => (await t.ctx.db.selectFrom('exchange_push_run').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow());
+const configure = async (target: TargetDb, table: string) =>
+  expectStatus(
+    await t.inject({
+      method: 'PUT',
+      url: pushUrl(),
+      headers: consumer.specialist.headers,
+      payload: { targetId: target.sourceId, table },
+    }),
+    200,
+  ).json<Push>();
+const latestRun = async () =>
+  await t.ctx.db.selectFrom('exchange_push_run').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
 
 describe('push jobs into a consumer’s database (R-21)', () => {
   it('refuses a push to anyone but the consumer’s specialist, and to another department’s database', async () => {
-    const res = await t.inject({ method: 'PUT', url: pushUrl(), headers: b.provider.specialist.headers, payload: { targetId: maria.sourceId, table: 'corp' } });
+    const res = await t.inject({
+      method: 'PUT',
+      url: pushUrl(),
+      headers: b.provider.specialist.headers,
+      payload: { targetId: maria.sourceId, table: 'corp' },
+    });
     expect(res.statusCode).toBe(403);
-    const provSource = await t.inject({ method: 'PUT', url: pushUrl(), headers: consumer.specialist.headers, payload: { targetId: b.source.id, table: 'corp' } });
+    const provSource = await t.inject({
+      method: 'PUT',
+      url: pushUrl(),
+      headers: consumer.specialist.headers,
+      payload: { targetId: b.source.id, table: 'corp' },
+    });
     // Another department's database is not even visible to the consumer.
     expect(provSource.statusCode).toBe(404);
-    const badName = await t.inject({ method: 'PUT', url: pushUrl(), headers: consumer.specialist.headers, payload: { targetId: maria.sourceId, table: 'Robert"; drop' } });
+    const badName = await t.inject({
+      method: 'PUT',
+      url: pushUrl(),
+      headers: consumer.specialist.headers,
+      payload: { targetId: maria.sourceId, table: 'Robert"; drop' },
+    });
     expect(badName.statusCode).toBe(400);
   });
 
@@ -68,19 +93,36 @@ describe('push jobs into a consumer’s database (R-21)', () => {
     expect(rows).toHaveLength(ROWS);
     // Only the granted items (reg_date was not asked for), the credit code masked by its rule.
     expect(Object.keys(rows[0]!).sort()).toEqual(['_gs_key', 'active', 'capital', 'corp_id', 'corp_name', 'uscc']);
-    expect(rows[4]).toMatchObject({ corp_id: 5, uscc: mask(USCC_RULE, uscc(5)), corp_name: '上饶测试企业5有限公司', active: 1, capital: '52.5000' });
+    expect(rows[4]).toMatchObject({
+      corp_id: 5,
+      uscc: mask(USCC_RULE, uscc(5)),
+      corp_name: '上饶测试企业5有限公司',
+      active: 1,
+      capital: '52.5000',
+    });
     expect(rows[4]!.uscc).not.toBe(uscc(5));
-    const [comment] = await maria.query(`select table_comment as c from information_schema.tables where table_schema = database() and table_name = 'corp_share'`);
+    const [comment] = await maria.query(
+      `select table_comment as c from information_schema.tables where table_schema = database() and table_name = 'corp_share'`,
+    );
     expect(String(comment!.c)).toContain(grant.no);
-    const audit = await t.ctx.db.selectFrom('audit_event').select(['category', 'row_count', 'detail']).where('action', '=', 'exchange.push.full').where('target_id', '=', b.entry.id).execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['category', 'row_count', 'detail'])
+      .where('action', '=', 'exchange.push.full')
+      .where('target_id', '=', b.entry.id)
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ category: 'share', row_count: ROWS });
     expect(audit[0]!.detail).toMatchObject({ grantNo: grant.no, masked: ['uscc'] });
   });
 
   it('follows each load of the center with an incremental push of the changed rows only', async () => {
-    await src.exec(`update corp set name = concat(name, '（更名）'), updated_at = '2026-11-20 10:00:00' where id in (3, 4, 5)`);
-    await src.exec(`insert into corp values (1001, '913611000000010010', '新设企业一', '2026-11-20', 1, 100, '2026-11-20 10:00:00'), (1002, '913611000000010020', '新设企业二', null, 0, null, '2026-11-20 10:00:01')`);
+    await src.exec(
+      `update corp set name = concat(name, '（更名）'), updated_at = '2026-11-20 10:00:00' where id in (3, 4, 5)`,
+    );
+    await src.exec(
+      `insert into corp values (1001, '913611000000010010', '新设企业一', '2026-11-20', 1, 100, '2026-11-20 10:00:00'), (1002, '913611000000010020', '新设企业二', null, 0, null, '2026-11-20 10:00:01')`,
+    );
     await runPull(t.ctx, b.binding.id);
     await drainJobs();
     const run = await latestRun();
@@ -101,7 +143,9 @@ describe('push jobs into a consumer’s database (R-21)', () => {
 
   it('resumes a PostgreSQL push cut off between the target’s commit and the checkpoint, without doubling rows', async () => {
     await configure(pgdb, 'public.corp_share');
-    const push = (await t.ctx.db.selectFrom('exchange_push').select('id').where('grant_id', '=', grant.id).executeTakeFirstOrThrow()).id;
+    const push = (
+      await t.ctx.db.selectFrom('exchange_push').select('id').where('grant_id', '=', grant.id).executeTakeFirstOrThrow()
+    ).id;
     // Batches of 10, windows of 20 batches: interrupt in the second window, after the first is committed.
     let batches = 0;
     await expect(
@@ -118,13 +162,26 @@ describe('push jobs into a consumer’s database (R-21)', () => {
     expect((await pgdb.query('select count(*)::int as n from corp_share__gs_stage'))[0]!.n).toBe(200);
     // What a killed process can leave in the worst case: the run still "running", and the target holding
     // batches the platform never recorded — here the checkpoint is put back ten batches to make it so.
-    const key = await sql<{ k: string }>`select _gs_key as k from rc.${sql.id(b.table)} order by _gs_key offset 99 limit 1`.execute(t.ctx.db);
+    const key = await sql<{
+      k: string;
+    }>`select _gs_key as k from rc.${sql.id(b.table)} order by _gs_key offset 99 limit 1`.execute(t.ctx.db);
     const checkpoint = JSON.stringify({ key: key.rows[0]!.k, batch: 10 });
-    await t.ctx.db.updateTable('exchange_push_run').set({ status: 'running', finished_at: null, error: null, rows_written: 100, checkpoint }).where('id', '=', cut.id).execute();
+    await t.ctx.db
+      .updateTable('exchange_push_run')
+      .set({ status: 'running', finished_at: null, error: null, rows_written: 100, checkpoint })
+      .where('id', '=', cut.id)
+      .execute();
 
     const summary = await runPush(t.ctx, push, { batchSize: 10 });
-    expect(summary).toMatchObject({ resumed: true, mode: 'full', written: ROWS, reconciliation: { centerRows: ROWS, targetRows: ROWS, match: true } });
-    const rows = await pgdb.query('select corp_id::text as id, uscc, capital::text as capital, active from public.corp_share order by corp_id');
+    expect(summary).toMatchObject({
+      resumed: true,
+      mode: 'full',
+      written: ROWS,
+      reconciliation: { centerRows: ROWS, targetRows: ROWS, match: true },
+    });
+    const rows = await pgdb.query(
+      'select corp_id::text as id, uscc, capital::text as capital, active from public.corp_share order by corp_id',
+    );
     expect(rows).toHaveLength(ROWS);
     expect(new Set(rows.map((r) => r.id)).size).toBe(ROWS);
     expect(rows[0]).toEqual({ id: '1', uscc: mask(USCC_RULE, uscc(1)), capital: '10.5000', active: true });
@@ -132,14 +189,29 @@ describe('push jobs into a consumer’s database (R-21)', () => {
   });
 
   it('lets the provider watch the delivery but not change it, and stops when the grant is revoked', async () => {
-    const seen = expectStatus(await t.inject({ method: 'GET', url: pushUrl(), headers: b.provider.specialist.headers }), 200).json<Push>();
+    const seen = expectStatus(
+      await t.inject({ method: 'GET', url: pushUrl(), headers: b.provider.specialist.headers }),
+      200,
+    ).json<Push>();
     expect(seen).toMatchObject({ canManage: false, targetKind: 'postgresql' });
     expect(seen.runs.length).toBeGreaterThan(0);
     const stranger = await catalogDepartment(t);
-    expect((await t.inject({ method: 'GET', url: pushUrl(), headers: stranger.specialist.headers })).statusCode).toBe(404);
+    expect((await t.inject({ method: 'GET', url: pushUrl(), headers: stranger.specialist.headers })).statusCode).toBe(
+      404,
+    );
 
-    expectStatus(await t.inject({ method: 'POST', url: `/api/sharing/grants/${grant.id}/revoke`, headers: b.provider.specialist.headers, payload: { reason: '共享协议到期终止' } }), 200);
-    const push = (await t.ctx.db.selectFrom('exchange_push').select('id').where('grant_id', '=', grant.id).executeTakeFirstOrThrow()).id;
+    expectStatus(
+      await t.inject({
+        method: 'POST',
+        url: `/api/sharing/grants/${grant.id}/revoke`,
+        headers: b.provider.specialist.headers,
+        payload: { reason: '共享协议到期终止' },
+      }),
+      200,
+    );
+    const push = (
+      await t.ctx.db.selectFrom('exchange_push').select('id').where('grant_id', '=', grant.id).executeTakeFirstOrThrow()
+    ).id;
     await expect(runPush(t.ctx, push)).rejects.toMatchObject({ code: 'SHARING_GRANT_REVOKED' });
     expect(await latestRun()).toMatchObject({ status: 'failed' });
   });

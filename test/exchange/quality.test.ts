@@ -28,15 +28,29 @@ describe('data quality after each load (R-27)', () => {
 
   it('measures completeness, accuracy, availability and timeliness, and keeps the history', async () => {
     // Half the credit codes made valid, ten dates missing.
-    for (let id = 1; id <= ROWS / 2; id++) await src.exec('update corp set uscc = ? where id = ?', [completeCreditCode('91361100', `MA${String(id).padStart(6, '0')}`), id]);
+    for (let id = 1; id <= ROWS / 2; id++)
+      await src.exec('update corp set uscc = ? where id = ?', [
+        completeCreditCode('91361100', `MA${String(id).padStart(6, '0')}`),
+        id,
+      ]);
     await src.exec('update corp set reg_date = null where id <= 10');
     const b = await boundEntry(t, src);
     await runPull(t.ctx, b.binding.id);
-    const q = expectStatus(await t.inject({ method: 'GET', url: `/api/exchange/entries/${b.entry.id}/quality`, headers: b.provider.user.headers }), 200).json();
+    const q = expectStatus(
+      await t.inject({
+        method: 'GET',
+        url: `/api/exchange/entries/${b.entry.id}/quality`,
+        headers: b.provider.user.headers,
+      }),
+      200,
+    ).json();
     expect(q.latest).toMatchObject({ rows: ROWS, availability: 1 });
     expect(q.latest.completeness).toBeCloseTo((6 * ROWS - 10) / (6 * ROWS), 4);
     // The other half keep the fixture's made-up codes, of which the odd one may pass by chance.
-    const invalid = Array.from({ length: ROWS / 2 }, (_, k) => `91361100${String(ROWS / 2 + k + 1).padStart(9, '0')}X`).filter((c) => !isValidCreditCode(c)).length;
+    const invalid = Array.from(
+      { length: ROWS / 2 },
+      (_, k) => `91361100${String(ROWS / 2 + k + 1).padStart(9, '0')}X`,
+    ).filter((c) => !isValidCreditCode(c)).length;
     expect(invalid).toBeGreaterThan(ROWS / 2 - 10);
     const uscc = q.latest.columns.find((c: { column: string }) => c.column === 'uscc');
     expect(uscc).toMatchObject({ rule: 'credit_code', checked: ROWS, invalid, filled: ROWS });
@@ -47,9 +61,23 @@ describe('data quality after each load (R-27)', () => {
     // A daily resource not loaded for two days is no longer timely; a second load adds to the history.
     t.clock.advance(2 * 24 * 3600_000);
     await signInAgain(t, ...sessionsOf(b.provider));
-    expect((await t.inject({ method: 'GET', url: `/api/exchange/entries/${b.entry.id}/quality`, headers: b.provider.user.headers })).json().timely).toBe(false);
+    expect(
+      (
+        await t.inject({
+          method: 'GET',
+          url: `/api/exchange/entries/${b.entry.id}/quality`,
+          headers: b.provider.user.headers,
+        })
+      ).json().timely,
+    ).toBe(false);
     await runPull(t.ctx, b.binding.id);
-    const again = (await t.inject({ method: 'GET', url: `/api/exchange/entries/${b.entry.id}/quality`, headers: b.provider.user.headers })).json();
+    const again = (
+      await t.inject({
+        method: 'GET',
+        url: `/api/exchange/entries/${b.entry.id}/quality`,
+        headers: b.provider.user.headers,
+      })
+    ).json();
     expect(again.timely).toBe(true);
     expect(again.history).toHaveLength(2);
   });

@@ -16,7 +16,6 @@ let consumer: CatalogDepartment;
 let grantNo: string;
 const ROWS = 300;
 
-
 beforeAll(async () => {
   t = await testApp();
   src = await corpSource(ROWS);
@@ -31,7 +30,14 @@ afterAll(async () => {
 });
 
 async function exportXlsx(s: { id: string; headers: { cookie: string } }, query = '') {
-  const res = expectStatus(await t.inject({ method: 'GET', url: `/api/v1/data/${b.entry.code}/export?format=xlsx${query}`, headers: s.headers }), 200);
+  const res = expectStatus(
+    await t.inject({
+      method: 'GET',
+      url: `/api/v1/data/${b.entry.code}/export?format=xlsx${query}`,
+      headers: s.headers,
+    }),
+    200,
+  );
   expect(res.headers['content-type']).toBe(XLSX_TYPE);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
@@ -80,7 +86,15 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['数据', '说明']);
     const ws = wb.getWorksheet('数据')!;
     expect(ws.rowCount).toBe(ROWS + 2);
-    expect(ws.getRow(1).values).toEqual([undefined, '企业编号', '统一社会信用代码', '企业名称', '成立日期', '是否存续', '注册资本']);
+    expect(ws.getRow(1).values).toEqual([
+      undefined,
+      '企业编号',
+      '统一社会信用代码',
+      '企业名称',
+      '成立日期',
+      '是否存续',
+      '注册资本',
+    ]);
     expect(ws.getRow(2).values).toEqual([undefined, 'corp_id', 'uscc', 'corp_name', 'reg_date', 'active', 'capital']);
     const first = ws.getRow(3);
     expect(first.getCell(1).value).toBe(1);
@@ -105,13 +119,19 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
       ['exchange.records.export', null, 'success'],
       ['exchange.records.export.end', ROWS, 'success'],
     ]);
-    expect(audit[1]).toMatchObject({ category: 'download', target_id: b.entry.code, detail: { format: 'xlsx', grantNo: null, complete: true } });
+    expect(audit[1]).toMatchObject({
+      category: 'download',
+      target_id: b.entry.code,
+      detail: { format: 'xlsx', grantNo: null, complete: true },
+    });
   });
 
   it('gives a grant holder only the granted items, masked as text, with the grant and use notice in 说明', async () => {
     const { res, wb } = await exportXlsx(consumer.user);
     expect(res.headers['x-govshare-grant']).toBe(grantNo);
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="${b.entry.code.replace('/', '-')}-${grantNo}.xlsx"`);
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="${b.entry.code.replace('/', '-')}-${grantNo}.xlsx"`,
+    );
     const ws = wb.getWorksheet('数据')!;
     expect(ws.getRow(1).values).toEqual([undefined, '企业编号', '统一社会信用代码', '企业名称']);
     expect(ws.getRow(2).values).toEqual([undefined, 'corp_id', 'uscc', 'corp_name']);
@@ -129,20 +149,52 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
     // The field list says which columns are masked, and how, without any value.
     const list: unknown[][] = [];
     wb.getWorksheet('说明')!.eachRow((r) => list.push((r.values as unknown[]).slice(1)));
-    expect(list.find((r) => r[0] === 'uscc')).toEqual(['uscc', '统一社会信用代码', '字符型', '是', expect.stringContaining('：')]);
+    expect(list.find((r) => r[0] === 'uscc')).toEqual([
+      'uscc',
+      '统一社会信用代码',
+      '字符型',
+      '是',
+      expect.stringContaining('：'),
+    ]);
     expect(list.find((r) => r[0] === 'corp_id')?.[3]).toBe('否');
 
     const audit = await endEvents(consumer.user.id);
-    expect(audit.at(-1)).toMatchObject({ action: 'exchange.records.export.end', row_count: ROWS, outcome: 'success', detail: { grantNo, format: 'xlsx', complete: true } });
+    expect(audit.at(-1)).toMatchObject({
+      action: 'exchange.records.export.end',
+      row_count: ROWS,
+      outcome: 'success',
+      detail: { grantNo, format: 'xlsx', complete: true },
+    });
     expect(audit.at(-2)).toMatchObject({ action: 'exchange.records.export', detail: { grantNo, format: 'xlsx' } });
   });
 
   it('records the rows of a filtered CSV export too, and the chain stays whole', async () => {
     const other = await catalogDepartment(t);
     const items = b.entry.current!.items.filter((i) => i.fieldName === 'corp_id').map((i) => i.id);
-    expectStatus(await submitRequest(t, other.user, b.entry, { letterId: null, method: 'api', itemIds: items, periodFrom: undefined, periodTo: undefined }), 201);
-    const csv = expectStatus(await t.inject({ method: 'GET', url: `/api/v1/data/${b.entry.code}/export?filter=corp_id:7`, headers: other.user.headers }), 200);
-    expect(csv.body.replace(/^\uFEFF/, '').trim().split('\n')).toEqual(['corp_id', '7']);
+    expectStatus(
+      await submitRequest(t, other.user, b.entry, {
+        letterId: null,
+        method: 'api',
+        itemIds: items,
+        periodFrom: undefined,
+        periodTo: undefined,
+      }),
+      201,
+    );
+    const csv = expectStatus(
+      await t.inject({
+        method: 'GET',
+        url: `/api/v1/data/${b.entry.code}/export?filter=corp_id:7`,
+        headers: other.user.headers,
+      }),
+      200,
+    );
+    expect(
+      csv.body
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\n'),
+    ).toEqual(['corp_id', '7']);
     const audit = await endEvents(other.user.id);
     expect(audit.at(-1)).toMatchObject({ row_count: 1, detail: { format: 'csv', complete: true } });
     expect((await verifyAuditChain(t.ctx)).ok).toBe(true);
@@ -150,7 +202,11 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
 
   it('refuses an export to a department without a grant, in any format', async () => {
     const stranger = await catalogDepartment(t);
-    const res = await t.inject({ method: 'GET', url: `/api/v1/data/${b.entry.code}/export?format=xlsx`, headers: stranger.user.headers });
+    const res = await t.inject({
+      method: 'GET',
+      url: `/api/v1/data/${b.entry.code}/export?format=xlsx`,
+      headers: stranger.user.headers,
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('SHARING_GRANT_NO_GRANT');
   });
@@ -166,12 +222,29 @@ describe('the .xlsx writer', () => {
       { column: 'n', name: '序号', dataType: 'I', rule: { code: 'none' as const } },
       { column: 'note', name: '备注', dataType: 'M', rule: { code: 'none' as const } },
     ];
-    const stream = xlsxExportStream({ code: '1/000001', name: null, grantNo: null, notice: null, columns, exportedAt: new Date(), rows: rows(), rowsPerSheet: 10 }, t.app.log);
+    const stream = xlsxExportStream(
+      {
+        code: '1/000001',
+        name: null,
+        grantNo: null,
+        notice: null,
+        columns,
+        exportedAt: new Date(),
+        rows: rows(),
+        rowsPerSheet: 10,
+      },
+      t.app.log,
+    );
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(c as Buffer);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => [w.name, w.rowCount])).toEqual([['数据', 12], ['数据(2)', 12], ['数据(3)', 7], ['说明', expect.any(Number)]]);
+    expect(wb.worksheets.map((w) => [w.name, w.rowCount])).toEqual([
+      ['数据', 12],
+      ['数据(2)', 12],
+      ['数据(3)', 7],
+      ['说明', expect.any(Number)],
+    ]);
     expect(wb.getWorksheet('数据(3)')!.getRow(2).values).toEqual([undefined, 'n', 'note']);
     expect(wb.getWorksheet('数据(3)')!.getRow(7).getCell(1).value).toBe(25);
     // Excel refuses longer cells; the cut is said in 说明.

@@ -37,7 +37,14 @@ describe('query API (R-24) over the data resource center', () => {
 
   it('gives the provider every column as stored', async () => {
     const res = expectStatus(await get(b.provider.user, `${path()}?limit=2`), 200).json();
-    expect(res.columns.map((c: { field: string }) => c.field)).toEqual(['corp_id', 'uscc', 'corp_name', 'reg_date', 'active', 'capital']);
+    expect(res.columns.map((c: { field: string }) => c.field)).toEqual([
+      'corp_id',
+      'uscc',
+      'corp_name',
+      'reg_date',
+      'active',
+      'capital',
+    ]);
     expect(res.items[0]).toMatchObject({ corp_id: '1', uscc: uscc(1), active: true });
     expect(res.grantNo).toBeNull();
   });
@@ -61,13 +68,21 @@ describe('query API (R-24) over the data resource center', () => {
     expect(body.items).toEqual([{ corp_id: '5', uscc: mask(USCC_RULE, uscc(5)), corp_name: '上饶测试企业5有限公司' }]);
     expect(body.items[0].uscc).not.toBe(uscc(5));
     expect(body.items[0].uscc).toContain('*');
-    const audit = await t.ctx.db.selectFrom('audit_event').select(['category', 'row_count', 'user_id']).where('action', '=', 'exchange.records.query').where('target_id', '=', b.entry.code).where('user_id', '=', consumer.user.id).execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['category', 'row_count', 'user_id'])
+      .where('action', '=', 'exchange.records.query')
+      .where('target_id', '=', b.entry.code)
+      .where('user_id', '=', consumer.user.id)
+      .execute();
     expect(audit).toEqual([{ category: 'query', row_count: 1, user_id: consumer.user.id }]);
   });
 
   it('refuses fields outside the grant and filters or sorts on masked fields', async () => {
     expect((await get(consumer.user, `${path()}?fields=capital`)).json().error.code).toBe('EXCHANGE_QUERY_INVALID');
-    expect((await get(consumer.user, `${path()}?filter=uscc:${uscc(5)}`)).json().error.details.problems[0].field).toBe('filter');
+    expect((await get(consumer.user, `${path()}?filter=uscc:${uscc(5)}`)).json().error.details.problems[0].field).toBe(
+      'filter',
+    );
     expect((await get(consumer.user, `${path()}?sort=-uscc`)).statusCode).toBe(400);
   });
 
@@ -75,7 +90,10 @@ describe('query API (R-24) over the data resource center', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { items: Array<{ corp_id: string }>; nextCursor: string | null } = expectStatus(await get(consumer.user, `${path()}?fields=corp_id&limit=70${cursor ? `&cursor=${cursor}` : ''}`), 200).json();
+      const res: { items: Array<{ corp_id: string }>; nextCursor: string | null } = expectStatus(
+        await get(consumer.user, `${path()}?fields=corp_id&limit=70${cursor ? `&cursor=${cursor}` : ''}`),
+        200,
+      ).json();
       seen.push(...res.items.map((r) => r.corp_id));
       cursor = res.nextCursor;
     } while (cursor);
@@ -89,13 +107,24 @@ describe('query API (R-24) over the data resource center', () => {
     const csv = expectStatus(await get(consumer.user, `/api/v1/data/${b.entry.code}/export`), 200);
     expect(csv.headers['x-govshare-grant']).toBe(grantNo);
     expect(csv.headers['content-disposition']).toContain(grantNo);
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toBe('corp_id,uscc,corp_name');
     expect(lines).toHaveLength(ROWS + 1);
     expect(lines[1]).toBe(`1,${mask(USCC_RULE, uscc(1))},上饶测试企业1有限公司`);
-    const jsonl = expectStatus(await get(consumer.user, `/api/v1/data/${b.entry.code}/export?format=jsonl&filter=corp_id:7`), 200).body.trim().split('\n').map((l) => JSON.parse(l));
+    const jsonl = expectStatus(
+      await get(consumer.user, `/api/v1/data/${b.entry.code}/export?format=jsonl&filter=corp_id:7`),
+      200,
+    )
+      .body.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(jsonl[0]).toMatchObject({ resource: b.entry.code, grantNo });
-    expect(jsonl.slice(1)).toEqual([{ corp_id: '7', uscc: mask(USCC_RULE, uscc(7)), corp_name: '上饶测试企业7有限公司' }]);
+    expect(jsonl.slice(1)).toEqual([
+      { corp_id: '7', uscc: mask(USCC_RULE, uscc(7)), corp_name: '上饶测试企业7有限公司' },
+    ]);
   });
 
   it('gives the provider the same CSV whether PostgreSQL COPYs it or the rows are written one by one', async () => {
@@ -108,13 +137,22 @@ describe('query API (R-24) over the data resource center', () => {
     // Key order is the text order of the key: 1, 10, 100, 101, …
     expect(lines.slice(1, 4).map((l) => l.split(',')[0])).toEqual(['1', '10', '100']);
     expect(lines[1]).toBe(`1,${uscc(1)},上饶测试企业1有限公司,2020-01-02,true,10.5000`);
-    const some = expectStatus(await get(b.provider.user, `/api/v1/data/${b.entry.code}/export?fields=corp_id,active&filter=active:false`), 200);
+    const some = expectStatus(
+      await get(b.provider.user, `/api/v1/data/${b.entry.code}/export?fields=corp_id,active&filter=active:false`),
+      200,
+    );
     const rows = some.body.slice(1).trim().split('\n');
     expect(rows).toHaveLength(1 + ROWS / 3);
     expect(rows.slice(0, 2)).toEqual(['corp_id,active', '102,false']);
     // The closing event is written once the response has ended, which may be just after inject returns.
     await vi.waitFor(async () => {
-      const end = await t.ctx.db.selectFrom('audit_event').select('row_count').where('action', '=', 'exchange.records.export.end').orderBy('seq', 'desc').limit(2).execute();
+      const end = await t.ctx.db
+        .selectFrom('audit_event')
+        .select('row_count')
+        .where('action', '=', 'exchange.records.export.end')
+        .orderBy('seq', 'desc')
+        .limit(2)
+        .execute();
       expect(end.map((x) => x.row_count)).toEqual([ROWS / 3, ROWS]);
     });
   });
@@ -125,16 +163,36 @@ describe('query API (R-24) over the data resource center', () => {
         method: 'POST',
         url: `/api/v1/data/${b.entry.code}/verify`,
         headers: consumer.user.headers,
-        payload: { fields: ['uscc', 'corp_name'], records: [[uscc(12), '上饶测试企业12有限公司'], [uscc(12), '别的企业'], [uscc(999), '上饶测试企业999有限公司']] },
+        payload: {
+          fields: ['uscc', 'corp_name'],
+          records: [
+            [uscc(12), '上饶测试企业12有限公司'],
+            [uscc(12), '别的企业'],
+            [uscc(999), '上饶测试企业999有限公司'],
+          ],
+        },
       }),
       200,
     ).json();
     expect(res).toEqual({ results: [true, false, false], grantNo });
-    const audit = await t.ctx.db.selectFrom('audit_event').select(['category', 'row_count', 'detail']).where('action', '=', 'exchange.records.verify').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['category', 'row_count', 'detail'])
+      .where('action', '=', 'exchange.records.verify')
+      .execute();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ category: 'compare', row_count: 3, detail: { fields: ['uscc', 'corp_name'], matched: 1 } });
+    expect(audit[0]).toMatchObject({
+      category: 'compare',
+      row_count: 3,
+      detail: { fields: ['uscc', 'corp_name'], matched: 1 },
+    });
     expect(JSON.stringify(audit[0]!.detail)).not.toContain(uscc(12));
-    const outside = await t.inject({ method: 'POST', url: `/api/v1/data/${b.entry.code}/verify`, headers: consumer.user.headers, payload: { fields: ['capital'], records: [['1']] } });
+    const outside = await t.inject({
+      method: 'POST',
+      url: `/api/v1/data/${b.entry.code}/verify`,
+      headers: consumer.user.headers,
+      payload: { fields: ['capital'], records: [['1']] },
+    });
     expect(outside.json().error.code).toBe('EXCHANGE_QUERY_INVALID');
   });
 
@@ -143,8 +201,16 @@ describe('query API (R-24) over the data resource center', () => {
     const SwaggerParser = (await import('@apidevtools/swagger-parser')).default;
     await SwaggerParser.validate(structuredClone(doc));
     expect(Object.keys(doc.components.schemas.Record.properties)).toEqual(['corp_id', 'uscc', 'corp_name']);
-    expect(doc.components.schemas.Record.properties.uscc).toMatchObject({ type: 'string', title: '统一社会信用代码', 'x-masked': USCC_RULE.code });
+    expect(doc.components.schemas.Record.properties.uscc).toMatchObject({
+      type: 'string',
+      title: '统一社会信用代码',
+      'x-masked': USCC_RULE.code,
+    });
     expect(doc.info.version).toBe(grantNo);
-    expect(Object.keys(doc.paths)).toEqual([`/api/v1/data/${b.entry.code}/records`, `/api/v1/data/${b.entry.code}/export`, `/api/v1/data/${b.entry.code}/verify`]);
+    expect(Object.keys(doc.paths)).toEqual([
+      `/api/v1/data/${b.entry.code}/records`,
+      `/api/v1/data/${b.entry.code}/export`,
+      `/api/v1/data/${b.entry.code}/verify`,
+    ]);
   });
 });

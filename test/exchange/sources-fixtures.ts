@@ -68,7 +68,13 @@ export async function mariaDatabase(prefix: string, grant = 'select'): Promise<M
   const username = `g${prefix}_${suffix}`;
   const password = `Pw-${randomBytes(9).toString('base64url')}`;
   const asRoot = async <T>(fn: (c: mysql.Connection) => Promise<T>, db?: string) => {
-    const c = await mysql.createConnection({ ...MARIADB, user: 'root', database: db, dateStrings: true, multipleStatements: true });
+    const c = await mysql.createConnection({
+      ...MARIADB,
+      user: 'root',
+      database: db,
+      dateStrings: true,
+      multipleStatements: true,
+    });
     try {
       return await fn(c);
     } finally {
@@ -84,7 +90,8 @@ export async function mariaDatabase(prefix: string, grant = 'select'): Promise<M
     database,
     username,
     password,
-    query: (text, values = []) => asRoot(async (c) => ((await c.query(text, values)) as unknown as [Rows])[0], database),
+    query: (text, values = []) =>
+      asRoot(async (c) => ((await c.query(text, values)) as unknown as [Rows])[0], database),
     drop: () =>
       asRoot(async (c) => {
         await c.query(`drop user if exists '${username}'@'%'`);

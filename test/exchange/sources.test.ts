@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import { catalogDepartment, expectStatus, platformAdmin, type CatalogDepartment, type Session } from '../catalog/factory';
+import {
+  catalogDepartment,
+  expectStatus,
+  platformAdmin,
+  type CatalogDepartment,
+  type Session,
+} from '../catalog/factory';
 import { SecretBox } from '../../src/server/platform/crypto/secret-box';
 import type { Source } from '../../src/server/modules/exchange/schemas';
 import { MARIADB, mariaSource, pgSource, type MariaDatabase, type PgDatabase } from './sources-fixtures';
@@ -45,11 +51,17 @@ describe('source databases (R-21) with encrypted passwords (R-44)', () => {
     expect(s).toMatchObject({ kind: 'mysql', database: maria.database, departmentId: dept.id, lastTest: null });
     expect(JSON.stringify(s)).not.toContain(maria.password);
     expect(Object.keys(s)).not.toContain('password');
-    const row = await t.ctx.db.selectFrom('exchange_source').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('exchange_source')
+      .selectAll()
+      .where('id', '=', s.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_secret).toMatch(/^gs1:/);
     expect(JSON.stringify(row)).not.toContain(maria.password);
     // It is the password under the configured key, bound to this row.
-    expect(new SecretBox(Buffer.from(secretKey, 'hex')).open(row.password_secret, `exchange_source.password:${s.id}`)).toBe(maria.password);
+    expect(
+      new SecretBox(Buffer.from(secretKey, 'hex')).open(row.password_secret, `exchange_source.password:${s.id}`),
+    ).toBe(maria.password);
     const list = expectStatus(await call('GET', '/sources', dept.specialist), 200).body;
     expect(list).toContain(s.id);
     expect(list).not.toContain(maria.password);
@@ -71,7 +83,10 @@ describe('source databases (R-21) with encrypted passwords (R-44)', () => {
       { schema: maria.database, name: 'person', kind: 'table', rowEstimate: expect.any(Number) },
       { schema: maria.database, name: 'v_person', kind: 'view', rowEstimate: null },
     ]);
-    const cols = expectStatus(await call('GET', `/sources/${s.id}/columns?table=${maria.database}.person`, dept.specialist), 200).json().items;
+    const cols = expectStatus(
+      await call('GET', `/sources/${s.id}/columns?table=${maria.database}.person`, dept.specialist),
+      200,
+    ).json().items;
     expect(cols).toEqual([
       { name: 'id', dataType: expect.stringMatching(/^int/), nullable: false, isKey: true, comment: '编号' },
       { name: 'xm', dataType: 'varchar(50)', nullable: false, isKey: false, comment: '姓名' },
@@ -80,9 +95,22 @@ describe('source databases (R-21) with encrypted passwords (R-44)', () => {
       { name: 'gxsj', dataType: 'datetime', nullable: true, isKey: false, comment: '更新时间' },
     ]);
     // Without a schema the source's own database is meant; a table outside it is not found.
-    expect(expectStatus(await call('GET', `/sources/${s.id}/columns?table=person`, dept.specialist), 200).json().items).toHaveLength(5);
-    expect(expectStatus(await call('GET', `/sources/${s.id}/columns?table=mysql.user`, dept.specialist), 404).json().error.code).toBe('SOURCE_TABLE_NOT_FOUND');
-    expect((await call('GET', `/sources/${s.id}/columns?table=${maria.database}.nope';drop table person;--`, dept.specialist)).statusCode).toBe(404);
+    expect(
+      expectStatus(await call('GET', `/sources/${s.id}/columns?table=person`, dept.specialist), 200).json().items,
+    ).toHaveLength(5);
+    expect(
+      expectStatus(await call('GET', `/sources/${s.id}/columns?table=mysql.user`, dept.specialist), 404).json().error
+        .code,
+    ).toBe('SOURCE_TABLE_NOT_FOUND');
+    expect(
+      (
+        await call(
+          'GET',
+          `/sources/${s.id}/columns?table=${maria.database}.nope';drop table person;--`,
+          dept.specialist,
+        )
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('reports a wrong password, an unknown database and an unreachable host clearly, without the password', async () => {
@@ -92,17 +120,30 @@ describe('source databases (R-21) with encrypted passwords (R-44)', () => {
     const tables = expectStatus(await call('GET', `/sources/${s.id}/tables`, dept.specialist), 400);
     expect(tables.json().error.code).toBe('EXCHANGE_SOURCE_AUTH');
     expect(tables.body).not.toContain('Wrong-secret-42');
-    expect(expectStatus(await call('GET', `/sources/${s.id}`, dept.specialist), 200).json<Source>().lastTest).toMatchObject({ ok: false, message: expect.stringContaining('EXCHANGE_SOURCE_AUTH') });
+    expect(
+      expectStatus(await call('GET', `/sources/${s.id}`, dept.specialist), 200).json<Source>().lastTest,
+    ).toMatchObject({ ok: false, message: expect.stringContaining('EXCHANGE_SOURCE_AUTH') });
 
     // Fixing the password; omitting it later keeps the fixed one.
     expectStatus(await call('PATCH', `/sources/${s.id}`, dept.specialist, { password: maria.password }), 200);
     expectStatus(await call('PATCH', `/sources/${s.id}`, dept.specialist, { name: `${s.name}-改` }), 200);
-    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({ ok: true });
+    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({
+      ok: true,
+    });
 
-    expectStatus(await call('PATCH', `/sources/${s.id}`, dept.specialist, { database: `${maria.database}_missing` }), 200);
-    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({ ok: false, code: 'EXCHANGE_SOURCE_DATABASE' });
+    expectStatus(
+      await call('PATCH', `/sources/${s.id}`, dept.specialist, { database: `${maria.database}_missing` }),
+      200,
+    );
+    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({
+      ok: false,
+      code: 'EXCHANGE_SOURCE_DATABASE',
+    });
     expectStatus(await call('PATCH', `/sources/${s.id}`, dept.specialist, { database: maria.database, port: 1 }), 200);
-    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({ ok: false, code: 'EXCHANGE_SOURCE_UNREACHABLE' });
+    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({
+      ok: false,
+      code: 'EXCHANGE_SOURCE_UNREACHABLE',
+    });
 
     const audit = await t.ctx.db.selectFrom('audit_event').selectAll().where('target_id', '=', s.id).execute();
     expect(audit.filter((a) => a.action === 'exchange.source.test')).toHaveLength(4);
@@ -112,16 +153,30 @@ describe('source databases (R-21) with encrypted passwords (R-44)', () => {
 
   it('tests, lists and describes a PostgreSQL source', async () => {
     const s = expectStatus(
-      await call('POST', '/sources', dept.specialist, { name: `证照库${randomBytes(3).toString('hex')}`, kind: 'postgresql', host: pgsrc.host, port: pgsrc.port, database: pgsrc.database, username: pgsrc.username, password: 'unused-under-trust' }),
+      await call('POST', '/sources', dept.specialist, {
+        name: `证照库${randomBytes(3).toString('hex')}`,
+        kind: 'postgresql',
+        host: pgsrc.host,
+        port: pgsrc.port,
+        database: pgsrc.database,
+        username: pgsrc.username,
+        password: 'unused-under-trust',
+      }),
       201,
     ).json<Source>();
-    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({ ok: true, serverVersion: expect.stringMatching(/^PostgreSQL \d+/) });
+    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({
+      ok: true,
+      serverVersion: expect.stringMatching(/^PostgreSQL \d+/),
+    });
     const tables = expectStatus(await call('GET', `/sources/${s.id}/tables`, dept.specialist), 200).json().items;
     expect(tables).toEqual([
       { schema: 'public', name: 'v_license', kind: 'view', rowEstimate: null },
       { schema: '资源', name: 'license', kind: 'table', rowEstimate: 2 },
     ]);
-    const cols = expectStatus(await call('GET', `/sources/${s.id}/columns?table=${encodeURIComponent('资源.license')}`, dept.specialist), 200).json().items;
+    const cols = expectStatus(
+      await call('GET', `/sources/${s.id}/columns?table=${encodeURIComponent('资源.license')}`, dept.specialist),
+      200,
+    ).json().items;
     expect(cols).toEqual([
       { name: 'license_no', dataType: 'character varying(32)', nullable: false, isKey: true, comment: null },
       { name: 'holder_name', dataType: 'text', nullable: false, isKey: false, comment: '持证人名称' },
@@ -129,35 +184,69 @@ describe('source databases (R-21) with encrypted passwords (R-44)', () => {
       { name: 'amount', dataType: 'numeric(12,2)', nullable: true, isKey: false, comment: null },
       { name: 'valid', dataType: 'boolean', nullable: true, isKey: false, comment: null },
     ]);
-    expect(expectStatus(await call('GET', `/sources/${s.id}/columns?table=v_license`, dept.specialist), 200).json().items).toHaveLength(1);
-    expectStatus(await call('PATCH', `/sources/${s.id}`, dept.specialist, { database: `${pgsrc.database}_missing` }), 200);
-    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({ ok: false, code: 'EXCHANGE_SOURCE_DATABASE' });
+    expect(
+      expectStatus(await call('GET', `/sources/${s.id}/columns?table=v_license`, dept.specialist), 200).json().items,
+    ).toHaveLength(1);
+    expectStatus(
+      await call('PATCH', `/sources/${s.id}`, dept.specialist, { database: `${pgsrc.database}_missing` }),
+      200,
+    );
+    expect(expectStatus(await call('POST', `/sources/${s.id}/test`, dept.specialist), 200).json()).toMatchObject({
+      ok: false,
+      code: 'EXCHANGE_SOURCE_DATABASE',
+    });
   });
 
   it('keeps each department to its own sources; the platform sees and registers for all', async () => {
     const s = await registerMaria();
-    for (const [m, u] of [['GET', ''], ['PATCH', ''], ['DELETE', ''], ['POST', '/test'], ['GET', '/tables'], ['GET', '/columns?table=person']] as const) {
+    for (const [m, u] of [
+      ['GET', ''],
+      ['PATCH', ''],
+      ['DELETE', ''],
+      ['POST', '/test'],
+      ['GET', '/tables'],
+      ['GET', '/columns?table=person'],
+    ] as const) {
       const res = await call(m, `/sources/${s.id}${u}`, other.specialist, m === 'PATCH' ? { name: 'x' } : undefined);
       expect(res.statusCode, `${m} ${u}`).toBe(404);
     }
-    expect(expectStatus(await call('GET', '/sources', other.specialist), 200).json().items.map((i: Source) => i.id)).not.toContain(s.id);
+    expect(
+      expectStatus(await call('GET', '/sources', other.specialist), 200)
+        .json()
+        .items.map((i: Source) => i.id),
+    ).not.toContain(s.id);
     // Leaders read; only specialists manage; ordinary users see nothing.
     expect((await call('POST', `/sources/${s.id}/test`, dept.leader)).statusCode).toBe(403);
     expect((await call('GET', '/sources', dept.user)).statusCode).toBe(403);
     // A specialist cannot register for another department.
-    expect((await call('POST', '/sources', dept.specialist, mariaInput({ departmentId: other.id }))).statusCode).toBe(403);
+    expect((await call('POST', '/sources', dept.specialist, mariaInput({ departmentId: other.id }))).statusCode).toBe(
+      403,
+    );
 
     const admin = await platformAdmin(t);
-    expect(expectStatus(await call('GET', '/sources', admin), 200).json().items.map((i: Source) => i.id)).toContain(s.id);
+    expect(
+      expectStatus(await call('GET', '/sources', admin), 200)
+        .json()
+        .items.map((i: Source) => i.id),
+    ).toContain(s.id);
     expect((await call('POST', '/sources', admin, mariaInput())).json().error.code).toBe('EXCHANGE_SOURCE_DEPARTMENT');
-    const forOther = expectStatus(await call('POST', '/sources', admin, mariaInput({ departmentId: other.id })), 201).json<Source>();
+    const forOther = expectStatus(
+      await call('POST', '/sources', admin, mariaInput({ departmentId: other.id })),
+      201,
+    ).json<Source>();
     expect(forOther.departmentId).toBe(other.id);
-    expect(expectStatus(await call('GET', '/sources', other.specialist), 200).json().items.map((i: Source) => i.id)).toEqual([forOther.id]);
+    expect(
+      expectStatus(await call('GET', '/sources', other.specialist), 200)
+        .json()
+        .items.map((i: Source) => i.id),
+    ).toEqual([forOther.id]);
   });
 
   it('refuses a duplicate name in one department and deletes a source', async () => {
     const s = await registerMaria();
-    expect((await call('POST', '/sources', dept.specialist, mariaInput({ name: s.name }))).json().error.code).toBe('EXCHANGE_SOURCE_NAME_TAKEN');
+    expect((await call('POST', '/sources', dept.specialist, mariaInput({ name: s.name }))).json().error.code).toBe(
+      'EXCHANGE_SOURCE_NAME_TAKEN',
+    );
     expectStatus(await call('POST', '/sources', other.specialist, mariaInput({ name: s.name })), 201);
     expectStatus(await call('DELETE', `/sources/${s.id}`, dept.specialist), 200);
     expect((await call('GET', `/sources/${s.id}`, dept.specialist)).statusCode).toBe(404);

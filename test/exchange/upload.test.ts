@@ -20,18 +20,32 @@ afterAll(async () => {
 
 const code = (n: number) => completeCreditCode('91361100', String(n).padStart(8, '0'));
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const idNumber = (first17: string) => first17 + '10X98765432'[ID_WEIGHTS.reduce((a, w, i) => a + w * Number(first17[i]), 0) % 11];
+const idNumber = (first17: string) =>
+  first17 + '10X98765432'[ID_WEIGHTS.reduce((a, w, i) => a + w * Number(first17[i]), 0) % 11];
 
 function form(file: Buffer, fileName: string, fields: Record<string, string> = {}) {
   const boundary = `----govshare${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file, Buffer.from(`\r\n--${boundary}--\r\n`));
+  const parts: Buffer[] = Object.entries(fields).map(([k, v]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+  );
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
 function upload(s: Session, entryId: string, file: Buffer, fileName: string, fields: Record<string, string> = {}) {
   const body = form(file, fileName, fields);
-  return t.inject({ method: 'POST', url: `/api/exchange/entries/${entryId}/upload`, headers: { ...s.headers, ...body.headers }, payload: body.payload });
+  return t.inject({
+    method: 'POST',
+    url: `/api/exchange/entries/${entryId}/upload`,
+    headers: { ...s.headers, ...body.headers },
+    payload: body.payload,
+  });
 }
 
 async function corpEntry() {
@@ -51,26 +65,65 @@ async function corpEntry() {
 
 const tableOf = (entryCode: string) => `e_${entryCode.replace('/', '_')}`;
 const rowsOf = async (table: string) =>
-  (await sql<Record<string, unknown>>`select uscc, corp_name, reg_date::text as reg_date, capital::text as capital, active, reg_time::text as reg_time, staff::text as staff, legal_id from rc.${sql.id(table)} order by uscc`.execute(t.ctx.db)).rows;
-const count = async (table: string) => Number((await sql<{ n: string }>`select count(*) as n from rc.${sql.id(table)}`.execute(t.ctx.db)).rows[0]!.n);
+  (
+    await sql<
+      Record<string, unknown>
+    >`select uscc, corp_name, reg_date::text as reg_date, capital::text as capital, active, reg_time::text as reg_time, staff::text as staff, legal_id from rc.${sql.id(table)} order by uscc`.execute(
+      t.ctx.db,
+    )
+  ).rows;
+const count = async (table: string) =>
+  Number((await sql<{ n: string }>`select count(*) as n from rc.${sql.id(table)}`.execute(t.ctx.db)).rows[0]!.n);
 
 const csv = (lines: string[]) => Buffer.from(lines.join('\r\n') + '\r\n');
 const header = 'uscc,corp_name,reg_date,capital,active,reg_time,staff,legal_id';
-const good = (n: number, name = `企业${n}`) => `${code(n)},"${name}",2020-01-0${n},"1,234.5",是,2020-01-02 08:30:00,${n * 10},${idNumber(`36110019900101${String(n).padStart(3, '0')}`)}`;
+const good = (n: number, name = `企业${n}`) =>
+  `${code(n)},"${name}",2020-01-0${n},"1,234.5",是,2020-01-02 08:30:00,${n * 10},${idNumber(`36110019900101${String(n).padStart(3, '0')}`)}`;
 
 describe('table upload', () => {
   it('upserts a valid CSV by the given key, measures quality and audits the load', async () => {
     const { entry, provider } = await corpEntry();
-    const res = expectStatus(await upload(provider.specialist, entry.id, csv([header, good(1), good(2), good(3)]), 'corp.csv', { keyFields: 'uscc' }), 200).json<UploadResult>();
-    expect(res).toMatchObject({ mode: 'upsert', keyFields: ['uscc'], rowsRead: 3, rowsWritten: 3, rowsDeleted: 0, rowsInTable: 3, ignoredHeaders: [] });
+    const res = expectStatus(
+      await upload(provider.specialist, entry.id, csv([header, good(1), good(2), good(3)]), 'corp.csv', {
+        keyFields: 'uscc',
+      }),
+      200,
+    ).json<UploadResult>();
+    expect(res).toMatchObject({
+      mode: 'upsert',
+      keyFields: ['uscc'],
+      rowsRead: 3,
+      rowsWritten: 3,
+      rowsDeleted: 0,
+      rowsInTable: 3,
+      ignoredHeaders: [],
+    });
     expect(res.quality?.completeness).toBe(1);
     expect(res.quality?.accuracy).toBe(1);
     const table = tableOf(entry.code);
     const rows = await rowsOf(table);
-    expect(rows[0]).toEqual({ uscc: code(1), corp_name: '企业1', reg_date: '2020-01-01', capital: '1234.5000', active: true, reg_time: '2020-01-02 08:30:00', staff: '10', legal_id: idNumber('36110019900101001') });
+    expect(rows[0]).toEqual({
+      uscc: code(1),
+      corp_name: '企业1',
+      reg_date: '2020-01-01',
+      capital: '1234.5000',
+      active: true,
+      reg_time: '2020-01-02 08:30:00',
+      staff: '10',
+      legal_id: idNumber('36110019900101001'),
+    });
 
     // A second file: row 2 changes (only the columns the file has), row 4 is new, rows 1 and 3 stay.
-    const again = expectStatus(await upload(provider.specialist, entry.id, csv(['uscc,corp_name,active', `${code(2)},新名称,否`, `${code(4)},企业4,1`]), 'more.csv', { keyFields: 'uscc' }), 200).json<UploadResult>();
+    const again = expectStatus(
+      await upload(
+        provider.specialist,
+        entry.id,
+        csv(['uscc,corp_name,active', `${code(2)},新名称,否`, `${code(4)},企业4,1`]),
+        'more.csv',
+        { keyFields: 'uscc' },
+      ),
+      200,
+    ).json<UploadResult>();
     expect(again).toMatchObject({ rowsWritten: 2, rowsInTable: 4, columns: ['uscc', 'corp_name', 'active'] });
     const after = await rowsOf(table);
     expect(after.map((r) => [r.corp_name, r.active, r.staff])).toEqual([
@@ -79,7 +132,13 @@ describe('table upload', () => {
       ['企业3', true, '30'],
       ['企业4', true, null],
     ]);
-    const audit = await t.ctx.db.selectFrom('audit_event').selectAll().where('action', '=', 'exchange.upload').where('target_id', '=', entry.id).orderBy('seq').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('action', '=', 'exchange.upload')
+      .where('target_id', '=', entry.id)
+      .orderBy('seq')
+      .execute();
     expect(audit.map((a) => [a.category, a.outcome, Number(a.row_count)])).toEqual([
       ['aggregate', 'success', 3],
       ['aggregate', 'success', 2],
@@ -91,11 +150,32 @@ describe('table upload', () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('数据');
     ws.addRow(['统一社会信用代码', '企业名称', '成立日期', '注册资本', '是否存续', '登记时间', '员工人数', '备注']);
-    ws.addRow([code(7), '企业七', new Date(Date.UTC(2021, 4, 6)), 1000000, true, new Date(Date.UTC(2021, 4, 6, 9, 15, 0)), 12, '不导入']);
-    ws.addRow([code(8), { richText: [{ text: '企业' }, { text: '八' }] }, '2021-05-07', 2.5, '否', '2021-05-07T10:00', 3, '']);
+    ws.addRow([
+      code(7),
+      '企业七',
+      new Date(Date.UTC(2021, 4, 6)),
+      1000000,
+      true,
+      new Date(Date.UTC(2021, 4, 6, 9, 15, 0)),
+      12,
+      '不导入',
+    ]);
+    ws.addRow([
+      code(8),
+      { richText: [{ text: '企业' }, { text: '八' }] },
+      '2021-05-07',
+      2.5,
+      '否',
+      '2021-05-07T10:00',
+      3,
+      '',
+    ]);
     wb.addWorksheet('说明').addRow(['这张表不读']);
     const file = Buffer.from(await wb.xlsx.writeBuffer());
-    const res = expectStatus(await upload(provider.specialist, entry.id, file, '企业.xlsx', { keyFields: '统一社会信用代码' }), 200).json<UploadResult>();
+    const res = expectStatus(
+      await upload(provider.specialist, entry.id, file, '企业.xlsx', { keyFields: '统一社会信用代码' }),
+      200,
+    ).json<UploadResult>();
     expect(res).toMatchObject({ rowsRead: 2, rowsWritten: 2, keyFields: ['uscc'], ignoredHeaders: ['备注'] });
     const rows = await rowsOf(tableOf(entry.code));
     expect(rows.map((r) => [r.corp_name, r.reg_date, r.capital, r.active, r.reg_time, r.staff])).toEqual([
@@ -107,7 +187,10 @@ describe('table upload', () => {
   it('refuses a file with bad rows as a whole, with a report of every problem', async () => {
     const { entry, provider } = await corpEntry();
     const table = tableOf(entry.code);
-    expectStatus(await upload(provider.specialist, entry.id, csv([header, good(1)]), 'ok.csv', { keyFields: 'uscc' }), 200);
+    expectStatus(
+      await upload(provider.specialist, entry.id, csv([header, good(1)]), 'ok.csv', { keyFields: 'uscc' }),
+      200,
+    );
     const before = await rowsOf(table);
     const badCode = code(5).slice(0, 17) + (code(5).endsWith('0') ? '1' : '0');
     const file = csv([
@@ -119,7 +202,10 @@ describe('table upload', () => {
       good(2, '重复'),
       `${code(6)},企业6,,99999999999999999,,,99999999999999999999,`,
     ]);
-    const res = expectStatus(await upload(provider.specialist, entry.id, file, 'bad.csv', { keyFields: 'uscc', mode: 'replace' }), 400);
+    const res = expectStatus(
+      await upload(provider.specialist, entry.id, file, 'bad.csv', { keyFields: 'uscc', mode: 'replace' }),
+      400,
+    );
     const err = res.json<{ error: { code: string; messageZh: string; details: UploadReport } }>().error;
     expect(err.code).toBe('EXCHANGE_UPLOAD_INVALID');
     const r = err.details;
@@ -140,25 +226,59 @@ describe('table upload', () => {
     ]);
     expect(r.problems.find((p) => p.row === 6)!.messageZh).toContain('第 2 行');
     expect(r.problems[0]!.messageZh).toContain('统一社会信用代码');
-    expect(r).toMatchObject({ problemCount: 12, rowsRead: 6, rowsWithProblems: 5, truncated: false, keyFields: ['uscc'], ignoredHeaders: ['unknown_col'] });
+    expect(r).toMatchObject({
+      problemCount: 12,
+      rowsRead: 6,
+      rowsWithProblems: 5,
+      truncated: false,
+      keyFields: ['uscc'],
+      ignoredHeaders: ['unknown_col'],
+    });
     // Nothing written, not even the good row, and replace deleted nothing.
     expect(await rowsOf(table)).toEqual(before);
-    const audit = await t.ctx.db.selectFrom('audit_event').select(['outcome', 'detail']).where('action', '=', 'exchange.upload').where('target_id', '=', entry.id).orderBy('seq').execute();
-    expect(audit.at(-1)).toMatchObject({ outcome: 'failed', detail: { errorCode: 'EXCHANGE_UPLOAD_INVALID', fileName: 'bad.csv' } });
+    const audit = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['outcome', 'detail'])
+      .where('action', '=', 'exchange.upload')
+      .where('target_id', '=', entry.id)
+      .orderBy('seq')
+      .execute();
+    expect(audit.at(-1)).toMatchObject({
+      outcome: 'failed',
+      detail: { errorCode: 'EXCHANGE_UPLOAD_INVALID', fileName: 'bad.csv' },
+    });
   });
 
   it('replace makes the table exactly the file', async () => {
     const { entry, provider } = await corpEntry();
     const table = tableOf(entry.code);
-    expectStatus(await upload(provider.specialist, entry.id, csv([header, good(1), good(2), good(3)]), 'a.csv', { keyFields: 'uscc' }), 200);
-    const cancel = await upload(provider.specialist, entry.id, csv(['uscc,corp_name', `${code(2)},只剩二`, `${code(9)},企业9`]), 'b.csv', { keyFields: 'uscc', mode: 'replace' });
-    expect(expectStatus(cancel, 200).json<UploadResult>()).toMatchObject({ mode: 'replace', rowsWritten: 2, rowsDeleted: 2, rowsInTable: 2 });
+    expectStatus(
+      await upload(provider.specialist, entry.id, csv([header, good(1), good(2), good(3)]), 'a.csv', {
+        keyFields: 'uscc',
+      }),
+      200,
+    );
+    const cancel = await upload(
+      provider.specialist,
+      entry.id,
+      csv(['uscc,corp_name', `${code(2)},只剩二`, `${code(9)},企业9`]),
+      'b.csv',
+      { keyFields: 'uscc', mode: 'replace' },
+    );
+    expect(expectStatus(cancel, 200).json<UploadResult>()).toMatchObject({
+      mode: 'replace',
+      rowsWritten: 2,
+      rowsDeleted: 2,
+      rowsInTable: 2,
+    });
     const rows = await rowsOf(table);
     // Columns the file lacks are emptied too: the table is the file.
-    expect(rows.map((r) => [r.uscc, r.corp_name, r.staff])).toEqual([
-      [code(2), '只剩二', null],
-      [code(9), '企业9', null],
-    ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    expect(rows.map((r) => [r.uscc, r.corp_name, r.staff])).toEqual(
+      [
+        [code(2), '只剩二', null],
+        [code(9), '企业9', null],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
   });
 
   it('lets only the provider (or the platform) upload', async () => {
@@ -168,7 +288,10 @@ describe('table upload', () => {
     const admin = await platformAdmin(t);
     expectStatus(await upload(admin, entry.id, file, 'x.csv', { keyFields: 'uscc' }), 200);
     const other = csv([header, good(2)]);
-    const refused = expectStatus(await upload(consumer.specialist, entry.id, other, 'x.csv', { keyFields: 'uscc' }), 403);
+    const refused = expectStatus(
+      await upload(consumer.specialist, entry.id, other, 'x.csv', { keyFields: 'uscc' }),
+      403,
+    );
     expect(refused.json<{ error: { code: string } }>().error.code).toBe('FORBIDDEN');
     expectStatus(await upload(provider.user, entry.id, other, 'x.csv', { keyFields: 'uscc' }), 403);
     expect(await count(tableOf(entry.code))).toBe(1);
@@ -180,13 +303,23 @@ describe('table upload', () => {
     const { entry, provider } = await corpEntry();
     const s = provider.specialist;
     // “企业” in GBK.
-    const gbk = Buffer.concat([Buffer.from(`uscc,corp_name\r\n${code(1)},`), Buffer.from([0xc6, 0xf3, 0xd2, 0xb5]), Buffer.from('\r\n')]);
+    const gbk = Buffer.concat([
+      Buffer.from(`uscc,corp_name\r\n${code(1)},`),
+      Buffer.from([0xc6, 0xf3, 0xd2, 0xb5]),
+      Buffer.from('\r\n'),
+    ]);
     const enc = expectStatus(await upload(s, entry.id, gbk, 'gbk.csv', { keyFields: 'uscc' }), 415);
     expect(enc.json<{ error: { code: string } }>().error.code).toBe('EXCHANGE_UPLOAD_ENCODING');
-    const pdf = expectStatus(await upload(s, entry.id, Buffer.from('%PDF-1.7\n%%EOF\n'), 'x.csv', { keyFields: 'uscc' }), 415);
+    const pdf = expectStatus(
+      await upload(s, entry.id, Buffer.from('%PDF-1.7\n%%EOF\n'), 'x.csv', { keyFields: 'uscc' }),
+      415,
+    );
     expect(pdf.json<{ error: { code: string } }>().error.code).toBe('EXCHANGE_UPLOAD_TYPE');
     expectStatus(await upload(s, entry.id, csv([header, good(1)]), 'x.txt', { keyFields: 'uscc' }), 415);
-    expectStatus(await upload(s, entry.id, Buffer.from('PK\u0003\u0004 not really a workbook'), 'x.xlsx', { keyFields: 'uscc' }), 422);
+    expectStatus(
+      await upload(s, entry.id, Buffer.from('PK\u0003\u0004 not really a workbook'), 'x.xlsx', { keyFields: 'uscc' }),
+      422,
+    );
     const noKey = expectStatus(await upload(s, entry.id, csv([header, good(1)]), 'x.csv'), 400);
     expect(noKey.json<{ error: { code: string } }>().error.code).toBe('EXCHANGE_UPLOAD_KEY_REQUIRED');
     expectStatus(await upload(s, entry.id, csv([header, good(1)]), 'x.csv', { keyFields: 'nope' }), 400);
@@ -194,8 +327,13 @@ describe('table upload', () => {
     const empty = expectStatus(await upload(s, entry.id, csv([header]), 'x.csv', { keyFields: 'uscc' }), 400);
     expect(empty.json<{ error: { code: string } }>().error.code).toBe('EXCHANGE_UPLOAD_EMPTY');
     // The key column missing from the header is a problem of row 1.
-    const missing = expectStatus(await upload(s, entry.id, csv(['corp_name', '企业']), 'x.csv', { keyFields: 'uscc' }), 400);
-    expect(missing.json<{ error: { details: UploadReport } }>().error.details.problems).toMatchObject([{ row: 1, field: 'uscc' }]);
+    const missing = expectStatus(
+      await upload(s, entry.id, csv(['corp_name', '企业']), 'x.csv', { keyFields: 'uscc' }),
+      400,
+    );
+    expect(missing.json<{ error: { details: UploadReport } }>().error.details.problems).toMatchObject([
+      { row: 1, field: 'uscc' },
+    ]);
     expect(await count(tableOf(entry.code))).toBe(0);
   });
 
@@ -213,9 +351,21 @@ describe('table upload', () => {
     const src = await corpSource(2);
     try {
       const { entry, provider, table } = await boundEntry(t, src);
-      const res = expectStatus(await upload(provider.specialist, entry.id, csv(['企业编号,统一社会信用代码,企业名称', `7,${code(7)},上传企业`]), 'b.csv'), 200).json<UploadResult>();
+      const res = expectStatus(
+        await upload(
+          provider.specialist,
+          entry.id,
+          csv(['企业编号,统一社会信用代码,企业名称', `7,${code(7)},上传企业`]),
+          'b.csv',
+        ),
+        200,
+      ).json<UploadResult>();
       expect(res).toMatchObject({ keyFields: ['corp_id'], rowsWritten: 1 });
-      const rows = (await sql<{ _gs_key: string; corp_name: string }>`select _gs_key, corp_name from rc.${sql.id(table)}`.execute(t.ctx.db)).rows;
+      const rows = (
+        await sql<{ _gs_key: string; corp_name: string }>`select _gs_key, corp_name from rc.${sql.id(table)}`.execute(
+          t.ctx.db,
+        )
+      ).rows;
       expect(rows).toEqual([{ _gs_key: '7', corp_name: '上传企业' }]);
     } finally {
       await src.drop();
@@ -227,22 +377,41 @@ describe('table upload', () => {
     let closed = false;
     try {
       await small.app.listen({ port: 0, host: '127.0.0.1' });
-      const url = (id: string) => `http://127.0.0.1:${(small.app.server.address() as AddressInfo).port}/api/exchange/entries/${id}/upload`;
-      const { entry, provider } = await publishedEntry(small, { items: [item({ name: '统一社会信用代码', fieldName: 'uscc', length: 18 })] });
+      const url = (id: string) =>
+        `http://127.0.0.1:${(small.app.server.address() as AddressInfo).port}/api/exchange/entries/${id}/upload`;
+      const { entry, provider } = await publishedEntry(small, {
+        items: [item({ name: '统一社会信用代码', fieldName: 'uscc', length: 18 })],
+      });
       const send = (file: Buffer, name: string) => {
         const body = form(file, name, { keyFields: 'uscc' });
-        return fetch(url(entry.id), { method: 'POST', headers: { ...provider.specialist.headers, ...body.headers }, body: body.payload });
+        return fetch(url(entry.id), {
+          method: 'POST',
+          headers: { ...provider.specialist.headers, ...body.headers },
+          body: body.payload,
+        });
       };
       const big = Buffer.from(['uscc', ...Array.from({ length: 200_000 }, (_, i) => `${code(i)}`)].join('\n'));
       const tooLarge = await send(big, 'big.csv');
       expect(tooLarge.status).toBe(413);
       expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe('EXCHANGE_UPLOAD_TOO_LARGE');
-      const gbk = Buffer.concat([Buffer.from('uscc\n'), Buffer.from([0xc6, 0xf3, 0xd2, 0xb5]), Buffer.alloc(3 * 1024 * 1024, 0x41)]);
+      const gbk = Buffer.concat([
+        Buffer.from('uscc\n'),
+        Buffer.from([0xc6, 0xf3, 0xd2, 0xb5]),
+        Buffer.alloc(3 * 1024 * 1024, 0x41),
+      ]);
       expect((await send(gbk, 'gbk.csv')).status).toBe(415);
       // Refused before a byte of the file is read.
       const stranger = await catalogDepartment(small);
       const body = form(big, 'big.csv', { keyFields: 'uscc' });
-      expect((await fetch(url(entry.id), { method: 'POST', headers: { ...stranger.specialist.headers, ...body.headers }, body: body.payload })).status).toBe(403);
+      expect(
+        (
+          await fetch(url(entry.id), {
+            method: 'POST',
+            headers: { ...stranger.specialist.headers, ...body.headers },
+            body: body.payload,
+          })
+        ).status,
+      ).toBe(403);
       const ok = await send(Buffer.from(`uscc\n${code(1)}\n`), 'ok.csv');
       expect(ok.status).toBe(200);
       const started = Date.now();

@@ -23,7 +23,10 @@ export interface TestApp {
   /** Logs in through the real endpoint and returns headers carrying the session cookie. */
   login(username: string, password?: string): Promise<{ cookie: string }>;
   /** A user with the given roles (and a department for department roles), inserted directly. */
-  user(roles: Role[], opts?: { username?: string; departmentId?: string | null; realName?: string }): Promise<{ id: string; username: string; departmentId: string | null }>;
+  user(
+    roles: Role[],
+    opts?: { username?: string; departmentId?: string | null; realName?: string },
+  ): Promise<{ id: string; username: string; departmentId: string | null }>;
   department(opts?: { name?: string; creditCode?: string; regionCode?: string }): Promise<{ id: string; name: string }>;
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
 }
@@ -31,16 +34,32 @@ export interface TestApp {
 let seq = 0;
 const uniq = () => `${process.pid}${Date.now().toString(36)}${(seq++).toString(36)}`;
 
-export async function testApp(overrides: Partial<Config> = {}, start = new Date('2026-11-24T02:00:00Z')): Promise<TestApp> {
+export async function testApp(
+  overrides: Partial<Config> = {},
+  start = new Date('2026-11-24T02:00:00Z'),
+): Promise<TestApp> {
   const database = await freshDatabase();
   const clock = new ManualClock(start);
   // A key and a files folder of its own per test app, so no test writes into ./data in the checkout.
-  const config: Config = { ...loadConfig({}), databaseUrl: database.url, demo: false, requireMfa: false, secureCookies: false, secretKey: randomBytes(32).toString('hex'), filesDir: path.join(os.tmpdir(), `govshare-files-${uniq()}`), ...overrides };
+  const config: Config = {
+    ...loadConfig({}),
+    databaseUrl: database.url,
+    demo: false,
+    requireMfa: false,
+    secureCookies: false,
+    secretKey: randomBytes(32).toString('hex'),
+    filesDir: path.join(os.tmpdir(), `govshare-files-${uniq()}`),
+    ...overrides,
+  };
   const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock, log: console };
   const app = await buildApp(ctx);
 
   async function ensureRegion(code: string) {
-    await ctx.db.insertInto('region').values({ code, name: `区划${code}`, level: 'city', parent_code: null }).onConflict((oc) => oc.doNothing()).execute();
+    await ctx.db
+      .insertInto('region')
+      .values({ code, name: `区划${code}`, level: 'city', parent_code: null })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 
   const t: TestApp = {
@@ -59,14 +78,22 @@ export async function testApp(overrides: Partial<Config> = {}, start = new Date(
       const name = opts.name ?? `测试部门${uniq()}`;
       const row = await ctx.db
         .insertInto('department')
-        .values({ credit_code: opts.creditCode ?? `T${uniq()}`.padEnd(18, '0').slice(0, 18), name, kind: 'government', region_code: regionCode, short_name: null, parent_id: null })
+        .values({
+          credit_code: opts.creditCode ?? `T${uniq()}`.padEnd(18, '0').slice(0, 18),
+          name,
+          kind: 'government',
+          region_code: regionCode,
+          short_name: null,
+          parent_id: null,
+        })
         .returning(['id', 'name'])
         .executeTakeFirstOrThrow();
       return row;
     },
     async user(roles, opts = {}) {
       const needsDept = roles.some((r) => r.startsWith('dept_'));
-      const departmentId = opts.departmentId !== undefined ? opts.departmentId : needsDept ? (await t.department()).id : null;
+      const departmentId =
+        opts.departmentId !== undefined ? opts.departmentId : needsDept ? (await t.department()).id : null;
       const username = opts.username ?? `u${uniq()}`;
       const row = await ctx.db
         .insertInto('app_user')

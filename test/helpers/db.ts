@@ -33,7 +33,9 @@ export async function freshDatabase(): Promise<Database & { url?: string }> {
       // pool.end() resolves before its sockets have closed: wait for them, so that "force" below
       // does not kill a connection still saying goodbye (its client would report 57P01 uncaught).
       for (let i = 0; i < 50; i++) {
-        const r = await a.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        const r = await a.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [
+          name,
+        ]);
         if (r.rows[0]!.n === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

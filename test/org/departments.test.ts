@@ -12,21 +12,43 @@ afterAll(() => t.close());
 
 let n = 0;
 const uniqueName = (base: string) => `${base}${process.pid}-${n++}`;
-const create = (payload: Record<string, unknown>) => t.inject({ method: 'POST', url: '/api/departments', headers: admin.headers, payload });
-const valid = (over: Record<string, unknown> = {}) => ({ creditCode: creditCode(), name: uniqueName('上饶市测试局'), kind: 'government', regionCode: '361100', ...over });
+const create = (payload: Record<string, unknown>) =>
+  t.inject({ method: 'POST', url: '/api/departments', headers: admin.headers, payload });
+const valid = (over: Record<string, unknown> = {}) => ({
+  creditCode: creditCode(),
+  name: uniqueName('上饶市测试局'),
+  kind: 'government',
+  regionCode: '361100',
+  ...over,
+});
 
 describe('departments', () => {
   it('registers a department with a valid credit code and returns its region name', async () => {
     const body = valid({ shortName: '测试局', regionCode: '361130' });
     const res = await create(body);
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ creditCode: body.creditCode, name: body.name, shortName: '测试局', kind: 'government', regionCode: '361130', regionName: '婺源县', status: 'active', parentId: null });
+    expect(res.json()).toMatchObject({
+      creditCode: body.creditCode,
+      name: body.name,
+      shortName: '测试局',
+      kind: 'government',
+      regionCode: '361130',
+      regionName: '婺源县',
+      status: 'active',
+      parentId: null,
+    });
     const one = await t.inject({ method: 'GET', url: `/api/departments/${res.json().id}`, headers: admin.headers });
     expect(one.json().name).toBe(body.name);
   });
 
   it('registers public-service enterprises the same way (Art 31)', async () => {
-    const res = await create(valid({ kind: 'public_enterprise', creditCode: creditCode('91361100'), name: uniqueName('上饶测试燃气有限公司') }));
+    const res = await create(
+      valid({
+        kind: 'public_enterprise',
+        creditCode: creditCode('91361100'),
+        name: uniqueName('上饶测试燃气有限公司'),
+      }),
+    );
     expect(res.statusCode).toBe(201);
     expect(res.json().kind).toBe('public_enterprise');
   });
@@ -41,7 +63,10 @@ describe('departments', () => {
     const broken = other.slice(0, 17) + (other[17] === '1' ? '2' : '1');
     const res = await create(valid({ creditCode: broken }));
     expect(res.statusCode).toBe(400);
-    expect(res.json().error).toMatchObject({ code: 'CREDIT_CODE_INVALID', details: { field: 'creditCode', problem: 'check' } });
+    expect(res.json().error).toMatchObject({
+      code: 'CREDIT_CODE_INVALID',
+      details: { field: 'creditCode', problem: 'check' },
+    });
     expect(res.json().error.messageZh).toContain('统一社会信用代码校验位');
   });
 
@@ -54,7 +79,10 @@ describe('departments', () => {
     expect(sameCode.json().error.messageZh).toContain(first.name);
     const sameName = await create(valid({ name: first.name }));
     expect(sameName.statusCode).toBe(409);
-    expect(sameName.json().error).toMatchObject({ code: 'DEPARTMENT_NAME_TAKEN', messageZh: `部门名称“${first.name}”已存在` });
+    expect(sameName.json().error).toMatchObject({
+      code: 'DEPARTMENT_NAME_TAKEN',
+      messageZh: `部门名称“${first.name}”已存在`,
+    });
   });
 
   it('requires an existing region and parent', async () => {
@@ -68,37 +96,82 @@ describe('departments', () => {
     const a = (await create(valid())).json();
     const b = (await create(valid({ parentId: a.id }))).json();
     expect(b.parentName).toBe(a.name);
-    const cycle = await t.inject({ method: 'PATCH', url: `/api/departments/${a.id}`, headers: admin.headers, payload: { parentId: b.id } });
+    const cycle = await t.inject({
+      method: 'PATCH',
+      url: `/api/departments/${a.id}`,
+      headers: admin.headers,
+      payload: { parentId: b.id },
+    });
     expect(cycle.statusCode).toBe(400);
     expect(cycle.json().error.code).toBe('DEPARTMENT_PARENT_CYCLE');
-    const self = await t.inject({ method: 'PATCH', url: `/api/departments/${a.id}`, headers: admin.headers, payload: { parentId: a.id } });
+    const self = await t.inject({
+      method: 'PATCH',
+      url: `/api/departments/${a.id}`,
+      headers: admin.headers,
+      payload: { parentId: a.id },
+    });
     expect(self.json().error.code).toBe('DEPARTMENT_PARENT_CYCLE');
 
     const newName = uniqueName('改名后的局');
-    const upd = await t.inject({ method: 'PATCH', url: `/api/departments/${b.id}`, headers: admin.headers, payload: { name: newName, status: 'inactive', kind: 'institution' } });
+    const upd = await t.inject({
+      method: 'PATCH',
+      url: `/api/departments/${b.id}`,
+      headers: admin.headers,
+      payload: { name: newName, status: 'inactive', kind: 'institution' },
+    });
     expect(upd.statusCode).toBe(200);
     expect(upd.json()).toMatchObject({ name: newName, status: 'inactive', kind: 'institution' });
 
-    const clash = await t.inject({ method: 'PATCH', url: `/api/departments/${b.id}`, headers: admin.headers, payload: { name: a.name } });
+    const clash = await t.inject({
+      method: 'PATCH',
+      url: `/api/departments/${b.id}`,
+      headers: admin.headers,
+      payload: { name: a.name },
+    });
     expect(clash.statusCode).toBe(409);
     // Keeping its own name is not a clash.
-    expect((await t.inject({ method: 'PATCH', url: `/api/departments/${a.id}`, headers: admin.headers, payload: { name: a.name, creditCode: a.creditCode } })).statusCode).toBe(200);
+    expect(
+      (
+        await t.inject({
+          method: 'PATCH',
+          url: `/api/departments/${a.id}`,
+          headers: admin.headers,
+          payload: { name: a.name, creditCode: a.creditCode },
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   it('filters and paginates with a true total', async () => {
     const tag = uniqueName('分页');
     for (let i = 0; i < 5; i++) await create(valid({ name: `${tag}局${i}`, regionCode: '361125' }));
     await create(valid({ name: `${tag}企业`, kind: 'public_enterprise', creditCode: creditCode('91361100') }));
-    const page1 = await t.inject({ method: 'GET', url: `/api/departments?q=${encodeURIComponent(tag)}&regionCode=361125&pageSize=2`, headers: admin.headers });
+    const page1 = await t.inject({
+      method: 'GET',
+      url: `/api/departments?q=${encodeURIComponent(tag)}&regionCode=361125&pageSize=2`,
+      headers: admin.headers,
+    });
     expect(page1.json()).toMatchObject({ total: 5, page: 1, pageSize: 2 });
     expect(page1.json().items).toHaveLength(2);
     expect(page1.json().items[0].regionName).toBe('横峰县');
-    const page3 = await t.inject({ method: 'GET', url: `/api/departments?q=${encodeURIComponent(tag)}&regionCode=361125&pageSize=2&page=3`, headers: admin.headers });
+    const page3 = await t.inject({
+      method: 'GET',
+      url: `/api/departments?q=${encodeURIComponent(tag)}&regionCode=361125&pageSize=2&page=3`,
+      headers: admin.headers,
+    });
     expect(page3.json().items).toHaveLength(1);
-    const kind = await t.inject({ method: 'GET', url: `/api/departments?q=${encodeURIComponent(tag)}&kind=public_enterprise`, headers: admin.headers });
+    const kind = await t.inject({
+      method: 'GET',
+      url: `/api/departments?q=${encodeURIComponent(tag)}&kind=public_enterprise`,
+      headers: admin.headers,
+    });
     expect(kind.json().total).toBe(1);
     // % in the search box is a character, not a wildcard.
-    const pct = await t.inject({ method: 'GET', url: `/api/departments?q=${encodeURIComponent('%')}`, headers: admin.headers });
+    const pct = await t.inject({
+      method: 'GET',
+      url: `/api/departments?q=${encodeURIComponent('%')}`,
+      headers: admin.headers,
+    });
     expect(pct.json().total).toBe(0);
   });
 

@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const post = (payload: object, headers = admin.headers) => t.inject({ method: 'POST', url: '/api/regions', headers, payload });
+const post = (payload: object, headers = admin.headers) =>
+  t.inject({ method: 'POST', url: '/api/regions', headers, payload });
 
 describe('regions', () => {
   it('ships Shangrao: province, city, 12 counties and 3 zones, as a flat list any internal user can read', async () => {
@@ -22,7 +23,18 @@ describe('regions', () => {
     expect(byCode.get('360000')).toMatchObject({ name: '江西省', level: 'province', parentCode: null });
     expect(byCode.get('361100')).toMatchObject({ name: '上饶市', level: 'city', parentCode: '360000' });
     expect(list.filter((r) => r.parentCode === '361100' && r.level === 'county').map((r) => r.name)).toEqual([
-      '信州区', '广丰区', '广信区', '玉山县', '铅山县', '横峰县', '弋阳县', '余干县', '鄱阳县', '万年县', '婺源县', '德兴市',
+      '信州区',
+      '广丰区',
+      '广信区',
+      '玉山县',
+      '铅山县',
+      '横峰县',
+      '弋阳县',
+      '余干县',
+      '鄱阳县',
+      '万年县',
+      '婺源县',
+      '德兴市',
     ]);
     expect(list.filter((r) => r.level === 'zone').map((r) => [r.code, r.name])).toEqual([
       ['361171', '上饶经济技术开发区'],
@@ -31,7 +43,8 @@ describe('regions', () => {
     ]);
     // Parents come before children, so a single pass can build the tree.
     const index = new Map(list.map((r, i) => [r.code, i]));
-    for (const r of list) if (r.parentCode && index.has(r.parentCode)) expect(index.get(r.parentCode)!).toBeLessThan(index.get(r.code)!);
+    for (const r of list)
+      if (r.parentCode && index.has(r.parentCode)) expect(index.get(r.parentCode)!).toBeLessThan(index.get(r.code)!);
   });
 
   it('lets a platform admin add a region under an existing parent', async () => {
@@ -62,14 +75,32 @@ describe('regions', () => {
 
   it('updates names and keeps the level rules on change', async () => {
     await post({ code: '361197', name: '待改名', level: 'zone', parentCode: '361100' });
-    const renamed = await t.inject({ method: 'PATCH', url: '/api/regions/361197', headers: admin.headers, payload: { name: '已改名', parentCode: '361102' } });
+    const renamed = await t.inject({
+      method: 'PATCH',
+      url: '/api/regions/361197',
+      headers: admin.headers,
+      payload: { name: '已改名', parentCode: '361102' },
+    });
     expect(renamed.statusCode).toBe(200);
     expect(renamed.json()).toMatchObject({ name: '已改名', parentCode: '361102', level: 'zone' });
-    const bad = await t.inject({ method: 'PATCH', url: '/api/regions/361197', headers: admin.headers, payload: { level: 'city' } });
+    const bad = await t.inject({
+      method: 'PATCH',
+      url: '/api/regions/361197',
+      headers: admin.headers,
+      payload: { level: 'city' },
+    });
     expect(bad.statusCode).toBe(400);
-    const withChildren = await t.inject({ method: 'PATCH', url: '/api/regions/361100', headers: admin.headers, payload: { level: 'county' } });
+    const withChildren = await t.inject({
+      method: 'PATCH',
+      url: '/api/regions/361100',
+      headers: admin.headers,
+      payload: { level: 'county' },
+    });
     expect(withChildren.statusCode).toBe(409);
-    expect((await t.inject({ method: 'PATCH', url: '/api/regions/369999', headers: admin.headers, payload: { name: 'x' } })).statusCode).toBe(404);
+    expect(
+      (await t.inject({ method: 'PATCH', url: '/api/regions/369999', headers: admin.headers, payload: { name: 'x' } }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('is managed by the platform admin only', async () => {

@@ -14,9 +14,16 @@ afterAll(() => t.close());
 let n = 0;
 const mobile = () => `139${String(10_000_000 + n++).slice(-8)}`;
 const create = (who: Who, departmentId: string, extra: Record<string, unknown> = {}) =>
-  t.inject({ method: 'POST', url: '/api/specialists', headers: who.headers, payload: { departmentId, name: '孙测试', mobile: mobile(), activeFrom: '2026-01-05', ...extra } });
-const patch = (who: Who, id: string, body: Record<string, unknown>) => t.inject({ method: 'PATCH', url: `/api/specialists/${id}`, headers: who.headers, payload: body });
-const retire = (who: Who, id: string, activeTo: string) => t.inject({ method: 'POST', url: `/api/specialists/${id}/retire`, headers: who.headers, payload: { activeTo } });
+  t.inject({
+    method: 'POST',
+    url: '/api/specialists',
+    headers: who.headers,
+    payload: { departmentId, name: '孙测试', mobile: mobile(), activeFrom: '2026-01-05', ...extra },
+  });
+const patch = (who: Who, id: string, body: Record<string, unknown>) =>
+  t.inject({ method: 'PATCH', url: `/api/specialists/${id}`, headers: who.headers, payload: body });
+const retire = (who: Who, id: string, activeTo: string) =>
+  t.inject({ method: 'POST', url: `/api/specialists/${id}/retire`, headers: who.headers, payload: { activeTo } });
 
 describe('data specialists registry (Art 28)', () => {
   it('lets department specialists and reviewers manage only their own department', async () => {
@@ -27,7 +34,13 @@ describe('data specialists registry (Art 28)', () => {
 
     const own = await create(specialistA, a.id, { title: '信息科科长' });
     expect(own.statusCode).toBe(201);
-    expect(own.json()).toMatchObject({ departmentId: a.id, departmentName: a.name, active: true, activeTo: null, title: '信息科科长' });
+    expect(own.json()).toMatchObject({
+      departmentId: a.id,
+      departmentName: a.name,
+      active: true,
+      activeTo: null,
+      title: '信息科科长',
+    });
     expect((await create(specialistA, b.id)).statusCode).toBe(403);
     expect((await create(leaderA, b.id)).statusCode).toBe(403);
 
@@ -50,12 +63,20 @@ describe('data specialists registry (Art 28)', () => {
     const retired = await retire(s, created.id, '2026-11-20');
     expect(retired.json()).toMatchObject({ activeTo: '2026-11-20', active: false });
 
-    const history = await t.inject({ method: 'GET', url: `/api/specialists/${created.id}/history`, headers: admin.headers });
+    const history = await t.inject({
+      method: 'GET',
+      url: `/api/specialists/${created.id}/history`,
+      headers: admin.headers,
+    });
     expect(history.statusCode).toBe(200);
     const rows = history.json();
     expect(rows.map((r: { action: string }) => r.action)).toEqual(['retire', 'update', 'create']);
     const [ret, upd, cre] = rows;
-    expect(cre).toMatchObject({ before: null, after: { mobile: '13800000001', name: '孙测试', activeTo: null }, changedBy: s.id });
+    expect(cre).toMatchObject({
+      before: null,
+      after: { mobile: '13800000001', name: '孙测试', activeTo: null },
+      changedBy: s.id,
+    });
     expect(upd.before).toMatchObject({ mobile: '13800000001', name: '孙测试' });
     expect(upd.after).toMatchObject({ mobile: '13800000002', name: '孙改名' });
     expect(ret).toMatchObject({ before: { activeTo: null }, after: { activeTo: '2026-11-20' } });
@@ -70,7 +91,12 @@ describe('data specialists registry (Art 28)', () => {
     const s = (await create(admin, d.id, { name: '通知测试' })).json();
     await patch(admin, s.id, { title: '副科长' });
     await retire(admin, s.id, '2026-11-24');
-    const notes = await t.ctx.db.selectFrom('notification').selectAll().where('user_id', '=', admin.id).where('kind', '=', 'org.specialist.changed').execute();
+    const notes = await t.ctx.db
+      .selectFrom('notification')
+      .selectAll()
+      .where('user_id', '=', admin.id)
+      .where('kind', '=', 'org.specialist.changed')
+      .execute();
     const mine = notes.filter((x) => (x.payload as { specialistId: string }).specialistId === s.id);
     expect(mine.map((x) => (x.payload as { action: string }).action).sort()).toEqual(['create', 'retire']);
     expect(mine.find((x) => (x.payload as { action: string }).action === 'create')!.title).toContain('通知测试');
@@ -96,7 +122,8 @@ describe('data specialists registry (Art 28)', () => {
     await retire(admin, gone.id, '2026-10-31');
     await create(admin, d.id, { activeFrom: '2027-01-01' });
     const reader = await signedIn(t, ['dept_user']);
-    const get = (q: string) => t.inject({ method: 'GET', url: `/api/specialists?departmentId=${d.id}${q}`, headers: reader.headers });
+    const get = (q: string) =>
+      t.inject({ method: 'GET', url: `/api/specialists?departmentId=${d.id}${q}`, headers: reader.headers });
     expect((await get('')).json().total).toBe(5);
     const active = (await get('&active=true&pageSize=2')).json();
     expect(active).toMatchObject({ total: 3, pageSize: 2 });

@@ -20,21 +20,47 @@ const PASSWORD = 'Shangrao#2026ok';
 let n = 0;
 const newUsername = () => `user${process.pid}_${n++}`;
 const create = (who: Who, body: Record<string, unknown>) =>
-  t.inject({ method: 'POST', url: '/api/users', headers: who.headers, payload: { username: newUsername(), realName: '测试员', password: PASSWORD, ...body } });
-const patch = (who: Who, id: string, body: Record<string, unknown>) => t.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: who.headers, payload: body });
+  t.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: who.headers,
+    payload: { username: newUsername(), realName: '测试员', password: PASSWORD, ...body },
+  });
+const patch = (who: Who, id: string, body: Record<string, unknown>) =>
+  t.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: who.headers, payload: body });
 
 describe('creating accounts', () => {
   it('creates a real-name department account that can log in', async () => {
     const username = newUsername();
-    const res = await create(admin, { username, realName: '周敏', roles: ['dept_user', 'dept_leader'], departmentId: deptId, email: 'zm@example.cn', phone: '0793-8200000' });
+    const res = await create(admin, {
+      username,
+      realName: '周敏',
+      roles: ['dept_user', 'dept_leader'],
+      departmentId: deptId,
+      email: 'zm@example.cn',
+      phone: '0793-8200000',
+    });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ username, realName: '周敏', departmentId: deptId, roles: ['dept_user', 'dept_leader'], status: 'active', mfaEnabled: false, locked: false, lastLoginAt: null });
+    expect(res.json()).toMatchObject({
+      username,
+      realName: '周敏',
+      departmentId: deptId,
+      roles: ['dept_user', 'dept_leader'],
+      status: 'active',
+      mfaEnabled: false,
+      locked: false,
+      lastLoginAt: null,
+    });
     expect(res.json().departmentName).toBeTruthy();
     await t.login(username, PASSWORD);
   });
 
   it('refuses every 三员分立 violation on create', async () => {
-    for (const roles of [['auditor', 'platform_admin'], ['security_admin', 'auditor'], ['platform_admin', 'dept_user']]) {
+    for (const roles of [
+      ['auditor', 'platform_admin'],
+      ['security_admin', 'auditor'],
+      ['platform_admin', 'dept_user'],
+    ]) {
       const needsDept = roles.includes('dept_user');
       const res = await create(security, { roles, ...(needsDept ? { departmentId: deptId } : {}) });
       expect(res.statusCode, roles.join('+')).toBe(400);
@@ -76,8 +102,13 @@ describe('creating accounts', () => {
     expect(weak.json().error.code).toBe('PASSWORD_POLICY');
     const username = newUsername();
     const containsName = await create(admin, { username, roles: ['public_user'], password: `X-${username}-9` });
-    expect(containsName.json().error).toMatchObject({ code: 'PASSWORD_POLICY', details: { field: 'password', problems: ['username'] } });
-    expect((await create(admin, { roles: ['public_user'], realName: '   ' })).json().error.code).toBe('REAL_NAME_REQUIRED');
+    expect(containsName.json().error).toMatchObject({
+      code: 'PASSWORD_POLICY',
+      details: { field: 'password', problems: ['username'] },
+    });
+    expect((await create(admin, { roles: ['public_user'], realName: '   ' })).json().error.code).toBe(
+      'REAL_NAME_REQUIRED',
+    );
     expect((await create(admin, { roles: ['public_user'], username: 'ab' })).statusCode).toBe(400);
     expect((await create(admin, { roles: ['public_user'], username: '张三' })).statusCode).toBe(400);
   });
@@ -91,9 +122,21 @@ describe('creating accounts', () => {
   });
 
   it('lets the CLI (no actor) create any single role', async () => {
-    const u = await createUser(t.ctx, null, { username: newUsername(), realName: '命令行管理员', roles: ['platform_admin'], password: PASSWORD });
+    const u = await createUser(t.ctx, null, {
+      username: newUsername(),
+      realName: '命令行管理员',
+      roles: ['platform_admin'],
+      password: PASSWORD,
+    });
     expect(u.roles).toEqual(['platform_admin']);
-    await expect(createUser(t.ctx, null, { username: newUsername(), realName: 'x', roles: ['platform_admin', 'auditor'], password: PASSWORD })).rejects.toMatchObject({ code: 'SEPARATION_OF_DUTIES' });
+    await expect(
+      createUser(t.ctx, null, {
+        username: newUsername(),
+        realName: 'x',
+        roles: ['platform_admin', 'auditor'],
+        password: PASSWORD,
+      }),
+    ).rejects.toMatchObject({ code: 'SEPARATION_OF_DUTIES' });
   });
 });
 
@@ -138,7 +181,13 @@ describe('changing accounts', () => {
   it('lists roles with Chinese and English names for any signed-in user', async () => {
     const pub = await signedIn(t, ['public_user']);
     const res = await t.inject({ method: 'GET', url: '/api/roles', headers: pub.headers });
-    expect(res.json()).toContainEqual({ code: 'auditor', zh: '安全审计员', en: 'Security auditor', separated: true, needsDepartment: false });
+    expect(res.json()).toContainEqual({
+      code: 'auditor',
+      zh: '安全审计员',
+      en: 'Security auditor',
+      separated: true,
+      needsDepartment: false,
+    });
     expect(res.json()).toHaveLength(7);
   });
 });

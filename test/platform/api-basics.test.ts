@@ -12,7 +12,11 @@ describe('API basics', () => {
   it('reports health with the database kind and version', async () => {
     const r = await t.inject({ method: 'GET', url: '/api/health' });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ db: t.ctx.dbKind, version: expect.stringMatching(/^\d+\.\d+\.\d+/), warnings: expect.any(Array) });
+    expect(r.json()).toMatchObject({
+      db: t.ctx.dbKind,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      warnings: expect.any(Array),
+    });
     expect(['pglite', 'postgresql']).toContain(r.json().db);
   });
 
@@ -40,7 +44,9 @@ describe('API basics', () => {
   it('answers unknown API routes with the error shape', async () => {
     const r = await t.inject({ method: 'GET', url: '/api/nope' });
     expect(r.statusCode).toBe(404);
-    expect(r.json()).toEqual({ error: { code: 'ROUTE_NOT_FOUND', message: expect.any(String), messageZh: expect.any(String) } });
+    expect(r.json()).toEqual({
+      error: { code: 'ROUTE_NOT_FOUND', message: expect.any(String), messageZh: expect.any(String) },
+    });
   });
 
   it('rejects unknown query fields too', async () => {

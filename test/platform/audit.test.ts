@@ -21,7 +21,12 @@ describe('the audit hook (R-42)', () => {
   it('records who, what, target, where, how and the outcome of an action', async () => {
     const admin = await t.user(['platform_admin'], { realName: '管理员乙' });
     const { cookie } = await t.login(admin.username);
-    await t.inject({ method: 'PUT', url: '/api/calendar/days/2026-12-03', headers: { cookie, 'user-agent': 'vitest-agent' }, payload: { isOffDay: true } });
+    await t.inject({
+      method: 'PUT',
+      url: '/api/calendar/days/2026-12-03',
+      headers: { cookie, 'user-agent': 'vitest-agent' },
+      payload: { isOffDay: true },
+    });
     const [e] = await events('q=calendar.day.set');
     expect(e).toMatchObject({
       username: admin.username,
@@ -42,14 +47,26 @@ describe('the audit hook (R-42)', () => {
     const u = await t.user(['dept_user'], { realName: '使用人丙' });
     await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: 'nope' } });
     const { cookie } = await t.login(u.username);
-    await t.inject({ method: 'PUT', url: '/api/calendar/days/2026-12-04', headers: { cookie }, payload: { isOffDay: true } });
+    await t.inject({
+      method: 'PUT',
+      url: '/api/calendar/days/2026-12-04',
+      headers: { cookie },
+      payload: { isOffDay: true },
+    });
     await t.inject({ method: 'GET', url: '/api/audit/events' });
 
     const mine = await events(`q=${u.username}`);
     const logins = mine.filter((e) => e.action === 'auth.login');
     expect(logins.map((e) => e.outcome).sort()).toEqual(['failed', 'success']);
-    expect(logins.find((e) => e.outcome === 'failed')).toMatchObject({ realName: '使用人丙', detail: { errorCode: 'INVALID_CREDENTIALS' } });
-    expect(mine.find((e) => e.action === 'calendar.day.set')).toMatchObject({ outcome: 'denied', statusCode: 403, departmentId: u.departmentId });
+    expect(logins.find((e) => e.outcome === 'failed')).toMatchObject({
+      realName: '使用人丙',
+      detail: { errorCode: 'INVALID_CREDENTIALS' },
+    });
+    expect(mine.find((e) => e.action === 'calendar.day.set')).toMatchObject({
+      outcome: 'denied',
+      statusCode: 403,
+      departmentId: u.departmentId,
+    });
     const anon = (await events('outcome=denied')).find((e) => e.action === 'audit.search' && e.userId === null);
     expect(anon).toMatchObject({ statusCode: 401, detail: { errorCode: 'UNAUTHENTICATED' } });
   });
@@ -68,7 +85,10 @@ describe('the audit hook (R-42)', () => {
     const csv = await t.inject({ method: 'GET', url: '/api/audit/events.csv?category=login', headers: auditor });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toContain('操作类别');
     expect(lines.length).toBe(logins.length + 1);
     expect(lines.slice(1).every((l) => l.includes('登录'))).toBe(true);
@@ -84,8 +104,27 @@ describe('the audit hook (R-42)', () => {
 
 describe('append-only and retention', () => {
   it('rejects UPDATE, DELETE and TRUNCATE from the application', async () => {
-    await recordAudit(t.ctx, { userId: null, username: 'x', realName: null, departmentId: null, departmentName: null, roles: [], category: 'admin', action: 'test', targetType: null, targetId: null, rowCount: null, ip: null, userAgent: null, outcome: 'success', statusCode: null, detail: null });
-    await expect(t.ctx.db.updateTable('audit_event').set({ action: 'changed' }).execute()).rejects.toThrow(/append-only/);
+    await recordAudit(t.ctx, {
+      userId: null,
+      username: 'x',
+      realName: null,
+      departmentId: null,
+      departmentName: null,
+      roles: [],
+      category: 'admin',
+      action: 'test',
+      targetType: null,
+      targetId: null,
+      rowCount: null,
+      ip: null,
+      userAgent: null,
+      outcome: 'success',
+      statusCode: null,
+      detail: null,
+    });
+    await expect(t.ctx.db.updateTable('audit_event').set({ action: 'changed' }).execute()).rejects.toThrow(
+      /append-only/,
+    );
     await expect(t.ctx.db.deleteFrom('audit_event').execute()).rejects.toThrow(/retention/);
     await expect(sql`truncate audit_event`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
   });
@@ -94,9 +133,18 @@ describe('append-only and retention', () => {
     const sec = await t.login((await t.user(['security_admin'])).username);
     const short = await t.inject({ method: 'PUT', url: '/api/audit/retention', headers: sec, payload: { months: 5 } });
     expect(short.statusCode).toBe(400);
-    expect(short.json().error).toMatchObject({ code: 'AUDIT_RETENTION_TOO_SHORT', messageZh: expect.stringContaining('6') });
-    expect((await t.inject({ method: 'PUT', url: '/api/audit/retention', headers: sec, payload: { months: 12 } })).statusCode).toBe(200);
-    expect((await t.inject({ method: 'GET', url: '/api/audit/retention', headers: sec })).json()).toEqual({ months: 12, minimum: 6 });
+    expect(short.json().error).toMatchObject({
+      code: 'AUDIT_RETENTION_TOO_SHORT',
+      messageZh: expect.stringContaining('6'),
+    });
+    expect(
+      (await t.inject({ method: 'PUT', url: '/api/audit/retention', headers: sec, payload: { months: 12 } }))
+        .statusCode,
+    ).toBe(200);
+    expect((await t.inject({ method: 'GET', url: '/api/audit/retention', headers: sec })).json()).toEqual({
+      months: 12,
+      minimum: 6,
+    });
     // Even if the setting were lowered behind the platform's back, the trigger keeps six months.
     await t.ctx.db.updateTable('setting').set({ value: '1' }).where('key', '=', 'audit.retention_months').execute();
     await expect(t.ctx.db.deleteFrom('audit_event').execute()).rejects.toThrow(/retention/);
@@ -109,7 +157,11 @@ describe('SM3 chain verification', () => {
     const m = await testApp();
     const u = await m.user(['dept_user']);
     for (let i = 0; i < 3; i++) await m.login(u.username);
-    await m.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: TEST_PASSWORD } });
+    await m.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: u.username, password: TEST_PASSWORD },
+    });
     expect((await verifyAuditChain(m.ctx)).ok).toBe(true);
     await m.ctx.db.connection().execute(async (c) => {
       await sql`set session_replication_role = replica`.execute(c);

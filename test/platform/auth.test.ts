@@ -11,7 +11,11 @@ afterAll(() => t.close());
 describe('login, session and logout', () => {
   it('logs in with a cookie session, answers /me, and logs out', async () => {
     const u = await t.user(['dept_user']);
-    const res = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: TEST_PASSWORD } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: u.username, password: TEST_PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().token).toBeUndefined();
     const cookie = res.cookies.find((c) => c.name === 'gs_session')!;
@@ -26,7 +30,11 @@ describe('login, session and logout', () => {
 
   it('gives API clients a bearer token', async () => {
     const u = await t.user(['auditor']);
-    const res = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: TEST_PASSWORD, client: 'api' } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: u.username, password: TEST_PASSWORD, client: 'api' },
+    });
     const { token } = res.json();
     expect(token).toMatch(/^[\w-]{40,}$/);
     const me = await t.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
@@ -35,7 +43,8 @@ describe('login, session and logout', () => {
 
   it('locks the account for 15 minutes after 5 failed logins', async () => {
     const u = await t.user(['dept_user']);
-    const attempt = (password: string) => t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password } });
+    const attempt = (password: string) =>
+      t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password } });
     for (let i = 1; i <= 4; i++) {
       const r = await attempt('wrong');
       expect(r.statusCode).toBe(401);
@@ -60,18 +69,38 @@ describe('login, session and logout', () => {
   });
 
   it('rejects unknown fields in a body with the one error shape', async () => {
-    const res = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'a', password: 'b', admin: true } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'a', password: 'b', admin: true },
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.any(String), messageZh: expect.any(String) }) });
+    expect(res.json()).toEqual({
+      error: expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        message: expect.any(String),
+        messageZh: expect.any(String),
+      }),
+    });
   });
 
   it('enforces the password policy on change', async () => {
     const u = await t.user(['dept_user']);
     const { cookie } = await t.login(u.username);
-    const weak = await t.inject({ method: 'POST', url: '/api/auth/password', headers: { cookie }, payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' } });
+    const weak = await t.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: { cookie },
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'short' },
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.code).toBe('PASSWORD_POLICY');
-    const ok = await t.inject({ method: 'POST', url: '/api/auth/password', headers: { cookie }, payload: { currentPassword: TEST_PASSWORD, newPassword: 'Another-Passw0rd' } });
+    const ok = await t.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: { cookie },
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'Another-Passw0rd' },
+    });
     expect(ok.statusCode).toBe(200);
     await t.login(u.username, 'Another-Passw0rd');
   });
@@ -82,7 +111,11 @@ describe('TOTP second factor', () => {
     const m = await testApp({ requireMfa: true });
     try {
       const u = await m.user(['platform_admin']);
-      const first = await m.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: TEST_PASSWORD } });
+      const first = await m.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: u.username, password: TEST_PASSWORD },
+      });
       expect(first.json().mfa).toBe('enrol');
       const cookie = `gs_session=${first.cookies.find((c) => c.name === 'gs_session')!.value}`;
       // Nothing but the MFA step works yet.
@@ -93,20 +126,45 @@ describe('TOTP second factor', () => {
       const { secret, qrDataUrl, otpauthUri } = setup.json();
       expect(qrDataUrl).toMatch(/^data:image\/png;base64,/);
       expect(otpauthUri).toContain('otpauth://totp/');
-      const wrong = await m.inject({ method: 'POST', url: '/api/auth/mfa/enable', headers: { cookie }, payload: { code: '000000' } });
+      const wrong = await m.inject({
+        method: 'POST',
+        url: '/api/auth/mfa/enable',
+        headers: { cookie },
+        payload: { code: '000000' },
+      });
       expect(wrong.statusCode).toBe(400);
-      const enable = await m.inject({ method: 'POST', url: '/api/auth/mfa/enable', headers: { cookie }, payload: { code: currentTotp(secret, m.clock.now()) } });
+      const enable = await m.inject({
+        method: 'POST',
+        url: '/api/auth/mfa/enable',
+        headers: { cookie },
+        payload: { code: currentTotp(secret, m.clock.now()) },
+      });
       expect(enable.statusCode).toBe(200);
-      expect((await m.inject({ method: 'GET', url: '/api/inbox/unread-count', headers: { cookie } })).statusCode).toBe(200);
+      expect((await m.inject({ method: 'GET', url: '/api/inbox/unread-count', headers: { cookie } })).statusCode).toBe(
+        200,
+      );
 
-      const second = await m.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: TEST_PASSWORD } });
+      const second = await m.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: u.username, password: TEST_PASSWORD },
+      });
       expect(second.json().mfa).toBe('verify');
       const cookie2 = `gs_session=${second.cookies.find((c) => c.name === 'gs_session')!.value}`;
       // Cannot re-enrol to bypass the existing factor.
-      expect((await m.inject({ method: 'POST', url: '/api/auth/mfa/setup', headers: { cookie: cookie2 } })).statusCode).toBe(403);
-      const verify = await m.inject({ method: 'POST', url: '/api/auth/mfa/verify', headers: { cookie: cookie2 }, payload: { code: currentTotp(secret, m.clock.now()) } });
+      expect(
+        (await m.inject({ method: 'POST', url: '/api/auth/mfa/setup', headers: { cookie: cookie2 } })).statusCode,
+      ).toBe(403);
+      const verify = await m.inject({
+        method: 'POST',
+        url: '/api/auth/mfa/verify',
+        headers: { cookie: cookie2 },
+        payload: { code: currentTotp(secret, m.clock.now()) },
+      });
       expect(verify.statusCode).toBe(200);
-      expect((await m.inject({ method: 'GET', url: '/api/inbox/unread-count', headers: { cookie: cookie2 } })).statusCode).toBe(200);
+      expect(
+        (await m.inject({ method: 'GET', url: '/api/inbox/unread-count', headers: { cookie: cookie2 } })).statusCode,
+      ).toBe(200);
     } finally {
       await m.close();
     }
@@ -116,7 +174,11 @@ describe('TOTP second factor', () => {
     const m = await testApp({ requireMfa: true });
     try {
       const u = await m.user(['dept_user']);
-      const r = await m.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: TEST_PASSWORD } });
+      const r = await m.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: u.username, password: TEST_PASSWORD },
+      });
       expect(r.json().mfa).toBe('none');
     } finally {
       await m.close();

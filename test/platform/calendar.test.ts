@@ -43,10 +43,17 @@ describe('addWorkingDays (R-14)', () => {
   });
 
   it('lets an admin override a day, and removing the override restores the statutory day', async () => {
-    const put = await t.inject({ method: 'PUT', url: '/api/calendar/days/2026-12-01', headers: admin, payload: { isOffDay: true, name: '临时停工' } });
+    const put = await t.inject({
+      method: 'PUT',
+      url: '/api/calendar/days/2026-12-01',
+      headers: admin,
+      payload: { isOffDay: true, name: '临时停工' },
+    });
     expect(put.statusCode).toBe(200);
     expect(await add('2026-11-30', 1)).toBe('2026-12-02');
-    expect((await t.inject({ method: 'DELETE', url: '/api/calendar/days/2026-12-01', headers: admin })).statusCode).toBe(200);
+    expect(
+      (await t.inject({ method: 'DELETE', url: '/api/calendar/days/2026-12-01', headers: admin })).statusCode,
+    ).toBe(200);
     expect(await add('2026-11-30', 1)).toBe('2026-12-01');
   });
 
@@ -62,8 +69,12 @@ describe('missing years and import', () => {
     try {
       const a = await m.login((await m.user(['platform_admin'])).username);
       const health = (await m.inject({ method: 'GET', url: '/api/health' })).json();
-      expect(health.warnings).toEqual([expect.objectContaining({ code: 'CALENDAR_YEAR_MISSING', messageZh: expect.stringContaining('2027') })]);
-      expect((await m.inject({ method: 'GET', url: '/api/calendar/status', headers: a })).json().missingYears).toEqual([2027]);
+      expect(health.warnings).toEqual([
+        expect.objectContaining({ code: 'CALENDAR_YEAR_MISSING', messageZh: expect.stringContaining('2027') }),
+      ]);
+      expect((await m.inject({ method: 'GET', url: '/api/calendar/status', headers: a })).json().missingYears).toEqual([
+        2027,
+      ]);
       // Without data, 1 Jan 2027 (a Friday) counts as a working day.
       expect(await addWorkingDays(m.ctx, '2026-12-31', 1)).toBe('2027-01-01');
 
@@ -71,11 +82,19 @@ describe('missing years and import', () => {
         method: 'POST',
         url: '/api/calendar/import',
         headers: a,
-        payload: { year: 2027, days: [{ name: '元旦', date: '2027-01-01', isOffDay: true }, { name: 'x', date: '2028-01-01', isOffDay: true }] },
+        payload: {
+          year: 2027,
+          days: [
+            { name: '元旦', date: '2027-01-01', isOffDay: true },
+            { name: 'x', date: '2028-01-01', isOffDay: true },
+          ],
+        },
       });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.details.errors[0]).toMatchObject({ index: 1 });
-      expect((await m.inject({ method: 'GET', url: '/api/calendar/status', headers: a })).json().missingYears).toEqual([2027]);
+      expect((await m.inject({ method: 'GET', url: '/api/calendar/status', headers: a })).json().missingYears).toEqual([
+        2027,
+      ]);
 
       const ok = await m.inject({
         method: 'POST',
@@ -92,7 +111,10 @@ describe('missing years and import', () => {
       expect(ok.json()).toEqual({ imported: 2 });
       expect(await addWorkingDays(m.ctx, '2026-12-31', 1)).toBe('2027-01-04');
       expect(await addWorkingDays(m.ctx, '2027-02-05', 1)).toBe('2027-02-06'); // imported working Saturday
-      expect((await m.inject({ method: 'GET', url: '/api/health' })).json()).toMatchObject({ status: 'ok', warnings: [] });
+      expect((await m.inject({ method: 'GET', url: '/api/health' })).json()).toMatchObject({
+        status: 'ok',
+        warnings: [],
+      });
       const year = (await m.inject({ method: 'GET', url: '/api/calendar/years/2027', headers: a })).json();
       expect(year.source).toBe('import');
       expect(year.days).toHaveLength(2);
@@ -103,7 +125,12 @@ describe('missing years and import', () => {
 
   it('refuses calendar changes from a non-admin', async () => {
     const u = await t.login((await t.user(['dept_user'])).username);
-    const r = await t.inject({ method: 'PUT', url: '/api/calendar/days/2026-12-01', headers: u, payload: { isOffDay: true } });
+    const r = await t.inject({
+      method: 'PUT',
+      url: '/api/calendar/days/2026-12-01',
+      headers: u,
+      payload: { isOffDay: true },
+    });
     expect(r.statusCode).toBe(403);
   });
 });

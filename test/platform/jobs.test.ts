@@ -61,7 +61,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('job runner', () => {
   it('runs a job once when it is due and not before', async () => {
     registerJobHandler<{ tag: string }>('test.once', (c, p) => record(c, p.tag).then(() => undefined));
-    const { id } = await scheduleJob(ctx, { kind: 'test.once', runAt: new Date(clock.now().getTime() + 60 * MINUTE), payload: { tag: 'once' } });
+    const { id } = await scheduleJob(ctx, {
+      kind: 'test.once',
+      runAt: new Date(clock.now().getTime() + 60 * MINUTE),
+      payload: { tag: 'once' },
+    });
     expect((await runDueJobs(ctx, 'w1')).claimed).toBe(0);
     clock.advance(59 * MINUTE);
     await runDueJobs(ctx, 'w1');
@@ -79,7 +83,11 @@ describe('job runner', () => {
     });
     const { id } = await scheduleJob(ctx, { kind: 'test.broken', runAt: clock.now(), maxAttempts: 3 });
     expect(await runDueJobs(ctx, 'w1')).toMatchObject({ claimed: 1, retried: 1 });
-    expect(await findJob(ctx, id)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'upstream unavailable / 上游不可用' });
+    expect(await findJob(ctx, id)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      last_error: 'upstream unavailable / 上游不可用',
+    });
     expect((await runDueJobs(ctx, 'w1')).claimed).toBe(0); // backing off
     clock.advance(30_000);
     expect(await runDueJobs(ctx, 'w1')).toMatchObject({ retried: 1 });
@@ -110,14 +118,29 @@ describe('job runner', () => {
 
   it('does not duplicate a pending job with the same dedupe key, and reuses the key once it ran', async () => {
     registerJobHandler<{ tag: string }>('test.dedupe', (c, p) => record(c, p.tag).then(() => undefined));
-    const a = await scheduleJob(ctx, { kind: 'test.dedupe', runAt: clock.now(), payload: { tag: 'dedupe' }, dedupeKey: 'step:42' });
-    const b = await scheduleJob(ctx2, { kind: 'test.dedupe', runAt: clock.now(), payload: { tag: 'dedupe' }, dedupeKey: 'step:42' });
+    const a = await scheduleJob(ctx, {
+      kind: 'test.dedupe',
+      runAt: clock.now(),
+      payload: { tag: 'dedupe' },
+      dedupeKey: 'step:42',
+    });
+    const b = await scheduleJob(ctx2, {
+      kind: 'test.dedupe',
+      runAt: clock.now(),
+      payload: { tag: 'dedupe' },
+      dedupeKey: 'step:42',
+    });
     expect(a.created).toBe(true);
     expect(b).toEqual({ id: a.id, created: false });
     expect(await listJobs(ctx, { dedupeKey: 'step:42' })).toHaveLength(1);
     await runDueJobs(ctx, 'w1');
     expect(await runs('dedupe')).toBe(1);
-    const c = await scheduleJob(ctx, { kind: 'test.dedupe', runAt: clock.now(), payload: { tag: 'dedupe' }, dedupeKey: 'step:42' });
+    const c = await scheduleJob(ctx, {
+      kind: 'test.dedupe',
+      runAt: clock.now(),
+      payload: { tag: 'dedupe' },
+      dedupeKey: 'step:42',
+    });
     expect(c.created).toBe(true);
     await runDueJobs(ctx, 'w1');
     expect(await runs('dedupe')).toBe(2);
@@ -126,13 +149,22 @@ describe('job runner', () => {
   it('puts a job back when its worker died mid-run, and fails it when no attempts are left', async () => {
     registerJobHandler<{ tag: string }>('test.orphan', (c, p) => record(c, p.tag).then(() => undefined));
     const revived = await scheduleJob(ctx, { kind: 'test.orphan', runAt: clock.now(), payload: { tag: 'orphan' } });
-    const lastTry = await scheduleJob(ctx, { kind: 'test.orphan', runAt: clock.now(), payload: { tag: 'orphan' }, maxAttempts: 1 });
+    const lastTry = await scheduleJob(ctx, {
+      kind: 'test.orphan',
+      runAt: clock.now(),
+      payload: { tag: 'orphan' },
+      maxAttempts: 1,
+    });
     // A process claims both and crashes before finishing either.
     expect(await repo.claimDue(ctx.db, ['test.orphan'], 'dead', clock.now(), 10)).toHaveLength(2);
     clock.advance(5 * MINUTE);
     expect((await runDueJobs(ctx, 'alive', 10, { staleAfterMs: 10 * MINUTE })).claimed).toBe(0);
     clock.advance(6 * MINUTE);
-    expect(await runDueJobs(ctx, 'alive', 10, { staleAfterMs: 10 * MINUTE })).toMatchObject({ recovered: 1, claimed: 1, done: 1 });
+    expect(await runDueJobs(ctx, 'alive', 10, { staleAfterMs: 10 * MINUTE })).toMatchObject({
+      recovered: 1,
+      claimed: 1,
+      done: 1,
+    });
     expect(await findJob(ctx, revived.id)).toMatchObject({ status: 'done', attempts: 2, locked_by: 'alive' });
     const failed = await findJob(ctx, lastTry.id);
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
@@ -145,13 +177,24 @@ describe('job runner', () => {
       await sleep(1);
       await record(c, p.tag);
     });
-    for (let i = 0; i < 50; i++) await scheduleJob(ctx, { kind: 'test.race', runAt: clock.now(), payload: { tag: `race-${i}` } });
+    for (let i = 0; i < 50; i++)
+      await scheduleJob(ctx, { kind: 'test.race', runAt: clock.now(), payload: { tag: `race-${i}` } });
     // Each runner polls from three loops at once, as a busy process would.
     const drain = async (c: AppContext, worker: string) => {
       while ((await runDueJobs(c, worker, 3)).claimed > 0);
     };
-    await Promise.all([drain(ctx, 'a1'), drain(ctx2, 'b1'), drain(ctx, 'a2'), drain(ctx2, 'b2'), drain(ctx, 'a3'), drain(ctx2, 'b3')]);
-    const r = await sql<{ tag: string; n: string }>`select tag, count(*) as n from job_test_run where tag like 'race-%' group by tag`.execute(ctx.db);
+    await Promise.all([
+      drain(ctx, 'a1'),
+      drain(ctx2, 'b1'),
+      drain(ctx, 'a2'),
+      drain(ctx2, 'b2'),
+      drain(ctx, 'a3'),
+      drain(ctx2, 'b3'),
+    ]);
+    const r = await sql<{
+      tag: string;
+      n: string;
+    }>`select tag, count(*) as n from job_test_run where tag like 'race-%' group by tag`.execute(ctx.db);
     expect(r.rows).toHaveLength(50);
     expect(r.rows.filter((x) => Number(x.n) !== 1)).toEqual([]);
     expect(await listJobs(ctx, { kind: 'test.race', status: 'done' })).toHaveLength(50);
@@ -187,7 +230,9 @@ describe('periodic tasks', () => {
     await ensurePeriodicTasks(ctx);
     await runDueJobs(ctx, 'a');
     expect(calls).toBe(1);
-    expect(await listJobs(ctx, { kind: 'test.shaky', status: 'failed' })).toMatchObject([{ last_error: 'first run fails' }]);
+    expect(await listJobs(ctx, { kind: 'test.shaky', status: 'failed' })).toMatchObject([
+      { last_error: 'first run fails' },
+    ]);
     // The process was away for ten minutes: one run on return, then the grid continues.
     clock.advance(10 * MINUTE + 1000);
     await runDueJobs(ctx, 'a');
@@ -223,14 +268,41 @@ describe('catalog.publish-due', () => {
       const provider = await catalogDepartment(app);
       const consumer = await catalogDepartment(app);
       const { entry } = await publishedEntry(app, { provider, name: '公交线路站点' });
-      expectStatus(await app.inject({ method: 'POST', url: `/api/catalog/entries/${entry.id}/subscription`, headers: consumer.user.headers }), 200);
+      expectStatus(
+        await app.inject({
+          method: 'POST',
+          url: `/api/catalog/entries/${entry.id}/subscription`,
+          headers: consumer.user.headers,
+        }),
+        200,
+      );
       // A subscriber exists, so the deletion is announced and takes effect a calendar month later (R-07).
-      const v = expectStatus(await app.inject({ method: 'POST', url: `/api/catalog/entries/${entry.id}/deletion`, headers: provider.specialist.headers, payload: { reason: '线路已调整' } }), 201).json();
+      const v = expectStatus(
+        await app.inject({
+          method: 'POST',
+          url: `/api/catalog/entries/${entry.id}/deletion`,
+          headers: provider.specialist.headers,
+          payload: { reason: '线路已调整' },
+        }),
+        201,
+      ).json();
       await approveVersion(app, v.id, provider, { submit: false });
-      const status = async () => (await app.ctx.db.selectFrom('catalog_entry').select('status').where('id', '=', entry.id).executeTakeFirstOrThrow()).status;
+      const status = async () =>
+        (
+          await app.ctx.db
+            .selectFrom('catalog_entry')
+            .select('status')
+            .where('id', '=', entry.id)
+            .executeTakeFirstOrThrow()
+        ).status;
 
       // What ensurePeriodicTasks does at start, without arming this file's test tasks in the second database.
-      await scheduleJob(app.ctx, { kind: 'catalog.publish-due', runAt: app.clock.now(), dedupeKey: periodicKey('catalog.publish-due'), maxAttempts: 1 });
+      await scheduleJob(app.ctx, {
+        kind: 'catalog.publish-due',
+        runAt: app.clock.now(),
+        dedupeKey: periodicKey('catalog.publish-due'),
+        maxAttempts: 1,
+      });
       expect(await runDueJobs(app.ctx, 'w')).toMatchObject({ done: 1 });
       expect(await status()).toBe('published');
       app.clock.advance(29 * 24 * 3600_000);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/server/platform/errors';
-import { compileRule, formatRuleSpec, parseRuleSpec, regexRule, type MaskRule } from '../../src/server/platform/masking';
+import {
+  compileRule,
+  formatRuleSpec,
+  parseRuleSpec,
+  regexRule,
+  type MaskRule,
+} from '../../src/server/platform/masking';
 
 function errorOf(f: () => unknown): AppError {
   try {
@@ -14,8 +20,21 @@ function errorOf(f: () => unknown): AppError {
 
 describe('rule specs (R-43)', () => {
   const CANONICAL = [
-    'name', 'id_number', 'mobile', 'landline', 'bank_card', 'email', 'plate', 'credit_code', 'redact', 'none',
-    'address', 'address:town', 'address:community', 'keep:3,4', 'keep:0,0',
+    'name',
+    'id_number',
+    'mobile',
+    'landline',
+    'bank_card',
+    'email',
+    'plate',
+    'credit_code',
+    'redact',
+    'none',
+    'address',
+    'address:town',
+    'address:community',
+    'keep:3,4',
+    'keep:0,0',
     'regex:/^(\\d{3})\\d+(\\d{4})$/$1****$2/',
     'regex:/\\d/#/g',
     'regex:/a\\/b/c\\/d\\\\e/gi',
@@ -41,7 +60,12 @@ describe('rule specs (R-43)', () => {
     expect(parseRuleSpec(' address:town ')).toEqual({ code: 'address', level: 'town' });
     expect(parseRuleSpec('address:district')).toEqual({ code: 'address', level: 'district' });
     expect(parseRuleSpec('keep:6,4')).toEqual({ code: 'keep', head: 6, tail: 4 });
-    expect(parseRuleSpec('regex:/a\\/b/c\\/d/g')).toEqual({ code: 'regex', pattern: 'a\\/b', replacement: 'c/d', flags: 'g' });
+    expect(parseRuleSpec('regex:/a\\/b/c\\/d/g')).toEqual({
+      code: 'regex',
+      pattern: 'a\\/b',
+      replacement: 'c/d',
+      flags: 'g',
+    });
     const m = compileRule(parseRuleSpec('regex:/a\\/b/c\\/d/g'));
     expect(m('xa/bya/b')).toBe('xc/dyc/d');
   });
@@ -57,15 +81,30 @@ describe('rule specs (R-43)', () => {
   });
 
   it('rejects malformed parameters', () => {
-    for (const s of ['name:x', 'address:street', 'keep:3', 'keep:a,b', 'keep:65,1', 'regex:', 'regex:abc', 'regex:/abc', 'regex:/abc/x', 'x'.repeat(501)]) {
-      expect([s.slice(0, 20), errorOf(() => parseRuleSpec(s)).code]).toEqual([s.slice(0, 20), expect.stringMatching(/^MASK_(RULE_(INVALID|UNKNOWN)|REGEX_INVALID)$/)]);
+    for (const s of [
+      'name:x',
+      'address:street',
+      'keep:3',
+      'keep:a,b',
+      'keep:65,1',
+      'regex:',
+      'regex:abc',
+      'regex:/abc',
+      'regex:/abc/x',
+      'x'.repeat(501),
+    ]) {
+      expect([s.slice(0, 20), errorOf(() => parseRuleSpec(s)).code]).toEqual([
+        s.slice(0, 20),
+        expect.stringMatching(/^MASK_(RULE_(INVALID|UNKNOWN)|REGEX_INVALID)$/),
+      ]);
     }
     expect(errorOf(() => parseRuleSpec('keep:65,1')).messageZh).toContain('保留首尾');
   });
 });
 
 describe('custom regex safety', () => {
-  const codeOf = (pattern: string, replacement = '*', flags = '') => errorOf(() => regexRule(pattern, replacement, flags)).code;
+  const codeOf = (pattern: string, replacement = '*', flags = '') =>
+    errorOf(() => regexRule(pattern, replacement, flags)).code;
 
   it('refuses patterns that backtrack exponentially', () => {
     for (const p of ['(a+)+$', '(a*)*b', '(\\d+)*x', '(a|aa)+', '(?:a|b)*c', '((ab)*)+', '(x+x+)+y', '(.*){2,}z']) {
@@ -91,7 +130,15 @@ describe('custom regex safety', () => {
   });
 
   it('accepts the patterns masking needs', () => {
-    for (const p of ['^(\\d{3})\\d+(\\d{4})$', '(?<=^.).', '[\\u4e00-\\u9fa5]', '(\\w)[^@]*(@.*)', '(ab){2,5}', '(?:\\d{4}-){3}', '(a|b)c']) {
+    for (const p of [
+      '^(\\d{3})\\d+(\\d{4})$',
+      '(?<=^.).',
+      '[\\u4e00-\\u9fa5]',
+      '(\\w)[^@]*(@.*)',
+      '(ab){2,5}',
+      '(?:\\d{4}-){3}',
+      '(a|b)c',
+    ]) {
       expect(() => regexRule(p, '$&')).not.toThrow();
     }
     expect(compileRule(regexRule('(\\w)[^@]*(@.*)', '$1***$2'))('zhangsan@gov.cn')).toBe('z***@gov.cn');

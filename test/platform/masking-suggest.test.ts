@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { compilePlan, compileRule, formatRuleSpec, RULES, suggestRule, type MaskableItem, type MaskRule } from '../../src/server/platform/masking';
+import {
+  compilePlan,
+  compileRule,
+  formatRuleSpec,
+  RULES,
+  suggestRule,
+  type MaskableItem,
+  type MaskRule,
+} from '../../src/server/platform/masking';
 
-const item = (name: string, maskRule: string | null, fieldName: string | null = null, sensitivity: MaskableItem['sensitivity'] = 'personal') =>
-  ({ name, fieldName, maskRule, sensitivity });
+const item = (
+  name: string,
+  maskRule: string | null,
+  fieldName: string | null = null,
+  sensitivity: MaskableItem['sensitivity'] = 'personal',
+) => ({ name, fieldName, maskRule, sensitivity });
 const spec = (i: MaskableItem) => formatRuleSpec(suggestRule(i));
 
 describe('suggestRule (R-43)', () => {
@@ -59,7 +71,11 @@ describe('suggestRule (R-43)', () => {
 
 /** Deterministic generator (no fast-check in this repo): same values on every run. */
 function* values(seed: number, count: number): Generator<string> {
-  const alphabet = [...'0123456789０１２３４５６７８９ABCXabcx张王李欧阳诸葛司马省市区县镇街道小区村路号赣E·-+@ ', '𠀀', '😀'];
+  const alphabet = [
+    ...'0123456789０１２３４５６７８９ABCXabcx张王李欧阳诸葛司马省市区县镇街道小区村路号赣E·-+@ ',
+    '𠀀',
+    '😀',
+  ];
   let s = seed;
   const next = () => (s = (s * 1103515245 + 12345) % 2147483648);
   for (let i = 0; i < count; i++) {
@@ -72,9 +88,18 @@ function* values(seed: number, count: number): Generator<string> {
 
 describe('keep-and-star rules', () => {
   const rules: MaskRule[] = [
-    { code: 'name' }, { code: 'id_number' }, { code: 'mobile' }, { code: 'landline' }, { code: 'bank_card' },
-    { code: 'address', level: 'district' }, { code: 'address', level: 'town' }, { code: 'address', level: 'community' },
-    { code: 'plate' }, { code: 'credit_code' }, { code: 'keep', head: 3, tail: 4 }, { code: 'redact' },
+    { code: 'name' },
+    { code: 'id_number' },
+    { code: 'mobile' },
+    { code: 'landline' },
+    { code: 'bank_card' },
+    { code: 'address', level: 'district' },
+    { code: 'address', level: 'town' },
+    { code: 'address', level: 'community' },
+    { code: 'plate' },
+    { code: 'credit_code' },
+    { code: 'keep', head: 3, tail: 4 },
+    { code: 'redact' },
   ];
 
   it('never change the number of characters', () => {
@@ -83,7 +108,11 @@ describe('keep-and-star rules', () => {
       const m = compileRule(rule);
       for (const v of values(rule.code.length * 7919, 2000)) {
         const out = m(v)!;
-        expect([formatRuleSpec(rule), v, Array.from(out).length]).toEqual([formatRuleSpec(rule), v, Array.from(v).length]);
+        expect([formatRuleSpec(rule), v, Array.from(out).length]).toEqual([
+          formatRuleSpec(rule),
+          v,
+          Array.from(v).length,
+        ]);
       }
     }
   });
@@ -102,7 +131,8 @@ describe('keep-and-star rules', () => {
   it('hide something of every value with at least two characters that is not a name', () => {
     for (const rule of rules.filter((r) => r.code !== 'name' && r.code !== 'address')) {
       const m = compileRule(rule);
-      for (const v of values(97, 500)) if (Array.from(v.replace(/[\s·+\-@]/g, '')).length >= 2) expect([v, m(v)!.includes('*')]).toEqual([v, true]);
+      for (const v of values(97, 500))
+        if (Array.from(v.replace(/[\s·+\-@]/g, '')).length >= 2) expect([v, m(v)!.includes('*')]).toEqual([v, true]);
     }
   });
 });
@@ -117,25 +147,47 @@ describe('compilePlan', () => {
       { field: 'dept', rule: { code: 'none' } },
       { field: 'absent', rule: { code: 'redact' } },
     ]);
-    const row = { xm: '欧阳娜娜', sfzh: '362301199001011234', card: 6222021234567890123n, born: new Date('1990-01-01T00:00:00Z'), dept: '公安局', amount: 12.5, note: null };
+    const row = {
+      xm: '欧阳娜娜',
+      sfzh: '362301199001011234',
+      card: 6222021234567890123n,
+      born: new Date('1990-01-01T00:00:00Z'),
+      dept: '公安局',
+      amount: 12.5,
+      note: null,
+    };
     const out = plan(row);
     expect(out).toBe(row);
     expect(row).toEqual({
-      xm: '欧阳**', sfzh: '362301********1234', card: '622202*********0123', born: '1990********************', dept: '公安局', amount: 12.5, note: null,
+      xm: '欧阳**',
+      sfzh: '362301********1234',
+      card: '622202*********0123',
+      born: '1990********************',
+      dept: '公安局',
+      amount: 12.5,
+      note: null,
     });
     expect('absent' in row).toBe(false);
   });
 
   it('masks numbers through their text form and keeps nulls', () => {
-    const plan = compilePlan([{ field: 'phone', rule: { code: 'mobile' } }, { field: 'x', rule: { code: 'redact' } }]);
+    const plan = compilePlan([
+      { field: 'phone', rule: { code: 'mobile' } },
+      { field: 'x', rule: { code: 'redact' } },
+    ]);
     expect(plan({ phone: 13812345678, x: null })).toEqual({ phone: '138****5678', x: null });
     expect(plan({ phone: undefined, x: { a: 1 } })).toEqual({ phone: undefined, x: '*******' });
   });
 
   it('masks a large batch quickly', () => {
-    const plan = compilePlan([{ field: 'xm', rule: { code: 'name' } }, { field: 'sjh', rule: { code: 'mobile' } }, { field: 'dz', rule: { code: 'address', level: 'district' } }]);
+    const plan = compilePlan([
+      { field: 'xm', rule: { code: 'name' } },
+      { field: 'sjh', rule: { code: 'mobile' } },
+      { field: 'dz', rule: { code: 'address', level: 'district' } },
+    ]);
     const t = performance.now();
-    for (let i = 0; i < 100_000; i++) plan({ xm: '张三丰', sjh: '13812345678', dz: '江西省上饶市信州区水南街道中山路1号', id: i });
+    for (let i = 0; i < 100_000; i++)
+      plan({ xm: '张三丰', sjh: '13812345678', dz: '江西省上饶市信州区水南街道中山路1号', id: i });
     expect(performance.now() - t).toBeLessThan(5000);
   });
 });

@@ -60,7 +60,8 @@ describe('authorization matrix (R-41)', () => {
       for (const r of t.app.routeTable) {
         if (!isPermission(r.access) || !can([role], r.access)) continue;
         const res = await t.inject({ method: r.method as 'GET', url: concrete(r.url), headers: sessions.get(role) });
-        if (res.statusCode === 401 || res.statusCode === 403) failures.push(`${role}: ${r.method} ${r.url} → ${res.statusCode}`);
+        if (res.statusCode === 401 || res.statusCode === 403)
+          failures.push(`${role}: ${r.method} ${r.url} → ${res.statusCode}`);
       }
     }
     expect(failures).toEqual([]);

@@ -43,7 +43,8 @@ describe('secret box (R-44)', () => {
   it('detects a changed IV, ciphertext or MAC, and a different context', () => {
     const box = new SecretBox(key());
     const s = box.seal('secret', 'source:1');
-    for (const i of [1, 2, 3]) expect(() => box.open(tamper(s, i), 'source:1')).toThrow(expect.objectContaining({ code: 'SECRET_INVALID' }));
+    for (const i of [1, 2, 3])
+      expect(() => box.open(tamper(s, i), 'source:1')).toThrow(expect.objectContaining({ code: 'SECRET_INVALID' }));
     expect(() => box.open(s, 'source:2')).toThrow(expect.objectContaining({ code: 'SECRET_INVALID' }));
   });
 
@@ -65,7 +66,9 @@ describe('master key outside the database', () => {
     const hex = key().toString('hex');
     const config = loadConfig({ GOVSHARE_SECRET_KEY: hex, DATABASE_URL: 'postgres://x/y' });
     expect(loadMasterKey(config).toString('hex')).toBe(hex);
-    expect(() => loadMasterKey(loadConfig({ GOVSHARE_SECRET_KEY: 'abc' }))).toThrow(expect.objectContaining({ code: 'SECRET_KEY_INVALID' }));
+    expect(() => loadMasterKey(loadConfig({ GOVSHARE_SECRET_KEY: 'abc' }))).toThrow(
+      expect.objectContaining({ code: 'SECRET_KEY_INVALID' }),
+    );
   });
 
   it('creates <dataDir>/secret.key with mode 0600 for the embedded database, and reuses it', () => {
@@ -83,8 +86,12 @@ describe('master key outside the database', () => {
     const file = path.join(tmp, 'given.key');
     const hex = key().toString('hex');
     fs.writeFileSync(file, `${hex}\n`, { mode: 0o600 });
-    expect(loadMasterKey(loadConfig({ GOVSHARE_KEY_FILE: file, DATABASE_URL: 'postgres://x/y' })).toString('hex')).toBe(hex);
-    expect(() => loadMasterKey(loadConfig({ GOVSHARE_KEY_FILE: path.join(tmp, 'nope.key') }))).toThrow(expect.objectContaining({ code: 'SECRET_KEY_FILE_MISSING' }));
+    expect(loadMasterKey(loadConfig({ GOVSHARE_KEY_FILE: file, DATABASE_URL: 'postgres://x/y' })).toString('hex')).toBe(
+      hex,
+    );
+    expect(() => loadMasterKey(loadConfig({ GOVSHARE_KEY_FILE: path.join(tmp, 'nope.key') }))).toThrow(
+      expect.objectContaining({ code: 'SECRET_KEY_FILE_MISSING' }),
+    );
   });
 
   it('fails clearly with PostgreSQL and no key configured, creating no file', () => {
@@ -96,7 +103,11 @@ describe('master key outside the database', () => {
         return e as { code: string; message: string; messageZh: string };
       }
     })();
-    expect(err).toMatchObject({ code: 'SECRET_KEY_NOT_CONFIGURED', message: expect.stringContaining('GOVSHARE_SECRET_KEY'), messageZh: expect.stringContaining('未配置') });
+    expect(err).toMatchObject({
+      code: 'SECRET_KEY_NOT_CONFIGURED',
+      message: expect.stringContaining('GOVSHARE_SECRET_KEY'),
+      messageZh: expect.stringContaining('未配置'),
+    });
     expect(fs.existsSync(path.join(dataDir, 'secret.key'))).toBe(false);
   });
 });

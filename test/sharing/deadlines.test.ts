@@ -60,13 +60,20 @@ describe('review deadlines (R-13 – R-15)', () => {
     t.clock.set(new Date(due - 60_000));
     await Promise.all([runDueJobs(t.ctx, 'p1'), runDueJobs(ctx2, 'p2')]);
     await signInAgain(t, ...sessionsOf(consumer, provider));
-    expect(expectStatus(await get(t, `/api/sharing/requests/${request.id}`, consumer.user), 200).json<ShareRequest>().overdue).toBe(false);
+    expect(
+      expectStatus(await get(t, `/api/sharing/requests/${request.id}`, consumer.user), 200).json<ShareRequest>()
+        .overdue,
+    ).toBe(false);
 
     t.clock.set(new Date(due + 60_000));
     await signInAgain(t, ...sessionsOf(consumer, provider));
     const [a, b] = await Promise.all([runDueJobs(t.ctx, 'p1'), runDueJobs(ctx2, 'p2')]);
     expect(a.done + b.done).toBeGreaterThanOrEqual(1);
-    const step = await t.ctx.db.selectFrom('share_review_step').select(['overdue_at']).where('request_id', '=', request.id).executeTakeFirstOrThrow();
+    const step = await t.ctx.db
+      .selectFrom('share_review_step')
+      .select(['overdue_at'])
+      .where('request_id', '=', request.id)
+      .executeTakeFirstOrThrow();
     expect(step.overdue_at).not.toBeNull();
     expect(await notices(admin.id, 'sharing.step.overdue', request.id)).toBe(1);
     expect(await notices(consumer.user.id, 'sharing.step.overdue', request.id)).toBe(1);
@@ -74,20 +81,33 @@ describe('review deadlines (R-13 – R-15)', () => {
     await Promise.all([runDueJobs(t.ctx, 'p1'), runDueJobs(ctx2, 'p2')]);
     expect(await notices(admin.id, 'sharing.step.overdue', request.id)).toBe(1);
 
-    const seen = expectStatus(await get(t, `/api/sharing/requests/${request.id}`, consumer.user), 200).json<ShareRequest>();
+    const seen = expectStatus(
+      await get(t, `/api/sharing/requests/${request.id}`, consumer.user),
+      200,
+    ).json<ShareRequest>();
     expect(seen).toMatchObject({ overdue: true, currentStep: { overdue: true, overdueAt: expect.any(String) } });
-    const list = expectStatus(await get(t, '/api/sharing/requests?overdue=true&pageSize=200', admin), 200).json<{ items: RequestSummary[] }>();
+    const list = expectStatus(await get(t, '/api/sharing/requests?overdue=true&pageSize=200', admin), 200).json<{
+      items: RequestSummary[];
+    }>();
     expect(list.items.map((i) => i.id)).toContain(request.id);
 
     // Forwarding late still counts the pre-review as late; the provider's step starts fresh.
-    const fwd = expectStatus(await post(t, `/api/sharing/requests/${request.id}/prereview`, admin, { decision: 'forward' }), 200).json<ShareRequest>();
+    const fwd = expectStatus(
+      await post(t, `/api/sharing/requests/${request.id}/prereview`, admin, { decision: 'forward' }),
+      200,
+    ).json<ShareRequest>();
     expect(fwd.steps.map((s) => `${s.kind}:${s.overdue}`)).toEqual(['admin_prereview:true', 'provider_decision:false']);
     const counts = await overdueStepCounts(t.ctx, new Date(0));
-    expect(counts.find((c) => c.kind === 'admin_prereview' && c.providerDepartmentId === provider.id)).toMatchObject({ overdue: 1 });
+    expect(counts.find((c) => c.kind === 'admin_prereview' && c.providerDepartmentId === provider.id)).toMatchObject({
+      overdue: 1,
+    });
     // A later provider answer within its own deadline is not overdue.
     t.clock.advance(DAY);
     await signInAgain(t, ...sessionsOf(consumer, provider));
-    const ok = expectStatus(await post(t, `/api/sharing/requests/${request.id}/decision`, provider.specialist, { decision: 'approve' }), 200).json<ShareRequest>();
+    const ok = expectStatus(
+      await post(t, `/api/sharing/requests/${request.id}/decision`, provider.specialist, { decision: 'approve' }),
+      200,
+    ).json<ShareRequest>();
     expect(ok.steps.at(-1)).toMatchObject({ kind: 'provider_decision', decision: 'approve', overdue: false });
   });
 });

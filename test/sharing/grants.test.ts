@@ -20,7 +20,15 @@ async function grant(opts: { periodFrom?: string; periodTo?: string; itemCount?:
   const { entry, provider } = await sharedEntry(t, 'unconditional');
   const consumer = await catalogDepartment(t);
   const itemIds = entry.current!.items.slice(0, opts.itemCount ?? 2).map((i) => i.id);
-  const r = expectStatus(await submitRequest(t, consumer.user, entry, { letterId: null, itemIds, periodFrom: opts.periodFrom ?? shanghaiDate(t.clock.now()), periodTo: opts.periodTo ?? '2027-12-31' }), 201).json<ShareRequest>();
+  const r = expectStatus(
+    await submitRequest(t, consumer.user, entry, {
+      letterId: null,
+      itemIds,
+      periodFrom: opts.periodFrom ?? shanghaiDate(t.clock.now()),
+      periodTo: opts.periodTo ?? '2027-12-31',
+    }),
+    201,
+  ).json<ShareRequest>();
   return { entry, provider, consumer, grant: r.grant!, itemIds, allItemIds: entry.current!.items.map((i) => i.id) };
 }
 
@@ -28,12 +36,25 @@ describe('grants (R-16) and checkGrant', () => {
   it('lets a use within the grant through and says why others are refused', async () => {
     const g = await grant();
     const use = { departmentId: g.consumer.id, entryId: g.entry.id };
-    expect(await checkGrant(t.ctx, { ...use, channel: 'table', itemIds: g.itemIds })).toMatchObject({ ok: true, grant: { id: g.grant.id } });
+    expect(await checkGrant(t.ctx, { ...use, channel: 'table', itemIds: g.itemIds })).toMatchObject({
+      ok: true,
+      grant: { id: g.grant.id },
+    });
     expect(await checkGrant(t.ctx, { ...use, channel: 'api' })).toMatchObject({ ok: false, reason: 'channel' });
-    expect(await checkGrant(t.ctx, { ...use, channel: 'table', itemIds: g.allItemIds })).toMatchObject({ ok: false, reason: 'items' });
+    expect(await checkGrant(t.ctx, { ...use, channel: 'table', itemIds: g.allItemIds })).toMatchObject({
+      ok: false,
+      reason: 'items',
+    });
     const stranger = await catalogDepartment(t);
-    expect(await checkGrant(t.ctx, { departmentId: stranger.id, entryId: g.entry.id, channel: 'table' })).toEqual({ ok: false, reason: 'no_grant', grant: null });
-    await expect(requireGrant(t.ctx, { ...use, channel: 'file' })).rejects.toMatchObject({ status: 403, code: 'SHARING_GRANT_CHANNEL' });
+    expect(await checkGrant(t.ctx, { departmentId: stranger.id, entryId: g.entry.id, channel: 'table' })).toEqual({
+      ok: false,
+      reason: 'no_grant',
+      grant: null,
+    });
+    await expect(requireGrant(t.ctx, { ...use, channel: 'file' })).rejects.toMatchObject({
+      status: 403,
+      code: 'SHARING_GRANT_CHANNEL',
+    });
   });
 
   it('refuses a grant before its first and after its last day', async () => {
@@ -42,22 +63,48 @@ describe('grants (R-16) and checkGrant', () => {
     expect(await checkGrant(t.ctx, use)).toMatchObject({ ok: false, reason: 'not_yet_valid' });
     expect(await checkGrant(t.ctx, { ...use, at: new Date('2026-12-10T15:00:00Z') })).toMatchObject({ ok: true });
     // 2026-12-11 00:30 in Shanghai is past the last day.
-    expect(await checkGrant(t.ctx, { ...use, at: new Date('2026-12-10T16:30:00Z') })).toMatchObject({ ok: false, reason: 'expired' });
+    expect(await checkGrant(t.ctx, { ...use, at: new Date('2026-12-10T16:30:00Z') })).toMatchObject({
+      ok: false,
+      reason: 'expired',
+    });
   });
 
   it('is revoked by the provider with a reason, which the consumer is told; a revoked grant refuses every use', async () => {
     const g = await grant();
     const bystander = await catalogDepartment(t);
-    expect((await post(t, `/api/sharing/grants/${g.grant.id}/revoke`, bystander.leader, { reason: 'x' })).statusCode).toBe(404);
-    expect((await post(t, `/api/sharing/grants/${g.grant.id}/revoke`, g.consumer.specialist, { reason: 'x' })).statusCode).toBe(403);
-    expect((await post(t, `/api/sharing/grants/${g.grant.id}/revoke`, g.provider.specialist, { reason: '  ' })).json().error.code).toBe('SHARING_REASON_REQUIRED');
-    const revoked = expectStatus(await post(t, `/api/sharing/grants/${g.grant.id}/revoke`, g.provider.specialist, { reason: '发现超范围使用' }), 200).json<Grant>();
-    expect(revoked).toMatchObject({ status: 'revoked', revokeReason: '发现超范围使用', actions: { revoke: false, renew: false } });
-    expect(await checkGrant(t.ctx, { departmentId: g.consumer.id, entryId: g.entry.id, channel: 'table' })).toMatchObject({ ok: false, reason: 'revoked' });
-    const inbox = (await get(t, '/api/inbox', g.consumer.user)).json<{ items: Array<{ kind: string; body: string }> }>().items;
+    expect(
+      (await post(t, `/api/sharing/grants/${g.grant.id}/revoke`, bystander.leader, { reason: 'x' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await post(t, `/api/sharing/grants/${g.grant.id}/revoke`, g.consumer.specialist, { reason: 'x' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await post(t, `/api/sharing/grants/${g.grant.id}/revoke`, g.provider.specialist, { reason: '  ' })).json().error
+        .code,
+    ).toBe('SHARING_REASON_REQUIRED');
+    const revoked = expectStatus(
+      await post(t, `/api/sharing/grants/${g.grant.id}/revoke`, g.provider.specialist, { reason: '发现超范围使用' }),
+      200,
+    ).json<Grant>();
+    expect(revoked).toMatchObject({
+      status: 'revoked',
+      revokeReason: '发现超范围使用',
+      actions: { revoke: false, renew: false },
+    });
+    expect(
+      await checkGrant(t.ctx, { departmentId: g.consumer.id, entryId: g.entry.id, channel: 'table' }),
+    ).toMatchObject({ ok: false, reason: 'revoked' });
+    const inbox = (await get(t, '/api/inbox', g.consumer.user)).json<{ items: Array<{ kind: string; body: string }> }>()
+      .items;
     expect(inbox.find((n) => n.kind === 'sharing.grant.revoked')).toMatchObject({ body: '发现超范围使用' });
-    expect((await post(t, `/api/sharing/grants/${g.grant.id}/renew`, g.provider.specialist, { validTo: '2027-06-30' })).statusCode).toBe(409);
-    const detail = expectStatus(await get(t, `/api/sharing/grants/${g.grant.id}`, g.consumer.user), 200).json<GrantDetail>();
+    expect(
+      (await post(t, `/api/sharing/grants/${g.grant.id}/renew`, g.provider.specialist, { validTo: '2027-06-30' }))
+        .statusCode,
+    ).toBe(409);
+    const detail = expectStatus(
+      await get(t, `/api/sharing/grants/${g.grant.id}`, g.consumer.user),
+      200,
+    ).json<GrantDetail>();
     expect(detail.events.map((e) => e.kind)).toEqual(['created', 'revoked']);
   });
 
@@ -68,21 +115,35 @@ describe('grants (R-16) and checkGrant', () => {
     t.clock.advance(7 * DAY); // 2026-12-01 10:00 Shanghai
     await signInAgain(t, ...sessionsOf(g.consumer, g.provider));
     expect(await expireDueGrants(t.ctx)).toBeGreaterThanOrEqual(1);
-    const expired = expectStatus(await get(t, `/api/sharing/grants/${g.grant.id}`, g.consumer.user), 200).json<GrantDetail>();
+    const expired = expectStatus(
+      await get(t, `/api/sharing/grants/${g.grant.id}`, g.consumer.user),
+      200,
+    ).json<GrantDetail>();
     expect(expired).toMatchObject({ status: 'expired' });
     expect(expired.events.map((e) => e.kind)).toEqual(['created', 'expired']);
-    expect((await post(t, `/api/sharing/grants/${g.grant.id}/renew`, admin, { validTo: '2026-11-30' })).json().error.code).toBe('SHARING_RENEW_DATE');
-    const renewed = expectStatus(await post(t, `/api/sharing/grants/${g.grant.id}/renew`, admin, { validTo: '2027-06-30' }), 200).json<Grant>();
+    expect(
+      (await post(t, `/api/sharing/grants/${g.grant.id}/renew`, admin, { validTo: '2026-11-30' })).json().error.code,
+    ).toBe('SHARING_RENEW_DATE');
+    const renewed = expectStatus(
+      await post(t, `/api/sharing/grants/${g.grant.id}/renew`, admin, { validTo: '2027-06-30' }),
+      200,
+    ).json<Grant>();
     expect(renewed).toMatchObject({ status: 'active', validTo: '2027-06-30' });
-    expect(await checkGrant(t.ctx, { departmentId: g.consumer.id, entryId: g.entry.id, channel: 'table' })).toMatchObject({ ok: true });
+    expect(
+      await checkGrant(t.ctx, { departmentId: g.consumer.id, entryId: g.entry.id, channel: 'table' }),
+    ).toMatchObject({ ok: true });
   });
 
   it('shows each side its grants, and the platform all', async () => {
     const g = await grant();
-    const consumerSide = expectStatus(await get(t, '/api/sharing/grants?side=consumer', g.consumer.user), 200).json<{ items: Grant[] }>();
+    const consumerSide = expectStatus(await get(t, '/api/sharing/grants?side=consumer', g.consumer.user), 200).json<{
+      items: Grant[];
+    }>();
     expect(consumerSide.items.map((i) => i.id)).toEqual([g.grant.id]);
     expect(consumerSide.items[0]!.actions).toEqual({ revoke: false, renew: false });
-    const providerSide = expectStatus(await get(t, '/api/sharing/grants?side=provider', g.provider.leader), 200).json<{ items: Grant[] }>();
+    const providerSide = expectStatus(await get(t, '/api/sharing/grants?side=provider', g.provider.leader), 200).json<{
+      items: Grant[];
+    }>();
     expect(providerSide.items.map((i) => i.id)).toEqual([g.grant.id]);
     expect(providerSide.items[0]!.actions).toEqual({ revoke: true, renew: true });
     expect((await get(t, '/api/sharing/grants?side=consumer', g.provider.leader)).json().items).toEqual([]);
@@ -96,7 +157,11 @@ describe('grants (R-16) and checkGrant', () => {
   });
 
   it('stamps deliveries with the grant number (R-19)', () => {
-    const stamp = deliveryStamp({ no: 'SQ-2026-000001', consumerDepartmentName: '上饶市人力资源和社会保障局', validTo: '2027-06-30' });
+    const stamp = deliveryStamp({
+      no: 'SQ-2026-000001',
+      consumerDepartmentName: '上饶市人力资源和社会保障局',
+      validTo: '2027-06-30',
+    });
     expect(stamp.header).toEqual([GRANT_HEADER, 'SQ-2026-000001']);
     expect(stamp.notice).toContain('SQ-2026-000001');
     expect(stamp.notice).toContain('上饶市人力资源和社会保障局');

@@ -22,8 +22,17 @@ describe('application letters (R-13)', () => {
   it('stores an accepted letter with its SHA-256 and size', async () => {
     const d = await catalogDepartment(t);
     const res = expectStatus(await uploadLetter(t, d.user, PNG, '申请函扫描件.png', 'image/png'), 201).json();
-    expect(res).toMatchObject({ fileName: '申请函扫描件.png', mime: 'image/png', size: PNG.length, sha256: createHash('sha256').update(PNG).digest('hex') });
-    const row = await t.ctx.db.selectFrom('sharing_letter').select(['content', 'department_id']).where('id', '=', res.id).executeTakeFirstOrThrow();
+    expect(res).toMatchObject({
+      fileName: '申请函扫描件.png',
+      mime: 'image/png',
+      size: PNG.length,
+      sha256: createHash('sha256').update(PNG).digest('hex'),
+    });
+    const row = await t.ctx.db
+      .selectFrom('sharing_letter')
+      .select(['content', 'department_id'])
+      .where('id', '=', res.id)
+      .executeTakeFirstOrThrow();
     expect(Buffer.from(row.content).equals(PNG)).toBe(true);
     expect(row.department_id).toBe(d.id);
   });

@@ -18,7 +18,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection the server closes (restart, admin termination) is dropped by the pool and

@@ -184,7 +184,8 @@ export interface CatalogEntryVersionTable {
   entry_id: string;
   version_no: number;
   change_kind: 'create' | 'update' | 'delete';
-  status: 'draft' | 'dept_review' | 'platform_review' | 'rejected' | 'scheduled' | 'published' | 'superseded' | 'withdrawn';
+  status:
+    'draft' | 'dept_review' | 'platform_review' | 'rejected' | 'scheduled' | 'published' | 'superseded' | 'withdrawn';
   name: string;
   summary: string;
   provider_office: string | null;

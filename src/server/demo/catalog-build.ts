@@ -37,24 +37,61 @@ export const items = (...specs: ItemSpec[]): DataItemInput[] =>
     ...(o.open ? { openType: o.open } : {}),
   }));
 
-type EntryOpts = Partial<Omit<EntryInput, 'classCode' | 'name' | 'summary' | 'items'>> & { state?: DemoState; rejection?: string };
+type EntryOpts = Partial<Omit<EntryInput, 'classCode' | 'name' | 'summary' | 'items'>> & {
+  state?: DemoState;
+  rejection?: string;
+};
 
 /** A database resource shared through the API, updated monthly, unless the options say otherwise. */
-export function entry(department: string, classCode: string, name: string, summary: string, list: DataItemInput[], o: EntryOpts = {}): DemoEntry {
+export function entry(
+  department: string,
+  classCode: string,
+  name: string,
+  summary: string,
+  list: DataItemInput[],
+  o: EntryOpts = {},
+): DemoEntry {
   const { state = 'published', rejection, ...rest } = o;
   return {
     department,
     state,
     ...(rejection ? { rejection } : {}),
-    input: { classCode, name, summary, formatKind: 'database', shareMethods: ['api'], updateCycle: 'monthly', ...rest, items: list },
+    input: {
+      classCode,
+      name,
+      summary,
+      formatKind: 'database',
+      shareMethods: ['api'],
+      updateCycle: 'monthly',
+      ...rest,
+      items: list,
+    },
   };
 }
 
 /** Commonly repeated columns. */
 export const USCC: ItemSpec = ['统一社会信用代码', 'uscc', 'C', 18, { d: 'GB 32100 统一社会信用代码' }];
-export const ID_NO = (name = '公民身份号码', field = 'id_card_no'): ItemSpec => [name, field, 'C', 18, { s: 'personal', mask: '保留前6位和后4位，其余以*代替' }];
-export const PERSON_NAME = (name = '姓名', field = 'person_name'): ItemSpec => [name, field, 'C', 50, { s: 'personal', mask: '保留姓，名以*代替' }];
-export const PHONE = (name = '联系电话', field = 'phone'): ItemSpec => [name, field, 'C', 20, { s: 'personal', mask: '保留前3位和后4位' }];
+export const ID_NO = (name = '公民身份号码', field = 'id_card_no'): ItemSpec => [
+  name,
+  field,
+  'C',
+  18,
+  { s: 'personal', mask: '保留前6位和后4位，其余以*代替' },
+];
+export const PERSON_NAME = (name = '姓名', field = 'person_name'): ItemSpec => [
+  name,
+  field,
+  'C',
+  50,
+  { s: 'personal', mask: '保留姓，名以*代替' },
+];
+export const PHONE = (name = '联系电话', field = 'phone'): ItemSpec => [
+  name,
+  field,
+  'C',
+  20,
+  { s: 'personal', mask: '保留前3位和后4位' },
+];
 export const REGION: ItemSpec = ['行政区划代码', 'region_code', 'C', 6, { d: 'GB/T 2260' }];
 export const UPDATED_AT: ItemSpec = ['数据更新时间', 'updated_at', 'T', null];
 

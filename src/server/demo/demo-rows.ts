@@ -81,7 +81,15 @@ class RowMaker {
       const town = r.pick(county.towns);
       const road = r.pick(ROADS);
       const no = r.int(1, 399);
-      return { county, town, road, no, full: `江西省上饶市${county.name}${town}${road}${no}号`, lon: round(county.lon + (r.next() - 0.5) * 0.3, 6), lat: round(county.lat + (r.next() - 0.5) * 0.24, 6) };
+      return {
+        county,
+        town,
+        road,
+        no,
+        full: `江西省上饶市${county.name}${town}${road}${no}号`,
+        lon: round(county.lon + (r.next() - 0.5) * 0.3, 6),
+        lat: round(county.lat + (r.next() - 0.5) * 0.24, 6),
+      };
     });
   }
 
@@ -102,7 +110,12 @@ class RowMaker {
       const first = r.int(from, Math.max(from, Math.min(now - 6, retired - 12)));
       const status = retired <= now ? '终止' : skewed(r, ['参保', '参保', '参保', '暂停', '终止']);
       const last = retired <= now ? Math.max(first, retired) : status === '参保' ? now : r.int(first, now);
-      return { first: yyyymm(first), last: yyyymm(last), months: Math.max(1, Math.round((last - first + 1) * (0.8 + 0.2 * r.next()))), status };
+      return {
+        first: yyyymm(first),
+        last: yyyymm(last),
+        months: Math.max(1, Math.round((last - first + 1) * (0.8 + 0.2 * r.next()))),
+        status,
+      };
     });
   }
 }
@@ -120,7 +133,11 @@ interface Rule {
 }
 
 /** Who a person column is about: the name without 姓名 / 身份证号码 …; '' for the row's subject. */
-const personRole = (name: string) => name.replace(/(公民身份号码|身份证件号码|身份证明号码|身份证号码|身份证号|证件号码|姓名|名称|户名|性别代码|性别|出生日期)$/, '');
+const personRole = (name: string) =>
+  name.replace(
+    /(公民身份号码|身份证件号码|身份证明号码|身份证号码|身份证号|证件号码|姓名|名称|户名|性别代码|性别|出生日期)$/,
+    '',
+  );
 /** Who an enterprise column is about: the row's subject unless it names another party. */
 const orgRole = (name: string) => /^(参保单位|用人单位|施工单位|监理单位|中标|受让单位|使用单位)/.exec(name)?.[1] ?? '';
 
@@ -132,9 +149,20 @@ const pool =
 
 const RULES: Rule[] = [
   // People.
-  { name: /身份证|身份号码|证件号码/, types: 'C', about: 'person', unique: true, make: (role) => (row) => row.person(role).idNumber },
+  {
+    name: /身份证|身份号码|证件号码/,
+    types: 'C',
+    about: 'person',
+    unique: true,
+    make: (role) => (row) => row.person(role).idNumber,
+  },
   { name: /^(经营者姓名|法定代表人|经营者)$/, types: 'C', make: () => (row) => row.org('').legalRep },
-  { name: /姓名$|^户名$|负责人$|责任人$|联系人$|^权利人(名称)?$|^机动车所有人$/, types: 'C', about: 'person', make: (role) => (row) => row.person(role).name },
+  {
+    name: /姓名$|^户名$|负责人$|责任人$|联系人$|^权利人(名称)?$|^机动车所有人$/,
+    types: 'C',
+    about: 'person',
+    make: (role) => (row) => row.person(role).name,
+  },
   { name: /性别/, types: 'C', about: 'person', make: (role) => (row) => row.person(role).gender },
   { name: /出生日期/, types: 'D', about: 'person', make: (role) => (row) => row.person(role).birthDate },
   { name: /咨询电话|办公电话|服务电话/, types: 'C', make: () => (row) => `0793-8${pad(row.r.int(0, 999_999), 6)}` },
@@ -142,7 +170,11 @@ const RULES: Rule[] = [
 
   // Enterprises and authorities.
   { name: /信用代码/, types: 'C', about: 'org', unique: true, make: (role) => (row) => row.org(role).creditCode },
-  { name: /^(建设单位|招标人|实施主体|处理单位|业务主管单位)$/, types: 'C', make: () => (row) => row.r.pick(GOVERNMENT) },
+  {
+    name: /^(建设单位|招标人|实施主体|处理单位|业务主管单位)$/,
+    types: 'C',
+    make: () => (row) => row.r.pick(GOVERNMENT),
+  },
   {
     name: /(企业|字号|当事人|纳税人|单位|组织|机构|主体|经营者)名称$|^名称$|^(用人|使用|施工|监理|参保)单位$|^中标|^受让单位$|^用人单位$/,
     types: 'C',
@@ -153,7 +185,11 @@ const RULES: Rule[] = [
   { name: /^(企业)?类型$/, types: 'C', make: () => (row) => row.org('').kind },
   { name: /登记状态/, types: 'C', make: () => (row) => row.org('').status },
   { name: /成立日期/, types: 'D', make: () => (row) => row.org('').established },
-  { name: /核准日期/, types: 'D', make: () => (row) => dateOf(row.r.int(dayNumber(row.org('').established), row.world.todayDay - 1)) },
+  {
+    name: /核准日期/,
+    types: 'D',
+    make: () => (row) => dateOf(row.r.int(dayNumber(row.org('').established), row.world.todayDay - 1)),
+  },
   { name: /注册资本/, make: () => (row) => row.org('').capital },
   { name: /经营范围/, make: () => (row) => row.org('').scope },
   { name: /^(行业|产业类别)$/, types: 'C', make: () => (row) => row.org('').industry },
@@ -162,11 +198,26 @@ const RULES: Rule[] = [
 
   // Places.
   { name: /区划代码/, types: 'C', make: () => (row) => row.place().county.code },
-  { name: /地址编码/, types: 'C', unique: true, make: () => (row) => `${row.place().county.code}${pad(row.place().county.towns.indexOf(row.place().town) + 1, 3)}${pad(row.i + 1, 8)}` },
+  {
+    name: /地址编码/,
+    types: 'C',
+    unique: true,
+    make: () => (row) =>
+      `${row.place().county.code}${pad(row.place().county.towns.indexOf(row.place().town) + 1, 3)}${pad(row.i + 1, 8)}`,
+  },
   { name: /街路巷/, types: 'C', make: () => (row) => row.place().road },
   { name: /门牌号/, types: 'C', make: () => (row) => `${row.place().no}号` },
-  { name: /办理地点/, types: 'C', make: () => (row) => `上饶市政务服务中心${row.r.int(1, 3)}楼${row.r.int(1, 40)}号窗口` },
-  { name: /^位置$/, types: 'C', make: () => (row) => `${row.place().county.name}${row.place().town}${row.r.pick(['上', '下', '东', '西', '新', '老'])}${row.r.pick(['坑', '源', '坞', '岭', '溪', '塘'])}村${row.r.int(1, 12)}组` },
+  {
+    name: /办理地点/,
+    types: 'C',
+    make: () => (row) => `上饶市政务服务中心${row.r.int(1, 3)}楼${row.r.int(1, 40)}号窗口`,
+  },
+  {
+    name: /^位置$/,
+    types: 'C',
+    make: () => (row) =>
+      `${row.place().county.name}${row.place().town}${row.r.pick(['上', '下', '东', '西', '新', '老'])}${row.r.pick(['坑', '源', '坞', '岭', '溪', '塘'])}村${row.r.int(1, 12)}组`,
+  },
   { name: /地址|坐落|地点|位置/, types: 'C', make: () => (row) => row.place().full },
   { name: /经度/, make: () => (row) => row.place().lon },
   { name: /纬度/, make: () => (row) => row.place().lat },
@@ -182,37 +233,129 @@ const RULES: Rule[] = [
   { name: /^登记类别$/, make: pool('就业登记', '就业登记', '失业登记') },
 
   // 行政处罚.
-  { name: /决定书文号/, types: 'C', unique: true, make: () => (row) => `饶市监处罚〔${dateOf(row.start()).slice(0, 4)}〕${row.i + 1}号` },
-  { name: /违法行为/, types: 'C', make: pool('销售不符合食品安全标准的食品', '未按规定公示年度报告', '虚假宣传', '无照经营', '销售侵犯注册商标专用权的商品', '未按规定使用计量器具', '价格违法行为', '未经许可从事特种设备作业') },
-  { name: /违法事实|违法行为/, make: () => (row) => `经查，${row.org('').name}于${dateOf(row.start() - row.r.int(10, 90))}在经营活动中存在违法行为，事实清楚，证据确凿（合成演示数据）。` },
-  { name: /处罚依据/, make: pool('《中华人民共和国食品安全法》第一百二十四条', '《中华人民共和国反不正当竞争法》第二十条', '《无证无照经营查处办法》第十三条', '《中华人民共和国商标法》第六十条', '《中华人民共和国价格法》第四十条', '《企业信息公示暂行条例》第十八条') },
+  {
+    name: /决定书文号/,
+    types: 'C',
+    unique: true,
+    make: () => (row) => `饶市监处罚〔${dateOf(row.start()).slice(0, 4)}〕${row.i + 1}号`,
+  },
+  {
+    name: /违法行为/,
+    types: 'C',
+    make: pool(
+      '销售不符合食品安全标准的食品',
+      '未按规定公示年度报告',
+      '虚假宣传',
+      '无照经营',
+      '销售侵犯注册商标专用权的商品',
+      '未按规定使用计量器具',
+      '价格违法行为',
+      '未经许可从事特种设备作业',
+    ),
+  },
+  {
+    name: /违法事实|违法行为/,
+    make: () => (row) =>
+      `经查，${row.org('').name}于${dateOf(row.start() - row.r.int(10, 90))}在经营活动中存在违法行为，事实清楚，证据确凿（合成演示数据）。`,
+  },
+  {
+    name: /处罚依据/,
+    make: pool(
+      '《中华人民共和国食品安全法》第一百二十四条',
+      '《中华人民共和国反不正当竞争法》第二十条',
+      '《无证无照经营查处办法》第十三条',
+      '《中华人民共和国商标法》第六十条',
+      '《中华人民共和国价格法》第四十条',
+      '《企业信息公示暂行条例》第十八条',
+    ),
+  },
   { name: /处罚类别/, make: pool('罚款', '警告、罚款', '没收违法所得、罚款', '警告') },
   { name: /罚款/, make: () => (row) => round(logUniform(row.r, 0.05, 50), 2) },
 
   // 政务服务事项.
-  { name: /^事项编码$/, types: 'C', unique: true, make: () => (row) => `36110000${pad(row.r.int(1, 9), 2)}${pad(row.i + 1, 6)}` },
-  { name: /^事项名称$/, make: () => (row) => `${row.r.pick(['企业设立', '食品经营许可', '建设工程施工许可', '居民身份证换领', '失业保险金申领', '社会保障卡申领', '不动产首次登记', '个体工商户登记', '医师执业注册', '道路运输经营许可', '公共场所卫生许可', '城乡居民养老保险参保', '最低生活保障审核', '排污许可', '药品零售企业许可', '出生医学证明办理'])}${row.r.pick(['', '（变更）', '（注销）', '（延续）', '（补办）'])}` },
+  {
+    name: /^事项编码$/,
+    types: 'C',
+    unique: true,
+    make: () => (row) => `36110000${pad(row.r.int(1, 9), 2)}${pad(row.i + 1, 6)}`,
+  },
+  {
+    name: /^事项名称$/,
+    make: () => (row) =>
+      `${row.r.pick(['企业设立', '食品经营许可', '建设工程施工许可', '居民身份证换领', '失业保险金申领', '社会保障卡申领', '不动产首次登记', '个体工商户登记', '医师执业注册', '道路运输经营许可', '公共场所卫生许可', '城乡居民养老保险参保', '最低生活保障审核', '排污许可', '药品零售企业许可', '出生医学证明办理'])}${row.r.pick(['', '（变更）', '（注销）', '（延续）', '（补办）'])}`,
+  },
   { name: /^事项类型$/, make: pool('行政许可', '公共服务', '行政确认', '行政给付', '行政备案', '其他行政权力') },
   { name: /法定办结时限/, make: () => (row) => legalDays(row) },
-  { name: /承诺办结时限/, make: () => (row) => Math.max(1, Math.round(legalDays(row) * row.r.pick([0.2, 0.3, 0.5, 1]))) },
+  {
+    name: /承诺办结时限/,
+    make: () => (row) => Math.max(1, Math.round(legalDays(row) * row.r.pick([0.2, 0.3, 0.5, 1]))),
+  },
   { name: /网办深度/, make: pool('全程网办', '网上预审', '最多跑一次', '一次不用跑') },
 
   // 危险化学品.
-  { name: /危险化学品品种/, make: () => (row) => [...new Set(Array.from({ length: row.r.int(1, 4) }, () => row.r.pick(['液氯', '甲醇', '硫酸', '盐酸', '液化石油气', '氢氧化钠', '乙炔', '液氨', '二甲苯', '天然气', '柴油', '过氧化氢'])))].join('、') },
+  {
+    name: /危险化学品品种/,
+    make: () => (row) =>
+      [
+        ...new Set(
+          Array.from({ length: row.r.int(1, 4) }, () =>
+            row.r.pick([
+              '液氯',
+              '甲醇',
+              '硫酸',
+              '盐酸',
+              '液化石油气',
+              '氢氧化钠',
+              '乙炔',
+              '液氨',
+              '二甲苯',
+              '天然气',
+              '柴油',
+              '过氧化氢',
+            ]),
+          ),
+        ),
+      ].join('、'),
+  },
   { name: /储量/, make: () => (row) => round(logUniform(row.r, 1, 2000), 1) },
   { name: /危险源等级/, make: pool('无', '四级', '三级', '二级', '一级') },
 
   // 公共资源交易 and 建设工程.
-  { name: /^项目编号$/, types: 'C', unique: true, make: () => (row) => `SRGGZY-${dateOf(row.start()).slice(0, 4)}-${pad(row.i + 1, 6)}` },
-  { name: /^项目代码$/, types: 'C', unique: true, make: () => (row) => `${dateOf(row.start()).slice(0, 4)}-${row.place().county.code}-${row.r.pick(['47', '48', '50', '70'])}-0${row.r.int(1, 3)}-${pad(row.i + 1, 6)}` },
-  { name: /^项目名称$/, make: () => (row) => `${row.place().county.name}${row.r.pick(['城区道路改造工程', '农村饮水安全巩固提升工程', '中小学校舍维修改造项目', '政务云服务采购项目', '办公设备采购项目', '污水管网建设工程', '高标准农田建设项目', '保障性住房建设项目', '河道综合治理工程', '老旧小区改造工程', '公共卫生服务能力提升项目', '乡村振兴示范点建设项目'])}` },
+  {
+    name: /^项目编号$/,
+    types: 'C',
+    unique: true,
+    make: () => (row) => `SRGGZY-${dateOf(row.start()).slice(0, 4)}-${pad(row.i + 1, 6)}`,
+  },
+  {
+    name: /^项目代码$/,
+    types: 'C',
+    unique: true,
+    make: () => (row) =>
+      `${dateOf(row.start()).slice(0, 4)}-${row.place().county.code}-${row.r.pick(['47', '48', '50', '70'])}-0${row.r.int(1, 3)}-${pad(row.i + 1, 6)}`,
+  },
+  {
+    name: /^项目名称$/,
+    make: () => (row) =>
+      `${row.place().county.name}${row.r.pick(['城区道路改造工程', '农村饮水安全巩固提升工程', '中小学校舍维修改造项目', '政务云服务采购项目', '办公设备采购项目', '污水管网建设工程', '高标准农田建设项目', '保障性住房建设项目', '河道综合治理工程', '老旧小区改造工程', '公共卫生服务能力提升项目', '乡村振兴示范点建设项目'])}`,
+  },
   { name: /交易类别/, make: pool('工程建设', '政府采购', '土地使用权出让', '国有产权交易', '药品和医用耗材采购') },
-  { name: /施工许可证编号/, types: 'C', unique: true, make: () => (row) => `${row.place().county.code}${dateOf(row.start()).replace(/-/g, '')}${pad(row.i + 1, 6)}` },
+  {
+    name: /施工许可证编号/,
+    types: 'C',
+    unique: true,
+    make: () => (row) => `${row.place().county.code}${dateOf(row.start()).replace(/-/g, '')}${pad(row.i + 1, 6)}`,
+  },
   { name: /面积/, make: () => (row) => round(logUniform(row.r, 300, 200_000), 2) },
   { name: /金额|合同价|成交价|价格/, make: () => (row) => round(logUniform(row.r, 5, 20_000), 2) },
 
   // 地质灾害 and 供水.
-  { name: /隐患点编号/, types: 'C', unique: true, make: () => (row) => `${row.place().county.code}${pad(row.i + 1, 6)}` },
+  {
+    name: /隐患点编号/,
+    types: 'C',
+    unique: true,
+    make: () => (row) => `${row.place().county.code}${pad(row.i + 1, 6)}`,
+  },
   { name: /隐患类型/, make: pool('滑坡', '崩塌', '不稳定斜坡', '泥石流', '地面塌陷') },
   { name: /人数/, make: () => (row) => row.r.int(3, 300) },
   { name: /^用户号$/, types: 'C', unique: true, make: () => (row) => `36${pad(row.i + 1, 10)}` },
@@ -235,14 +378,19 @@ function fallback(item: DemoItem): { make: Make; unique: boolean } {
         return { make: (row) => `${prefix}${pad(row.i + 1, 8)}`, unique: true };
       }
       if (/状态$/.test(stem)) return { make: (row) => skewed(row.r, ['正常', '正常', '有效', '注销']), unique: false };
-      if (/类别|类型|种类|等级|级别$/.test(stem)) return { make: (row) => skewed(row.r, ['一类', '二类', '三类']), unique: false };
+      if (/类别|类型|种类|等级|级别$/.test(stem))
+        return { make: (row) => skewed(row.r, ['一类', '二类', '三类']), unique: false };
       return { make: (row) => `${stem.replace(/名称$/, '')}${(row.i % 97) + 1}`, unique: false };
     case 'M':
       return { make: (row) => `${stem}：合成演示数据，第${row.i + 1}条。`, unique: false };
     case 'D':
       return { make: (row) => dateOf(row.start()), unique: false };
     case 'T':
-      return { make: (row) => `${dateOf(row.world.todayDay - row.r.int(1, 30))} ${pad(row.r.int(0, 23), 2)}:${pad(row.r.int(0, 59), 2)}:${pad(row.r.int(0, 59), 2)}`, unique: false };
+      return {
+        make: (row) =>
+          `${dateOf(row.world.todayDay - row.r.int(1, 30))} ${pad(row.r.int(0, 23), 2)}:${pad(row.r.int(0, 59), 2)}:${pad(row.r.int(0, 59), 2)}`,
+        unique: false,
+      };
     case 'L':
       return { make: (row) => row.r.chance(0.5), unique: false };
     case 'I':
@@ -308,7 +456,10 @@ export class DemoTableRows {
     items: readonly DemoItem[],
   ) {
     this.spec = new TableSpec(entryName);
-    this.columns = items.map((item) => ({ ...compileItem(item), length: item.dataType === 'C' && item.length ? item.length : null }));
+    this.columns = items.map((item) => ({
+      ...compileItem(item),
+      length: item.dataType === 'C' && item.length ? item.length : null,
+    }));
   }
 
   row(i: number): unknown[] {

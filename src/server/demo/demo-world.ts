@@ -1,6 +1,18 @@
 import { completeCreditCode } from '../modules/org/credit-code';
 import { hash32, permutation, rng, type Rng } from './demo-random';
-import { COUNTIES, ENTERPRISE_KINDS, ESTATES, GIVEN_FEMALE, GIVEN_MALE, INDUSTRIES, MARKER, ROADS, SHOPS, SURNAMES, TRADE_WORDS } from './demo-vocab';
+import {
+  COUNTIES,
+  ENTERPRISE_KINDS,
+  ESTATES,
+  GIVEN_FEMALE,
+  GIVEN_MALE,
+  INDUSTRIES,
+  MARKER,
+  ROADS,
+  SHOPS,
+  SURNAMES,
+  TRADE_WORDS,
+} from './demo-vocab';
 
 /**
  * The synthetic population behind the demo rows: people and enterprises numbered 0, 1, 2 …, each
@@ -167,7 +179,15 @@ export class DemoWorld {
     const r = this.rng('person', n);
     const given = male ? GIVEN_MALE : GIVEN_FEMALE;
     const name = r.pick(SURNAMES) + r.pick(given) + (r.chance(0.7) ? r.pick(given) : '');
-    return { idNumber: first17 + idNumberCheckChar(first17), name, gender: male ? '1' : '2', birthDate, county, address: this.address(r, county), mobile: this.mobile(r) };
+    return {
+      idNumber: first17 + idNumberCheckChar(first17),
+      name,
+      gender: male ? '1' : '2',
+      birthDate,
+      county,
+      address: this.address(r, county),
+      mobile: this.mobile(r),
+    };
   }
 
   private makeEnterprise(n: number): DemoOrg {

@@ -18,7 +18,13 @@ export const OPERATOR = '上饶市大数据发展管理局';
 export const SCJ = '上饶市市场监督管理局';
 export const RSJ = '上饶市人力资源和社会保障局';
 
-const d = (name: string, shortName: string | null, kind: DepartmentKind, regionCode = '361100', parent?: string): DemoDepartment => ({ name, shortName, kind, regionCode, parent });
+const d = (
+  name: string,
+  shortName: string | null,
+  kind: DepartmentKind,
+  regionCode = '361100',
+  parent?: string,
+): DemoDepartment => ({ name, shortName, kind, regionCode, parent });
 
 export const DEMO_DEPARTMENTS: DemoDepartment[] = [
   d(OPERATOR, '市大数据局', 'government'),
@@ -49,7 +55,12 @@ export const DEMO_DEPARTMENTS: DemoDepartment[] = [
 ];
 
 /** GB 32100 登记管理部门码 + 机构类别码: 11 机关, 12 事业单位, 51 社会团体, 91 企业. */
-const REGISTRATION: Record<DepartmentKind, string> = { government: '11', institution: '12', social_organisation: '51', public_enterprise: '91' };
+const REGISTRATION: Record<DepartmentKind, string> = {
+  government: '11',
+  institution: '12',
+  social_organisation: '51',
+  public_enterprise: '91',
+};
 
 export function demoCreditCode(dept: DemoDepartment, index: number): string {
   return completeCreditCode(REGISTRATION[dept.kind] + dept.regionCode, `MB${String(index + 1).padStart(6, '0')}`);

@@ -20,14 +20,20 @@ import { DEMO_CATALOG, OWN_CLASS, type DemoEntry } from './catalog-data';
  * catalog on the departments' behalf. Its user id is real, as created_by and catalog_review.actor_id
  * require. No extra accounts are created: the demo's account list stays what the login page shows.
  */
-export async function seedDemoCatalog(ctx: AppContext, departmentIds: ReadonlyMap<string, string>): Promise<{ entries: number; published: number }> {
+export async function seedDemoCatalog(
+  ctx: AppContext,
+  departmentIds: ReadonlyMap<string, string>,
+): Promise<{ entries: number; published: number }> {
   const found = await firstUser(ctx, { role: 'platform_admin' });
   if (!found) throw new Error('demo catalog: the platform administrator account must be seeded first');
   const adminId: string = found;
   const admin: CatalogActor = { userId: adminId, departmentId: null, roles: ['platform_admin'] };
 
   const actors = new Map<string, CatalogActor>();
-  async function actorFor(departmentId: string, role: Extract<Role, 'dept_specialist' | 'dept_leader'>): Promise<CatalogActor> {
+  async function actorFor(
+    departmentId: string,
+    role: Extract<Role, 'dept_specialist' | 'dept_leader'>,
+  ): Promise<CatalogActor> {
     const key = `${departmentId}/${role}`;
     let actor = actors.get(key);
     if (!actor) {
@@ -43,8 +49,16 @@ export async function seedDemoCatalog(ctx: AppContext, departmentIds: ReadonlyMa
   for (const demo of DEMO_CATALOG) {
     const departmentId = departmentIds.get(demo.department);
     if (!departmentId) throw new Error(`demo catalog: no department ${demo.department}`);
-    const classCode = demo.input.classCode === OWN_CLASS ? (await ensureDepartmentItem(ctx, departmentId)).code : demo.input.classCode;
-    const versionId = await advance(ctx, demo, { ...demo.input, classCode }, await actorFor(departmentId, 'dept_specialist'), await actorFor(departmentId, 'dept_leader'), admin);
+    const classCode =
+      demo.input.classCode === OWN_CLASS ? (await ensureDepartmentItem(ctx, departmentId)).code : demo.input.classCode;
+    const versionId = await advance(
+      ctx,
+      demo,
+      { ...demo.input, classCode },
+      await actorFor(departmentId, 'dept_specialist'),
+      await actorFor(departmentId, 'dept_leader'),
+      admin,
+    );
     if (demo.state === 'published') published++;
     else waiting.set(versionId, demo.state);
   }
@@ -53,7 +67,14 @@ export async function seedDemoCatalog(ctx: AppContext, departmentIds: ReadonlyMa
 }
 
 /** Takes one entry as far as its demo state; returns its version id. */
-async function advance(ctx: AppContext, demo: DemoEntry, input: DemoEntry['input'], specialist: CatalogActor, leader: CatalogActor, admin: CatalogActor): Promise<string> {
+async function advance(
+  ctx: AppContext,
+  demo: DemoEntry,
+  input: DemoEntry['input'],
+  specialist: CatalogActor,
+  leader: CatalogActor,
+  admin: CatalogActor,
+): Promise<string> {
   const detail = await createEntry(ctx, specialist, input);
   const versionId = detail.pending?.id;
   if (!versionId) throw new Error(`demo catalog: ${input.name} has no draft version`);
@@ -62,7 +83,10 @@ async function advance(ctx: AppContext, demo: DemoEntry, input: DemoEntry['input
   if (demo.state === 'dept_review') return versionId;
   await deptReview(ctx, leader, versionId, { decision: 'approve' });
   if (demo.state === 'platform_review') return versionId;
-  const decision = demo.state === 'rejected' ? { decision: 'reject' as const, reason: demo.rejection ?? '请补充完善后重新提交。' } : { decision: 'approve' as const };
+  const decision =
+    demo.state === 'rejected'
+      ? { decision: 'reject' as const, reason: demo.rejection ?? '请补充完善后重新提交。' }
+      : { decision: 'approve' as const };
   await platformReview(ctx, admin, versionId, decision);
   return versionId;
 }
@@ -71,7 +95,8 @@ async function advance(ctx: AppContext, demo: DemoEntry, input: DemoEntry['input
 function stillOpen(kind: string, payload: unknown, waiting: ReadonlyMap<string, DemoEntry['state']>): boolean {
   const p = (payload ?? {}) as { versionId?: string; step?: string };
   const state = p.versionId ? waiting.get(p.versionId) : undefined;
-  if (kind === 'catalog.review.requested') return (state === 'dept_review' && p.step === 'dept') || (state === 'platform_review' && p.step === 'platform');
+  if (kind === 'catalog.review.requested')
+    return (state === 'dept_review' && p.step === 'dept') || (state === 'platform_review' && p.step === 'platform');
   return kind === 'catalog.review.rejected' && state === 'rejected';
 }
 
@@ -84,7 +109,9 @@ async function settleInboxes(ctx: AppContext, waiting: ReadonlyMap<string, DemoE
   const { items: users } = await listUsers(ctx, { status: 'active' }, 200, 0);
   for (const u of users) {
     const { items } = await inbox(ctx, u.id, true, 10_000, 0);
-    const done = items.filter((n) => n.kind.startsWith('catalog.') && !stillOpen(n.kind, n.payload, waiting)).map((n) => n.id);
+    const done = items
+      .filter((n) => n.kind.startsWith('catalog.') && !stillOpen(n.kind, n.payload, waiting))
+      .map((n) => n.id);
     if (done.length) await markRead(ctx, u.id, done);
   }
 }

@@ -54,12 +54,18 @@ export interface DemoRowsResult {
   ms: number;
 }
 
-export const demoRowCount = (entryName: string, scale: number) => Math.max(1, Math.round((DEMO_ROW_COUNTS[entryName] ?? DEFAULT_ROWS) * scale));
+export const demoRowCount = (entryName: string, scale: number) =>
+  Math.max(1, Math.round((DEMO_ROW_COUNTS[entryName] ?? DEFAULT_ROWS) * scale));
 
 /** The published demo entries shared as tables, in catalog order. */
-export const demoTableEntries = () => DEMO_CATALOG.filter((e) => e.state === 'published' && (e.input.shareMethods ?? []).includes('table'));
+export const demoTableEntries = () =>
+  DEMO_CATALOG.filter((e) => e.state === 'published' && (e.input.shareMethods ?? []).includes('table'));
 
-export async function seedDemoRows(ctx: AppContext, departmentId: (name: string) => string, opts: DemoRowsOptions): Promise<DemoRowsResult> {
+export async function seedDemoRows(
+  ctx: AppContext,
+  departmentId: (name: string) => string,
+  opts: DemoRowsOptions,
+): Promise<DemoRowsResult> {
   const started = Date.now();
   const world = new DemoWorld({
     seed: opts.seed ?? DEMO_SEED,
@@ -84,7 +90,14 @@ export async function seedDemoRows(ctx: AppContext, departmentId: (name: string)
     const count = demoRowCount(demo.input.name, opts.scale);
     for (let from = 0; from < count; from += BATCH) {
       // Run id 0: no exchange run loaded these rows; a later real pull replaces them.
-      rows += await upsertRows(ctx.db, managed.name, managed.columns, maker.batch(from, Math.min(count, from + BATCH)), '0', at);
+      rows += await upsertRows(
+        ctx.db,
+        managed.name,
+        managed.columns,
+        maker.batch(from, Math.min(count, from + BATCH)),
+        '0',
+        at,
+      );
     }
     await measureQuality(ctx, entryId, null);
   }

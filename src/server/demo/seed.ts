@@ -43,7 +43,14 @@ export const DEMO_ACCOUNTS: Array<{ username: string; roleLabel: string; departm
 }));
 
 /** Registered specialists; `account` links the record to a demo login. Numbers are synthetic. */
-const SPECIALISTS: Array<{ department: string; name: string; title: string; mobile: string; phone?: string; account?: string }> = [
+const SPECIALISTS: Array<{
+  department: string;
+  name: string;
+  title: string;
+  mobile: string;
+  phone?: string;
+  account?: string;
+}> = [
   { department: OPERATOR, name: '孙伟', title: '数据资源科科长', mobile: '13800000101', phone: '0793-0000101' },
   { department: SCJ, name: '刘洋', title: '信息中心主任', mobile: '13800000102', account: 'scj_zy' },
   { department: RSJ, name: '赵磊', title: '信息化科副科长', mobile: '13900000103', account: 'rsj_zy' },
@@ -104,7 +111,7 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
     for (const s of SPECIALISTS) {
       await createSpecialist(tctx, null, {
         departmentId: deptId(s.department),
-        userId: s.account ? userIds.get(s.account) ?? null : null,
+        userId: s.account ? (userIds.get(s.account) ?? null) : null,
         name: s.name,
         title: s.title,
         mobile: s.mobile,
@@ -129,14 +136,25 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
     };
     const requests = await seedDemoSharing(tctx, actor, deptId);
     // In the same transaction, so a failed seed leaves no half-filled tables behind (and it takes seconds only).
-    const data = ctx.config.demoRows > 0 ? await seedDemoRows(tctx, deptId, { scale: ctx.config.demoRows }) : { tables: 0, rows: 0, ms: 0 };
+    const data =
+      ctx.config.demoRows > 0
+        ? await seedDemoRows(tctx, deptId, { scale: ctx.config.demoRows })
+        : { tables: 0, rows: 0, ms: 0 };
 
     // One record for the whole seed, in its transaction: the demo rows did not come from requests.
     await recordSystemAudit(tctx, 'demo-seed', {
       category: 'admin',
       action: 'demo.seed',
       rowCount: DEMO_DEPARTMENTS.length + ACCOUNTS.length + SPECIALISTS.length + catalog.entries,
-      detail: { departments: DEMO_DEPARTMENTS.length, accounts: ACCOUNTS.length, specialists: SPECIALISTS.length, ...catalog, shareRequests: requests, dataTables: data.tables, dataRows: data.rows },
+      detail: {
+        departments: DEMO_DEPARTMENTS.length,
+        accounts: ACCOUNTS.length,
+        specialists: SPECIALISTS.length,
+        ...catalog,
+        shareRequests: requests,
+        dataTables: data.tables,
+        dataRows: data.rows,
+      },
     });
     ctx.log.info(
       `demo data seeded: ${DEMO_DEPARTMENTS.length} departments, ${ACCOUNTS.length} accounts, ${SPECIALISTS.length} data specialists, ` +

@@ -24,7 +24,10 @@ export interface DepartmentViewer {
   isAdmin: boolean;
 }
 
-export const departmentViewer = (a: Pick<Actor, 'departmentId' | 'roles'>): DepartmentViewer => ({ departmentId: a.departmentId, isAdmin: a.roles.includes('platform_admin') });
+export const departmentViewer = (a: Pick<Actor, 'departmentId' | 'roles'>): DepartmentViewer => ({
+  departmentId: a.departmentId,
+  isAdmin: a.roles.includes('platform_admin'),
+});
 
 /** Facts a handler adds to its request's audit event (target, rows read, anything else worth keeping). */
 export interface AuditNote {

@@ -18,7 +18,8 @@ export const notFound = (what: string, zh: string) =>
 export const badRequest = (code: string, message: string, messageZh: string, details?: unknown) =>
   new AppError(400, code, message, messageZh, details);
 
-export const conflict = (code: string, message: string, messageZh: string) => new AppError(409, code, message, messageZh);
+export const conflict = (code: string, message: string, messageZh: string) =>
+  new AppError(409, code, message, messageZh);
 
 export const unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'Login required', '请先登录');
 

@@ -73,7 +73,13 @@ export interface Responsibility {
   createdAt: string;
   fulfilledAt: string | null;
   overdue: boolean;
-  demands: Array<{ id: string; title: string; status: DemandStatus; requesterDepartmentId: string; requesterDepartmentName: string }>;
+  demands: Array<{
+    id: string;
+    title: string;
+    status: DemandStatus;
+    requesterDepartmentId: string;
+    requesterDepartmentName: string;
+  }>;
 }
 export interface ResponsibilityInput {
   providerDepartmentId: string;

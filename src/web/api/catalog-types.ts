@@ -4,7 +4,8 @@ import type { Paged } from './client';
 export type ShareType = 'unconditional' | 'conditional' | 'none';
 export type OpenType = 'unconditional' | 'conditional' | 'none';
 export type Sensitivity = 'none' | 'personal' | 'sensitive';
-export type VersionStatus = 'draft' | 'dept_review' | 'platform_review' | 'rejected' | 'scheduled' | 'published' | 'superseded' | 'withdrawn';
+export type VersionStatus =
+  'draft' | 'dept_review' | 'platform_review' | 'rejected' | 'scheduled' | 'published' | 'superseded' | 'withdrawn';
 export type ChangeKind = 'create' | 'update' | 'delete';
 export type ReviewStep = 'dept' | 'platform';
 
@@ -128,7 +129,11 @@ export interface VersionDiff {
   from: { id: string; versionNo: number };
   to: { id: string; versionNo: number };
   fields: FieldChange[];
-  items: { added: ItemRef[]; removed: ItemRef[]; changed: Array<{ name: string; previousName: string | null; changes: FieldChange[] }> };
+  items: {
+    added: ItemRef[];
+    removed: ItemRef[];
+    changed: Array<{ name: string; previousName: string | null; changes: FieldChange[] }>;
+  };
 }
 
 export interface ChangeNotice {
@@ -220,7 +225,17 @@ export interface SearchHit {
   highlights?: { name?: string; items?: string[] };
 }
 
-export const FACET_NAMES = ['department', 'region', 'class', 'shareType', 'openType', 'formatKind', 'shareMethod', 'openDomain', 'updateCycle'] as const;
+export const FACET_NAMES = [
+  'department',
+  'region',
+  'class',
+  'shareType',
+  'openType',
+  'formatKind',
+  'shareMethod',
+  'openDomain',
+  'updateCycle',
+] as const;
 export type FacetName = (typeof FACET_NAMES)[number];
 
 export interface SearchResult extends Paged<SearchHit> {

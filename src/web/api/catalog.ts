@@ -24,11 +24,16 @@ export const catalogApi = {
   enums: () => api.get<unknown>('/api/catalog/enums'),
   classes: () => api.get<CatalogClass[]>('/api/catalog/classes'),
   createEntry: (body: EntryInput) => api.post<CatalogEntry>('/api/catalog/entries', body),
-  updateVersion: (id: string, body: EntryInput & { changeNote?: string | null }) => api.patch<CatalogVersion>(`/api/catalog/versions/${id}`, body),
+  updateVersion: (id: string, body: EntryInput & { changeNote?: string | null }) =>
+    api.patch<CatalogVersion>(`/api/catalog/versions/${id}`, body),
   submit: (id: string) => api.post<CatalogVersion>(`/api/catalog/versions/${id}/submit`),
   review: (id: string, step: ReviewStep, decision: 'approve' | 'reject', reason?: string) =>
-    api.post<CatalogVersion>(`/api/catalog/versions/${id}/${step === 'dept' ? 'dept-review' : 'platform-review'}`, { decision, ...(reason ? { reason } : {}) }),
-  queue: (step: ReviewStep, page: number, pageSize: number) => api.get<Paged<VersionRow>>('/api/catalog/review-queue', { step, page, pageSize }),
+    api.post<CatalogVersion>(`/api/catalog/versions/${id}/${step === 'dept' ? 'dept-review' : 'platform-review'}`, {
+      decision,
+      ...(reason ? { reason } : {}),
+    }),
+  queue: (step: ReviewStep, page: number, pageSize: number) =>
+    api.get<Paged<VersionRow>>('/api/catalog/review-queue', { step, page, pageSize }),
   mine: (q: Query) => api.get<Paged<VersionRow>>('/api/catalog/mine', q),
   entry: (id: string) => api.get<CatalogEntry>(`/api/catalog/entries/${id}`),
   versions: (entryId: string) => api.get<VersionWithReviews[]>(`/api/catalog/entries/${entryId}/versions`),
@@ -36,7 +41,8 @@ export const catalogApi = {
   version: (id: string) => api.get<CatalogVersion>(`/api/catalog/versions/${id}`),
   startChange: (entryId: string) => api.post<CatalogVersion>(`/api/catalog/entries/${entryId}/changes`),
   withdraw: (id: string) => api.post<CatalogVersion>(`/api/catalog/versions/${id}/withdraw`),
-  requestDeletion: (entryId: string, reason: string) => api.post<CatalogVersion>(`/api/catalog/entries/${entryId}/deletion`, { reason }),
+  requestDeletion: (entryId: string, reason: string) =>
+    api.post<CatalogVersion>(`/api/catalog/entries/${entryId}/deletion`, { reason }),
   subscribe: (entryId: string) => api.post<{ subscribed: boolean }>(`/api/catalog/entries/${entryId}/subscription`),
   unsubscribe: (entryId: string) => api.delete<{ subscribed: boolean }>(`/api/catalog/entries/${entryId}/subscription`),
   search: (q: SearchParams) => api.get<SearchResult>('/api/catalog/search', q),
@@ -47,12 +53,17 @@ export const catalogApi = {
     form.append('file', file, file.name);
     return api.upload<ImportStatus>('/api/catalog/excel/import', form);
   },
-  entryObjections: (entryId: string) => api.get<Paged<Objection>>(`/api/catalog/entries/${entryId}/objections`, { pageSize: 100 }),
-  raiseObjection: (entryId: string, body: { kind: string; content: string }) => api.post<Objection>(`/api/catalog/entries/${entryId}/objections`, body),
+  entryObjections: (entryId: string) =>
+    api.get<Paged<Objection>>(`/api/catalog/entries/${entryId}/objections`, { pageSize: 100 }),
+  raiseObjection: (entryId: string, body: { kind: string; content: string }) =>
+    api.post<Objection>(`/api/catalog/entries/${entryId}/objections`, body),
   objection: (id: string) => api.get<Objection>(`/api/catalog/objections/${id}`),
-  answerObjection: (id: string, answer: string) => api.post<Objection>(`/api/catalog/objections/${id}/answer`, { answer }),
-  confirmObjection: (id: string, rating: number) => api.post<Objection>(`/api/catalog/objections/${id}/confirm`, { rating }),
-  reopenObjection: (id: string, reason: string) => api.post<Objection>(`/api/catalog/objections/${id}/reopen`, { reason }),
+  answerObjection: (id: string, answer: string) =>
+    api.post<Objection>(`/api/catalog/objections/${id}/answer`, { answer }),
+  confirmObjection: (id: string, rating: number) =>
+    api.post<Objection>(`/api/catalog/objections/${id}/confirm`, { rating }),
+  reopenObjection: (id: string, reason: string) =>
+    api.post<Objection>(`/api/catalog/objections/${id}/reopen`, { reason }),
   fileDemand: (body: DemandInput) => api.post<Demand>('/api/catalog/demands', body),
   rejectDemand: (id: string, reason: string) => api.post<Demand>(`/api/catalog/demands/${id}/reject`, { reason }),
   createResponsibility: (body: ResponsibilityInput) => api.post<Responsibility>('/api/catalog/responsibilities', body),

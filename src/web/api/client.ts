@@ -66,7 +66,11 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   try {
     res = await fetch(buildUrl(path, opts.query), { method, headers, body, credentials: 'same-origin' });
   } catch {
-    throw new ApiError(0, { code: 'NETWORK', message: 'The server cannot be reached', messageZh: '无法连接服务器，请检查网络' });
+    throw new ApiError(0, {
+      code: 'NETWORK',
+      message: 'The server cannot be reached',
+      messageZh: '无法连接服务器，请检查网络',
+    });
   }
   const text = await res.text();
   let data: unknown = undefined;
@@ -79,7 +83,14 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   }
   if (!res.ok) {
     const err = (data as { error?: ApiErrorBody } | undefined)?.error;
-    const apiError = new ApiError(res.status, err ?? { code: `HTTP_${res.status}`, message: res.statusText || `HTTP ${res.status}`, messageZh: `请求失败（${res.status}）` });
+    const apiError = new ApiError(
+      res.status,
+      err ?? {
+        code: `HTTP_${res.status}`,
+        message: res.statusText || `HTTP ${res.status}`,
+        messageZh: `请求失败（${res.status}）`,
+      },
+    );
     if (res.status === 401 && !opts.allow401) onUnauthenticated?.();
     throw apiError;
   }
@@ -87,8 +98,10 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
 }
 
 export const api = {
-  get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'query' | 'body'> = {}) => request<T>('GET', path, { ...opts, query }),
-  post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) => request<T>('POST', path, { ...opts, body: body ?? {} }),
+  get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'query' | 'body'> = {}) =>
+    request<T>('GET', path, { ...opts, query }),
+  post: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('POST', path, { ...opts, body: body ?? {} }),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body: body ?? {} }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),

@@ -45,5 +45,6 @@ export const pushApi = {
   get: (grantId: string) => api.get<Push | null>(url(grantId)),
   save: (grantId: string, body: PushInput) => api.put<Push>(url(grantId), body),
   remove: (grantId: string) => api.delete<null>(url(grantId)),
-  run: (grantId: string, mode?: 'full' | 'incremental') => api.post<{ queued: boolean }>(`${url(grantId)}/runs`, mode ? { mode } : {}),
+  run: (grantId: string, mode?: 'full' | 'incremental') =>
+    api.post<{ queued: boolean }>(`${url(grantId)}/runs`, mode ? { mode } : {}),
 };

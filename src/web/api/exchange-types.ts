@@ -161,7 +161,16 @@ export type LibraryKind = 'base' | 'theme';
 export interface Library {
   code: string;
   name: string;
-  entries: Array<{ entryId: string; code: string; name: string; providerName: string; shareType: string; updateCycle: string; rows: number | null; lastLoadAt: string | null }>;
+  entries: Array<{
+    entryId: string;
+    code: string;
+    name: string;
+    providerName: string;
+    shareType: string;
+    updateCycle: string;
+    rows: number | null;
+    lastLoadAt: string | null;
+  }>;
 }
 
 /** R-43 masking per data item and channel (src/server/modules/exchange/masking-schemas.ts). '*' is every channel. */

@@ -1,6 +1,25 @@
 /** Data exchange (数据交换) API calls: source databases, an entry's pull binding and runs, resource data. */
 import { api, buildUrl } from './client';
-import type { Binding, BindingInput, ExportFormat, Quality, Library, LibraryKind, Masking, MaskingPreview, MaskingRuleInput, RecordsPage, ResourceFile, Run, Source, SourceColumn, SourceInput, SourcePatch, SourceTable, TestResult } from './exchange-types';
+import type {
+  Binding,
+  BindingInput,
+  ExportFormat,
+  Quality,
+  Library,
+  LibraryKind,
+  Masking,
+  MaskingPreview,
+  MaskingRuleInput,
+  RecordsPage,
+  ResourceFile,
+  Run,
+  Source,
+  SourceColumn,
+  SourceInput,
+  SourcePatch,
+  SourceTable,
+  TestResult,
+} from './exchange-types';
 
 export type * from './exchange-types';
 export { DEFAULT_PORT, MASKING_CHANNELS, SOURCE_KINDS } from './exchange-types';
@@ -18,10 +37,12 @@ export const exchangeApi = {
   deleteSource: (id: string) => api.delete<{ ok: boolean }>(`${base}/sources/${id}`),
   testSource: (id: string) => api.post<TestResult>(`${base}/sources/${id}/test`),
   tables: (id: string) => api.get<{ items: SourceTable[] }>(`${base}/sources/${id}/tables`),
-  columns: (id: string, table: string) => api.get<{ items: SourceColumn[] }>(`${base}/sources/${id}/columns`, { table }),
+  columns: (id: string, table: string) =>
+    api.get<{ items: SourceColumn[] }>(`${base}/sources/${id}/columns`, { table }),
   binding: (entryId: string) => api.get<Binding>(`${base}/entries/${entryId}/binding`),
   saveBinding: (entryId: string, body: BindingInput) => api.put<Binding>(`${base}/entries/${entryId}/binding`, body),
-  pull: (entryId: string, mode?: 'full' | 'incremental') => api.post<{ queued: boolean }>(`${base}/entries/${entryId}/runs`, mode ? { mode } : {}),
+  pull: (entryId: string, mode?: 'full' | 'incremental') =>
+    api.post<{ queued: boolean }>(`${base}/entries/${entryId}/runs`, mode ? { mode } : {}),
   runs: (entryId: string) => api.get<Run[]>(`${base}/entries/${entryId}/runs`),
   files: (entryId: string) => api.get<{ items: ResourceFile[] }>(`${base}/entries/${entryId}/files`),
   /** The note goes first: the server reads fields before the file. */
@@ -32,11 +53,14 @@ export const exchangeApi = {
     return api.upload<ResourceFile>(`${base}/entries/${entryId}/files`, form);
   },
   fileUrl: (fileId: string) => `${base}/files/${fileId}/content`,
-  withdrawFile: (fileId: string, reason: string) => api.post<ResourceFile>(`${base}/files/${fileId}/withdraw`, { reason }),
+  withdrawFile: (fileId: string, reason: string) =>
+    api.post<ResourceFile>(`${base}/files/${fileId}/withdraw`, { reason }),
   masking: (entryId: string) => api.get<Masking>(`${base}/entries/${entryId}/masking`),
   /** The whole configuration: rules left out are removed. */
-  saveMasking: (entryId: string, rules: MaskingRuleInput[]) => api.put<Masking>(`${base}/entries/${entryId}/masking`, rules),
-  previewMasking: (entryId: string, rule: string, value: string) => api.post<MaskingPreview>(`${base}/entries/${entryId}/masking/preview`, { rule, value }),
+  saveMasking: (entryId: string, rules: MaskingRuleInput[]) =>
+    api.put<Masking>(`${base}/entries/${entryId}/masking`, rules),
+  previewMasking: (entryId: string, rule: string, value: string) =>
+    api.post<MaskingPreview>(`${base}/entries/${entryId}/masking/preview`, { rule, value }),
   records: (code: string, limit = 20) => api.get<RecordsPage>(`${dataBase(code)}/records`, { limit }),
   exportUrl: (code: string, format: ExportFormat = 'csv') => buildUrl(`${dataBase(code)}/export`, { format }),
   quality: (entryId: string) => api.get<Quality>(`${base}/entries/${entryId}/quality`),

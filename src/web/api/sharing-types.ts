@@ -12,7 +12,14 @@ export type Method = 'table' | 'file' | 'api' | 'email' | 'media';
 export type RequestBox = 'mine' | 'prereview' | 'incoming';
 export type GrantSide = 'consumer' | 'provider';
 
-export const REQUEST_STATUSES: readonly RequestStatus[] = ['prereview', 'returned', 'provider_review', 'approved', 'rejected', 'withdrawn'];
+export const REQUEST_STATUSES: readonly RequestStatus[] = [
+  'prereview',
+  'returned',
+  'provider_review',
+  'approved',
+  'rejected',
+  'withdrawn',
+];
 export const GRANT_STATUSES: readonly GrantStatus[] = ['active', 'revoked', 'expired'];
 export const METHODS: readonly Method[] = ['table', 'file', 'api', 'email', 'media'];
 

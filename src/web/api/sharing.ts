@@ -1,6 +1,17 @@
 /** Sharing (资源共享) API calls: apply, review, grants. The shapes are in sharing-types.ts. */
 import { api, type Paged, type Query } from './client';
-import type { ApplyInfo, DecisionInput, Grant, GrantDetail, Letter, PrereviewInput, RequestFieldsInput, RequestInput, RequestSummary, ShareRequest } from './sharing-types';
+import type {
+  ApplyInfo,
+  DecisionInput,
+  Grant,
+  GrantDetail,
+  Letter,
+  PrereviewInput,
+  RequestFieldsInput,
+  RequestInput,
+  RequestSummary,
+  ShareRequest,
+} from './sharing-types';
 
 export type * from './sharing-types';
 export { GRANT_STATUSES, METHODS, REQUEST_STATUSES } from './sharing-types';

@@ -126,7 +126,8 @@ const catalogEn: CatalogMessages = {
     withdraw: 'Withdraw',
     withdrawConfirm: 'Withdraw the {kind} of "{name}"? The published version stays in use.',
     withdrawn: 'Withdrawn',
-    deletionConfirm: 'Request deletion of "{name}"? Deletion needs platform review; consumers are told a month in advance.',
+    deletionConfirm:
+      'Request deletion of "{name}"? Deletion needs platform review; consumers are told a month in advance.',
     deletionReason: 'Reason for deletion',
     deletionReasonRequired: 'Give the reason for deletion',
     deletionRequested: 'Deletion requested',
@@ -287,7 +288,12 @@ const catalogEn: CatalogMessages = {
     descriptionRequired: 'Describe the information needed',
     reasonRequired: 'Give the basis and purpose',
     filed: 'Demand filed',
-    statusName: { submitted: 'Open', assigned: 'On the responsibility list', rejected: 'Declined', fulfilled: 'Fulfilled' },
+    statusName: {
+      submitted: 'Open',
+      assigned: 'On the responsibility list',
+      rejected: 'Declined',
+      fulfilled: 'Fulfilled',
+    },
     aggregate: 'Aggregate into responsibility',
     aggregateTitle: 'Aggregate demands into a responsibility item',
     selected: '{n} demands selected',

@@ -156,7 +156,8 @@ const exchangeEn: ExchangeMessages = {
   upload: {
     title: 'Upload a data file',
     hint: 'A CSV (UTF-8) or Excel (.xlsx, first sheet) file; the first row names the columns by field name or data item name. Every row is checked; if any is wrong, nothing is written.',
-    bound: 'This resource is pulled from a source database: the next full pull makes the table match the source, and uploaded rows the source lacks will then be removed.',
+    bound:
+      'This resource is pulled from a source database: the next full pull makes the table match the source, and uploaded rows the source lacks will then be removed.',
     file: 'Data file',
     choose: 'Choose file',
     noFile: 'No file chosen',
@@ -206,8 +207,10 @@ const exchangeEn: ExchangeMessages = {
     timeliness: 'Timeliness',
     availability: 'Availability',
     completenessTip: 'Filled values as a share of all values due (data items × rows).',
-    accuracyTip: 'Share of sampled text values that pass their format rule: check digits of ID numbers and unified social credit codes, the form of mobile numbers and e-mail addresses. Numbers, dates and other types are checked when loaded.',
-    timelinessTip: 'Timely when the last successful load is within 1.5 update cycles; resources updated irregularly are not judged.',
+    accuracyTip:
+      'Share of sampled text values that pass their format rule: check digits of ID numbers and unified social credit codes, the form of mobile numbers and e-mail addresses. Numbers, dates and other types are checked when loaded.',
+    timelinessTip:
+      'Timely when the last successful load is within 1.5 update cycles; resources updated irregularly are not judged.',
     availabilityTip: 'Share of the last 10 loads that finished successfully.',
     notChecked: 'Nothing to check',
     timely: 'Timely',
@@ -224,7 +227,12 @@ const exchangeEn: ExchangeMessages = {
     emptyCount: '{n} empty',
     check: 'Format check',
     invalid: '{invalid} of {checked} sampled failed',
-    rules: { id_number: 'ID number', credit_code: 'Unified social credit code', mobile: 'Mobile number', email: 'E-mail' },
+    rules: {
+      id_number: 'ID number',
+      credit_code: 'Unified social credit code',
+      mobile: 'Mobile number',
+      email: 'E-mail',
+    },
     history: 'History (last {n})',
     at: 'Measured',
     rows: 'Rows',

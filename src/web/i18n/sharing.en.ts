@@ -19,7 +19,13 @@ const sharingEn: SharingMessages = {
     withdrawn: 'Withdrawn',
   },
   stepKind: { admin_prereview: 'Platform pre-review', provider_decision: 'Provider decision' },
-  decision: { forward: 'Forwarded to the provider', return: 'Returned for supplement', reject: 'Rejected', approve: 'Approved', withdrawn: 'Withdrawn by the applicant' },
+  decision: {
+    forward: 'Forwarded to the provider',
+    return: 'Returned for supplement',
+    reject: 'Rejected',
+    approve: 'Approved',
+    withdrawn: 'Withdrawn by the applicant',
+  },
   grantStatus: { active: 'Active', revoked: 'Revoked', expired: 'Expired' },
   method: { table: 'Database table', file: 'File', api: 'API', email: 'E-mail', media: 'Physical media' },
   field: {
@@ -47,10 +53,12 @@ const sharingEn: SharingMessages = {
     button: 'Apply',
     title: 'Apply for {name}',
     unconditionalHint: 'access is granted as soon as you submit',
-    conditionalHint: 'reviewed: platform pre-review within {pre} working days, the provider within {provider} working days',
+    conditionalHint:
+      'reviewed: platform pre-review within {pre} working days, the provider within {provider} working days',
     condition: 'Sharing condition',
     terms: 'Terms of use',
-    accept: 'I have read and accept these terms: the data serves my department’s duties only and is not passed on to others',
+    accept:
+      'I have read and accept these terms: the data serves my department’s duties only and is not passed on to others',
     termsRequired: 'Read and accept the terms of use',
     submit: 'Submit request',
     submitted: 'Request {no} submitted; it waits for the platform’s pre-review',
@@ -63,7 +71,8 @@ const sharingEn: SharingMessages = {
     basis: 'Basis',
   },
   form: {
-    purposePlaceholder: 'The task the data serves and the duty behind it, e.g. checking business licences in one-stop company registration',
+    purposePlaceholder:
+      'The task the data serves and the duty behind it, e.g. checking business licences in one-stop company registration',
     systemPlaceholder: 'The system that will use the data, e.g. Shangrao social insurance system',
     purposeRequired: 'Enter the purpose of use',
     systemRequired: 'Enter the information system',
@@ -154,7 +163,11 @@ const sharingEn: SharingMessages = {
   grants: {
     title: 'Grants',
     side: { consumer: 'Granted to my department', provider: 'Granted by my department', all: 'All grants' },
-    empty: { consumer: 'Your department holds no grants yet', provider: 'Your department’s resources are not granted to anyone yet', all: 'No grants' },
+    empty: {
+      consumer: 'Your department holds no grants yet',
+      provider: 'Your department’s resources are not granted to anyone yet',
+      all: 'No grants',
+    },
   },
   grant: {
     title: 'What is granted',

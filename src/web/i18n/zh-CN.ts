@@ -75,7 +75,8 @@ const zhCN = {
     codeRequired: '请输入6位数字验证码',
     verify: '验证',
     enrolTitle: '绑定动态口令',
-    enrolHint: '您的账号须启用双因素认证。请用手机上的身份验证器应用（如 Microsoft Authenticator、Google Authenticator）扫描二维码，或手动输入密钥，然后输入应用显示的6位验证码完成绑定。',
+    enrolHint:
+      '您的账号须启用双因素认证。请用手机上的身份验证器应用（如 Microsoft Authenticator、Google Authenticator）扫描二维码，或手动输入密钥，然后输入应用显示的6位验证码完成绑定。',
     secret: '密钥',
     enable: '完成绑定',
     back: '返回登录',
@@ -90,7 +91,11 @@ const zhCN = {
     unread: '未读消息',
     intro: '依据《上饶市政务信息资源共享和开放管理办法》，平台统一承担政务信息资源的目录管理、共享交换和开放服务。',
   },
-  forbidden: { title: '无权访问', text: '您的账号没有访问此页面的权限。如需开通，请联系安全保密管理员。', back: '返回首页' },
+  forbidden: {
+    title: '无权访问',
+    text: '您的账号没有访问此页面的权限。如需开通，请联系安全保密管理员。',
+    back: '返回首页',
+  },
   notFound: { title: '页面不存在', text: '您访问的页面不存在或已被移除。', back: '返回首页' },
   region: {
     title: '行政区划',
@@ -106,7 +111,12 @@ const zhCN = {
     name: '部门名称',
     shortName: '简称',
     kind: '类型',
-    kinds: { government: '政府部门', institution: '事业单位', social_organisation: '社会组织', public_enterprise: '公共服务企业' },
+    kinds: {
+      government: '政府部门',
+      institution: '事业单位',
+      social_organisation: '社会组织',
+      public_enterprise: '公共服务企业',
+    },
     region: '所属区划',
     parent: '上级部门',
     status: '状态',

@@ -39,7 +39,9 @@ function toOptions(v: unknown): EnumOption[] | null {
     return out.every(Boolean) ? (out as EnumOption[]) : null;
   }
   if (v && typeof v === 'object') {
-    const out = Object.entries(v as Record<string, Record<string, unknown>>).map(([k, x]) => (x && typeof x === 'object' ? one(k, x) : null));
+    const out = Object.entries(v as Record<string, Record<string, unknown>>).map(([k, x]) =>
+      x && typeof x === 'object' ? one(k, x) : null,
+    );
     return out.length && out.every(Boolean) ? (out as EnumOption[]) : null;
   }
   return null;
@@ -101,11 +103,14 @@ export const useCatalogStore = defineStore('catalog', () => {
     const o = enums.value[kind].find((x) => x.code === code);
     return o ? (currentLocale() === 'en' ? o.en : o.zh) : code;
   }
-  const options = (kind: EnumKind) => enums.value[kind].map((o) => ({ value: o.code, label: currentLocale() === 'en' ? o.en : o.zh }));
+  const options = (kind: EnumKind) =>
+    enums.value[kind].map((o) => ({ value: o.code, label: currentLocale() === 'en' ? o.en : o.zh }));
 
   const byCode = computed(() => new Map(classes.value.map((c) => [c.code, c])));
   const classTree = computed<ClassNode[]>(() => {
-    const nodes = new Map<string, ClassNode>(classes.value.map((c) => [c.code, { ...c, label: `${c.code} ${c.name}` }]));
+    const nodes = new Map<string, ClassNode>(
+      classes.value.map((c) => [c.code, { ...c, label: `${c.code} ${c.name}` }]),
+    );
     const roots: ClassNode[] = [];
     for (const n of nodes.values()) {
       const p = n.parentCode ? nodes.get(n.parentCode) : undefined;
@@ -124,13 +129,19 @@ export const useCatalogStore = defineStore('catalog', () => {
   function classPath(code: string | null | undefined): string {
     if (!code) return '—';
     const names: string[] = [];
-    for (let c = byCode.value.get(code); c; c = c.parentCode ? byCode.value.get(c.parentCode) : undefined) names.unshift(c.name);
+    for (let c = byCode.value.get(code); c; c = c.parentCode ? byCode.value.get(c.parentCode) : undefined)
+      names.unshift(c.name);
     return names.length ? names.join(' / ') : code;
   }
   /** The codes from the root down to this class, as ElCascader wants its value. */
   function classChain(code: string | null | undefined): string[] {
     const out: string[] = [];
-    for (let c = code ? byCode.value.get(code) : undefined; c; c = c.parentCode ? byCode.value.get(c.parentCode) : undefined) out.unshift(c.code);
+    for (
+      let c = code ? byCode.value.get(code) : undefined;
+      c;
+      c = c.parentCode ? byCode.value.get(c.parentCode) : undefined
+    )
+      out.unshift(c.code);
     return out;
   }
 

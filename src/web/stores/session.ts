@@ -69,5 +69,20 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  return { me, loaded, unread, loggedIn, permissions, can, load, login, verifyMfa, startEnrolment, enableMfa, logout, clear, refreshUnread };
+  return {
+    me,
+    loaded,
+    unread,
+    loggedIn,
+    permissions,
+    can,
+    load,
+    login,
+    verifyMfa,
+    startEnrolment,
+    enableMfa,
+    logout,
+    clear,
+    refreshUnread,
+  };
 });

@@ -38,7 +38,18 @@ export interface EntryForm {
 let nextKey = 1;
 
 export function blankItem(shareType: ShareType = 'unconditional', openType: OpenType = 'none'): EditItem {
-  return { key: nextKey++, name: '', fieldName: '', dataType: '', length: null, description: '', sensitivity: 'none', maskRule: '', shareType, openType };
+  return {
+    key: nextKey++,
+    name: '',
+    fieldName: '',
+    dataType: '',
+    length: null,
+    description: '',
+    sensitivity: 'none',
+    maskRule: '',
+    shareType,
+    openType,
+  };
 }
 
 /** a new entry starts 无条件共享, not open, with one empty item to fill. */

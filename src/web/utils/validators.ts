@@ -30,7 +30,9 @@ export const creditCodeRule: FormItemRule = {
 /** The same policy the server enforces (10+ chars, three classes, not containing the user name). */
 export function passwordProblem(password: string, username: string): boolean {
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  return password.length < 10 || classes < 3 || (username !== '' && password.toLowerCase().includes(username.toLowerCase()));
+  return (
+    password.length < 10 || classes < 3 || (username !== '' && password.toLowerCase().includes(username.toLowerCase()))
+  );
 }
 
 export const MOBILE_RE = /^1[3-9]\d{9}$/;

@@ -7,7 +7,9 @@ import { sql, type Kysely } from 'kysely';
  * 上饶市's 3611xx prefix so a code still says which city a zone belongs to. If an official code is ever
  * assigned, add it as a new row and repoint departments; never renumber these.
  */
-const REGIONS: Array<[code: string, name: string, level: 'province' | 'city' | 'county' | 'zone', parent: string | null, sort: number]> = [
+const REGIONS: Array<
+  [code: string, name: string, level: 'province' | 'city' | 'county' | 'zone', parent: string | null, sort: number]
+> = [
   ['360000', '江西省', 'province', null, 0],
   ['361100', '上饶市', 'city', '360000', 0],
   ['361102', '信州区', 'county', '361100', 1],

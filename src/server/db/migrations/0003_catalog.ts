@@ -194,14 +194,39 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['2', '主题信息资源', 'class', null, 2],
     ['3', '部门信息资源', 'class', null, 3],
     ...['人口', '法人单位', '自然资源和空间地理', '社会信用', '电子证照'].map(
-      (name, i): [string, string, string, string, number] => [`1${String(i + 1).padStart(2, '0')}`, name, 'item', '1', i + 1],
+      (name, i): [string, string, string, string, number] => [
+        `1${String(i + 1).padStart(2, '0')}`,
+        name,
+        'item',
+        '1',
+        i + 1,
+      ],
     ),
-    ...['公共服务', '健康保障', '社会保障', '食品药品安全', '安全生产', '价格监管', '能源安全', '信用体系', '城乡建设', '社区治理', '生态环保', '应急维稳'].map(
-      (name, i): [string, string, string, string, number] => [`2${String(i + 1).padStart(2, '0')}`, name, 'item', '2', i + 1],
-    ),
+    ...[
+      '公共服务',
+      '健康保障',
+      '社会保障',
+      '食品药品安全',
+      '安全生产',
+      '价格监管',
+      '能源安全',
+      '信用体系',
+      '城乡建设',
+      '社区治理',
+      '生态环保',
+      '应急维稳',
+    ].map((name, i): [string, string, string, string, number] => [
+      `2${String(i + 1).padStart(2, '0')}`,
+      name,
+      'item',
+      '2',
+      i + 1,
+    ]),
   ];
   for (const [code, name, level, parent, sort] of classes) {
-    await sql`insert into catalog_class (code, name, level, parent_code, sort) values (${code}, ${name}, ${level}, ${parent}, ${sort})`.execute(db);
+    await sql`insert into catalog_class (code, name, level, parent_code, sort) values (${code}, ${name}, ${level}, ${parent}, ${sort})`.execute(
+      db,
+    );
   }
   const domains: Array<[string, string, string]> = [
     ['credit', '信用', 'Credit'],
@@ -225,7 +250,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['enterprise_supervision', '企业登记监管', 'Enterprise registration and supervision'],
   ];
   for (const [i, [code, zh, en]] of domains.entries()) {
-    await sql`insert into open_domain (code, name_zh, name_en, sort) values (${code}, ${zh}, ${en}, ${i + 1})`.execute(db);
+    await sql`insert into open_domain (code, name_zh, name_en, sort) values (${code}, ${zh}, ${en}, ${i + 1})`.execute(
+      db,
+    );
   }
 }
 

@@ -128,5 +128,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop table share_grant_event, share_grant, share_review_step, share_request, sharing_letter, sharing_number_seq`.execute(db);
+  await sql`drop table share_grant_event, share_grant, share_review_step, share_request, sharing_letter, sharing_number_seq`.execute(
+    db,
+  );
 }

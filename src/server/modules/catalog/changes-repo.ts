@@ -15,11 +15,22 @@ export type NoticeRow = NonNullable<Awaited<ReturnType<typeof pendingNotice>>>;
 
 /** The announced change of an entry that has not taken effect yet. */
 export function pendingNotice(db: Db, entryId: string) {
-  return db.selectFrom('catalog_change_notice').selectAll().where('entry_id', '=', entryId).where('status', '=', 'pending').orderBy('notified_at', 'desc').executeTakeFirst();
+  return db
+    .selectFrom('catalog_change_notice')
+    .selectAll()
+    .where('entry_id', '=', entryId)
+    .where('status', '=', 'pending')
+    .orderBy('notified_at', 'desc')
+    .executeTakeFirst();
 }
 
 export async function markNoticesEffective(db: Db, versionId: string): Promise<void> {
-  await db.updateTable('catalog_change_notice').set({ status: 'effective' }).where('version_id', '=', versionId).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('catalog_change_notice')
+    .set({ status: 'effective' })
+    .where('version_id', '=', versionId)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 /** Scheduled versions whose effective date has come, oldest first. */

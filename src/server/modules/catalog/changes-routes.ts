@@ -10,10 +10,19 @@ export function changeRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/entries/:id/changes',
       {
-        config: { access: 'catalog.compile', audit: { category: 'maintain', action: 'catalog.change.start', targetType: 'catalog_entry', targetParam: 'id' } },
+        config: {
+          access: 'catalog.compile',
+          audit: {
+            category: 'maintain',
+            action: 'catalog.change.start',
+            targetType: 'catalog_entry',
+            targetParam: 'id',
+          },
+        },
         schema: {
           tags: ['catalog'],
-          summary: 'Start a change: a draft copy of the published version; its change note is set with PATCH /versions/:id / 变更目录',
+          summary:
+            'Start a change: a draft copy of the published version; its change note is set with PATCH /versions/:id / 变更目录',
           params: IdParams,
           response: { 201: EntryVersion },
         },
@@ -24,7 +33,15 @@ export function changeRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/entries/:id/deletion',
       {
-        config: { access: 'catalog.compile', audit: { category: 'maintain', action: 'catalog.change.delete', targetType: 'catalog_entry', targetParam: 'id' } },
+        config: {
+          access: 'catalog.compile',
+          audit: {
+            category: 'maintain',
+            action: 'catalog.change.delete',
+            targetType: 'catalog_entry',
+            targetParam: 'id',
+          },
+        },
         schema: {
           tags: ['catalog'],
           summary: 'Request deletion; goes straight to department review / 申请删除目录',

@@ -24,7 +24,10 @@ import { viewerOf, type CatalogActor } from './versions-model';
 
 /** Departments using an entry, who hear of its changes: its subscribers and the holders of an active grant. */
 export async function consumersOf(ctx: AppContext, entryId: string): Promise<string[]> {
-  const [subscribers, grantees] = await Promise.all([subscriberDepartments(ctx.db, entryId), activeGrantDepartments(ctx, entryId)]);
+  const [subscribers, grantees] = await Promise.all([
+    subscriberDepartments(ctx.db, entryId),
+    activeGrantDepartments(ctx, entryId),
+  ]);
   return [...new Set([...subscribers, ...grantees])];
 }
 
@@ -35,19 +38,33 @@ export function oneMonthAfter(at: Date): Date {
   return new Date(shanghai.getTime() - 8 * 3600_000);
 }
 
-async function startVersion(ctx: AppContext, actor: CatalogActor, entryId: string, kind: 'update' | 'delete', note: string | null): Promise<EntryVersion> {
+async function startVersion(
+  ctx: AppContext,
+  actor: CatalogActor,
+  entryId: string,
+  kind: 'update' | 'delete',
+  note: string | null,
+): Promise<EntryVersion> {
   const entry = await findEntry(ctx.db, entryId, viewerOf(actor));
   if (!entry) throw notFound('Catalog entry', '信息资源目录');
   requireOwnDepartment(actor, entry.provider_department_id);
   if (entry.status !== 'published' || !entry.current_version_id) {
-    throw conflict('CATALOG_ENTRY_NOT_PUBLISHED', 'Only a published entry can be changed or deleted', '只有已发布的信息资源可以变更或删除');
+    throw conflict(
+      'CATALOG_ENTRY_NOT_PUBLISHED',
+      'Only a published entry can be changed or deleted',
+      '只有已发布的信息资源可以变更或删除',
+    );
   }
   const current = await loadVersion(ctx, null, entry.current_version_id);
   const id = await inTransaction(ctx, async (db) => {
     const t = { ...ctx, db };
     await lockEntry(db, entryId);
     if (await versions.openVersion(db, entryId)) {
-      throw conflict('CATALOG_CHANGE_IN_PROGRESS', 'This entry already has a version in progress', '该信息资源已有正在办理的版本，请先完成或撤回');
+      throw conflict(
+        'CATALOG_CHANGE_IN_PROGRESS',
+        'This entry already has a version in progress',
+        '该信息资源已有正在办理的版本，请先完成或撤回',
+      );
     }
     const now = ctx.clock.now();
     const vid = await insertVersionWithItems(db, normaliseEntry(versionAsInput(current)), {
@@ -61,7 +78,14 @@ async function startVersion(ctx: AppContext, actor: CatalogActor, entryId: strin
       updated_at: now,
     });
     // A deletion has nothing to edit: it goes to the department's reviewers at once.
-    if (kind === 'delete') await moveToDeptReview(t, { id: vid, entryId, name: current.name, changeKind: kind, providerDepartmentId: entry.provider_department_id });
+    if (kind === 'delete')
+      await moveToDeptReview(t, {
+        id: vid,
+        entryId,
+        name: current.name,
+        changeKind: kind,
+        providerDepartmentId: entry.provider_department_id,
+      });
     return vid;
   });
   return loadVersion(ctx, actor, id);
@@ -72,9 +96,17 @@ export const startChange = (ctx: AppContext, actor: CatalogActor, entryId: strin
   startVersion(ctx, actor, entryId, 'update', changeNote?.trim() || null);
 
 /** A deletion request (version N+1 with change kind delete), submitted to department review on creation. */
-export function requestDeletion(ctx: AppContext, actor: CatalogActor, entryId: string, reason: string): Promise<EntryVersion> {
+export function requestDeletion(
+  ctx: AppContext,
+  actor: CatalogActor,
+  entryId: string,
+  reason: string,
+): Promise<EntryVersion> {
   const r = reason.trim();
-  if (!r) throw badRequest('CATALOG_DELETION_REASON_REQUIRED', 'Give the reason for the deletion', '请填写删除理由', { field: 'reason' });
+  if (!r)
+    throw badRequest('CATALOG_DELETION_REASON_REQUIRED', 'Give the reason for the deletion', '请填写删除理由', {
+      field: 'reason',
+    });
   return startVersion(ctx, actor, entryId, 'delete', r);
 }
 
@@ -83,13 +115,21 @@ export async function withdrawVersion(ctx: AppContext, actor: CatalogActor, id: 
   const v = await loadVersion(ctx, actor, id);
   requireOwnDepartment(actor, v.providerDepartmentId);
   if (v.changeKind === 'create' || !['draft', 'rejected'].includes(v.status)) {
-    throw conflict('CATALOG_VERSION_NOT_WITHDRAWABLE', 'Only a change or deletion that is a draft or was returned can be withdrawn', '只有草稿或已退回的变更、删除申请可以撤回');
+    throw conflict(
+      'CATALOG_VERSION_NOT_WITHDRAWABLE',
+      'Only a change or deletion that is a draft or was returned can be withdrawn',
+      '只有草稿或已退回的变更、删除申请可以撤回',
+    );
   }
   await versions.updateVersion(ctx.db, id, { status: 'withdrawn', updated_at: ctx.clock.now() });
   return loadVersion(ctx, actor, id);
 }
 
-async function notifyConsumers(ctx: AppContext, entryId: string, notice: { kind: string; title: string; body?: string; payload?: Record<string, unknown> }): Promise<number> {
+async function notifyConsumers(
+  ctx: AppContext,
+  entryId: string,
+  notice: { kind: string; title: string; body?: string; payload?: Record<string, unknown> },
+): Promise<number> {
   let n = 0;
   for (const departmentId of await consumersOf(ctx, entryId)) {
     for (const role of ['dept_specialist', 'dept_user'] as const) {
@@ -116,8 +156,20 @@ export async function applyApprovedChange(ctx: AppContext, v: EntryVersion): Pro
     return impact;
   }
   const effectiveAt = oneMonthAfter(now);
-  await versions.updateVersion(ctx.db, v.id, { status: 'scheduled', impact: JSON.stringify(impact), approved_at: now, effective_at: effectiveAt, updated_at: now });
-  const noticeId = await repo.insertNotice(ctx.db, { entry_id: v.entryId, version_id: v.id, impact: JSON.stringify(impact), notified_at: now, effective_at: effectiveAt });
+  await versions.updateVersion(ctx.db, v.id, {
+    status: 'scheduled',
+    impact: JSON.stringify(impact),
+    approved_at: now,
+    effective_at: effectiveAt,
+    updated_at: now,
+  });
+  const noticeId = await repo.insertNotice(ctx.db, {
+    entry_id: v.entryId,
+    version_id: v.id,
+    impact: JSON.stringify(impact),
+    notified_at: now,
+    effective_at: effectiveAt,
+  });
   const date = effectiveAt.toISOString().slice(0, 10);
   const what = v.changeKind === 'delete' ? '删除' : '变更';
   const recipients = await notifyConsumers(ctx, v.entryId, {
@@ -130,7 +182,12 @@ export async function applyApprovedChange(ctx: AppContext, v: EntryVersion): Pro
   await notify(
     ctx,
     { role: 'dept_specialist', departmentId: v.providerDepartmentId },
-    { kind: 'catalog.change.scheduled', title: `${what}已通过平台审核，将于${date}生效：${current.name}`, body: impactSummaryZh(impact), link: `/catalog/entries/${v.entryId}` },
+    {
+      kind: 'catalog.change.scheduled',
+      title: `${what}已通过平台审核，将于${date}生效：${current.name}`,
+      body: impactSummaryZh(impact),
+      link: `/catalog/entries/${v.entryId}`,
+    },
   );
   return impact;
 }
@@ -151,7 +208,11 @@ export async function publishDueVersions(ctx: AppContext): Promise<number> {
       await publishVersion(t, id);
       await repo.markNoticesEffective(db, id);
       const what = v.changeKind === 'delete' ? '已删除' : '变更已生效';
-      await notifyConsumers(t, v.entryId, { kind: 'catalog.change.effective', title: `目录${what}：${v.name}（${v.code}）`, payload: { versionId: id } });
+      await notifyConsumers(t, v.entryId, {
+        kind: 'catalog.change.effective',
+        title: `目录${what}：${v.name}（${v.code}）`,
+        payload: { versionId: id },
+      });
       // No request carries this publication, so the audit hook never sees it (R-07: all audited).
       await recordSystemAudit(t, 'job-runner', {
         category: 'maintain',

@@ -1,7 +1,16 @@
 import type { Db } from '../../app-context';
 import type { NewRow, RowUpdate } from '../../db/types';
 
-const COLUMNS = ['c.code', 'c.name', 'c.level', 'c.parent_code', 'c.department_id', 'd.name as department_name', 'c.sort', 'c.status'] as const;
+const COLUMNS = [
+  'c.code',
+  'c.name',
+  'c.level',
+  'c.parent_code',
+  'c.department_id',
+  'd.name as department_name',
+  'c.sort',
+  'c.status',
+] as const;
 
 const base = (db: Db) => db.selectFrom('catalog_class as c').leftJoin('department as d', 'd.id', 'c.department_id');
 
@@ -32,7 +41,11 @@ export async function itemCodesUnder(db: Db, classCode: string): Promise<string[
 }
 
 export function departmentItem(db: Db, departmentId: string) {
-  return base(db).select(COLUMNS).where('c.parent_code', '=', '3').where('c.department_id', '=', departmentId).executeTakeFirst();
+  return base(db)
+    .select(COLUMNS)
+    .where('c.parent_code', '=', '3')
+    .where('c.department_id', '=', departmentId)
+    .executeTakeFirst();
 }
 
 export function listOpenDomains(db: Db) {

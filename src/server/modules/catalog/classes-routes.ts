@@ -4,7 +4,12 @@ import type { AppContext } from '../../app-context';
 import { Nullable, Obj, Uuid } from '../../platform/http/schemas';
 import * as classes from './classes-service';
 
-const Level = Type.Union([Type.Literal('class'), Type.Literal('item'), Type.Literal('category'), Type.Literal('subcategory')]);
+const Level = Type.Union([
+  Type.Literal('class'),
+  Type.Literal('item'),
+  Type.Literal('category'),
+  Type.Literal('subcategory'),
+]);
 const Status = Type.Union([Type.Literal('active'), Type.Literal('inactive')]);
 const ClassCode = Type.String({ pattern: '^[1-3]\\d{0,11}$', description: '类 1 digit, 项 +2, 目 +3, 细目 +1…6' });
 const CatalogClass = Obj({
@@ -41,7 +46,11 @@ export function classRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/enums',
       {
         config: { access: 'authenticated', audit: false },
-        schema: { tags: ['catalog'], summary: 'Catalog enumerations with Chinese and English names / 目录代码表', response: { 200: Enums } },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Catalog enumerations with Chinese and English names / 目录代码表',
+          response: { 200: Enums },
+        },
       },
       async () => classes.catalogEnums(ctx),
     );
@@ -64,11 +73,19 @@ export function classRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/classes',
       {
-        config: { access: 'catalog.classify', audit: { category: 'admin', action: 'catalog.class.create', targetType: 'catalog_class' } },
+        config: {
+          access: 'catalog.classify',
+          audit: { category: 'admin', action: 'catalog.class.create', targetType: 'catalog_class' },
+        },
         schema: {
           tags: ['catalog'],
           summary: 'Add a 目 or 细目 (or a 项 under 基础/主题) / 新增分类',
-          body: Obj({ parentCode: ClassCode, code: ClassCode, name: Type.String({ minLength: 1, maxLength: 100 }), sort: Type.Optional(Type.Integer({ minimum: 0 })) }),
+          body: Obj({
+            parentCode: ClassCode,
+            code: ClassCode,
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            sort: Type.Optional(Type.Integer({ minimum: 0 })),
+          }),
           response: { 201: CatalogClass },
         },
       },
@@ -83,12 +100,24 @@ export function classRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/classes/:code',
       {
-        config: { access: 'catalog.classify', audit: { category: 'admin', action: 'catalog.class.update', targetType: 'catalog_class', targetParam: 'code' } },
+        config: {
+          access: 'catalog.classify',
+          audit: {
+            category: 'admin',
+            action: 'catalog.class.update',
+            targetType: 'catalog_class',
+            targetParam: 'code',
+          },
+        },
         schema: {
           tags: ['catalog'],
           summary: 'Rename, reorder or deactivate a class / 修改分类',
           params: Obj({ code: ClassCode }),
-          body: Obj({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), sort: Type.Optional(Type.Integer({ minimum: 0 })), status: Type.Optional(Status) }),
+          body: Obj({
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            sort: Type.Optional(Type.Integer({ minimum: 0 })),
+            status: Type.Optional(Status),
+          }),
           response: { 200: CatalogClass },
         },
       },
@@ -101,7 +130,10 @@ export function classRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/classes/department-items',
       {
-        config: { access: 'catalog.classify', audit: { category: 'admin', action: 'catalog.class.department_item', targetType: 'catalog_class' } },
+        config: {
+          access: 'catalog.classify',
+          audit: { category: 'admin', action: 'catalog.class.department_item', targetType: 'catalog_class' },
+        },
         schema: {
           tags: ['catalog'],
           summary: "Create a department's item (3xx) in the 部门 class / 生成部门分类项",

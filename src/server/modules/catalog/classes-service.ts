@@ -40,7 +40,12 @@ export function levelOfCode(code: string): ClassLevel | null {
   return null;
 }
 
-const CHILD_LEVEL: Record<ClassLevel, ClassLevel | null> = { class: 'item', item: 'category', category: 'subcategory', subcategory: null };
+const CHILD_LEVEL: Record<ClassLevel, ClassLevel | null> = {
+  class: 'item',
+  item: 'category',
+  category: 'subcategory',
+  subcategory: null,
+};
 const CHILD_DIGITS: Record<ClassLevel, string> = { class: '2', item: '3', category: '1 to 6', subcategory: '' };
 
 export async function listClasses(ctx: AppContext, status?: 'active' | 'inactive'): Promise<CatalogClass[]> {
@@ -62,9 +67,18 @@ export interface ClassInput {
 
 export async function createClass(ctx: AppContext, input: ClassInput): Promise<CatalogClass> {
   const parent = await repo.findClass(ctx.db, input.parentCode);
-  if (!parent) throw badRequest('CATALOG_CLASS_PARENT_NOT_FOUND', `Parent class ${input.parentCode} does not exist`, `上级分类${input.parentCode}不存在`, { field: 'parentCode' });
+  if (!parent)
+    throw badRequest(
+      'CATALOG_CLASS_PARENT_NOT_FOUND',
+      `Parent class ${input.parentCode} does not exist`,
+      `上级分类${input.parentCode}不存在`,
+      { field: 'parentCode' },
+    );
   const level = CHILD_LEVEL[parent.level];
-  if (!level) throw badRequest('CATALOG_CLASS_TOO_DEEP', 'A subcategory (细目) has no children', '细目下不能再设下级分类', { field: 'parentCode' });
+  if (!level)
+    throw badRequest('CATALOG_CLASS_TOO_DEEP', 'A subcategory (细目) has no children', '细目下不能再设下级分类', {
+      field: 'parentCode',
+    });
   if (!input.code.startsWith(parent.code) || levelOfCode(input.code) !== level) {
     throw badRequest(
       'CATALOG_CLASS_CODE_INVALID',
@@ -75,15 +89,32 @@ export async function createClass(ctx: AppContext, input: ClassInput): Promise<C
   }
   // 部门 items carry their department and come from department-items; below them, the department is inherited.
   if (parent.code === '3') {
-    throw badRequest('CATALOG_CLASS_DEPARTMENT_ITEM', 'Items of the department class are created per department', '部门信息资源的“项”按部门生成，请使用“生成部门分类项”', { field: 'parentCode' });
+    throw badRequest(
+      'CATALOG_CLASS_DEPARTMENT_ITEM',
+      'Items of the department class are created per department',
+      '部门信息资源的“项”按部门生成，请使用“生成部门分类项”',
+      { field: 'parentCode' },
+    );
   }
-  if (await repo.findClass(ctx.db, input.code)) throw conflict('CATALOG_CLASS_EXISTS', `Class ${input.code} already exists`, `分类代码${input.code}已存在`);
+  if (await repo.findClass(ctx.db, input.code))
+    throw conflict('CATALOG_CLASS_EXISTS', `Class ${input.code} already exists`, `分类代码${input.code}已存在`);
   const name = requiredName(input.name);
-  await repo.insertClass(ctx.db, { code: input.code, name, level, parent_code: parent.code, department_id: parent.department_id, sort: input.sort ?? 0 });
+  await repo.insertClass(ctx.db, {
+    code: input.code,
+    name,
+    level,
+    parent_code: parent.code,
+    department_id: parent.department_id,
+    sort: input.sort ?? 0,
+  });
   return getClass(ctx, input.code);
 }
 
-export async function updateClass(ctx: AppContext, code: string, patch: { name?: string; sort?: number; status?: 'active' | 'inactive' }): Promise<CatalogClass> {
+export async function updateClass(
+  ctx: AppContext,
+  code: string,
+  patch: { name?: string; sort?: number; status?: 'active' | 'inactive' },
+): Promise<CatalogClass> {
   await getClass(ctx, code);
   const set: RowUpdate<'catalog_class'> = {};
   if (patch.name !== undefined) set.name = requiredName(patch.name);
@@ -111,14 +142,31 @@ export async function createDepartmentItem(ctx: AppContext, departmentId: string
   return inTransaction(ctx, async (db) => {
     const t = { ...ctx, db };
     if (await repo.departmentItem(db, departmentId)) {
-      throw conflict('CATALOG_DEPARTMENT_ITEM_EXISTS', `${department.name} already has its item in the department class`, `“${department.name}”已有部门信息资源分类项`);
+      throw conflict(
+        'CATALOG_DEPARTMENT_ITEM_EXISTS',
+        `${department.name} already has its item in the department class`,
+        `“${department.name}”已有部门信息资源分类项`,
+      );
     }
     const taken = new Set(await repo.itemCodesUnder(db, '3'));
     let n = 1;
     while (n <= 99 && taken.has(`3${String(n).padStart(2, '0')}`)) n++;
-    if (n > 99) throw new AppError(409, 'CATALOG_DEPARTMENT_ITEMS_FULL', 'All 99 department items (301–399) are used', '部门信息资源分类项（301–399）已用尽');
+    if (n > 99)
+      throw new AppError(
+        409,
+        'CATALOG_DEPARTMENT_ITEMS_FULL',
+        'All 99 department items (301–399) are used',
+        '部门信息资源分类项（301–399）已用尽',
+      );
     const code = `3${String(n).padStart(2, '0')}`;
-    await repo.insertClass(db, { code, name: department.name, level: 'item', parent_code: '3', department_id: departmentId, sort: n });
+    await repo.insertClass(db, {
+      code,
+      name: department.name,
+      level: 'item',
+      parent_code: '3',
+      department_id: departmentId,
+      sort: n,
+    });
     return getClass(t, code);
   });
 }

@@ -17,10 +17,18 @@ export function parseEntryCode(code: string): { prefix: string; seq: number } | 
  * Takes the next code for an entry classified under `prefix`. Call it inside the transaction that
  * inserts the entry: should that fail, the counter rolls back with it and no entry ever held the code.
  */
-export async function allocateEntryCode(db: Db, prefix: string): Promise<{ prefix: string; seq: number; code: string }> {
+export async function allocateEntryCode(
+  db: Db,
+  prefix: string,
+): Promise<{ prefix: string; seq: number; code: string }> {
   const seq = await nextSeq(db, prefix);
   if (seq > MAX_SEQ) {
-    throw new AppError(409, 'CATALOG_CODE_EXHAUSTED', `All ${MAX_SEQ} codes under ${prefix} are used; add a finer classification`, `分类${prefix}下的后段码已用尽，请增设下级分类`);
+    throw new AppError(
+      409,
+      'CATALOG_CODE_EXHAUSTED',
+      `All ${MAX_SEQ} codes under ${prefix} are used; add a finer classification`,
+      `分类${prefix}下的后段码已用尽，请增设下级分类`,
+    );
   }
   return { prefix, seq, code: formatEntryCode(prefix, seq) };
 }

@@ -11,17 +11,19 @@ export type ResponsibilityKind = Row<'responsibility_item'>['kind'];
 // ---- demands (共享需求) ----
 
 function demandBase(db: Db) {
-  return db
-    .selectFrom('catalog_demand as d')
-    .innerJoin('department as rd', 'rd.id', 'd.requester_department_id')
-    .innerJoin('app_user as ru', 'ru.id', 'd.requester_id')
-    .leftJoin('department as wd', 'wd.id', 'd.wanted_provider_department_id')
-    .leftJoin('catalog_entry as we', 'we.id', 'd.wanted_entry_id')
-    .leftJoin('catalog_entry_version as wv', 'wv.id', 'we.current_version_id')
-    // A demand is assigned to at most one item (it is marked 'assigned' when linked).
-    .leftJoin('responsibility_item_demand as rid', 'rid.demand_id', 'd.id')
-    .leftJoin('responsibility_item as ri', 'ri.id', 'rid.item_id')
-    .leftJoin('department as rpd', 'rpd.id', 'ri.provider_department_id');
+  return (
+    db
+      .selectFrom('catalog_demand as d')
+      .innerJoin('department as rd', 'rd.id', 'd.requester_department_id')
+      .innerJoin('app_user as ru', 'ru.id', 'd.requester_id')
+      .leftJoin('department as wd', 'wd.id', 'd.wanted_provider_department_id')
+      .leftJoin('catalog_entry as we', 'we.id', 'd.wanted_entry_id')
+      .leftJoin('catalog_entry_version as wv', 'wv.id', 'we.current_version_id')
+      // A demand is assigned to at most one item (it is marked 'assigned' when linked).
+      .leftJoin('responsibility_item_demand as rid', 'rid.demand_id', 'd.id')
+      .leftJoin('responsibility_item as ri', 'ri.id', 'rid.item_id')
+      .leftJoin('department as rpd', 'rpd.id', 'ri.provider_department_id')
+  );
 }
 
 const DEMAND_COLUMNS = [
@@ -49,9 +51,18 @@ const DEMAND_COLUMNS = [
 
 export type DemandRow = NonNullable<Awaited<ReturnType<typeof findDemand>>>;
 
-export async function listDemands(db: Db, scope: DemandScope, f: { status?: DemandStatus }, limit: number, offset: number) {
+export async function listDemands(
+  db: Db,
+  scope: DemandScope,
+  f: { status?: DemandStatus },
+  limit: number,
+  offset: number,
+) {
   let q = demandBase(db);
-  if (!('all' in scope)) q = scope.departmentId ? q.where('d.requester_department_id', '=', scope.departmentId) : q.where((eb) => eb.val(false));
+  if (!('all' in scope))
+    q = scope.departmentId
+      ? q.where('d.requester_department_id', '=', scope.departmentId)
+      : q.where((eb) => eb.val(false));
   if (f.status) q = q.where('d.status', '=', f.status);
   const [rows, total] = await Promise.all([
     q.select(DEMAND_COLUMNS).orderBy('d.created_at', 'desc').orderBy('d.id').limit(limit).offset(offset).execute(),
@@ -71,10 +82,22 @@ export async function insertDemand(db: Db, row: NewRow<'catalog_demand'>): Promi
 /** Demands among `ids` and their status, locked so two aggregations cannot take the same demand. */
 export function lockDemands(db: Db, ids: string[]) {
   if (!ids.length) return Promise.resolve([]);
-  return db.selectFrom('catalog_demand').select(['id', 'status', 'requester_id', 'title']).where('id', 'in', ids).forUpdate().execute();
+  return db
+    .selectFrom('catalog_demand')
+    .select(['id', 'status', 'requester_id', 'title'])
+    .where('id', 'in', ids)
+    .forUpdate()
+    .execute();
 }
 
-export async function setDemandStatus(db: Db, ids: string[], from: DemandStatus[], to: DemandStatus, at: Date, adminNote?: string): Promise<number> {
+export async function setDemandStatus(
+  db: Db,
+  ids: string[],
+  from: DemandStatus[],
+  to: DemandStatus,
+  at: Date,
+  adminNote?: string,
+): Promise<number> {
   if (!ids.length) return 0;
   const r = await db
     .updateTable('catalog_demand')
@@ -99,7 +122,15 @@ function itemBase(db: Db) {
 /** The published name, or for an entry not yet published the name in its latest draft. */
 const entryName = (eb: ExpressionBuilder<DB & { e: DB['catalog_entry']; v: DB['catalog_entry_version'] }, 'e' | 'v'>) =>
   eb.fn
-    .coalesce('v.name', eb.selectFrom('catalog_entry_version as lv').select('lv.name').whereRef('lv.entry_id', '=', 'e.id').orderBy('lv.version_no', 'desc').limit(1))
+    .coalesce(
+      'v.name',
+      eb
+        .selectFrom('catalog_entry_version as lv')
+        .select('lv.name')
+        .whereRef('lv.entry_id', '=', 'e.id')
+        .orderBy('lv.version_no', 'desc')
+        .limit(1),
+    )
     .as('entry_name');
 
 const ITEM_COLUMNS = [
@@ -128,7 +159,10 @@ export interface ItemFilter {
 
 export async function listItems(db: Db, scope: DemandScope, f: ItemFilter, now: Date, limit: number, offset: number) {
   let q = itemBase(db);
-  if (!('all' in scope)) q = scope.departmentId ? q.where('i.provider_department_id', '=', scope.departmentId) : q.where((eb) => eb.val(false));
+  if (!('all' in scope))
+    q = scope.departmentId
+      ? q.where('i.provider_department_id', '=', scope.departmentId)
+      : q.where((eb) => eb.val(false));
   if (f.providerDepartmentId) q = q.where('i.provider_department_id', '=', f.providerDepartmentId);
   if (f.status) q = q.where('i.status', '=', f.status);
   if (f.overdue !== undefined) {
@@ -155,7 +189,15 @@ export function demandsOfItems(db: Db, itemIds: string[]) {
     .selectFrom('responsibility_item_demand as rid')
     .innerJoin('catalog_demand as d', 'd.id', 'rid.demand_id')
     .innerJoin('department as rd', 'rd.id', 'd.requester_department_id')
-    .select(['rid.item_id', 'd.id', 'd.title', 'd.status', 'd.requester_id', 'd.requester_department_id', 'rd.name as requester_department_name'])
+    .select([
+      'rid.item_id',
+      'd.id',
+      'd.title',
+      'd.status',
+      'd.requester_id',
+      'd.requester_department_id',
+      'rd.name as requester_department_name',
+    ])
     .where('rid.item_id', 'in', itemIds)
     .orderBy('d.created_at')
     .execute();
@@ -163,12 +205,21 @@ export function demandsOfItems(db: Db, itemIds: string[]) {
 
 export async function insertItem(db: Db, row: NewRow<'responsibility_item'>, demandIds: string[]): Promise<string> {
   const id = (await db.insertInto('responsibility_item').values(row).returning('id').executeTakeFirstOrThrow()).id;
-  if (demandIds.length) await db.insertInto('responsibility_item_demand').values(demandIds.map((demand_id) => ({ item_id: id, demand_id }))).execute();
+  if (demandIds.length)
+    await db
+      .insertInto('responsibility_item_demand')
+      .values(demandIds.map((demand_id) => ({ item_id: id, demand_id })))
+      .execute();
   return id;
 }
 
 export async function linkEntry(db: Db, itemId: string, entryId: string): Promise<boolean> {
-  const r = await db.updateTable('responsibility_item').set({ entry_id: entryId }).where('id', '=', itemId).where('status', '=', 'open').executeTakeFirst();
+  const r = await db
+    .updateTable('responsibility_item')
+    .set({ entry_id: entryId })
+    .where('id', '=', itemId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -189,7 +240,12 @@ export function findEntryState(db: Db, entryId: string) {
  */
 export async function fulfilItems(db: Db, entryId: string, kinds: ResponsibilityKind[], at: Date, onlyItemId?: string) {
   if (!kinds.length) return [];
-  let q = db.updateTable('responsibility_item').set({ status: 'fulfilled', fulfilled_at: at }).where('entry_id', '=', entryId).where('status', '=', 'open').where('kind', 'in', kinds);
+  let q = db
+    .updateTable('responsibility_item')
+    .set({ status: 'fulfilled', fulfilled_at: at })
+    .where('entry_id', '=', entryId)
+    .where('status', '=', 'open')
+    .where('kind', 'in', kinds);
   if (onlyItemId) q = q.where('id', '=', onlyItemId);
   return q.returning(['id', 'provider_department_id', 'created_by', 'description']).execute();
 }
@@ -200,7 +256,9 @@ export async function fulfilDemandsOfItems(db: Db, itemIds: string[], at: Date):
     .updateTable('catalog_demand')
     .set({ status: 'fulfilled', updated_at: at })
     .where('status', '=', 'assigned')
-    .where('id', 'in', (eb) => eb.selectFrom('responsibility_item_demand').select('demand_id').where('item_id', 'in', itemIds))
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('responsibility_item_demand').select('demand_id').where('item_id', 'in', itemIds),
+    )
     .execute();
 }
 

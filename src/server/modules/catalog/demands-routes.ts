@@ -5,10 +5,15 @@ import type { Actor } from '../../platform/context';
 import { enumOf, IdParams, Nullable, Obj, pageBounds, Paged, PageQuery, Uuid } from '../../platform/http/schemas';
 import * as demands from './demands-service';
 
-
-const DemandStatus = enumOf(['submitted', 'assigned', 'rejected', 'fulfilled'] as const, 'submitted 待汇总 | assigned 已纳入责任清单 | rejected 不予受理 | fulfilled 已满足');
+const DemandStatus = enumOf(
+  ['submitted', 'assigned', 'rejected', 'fulfilled'] as const,
+  'submitted 待汇总 | assigned 已纳入责任清单 | rejected 不予受理 | fulfilled 已满足',
+);
 const ItemKind = enumOf(['catalog', 'share', 'open'] as const, 'catalog 编目 | share 共享 | open 开放');
-const ItemStatus = enumOf(['open', 'fulfilled', 'cancelled'] as const, 'open 进行中 | fulfilled 已完成 | cancelled 已取消');
+const ItemStatus = enumOf(
+  ['open', 'fulfilled', 'cancelled'] as const,
+  'open 进行中 | fulfilled 已完成 | cancelled 已取消',
+);
 const Instant = Type.String({ format: 'date-time' });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
@@ -38,7 +43,9 @@ export const Demand = Obj({
   adminNote: Nullable(Type.String({ description: 'reason for rejection' })),
   createdAt: Instant,
   updatedAt: Instant,
-  responsibility: Nullable(Obj({ id: Type.String(), providerDepartmentName: Type.String(), dueAt: Instant, status: ItemStatus })),
+  responsibility: Nullable(
+    Obj({ id: Type.String(), providerDepartmentName: Type.String(), dueAt: Instant, status: ItemStatus }),
+  ),
 });
 export type Demand = Static<typeof Demand>;
 
@@ -46,7 +53,10 @@ export const ResponsibilityInput = Obj({
   providerDepartmentId: Uuid,
   kind: ItemKind,
   description: Text(2000),
-  dueDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD; due at the end of that day, Asia/Shanghai' }),
+  dueDate: Type.String({
+    pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+    description: 'YYYY-MM-DD; due at the end of that day, Asia/Shanghai',
+  }),
   demandIds: Type.Array(Uuid, { maxItems: 200, uniqueItems: true }),
   entryId: Type.Optional(Nullable(Uuid)),
 });
@@ -68,7 +78,15 @@ export const Responsibility = Obj({
   createdAt: Instant,
   fulfilledAt: Nullable(Instant),
   overdue: Type.Boolean({ description: 'open past dueAt' }),
-  demands: Type.Array(Obj({ id: Type.String(), title: Type.String(), status: DemandStatus, requesterDepartmentId: Type.String(), requesterDepartmentName: Type.String() })),
+  demands: Type.Array(
+    Obj({
+      id: Type.String(),
+      title: Type.String(),
+      status: DemandStatus,
+      requesterDepartmentId: Type.String(),
+      requesterDepartmentName: Type.String(),
+    }),
+  ),
 });
 export type Responsibility = Static<typeof Responsibility>;
 
@@ -81,8 +99,16 @@ export function demandRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/demands',
       {
-        config: { access: 'catalog.demand.file', audit: { category: 'maintain', action: 'catalog.demand.file', targetType: 'catalog_demand' } },
-        schema: { tags, summary: 'File a sharing demand for my department (Art 7) / 提出共享需求', body: DemandInput, response: { 201: Demand } },
+        config: {
+          access: 'catalog.demand.file',
+          audit: { category: 'maintain', action: 'catalog.demand.file', targetType: 'catalog_demand' },
+        },
+        schema: {
+          tags,
+          summary: 'File a sharing demand for my department (Art 7) / 提出共享需求',
+          body: DemandInput,
+          response: { 201: Demand },
+        },
       },
       async (req, reply) => {
         const d = await demands.fileDemand(ctx, actorOf(req), req.body);
@@ -115,8 +141,22 @@ export function demandRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/demands/:id/reject',
       {
-        config: { access: 'catalog.demand.manage', audit: { category: 'maintain', action: 'catalog.demand.reject', targetType: 'catalog_demand', targetParam: 'id' } },
-        schema: { tags, summary: 'Decline a demand with a reason / 驳回共享需求', params: IdParams, body: Obj({ reason: Text(2000) }), response: { 200: Demand } },
+        config: {
+          access: 'catalog.demand.manage',
+          audit: {
+            category: 'maintain',
+            action: 'catalog.demand.reject',
+            targetType: 'catalog_demand',
+            targetParam: 'id',
+          },
+        },
+        schema: {
+          tags,
+          summary: 'Decline a demand with a reason / 驳回共享需求',
+          params: IdParams,
+          body: Obj({ reason: Text(2000) }),
+          response: { 200: Demand },
+        },
       },
       async (req) => demands.rejectDemand(ctx, req.params.id, req.body.reason),
     );
@@ -124,7 +164,10 @@ export function demandRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/responsibilities',
       {
-        config: { access: 'catalog.demand.manage', audit: { category: 'maintain', action: 'catalog.responsibility.create', targetType: 'responsibility_item' } },
+        config: {
+          access: 'catalog.demand.manage',
+          audit: { category: 'maintain', action: 'catalog.responsibility.create', targetType: 'responsibility_item' },
+        },
         schema: {
           tags,
           summary: 'Aggregate demands into a responsibility item / 汇总需求形成责任清单事项',
@@ -135,7 +178,12 @@ export function demandRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (req, reply) => {
         const r = await demands.createResponsibility(ctx, actorOf(req), req.body);
         req.auditNote.targetId = r.id;
-        req.auditNote.detail = { providerDepartmentId: r.providerDepartmentId, kind: r.kind, dueAt: r.dueAt, demandIds: req.body.demandIds };
+        req.auditNote.detail = {
+          providerDepartmentId: r.providerDepartmentId,
+          kind: r.kind,
+          dueAt: r.dueAt,
+          demandIds: req.body.demandIds,
+        };
         return reply.status(201).send(r);
       },
     );
@@ -168,7 +216,15 @@ export function demandRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/responsibilities/:id/link',
       {
-        config: { access: 'catalog.compile', audit: { category: 'maintain', action: 'catalog.responsibility.link', targetType: 'responsibility_item', targetParam: 'id' } },
+        config: {
+          access: 'catalog.compile',
+          audit: {
+            category: 'maintain',
+            action: 'catalog.responsibility.link',
+            targetType: 'responsibility_item',
+            targetParam: 'id',
+          },
+        },
         schema: {
           tags,
           summary: 'Name the entry that fulfils an item (responsible department) / 关联履行责任的目录',

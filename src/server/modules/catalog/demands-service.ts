@@ -49,11 +49,22 @@ const toDemand = (r: repo.DemandRow): Demand => ({
   updatedAt: r.updated_at.toISOString(),
   responsibility:
     r.item_id && r.item_due_at && r.item_status
-      ? { id: r.item_id, providerDepartmentName: r.item_provider_department_name ?? '', dueAt: r.item_due_at.toISOString(), status: r.item_status }
+      ? {
+          id: r.item_id,
+          providerDepartmentName: r.item_provider_department_name ?? '',
+          dueAt: r.item_due_at.toISOString(),
+          status: r.item_status,
+        }
       : null,
 });
 
-export async function listDemands(ctx: AppContext, actor: Actor, f: { status?: repo.DemandStatus }, limit: number, offset: number) {
+export async function listDemands(
+  ctx: AppContext,
+  actor: Actor,
+  f: { status?: repo.DemandStatus },
+  limit: number,
+  offset: number,
+) {
   const { rows, total } = await repo.listDemands(ctx.db, scopeOf(actor), f, limit, offset);
   return { items: rows.map(toDemand), total };
 }
@@ -71,7 +82,12 @@ export async function fileDemand(ctx: AppContext, actor: Actor, input: DemandInp
   const reason = required(input.reason, 'reason', 'Say what the data is needed for', '请填写需求依据或用途');
   let wantedProvider = input.wantedProviderDepartmentId ?? null;
   if (wantedProvider && !(await repo.departmentExists(ctx.db, wantedProvider))) {
-    throw fieldError('DEPARTMENT_NOT_FOUND', 'wantedProviderDepartmentId', 'The department does not exist', '部门不存在');
+    throw fieldError(
+      'DEPARTMENT_NOT_FOUND',
+      'wantedProviderDepartmentId',
+      'The department does not exist',
+      '部门不存在',
+    );
   }
   if (input.wantedEntryId) {
     const entry = await repo.findEntryState(ctx.db, input.wantedEntryId);
@@ -80,7 +96,12 @@ export async function fileDemand(ctx: AppContext, actor: Actor, input: DemandInp
       throw fieldError('ENTRY_NOT_FOUND', 'wantedEntryId', 'The catalog entry does not exist', '目录不存在');
     }
     if (wantedProvider && wantedProvider !== entry.provider_department_id) {
-      throw fieldError('DEMAND_ENTRY_PROVIDER_MISMATCH', 'wantedEntryId', 'The entry belongs to another department than the one named', '所选目录不属于所填写的提供部门');
+      throw fieldError(
+        'DEMAND_ENTRY_PROVIDER_MISMATCH',
+        'wantedEntryId',
+        'The entry belongs to another department than the one named',
+        '所选目录不属于所填写的提供部门',
+      );
     }
     wantedProvider = entry.provider_department_id;
   }
@@ -97,13 +118,17 @@ export async function fileDemand(ctx: AppContext, actor: Actor, input: DemandInp
       created_at: now,
       updated_at: now,
     });
-    await notify({ ...ctx, db: trx }, { role: 'platform_admin' }, {
-      kind: 'catalog.demand.filed',
-      title: `收到共享需求：${title}`,
-      body: `${actor.departmentName ?? ''}提出：${description.slice(0, 80)}`,
-      link: DEMANDS_LINK,
-      payload: { demandId: newId },
-    });
+    await notify(
+      { ...ctx, db: trx },
+      { role: 'platform_admin' },
+      {
+        kind: 'catalog.demand.filed',
+        title: `收到共享需求：${title}`,
+        body: `${actor.departmentName ?? ''}提出：${description.slice(0, 80)}`,
+        link: DEMANDS_LINK,
+        payload: { demandId: newId },
+      },
+    );
     return newId;
   });
   return getDemand(ctx, id);
@@ -114,22 +139,34 @@ export async function rejectDemand(ctx: AppContext, id: string, reason: string):
   const d = await getDemand(ctx, id);
   await inTransaction(ctx, async (trx) => {
     if (!(await repo.setDemandStatus(trx, [id], ['submitted'], 'rejected', ctx.clock.now(), note))) {
-      throw conflict('DEMAND_NOT_SUBMITTED', 'Only a demand not yet assigned can be rejected', '只能驳回尚未纳入责任清单的需求');
+      throw conflict(
+        'DEMAND_NOT_SUBMITTED',
+        'Only a demand not yet assigned can be rejected',
+        '只能驳回尚未纳入责任清单的需求',
+      );
     }
-    await notify({ ...ctx, db: trx }, { userIds: [d.requesterId] }, {
-      kind: 'catalog.demand.rejected',
-      title: `共享需求未予受理：${d.title}`,
-      body: `理由：${note}`,
-      link: DEMANDS_LINK,
-      payload: { demandId: id },
-    });
+    await notify(
+      { ...ctx, db: trx },
+      { userIds: [d.requesterId] },
+      {
+        kind: 'catalog.demand.rejected',
+        title: `共享需求未予受理：${d.title}`,
+        body: `理由：${note}`,
+        link: DEMANDS_LINK,
+        payload: { demandId: id },
+      },
+    );
   });
   return getDemand(ctx, id);
 }
 
 // ---- responsibility items ----
 
-function toResponsibility(r: repo.ItemRow, demands: Awaited<ReturnType<typeof repo.demandsOfItems>>, now: Date): Responsibility {
+function toResponsibility(
+  r: repo.ItemRow,
+  demands: Awaited<ReturnType<typeof repo.demandsOfItems>>,
+  now: Date,
+): Responsibility {
   return {
     id: r.id,
     providerDepartmentId: r.provider_department_id,
@@ -148,14 +185,29 @@ function toResponsibility(r: repo.ItemRow, demands: Awaited<ReturnType<typeof re
     overdue: r.status === 'open' && r.due_at.getTime() < now.getTime(),
     demands: demands
       .filter((d) => d.item_id === r.id)
-      .map((d) => ({ id: d.id, title: d.title, status: d.status, requesterDepartmentId: d.requester_department_id, requesterDepartmentName: d.requester_department_name })),
+      .map((d) => ({
+        id: d.id,
+        title: d.title,
+        status: d.status,
+        requesterDepartmentId: d.requester_department_id,
+        requesterDepartmentName: d.requester_department_name,
+      })),
   };
 }
 
-export async function listResponsibilities(ctx: AppContext, actor: Actor, f: repo.ItemFilter, limit: number, offset: number) {
+export async function listResponsibilities(
+  ctx: AppContext,
+  actor: Actor,
+  f: repo.ItemFilter,
+  limit: number,
+  offset: number,
+) {
   const now = ctx.clock.now();
   const { rows, total } = await repo.listItems(ctx.db, scopeOf(actor), f, now, limit, offset);
-  const demands = await repo.demandsOfItems(ctx.db, rows.map((r) => r.id));
+  const demands = await repo.demandsOfItems(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   return { items: rows.map((r) => toResponsibility(r, demands, now)), total };
 }
 
@@ -168,7 +220,10 @@ async function getResponsibility(ctx: AppContext, id: string): Promise<Responsib
 export const OVERDUE_JOB = 'catalog.responsibility.overdue';
 
 /** Job handler at the deadline: an item still open is late; the provider (with its reviewers) and the platform hear of it. */
-export async function remindOverdueResponsibility(ctx: AppContext, payload: { responsibilityId: string }): Promise<void> {
+export async function remindOverdueResponsibility(
+  ctx: AppContext,
+  payload: { responsibilityId: string },
+): Promise<void> {
   const item = await repo.findItem(ctx.db, payload.responsibilityId);
   if (!item || item.status !== 'open' || item.due_at.getTime() >= ctx.clock.now().getTime()) return;
   const notice = {
@@ -186,20 +241,33 @@ export async function remindOverdueResponsibility(ctx: AppContext, payload: { re
 /** The entry must be the provider's own, and not deleted, to answer one of its responsibilities. */
 async function providerEntry(db: Db, entryId: string, providerId: string) {
   const entry = await repo.findEntryState(db, entryId);
-  if (!entry || entry.status === 'deleted') throw fieldError('ENTRY_NOT_FOUND', 'entryId', 'The catalog entry does not exist', '目录不存在');
+  if (!entry || entry.status === 'deleted')
+    throw fieldError('ENTRY_NOT_FOUND', 'entryId', 'The catalog entry does not exist', '目录不存在');
   if (entry.provider_department_id !== providerId) {
-    throw fieldError('RESPONSIBILITY_ENTRY_OTHER_PROVIDER', 'entryId', "The entry is not the responsible department's", '该目录不属于责任部门');
+    throw fieldError(
+      'RESPONSIBILITY_ENTRY_OTHER_PROVIDER',
+      'entryId',
+      "The entry is not the responsible department's",
+      '该目录不属于责任部门',
+    );
   }
   return entry;
 }
 
-export async function createResponsibility(ctx: AppContext, actor: Actor, input: ResponsibilityInput): Promise<Responsibility> {
+export async function createResponsibility(
+  ctx: AppContext,
+  actor: Actor,
+  input: ResponsibilityInput,
+): Promise<Responsibility> {
   const description = required(input.description, 'description', 'Say what the department must do', '请填写责任内容');
   const provider = await repo.departmentExists(ctx.db, input.providerDepartmentId);
-  if (!provider) throw fieldError('DEPARTMENT_NOT_FOUND', 'providerDepartmentId', 'The department does not exist', '部门不存在');
-  if (!isValidDate(input.dueDate)) throw fieldError('DATE_INVALID', 'dueDate', `Invalid date ${input.dueDate}`, `日期无效：${input.dueDate}`);
+  if (!provider)
+    throw fieldError('DEPARTMENT_NOT_FOUND', 'providerDepartmentId', 'The department does not exist', '部门不存在');
+  if (!isValidDate(input.dueDate))
+    throw fieldError('DATE_INVALID', 'dueDate', `Invalid date ${input.dueDate}`, `日期无效：${input.dueDate}`);
   const now = ctx.clock.now();
-  if (input.dueDate < shanghaiDate(now)) throw fieldError('RESPONSIBILITY_DUE_PAST', 'dueDate', 'The deadline is in the past', '完成期限不能早于今天');
+  if (input.dueDate < shanghaiDate(now))
+    throw fieldError('RESPONSIBILITY_DUE_PAST', 'dueDate', 'The deadline is in the past', '完成期限不能早于今天');
   if (input.entryId) await providerEntry(ctx.db, input.entryId, provider.id);
   const demandIds = [...new Set(input.demandIds)];
   const dueAt = endOfShanghaiDay(input.dueDate);
@@ -208,33 +276,65 @@ export async function createResponsibility(ctx: AppContext, actor: Actor, input:
     const t = { ...ctx, db: trx };
     const found = await repo.lockDemands(trx, demandIds);
     const missing = demandIds.filter((d) => !found.some((f) => f.id === d));
-    if (missing.length) throw fieldError('DEMAND_NOT_FOUND', 'demandIds', `Unknown demands: ${missing.join(', ')}`, `共享需求不存在：${missing.join('、')}`);
+    if (missing.length)
+      throw fieldError(
+        'DEMAND_NOT_FOUND',
+        'demandIds',
+        `Unknown demands: ${missing.join(', ')}`,
+        `共享需求不存在：${missing.join('、')}`,
+      );
     const taken = found.filter((d) => d.status !== 'submitted');
     if (taken.length) {
       const titles = taken.map((d) => d.title);
-      throw new AppError(409, 'DEMAND_NOT_OPEN', `Already assigned, rejected or fulfilled: ${titles.join(', ')}`, `以下需求已处理，不能再次纳入：${titles.join('、')}`, { demandIds: taken.map((d) => d.id) });
+      throw new AppError(
+        409,
+        'DEMAND_NOT_OPEN',
+        `Already assigned, rejected or fulfilled: ${titles.join(', ')}`,
+        `以下需求已处理，不能再次纳入：${titles.join('、')}`,
+        { demandIds: taken.map((d) => d.id) },
+      );
     }
     const itemId = await repo.insertItem(
       trx,
-      { provider_department_id: provider.id, kind: input.kind, description, due_at: dueAt, entry_id: input.entryId ?? null, created_by: actor.userId, created_at: now },
+      {
+        provider_department_id: provider.id,
+        kind: input.kind,
+        description,
+        due_at: dueAt,
+        entry_id: input.entryId ?? null,
+        created_by: actor.userId,
+        created_at: now,
+      },
       demandIds,
     );
     await repo.setDemandStatus(trx, demandIds, ['submitted'], 'assigned', now);
-    await scheduleJob(t, { kind: OVERDUE_JOB, runAt: new Date(dueAt.getTime() + 1), payload: { responsibilityId: itemId } });
-    await notify(t, { role: 'dept_specialist', departmentId: provider.id }, {
-      kind: 'catalog.responsibility.assigned',
-      title: `责任清单新增${KIND_ZH[input.kind]}事项`,
-      body: `${description.slice(0, 80)}。完成期限：${input.dueDate}。`,
-      link: DEMANDS_LINK,
-      payload: { responsibilityId: itemId, dueAt: dueAt.toISOString() },
+    await scheduleJob(t, {
+      kind: OVERDUE_JOB,
+      runAt: new Date(dueAt.getTime() + 1),
+      payload: { responsibilityId: itemId },
     });
-    await notify(t, { userIds: found.map((d) => d.requester_id) }, {
-      kind: 'catalog.demand.assigned',
-      title: '共享需求已纳入责任清单',
-      body: `已由${provider.name}负责${KIND_ZH[input.kind]}，期限${input.dueDate}。`,
-      link: DEMANDS_LINK,
-      payload: { responsibilityId: itemId, demandIds },
-    });
+    await notify(
+      t,
+      { role: 'dept_specialist', departmentId: provider.id },
+      {
+        kind: 'catalog.responsibility.assigned',
+        title: `责任清单新增${KIND_ZH[input.kind]}事项`,
+        body: `${description.slice(0, 80)}。完成期限：${input.dueDate}。`,
+        link: DEMANDS_LINK,
+        payload: { responsibilityId: itemId, dueAt: dueAt.toISOString() },
+      },
+    );
+    await notify(
+      t,
+      { userIds: found.map((d) => d.requester_id) },
+      {
+        kind: 'catalog.demand.assigned',
+        title: '共享需求已纳入责任清单',
+        body: `已由${provider.name}负责${KIND_ZH[input.kind]}，期限${input.dueDate}。`,
+        link: DEMANDS_LINK,
+        payload: { responsibilityId: itemId, demandIds },
+      },
+    );
     if (input.entryId) await fulfil(t, input.entryId, itemId);
     return itemId;
   });
@@ -242,22 +342,38 @@ export async function createResponsibility(ctx: AppContext, actor: Actor, input:
 }
 
 /** The provider names the entry that answers an item; an entry already published fulfils it at once. */
-export async function linkResponsibility(ctx: AppContext, actor: Actor, id: string, entryId: string): Promise<Responsibility> {
+export async function linkResponsibility(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  entryId: string,
+): Promise<Responsibility> {
   const item = await repo.findItem(ctx.db, id);
   const scope = scopeOf(actor);
-  if (!item || !('all' in scope || item.provider_department_id === scope.departmentId)) throw notFound('Responsibility item', '责任清单事项');
-  if (item.provider_department_id !== actor.departmentId) throw forbidden('Only the responsible department can link an entry', '只有责任部门可以关联目录');
+  if (!item || !('all' in scope || item.provider_department_id === scope.departmentId))
+    throw notFound('Responsibility item', '责任清单事项');
+  if (item.provider_department_id !== actor.departmentId)
+    throw forbidden('Only the responsible department can link an entry', '只有责任部门可以关联目录');
   const entry = await providerEntry(ctx.db, entryId, item.provider_department_id);
   await inTransaction(ctx, async (trx) => {
     const t = { ...ctx, db: trx };
-    if (!(await repo.linkEntry(trx, id, entryId))) throw conflict('RESPONSIBILITY_NOT_OPEN', 'The item is already fulfilled or cancelled', '该责任事项已完成或已取消');
-    await notify(t, { userIds: [item.created_by] }, {
-      kind: 'catalog.responsibility.linked',
-      title: `责任事项已关联目录：${entry.entry_name ?? ''}`,
-      body: `${item.provider_department_name}：${item.description.slice(0, 80)}`,
-      link: DEMANDS_LINK,
-      payload: { responsibilityId: id, entryId },
-    });
+    if (!(await repo.linkEntry(trx, id, entryId)))
+      throw conflict(
+        'RESPONSIBILITY_NOT_OPEN',
+        'The item is already fulfilled or cancelled',
+        '该责任事项已完成或已取消',
+      );
+    await notify(
+      t,
+      { userIds: [item.created_by] },
+      {
+        kind: 'catalog.responsibility.linked',
+        title: `责任事项已关联目录：${entry.entry_name ?? ''}`,
+        body: `${item.provider_department_name}：${item.description.slice(0, 80)}`,
+        link: DEMANDS_LINK,
+        payload: { responsibilityId: id, entryId },
+      },
+    );
     await fulfil(t, entryId, id);
   });
   return getResponsibility(ctx, id);
@@ -281,25 +397,40 @@ async function fulfil(ctx: AppContext, entryId: string, onlyItemId?: string): Pr
   const now = ctx.clock.now();
   const items = await repo.fulfilItems(ctx.db, entryId, fulfillingKinds(entry), now, onlyItemId);
   if (!items.length) return 0;
-  const demands = await repo.demandsOfItems(ctx.db, items.map((i) => i.id));
-  await repo.fulfilDemandsOfItems(ctx.db, items.map((i) => i.id), now);
+  const demands = await repo.demandsOfItems(
+    ctx.db,
+    items.map((i) => i.id),
+  );
+  await repo.fulfilDemandsOfItems(
+    ctx.db,
+    items.map((i) => i.id),
+    now,
+  );
   const entryLink = `/catalog/entries/${entryId}`;
   for (const item of items) {
     const mine = demands.filter((d) => d.item_id === item.id);
-    await notify(ctx, { userIds: mine.map((d) => d.requester_id) }, {
-      kind: 'catalog.demand.fulfilled',
-      title: `共享需求已满足：${entry.entry_name ?? ''}`,
-      body: `提供部门已发布目录“${entry.entry_name ?? ''}”，可在资源共享门户申请使用。`,
-      link: entryLink,
-      payload: { responsibilityId: item.id, entryId, demandIds: mine.map((d) => d.id) },
-    });
-    await notify(ctx, { userIds: [item.created_by] }, {
-      kind: 'catalog.responsibility.fulfilled',
-      title: `责任事项已完成：${entry.entry_name ?? ''}`,
-      body: item.description.slice(0, 80),
-      link: DEMANDS_LINK,
-      payload: { responsibilityId: item.id, entryId },
-    });
+    await notify(
+      ctx,
+      { userIds: mine.map((d) => d.requester_id) },
+      {
+        kind: 'catalog.demand.fulfilled',
+        title: `共享需求已满足：${entry.entry_name ?? ''}`,
+        body: `提供部门已发布目录“${entry.entry_name ?? ''}”，可在资源共享门户申请使用。`,
+        link: entryLink,
+        payload: { responsibilityId: item.id, entryId, demandIds: mine.map((d) => d.id) },
+      },
+    );
+    await notify(
+      ctx,
+      { userIds: [item.created_by] },
+      {
+        kind: 'catalog.responsibility.fulfilled',
+        title: `责任事项已完成：${entry.entry_name ?? ''}`,
+        body: item.description.slice(0, 80),
+        link: DEMANDS_LINK,
+        payload: { responsibilityId: item.id, entryId },
+      },
+    );
   }
   return items.length;
 }

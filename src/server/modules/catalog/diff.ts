@@ -22,7 +22,17 @@ export const VERSION_FIELDS = [
   'relatedCodes',
 ] as const;
 
-const ITEM_FIELDS = ['name', 'fieldName', 'dataType', 'length', 'description', 'sensitivity', 'maskRule', 'shareType', 'openType'] as const;
+const ITEM_FIELDS = [
+  'name',
+  'fieldName',
+  'dataType',
+  'length',
+  'description',
+  'sensitivity',
+  'maskRule',
+  'shareType',
+  'openType',
+] as const;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -57,11 +67,22 @@ export function matchItems<T extends ItemContent>(before: readonly T[], after: r
 }
 
 export function itemChanges(before: ItemContent, after: ItemContent): FieldChange[] {
-  return ITEM_FIELDS.filter((f) => !same(before[f], after[f])).map((f) => ({ field: f, before: before[f], after: after[f] }));
+  return ITEM_FIELDS.filter((f) => !same(before[f], after[f])).map((f) => ({
+    field: f,
+    before: before[f],
+    after: after[f],
+  }));
 }
 
-export function diffVersions(from: VersionContent & { id: string; versionNo: number }, to: VersionContent & { id: string; versionNo: number }): VersionDiff {
-  const fields = VERSION_FIELDS.filter((f) => !same(from[f], to[f])).map((f) => ({ field: f, before: from[f], after: to[f] }));
+export function diffVersions(
+  from: VersionContent & { id: string; versionNo: number },
+  to: VersionContent & { id: string; versionNo: number },
+): VersionDiff {
+  const fields = VERSION_FIELDS.filter((f) => !same(from[f], to[f])).map((f) => ({
+    field: f,
+    before: from[f],
+    after: to[f],
+  }));
   const { pairs, removed, added } = matchItems(from.items, to.items);
   const ref = (i: ItemContent) => ({ name: i.name, fieldName: i.fieldName });
   return {
@@ -72,7 +93,11 @@ export function diffVersions(from: VersionContent & { id: string; versionNo: num
       added: added.map(ref),
       removed: removed.map(ref),
       changed: pairs
-        .map((p) => ({ name: p.after.name, previousName: p.before.name === p.after.name ? null : p.before.name, changes: itemChanges(p.before, p.after) }))
+        .map((p) => ({
+          name: p.after.name,
+          previousName: p.before.name === p.after.name ? null : p.before.name,
+          changes: itemChanges(p.before, p.after),
+        }))
         .filter((c) => c.changes.length > 0),
     },
   };

@@ -9,7 +9,11 @@ import type { CatalogActor } from './versions-model';
 /** The acting department; department roles always have one, other roles cannot compile or subscribe. */
 export function actorDepartment(actor: CatalogActor): string {
   if (!actor.departmentId) {
-    throw badRequest('CATALOG_DEPARTMENT_REQUIRED', 'Only a user of a department can do this', '只有政务部门的用户可以执行此操作');
+    throw badRequest(
+      'CATALOG_DEPARTMENT_REQUIRED',
+      'Only a user of a department can do this',
+      '只有政务部门的用户可以执行此操作',
+    );
   }
   return actor.departmentId;
 }
@@ -17,6 +21,6 @@ export function actorDepartment(actor: CatalogActor): string {
 /** A department compiles and reviews only its own catalog (Art 7). */
 export function requireOwnDepartment(actor: CatalogActor, providerDepartmentId: string): void {
   if (actor.departmentId !== providerDepartmentId) {
-    throw forbidden("Only the providing department can do this to its catalog entries", '只能处理本部门的信息资源目录');
+    throw forbidden('Only the providing department can do this to its catalog entries', '只能处理本部门的信息资源目录');
   }
 }

@@ -87,7 +87,13 @@ export interface MineFilter {
 }
 
 /** A department's entries, each with its latest version (the one in progress, else the published one). */
-export async function listDepartmentEntries(db: Db, departmentId: string, f: MineFilter, limit: number, offset: number) {
+export async function listDepartmentEntries(
+  db: Db,
+  departmentId: string,
+  f: MineFilter,
+  limit: number,
+  offset: number,
+) {
   let q = rowBase(db)
     .where('e.provider_department_id', '=', departmentId)
     .where('v.status', '!=', 'withdrawn')
@@ -103,7 +109,10 @@ export async function listDepartmentEntries(db: Db, departmentId: string, f: Min
         ),
       ),
     );
-  if (f.q) q = q.where((eb) => eb.or([eb('v.name', 'ilike', `%${escapeLike(f.q!)}%`), eb('e.code', 'like', `${escapeLike(f.q!)}%`)]));
+  if (f.q)
+    q = q.where((eb) =>
+      eb.or([eb('v.name', 'ilike', `%${escapeLike(f.q!)}%`), eb('e.code', 'like', `${escapeLike(f.q!)}%`)]),
+    );
   if (f.status) q = q.where('v.status', '=', f.status as 'draft');
   const [rows, total] = await Promise.all([
     q.select(ROW_COLUMNS).orderBy('v.updated_at', 'desc').orderBy('e.code').limit(limit).offset(offset).execute(),
@@ -113,7 +122,13 @@ export async function listDepartmentEntries(db: Db, departmentId: string, f: Min
 }
 
 /** Versions waiting for a decision at one step; the department step only for the reviewer's department. */
-export async function reviewQueue(db: Db, step: 'dept' | 'platform', departmentId: string | null, limit: number, offset: number) {
+export async function reviewQueue(
+  db: Db,
+  step: 'dept' | 'platform',
+  departmentId: string | null,
+  limit: number,
+  offset: number,
+) {
   if (step === 'dept' && !departmentId) return { rows: [], total: 0 };
   let q = rowBase(db).where('v.status', '=', step === 'dept' ? 'dept_review' : 'platform_review');
   if (step === 'dept') q = q.where('e.provider_department_id', '=', departmentId!);

@@ -12,7 +12,10 @@ export function entryRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/entries',
       {
-        config: { access: 'catalog.compile', audit: { category: 'maintain', action: 'catalog.entry.create', targetType: 'catalog_entry' } },
+        config: {
+          access: 'catalog.compile',
+          audit: { category: 'maintain', action: 'catalog.entry.create', targetType: 'catalog_entry' },
+        },
         schema: {
           tags: ['catalog'],
           summary: "Draft a new entry for the specialist's own department; it gets its code now / 编制信息资源目录",
@@ -31,10 +34,14 @@ export function entryRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/entries/:id',
       {
-        config: { access: 'catalog.read', audit: { category: 'access', action: 'catalog.entry.read', targetType: 'catalog_entry', targetParam: 'id' } },
+        config: {
+          access: 'catalog.read',
+          audit: { category: 'access', action: 'catalog.entry.read', targetType: 'catalog_entry', targetParam: 'id' },
+        },
         schema: {
           tags: ['catalog'],
-          summary: 'One entry: its published version, and for its department the version in progress / 信息资源目录详情',
+          summary:
+            'One entry: its published version, and for its department the version in progress / 信息资源目录详情',
           params: IdParams,
           response: { 200: EntryDetail },
         },
@@ -45,7 +52,15 @@ export function entryRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/entries/:id/versions',
       {
-        config: { access: 'catalog.read', audit: { category: 'access', action: 'catalog.entry.versions', targetType: 'catalog_entry', targetParam: 'id' } },
+        config: {
+          access: 'catalog.read',
+          audit: {
+            category: 'access',
+            action: 'catalog.entry.versions',
+            targetType: 'catalog_entry',
+            targetParam: 'id',
+          },
+        },
         schema: {
           tags: ['catalog'],
           summary: 'Version history with review decisions / 版本历史',
@@ -67,7 +82,11 @@ export function entryRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['catalog'],
           summary: "My department's entries with their latest version / 本部门目录",
-          querystring: Obj({ q: Type.Optional(Type.String({ maxLength: 100 })), status: Type.Optional(VersionStatus), ...PageQuery }),
+          querystring: Obj({
+            q: Type.Optional(Type.String({ maxLength: 100 })),
+            status: Type.Optional(VersionStatus),
+            ...PageQuery,
+          }),
           response: { 200: Paged(VersionRow) },
         },
       },

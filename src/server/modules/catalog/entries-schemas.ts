@@ -28,7 +28,9 @@ export type DataItem = Static<typeof DataItem>;
 export type VersionStatusCode = VersionStatusName;
 export const ChangeKind = Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('delete')]);
 export const EntryStatus = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('deleted')]);
-export const VersionStatus = Type.Union((Object.keys(VERSION_STATUSES) as VersionStatusName[]).map((s) => Type.Literal(s)));
+export const VersionStatus = Type.Union(
+  (Object.keys(VERSION_STATUSES) as VersionStatusName[]).map((s) => Type.Literal(s)),
+);
 
 export const EntryVersion = Obj({
   id: Uuid,
@@ -146,7 +148,9 @@ export const VersionRow = Obj({
 export type VersionRow = Static<typeof VersionRow>;
 
 /** GET /entries/:id/versions: each version the reader may see, oldest first, with its review decisions. */
-export const VersionWithReviews = Type.Composite([EntryVersion, Obj({ reviews: Type.Array(Review) })], { additionalProperties: false });
+export const VersionWithReviews = Type.Composite([EntryVersion, Obj({ reviews: Type.Array(Review) })], {
+  additionalProperties: false,
+});
 export type VersionWithReviews = Static<typeof VersionWithReviews>;
 
 export const FieldChange = Obj({ field: Type.String(), before: Type.Unknown(), after: Type.Unknown() });
@@ -159,7 +163,9 @@ export const VersionDiff = Obj({
   items: Obj({
     added: Type.Array(ItemRef),
     removed: Type.Array(ItemRef),
-    changed: Type.Array(Obj({ name: Type.String(), previousName: Nullable(Type.String()), changes: Type.Array(FieldChange) })),
+    changed: Type.Array(
+      Obj({ name: Type.String(), previousName: Nullable(Type.String()), changes: Type.Array(FieldChange) }),
+    ),
   }),
 });
 export type VersionDiff = Static<typeof VersionDiff>;

@@ -19,7 +19,11 @@ import { portalsOf, toNotice, toVersionRow, viewerOf, withItems, type CatalogAct
  * What the compile rules need to know about an entry, looked up for one provider department.
  * The Excel import calls it per row as well.
  */
-export async function ruleKnowledge(ctx: AppContext, input: Pick<EntryInput, 'classCode' | 'relatedCodes'>, providerDepartmentId: string): Promise<RuleKnowledge> {
+export async function ruleKnowledge(
+  ctx: AppContext,
+  input: Pick<EntryInput, 'classCode' | 'relatedCodes'>,
+  providerDepartmentId: string,
+): Promise<RuleKnowledge> {
   const cls = await findClass(ctx.db, input.classCode.trim());
   const active = cls?.status === 'active';
   return {
@@ -68,19 +72,17 @@ export function versionAsInput(v: EntryVersion): EntryInput {
     updateCycle: v.updateCycle as EntryInput['updateCycle'],
     openDomains: v.openDomains,
     relatedCodes: v.relatedCodes,
-    items: v.items.map(
-      (i): DataItemInput => ({
-        name: i.name,
-        fieldName: i.fieldName,
-        dataType: i.dataType as DataItemInput['dataType'],
-        length: i.length,
-        description: i.description,
-        sensitivity: i.sensitivity,
-        maskRule: i.maskRule,
-        shareType: i.shareType,
-        openType: i.openType,
-      }),
-    ),
+    items: v.items.map((i): DataItemInput => ({
+      name: i.name,
+      fieldName: i.fieldName,
+      dataType: i.dataType as DataItemInput['dataType'],
+      length: i.length,
+      description: i.description,
+      sensitivity: i.sensitivity,
+      maskRule: i.maskRule,
+      shareType: i.shareType,
+      openType: i.openType,
+    })),
   };
 }
 
@@ -106,17 +108,32 @@ export async function createEntry(ctx: AppContext, actor: CatalogActor, input: E
       created_at: now,
       updated_at: now,
     });
-    await insertVersionWithItems(db, e, { entry_id: id, version_no: 1, change_kind: 'create', status: 'draft', created_by: actor.userId, created_at: now, updated_at: now });
+    await insertVersionWithItems(db, e, {
+      entry_id: id,
+      version_no: 1,
+      change_kind: 'create',
+      status: 'draft',
+      created_by: actor.userId,
+      created_at: now,
+      updated_at: now,
+    });
     return id;
   });
   return getEntry(ctx, actor, entryId);
 }
 
-type VersionMeta = Pick<NewRow<'catalog_entry_version'>, 'entry_id' | 'version_no' | 'change_kind' | 'status' | 'created_by' | 'created_at' | 'updated_at'> &
+type VersionMeta = Pick<
+  NewRow<'catalog_entry_version'>,
+  'entry_id' | 'version_no' | 'change_kind' | 'status' | 'created_by' | 'created_at' | 'updated_at'
+> &
   Partial<NewRow<'catalog_entry_version'>>;
 
 /** Inserts a version, its items and its search document. */
-export async function insertVersionWithItems(db: AppContext['db'], e: NormalisedEntry, meta: VersionMeta): Promise<string> {
+export async function insertVersionWithItems(
+  db: AppContext['db'],
+  e: NormalisedEntry,
+  meta: VersionMeta,
+): Promise<string> {
   const id = await insertVersion(db, { ...versionColumns(e), ...meta });
   await replaceItems(db, id, e.items);
   await writeSearchDoc(db, id, e);
@@ -138,7 +155,10 @@ export async function getEntry(ctx: AppContext, actor: CatalogActor, id: string)
     pendingNotice(ctx.db, id),
     isSubscribed(ctx.db, id, actor.userId),
   ]);
-  const [current, pending] = await Promise.all([currentRow ? withItems(ctx.db, [currentRow]) : [], pendingRow ? withItems(ctx.db, [pendingRow]) : []]);
+  const [current, pending] = await Promise.all([
+    currentRow ? withItems(ctx.db, [currentRow]) : [],
+    pendingRow ? withItems(ctx.db, [pendingRow]) : [],
+  ]);
   const shown = current[0] ?? pending[0];
   return {
     id: row.id,
@@ -176,8 +196,20 @@ export async function publishedVersionOf(ctx: AppContext, entryId: string): Prom
 export const entryIdByCode = (ctx: AppContext, code: string) => repo.entryIdByCode(ctx.db, code);
 
 /** 本部门目录: the actor's department's entries with their latest version; other roles have none. */
-export async function listMine(ctx: AppContext, actor: CatalogActor, f: repo.MineFilter, limit: number, offset: number): Promise<{ items: VersionRow[]; total: number }> {
+export async function listMine(
+  ctx: AppContext,
+  actor: CatalogActor,
+  f: repo.MineFilter,
+  limit: number,
+  offset: number,
+): Promise<{ items: VersionRow[]; total: number }> {
   if (!actor.departmentId) return { items: [], total: 0 };
-  const { rows, total } = await repo.listDepartmentEntries(ctx.db, actor.departmentId, { ...f, q: f.q?.trim() || undefined }, limit, offset);
+  const { rows, total } = await repo.listDepartmentEntries(
+    ctx.db,
+    actor.departmentId,
+    { ...f, q: f.q?.trim() || undefined },
+    limit,
+    offset,
+  );
   return { items: rows.map(toVersionRow), total };
 }

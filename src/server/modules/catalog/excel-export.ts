@@ -7,7 +7,15 @@ import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { shanghaiDate } from '../../platform/calendar/dates';
 import { catalogEnums } from './classes-service';
-import { DATA_TYPES, FORMAT_KINDS, OPEN_TYPES, SENSITIVITIES, SHARE_METHODS, SHARE_TYPES, UPDATE_CYCLES } from './enums';
+import {
+  DATA_TYPES,
+  FORMAT_KINDS,
+  OPEN_TYPES,
+  SENSITIVITIES,
+  SHARE_METHODS,
+  SHARE_TYPES,
+  UPDATE_CYCLES,
+} from './enums';
 import { findEntry } from './entries-repo';
 import { ENTRY_COLUMNS, ENTRY_SHEET, EXPORT_ONLY, ITEM_COLUMNS, ITEM_SHEET, classLabel } from './excel-columns';
 import { iterateSearch, type SearchQuery } from './search-service';
@@ -31,7 +39,11 @@ const HEADER_FONT: Partial<ExcelJS.Font> = { bold: true };
  * database error half-way must become an error response rather than a truncated download. Memory
  * stays flat either way. The caller streams the file out and removes it.
  */
-export async function exportSearch(ctx: AppContext, actor: Actor, query: SearchQuery): Promise<{ path: string; count: number }> {
+export async function exportSearch(
+  ctx: AppContext,
+  actor: Actor,
+  query: SearchQuery,
+): Promise<{ path: string; count: number }> {
   const path = join(tmpdir(), `govshare-export-${randomUUID()}.xlsx`);
   try {
     const count = await writeWorkbook(ctx, actor, query, path);
@@ -80,7 +92,10 @@ async function writeWorkbook(ctx: AppContext, actor: Actor, query: SearchQuery, 
   for (let i = 0; i < written.length; i += ITEM_BATCH) {
     const batch = written.slice(i, i + ITEM_BATCH);
     const byVersion = new Map<string, ItemRow[]>();
-    for (const it of await itemsOf(ctx.db, batch.map((b) => b.versionId))) {
+    for (const it of await itemsOf(
+      ctx.db,
+      batch.map((b) => b.versionId),
+    )) {
       const list = byVersion.get(it.version_id);
       if (list) list.push(it);
       else byVersion.set(it.version_id, [it]);

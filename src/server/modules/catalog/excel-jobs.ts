@@ -20,7 +20,11 @@ export interface ImportState {
   finishedAt?: string;
 }
 
-export const INTERNAL = { code: 'INTERNAL', message: 'The import failed; nothing was imported', messageZh: '导入失败，未导入任何数据' };
+export const INTERNAL = {
+  code: 'INTERNAL',
+  message: 'The import failed; nothing was imported',
+  messageZh: '导入失败，未导入任何数据',
+};
 
 interface Job {
   ownerId: string;
@@ -41,7 +45,8 @@ export class ImportJobs {
   constructor(private readonly ttlMs = 60 * 60_000) {}
 
   private sweep(now = Date.now()) {
-    for (const [id, j] of this.jobs) if (j.finishedAtMs !== undefined && now - j.finishedAtMs > this.ttlMs) this.jobs.delete(id);
+    for (const [id, j] of this.jobs)
+      if (j.finishedAtMs !== undefined && now - j.finishedAtMs > this.ttlMs) this.jobs.delete(id);
   }
 
   /** The user's import still running, if any: one at a time per user keeps a big upload from being doubled. */
@@ -52,7 +57,14 @@ export class ImportJobs {
 
   create(ownerId: string, fileName: string, now: Date): ImportState {
     this.sweep();
-    const state: ImportState = { importId: randomUUID(), fileName, status: 'validating', total: 0, processed: 0, startedAt: now.toISOString() };
+    const state: ImportState = {
+      importId: randomUUID(),
+      fileName,
+      status: 'validating',
+      total: 0,
+      processed: 0,
+      startedAt: now.toISOString(),
+    };
     this.jobs.set(state.importId, { ownerId, state });
     return state;
   }

@@ -1,6 +1,14 @@
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { ENTRY_COLUMNS, ENTRY_SHEET, EXAMPLE_MARK, ITEM_COLUMNS, ITEM_SHEET, type ColumnSpec, type EnumColumn } from './excel-columns';
+import {
+  ENTRY_COLUMNS,
+  ENTRY_SHEET,
+  EXAMPLE_MARK,
+  ITEM_COLUMNS,
+  ITEM_SHEET,
+  type ColumnSpec,
+  type EnumColumn,
+} from './excel-columns';
 
 /** One problem in an uploaded workbook, located the way the user sees it: sheet, row, column header. */
 export interface RowError {
@@ -26,7 +34,11 @@ export interface ParsedEntry {
   itemRows: number[];
 }
 
-const normaliseHeader = (h: string) => h.replace(/[\s*＊]/g, '').replace(/（/g, '(').replace(/）/g, ')');
+const normaliseHeader = (h: string) =>
+  h
+    .replace(/[\s*＊]/g, '')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')');
 
 /** What a user typed, whatever Excel stored it as (shared string, rich text, formula, hyperlink, date). */
 export function cellText(v: ExcelJS.CellValue | undefined): string {
@@ -34,7 +46,11 @@ export function cellText(v: ExcelJS.CellValue | undefined): string {
   if (typeof v === 'string') return v.trim();
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if ('richText' in v) return v.richText.map((r) => r.text).join('').trim();
+  if ('richText' in v)
+    return v.richText
+      .map((r) => r.text)
+      .join('')
+      .trim();
   if ('formula' in v || 'sharedFormula' in v) return cellText((v as { result?: ExcelJS.CellValue }).result);
   if ('text' in v) return cellText(v.text as ExcelJS.CellValue);
   if ('error' in v) return String(v.error);
@@ -49,7 +65,12 @@ export function cellText(v: ExcelJS.CellValue | undefined): string {
 export async function readWorkbook(input: Readable | string): Promise<Map<string, SheetRows>> {
   const wanted = new Set([ENTRY_SHEET, ITEM_SHEET]);
   const sheets = new Map<string, SheetRows>();
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input as Readable, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input as Readable, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+  });
   for await (const ws of reader) {
     const name = ((ws as unknown as { name?: string }).name ?? '').trim();
     const keep = wanted.has(name) && !sheets.has(name);
@@ -119,7 +140,13 @@ class RowReader<K extends string> {
   checkHeaders(): boolean {
     const missing = this.columns.filter((c) => c.required && !this.data.headers.has(normaliseHeader(c.header)));
     for (const c of missing) {
-      this.errors.push({ sheet: this.sheet, row: this.data.headerRow || 1, column: c.header, message: `Column "${c.header}" is missing`, messageZh: `缺少“${c.header}”列` });
+      this.errors.push({
+        sheet: this.sheet,
+        row: this.data.headerRow || 1,
+        column: c.header,
+        message: `Column "${c.header}" is missing`,
+        messageZh: `缺少“${c.header}”列`,
+      });
     }
     return missing.length === 0;
   }
@@ -145,7 +172,10 @@ class RowReader<K extends string> {
 
   enumList(row: { row: number; cells: Map<number, string> }, key: K, lookup = this.enums.get(key)!): string[] {
     const out: string[] = [];
-    for (const part of this.text(row, key).split(MULTI_SEPARATOR).map((s) => s.trim()).filter(Boolean)) {
+    for (const part of this.text(row, key)
+      .split(MULTI_SEPARATOR)
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const code = resolveEnum(lookup, part);
       if (!code) this.invalidChoice(row.row, key, part, lookup);
       else if (!out.includes(code)) out.push(code);
@@ -164,8 +194,15 @@ class RowReader<K extends string> {
   private invalidChoice(row: number, key: K, text: string, lookup = this.enums.get(key)!) {
     const spec = this.columns.find((c) => c.key === key)!;
     const allowed = [...new Set(lookup.values())];
-    const zhNames = spec.enumOf ? allowed.map((c) => spec.enumOf!.names[c]?.zh ?? c) : [...lookup.keys()].filter((k) => !/^[a-z_]+$/.test(k));
-    this.fail(row, key, `"${text}" is not a valid ${spec.header}; allowed: ${allowed.join(', ')}`, `“${text}”不是有效的${spec.header}，可选：${zhNames.join('、')}`);
+    const zhNames = spec.enumOf
+      ? allowed.map((c) => spec.enumOf!.names[c]?.zh ?? c)
+      : [...lookup.keys()].filter((k) => !/^[a-z_]+$/.test(k));
+    this.fail(
+      row,
+      key,
+      `"${text}" is not a valid ${spec.header}; allowed: ${allowed.join(', ')}`,
+      `“${text}”不是有效的${spec.header}，可选：${zhNames.join('、')}`,
+    );
   }
 }
 
@@ -176,12 +213,21 @@ const optional = (s: string) => (s ? s : undefined);
  * (unknown names, item rows that point nowhere). Schema and business rules are checked afterwards,
  * on every row, so the user gets the whole list at once.
  */
-export function rowsToEntries(sheets: Map<string, SheetRows>, lookups: ParseLookups): { entries: ParsedEntry[]; errors: RowError[] } {
+export function rowsToEntries(
+  sheets: Map<string, SheetRows>,
+  lookups: ParseLookups,
+): { entries: ParsedEntry[]; errors: RowError[] } {
   const errors: RowError[] = [];
   const entrySheet = sheets.get(ENTRY_SHEET);
   const itemSheet = sheets.get(ITEM_SHEET);
   if (!entrySheet) {
-    errors.push({ sheet: ENTRY_SHEET, row: 1, column: null, message: `The workbook has no sheet "${ENTRY_SHEET}"`, messageZh: `文件中没有“${ENTRY_SHEET}”工作表，请使用下载的模板` });
+    errors.push({
+      sheet: ENTRY_SHEET,
+      row: 1,
+      column: null,
+      message: `The workbook has no sheet "${ENTRY_SHEET}"`,
+      messageZh: `文件中没有“${ENTRY_SHEET}”工作表，请使用下载的模板`,
+    });
     return { entries: [], errors };
   }
   const er = new RowReader(ENTRY_SHEET, ENTRY_COLUMNS, entrySheet, errors);
@@ -203,7 +249,11 @@ export function rowsToEntries(sheets: Map<string, SheetRows>, lookups: ParseLook
       continue;
     }
     const openDomains = er.enumList(r, 'openDomains', domainLookup);
-    const relatedCodes = er.text(r, 'relatedCodes').split(MULTI_SEPARATOR).map((s) => s.trim()).filter(Boolean);
+    const relatedCodes = er
+      .text(r, 'relatedCodes')
+      .split(MULTI_SEPARATOR)
+      .map((s) => s.trim())
+      .filter(Boolean);
     const input: ParsedEntry['input'] = {
       // The class dropdown shows '101 人口'; the code is the leading digits.
       classCode: optional(er.text(r, 'classCode').match(/^\s*(\S+)/)?.[1] ?? ''),

@@ -14,7 +14,8 @@ import { MAX_UPLOAD_BYTES, importState, startImport, templateFor } from './excel
 import { SearchQuery } from './search-query';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const attachment = (name: string) => `attachment; filename="catalog.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
+const attachment = (name: string) =>
+  `attachment; filename="catalog.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 const RowError = Obj({
   sheet: Type.String({ description: '工作表: 信息资源 or 信息项' }),
@@ -27,7 +28,12 @@ const RowError = Obj({
 const ImportStateSchema = Obj({
   importId: Uuid,
   fileName: Type.String(),
-  status: Type.Union([Type.Literal('validating'), Type.Literal('importing'), Type.Literal('done'), Type.Literal('failed')]),
+  status: Type.Union([
+    Type.Literal('validating'),
+    Type.Literal('importing'),
+    Type.Literal('done'),
+    Type.Literal('failed'),
+  ]),
   total: Type.Integer({ description: 'entry rows in the file (0 until it is read)' }),
   processed: Type.Integer({ description: 'rows checked while validating, drafts created while importing' }),
   errors: Type.Optional(Type.Array(RowError, { description: 'every wrong cell; when present nothing was imported' })),
@@ -41,7 +47,10 @@ const ImportStateSchema = Obj({
 export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     // Registered here only, so no other route accepts multipart bodies.
-    await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11 }, throwFileSizeLimit: true });
+    await app.register(multipart, {
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11 },
+      throwFileSizeLimit: true,
+    });
     const jobs = new ImportJobs();
     // A running import holds a transaction: let it end (commit or roll back) before the database closes.
     app.addHook('onClose', () => jobs.settle());
@@ -54,14 +63,20 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const file = await templateFor(ctx, req.actor!.departmentId);
-        return reply.header('content-type', XLSX).header('content-disposition', attachment('信息资源目录导入模板.xlsx')).send(file);
+        return reply
+          .header('content-type', XLSX)
+          .header('content-disposition', attachment('信息资源目录导入模板.xlsx'))
+          .send(file);
       },
     );
 
     app.post(
       '/excel/import',
       {
-        config: { access: 'catalog.compile', audit: { category: 'maintain', action: 'catalog.excel.import', targetType: 'catalog_import' } },
+        config: {
+          access: 'catalog.compile',
+          audit: { category: 'maintain', action: 'catalog.excel.import', targetType: 'catalog_import' },
+        },
         schema: {
           tags: ['catalog'],
           summary: 'Import a filled template as drafts / 导入目录（异步）',
@@ -73,9 +88,19 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (req, reply) => {
-        if (!req.isMultipart()) throw badRequest('EXCEL_FILE_REQUIRED', 'Upload the workbook as multipart/form-data', '请选择要上传的 Excel 文件');
+        if (!req.isMultipart())
+          throw badRequest(
+            'EXCEL_FILE_REQUIRED',
+            'Upload the workbook as multipart/form-data',
+            '请选择要上传的 Excel 文件',
+          );
         const part = await req.file();
-        if (!part) throw badRequest('EXCEL_FILE_REQUIRED', 'Upload the workbook as multipart/form-data', '请选择要上传的 Excel 文件');
+        if (!part)
+          throw badRequest(
+            'EXCEL_FILE_REQUIRED',
+            'Upload the workbook as multipart/form-data',
+            '请选择要上传的 Excel 文件',
+          );
         const state = await startImport(ctx, jobs, req.actor as Actor, { file: part.file, fileName: part.filename });
         req.auditNote.targetId = state.importId;
         req.auditNote.detail = { fileName: part.filename };
@@ -88,7 +113,12 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         // Polled every second or so by the uploader; the upload and its outcome are audited instead.
         config: { access: 'catalog.compile', audit: false },
-        schema: { tags: ['catalog'], summary: 'Progress and result of an import / 导入进度', params: IdParams, response: { 200: ImportStateSchema } },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Progress and result of an import / 导入进度',
+          params: IdParams,
+          response: { 200: ImportStateSchema },
+        },
       },
       async (req) => importState(jobs, req.actor as Actor, req.params.id),
     );
@@ -100,7 +130,8 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['catalog'],
           summary: 'Export every entry a search finds to .xlsx / 导出检索结果',
-          description: 'Takes the query parameters of GET /search; page and pageSize are ignored (all matches are exported).',
+          description:
+            'Takes the query parameters of GET /search; page and pageSize are ignored (all matches are exported).',
           querystring: SearchQuery,
         },
       },

@@ -42,7 +42,13 @@ async function spool(file: Upload['file']): Promise<string> {
   try {
     await pipeline(file, createWriteStream(path));
     // busboy stops at the size limit and ends the stream normally, marking it truncated.
-    if (file.truncated) throw new AppError(413, 'EXCEL_TOO_LARGE', `The file is larger than ${MAX_UPLOAD_MB} MB`, `文件超过${MAX_UPLOAD_MB}MB，请拆分后分批导入`);
+    if (file.truncated)
+      throw new AppError(
+        413,
+        'EXCEL_TOO_LARGE',
+        `The file is larger than ${MAX_UPLOAD_MB} MB`,
+        `文件超过${MAX_UPLOAD_MB}MB，请拆分后分批导入`,
+      );
     const head = Buffer.alloc(4);
     const fh = await open(path, 'r');
     try {
@@ -51,7 +57,12 @@ async function spool(file: Upload['file']): Promise<string> {
       await fh.close();
     }
     if (!head.equals(ZIP_MAGIC)) {
-      throw new AppError(415, 'EXCEL_NOT_XLSX', 'The file is not an .xlsx workbook', '文件不是 Excel（.xlsx）工作簿，请使用下载的模板填写后上传');
+      throw new AppError(
+        415,
+        'EXCEL_NOT_XLSX',
+        'The file is not an .xlsx workbook',
+        '文件不是 Excel（.xlsx）工作簿，请使用下载的模板填写后上传',
+      );
     }
     return path;
   } catch (err) {
@@ -69,12 +80,21 @@ export interface Upload {
   fileName: string;
 }
 
-export async function startImport(ctx: AppContext, jobs: ImportJobs, actor: Actor, upload: Upload): Promise<ImportState> {
+export async function startImport(
+  ctx: AppContext,
+  jobs: ImportJobs,
+  actor: Actor,
+  upload: Upload,
+): Promise<ImportState> {
   actorDepartment(actor);
   const running = jobs.runningFor(actor.userId);
   if (running) {
     upload.file.resume();
-    throw conflict('EXCEL_IMPORT_RUNNING', `Import ${running.importId} is still running`, '您的上一次导入尚未完成，请稍候');
+    throw conflict(
+      'EXCEL_IMPORT_RUNNING',
+      `Import ${running.importId} is still running`,
+      '您的上一次导入尚未完成，请稍候',
+    );
   }
   const path = await spool(upload.file);
   const state = jobs.create(actor.userId, upload.fileName, ctx.clock.now());
@@ -84,25 +104,55 @@ export async function startImport(ctx: AppContext, jobs: ImportJobs, actor: Acto
 
 export function importState(jobs: ImportJobs, actor: Actor, importId: string): ImportState {
   const state = jobs.get(importId, actor.userId);
-  if (!state) throw new AppError(404, 'EXCEL_IMPORT_NOT_FOUND', 'Import not found (imports are kept for an hour)', '导入任务不存在或已过期（导入结果保留一小时）');
+  if (!state)
+    throw new AppError(
+      404,
+      'EXCEL_IMPORT_NOT_FOUND',
+      'Import not found (imports are kept for an hour)',
+      '导入任务不存在或已过期（导入结果保留一小时）',
+    );
   return state;
 }
 
 /** Every row is checked, whatever the earlier rows held, so the user fixes the file in one go. */
-async function validate(ctx: AppContext, state: ImportState, departmentId: string, path: string): Promise<{ entries: ParsedEntry[]; errors: RowError[] }> {
+async function validate(
+  ctx: AppContext,
+  state: ImportState,
+  departmentId: string,
+  path: string,
+): Promise<{ entries: ParsedEntry[]; errors: RowError[] }> {
   const enums = await catalogEnums(ctx);
   const sheets = await readWorkbook(path).catch((err: unknown) => {
     // A zip that is not a workbook, or a damaged one: exceljs and its unzip library throw plain errors.
     ctx.log.warn(`catalog import ${state.importId}: unreadable workbook: ${String(err)}`);
-    throw new AppError(422, 'EXCEL_UNREADABLE', 'The workbook cannot be read', '无法读取该文件，请确认是用 Excel 保存的 .xlsx 文件');
+    throw new AppError(
+      422,
+      'EXCEL_UNREADABLE',
+      'The workbook cannot be read',
+      '无法读取该文件，请确认是用 Excel 保存的 .xlsx 文件',
+    );
   });
-  const { entries, errors } = rowsToEntries(sheets, { openDomains: enums.openDomains.map((d) => ({ code: d.code, nameZh: d.zh })) });
+  const { entries, errors } = rowsToEntries(sheets, {
+    openDomains: enums.openDomains.map((d) => ({ code: d.code, nameZh: d.zh })),
+  });
   state.total = entries.length;
   if (!entries.length && !errors.length) {
-    errors.push({ sheet: ENTRY_SHEET, row: 2, column: null, message: 'The workbook holds no entries', messageZh: '文件中没有可导入的信息资源（示例行不导入）' });
+    errors.push({
+      sheet: ENTRY_SHEET,
+      row: 2,
+      column: null,
+      message: 'The workbook holds no entries',
+      messageZh: '文件中没有可导入的信息资源（示例行不导入）',
+    });
   }
   if (entries.length > MAX_IMPORT_ENTRIES) {
-    errors.push({ sheet: ENTRY_SHEET, row: entries[MAX_IMPORT_ENTRIES]!.row, column: null, message: `At most ${MAX_IMPORT_ENTRIES} entries per file`, messageZh: `每个文件至多导入${MAX_IMPORT_ENTRIES}条信息资源，请拆分文件` });
+    errors.push({
+      sheet: ENTRY_SHEET,
+      row: entries[MAX_IMPORT_ENTRIES]!.row,
+      column: null,
+      message: `At most ${MAX_IMPORT_ENTRIES} entries per file`,
+      messageZh: `每个文件至多导入${MAX_IMPORT_ENTRIES}条信息资源，请拆分文件`,
+    });
     return { entries, errors };
   }
   errors.push(...duplicateNames(entries));
@@ -123,11 +173,18 @@ async function validate(ctx: AppContext, state: ImportState, departmentId: strin
 function rowErrorsOf(err: AppError, entry: ParsedEntry): RowError[] {
   const problems = (err.details as { problems?: FieldProblem[] } | undefined)?.problems;
   if (problems?.length) return ruleErrors(entry, problems);
-  return [{ sheet: ENTRY_SHEET, row: entry.row, column: null, message: err.message, messageZh: err.messageZh ?? err.message }];
+  return [
+    { sheet: ENTRY_SHEET, row: entry.row, column: null, message: err.message, messageZh: err.messageZh ?? err.message },
+  ];
 }
 
 /** All drafts in one transaction: a failure on any row (or in the database) leaves nothing behind. */
-async function createAll(ctx: AppContext, state: ImportState, actor: Actor, entries: ParsedEntry[]): Promise<NonNullable<ImportState['created']>> {
+async function createAll(
+  ctx: AppContext,
+  state: ImportState,
+  actor: Actor,
+  entries: ParsedEntry[],
+): Promise<NonNullable<ImportState['created']>> {
   let current: ParsedEntry | undefined;
   try {
     return await inTransaction(ctx, async (db) => {
@@ -153,7 +210,13 @@ class RowFailure extends Error {
   }
 }
 
-async function runImport(ctx: AppContext, jobs: ImportJobs, actor: Actor, state: ImportState, path: string): Promise<void> {
+async function runImport(
+  ctx: AppContext,
+  jobs: ImportJobs,
+  actor: Actor,
+  state: ImportState,
+  path: string,
+): Promise<void> {
   const departmentId = actorDepartment(actor);
   let outcome: Pick<ImportState, 'status' | 'errors' | 'error' | 'created'>;
   try {
@@ -167,7 +230,11 @@ async function runImport(ctx: AppContext, jobs: ImportJobs, actor: Actor, state:
     }
   } catch (err) {
     if (err instanceof RowFailure) outcome = { status: 'failed', errors: err.errors };
-    else if (err instanceof AppError) outcome = { status: 'failed', error: { code: err.code, message: err.message, messageZh: err.messageZh ?? err.message } };
+    else if (err instanceof AppError)
+      outcome = {
+        status: 'failed',
+        error: { code: err.code, message: err.message, messageZh: err.messageZh ?? err.message },
+      };
     else {
       ctx.log.error(`catalog import ${state.importId} failed: ${(err as Error).stack ?? String(err)}`);
       outcome = { status: 'failed', error: INTERNAL };
@@ -199,7 +266,12 @@ async function auditOutcome(ctx: AppContext, actor: Actor, state: ImportState): 
       userAgent: null,
       outcome: state.status === 'done' ? 'success' : 'failed',
       statusCode: null,
-      detail: { fileName: state.fileName, total: state.total, errors: state.errors?.length ?? 0, ...(state.error ? { errorCode: state.error.code } : {}) },
+      detail: {
+        fileName: state.fileName,
+        total: state.total,
+        errors: state.errors?.length ?? 0,
+        ...(state.error ? { errorCode: state.error.code } : {}),
+      },
     });
   } catch (err) {
     ctx.log.error(`audit of catalog import ${state.importId} failed: ${String(err)}`);

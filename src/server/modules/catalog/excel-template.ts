@@ -47,12 +47,20 @@ function addHeader(ws: ExcelJS.Worksheet, columns: ColumnSpec<string>[]) {
 }
 
 /** Dropdowns of Chinese names; multi-value columns offer the single values but accept any text. */
-function addDropdowns(ws: ExcelJS.Worksheet, columns: ColumnSpec<string>[], classRange: string | null, domainRange: string | null) {
+function addDropdowns(
+  ws: ExcelJS.Worksheet,
+  columns: ColumnSpec<string>[],
+  classRange: string | null,
+  domainRange: string | null,
+) {
   const dv = validationsOf(ws);
   columns.forEach((c, i) => {
     const range = `${colLetter(i + 1)}2:${colLetter(i + 1)}${VALIDATED_ROWS + 1}`;
     let formula: string | null = null;
-    if (c.enumOf) formula = `"${Object.values(c.enumOf.names).map((n) => n.zh).join(',')}"`;
+    if (c.enumOf)
+      formula = `"${Object.values(c.enumOf.names)
+        .map((n) => n.zh)
+        .join(',')}"`;
     else if (c.key === 'classCode' && classRange) formula = classRange;
     else if (c.key === 'openDomains' && domainRange) formula = domainRange;
     if (!formula) return;
@@ -108,10 +116,22 @@ function addGuide(wb: ExcelJS.Workbook) {
   ];
   for (const line of general) ws.addRow({ sheet: null, header: null, required: null, help: line });
   ws.addRow({});
-  for (const [sheet, cols] of [[ENTRY_SHEET, ENTRY_COLUMNS], [ITEM_SHEET, ITEM_COLUMNS]] as const) {
+  for (const [sheet, cols] of [
+    [ENTRY_SHEET, ENTRY_COLUMNS],
+    [ITEM_SHEET, ITEM_COLUMNS],
+  ] as const) {
     for (const c of cols as ColumnSpec<string>[]) {
-      const values = c.enumOf ? `可选值：${Object.values(c.enumOf.names).map((n) => n.zh).join('、')}` : '';
-      ws.addRow({ sheet, header: c.header, required: c.required ? '是' : '', help: [c.help, values].filter(Boolean).join('；') });
+      const values = c.enumOf
+        ? `可选值：${Object.values(c.enumOf.names)
+            .map((n) => n.zh)
+            .join('、')}`
+        : '';
+      ws.addRow({
+        sheet,
+        header: c.header,
+        required: c.required ? '是' : '',
+        help: [c.help, values].filter(Boolean).join('；'),
+      });
     }
   }
   ws.getColumn('help').alignment = { wrapText: true, vertical: 'top' };
@@ -144,20 +164,18 @@ function addExamples(entries: ExcelJS.Worksheet, items: ExcelJS.Worksheet, lists
   ];
   for (const [name, fieldName, type, length, description, sensitivity, maskRule] of examples) {
     const personal = sensitivity !== '一般';
-    items
-      .addRow({
-        entryRow: row.number,
-        name,
-        fieldName,
-        dataType: DATA_TYPES[type].zh,
-        length,
-        description,
-        sensitivity,
-        maskRule,
-        shareType: personal ? '有条件共享' : '',
-        openType: personal ? '不予开放' : '',
-      })
-      .font = EXAMPLE_FONT;
+    items.addRow({
+      entryRow: row.number,
+      name,
+      fieldName,
+      dataType: DATA_TYPES[type].zh,
+      length,
+      description,
+      sensitivity,
+      maskRule,
+      shareType: personal ? '有条件共享' : '',
+      openType: personal ? '不予开放' : '',
+    }).font = EXAMPLE_FONT;
   }
 }
 

@@ -10,7 +10,10 @@ import { EntryInput, type FieldProblem } from './schemas';
  * of the third item's row in the item sheet.
  */
 export function locate(entry: ParsedEntry, field: string): { sheet: string; row: number; column: string | null } {
-  const parts = field.replace(/\[(\d+)\]/g, '/$1').split(/[/.]/).filter(Boolean);
+  const parts = field
+    .replace(/\[(\d+)\]/g, '/$1')
+    .split(/[/.]/)
+    .filter(Boolean);
   if (parts[0] === 'items') {
     const index = Number(parts[1]);
     const row = Number.isInteger(index) ? entry.itemRows[index] : undefined;
@@ -28,7 +31,8 @@ const ZH: Partial<Record<ValueErrorType, (e: ValueError) => string>> = {
   [ValueErrorType.ObjectRequiredProperty]: () => '必填，不能为空',
   [ValueErrorType.StringMinLength]: () => '不能为空',
   [ValueErrorType.StringMaxLength]: (e) => `不能超过${String(limit(e, 'maxLength'))}个字符`,
-  [ValueErrorType.StringPattern]: (e) => (e.path.endsWith('/fieldName') ? '字段名须以小写字母开头，只含小写字母、数字和下划线，至多63个字符' : '格式不正确'),
+  [ValueErrorType.StringPattern]: (e) =>
+    e.path.endsWith('/fieldName') ? '字段名须以小写字母开头，只含小写字母、数字和下划线，至多63个字符' : '格式不正确',
   [ValueErrorType.ArrayMinItems]: () => '至少填写一项',
   [ValueErrorType.ArrayMaxItems]: (e) => `至多${String(limit(e, 'maxItems'))}项`,
   [ValueErrorType.ArrayUniqueItems]: () => '不能重复填写同一项',
@@ -111,5 +115,10 @@ export function tidyErrors(errors: RowError[]): RowError[] {
       seen.add(key);
       return true;
     })
-    .sort((a, b) => sheetOrder(a.sheet) - sheetOrder(b.sheet) || a.row - b.row || columnIndex(a.sheet, a.column) - columnIndex(b.sheet, b.column));
+    .sort(
+      (a, b) =>
+        sheetOrder(a.sheet) - sheetOrder(b.sheet) ||
+        a.row - b.row ||
+        columnIndex(a.sheet, a.column) - columnIndex(b.sheet, b.column),
+    );
 }

@@ -37,12 +37,21 @@ const TRI_ZH = { unconditional: '无条件', conditional: '有条件', none: '�
 export function assessImpact(current: VersionContent, next: VersionContent, changeKind: 'update' | 'delete'): Impact {
   const changes: ImpactChange[] = [];
   if (changeKind === 'delete') {
-    changes.push({ kind: 'deletion', message: 'The resource is withdrawn from the catalog', messageZh: '该信息资源将从目录中删除' });
+    changes.push({
+      kind: 'deletion',
+      message: 'The resource is withdrawn from the catalog',
+      messageZh: '该信息资源将从目录中删除',
+    });
     return { impacting: true, changes };
   }
   const { pairs, removed } = matchItems(current.items, next.items);
   for (const r of removed) {
-    changes.push({ kind: 'item_removed', item: r.name, message: `Item ${r.name} is removed`, messageZh: `信息项“${r.name}”被删除` });
+    changes.push({
+      kind: 'item_removed',
+      item: r.name,
+      message: `Item ${r.name} is removed`,
+      messageZh: `信息项“${r.name}”被删除`,
+    });
   }
   for (const { before: b, after: a } of pairs) {
     if (a.name !== b.name || (b.fieldName && a.fieldName !== b.fieldName)) {
@@ -68,21 +77,52 @@ export function assessImpact(current: VersionContent, next: VersionContent, chan
       });
     }
     if (strictness(a.shareType) > strictness(b.shareType)) {
-      changes.push({ kind: 'item_share_tightened', item: a.name, from: b.shareType, to: a.shareType, message: `Item ${a.name} is shared more restrictively`, messageZh: `信息项“${a.name}”共享类型由${TRI_ZH[b.shareType]}共享收紧为${TRI_ZH[a.shareType]}共享` });
+      changes.push({
+        kind: 'item_share_tightened',
+        item: a.name,
+        from: b.shareType,
+        to: a.shareType,
+        message: `Item ${a.name} is shared more restrictively`,
+        messageZh: `信息项“${a.name}”共享类型由${TRI_ZH[b.shareType]}共享收紧为${TRI_ZH[a.shareType]}共享`,
+      });
     }
     if (strictness(a.openType) > strictness(b.openType)) {
-      changes.push({ kind: 'item_open_tightened', item: a.name, from: b.openType, to: a.openType, message: `Item ${a.name} is opened more restrictively`, messageZh: `信息项“${a.name}”开放属性由${TRI_ZH[b.openType]}开放收紧为${TRI_ZH[a.openType]}开放` });
+      changes.push({
+        kind: 'item_open_tightened',
+        item: a.name,
+        from: b.openType,
+        to: a.openType,
+        message: `Item ${a.name} is opened more restrictively`,
+        messageZh: `信息项“${a.name}”开放属性由${TRI_ZH[b.openType]}开放收紧为${TRI_ZH[a.openType]}开放`,
+      });
     }
   }
   if (strictness(next.shareType) > strictness(current.shareType)) {
-    changes.push({ kind: 'share_type_tightened', from: current.shareType, to: next.shareType, message: `Sharing tightened from ${current.shareType} to ${next.shareType}`, messageZh: `共享类型由${TRI_ZH[current.shareType]}共享收紧为${TRI_ZH[next.shareType]}共享` });
+    changes.push({
+      kind: 'share_type_tightened',
+      from: current.shareType,
+      to: next.shareType,
+      message: `Sharing tightened from ${current.shareType} to ${next.shareType}`,
+      messageZh: `共享类型由${TRI_ZH[current.shareType]}共享收紧为${TRI_ZH[next.shareType]}共享`,
+    });
   }
   if (strictness(next.openType) > strictness(current.openType)) {
-    changes.push({ kind: 'open_type_tightened', from: current.openType, to: next.openType, message: `Opening tightened from ${current.openType} to ${next.openType}`, messageZh: `开放属性由${TRI_ZH[current.openType]}开放收紧为${TRI_ZH[next.openType]}开放` });
+    changes.push({
+      kind: 'open_type_tightened',
+      from: current.openType,
+      to: next.openType,
+      message: `Opening tightened from ${current.openType} to ${next.openType}`,
+      messageZh: `开放属性由${TRI_ZH[current.openType]}开放收紧为${TRI_ZH[next.openType]}开放`,
+    });
   }
   for (const m of current.shareMethods.filter((x) => !next.shareMethods.includes(x))) {
     const zh = SHARE_METHODS[m as ShareMethod]?.zh ?? m;
-    changes.push({ kind: 'share_method_removed', from: m, message: `Share method ${m} is no longer offered`, messageZh: `不再提供“${zh}”共享方式` });
+    changes.push({
+      kind: 'share_method_removed',
+      from: m,
+      message: `Share method ${m} is no longer offered`,
+      messageZh: `不再提供“${zh}”共享方式`,
+    });
   }
   return { impacting: changes.length > 0, changes };
 }

@@ -17,9 +17,18 @@ export async function publishVersion(ctx: AppContext, versionId: string): Promis
   if (v.current_version_id && v.current_version_id !== v.id) {
     await repo.updateVersion(ctx.db, v.current_version_id, { status: 'superseded', updated_at: now });
   }
-  await repo.updateVersion(ctx.db, v.id, { status: 'published', published_at: now, effective_at: v.effective_at ?? now, updated_at: now });
+  await repo.updateVersion(ctx.db, v.id, {
+    status: 'published',
+    published_at: now,
+    effective_at: v.effective_at ?? now,
+    updated_at: now,
+  });
   const deleted = v.change_kind === 'delete';
-  await updateEntry(ctx.db, v.entry_id, { current_version_id: v.id, status: deleted ? 'deleted' : 'published', updated_at: now });
+  await updateEntry(ctx.db, v.entry_id, {
+    current_version_id: v.id,
+    status: deleted ? 'deleted' : 'published',
+    updated_at: now,
+  });
   // publishing the entry a responsibility item asked for fulfils it.
   if (!deleted) await fulfilResponsibilitiesFor(ctx, v.entry_id);
   // the entry's managed table in the data resource center follows the new items.

@@ -15,8 +15,22 @@ export function lifecycleRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/versions/:id/dept-review',
       {
-        config: { access: 'catalog.dept_review', audit: { category: 'maintain', action: 'catalog.review.dept', targetType: 'catalog_version', targetParam: 'id' } },
-        schema: { tags: ['catalog'], summary: 'Department review decision / 部门审核', params: IdParams, body: Decision, response: { 200: EntryVersion } },
+        config: {
+          access: 'catalog.dept_review',
+          audit: {
+            category: 'maintain',
+            action: 'catalog.review.dept',
+            targetType: 'catalog_version',
+            targetParam: 'id',
+          },
+        },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Department review decision / 部门审核',
+          params: IdParams,
+          body: Decision,
+          response: { 200: EntryVersion },
+        },
       },
       async (req) => {
         req.auditNote.detail = { decision: req.body.decision, reason: req.body.reason ?? null };
@@ -27,12 +41,31 @@ export function lifecycleRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/versions/:id/platform-review',
       {
-        config: { access: 'catalog.platform_review', audit: { category: 'maintain', action: 'catalog.review.platform', targetType: 'catalog_version', targetParam: 'id' } },
-        schema: { tags: ['catalog'], summary: 'Platform review decision; approval publishes or schedules / 平台审核', params: IdParams, body: Decision, response: { 200: EntryVersion } },
+        config: {
+          access: 'catalog.platform_review',
+          audit: {
+            category: 'maintain',
+            action: 'catalog.review.platform',
+            targetType: 'catalog_version',
+            targetParam: 'id',
+          },
+        },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Platform review decision; approval publishes or schedules / 平台审核',
+          params: IdParams,
+          body: Decision,
+          response: { 200: EntryVersion },
+        },
       },
       async (req) => {
         const v = await lifecycle.platformReview(ctx, req.actor!, req.params.id, req.body);
-        req.auditNote.detail = { decision: req.body.decision, reason: req.body.reason ?? null, status: v.status, impact: v.impact };
+        req.auditNote.detail = {
+          decision: req.body.decision,
+          reason: req.body.reason ?? null,
+          status: v.status,
+          impact: v.impact,
+        };
         return v;
       },
     );

@@ -25,7 +25,9 @@ export interface Decision {
 function reasonOf(d: Decision): string | null {
   const reason = d.reason?.trim() || null;
   if (d.decision === 'reject' && !reason) {
-    throw badRequest('CATALOG_REJECT_REASON_REQUIRED', 'A return needs a reason', '退回须填写理由', { field: 'reason' });
+    throw badRequest('CATALOG_REJECT_REASON_REQUIRED', 'A return needs a reason', '退回须填写理由', {
+      field: 'reason',
+    });
   }
   return reason;
 }
@@ -33,16 +35,39 @@ function reasonOf(d: Decision): string | null {
 const WHAT = { create: '目录', update: '目录变更', delete: '目录删除申请' } as const;
 
 /** Locks the version, checks its status and records the decision; returns it as it was before. */
-async function decide(ctx: AppContext, actor: CatalogActor, id: string, step: 'dept' | 'platform', d: Decision, reason: string | null): Promise<EntryVersion> {
+async function decide(
+  ctx: AppContext,
+  actor: CatalogActor,
+  id: string,
+  step: 'dept' | 'platform',
+  d: Decision,
+  reason: string | null,
+): Promise<EntryVersion> {
   const v = await loadVersion(ctx, actor, id);
   if (step === 'dept') requireOwnDepartment(actor, v.providerDepartmentId);
   const locked = await repo.lockVersion(ctx.db, id);
-  expectStatus(locked?.status, step === 'dept' ? 'dept_review' : 'platform_review', step === 'dept' ? '部门审核' : '平台审核');
-  await repo.insertReview(ctx.db, { version_id: id, step, decision: d.decision, reason, actor_id: actor.userId, at: ctx.clock.now() });
+  expectStatus(
+    locked?.status,
+    step === 'dept' ? 'dept_review' : 'platform_review',
+    step === 'dept' ? '部门审核' : '平台审核',
+  );
+  await repo.insertReview(ctx.db, {
+    version_id: id,
+    step,
+    decision: d.decision,
+    reason,
+    actor_id: actor.userId,
+    at: ctx.clock.now(),
+  });
   return v;
 }
 
-async function returnToDepartment(ctx: AppContext, v: EntryVersion, step: 'dept' | 'platform', reason: string): Promise<void> {
+async function returnToDepartment(
+  ctx: AppContext,
+  v: EntryVersion,
+  step: 'dept' | 'platform',
+  reason: string,
+): Promise<void> {
   await repo.updateVersion(ctx.db, v.id, { status: 'rejected', rejection_reason: reason, updated_at: ctx.clock.now() });
   await notify(
     ctx,
@@ -83,7 +108,12 @@ export async function deptReview(ctx: AppContext, actor: CatalogActor, id: strin
  * Platform review: reject → back to the department; approve a new entry → published; approve a
  * change or deletion → published now or, when it affects consumers, announced and scheduled (R-07).
  */
-export async function platformReview(ctx: AppContext, actor: CatalogActor, id: string, d: Decision): Promise<EntryVersion> {
+export async function platformReview(
+  ctx: AppContext,
+  actor: CatalogActor,
+  id: string,
+  d: Decision,
+): Promise<EntryVersion> {
   const reason = reasonOf(d);
   await inTransaction(ctx, async (db) => {
     const t = { ...ctx, db };
@@ -100,7 +130,13 @@ export async function platformReview(ctx: AppContext, actor: CatalogActor, id: s
 }
 
 /** What waits for the actor's decision: the department step for their own department, the platform step for admins. */
-export async function reviewQueue(ctx: AppContext, actor: CatalogActor, step: 'dept' | 'platform', limit: number, offset: number): Promise<{ items: VersionRow[]; total: number }> {
+export async function reviewQueue(
+  ctx: AppContext,
+  actor: CatalogActor,
+  step: 'dept' | 'platform',
+  limit: number,
+  offset: number,
+): Promise<{ items: VersionRow[]; total: number }> {
   if (!can(actor.roles, step === 'dept' ? 'catalog.dept_review' : 'catalog.platform_review')) {
     throw forbidden('You do not review at this step', '您不负责该环节的审核');
   }

@@ -65,7 +65,14 @@ function visible(eb: Q, scope: ObjectionScope, role: ObjectionFilter['role']) {
 
 const overdueExpr = (eb: Q, now: Date) => eb.and([eb('o.status', 'in', WAITING), eb('o.due_at', '<', now)]);
 
-export async function listObjections(db: Db, scope: ObjectionScope, f: ObjectionFilter, now: Date, limit: number, offset: number) {
+export async function listObjections(
+  db: Db,
+  scope: ObjectionScope,
+  f: ObjectionFilter,
+  now: Date,
+  limit: number,
+  offset: number,
+) {
   let q = base(db).where((eb) => visible(eb, scope, f.role));
   if (f.status) q = q.where('o.status', '=', f.status);
   if (f.entryId) q = q.where('o.entry_id', '=', f.entryId);
@@ -82,7 +89,11 @@ export function findObjection(db: Db, id: string) {
 }
 
 export function findVisibleObjection(db: Db, scope: ObjectionScope, id: string) {
-  return base(db).select(COLUMNS).where('o.id', '=', id).where((eb) => visible(eb, scope, undefined)).executeTakeFirst();
+  return base(db)
+    .select(COLUMNS)
+    .where('o.id', '=', id)
+    .where((eb) => visible(eb, scope, undefined))
+    .executeTakeFirst();
 }
 
 /** The entry an objection is raised against, with its published name. */
@@ -100,8 +111,18 @@ export async function insertObjection(db: Db, row: NewRow<'catalog_objection'>):
 }
 
 /** Changes an objection only while it is in one of `from`; false when another request moved it first. */
-export async function transition(db: Db, id: string, from: ObjectionStatus[], set: RowUpdate<'catalog_objection'>): Promise<boolean> {
-  const r = await db.updateTable('catalog_objection').set(set).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+export async function transition(
+  db: Db,
+  id: string,
+  from: ObjectionStatus[],
+  set: RowUpdate<'catalog_objection'>,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('catalog_objection')
+    .set(set)
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -124,7 +145,14 @@ export async function countOverdue(db: Db, now: Date, departmentId?: string): Pr
 export async function reopen(db: Db, id: string, appended: string, dueAt: Date): Promise<boolean> {
   const r = await db
     .updateTable('catalog_objection')
-    .set({ status: 'reopened', content: sql<string>`content || ${appended}`, due_at: dueAt, answer: null, answered_by: null, answered_at: null })
+    .set({
+      status: 'reopened',
+      content: sql<string>`content || ${appended}`,
+      due_at: dueAt,
+      answer: null,
+      answered_by: null,
+      answered_at: null,
+    })
     .where('id', '=', id)
     .where('status', '=', 'answered')
     .executeTakeFirst();

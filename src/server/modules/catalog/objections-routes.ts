@@ -6,9 +6,14 @@ import { enumOf, IdParams, Nullable, Obj, pageBounds, Paged, PageQuery, Uuid } f
 import { OBJECTION_KIND_CODES } from './enums';
 import * as objections from './objections-service';
 
-
-const ObjectionKind = enumOf(OBJECTION_KIND_CODES, 'catalog 目录信息有误 | data 数据内容有误 | request 申请处理问题 | service 服务使用问题');
-const ObjectionStatus = enumOf(['open', 'answered', 'confirmed', 'reopened'] as const, 'open 待答复 | answered 已答复 | confirmed 已确认 | reopened 重新提出');
+const ObjectionKind = enumOf(
+  OBJECTION_KIND_CODES,
+  'catalog 目录信息有误 | data 数据内容有误 | request 申请处理问题 | service 服务使用问题',
+);
+const ObjectionStatus = enumOf(
+  ['open', 'answered', 'confirmed', 'reopened'] as const,
+  'open 待答复 | answered 已答复 | confirmed 已确认 | reopened 重新提出',
+);
 const Instant = Type.String({ format: 'date-time' });
 
 export const Objection = Obj({
@@ -48,7 +53,10 @@ export function objectionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/entries/:id/objections',
       {
-        config: { access: 'catalog.objection.raise', audit: { category: 'maintain', action: 'catalog.objection.raise', targetType: 'catalog_objection' } },
+        config: {
+          access: 'catalog.objection.raise',
+          audit: { category: 'maintain', action: 'catalog.objection.raise', targetType: 'catalog_objection' },
+        },
         schema: {
           tags,
           summary: 'Raise an objection on a published entry (Art 9) / 提出目录疑义或纠错',
@@ -69,11 +77,23 @@ export function objectionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/entries/:id/objections',
       {
         config: { access: 'catalog.read', audit: false },
-        schema: { tags, summary: "An entry's objections that the reader may see / 目录的疑义", params: IdParams, querystring: Obj({ ...PageQuery }), response: { 200: Paged(Objection) } },
+        schema: {
+          tags,
+          summary: "An entry's objections that the reader may see / 目录的疑义",
+          params: IdParams,
+          querystring: Obj({ ...PageQuery }),
+          response: { 200: Paged(Objection) },
+        },
       },
       async (req) => {
         const p = pageBounds(req.query);
-        const { items, total } = await objections.listObjections(ctx, actorOf(req), { entryId: req.params.id }, p.limit, p.offset);
+        const { items, total } = await objections.listObjections(
+          ctx,
+          actorOf(req),
+          { entryId: req.params.id },
+          p.limit,
+          p.offset,
+        );
         return { items, total, page: p.page, pageSize: p.pageSize };
       },
     );
@@ -86,7 +106,12 @@ export function objectionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Objections my department raised or received (all for platform_admin) / 疑义列表',
           querystring: Obj({
-            role: Type.Optional(enumOf(['raised', 'received'] as const, 'raised: by my department; received: on my department’s entries; both when omitted')),
+            role: Type.Optional(
+              enumOf(
+                ['raised', 'received'] as const,
+                'raised: by my department; received: on my department’s entries; both when omitted',
+              ),
+            ),
             status: Type.Optional(ObjectionStatus),
             overdue: Type.Optional(Type.Boolean()),
             entryId: Type.Optional(Uuid),
@@ -107,7 +132,15 @@ export function objectionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/objections/:id',
       {
-        config: { access: 'catalog.read', audit: { category: 'access', action: 'catalog.objection.read', targetType: 'catalog_objection', targetParam: 'id' } },
+        config: {
+          access: 'catalog.read',
+          audit: {
+            category: 'access',
+            action: 'catalog.objection.read',
+            targetType: 'catalog_objection',
+            targetParam: 'id',
+          },
+        },
         schema: { tags, summary: 'One objection / 疑义详情', params: IdParams, response: { 200: Objection } },
       },
       async (req) => objections.getObjection(ctx, actorOf(req), req.params.id),
@@ -116,8 +149,22 @@ export function objectionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/objections/:id/answer',
       {
-        config: { access: 'catalog.compile', audit: { category: 'maintain', action: 'catalog.objection.answer', targetType: 'catalog_objection', targetParam: 'id' } },
-        schema: { tags, summary: 'Answer an objection (providing department) / 答复疑义', params: IdParams, body: Obj({ answer: Text(4000) }), response: { 200: Objection } },
+        config: {
+          access: 'catalog.compile',
+          audit: {
+            category: 'maintain',
+            action: 'catalog.objection.answer',
+            targetType: 'catalog_objection',
+            targetParam: 'id',
+          },
+        },
+        schema: {
+          tags,
+          summary: 'Answer an objection (providing department) / 答复疑义',
+          params: IdParams,
+          body: Obj({ answer: Text(4000) }),
+          response: { 200: Objection },
+        },
       },
       async (req) => objections.answerObjection(ctx, actorOf(req), req.params.id, req.body.answer),
     );
@@ -125,7 +172,15 @@ export function objectionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/objections/:id/confirm',
       {
-        config: { access: 'catalog.objection.raise', audit: { category: 'maintain', action: 'catalog.objection.confirm', targetType: 'catalog_objection', targetParam: 'id' } },
+        config: {
+          access: 'catalog.objection.raise',
+          audit: {
+            category: 'maintain',
+            action: 'catalog.objection.confirm',
+            targetType: 'catalog_objection',
+            targetParam: 'id',
+          },
+        },
         schema: {
           tags,
           summary: 'Accept the answer and rate it (raising department) / 确认答复并评价',
@@ -143,8 +198,22 @@ export function objectionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/objections/:id/reopen',
       {
-        config: { access: 'catalog.objection.raise', audit: { category: 'maintain', action: 'catalog.objection.reopen', targetType: 'catalog_objection', targetParam: 'id' } },
-        schema: { tags, summary: 'Reject the answer and raise the objection again (raising department) / 重新提出疑义', params: IdParams, body: Obj({ reason: Text(2000) }), response: { 200: Objection } },
+        config: {
+          access: 'catalog.objection.raise',
+          audit: {
+            category: 'maintain',
+            action: 'catalog.objection.reopen',
+            targetType: 'catalog_objection',
+            targetParam: 'id',
+          },
+        },
+        schema: {
+          tags,
+          summary: 'Reject the answer and raise the objection again (raising department) / 重新提出疑义',
+          params: IdParams,
+          body: Obj({ reason: Text(2000) }),
+          response: { 200: Objection },
+        },
       },
       async (req) => objections.reopenObjection(ctx, actorOf(req), req.params.id, req.body.reason),
     );

@@ -53,7 +53,12 @@ const toObjection = (r: repo.ObjectionRow, now: Date): Objection => ({
 export const OVERDUE_JOB = 'catalog.objection.overdue';
 /** A reminder job for the moment the deadline passes; one per deadline, so a reopened objection gets its own. */
 const armOverdue = (ctx: AppContext, id: string, dueAt: Date) =>
-  scheduleJob(ctx, { kind: OVERDUE_JOB, runAt: new Date(dueAt.getTime() + 1), payload: { objectionId: id }, dedupeKey: `${OVERDUE_JOB}:${id}:${dueAt.getTime()}` });
+  scheduleJob(ctx, {
+    kind: OVERDUE_JOB,
+    runAt: new Date(dueAt.getTime() + 1),
+    payload: { objectionId: id },
+    dedupeKey: `${OVERDUE_JOB}:${id}:${dueAt.getTime()}`,
+  });
 
 /** Job handler: tells the provider (specialists and reviewers, R-15 escalation) and the raiser that the answer is late. */
 export async function remindOverdueObjection(ctx: AppContext, payload: { objectionId: string }): Promise<void> {
@@ -84,7 +89,8 @@ export async function dueWorkingDays(ctx: AppContext): Promise<number> {
 
 const required = (s: string, field: string, en: string, zh: string) => {
   const t = s.trim();
-  if (!t) throw badRequest('FIELD_REQUIRED', en, zh, { problems: [{ field, code: 'required', message: en, messageZh: zh }] });
+  if (!t)
+    throw badRequest('FIELD_REQUIRED', en, zh, { problems: [{ field, code: 'required', message: en, messageZh: zh }] });
   return t;
 };
 
@@ -98,21 +104,42 @@ export async function getObjection(ctx: AppContext, actor: Actor, id: string): P
   return toObjection(await load(ctx, actor, id), ctx.clock.now());
 }
 
-export async function listObjections(ctx: AppContext, actor: Actor, filter: repo.ObjectionFilter, limit: number, offset: number) {
+export async function listObjections(
+  ctx: AppContext,
+  actor: Actor,
+  filter: repo.ObjectionFilter,
+  limit: number,
+  offset: number,
+) {
   const now = ctx.clock.now();
   const { rows, total } = await repo.listObjections(ctx.db, scopeOf(actor), filter, now, limit, offset);
   return { items: rows.map((r) => toObjection(r, now)), total };
 }
 
-export async function raiseObjection(ctx: AppContext, actor: Actor, entryId: string, input: { kind: ObjectionKind; content: string }): Promise<Objection> {
+export async function raiseObjection(
+  ctx: AppContext,
+  actor: Actor,
+  entryId: string,
+  input: { kind: ObjectionKind; content: string },
+): Promise<Objection> {
   const content = required(input.content, 'content', 'Describe the problem', '请填写疑义内容');
   if (!actor.departmentId) throw forbidden('Only a department can raise an objection', '只有政务部门可以提出疑义');
   const entry = await repo.findEntryForObjection(ctx.db, entryId);
   // A draft of another department is not visible to the raiser, so it does not exist for them.
-  if (!entry || (entry.status !== 'published' && entry.provider_department_id !== actor.departmentId)) throw notFound('Catalog entry', '目录');
-  if (entry.status !== 'published') throw conflict('ENTRY_NOT_PUBLISHED', 'Objections can be raised on published entries only', '只能对已发布的目录提出疑义');
+  if (!entry || (entry.status !== 'published' && entry.provider_department_id !== actor.departmentId))
+    throw notFound('Catalog entry', '目录');
+  if (entry.status !== 'published')
+    throw conflict(
+      'ENTRY_NOT_PUBLISHED',
+      'Objections can be raised on published entries only',
+      '只能对已发布的目录提出疑义',
+    );
   if (entry.provider_department_id === actor.departmentId) {
-    throw badRequest('OBJECTION_OWN_ENTRY', 'A department cannot raise an objection on its own entry; correct it with a change instead', '不能对本部门的目录提出疑义，请直接变更目录');
+    throw badRequest(
+      'OBJECTION_OWN_ENTRY',
+      'A department cannot raise an objection on its own entry; correct it with a change instead',
+      '不能对本部门的目录提出疑义，请直接变更目录',
+    );
   }
   const now = ctx.clock.now();
   const days = await dueWorkingDays(ctx);
@@ -148,18 +175,29 @@ export async function raiseObjection(ctx: AppContext, actor: Actor, entryId: str
 export async function answerObjection(ctx: AppContext, actor: Actor, id: string, answer: string): Promise<Objection> {
   const text = required(answer, 'answer', 'Write the answer', '请填写答复内容');
   const o = await load(ctx, actor, id);
-  if (o.provider_department_id !== actor.departmentId) throw forbidden('Only the providing department can answer', '只有信息资源提供部门可以答复');
+  if (o.provider_department_id !== actor.departmentId)
+    throw forbidden('Only the providing department can answer', '只有信息资源提供部门可以答复');
   const now = ctx.clock.now();
   await inTransaction(ctx, async (trx) => {
-    const moved = await repo.transition(trx, id, repo.WAITING, { status: 'answered', answer: text, answered_by: actor.userId, answered_at: now });
-    if (!moved) throw conflict('OBJECTION_NOT_OPEN', 'The objection is not waiting for an answer', '该疑义当前无需答复');
-    await notify({ ...ctx, db: trx }, { userIds: [o.raised_by] }, {
-      kind: 'catalog.objection.answered',
-      title: `目录疑义已答复：${o.entry_name ?? ''}`,
-      body: `${o.provider_department_name}答复：${excerpt(text)}。请确认并评价，或重新提出。`,
-      link: link(id),
-      payload: { objectionId: id, entryId: o.entry_id },
+    const moved = await repo.transition(trx, id, repo.WAITING, {
+      status: 'answered',
+      answer: text,
+      answered_by: actor.userId,
+      answered_at: now,
     });
+    if (!moved)
+      throw conflict('OBJECTION_NOT_OPEN', 'The objection is not waiting for an answer', '该疑义当前无需答复');
+    await notify(
+      { ...ctx, db: trx },
+      { userIds: [o.raised_by] },
+      {
+        kind: 'catalog.objection.answered',
+        title: `目录疑义已答复：${o.entry_name ?? ''}`,
+        body: `${o.provider_department_name}答复：${excerpt(text)}。请确认并评价，或重新提出。`,
+        link: link(id),
+        payload: { objectionId: id, entryId: o.entry_id },
+      },
+    );
   });
   return getObjection(ctx, actor, id);
 }
@@ -178,13 +216,17 @@ export async function confirmObjection(ctx: AppContext, actor: Actor, id: string
     if (!(await repo.transition(trx, id, ['answered'], { status: 'confirmed', rating, closed_at: now }))) {
       throw conflict('OBJECTION_NOT_ANSWERED', 'Only an answered objection can be confirmed', '只能确认已答复的疑义');
     }
-    await notify({ ...ctx, db: trx }, { role: 'dept_specialist', departmentId: o.provider_department_id }, {
-      kind: 'catalog.objection.confirmed',
-      title: `目录疑义已确认办结：${o.entry_name ?? ''}`,
-      body: `${o.raised_by_department_name ?? ''}确认了答复，评分${rating}/5。`,
-      link: link(id),
-      payload: { objectionId: id, entryId: o.entry_id, rating },
-    });
+    await notify(
+      { ...ctx, db: trx },
+      { role: 'dept_specialist', departmentId: o.provider_department_id },
+      {
+        kind: 'catalog.objection.confirmed',
+        title: `目录疑义已确认办结：${o.entry_name ?? ''}`,
+        body: `${o.raised_by_department_name ?? ''}确认了答复，评分${rating}/5。`,
+        link: link(id),
+        payload: { objectionId: id, entryId: o.entry_id, rating },
+      },
+    );
   });
   return getObjection(ctx, actor, id);
 }
@@ -200,16 +242,24 @@ export async function reopenObjection(ctx: AppContext, actor: Actor, id: string,
   const appended = `\n\n【${o.provider_department_name}答复 ${answeredOn}】${o.answer ?? ''}\n\n【重新提出 ${shanghaiDate(now)}】${text}`;
   await inTransaction(ctx, async (trx) => {
     if (!(await repo.reopen(trx, id, appended, dueAt))) {
-      throw conflict('OBJECTION_NOT_ANSWERED', 'Only an answered objection can be reopened', '只能对已答复的疑义重新提出');
+      throw conflict(
+        'OBJECTION_NOT_ANSWERED',
+        'Only an answered objection can be reopened',
+        '只能对已答复的疑义重新提出',
+      );
     }
     await armOverdue({ ...ctx, db: trx }, id, dueAt);
-    await notify({ ...ctx, db: trx }, { role: 'dept_specialist', departmentId: o.provider_department_id }, {
-      kind: 'catalog.objection.reopened',
-      title: `目录疑义被重新提出：${o.entry_name ?? ''}`,
-      body: `${o.raised_by_department_name ?? ''}认为答复未解决问题：${excerpt(text)}。请于${shanghaiDate(dueAt)}前重新答复。`,
-      link: link(id),
-      payload: { objectionId: id, entryId: o.entry_id, dueAt: dueAt.toISOString() },
-    });
+    await notify(
+      { ...ctx, db: trx },
+      { role: 'dept_specialist', departmentId: o.provider_department_id },
+      {
+        kind: 'catalog.objection.reopened',
+        title: `目录疑义被重新提出：${o.entry_name ?? ''}`,
+        body: `${o.raised_by_department_name ?? ''}认为答复未解决问题：${excerpt(text)}。请于${shanghaiDate(dueAt)}前重新答复。`,
+        link: link(id),
+        payload: { objectionId: id, entryId: o.entry_id, dueAt: dueAt.toISOString() },
+      },
+    );
   });
   return getObjection(ctx, actor, id);
 }

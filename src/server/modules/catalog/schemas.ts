@@ -19,7 +19,11 @@ const OneOf = <T extends string>(codes: readonly T[], description?: string) =>
 /** One 信息项 as a department compiles it. Share/open attributes default to the entry's. */
 export const DataItemInput = Obj({
   name: Type.String({ minLength: 1, maxLength: 100, description: '信息项名称' }),
-  fieldName: Type.Optional(Nullable(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'column name used by the data resource center' }))),
+  fieldName: Type.Optional(
+    Nullable(
+      Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'column name used by the data resource center' }),
+    ),
+  ),
   dataType: OneOf(DATA_TYPE_CODES, '数据类型 C/N/Y/D/T/L/M/G/B/I/F'),
   length: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
   description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),

@@ -9,16 +9,21 @@ import { searchTokens } from './segment';
  * user's Chinese text into a tsquery over the jieba tokens of search_doc (written per version by
  * writeSearchDoc, copied into catalog_search by the triggers of migration 0004).
  */
-const OneOf = <T extends string>(codes: readonly T[]) => Type.Union(codes.map((c) => Type.Literal(c))) as unknown as TSchema & { static: T };
+const OneOf = <T extends string>(codes: readonly T[]) =>
+  Type.Union(codes.map((c) => Type.Literal(c))) as unknown as TSchema & { static: T };
 
 export const MAX_QUERY_LENGTH = 100;
 
 export const SearchQuery = Obj({
   // The 100-character limit is checked in parseSearchText so the caller gets a specific Chinese message.
-  q: Type.Optional(Type.String({ description: `Chinese search text, at most ${MAX_QUERY_LENGTH} characters; empty = browse` })),
+  q: Type.Optional(
+    Type.String({ description: `Chinese search text, at most ${MAX_QUERY_LENGTH} characters; empty = browse` }),
+  ),
   departmentId: Type.Optional(Uuid),
   regionCode: Type.Optional(Type.String({ pattern: '^\\d{6}$', description: "provider department's region" })),
-  classCode: Type.Optional(Type.String({ pattern: '^[1-3]\\d{0,14}$', description: 'class code prefix: 1 matches 101, 101001, …' })),
+  classCode: Type.Optional(
+    Type.String({ pattern: '^[1-3]\\d{0,14}$', description: 'class code prefix: 1 matches 101, 101001, …' }),
+  ),
   shareType: Type.Optional(OneOf(SHARE_TYPE_CODES)),
   openType: Type.Optional(OneOf(OPEN_TYPE_CODES)),
   formatKind: Type.Optional(OneOf(FORMAT_KIND_CODES)),
@@ -27,10 +32,15 @@ export const SearchQuery = Obj({
   updateCycle: Type.Optional(OneOf(UPDATE_CYCLE_CODES)),
   portal: Type.Optional(
     Type.Union([Type.Literal('share'), Type.Literal('open')], {
-      description: 'share: every published entry (the sharing portal lists open ones too); open: only entries open to the public (R-06)',
+      description:
+        'share: every published entry (the sharing portal lists open ones too); open: only entries open to the public (R-06)',
     }),
   ),
-  sort: Type.Optional(Type.Union([Type.Literal('relevance'), Type.Literal('published_desc'), Type.Literal('name')], { description: 'default: relevance with q, published_desc without' })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('relevance'), Type.Literal('published_desc'), Type.Literal('name')], {
+      description: 'default: relevance with q, published_desc without',
+    }),
+  ),
   ...PageQuery,
 });
 export type SearchQuery = Static<typeof SearchQuery>;
@@ -65,14 +75,26 @@ export type SearchHit = Static<typeof SearchHit>;
 const FacetValues = Type.Array(Obj({ value: Type.String(), label: Type.String(), count: Type.Integer() }));
 export type FacetValue = Static<typeof FacetValues>[number];
 
-export const FACET_NAMES = ['department', 'region', 'class', 'shareType', 'openType', 'formatKind', 'shareMethod', 'openDomain', 'updateCycle'] as const;
+export const FACET_NAMES = [
+  'department',
+  'region',
+  'class',
+  'shareType',
+  'openType',
+  'formatKind',
+  'shareMethod',
+  'openDomain',
+  'updateCycle',
+] as const;
 export type FacetName = (typeof FACET_NAMES)[number];
 
 export const SearchResult = Type.Composite([
   Paged(SearchHit),
   Obj({
     facets: Obj(Object.fromEntries(FACET_NAMES.map((f) => [f, FacetValues])) as Record<FacetName, typeof FacetValues>),
-    approximate: Type.Boolean({ description: 'true for a broad search: total and facet counts are estimates from a sample (shown as 约)' }),
+    approximate: Type.Boolean({
+      description: 'true for a broad search: total and facet counts are estimates from a sample (shown as 约)',
+    }),
   }),
 ]);
 export type SearchResult = Static<typeof SearchResult>;
@@ -142,9 +164,14 @@ export function parseSearchText(q: string | undefined): TextMatch | undefined {
   const text = (q ?? '').trim().replace(/\s+/g, ' ');
   if (!text) return undefined;
   if (chars(text) > MAX_QUERY_LENGTH) {
-    throw badRequest('SEARCH_QUERY_TOO_LONG', `Search text must be at most ${MAX_QUERY_LENGTH} characters`, `搜索内容不能超过${MAX_QUERY_LENGTH}个字`, {
-      field: 'q',
-    });
+    throw badRequest(
+      'SEARCH_QUERY_TOO_LONG',
+      `Search text must be at most ${MAX_QUERY_LENGTH} characters`,
+      `搜索内容不能超过${MAX_QUERY_LENGTH}个字`,
+      {
+        field: 'q',
+      },
+    );
   }
   const all = lexemes(text);
   // jieba's search mode emits a word with its parts (不动产 → 不动, 动产, 不动产) in the query as in

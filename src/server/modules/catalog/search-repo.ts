@@ -11,9 +11,17 @@ export interface VisibilityColumns {
   openType: string;
 }
 /** catalog_entry as e joined to its current version as v — the usual shape of catalog queries. */
-export const ENTRY_VERSION_COLUMNS: VisibilityColumns = { entryStatus: 'e.status', versionStatus: 'v.status', openType: 'v.open_type' };
+export const ENTRY_VERSION_COLUMNS: VisibilityColumns = {
+  entryStatus: 'e.status',
+  versionStatus: 'v.status',
+  openType: 'v.open_type',
+};
 /** The search table (migration 0004) as s, which copies the same columns. */
-export const SEARCH_TABLE_COLUMNS: VisibilityColumns = { entryStatus: 's.entry_status', versionStatus: 's.version_status', openType: 's.open_type' };
+export const SEARCH_TABLE_COLUMNS: VisibilityColumns = {
+  entryStatus: 's.entry_status',
+  versionStatus: 's.version_status',
+  openType: 's.open_type',
+};
 
 /**
  * Which catalog entries an actor may find, as one SQL condition (authorization is a query filter,
@@ -27,7 +35,10 @@ export const SEARCH_TABLE_COLUMNS: VisibilityColumns = { entryStatus: 's.entry_s
  * they belong to the department's own catalog, not the unified one. Anyone without catalog.read (a
  * public user, or no one signed in) sees only what is open to the public (R-06).
  */
-export function visibleEntriesFilter(actor: Pick<Actor, 'roles'> | null, cols: VisibilityColumns = ENTRY_VERSION_COLUMNS): RawBuilder<SqlBool> {
+export function visibleEntriesFilter(
+  actor: Pick<Actor, 'roles'> | null,
+  cols: VisibilityColumns = ENTRY_VERSION_COLUMNS,
+): RawBuilder<SqlBool> {
   const published = sql<SqlBool>`(${sql.ref(cols.entryStatus)} = 'published' and ${sql.ref(cols.versionStatus)} = 'published')`;
   if (actor && can(actor.roles, 'catalog.read')) return published;
   return sql<SqlBool>`(${published} and ${sql.ref(cols.openType)} in ('unconditional', 'conditional'))`;
@@ -84,9 +95,11 @@ function baseConditions(c: SearchCriteria): RawBuilder<SqlBool>[] {
   return conds;
 }
 
-const and = (xs: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> => (xs.length ? sql`(${sql.join(xs, sql` and `)})` : sql`true`);
+const and = (xs: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> =>
+  xs.length ? sql`(${sql.join(xs, sql` and `)})` : sql`true`;
 
-const activeFilters = (c: SearchCriteria) => (Object.keys(c.filters) as FacetName[]).filter((f) => c.filters[f] !== undefined);
+const activeFilters = (c: SearchCriteria) =>
+  (Object.keys(c.filters) as FacetName[]).filter((f) => c.filters[f] !== undefined);
 
 /** Every condition of the criteria: the result rows. */
 function where(c: SearchCriteria): RawBuilder<SqlBool> {
@@ -101,12 +114,15 @@ const FROM = sql`catalog_search s`;
  * keeps it below 1). A name containing the whole text literally counts as a name match.
  */
 function tierHits(m: TextMatch): { name: RawBuilder<SqlBool>; items: RawBuilder<SqlBool> } {
-  const nameHit = [m.tsqueryName && sql`s.search_doc @@ ${m.tsqueryName}::tsquery`, m.namePattern && sql`s.name ilike ${m.namePattern}`].filter(
-    (x): x is RawBuilder<SqlBool> => !!x,
-  );
+  const nameHit = [
+    m.tsqueryName && sql`s.search_doc @@ ${m.tsqueryName}::tsquery`,
+    m.namePattern && sql`s.name ilike ${m.namePattern}`,
+  ].filter((x): x is RawBuilder<SqlBool> => !!x);
   return {
     name: sql<SqlBool>`coalesce(${sql.join(nameHit, sql` or `)}, false)`,
-    items: m.tsqueryNameItems ? sql<SqlBool>`coalesce(s.search_doc @@ ${m.tsqueryNameItems}::tsquery, false)` : sql<SqlBool>`false`,
+    items: m.tsqueryNameItems
+      ? sql<SqlBool>`coalesce(s.search_doc @@ ${m.tsqueryNameItems}::tsquery, false)`
+      : sql<SqlBool>`false`,
   };
 }
 
@@ -118,7 +134,8 @@ function rankExpr(m: TextMatch): RawBuilder<number> {
 }
 
 function orderBy(c: SearchCriteria, sort: SearchSort): RawBuilder<unknown> {
-  if (sort === 'relevance' && c.match) return sql`${rankExpr(c.match)} desc, s.published_at desc nulls last, s.entry_id`;
+  if (sort === 'relevance' && c.match)
+    return sql`${rankExpr(c.match)} desc, s.published_at desc nulls last, s.entry_id`;
   if (sort === 'name') return sql`s.name, s.entry_id`;
   return sql`s.published_at desc nulls last, s.entry_id`;
 }
@@ -159,7 +176,13 @@ const DETAIL_JOINS = sql`join catalog_entry e on e.id = s.entry_id
   join catalog_class c on c.code = s.class_code`;
 
 /** One page of hits: the ordering runs over the search table alone, the details are joined for the page's rows. */
-export async function searchPage(db: Db, c: SearchCriteria, sort: SearchSort, limit: number, offset: number): Promise<HitRow[]> {
+export async function searchPage(
+  db: Db,
+  c: SearchCriteria,
+  sort: SearchSort,
+  limit: number,
+  offset: number,
+): Promise<HitRow[]> {
   // array(subquery) keeps the subquery's order; with ordinality carries it out to the detail join.
   const r = await sql<HitRow>`
     select ${HIT_COLUMNS}
@@ -176,7 +199,9 @@ export async function searchPage(db: Db, c: SearchCriteria, sort: SearchSort, li
  * text is rare (the GIN index finds the few) or common (the first rows of a scan already suffice).
  */
 export async function matchesMoreThan(db: Db, c: SearchCriteria, cap: number): Promise<boolean> {
-  const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from ${FROM} where ${where(c)} limit ${cap + 1}) x`.execute(db);
+  const r = await sql<{
+    n: number;
+  }>`select count(*)::int as n from (select 1 from ${FROM} where ${where(c)} limit ${cap + 1}) x`.execute(db);
   return r.rows[0]!.n > cap;
 }
 
@@ -187,7 +212,11 @@ export async function matchesMoreThan(db: Db, c: SearchCriteria, cap: number): P
  */
 export async function broadPageIds(db: Db, c: SearchCriteria, limit: number, offset: number): Promise<string[]> {
   const hit = tierHits(c.match!);
-  const tiers = [hit.name, sql<SqlBool>`not ${hit.name} and ${hit.items}`, sql<SqlBool>`not ${hit.name} and not ${hit.items}`];
+  const tiers = [
+    hit.name,
+    sql<SqlBool>`not ${hit.name} and ${hit.items}`,
+    sql<SqlBool>`not ${hit.name} and not ${hit.items}`,
+  ];
   const ids: string[] = [];
   for (const tier of tiers) {
     const want = offset + limit - ids.length;
@@ -219,7 +248,9 @@ export async function searchTableSize(db: Db): Promise<number> {
 
 /** Every matching entry id in result order (for exports: one ordering, then details in chunks). */
 export async function searchOrderedIds(db: Db, c: SearchCriteria, sort: SearchSort): Promise<string[]> {
-  const r = await sql<{ entry_id: string }>`select s.entry_id from ${FROM} where ${where(c)} order by ${orderBy(c, sort)}`.execute(db);
+  const r = await sql<{
+    entry_id: string;
+  }>`select s.entry_id from ${FROM} where ${where(c)} order by ${orderBy(c, sort)}`.execute(db);
   return r.rows.map((x) => x.entry_id);
 }
 
@@ -283,7 +314,13 @@ export async function searchFacets(db: Db, c: SearchCriteria, sample?: { percent
   const cond = new Map(active.map((f) => [f, filterCondition(f, c.filters[f]!)]));
   const passing = (except?: FacetName) => and(active.filter((f) => f !== except).map((f) => cond.get(f)!));
   const base = baseConditions(c);
-  if (active.length > 1) base.push(sql`(${sql.join(active.map((f) => sql`(not coalesce(${cond.get(f)!}, false))::int`), sql` + `)}) <= 1`);
+  if (active.length > 1)
+    base.push(
+      sql`(${sql.join(
+        active.map((f) => sql`(not coalesce(${cond.get(f)!}, false))::int`),
+        sql` + `,
+      )}) <= 1`,
+    );
   // Without search text the combinations come counted already (catalog_search_facet, same columns).
   // A broad search counts a fixed block sample (REPEATABLE: the same text gives the same estimate).
   const source = !c.match
@@ -300,12 +337,21 @@ export async function searchFacets(db: Db, c: SearchCriteria, sample?: { percent
   const grouped = (f: (typeof FACET_COLUMNS)[number]) => sql`grouping(${f.expr}) = 0`;
   const scalars = FACET_COLUMNS.filter((f) => !f.array);
   const arrays = FACET_COLUMNS.filter((f) => f.array);
-  const tag = sql`case ${sql.join(FACET_COLUMNS.map((f) => sql`when ${grouped(f)} then ${sql.lit(f.tag)}`), sql` `)} else 'total' end`;
+  const tag = sql`case ${sql.join(
+    FACET_COLUMNS.map((f) => sql`when ${grouped(f)} then ${sql.lit(f.tag)}`),
+    sql` `,
+  )} else 'total' end`;
   const value = sql`coalesce(${sql.join(scalars.map((f) => sql`${f.expr}::text`))})`;
-  const values = sql`case ${sql.join(arrays.map((f) => sql`when ${grouped(f)} then ${f.expr}`), sql` `)} end`;
+  const values = sql`case ${sql.join(
+    arrays.map((f) => sql`when ${grouped(f)} then ${f.expr}`),
+    sql` `,
+  )} end`;
   const ownFilter = FACET_COLUMNS.filter((f) => cond.has(f.facet));
   const n = ownFilter.length
-    ? sql`case ${sql.join(ownFilter.map((f) => sql`when ${grouped(f)} then sum(${sql.ref(`c.n_${f.facet}`)})`), sql` `)} else sum(c.n_all) end`
+    ? sql`case ${sql.join(
+        ownFilter.map((f) => sql`when ${grouped(f)} then sum(${sql.ref(`c.n_${f.facet}`)})`),
+        sql` `,
+      )} else sum(c.n_all) end`
     : sql`sum(c.n_all)`;
 
   // Array groups are split into one row per value after grouping, on the few grouped rows only.

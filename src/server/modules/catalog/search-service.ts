@@ -41,7 +41,8 @@ function prepare(actor: Searcher, query: SearchQuery): Prepared {
   };
   for (const k of Object.keys(filters) as FacetName[]) if (filters[k] === undefined) delete filters[k];
   // Relevance means nothing without search text: browsing lists the newest first.
-  const sort = query.sort && !(query.sort === 'relevance' && !match) ? query.sort : match ? 'relevance' : 'published_desc';
+  const sort =
+    query.sort && !(query.sort === 'relevance' && !match) ? query.sort : match ? 'relevance' : 'published_desc';
   return { criteria: { actor, match, openOnly: query.portal === 'open', filters }, sort };
 }
 
@@ -75,10 +76,17 @@ function toHit(r: repo.HitRow): SearchHit {
 /** At most this many matching data item names are shown under a hit. */
 const MAX_ITEM_HIGHLIGHTS = 5;
 
-async function withHighlights(ctx: AppContext, rows: repo.HitRow[], match: TextMatch | undefined): Promise<SearchHit[]> {
+async function withHighlights(
+  ctx: AppContext,
+  rows: repo.HitRow[],
+  match: TextMatch | undefined,
+): Promise<SearchHit[]> {
   const hits = rows.map(toHit);
   if (!match || !rows.length) return hits;
-  const items = await repo.itemNames(ctx.db, rows.map((r) => r.version_id));
+  const items = await repo.itemNames(
+    ctx.db,
+    rows.map((r) => r.version_id),
+  );
   const byVersion = new Map<string, string[]>();
   for (const it of items) {
     const marked = highlight(it.name, match.marks);
@@ -153,17 +161,34 @@ export interface SearchTuning {
  * The unified catalog search (R-05): one page of published entries with facet counts. Facet counts
  * apply every filter except the facet's own, so a user can still switch between its values.
  */
-export async function searchEntries(ctx: AppContext, actor: Searcher, query: SearchQuery, tuning: SearchTuning = {}): Promise<SearchResult> {
+export async function searchEntries(
+  ctx: AppContext,
+  actor: Searcher,
+  query: SearchQuery,
+  tuning: SearchTuning = {},
+): Promise<SearchResult> {
   const { criteria, sort } = prepare(actor, query);
   const p = pageBounds(query);
-  const broad = !!criteria.match && (await repo.matchesMoreThan(ctx.db, criteria, tuning.broadMatches ?? BROAD_MATCHES));
+  const broad =
+    !!criteria.match && (await repo.matchesMoreThan(ctx.db, criteria, tuning.broadMatches ?? BROAD_MATCHES));
   const sample = broad ? await samplePercent(ctx, tuning.sampleRows ?? SAMPLE_ROWS) : undefined;
   // Sorting by name or date walks an index already; only relevance needs the tiered page.
-  const rows = broad && sort === 'relevance'
-    ? repo.broadPageIds(ctx.db, criteria, p.limit, p.offset).then((ids) => repo.hitsInOrder(ctx.db, ids))
-    : repo.searchPage(ctx.db, criteria, sort, p.limit, p.offset);
-  const [items, counted] = await Promise.all([rows.then((r) => withHighlights(ctx, r, criteria.match)), repo.searchFacets(ctx.db, criteria, sample).then(toFacets)]);
-  return { items, total: counted.total, page: p.page, pageSize: p.pageSize, facets: counted.facets, approximate: !!sample };
+  const rows =
+    broad && sort === 'relevance'
+      ? repo.broadPageIds(ctx.db, criteria, p.limit, p.offset).then((ids) => repo.hitsInOrder(ctx.db, ids))
+      : repo.searchPage(ctx.db, criteria, sort, p.limit, p.offset);
+  const [items, counted] = await Promise.all([
+    rows.then((r) => withHighlights(ctx, r, criteria.match)),
+    repo.searchFacets(ctx.db, criteria, sample).then(toFacets),
+  ]);
+  return {
+    items,
+    total: counted.total,
+    page: p.page,
+    pageSize: p.pageSize,
+    facets: counted.facets,
+    approximate: !!sample,
+  };
 }
 
 /** The share of the search table that holds about `rows` entries; undefined when that is all of it. */
@@ -178,7 +203,12 @@ async function samplePercent(ctx: AppContext, rows: number): Promise<{ percent: 
  * pageSize ignored. The order is fixed once (ids only), then details are read batchSize at a time,
  * so a long export neither re-sorts on every page nor holds every row in memory.
  */
-export async function* iterateSearch(ctx: AppContext, actor: Searcher, query: SearchQuery, opts: { batchSize?: number } = {}): AsyncGenerator<SearchHit> {
+export async function* iterateSearch(
+  ctx: AppContext,
+  actor: Searcher,
+  query: SearchQuery,
+  opts: { batchSize?: number } = {},
+): AsyncGenerator<SearchHit> {
   const { criteria, sort } = prepare(actor, query);
   const ids = await repo.searchOrderedIds(ctx.db, criteria, sort);
   const batchSize = opts.batchSize ?? 500;

@@ -2,7 +2,13 @@ import type { Db } from '../../app-context';
 
 /** Subscriptions to an entry's changes (Art 10 申请订阅); a user subscribes on behalf of their department. */
 
-export async function subscribe(db: Db, entryId: string, departmentId: string, userId: string, at: Date): Promise<void> {
+export async function subscribe(
+  db: Db,
+  entryId: string,
+  departmentId: string,
+  userId: string,
+  at: Date,
+): Promise<void> {
   await db
     .insertInto('catalog_subscription')
     .values({ entry_id: entryId, department_id: departmentId, user_id: userId, created_at: at })
@@ -11,17 +17,32 @@ export async function subscribe(db: Db, entryId: string, departmentId: string, u
 }
 
 export async function unsubscribe(db: Db, entryId: string, userId: string): Promise<boolean> {
-  const r = await db.deleteFrom('catalog_subscription').where('entry_id', '=', entryId).where('user_id', '=', userId).executeTakeFirst();
+  const r = await db
+    .deleteFrom('catalog_subscription')
+    .where('entry_id', '=', entryId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 
 export async function isSubscribed(db: Db, entryId: string, userId: string): Promise<boolean> {
-  const r = await db.selectFrom('catalog_subscription').select('entry_id').where('entry_id', '=', entryId).where('user_id', '=', userId).executeTakeFirst();
+  const r = await db
+    .selectFrom('catalog_subscription')
+    .select('entry_id')
+    .where('entry_id', '=', entryId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return r !== undefined;
 }
 
 export async function subscriberDepartments(db: Db, entryId: string): Promise<string[]> {
-  const rows = await db.selectFrom('catalog_subscription').select('department_id').distinct().where('entry_id', '=', entryId).orderBy('department_id').execute();
+  const rows = await db
+    .selectFrom('catalog_subscription')
+    .select('department_id')
+    .distinct()
+    .where('entry_id', '=', entryId)
+    .orderBy('department_id')
+    .execute();
   return rows.map((r) => r.department_id);
 }
 

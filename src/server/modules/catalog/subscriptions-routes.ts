@@ -21,8 +21,16 @@ export function subscriptionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/entries/:id/subscription',
       {
-        config: { access: 'catalog.read', audit: { category: 'share', action: 'catalog.subscribe', targetType: 'catalog_entry', targetParam: 'id' } },
-        schema: { tags: ['catalog'], summary: 'Subscribe my department to changes of an entry / 订阅', params: IdParams, response: { 200: Subscribed } },
+        config: {
+          access: 'catalog.read',
+          audit: { category: 'share', action: 'catalog.subscribe', targetType: 'catalog_entry', targetParam: 'id' },
+        },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Subscribe my department to changes of an entry / 订阅',
+          params: IdParams,
+          response: { 200: Subscribed },
+        },
       },
       async (req) => subscriptions.subscribe(ctx, req.actor!, req.params.id),
     );
@@ -30,8 +38,16 @@ export function subscriptionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/entries/:id/subscription',
       {
-        config: { access: 'catalog.read', audit: { category: 'share', action: 'catalog.unsubscribe', targetType: 'catalog_entry', targetParam: 'id' } },
-        schema: { tags: ['catalog'], summary: 'Cancel my subscription / 取消订阅', params: IdParams, response: { 200: Subscribed } },
+        config: {
+          access: 'catalog.read',
+          audit: { category: 'share', action: 'catalog.unsubscribe', targetType: 'catalog_entry', targetParam: 'id' },
+        },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Cancel my subscription / 取消订阅',
+          params: IdParams,
+          response: { 200: Subscribed },
+        },
       },
       async (req) => subscriptions.unsubscribe(ctx, req.actor!, req.params.id),
     );
@@ -40,7 +56,11 @@ export function subscriptionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/subscriptions',
       {
         config: { access: 'catalog.read', audit: { category: 'query', action: 'catalog.subscriptions' } },
-        schema: { tags: ['catalog'], summary: "My department's subscriptions / 本部门订阅", response: { 200: Type.Array(Subscription) } },
+        schema: {
+          tags: ['catalog'],
+          summary: "My department's subscriptions / 本部门订阅",
+          response: { 200: Type.Array(Subscription) },
+        },
       },
       async (req) => {
         const list = await subscriptions.listSubscriptions(ctx, req.actor!);

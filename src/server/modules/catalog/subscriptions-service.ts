@@ -20,16 +20,29 @@ export interface Subscription {
   createdAt: string;
 }
 
-export async function subscribe(ctx: AppContext, actor: CatalogActor, entryId: string): Promise<{ subscribed: boolean }> {
+export async function subscribe(
+  ctx: AppContext,
+  actor: CatalogActor,
+  entryId: string,
+): Promise<{ subscribed: boolean }> {
   const departmentId = actorDepartment(actor);
   const entry = await findEntry(ctx.db, entryId, viewerOf(actor));
   if (!entry) throw notFound('Catalog entry', '信息资源目录');
-  if (entry.status !== 'published') throw conflict('CATALOG_ENTRY_NOT_PUBLISHED', 'Only a published entry can be subscribed to', '只能订阅已发布的信息资源');
+  if (entry.status !== 'published')
+    throw conflict(
+      'CATALOG_ENTRY_NOT_PUBLISHED',
+      'Only a published entry can be subscribed to',
+      '只能订阅已发布的信息资源',
+    );
   await repo.subscribe(ctx.db, entryId, departmentId, actor.userId, ctx.clock.now());
   return { subscribed: true };
 }
 
-export async function unsubscribe(ctx: AppContext, actor: CatalogActor, entryId: string): Promise<{ subscribed: boolean }> {
+export async function unsubscribe(
+  ctx: AppContext,
+  actor: CatalogActor,
+  entryId: string,
+): Promise<{ subscribed: boolean }> {
   await repo.unsubscribe(ctx.db, entryId, actor.userId);
   return { subscribed: false };
 }

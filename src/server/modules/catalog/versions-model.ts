@@ -1,6 +1,13 @@
 import { departmentViewer, type Actor } from '../../platform/context';
 import type { OpenType } from './enums';
-import type { ChangeNotice, DataItem, EntryVersion, Portal, Review, VersionRow as VersionRowOut } from './entries-schemas';
+import type {
+  ChangeNotice,
+  DataItem,
+  EntryVersion,
+  Portal,
+  Review,
+  VersionRow as VersionRowOut,
+} from './entries-schemas';
 import type { NoticeRow } from './changes-repo';
 import type { VersionListRow } from './entries-repo';
 import type { ItemRow, VersionRow } from './versions-repo';

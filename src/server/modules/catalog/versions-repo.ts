@@ -34,7 +34,15 @@ export function visibleEntry(viewer: Viewer): Expression<SqlBool> {
   const ors = [eb('e.current_version_id', 'is not', null)];
   if (viewer.departmentId) ors.push(eb('e.provider_department_id', '=', viewer.departmentId));
   if (viewer.isAdmin) {
-    ors.push(eb.exists(eb.selectFrom('catalog_entry_version as w').select('w.id').whereRef('w.entry_id', '=', 'e.id').where('w.status', 'in', ADMIN_STATUSES)));
+    ors.push(
+      eb.exists(
+        eb
+          .selectFrom('catalog_entry_version as w')
+          .select('w.id')
+          .whereRef('w.entry_id', '=', 'e.id')
+          .where('w.status', 'in', ADMIN_STATUSES),
+      ),
+    );
   }
   return eb.or(ors);
 }
@@ -93,7 +101,12 @@ export function findVersion(db: Db, id: string, viewer?: Viewer) {
 
 /** Every version of an entry the viewer may read, oldest first. */
 export function listEntryVersions(db: Db, entryId: string, viewer: Viewer) {
-  return base(db).select(COLUMNS).where('v.entry_id', '=', entryId).where(visibleVersion(viewer)).orderBy('v.version_no').execute();
+  return base(db)
+    .select(COLUMNS)
+    .where('v.entry_id', '=', entryId)
+    .where(visibleVersion(viewer))
+    .orderBy('v.version_no')
+    .execute();
 }
 
 /** The entry's version in progress (draft … scheduled), if the viewer may see it. */
@@ -117,12 +130,23 @@ export function previousPublished(db: Db, entryId: string, versionNo: number) {
 
 export function itemsOf(db: Db, versionIds: string[]) {
   if (!versionIds.length) return Promise.resolve([]);
-  return db.selectFrom('catalog_data_item').selectAll().where('version_id', 'in', versionIds).orderBy('version_id').orderBy('position').execute();
+  return db
+    .selectFrom('catalog_data_item')
+    .selectAll()
+    .where('version_id', 'in', versionIds)
+    .orderBy('version_id')
+    .orderBy('position')
+    .execute();
 }
 
 /** Locks the version row for a state change, so two reviewers cannot both decide. */
 export function lockVersion(db: Db, id: string) {
-  return db.selectFrom('catalog_entry_version').select(['id', 'entry_id', 'status', 'change_kind']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('catalog_entry_version')
+    .select(['id', 'entry_id', 'status', 'change_kind'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function insertVersion(db: Db, row: NewRow<'catalog_entry_version'>): Promise<string> {
@@ -187,7 +211,16 @@ export function reviewsOf(db: Db, versionIds: string[]) {
   return db
     .selectFrom('catalog_review as r')
     .leftJoin('app_user as u', 'u.id', 'r.actor_id')
-    .select(['r.id', 'r.version_id', 'r.step', 'r.decision', 'r.reason', 'r.actor_id', 'u.real_name as actor_name', 'r.at'])
+    .select([
+      'r.id',
+      'r.version_id',
+      'r.step',
+      'r.decision',
+      'r.reason',
+      'r.actor_id',
+      'u.real_name as actor_name',
+      'r.at',
+    ])
     .where('r.version_id', 'in', versionIds)
     .orderBy('r.id')
     .execute();

@@ -55,10 +55,20 @@ export async function ownEntry(ctx: AppContext, actor: Actor, entryId: string) {
  * must exist in the source table; without a column map the suggestion (field names, comments,
  * similar names, compatible types) is taken.
  */
-export async function saveBinding(ctx: AppContext, actor: Actor, entryId: string, input: BindingInput): Promise<Binding> {
+export async function saveBinding(
+  ctx: AppContext,
+  actor: Actor,
+  entryId: string,
+  input: BindingInput,
+): Promise<Binding> {
   const v = await ownEntry(ctx, actor, entryId);
   const source = await getSource(ctx, actor, input.sourceId);
-  if (source.departmentId !== v.providerDepartmentId) throw badRequest('EXCHANGE_SOURCE_DEPARTMENT', 'The source belongs to another department', '数据源不属于该资源的提供部门');
+  if (source.departmentId !== v.providerDepartmentId)
+    throw badRequest(
+      'EXCHANGE_SOURCE_DEPARTMENT',
+      'The source belongs to another department',
+      '数据源不属于该资源的提供部门',
+    );
   const ref = parseTableRef(input.table, source.kind, source.database);
   const sourceColumns = await useSource(ctx, actor, input.sourceId, (c) => c.describe(ref));
   const names = new Set(sourceColumns.map((c) => c.name));
@@ -67,18 +77,51 @@ export async function saveBinding(ctx: AppContext, actor: Actor, entryId: string
     input.columnMap ??
     suggestColumnMapping(
       sourceColumns,
-      v.items.map((i, k) => ({ id: i.id, name: i.name, fieldName: managed[k]!.column, dataType: i.dataType as DataType })),
+      v.items.map((i, k) => ({
+        id: i.id,
+        name: i.name,
+        fieldName: managed[k]!.column,
+        dataType: i.dataType as DataType,
+      })),
     )
       .filter((s) => s.column)
       .map((s) => ({ column: s.fieldName, sourceColumn: s.column! }));
   const problems = [
-    ...input.keyColumns.filter((k) => !names.has(k)).map((k) => ({ field: 'keyColumns', message: `No column ${k}`, messageZh: `源表中没有字段 ${k}` })),
-    ...(input.watermarkColumn && !names.has(input.watermarkColumn) ? [{ field: 'watermarkColumn', message: `No column ${input.watermarkColumn}`, messageZh: `源表中没有字段 ${input.watermarkColumn}` }] : []),
-    ...map.filter((m) => !names.has(m.sourceColumn)).map((m) => ({ field: 'columnMap', message: `No column ${m.sourceColumn}`, messageZh: `源表中没有字段 ${m.sourceColumn}` })),
-    ...map.filter((m) => !managed.some((c) => c.column === m.column)).map((m) => ({ field: 'columnMap', message: `No data item column ${m.column}`, messageZh: `信息项中没有字段 ${m.column}` })),
+    ...input.keyColumns
+      .filter((k) => !names.has(k))
+      .map((k) => ({ field: 'keyColumns', message: `No column ${k}`, messageZh: `源表中没有字段 ${k}` })),
+    ...(input.watermarkColumn && !names.has(input.watermarkColumn)
+      ? [
+          {
+            field: 'watermarkColumn',
+            message: `No column ${input.watermarkColumn}`,
+            messageZh: `源表中没有字段 ${input.watermarkColumn}`,
+          },
+        ]
+      : []),
+    ...map
+      .filter((m) => !names.has(m.sourceColumn))
+      .map((m) => ({
+        field: 'columnMap',
+        message: `No column ${m.sourceColumn}`,
+        messageZh: `源表中没有字段 ${m.sourceColumn}`,
+      })),
+    ...map
+      .filter((m) => !managed.some((c) => c.column === m.column))
+      .map((m) => ({
+        field: 'columnMap',
+        message: `No data item column ${m.column}`,
+        messageZh: `信息项中没有字段 ${m.column}`,
+      })),
   ];
-  if (!map.length) problems.push({ field: 'columnMap', message: 'No source column maps to a data item', messageZh: '没有可对应到信息项的源字段' });
-  if (problems.length) throw badRequest('EXCHANGE_BINDING_INVALID', problems[0]!.message, problems[0]!.messageZh, { problems });
+  if (!map.length)
+    problems.push({
+      field: 'columnMap',
+      message: 'No source column maps to a data item',
+      messageZh: '没有可对应到信息项的源字段',
+    });
+  if (problems.length)
+    throw badRequest('EXCHANGE_BINDING_INVALID', problems[0]!.message, problems[0]!.messageZh, { problems });
   await ensureManagedTable(ctx, entryId);
   const now = ctx.clock.now();
   await repo.saveBinding(ctx.db, {
@@ -88,7 +131,13 @@ export async function saveBinding(ctx: AppContext, actor: Actor, entryId: string
     source_table: ref.name,
     key_columns: input.keyColumns,
     watermark_column: input.watermarkColumn ?? null,
-    column_map: JSON.stringify(map.map((m) => ({ itemId: managed.find((c) => c.column === m.column)!.itemId, fieldName: m.column, sourceColumn: m.sourceColumn }))),
+    column_map: JSON.stringify(
+      map.map((m) => ({
+        itemId: managed.find((c) => c.column === m.column)!.itemId,
+        fieldName: m.column,
+        sourceColumn: m.sourceColumn,
+      })),
+    ),
     scheduled: input.scheduled ?? true,
     created_by: actor.userId,
     created_at: now,
@@ -108,11 +157,22 @@ export async function getBinding(ctx: AppContext, actor: Actor, entryId: string)
 export const bindingOfEntry = (ctx: AppContext, entryId: string) => repo.bindingOfEntry(ctx.db, entryId);
 
 /** Queues a pull now (the job runner runs it); returns at once. */
-export async function requestPull(ctx: AppContext, actor: Actor, entryId: string, mode?: 'full' | 'incremental'): Promise<void> {
+export async function requestPull(
+  ctx: AppContext,
+  actor: Actor,
+  entryId: string,
+  mode?: 'full' | 'incremental',
+): Promise<void> {
   await ownEntry(ctx, actor, entryId);
   const b = await repo.bindingOfEntry(ctx.db, entryId);
   if (!b) throw notFound('Exchange binding', '数据汇聚配置');
-  await scheduleJob(ctx, { kind: PULL_JOB, runAt: ctx.clock.now(), payload: { bindingId: b.id, mode, startedBy: actor.userId }, dedupeKey: `${PULL_JOB}:${b.id}`, maxAttempts: 1 });
+  await scheduleJob(ctx, {
+    kind: PULL_JOB,
+    runAt: ctx.clock.now(),
+    payload: { bindingId: b.id, mode, startedBy: actor.userId },
+    dedupeKey: `${PULL_JOB}:${b.id}`,
+    maxAttempts: 1,
+  });
 }
 
 export async function listRuns(ctx: AppContext, actor: Actor, entryId: string): Promise<Run[]> {
@@ -143,7 +203,13 @@ export async function schedulePulls(ctx: AppContext): Promise<number> {
     const every = v ? PULL_INTERVAL_MS[v.updateCycle as UpdateCycle] : null;
     const last = b.last_done ? new Date(b.last_done).getTime() : null;
     if (every === null || every === undefined || (last !== null && now - last < every)) continue;
-    const { created } = await scheduleJob(ctx, { kind: PULL_JOB, runAt: ctx.clock.now(), payload: { bindingId: b.id }, dedupeKey: `${PULL_JOB}:${b.id}`, maxAttempts: 1 });
+    const { created } = await scheduleJob(ctx, {
+      kind: PULL_JOB,
+      runAt: ctx.clock.now(),
+      payload: { bindingId: b.id },
+      dedupeKey: `${PULL_JOB}:${b.id}`,
+      maxAttempts: 1,
+    });
     if (created) queued++;
   }
   return queued;

@@ -37,7 +37,13 @@ export interface LoadConnection {
    * PostgreSQL's text (booleans t/f, bytea \x…) on PostgreSQL, as the driver parses them on PGlite.
    * Rows after `afterKey`; with `sinceRun`, only rows loaded by later runs.
    */
-  readPage(name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<unknown[][]>;
+  readPage(
+    name: string,
+    columns: readonly string[],
+    afterKey: string | null,
+    sinceRun: string | null,
+    limit: number,
+  ): Promise<unknown[][]>;
   /**
    * Where `copies`: the managed table's rows after `afterKey` in row-key order as COPY text lines
    * ([key, ...columns]), one statement on a connection of its own (this one stays free for the
@@ -74,7 +80,11 @@ export async function withLoadConnection<T>(ctx: AppContext, fn: (c: LoadConnect
     fn({
       db,
       copies: false,
-      openAppend: (trx, name, columns, runId, at) => ({ write: (cells) => insertUnnested(trx, name, columns, cells as Cells, runId, at), end: () => Promise.resolve(), abort: () => {} }),
+      openAppend: (trx, name, columns, runId, at) => ({
+        write: (cells) => insertUnnested(trx, name, columns, cells as Cells, runId, at),
+        end: () => Promise.resolve(),
+        abort: () => {},
+      }),
       readPage: (...a) => readPageAsObjects(db, ...a),
     }),
   );
@@ -84,11 +94,22 @@ async function withCopyConnection<T>(url: string, fn: (c: LoadConnection) => Pro
   // Asynchronous commit: a batch and its checkpoint commit together, so a server crash can only lose
   // the last few of both at once, and the run resumes from the checkpoint that survived — no fsync
   // per batch is needed for exactly-once.
-  const client = new pg.Client({ connectionString: url, application_name: 'govshare-load', options: '-c synchronous_commit=off' });
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: 'govshare-load',
+    options: '-c synchronous_commit=off',
+  });
   client.on('error', () => {});
   await client.connect();
   // Kysely over this one client: the repositories' statements and the COPYs run on the same session.
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: () => Promise.resolve(Object.assign(client, { release: () => {} })), end: () => Promise.resolve() } }) });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool: {
+        connect: () => Promise.resolve(Object.assign(client, { release: () => {} })),
+        end: () => Promise.resolve(),
+      },
+    }),
+  });
   try {
     return await fn({
       db,
@@ -108,22 +129,45 @@ const ident = (id: string) => `"${id.replace(/"/g, '""')}"`;
 /** Every value as the server's text: nothing parsed that a push would only print again. */
 const AS_TEXT = { getTypeParser: () => (v: string) => v };
 
-function pageSql(name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): { text: string; values: unknown[] } {
+function pageSql(
+  name: string,
+  columns: readonly string[],
+  afterKey: string | null,
+  sinceRun: string | null,
+  limit: number,
+): { text: string; values: unknown[] } {
   const values: unknown[] = [];
   const conds: string[] = [];
   if (afterKey !== null) conds.push(`${ident(KEY_COLUMN)} > $${values.push(afterKey)}`);
   if (sinceRun !== null) conds.push(`${ident(RUN_COLUMN)} > $${values.push(sinceRun)}::bigint`);
   const list = [KEY_COLUMN, ...columns].map(ident).join(', ');
-  return { text: `select ${list} from rc.${ident(name)} ${conds.length ? `where ${conds.join(' and ')}` : ''} order by ${ident(KEY_COLUMN)} limit ${Number(limit)}`, values };
+  return {
+    text: `select ${list} from rc.${ident(name)} ${conds.length ? `where ${conds.join(' and ')}` : ''} order by ${ident(KEY_COLUMN)} limit ${Number(limit)}`,
+    values,
+  };
 }
 
-async function readPageAsText(client: pg.Client, name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<unknown[][]> {
+async function readPageAsText(
+  client: pg.Client,
+  name: string,
+  columns: readonly string[],
+  afterKey: string | null,
+  sinceRun: string | null,
+  limit: number,
+): Promise<unknown[][]> {
   const q = pageSql(name, columns, afterKey, sinceRun, limit);
   const r = await client.query<unknown[]>({ ...q, rowMode: 'array', types: AS_TEXT });
   return r.rows;
 }
 
-async function readPageAsObjects(db: Db, name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<unknown[][]> {
+async function readPageAsObjects(
+  db: Db,
+  name: string,
+  columns: readonly string[],
+  afterKey: string | null,
+  sinceRun: string | null,
+  limit: number,
+): Promise<unknown[][]> {
   const names = [KEY_COLUMN, ...columns];
   return (await readForPush(db, name, columns, afterKey, sinceRun, limit)).map((row) => names.map((c) => row[c]));
 }
@@ -131,15 +175,24 @@ async function readPageAsObjects(db: Db, name: string, columns: readonly string[
 /** The end of each line a load appends: the run and load time columns, and the newline. */
 export const copyTail = (runId: string, at: Date) => `\t${runId}\t${at.toISOString()}\n`;
 
-async function copyOut(url: string, name: string, columns: readonly string[], afterKey: string | null): Promise<Readable> {
+async function copyOut(
+  url: string,
+  name: string,
+  columns: readonly string[],
+  afterKey: string | null,
+): Promise<Readable> {
   const client = new pg.Client({ connectionString: url, application_name: 'govshare-read' });
   client.on('error', () => {});
   await client.connect();
   const where = afterKey === null ? '' : `where ${ident(KEY_COLUMN)} > ${client.escapeLiteral(afterKey)}`;
   const list = [KEY_COLUMN, ...columns].map(ident).join(', ');
-  const stream = client.query(copyTo(`copy (select ${list} from rc.${ident(name)} ${where} order by ${ident(KEY_COLUMN)}) to stdout`));
+  const stream = client.query(
+    copyTo(`copy (select ${list} from rc.${ident(name)} ${where} order by ${ident(KEY_COLUMN)}) to stdout`),
+  );
   // The connection lives as long as the stream: ended, failed or destroyed.
-  finished(stream).catch(() => undefined).finally(() => void client.end().catch(() => undefined));
+  finished(stream)
+    .catch(() => undefined)
+    .finally(() => void client.end().catch(() => undefined));
   return stream;
 }
 
@@ -176,9 +229,18 @@ function copySink(client: pg.Client, name: string, columns: readonly string[], r
   };
 }
 
-async function insertUnnested(db: Db, name: string, columns: readonly string[], cells: Cells, runId: string, at: Date): Promise<void> {
+async function insertUnnested(
+  db: Db,
+  name: string,
+  columns: readonly string[],
+  cells: Cells,
+  runId: string,
+  at: Date,
+): Promise<void> {
   if (!cells.rows) return;
-  const arrays = [0, ...columns.map((_, i) => i + 1)].map((c) => Array.from({ length: cells.rows }, (_, r) => textOf(cells.cell(r, c))));
+  const arrays = [0, ...columns.map((_, i) => i + 1)].map((c) =>
+    Array.from({ length: cells.rows }, (_, r) => textOf(cells.cell(r, c))),
+  );
   const types = await sql<{ name: string; type: string }>`
     select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a
     where a.attrelid = ${`rc.${ident(name)}`}::regclass and a.attnum > 0 and not a.attisdropped`.execute(db);
@@ -186,5 +248,7 @@ async function insertUnnested(db: Db, name: string, columns: readonly string[], 
   const casts = [KEY_COLUMN, ...columns].map((c, i) => sql`${sql.id(`c${i}`)}::${sql.raw(typeOf.get(c) ?? 'text')}`);
   await sql`insert into rc.${sql.id(name)} (${sql.join([KEY_COLUMN, ...columns, RUN_COLUMN, LOADED_COLUMN].map((c) => sql.id(c)))})
     select ${sql.join([...casts, sql`${runId}::bigint`, sql`${at}::timestamptz`])}
-    from unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) as u(${sql.join(arrays.map((_, i) => sql.id(`c${i}`)))})`.execute(db);
+    from unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) as u(${sql.join(arrays.map((_, i) => sql.id(`c${i}`)))})`.execute(
+    db,
+  );
 }

@@ -42,7 +42,9 @@ export async function dropColumn(db: Db, name: string, column: string): Promise<
 export async function retypeColumn(db: Db, name: string, c: ManagedColumn): Promise<void> {
   try {
     await sql`savepoint retype`.execute(db);
-    await sql`alter table ${table(name)} alter column ${sql.id(c.column)} type ${sql.raw(c.pgType)} using ${sql.id(c.column)}::${sql.raw(c.pgType)}`.execute(db);
+    await sql`alter table ${table(name)} alter column ${sql.id(c.column)} type ${sql.raw(c.pgType)} using ${sql.id(c.column)}::${sql.raw(c.pgType)}`.execute(
+      db,
+    );
     await sql`release savepoint retype`.execute(db);
   } catch {
     await sql`rollback to savepoint retype`.execute(db);
@@ -55,7 +57,11 @@ export async function saveManaged(db: Db, row: NewRow<'exchange_managed_table'>)
   await db
     .insertInto('exchange_managed_table')
     .values(row)
-    .onConflict((oc) => oc.column('entry_id').doUpdateSet({ version_id: row.version_id, columns: row.columns, updated_at: row.updated_at }))
+    .onConflict((oc) =>
+      oc
+        .column('entry_id')
+        .doUpdateSet({ version_id: row.version_id, columns: row.columns, updated_at: row.updated_at }),
+    )
     .execute();
 }
 
@@ -64,14 +70,24 @@ export async function saveManaged(db: Db, row: NewRow<'exchange_managed_table'>)
  * so running a batch twice leaves one copy. Values travel as one text array per column and are cast
  * to the column types by PostgreSQL: one short statement per batch, whatever its size.
  */
-export async function upsertRows(db: Db, name: string, columns: ReadonlyArray<{ column: string; pgType: string }>, rows: unknown[][], runId: string, at: Date): Promise<number> {
+export async function upsertRows(
+  db: Db,
+  name: string,
+  columns: ReadonlyArray<{ column: string; pgType: string }>,
+  rows: unknown[][],
+  runId: string,
+  at: Date,
+): Promise<number> {
   if (!rows.length) return 0;
   const arrays = [0, ...columns.map((_, i) => i + 1)].map((i) => rows.map((r) => textOf(r[i])));
   const unnested = sql.join(arrays.map((a) => sql`${a}::text[]`));
   const aliases = arrays.map((_, i) => sql.id(`c${i}`));
   const casts = columns.map((c, i) => sql`${sql.id(`c${i + 1}`)}::${sql.raw(c.pgType)}`);
-  const updates = [...columns.map((c) => c.column), RUN_COLUMN, LOADED_COLUMN].map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
-  const r = await sql`insert into ${table(name)} (${sql.join([KEY_COLUMN, ...columns.map((c) => c.column), RUN_COLUMN, LOADED_COLUMN].map((c) => sql.id(c)))})
+  const updates = [...columns.map((c) => c.column), RUN_COLUMN, LOADED_COLUMN].map(
+    (c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`,
+  );
+  const r =
+    await sql`insert into ${table(name)} (${sql.join([KEY_COLUMN, ...columns.map((c) => c.column), RUN_COLUMN, LOADED_COLUMN].map((c) => sql.id(c)))})
     select ${sql.join([sql.id('c0'), ...casts, sql`${runId}::bigint`, sql`${at}::timestamptz`])}
     from unnest(${unnested}) as u(${sql.join(aliases)})
     on conflict (${sql.id(KEY_COLUMN)}) do update set ${sql.join(updates)}`.execute(db);
@@ -121,8 +137,14 @@ export async function openStage(db: Db, name: string, resume: boolean): Promise<
  */
 export async function swapStage(db: Db, name: string): Promise<number> {
   const stage = stageOf(name);
-  await sql`alter table ${table(stage)} add constraint ${sql.id(`${stage}_pkey`)} primary key (${sql.id(KEY_COLUMN)})`.execute(db);
-  const gone = await sql<{ n: string }>`select count(*) as n from ${table(name)} o where not exists (select 1 from ${table(stage)} s where s.${sql.id(KEY_COLUMN)} = o.${sql.id(KEY_COLUMN)})`.execute(db);
+  await sql`alter table ${table(stage)} add constraint ${sql.id(`${stage}_pkey`)} primary key (${sql.id(KEY_COLUMN)})`.execute(
+    db,
+  );
+  const gone = await sql<{
+    n: string;
+  }>`select count(*) as n from ${table(name)} o where not exists (select 1 from ${table(stage)} s where s.${sql.id(KEY_COLUMN)} = o.${sql.id(KEY_COLUMN)})`.execute(
+    db,
+  );
   await sql`drop table ${table(name)}`.execute(db);
   await sql`alter table ${table(stage)} rename to ${sql.id(name)}`.execute(db);
   await sql`alter index rc.${sql.id(`${stage}_pkey`)} rename to ${sql.id(`${name}_pkey`)}`.execute(db);
@@ -138,8 +160,18 @@ export async function countRows(db: Db, name: string): Promise<number> {
  * One page of the managed table in row-key order for a push: rows after `afterKey`, and for an
  * incremental push only those loaded after run `sinceRun`.
  */
-export async function readForPush(db: Db, name: string, columns: readonly string[], afterKey: string | null, sinceRun: string | null, limit: number): Promise<Array<Record<string, unknown>>> {
-  const conds = [...(afterKey !== null ? [sql`${sql.id(KEY_COLUMN)} > ${afterKey}`] : []), ...(sinceRun !== null ? [sql`${sql.id(RUN_COLUMN)} > ${sinceRun}::bigint`] : [])];
+export async function readForPush(
+  db: Db,
+  name: string,
+  columns: readonly string[],
+  afterKey: string | null,
+  sinceRun: string | null,
+  limit: number,
+): Promise<Array<Record<string, unknown>>> {
+  const conds = [
+    ...(afterKey !== null ? [sql`${sql.id(KEY_COLUMN)} > ${afterKey}`] : []),
+    ...(sinceRun !== null ? [sql`${sql.id(RUN_COLUMN)} > ${sinceRun}::bigint`] : []),
+  ];
   const r = await sql<Record<string, unknown>>`
     select ${sql.join([KEY_COLUMN, ...columns].map((c) => sql.id(c)))} from ${table(name)}
     ${conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``}

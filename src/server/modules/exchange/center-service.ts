@@ -47,7 +47,12 @@ export interface ManagedTable {
 export async function ensureManagedTable(ctx: AppContext, entryId: string): Promise<ManagedTable> {
   const v = await publishedVersionOf(ctx, entryId);
   if (!v) throw notFound('Published catalog entry', '已发布的信息资源');
-  if (!isTableEntry(v)) throw conflict('EXCHANGE_NOT_TABLE', 'The resource is not shared as a database table', '该信息资源的共享方式不含库表');
+  if (!isTableEntry(v))
+    throw conflict(
+      'EXCHANGE_NOT_TABLE',
+      'The resource is not shared as a database table',
+      '该信息资源的共享方式不含库表',
+    );
   return inTransaction(ctx, async (db) => {
     const columns = managedColumns(v);
     const now = ctx.clock.now();
@@ -67,7 +72,14 @@ export async function ensureManagedTable(ctx: AppContext, entryId: string): Prom
     } else {
       return { name, versionId: v.id, columns: existing.columns };
     }
-    await repo.saveManaged(db, { entry_id: entryId, table_name: name, version_id: v.id, columns: JSON.stringify(columns), created_at: now, updated_at: now });
+    await repo.saveManaged(db, {
+      entry_id: entryId,
+      table_name: name,
+      version_id: v.id,
+      columns: JSON.stringify(columns),
+      created_at: now,
+      updated_at: now,
+    });
     return { name, versionId: v.id, columns };
   });
 }

@@ -14,7 +14,9 @@ const HEX = Buffer.from(Array.from({ length: 256 }, (_, b) => b.toString(16).pad
 
 /** Escapes a string for a COPY text field (backslash, tab and line breaks). */
 export function escapeCopy(s: string): string {
-  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : s;
 }
 
 /** A value as one COPY text field: \N for null, t/f, ISO times, bytea hex for binary, the rest as escaped text. */
@@ -82,7 +84,7 @@ export class CopyText {
       const b = src[i]!;
       if (b === BACKSLASH || b === TAB || b === LF || b === CR) {
         out[p++] = BACKSLASH;
-        out[p++] = b === BACKSLASH ? BACKSLASH : b === TAB ? 116 /* t */ : b === LF ? 110 /* n */ : 114 /* r */;
+        out[p++] = b === BACKSLASH ? BACKSLASH : b === TAB ? 116 /* t */ : b === LF ? 110 /* n */ : 114; /* r */
       } else out[p++] = b;
     }
     this.#pos = p;
@@ -140,7 +142,10 @@ export class CopyText {
  * Feeds every line of COPY text (without its newline) to `line`, however the input's chunks cut the
  * lines, and yields whenever `line` says a batch is full, so the caller can hand the batch on.
  */
-export async function* eachLine(input: AsyncIterable<Buffer> | Iterable<Buffer>, line: (buf: Buffer, start: number, end: number) => boolean): AsyncGenerator<void> {
+export async function* eachLine(
+  input: AsyncIterable<Buffer> | Iterable<Buffer>,
+  line: (buf: Buffer, start: number, end: number) => boolean,
+): AsyncGenerator<void> {
   let carry: Buffer | null = null;
   for await (const chunk of input) {
     let start = 0;

@@ -27,7 +27,12 @@ export interface DataAccess {
 const NONE: MaskRule = { code: 'none' };
 
 /** `channels`: the share methods that allow this use, in order of preference (an export may come under an API or a file grant). */
-export async function resolveAccess(ctx: AppContext, actor: Pick<Actor, 'departmentId' | 'roles'>, code: string, channels: readonly string[]): Promise<DataAccess> {
+export async function resolveAccess(
+  ctx: AppContext,
+  actor: Pick<Actor, 'departmentId' | 'roles'>,
+  code: string,
+  channels: readonly string[],
+): Promise<DataAccess> {
   const entryId = await entryIdByCode(ctx, code);
   const v = entryId ? await publishedVersionOf(ctx, entryId) : null;
   if (!entryId || !v) throw notFound('Published catalog entry', '已发布的信息资源');
@@ -38,7 +43,12 @@ export async function resolveAccess(ctx: AppContext, actor: Pick<Actor, 'departm
   let grant: Grant | null = null;
   let columns: DataAccess['columns'];
   if (own) {
-    columns = managed.columns.map((c) => ({ column: c.column, name: items.get(c.itemId)?.name ?? c.column, dataType: c.dataType, rule: NONE }));
+    columns = managed.columns.map((c) => ({
+      column: c.column,
+      name: items.get(c.itemId)?.name ?? c.column,
+      dataType: c.dataType,
+      rule: NONE,
+    }));
   } else {
     grant = await grantForAny(ctx, actor.departmentId ?? '', entryId, channels);
     const configured = await configuredRules(ctx, entryId);
@@ -52,15 +62,32 @@ export async function resolveAccess(ctx: AppContext, actor: Pick<Actor, 'departm
       const g = byField.get(c.column) ?? (item ? byName.get(item.name) : undefined);
       if (!g || !item) return [];
       const rule = ruleFor(configured, c.column, channel, () =>
-        suggestRule({ name: item.name, fieldName: item.fieldName, maskRule: g.maskRule ?? item.maskRule, sensitivity: item.sensitivity }),
+        suggestRule({
+          name: item.name,
+          fieldName: item.fieldName,
+          maskRule: g.maskRule ?? item.maskRule,
+          sensitivity: item.sensitivity,
+        }),
       );
       return [{ column: c.column, name: item.name, dataType: c.dataType, rule }];
     });
   }
-  return { entryId, code, table: managed.table_name, columns, grant, mask: compilePlan(columns.map((c) => ({ field: c.column, rule: c.rule }))) };
+  return {
+    entryId,
+    code,
+    table: managed.table_name,
+    columns,
+    grant,
+    mask: compilePlan(columns.map((c) => ({ field: c.column, rule: c.rule }))),
+  };
 }
 
-async function grantForAny(ctx: AppContext, departmentId: string, entryId: string, channels: readonly string[]): Promise<Grant> {
+async function grantForAny(
+  ctx: AppContext,
+  departmentId: string,
+  entryId: string,
+  channels: readonly string[],
+): Promise<Grant> {
   for (const channel of channels.slice(0, -1)) {
     const r = await checkGrant(ctx, { departmentId, entryId, channel });
     if (r.ok) return r.grant;

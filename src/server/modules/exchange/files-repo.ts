@@ -54,6 +54,10 @@ export async function markWithdrawn(db: Db, id: string, at: Date, by: string, re
 
 /** Rows naming the blob: a blob is removed only when none does (identical uploads share one). */
 export async function countByStorageKey(db: Db, key: string): Promise<number> {
-  const r = await db.selectFrom('exchange_file').select((eb) => eb.fn.countAll<string>().as('n')).where('storage_key', '=', key).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('exchange_file')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('storage_key', '=', key)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

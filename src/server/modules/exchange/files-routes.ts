@@ -22,12 +22,18 @@ const attachment = (name: string) => {
 export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     // One more byte than allowed reaches the storage, which then refuses the file (413) and keeps nothing.
-    await app.register(multipart, { limits: { fileSize: files.maxFileBytes(ctx) + 1, files: 1, fields: 2, parts: 3 }, throwFileSizeLimit: false });
+    await app.register(multipart, {
+      limits: { fileSize: files.maxFileBytes(ctx) + 1, files: 1, fields: 2, parts: 3 },
+      throwFileSizeLimit: false,
+    });
 
     app.post(
       '/entries/:id/files',
       {
-        config: { access: 'exchange.file.manage', audit: { category: 'maintain', action: 'exchange.file.upload', targetType: 'exchange_file' } },
+        config: {
+          access: 'exchange.file.manage',
+          audit: { category: 'maintain', action: 'exchange.file.upload', targetType: 'exchange_file' },
+        },
         schema: {
           tags,
           summary: 'Upload a new version of the resource file / 上传资源文件新版本',
@@ -41,9 +47,13 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const part = req.isMultipart() ? await req.file() : undefined;
-        if (!part) throw badRequest('EXCHANGE_FILE_REQUIRED', 'Upload the file as multipart/form-data', '请选择要上传的文件');
+        if (!part)
+          throw badRequest('EXCHANGE_FILE_REQUIRED', 'Upload the file as multipart/form-data', '请选择要上传的文件');
         const noteField = part.fields.note;
-        const note = noteField && !Array.isArray(noteField) && noteField.type === 'field' ? String(noteField.value).slice(0, 500) : null;
+        const note =
+          noteField && !Array.isArray(noteField) && noteField.type === 'field'
+            ? String(noteField.value).slice(0, 500)
+            : null;
         let f;
         try {
           // Not destroyed on a refusal: a destroyed part stalls the multipart parser and with it the connection.
@@ -55,7 +65,15 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           throw e;
         }
         req.auditNote.targetId = f.id;
-        req.auditNote.detail = { entryId: f.entryId, versionNo: f.versionNo, fileName: f.fileName, mime: f.mime, size: f.size, sha256: f.sha256, sm3: f.sm3 };
+        req.auditNote.detail = {
+          entryId: f.entryId,
+          versionNo: f.versionNo,
+          fileName: f.fileName,
+          mime: f.mime,
+          size: f.size,
+          sha256: f.sha256,
+          sm3: f.sm3,
+        };
         return reply.status(201).send(f);
       },
     );
@@ -63,8 +81,16 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/entries/:id/files',
       {
-        config: { access: 'catalog.read', audit: { category: 'query', action: 'exchange.file.list', targetType: 'catalog_entry', targetParam: 'id' } },
-        schema: { tags, summary: "The entry's file versions, newest first / 资源文件版本列表", params: IdParams, response: { 200: Obj({ items: Type.Array(ResourceFile) }) } },
+        config: {
+          access: 'catalog.read',
+          audit: { category: 'query', action: 'exchange.file.list', targetType: 'catalog_entry', targetParam: 'id' },
+        },
+        schema: {
+          tags,
+          summary: "The entry's file versions, newest first / 资源文件版本列表",
+          params: IdParams,
+          response: { 200: Obj({ items: Type.Array(ResourceFile) }) },
+        },
       },
       async (req) => {
         const items = await files.listFiles(ctx, actorOf(req), req.params.id);
@@ -76,17 +102,27 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/files/:id/content',
       {
-        config: { access: 'exchange.file.download', audit: { category: 'download', action: 'exchange.file.download', ...fileTarget } },
+        config: {
+          access: 'exchange.file.download',
+          audit: { category: 'download', action: 'exchange.file.download', ...fileTarget },
+        },
         schema: {
           tags,
           summary: 'Download a file version / 下载资源文件',
-          description: 'The providing department and the platform always; other departments only under an active grant for the file method (403 SHARING_GRANT_…).',
+          description:
+            'The providing department and the platform always; other departments only under an active grant for the file method (403 SHARING_GRANT_…).',
           params: IdParams,
         },
       },
       async (req, reply) => {
         const d = await files.openFile(ctx, actorOf(req), req.params.id);
-        req.auditNote.detail = { entryId: d.file.entryId, versionNo: d.file.versionNo, size: d.file.size, sha256: d.file.sha256, grantNo: d.grantNo };
+        req.auditNote.detail = {
+          entryId: d.file.entryId,
+          versionNo: d.file.versionNo,
+          size: d.file.size,
+          sha256: d.file.sha256,
+          grantNo: d.grantNo,
+        };
         if (d.stamp) {
           reply.header(d.stamp.header[0], d.stamp.header[1]);
           // Header values are Latin-1: the Chinese notice travels percent-encoded.
@@ -108,8 +144,17 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/files/:id/withdraw',
       {
-        config: { access: 'exchange.file.manage', audit: { category: 'maintain', action: 'exchange.file.withdraw', ...fileTarget } },
-        schema: { tags, summary: 'Withdraw a file version / 撤回资源文件版本', params: IdParams, body: WithdrawInput, response: { 200: ResourceFile } },
+        config: {
+          access: 'exchange.file.manage',
+          audit: { category: 'maintain', action: 'exchange.file.withdraw', ...fileTarget },
+        },
+        schema: {
+          tags,
+          summary: 'Withdraw a file version / 撤回资源文件版本',
+          params: IdParams,
+          body: WithdrawInput,
+          response: { 200: ResourceFile },
+        },
       },
       async (req) => {
         req.auditNote.detail = { reason: req.body.reason };

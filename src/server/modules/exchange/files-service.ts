@@ -42,7 +42,8 @@ function toFile(r: repo.FileRow): ResourceFile {
 }
 
 const isProvider = (actor: Actor, departmentId: string) => actor.departmentId === departmentId;
-const notProvider = () => forbidden('Only the providing department manages its resource files', '只有提供部门可以管理本目录的资源文件');
+const notProvider = () =>
+  forbidden('Only the providing department manages its resource files', '只有提供部门可以管理本目录的资源文件');
 const isUnique = (e: unknown) => (e as { code?: string }).code === '23505';
 
 export interface Upload {
@@ -53,16 +54,30 @@ export interface Upload {
 
 /** Safe to show and to put in a header: no path, no control characters, bounded length. */
 function cleanName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const base = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  const base = name
+    .split(/[\\/]/)
+    .pop()!
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim();
   return base.slice(-200) || 'file';
 }
 
-export async function uploadFile(ctx: AppContext, actor: Actor, entryId: string, upload: Upload): Promise<ResourceFile> {
+export async function uploadFile(
+  ctx: AppContext,
+  actor: Actor,
+  entryId: string,
+  upload: Upload,
+): Promise<ResourceFile> {
   const version = await publishedVersionOf(ctx, entryId);
   // 404 for an entry the actor cannot see at all; 409 for one that is only not published (any more).
   if (!version) await getEntry(ctx, actor, entryId);
-  if (!version) throw conflict('EXCHANGE_FILE_ENTRY_NOT_PUBLISHED', 'Files are attached to published catalog entries only', '只能为已发布的信息资源目录上传文件');
+  if (!version)
+    throw conflict(
+      'EXCHANGE_FILE_ENTRY_NOT_PUBLISHED',
+      'Files are attached to published catalog entries only',
+      '只能为已发布的信息资源目录上传文件',
+    );
   if (!isProvider(actor, version.providerDepartmentId)) throw notProvider();
   const fileName = cleanName(upload.fileName);
   const found: { mime?: string } = {};
@@ -72,11 +87,27 @@ export async function uploadFile(ctx: AppContext, actor: Actor, entryId: string,
   try {
     stored = await storage.put(sniffedStream(upload.file, fileName, found), { maxBytes: max });
   } catch (e) {
-    if (e instanceof FileTooLargeError) throw new AppError(413, 'EXCHANGE_FILE_TOO_LARGE', `The file is larger than ${ctx.config.maxFileMb} MB`, `文件不能超过 ${ctx.config.maxFileMb} MB`);
+    if (e instanceof FileTooLargeError)
+      throw new AppError(
+        413,
+        'EXCHANGE_FILE_TOO_LARGE',
+        `The file is larger than ${ctx.config.maxFileMb} MB`,
+        `文件不能超过 ${ctx.config.maxFileMb} MB`,
+      );
     if (e instanceof UnsupportedTypeError) {
       throw e.reason === 'encoding'
-        ? new AppError(415, 'EXCHANGE_FILE_ENCODING', 'Text files (CSV, TXT, JSON, XML) must be UTF-8 encoded', '文本文件（CSV、TXT、JSON、XML）须为 UTF-8 编码')
-        : new AppError(415, 'EXCHANGE_FILE_TYPE', 'Allowed: PDF, OFD, XLSX, DOCX, ZIP, CSV, TXT, JSON, XML, PNG, JPEG (checked by content)', '只允许上传 PDF、OFD、XLSX、DOCX、ZIP、CSV、TXT、JSON、XML、PNG、JPEG 文件（按文件内容识别）');
+        ? new AppError(
+            415,
+            'EXCHANGE_FILE_ENCODING',
+            'Text files (CSV, TXT, JSON, XML) must be UTF-8 encoded',
+            '文本文件（CSV、TXT、JSON、XML）须为 UTF-8 编码',
+          )
+        : new AppError(
+            415,
+            'EXCHANGE_FILE_TYPE',
+            'Allowed: PDF, OFD, XLSX, DOCX, ZIP, CSV, TXT, JSON, XML, PNG, JPEG (checked by content)',
+            '只允许上传 PDF、OFD、XLSX、DOCX、ZIP、CSV、TXT、JSON、XML、PNG、JPEG 文件（按文件内容识别）',
+          );
     }
     throw e;
   }
@@ -152,7 +183,13 @@ export async function openFile(ctx: AppContext, actor: Actor, id: string): Promi
   if (!isProvider(actor, r.department_id) && !actor.roles.includes('platform_admin')) {
     if (!actor.departmentId) throw forbidden();
     const grant = await requireGrant(ctx, { departmentId: actor.departmentId, entryId: r.entry_id, channel: 'file' });
-    if (r.withdrawn_at) throw new AppError(410, 'EXCHANGE_FILE_WITHDRAWN', 'This file version was withdrawn by its provider', '该文件版本已被提供部门撤回');
+    if (r.withdrawn_at)
+      throw new AppError(
+        410,
+        'EXCHANGE_FILE_WITHDRAWN',
+        'This file version was withdrawn by its provider',
+        '该文件版本已被提供部门撤回',
+      );
     stamp = deliveryStamp(grant);
     grantNo = grant.no;
   }
@@ -161,7 +198,12 @@ export async function openFile(ctx: AppContext, actor: Actor, id: string): Promi
   } catch (e) {
     if (e instanceof BlobMissingError) {
       ctx.log.error({ fileId: id, key: r.storage_key }, 'resource file blob missing');
-      throw new AppError(500, 'EXCHANGE_FILE_MISSING', 'The stored file is missing; the platform has been told', '文件内容缺失，请联系平台管理员');
+      throw new AppError(
+        500,
+        'EXCHANGE_FILE_MISSING',
+        'The stored file is missing; the platform has been told',
+        '文件内容缺失，请联系平台管理员',
+      );
     }
     throw e;
   }

@@ -15,7 +15,8 @@ export class UnsupportedTypeError extends Error {
   }
 }
 
-const startsWith = (head: Buffer, bytes: readonly number[]) => head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
+const startsWith = (head: Buffer, bytes: readonly number[]) =>
+  head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
 const extOf = (name: string) => name.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '';
 
 const ZIP_KINDS: Record<string, string> = {
@@ -45,7 +46,20 @@ function textKind(text: string, ext: string): string | null {
 }
 
 /** The family an allow-listed extension promises; content of another family under it is refused. */
-const FAMILY: Record<string, string> = { pdf: 'pdf', png: 'png', jpg: 'jpeg', jpeg: 'jpeg', xlsx: 'zip', docx: 'zip', ofd: 'zip', zip: 'zip', csv: 'text', txt: 'text', json: 'text', xml: 'text' };
+const FAMILY: Record<string, string> = {
+  pdf: 'pdf',
+  png: 'png',
+  jpg: 'jpeg',
+  jpeg: 'jpeg',
+  xlsx: 'zip',
+  docx: 'zip',
+  ofd: 'zip',
+  zip: 'zip',
+  csv: 'text',
+  txt: 'text',
+  json: 'text',
+  xml: 'text',
+};
 
 function familyOf(mime: string): string {
   if (mime === 'application/pdf') return 'pdf';
@@ -69,7 +83,8 @@ function contentType(head: Buffer, ext: string, complete: boolean): string | nul
   if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
   if (startsWith(head, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) return ZIP_KINDS[ext] ?? 'application/zip';
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06]))
+    return ZIP_KINDS[ext] ?? 'application/zip';
   if (!head.length) return null;
   let text: string;
   try {
@@ -82,13 +97,18 @@ function contentType(head: Buffer, ext: string, complete: boolean): string | nul
   return textKind(text, ext);
 }
 
-export const isText = (mime: string) => mime.startsWith('text/') || mime === 'application/json' || mime === 'application/xml';
+export const isText = (mime: string) =>
+  mime.startsWith('text/') || mime === 'application/json' || mime === 'application/xml';
 
 /**
  * Passes the upload through while deciding its type from the head; text files are decoded to the
  * end so a binary tail behind a text head is refused too. Throws UnsupportedTypeError.
  */
-export async function* sniffedStream(source: AsyncIterable<Buffer>, fileName: string, found: { mime?: string }): AsyncGenerator<Buffer> {
+export async function* sniffedStream(
+  source: AsyncIterable<Buffer>,
+  fileName: string,
+  found: { mime?: string },
+): AsyncGenerator<Buffer> {
   const head: Buffer[] = [];
   let headLength = 0;
   const text = { decoder: null as TextDecoder | null };

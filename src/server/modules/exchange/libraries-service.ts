@@ -44,7 +44,14 @@ export async function listLibraries(ctx: AppContext, actor: Actor, kind: Library
     });
   }
   const all = [...libraries.values()].flatMap((l) => l.entries);
-  const status = new Map((await dataStatus(ctx.db, all.map((e) => e.entryId))).map((s) => [s.entry_id, s]));
+  const status = new Map(
+    (
+      await dataStatus(
+        ctx.db,
+        all.map((e) => e.entryId),
+      )
+    ).map((s) => [s.entry_id, s]),
+  );
   for (const e of all) {
     const s = status.get(e.entryId);
     e.rows = s?.rows == null ? null : Number(s.rows);

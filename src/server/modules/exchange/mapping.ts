@@ -52,7 +52,10 @@ family('date', 'date');
 family('timestamp', 'timestamp timestamptz datetime');
 family('time', 'time timetz year interval');
 family('binary', 'bytea blob tinyblob mediumblob longblob binary varbinary');
-family('text', 'char varchar character text tinytext mediumtext longtext nchar nvarchar uuid json jsonb enum set citext xml inet');
+family(
+  'text',
+  'char varchar character text tinytext mediumtext longtext nchar nvarchar uuid json jsonb enum set citext xml inet',
+);
 
 /** The family of a PostgreSQL or MySQL/MariaDB type as format_type / information_schema spell it. */
 export function typeFamily(sourceType: string): Family {
@@ -78,7 +81,8 @@ const COMPATIBLE: Record<DataType, readonly Family[]> = {
   G: ['binary'],
 };
 
-export const isCompatible = (dataType: DataType, sourceType: string) => COMPATIBLE[dataType].includes(typeFamily(sourceType));
+export const isCompatible = (dataType: DataType, sourceType: string) =>
+  COMPATIBLE[dataType].includes(typeFamily(sourceType));
 
 export interface MappableItem {
   id: string;
@@ -125,7 +129,12 @@ const THRESHOLD = 0.6;
 function score(col: SourceColumn, item: MappableItem): Pick<ColumnSuggestion, 'score' | 'basis'> {
   if (norm(col.name) === norm(item.fieldName)) return { score: 1, basis: 'field_name' };
   if (col.comment && norm(col.comment) === norm(item.name)) return { score: 0.95, basis: 'comment' };
-  const s = Math.max(similarity(col.name, item.fieldName), col.comment ? similarity(col.comment, item.name) : 0, similarity(col.name, item.name)) * 0.9;
+  const s =
+    Math.max(
+      similarity(col.name, item.fieldName),
+      col.comment ? similarity(col.comment, item.name) : 0,
+      similarity(col.name, item.name),
+    ) * 0.9;
   return s >= THRESHOLD ? { score: Math.round(s * 100) / 100, basis: 'similar_name' } : { score: 0, basis: null };
 }
 
@@ -134,7 +143,10 @@ function score(col: SourceColumn, item: MappableItem): Pick<ColumnSuggestion, 's
  * column's comment against the item's Chinese name, then by name similarity; only type-compatible
  * pairs; each column used once, best pairs first. The specialist confirms or changes it.
  */
-export function suggestColumnMapping(columns: readonly SourceColumn[], items: readonly MappableItem[]): ColumnSuggestion[] {
+export function suggestColumnMapping(
+  columns: readonly SourceColumn[],
+  items: readonly MappableItem[],
+): ColumnSuggestion[] {
   const pairs: Array<{ ci: number; ii: number; score: number; basis: ColumnSuggestion['basis'] }> = [];
   columns.forEach((col, ci) =>
     items.forEach((item, ii) => {
@@ -154,7 +166,14 @@ export function suggestColumnMapping(columns: readonly SourceColumn[], items: re
   }
   return items.map((item, ii) => {
     const p = byItem.get(ii);
-    return { itemId: item.id, itemName: item.name, fieldName: item.fieldName, column: p ? columns[p.ci]!.name : null, score: p?.score ?? 0, basis: p?.basis ?? null };
+    return {
+      itemId: item.id,
+      itemName: item.name,
+      fieldName: item.fieldName,
+      column: p ? columns[p.ci]!.name : null,
+      score: p?.score ?? 0,
+      basis: p?.basis ?? null,
+    };
   });
 }
 
@@ -163,11 +182,17 @@ export function suggestColumnMapping(columns: readonly SourceColumn[], items: re
  * column's own type; MySQL/MariaDB the nearest equivalent. A masked item is text in both: its
  * value is a string with * in it, whatever the item's type.
  */
-export function targetColumnType(kind: 'postgresql' | 'mysql', c: { dataType: string; pgType: string }, masked: boolean): string {
+export function targetColumnType(
+  kind: 'postgresql' | 'mysql',
+  c: { dataType: string; pgType: string },
+  masked: boolean,
+): string {
   if (masked) return 'text';
   if (kind === 'postgresql') return c.pgType;
   const length = /^varchar\((\d+)\)$/.exec(c.pgType)?.[1];
-  return length && Number(length) <= 4000 ? `varchar(${length})` : (CATALOG_TO_MYSQL_TYPE[c.dataType as DataType] ?? 'longtext');
+  return length && Number(length) <= 4000
+    ? `varchar(${length})`
+    : (CATALOG_TO_MYSQL_TYPE[c.dataType as DataType] ?? 'longtext');
 }
 
 const CATALOG_TO_MYSQL_TYPE: Readonly<Record<DataType, string>> = {

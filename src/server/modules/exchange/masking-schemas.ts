@@ -7,7 +7,11 @@ export const MASKING_CHANNELS = ['*', 'table', 'file', 'api'] as const;
 export type MaskingChannel = (typeof MASKING_CHANNELS)[number];
 export const OVERRIDE_CHANNELS = ['table', 'file', 'api'] as const;
 
-const Spec = Type.String({ minLength: 1, maxLength: MAX_SPEC_LENGTH, description: 'rule spec: mobile, address:town, keep:3,4, regex:/\\d{4}$/****/ …' });
+const Spec = Type.String({
+  minLength: 1,
+  maxLength: MAX_SPEC_LENGTH,
+  description: 'rule spec: mobile, address:town, keep:3,4, regex:/\\d{4}$/****/ …',
+});
 const Label = Obj({ zh: Type.String(), en: Type.String() });
 const RuleView = Obj({ rule: Type.String({ description: 'canonical spec' }), label: Label });
 
@@ -17,7 +21,10 @@ export const MaskingRuleInput = Obj({
   rule: Spec,
 });
 export type MaskingRuleInput = Static<typeof MaskingRuleInput>;
-export const MaskingInput = Type.Array(MaskingRuleInput, { maxItems: 2000, description: 'the whole configuration: rules not listed are removed' });
+export const MaskingInput = Type.Array(MaskingRuleInput, {
+  maxItems: 2000,
+  description: 'the whole configuration: rules not listed are removed',
+});
 
 export const MaskingItem = Obj({
   field: Type.String(),
@@ -26,8 +33,16 @@ export const MaskingItem = Obj({
   sensitivity: Type.Union([Type.Literal('none'), Type.Literal('personal'), Type.Literal('sensitive')]),
   catalogRule: Nullable(Type.String({ description: "the catalog's free-text 脱敏规则" })),
   suggested: RuleView,
-  configured: Obj({ '*': Nullable(Type.String()), table: Nullable(Type.String()), file: Nullable(Type.String()), api: Nullable(Type.String()) }),
-  effective: Obj({ table: RuleView, file: RuleView, api: RuleView }, { description: 'what a consumer of each channel gets: the override, else *, else the suggestion' }),
+  configured: Obj({
+    '*': Nullable(Type.String()),
+    table: Nullable(Type.String()),
+    file: Nullable(Type.String()),
+    api: Nullable(Type.String()),
+  }),
+  effective: Obj(
+    { table: RuleView, file: RuleView, api: RuleView },
+    { description: 'what a consumer of each channel gets: the override, else *, else the suggestion' },
+  ),
 });
 export type MaskingItem = Static<typeof MaskingItem>;
 

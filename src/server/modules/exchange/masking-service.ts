@@ -2,12 +2,29 @@ import type { AppContext } from '../../app-context';
 import { inTransaction } from '../../db/tx';
 import type { Actor } from '../../platform/context';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/errors';
-import { formatRuleSpec, mask, parseRuleSpec, RULE_CODES, RULES, suggestRule, type MaskRule, type RuleCode } from '../../platform/masking';
+import {
+  formatRuleSpec,
+  mask,
+  parseRuleSpec,
+  RULE_CODES,
+  RULES,
+  suggestRule,
+  type MaskRule,
+  type RuleCode,
+} from '../../platform/masking';
 import type { EntryVersion } from '../catalog/entries-schemas';
 import { publishedVersionOf } from '../catalog/entries-service';
 import { managedColumns } from './center-service';
 import * as repo from './masking-repo';
-import { OVERRIDE_CHANNELS, type Masking, type MaskingChannel, type MaskingItem, type MaskingRuleInput, type Preview, type RuleCodeInfo } from './masking-schemas';
+import {
+  OVERRIDE_CHANNELS,
+  type Masking,
+  type MaskingChannel,
+  type MaskingItem,
+  type MaskingRuleInput,
+  type Preview,
+  type RuleCodeInfo,
+} from './masking-schemas';
 
 /**
  * R-43 masking configured per data item and channel. The providing department sets a rule for all
@@ -25,8 +42,13 @@ const LEVEL: Record<string, { zh: string; en: string }> = {
 /** A short name of a rule with its parameters, for lists and previews. */
 export function ruleLabel(rule: MaskRule): { zh: string; en: string } {
   const info = RULES[rule.code];
-  if (rule.code === 'address') return { zh: `${info.nameZh}（${LEVEL[rule.level]!.zh}）`, en: `${info.nameEn} (${LEVEL[rule.level]!.en})` };
-  if (rule.code === 'keep') return { zh: `${info.nameZh}（前${rule.head}后${rule.tail}）`, en: `${info.nameEn} (first ${rule.head}, last ${rule.tail})` };
+  if (rule.code === 'address')
+    return { zh: `${info.nameZh}（${LEVEL[rule.level]!.zh}）`, en: `${info.nameEn} (${LEVEL[rule.level]!.en})` };
+  if (rule.code === 'keep')
+    return {
+      zh: `${info.nameZh}（前${rule.head}后${rule.tail}）`,
+      en: `${info.nameEn} (first ${rule.head}, last ${rule.tail})`,
+    };
   return { zh: info.nameZh, en: info.nameEn };
 }
 
@@ -52,7 +74,14 @@ const EXAMPLES: Record<RuleCode, { rule: string; value: string }> = {
 export const RULE_CODE_INFO: RuleCodeInfo[] = RULE_CODES.map((code) => {
   const { nameZh, nameEn, keepsZh, keepsEn } = RULES[code];
   const ex = EXAMPLES[code];
-  return { code, nameZh, nameEn, keepsZh, keepsEn, example: { ...ex, masked: mask(parseRuleSpec(ex.rule), ex.value) ?? '' } };
+  return {
+    code,
+    nameZh,
+    nameEn,
+    keepsZh,
+    keepsEn,
+    example: { ...ex, masked: mask(parseRuleSpec(ex.rule), ex.value) ?? '' },
+  };
 });
 
 /** The rules configured for an entry: field → channel → rule. */
@@ -78,15 +107,22 @@ export async function configuredRules(ctx: AppContext, entryId: string): Promise
 }
 
 /** The rule of a column for a channel: its override, else the all-channel rule, else the suggestion. */
-export const ruleFor = (configured: ConfiguredRules, field: string, channel: string, suggested: () => MaskRule): MaskRule =>
-  configured(field, channel) ?? configured(field, '*') ?? suggested();
+export const ruleFor = (
+  configured: ConfiguredRules,
+  field: string,
+  channel: string,
+  suggested: () => MaskRule,
+): MaskRule => configured(field, channel) ?? configured(field, '*') ?? suggested();
 
 /** Only the providing department or the platform sees and sets an entry's masking. */
 async function ownEntry(ctx: AppContext, actor: Actor, entryId: string): Promise<EntryVersion> {
   const v = await publishedVersionOf(ctx, entryId);
   if (!v) throw notFound('Published catalog entry', '已发布的信息资源');
   if (!actor.roles.includes('platform_admin') && v.providerDepartmentId !== actor.departmentId) {
-    throw forbidden('Only the providing department configures the masking of its resource', '只有资源提供部门可以配置脱敏规则');
+    throw forbidden(
+      'Only the providing department configures the masking of its resource',
+      '只有资源提供部门可以配置脱敏规则',
+    );
   }
   return v;
 }
@@ -99,7 +135,12 @@ export async function getMasking(ctx: AppContext, actor: Actor, entryId: string)
   const items = new Map(v.items.map((i) => [i.id, i]));
   const out: MaskingItem[] = managedColumns(v).map((c) => {
     const item = items.get(c.itemId)!;
-    const suggested = suggestRule({ name: item.name, fieldName: item.fieldName, maskRule: item.maskRule, sensitivity: item.sensitivity });
+    const suggested = suggestRule({
+      name: item.name,
+      fieldName: item.fieldName,
+      maskRule: item.maskRule,
+      sensitivity: item.sensitivity,
+    });
     const at = (ch: MaskingChannel) => stored.get(`${c.column}\n${ch}`) ?? null;
     const effective = (ch: MaskingChannel) => view(ruleFor(configured, c.column, ch, () => suggested));
     return {
@@ -142,9 +183,16 @@ interface Problem {
  * Replaces the whole configuration. Every rule is checked (known field, one rule per field and
  * channel, a spec the library accepts) and stored in canonical form; all problems are reported at once.
  */
-export async function saveMasking(ctx: AppContext, actor: Actor, entryId: string, input: readonly MaskingRuleInput[]): Promise<{ masking: Masking; changes: MaskingChange[] }> {
+export async function saveMasking(
+  ctx: AppContext,
+  actor: Actor,
+  entryId: string,
+  input: readonly MaskingRuleInput[],
+): Promise<{ masking: Masking; changes: MaskingChange[] }> {
   const v = await ownEntry(ctx, actor, entryId);
-  const names = new Map(managedColumns(v).map((c) => [c.column, v.items.find((i) => i.id === c.itemId)?.name ?? c.column]));
+  const names = new Map(
+    managedColumns(v).map((c) => [c.column, v.items.find((i) => i.id === c.itemId)?.name ?? c.column]),
+  );
   const problems: Problem[] = [];
   const specs = new Map<string, string>();
   for (const r of input) {
@@ -152,25 +200,45 @@ export async function saveMasking(ctx: AppContext, actor: Actor, entryId: string
     const where = `${field} (${r.channel})`;
     const whereZh = `${names.get(field) ?? field}（${field}，${CHANNEL_ZH[r.channel]}）`;
     if (!names.has(field)) {
-      problems.push({ field, channel: r.channel, code: 'MASKING_FIELD_UNKNOWN', message: `${where}: no data item has this field`, messageZh: `${whereZh}：没有此字段的信息项` });
+      problems.push({
+        field,
+        channel: r.channel,
+        code: 'MASKING_FIELD_UNKNOWN',
+        message: `${where}: no data item has this field`,
+        messageZh: `${whereZh}：没有此字段的信息项`,
+      });
       continue;
     }
     const key = `${field}\n${r.channel}`;
     if (specs.has(key)) {
-      problems.push({ field, channel: r.channel, code: 'MASKING_DUPLICATE', message: `${where}: more than one rule`, messageZh: `${whereZh}：规则重复` });
+      problems.push({
+        field,
+        channel: r.channel,
+        code: 'MASKING_DUPLICATE',
+        message: `${where}: more than one rule`,
+        messageZh: `${whereZh}：规则重复`,
+      });
       continue;
     }
     try {
       specs.set(key, formatRuleSpec(parseRuleSpec(r.rule)));
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      problems.push({ field, channel: r.channel, code: e.code, message: `${where}: ${e.message}`, messageZh: `${whereZh}：${e.messageZh ?? e.message}` });
+      problems.push({
+        field,
+        channel: r.channel,
+        code: e.code,
+        message: `${where}: ${e.message}`,
+        messageZh: `${whereZh}：${e.messageZh ?? e.message}`,
+      });
     }
   }
   if (problems.length) {
     const more = problems.length > 1 ? ` (+${problems.length - 1})` : '';
     const moreZh = problems.length > 1 ? `（另有${problems.length - 1}处）` : '';
-    throw badRequest('EXCHANGE_MASKING_INVALID', problems[0]!.message + more, problems[0]!.messageZh + moreZh, { problems });
+    throw badRequest('EXCHANGE_MASKING_INVALID', problems[0]!.message + more, problems[0]!.messageZh + moreZh, {
+      problems,
+    });
   }
   const changes = await inTransaction(ctx, async (db) => {
     const before = await repo.rulesOfEntry(db, entryId);
@@ -181,7 +249,14 @@ export async function saveMasking(ctx: AppContext, actor: Actor, entryId: string
       const [field, channel] = key.split('\n') as [string, MaskingChannel];
       const was = old.get(key);
       return was?.rule === rule
-        ? { entry_id: entryId, field_name: field, channel, rule, updated_by: was.updated_by, updated_at: was.updated_at }
+        ? {
+            entry_id: entryId,
+            field_name: field,
+            channel,
+            rule,
+            updated_by: was.updated_by,
+            updated_at: was.updated_at,
+          }
         : { entry_id: entryId, field_name: field, channel, rule, updated_by: actor.userId, updated_at: now };
     });
     await repo.replaceRules(db, entryId, rows);
@@ -197,7 +272,12 @@ export async function saveMasking(ctx: AppContext, actor: Actor, entryId: string
 }
 
 /** Masks one typed value with a rule, so a provider can try a spec (a regex above all) before saving it. */
-export async function previewMasking(ctx: AppContext, actor: Actor, entryId: string, input: { rule: string; value: string }): Promise<Preview> {
+export async function previewMasking(
+  ctx: AppContext,
+  actor: Actor,
+  entryId: string,
+  input: { rule: string; value: string },
+): Promise<Preview> {
   await ownEntry(ctx, actor, entryId);
   const rule = parseRuleSpec(input.rule);
   return { ...view(rule), masked: mask(rule, input.value) };

@@ -45,7 +45,9 @@ export async function updateBinding(db: Db, id: string, patch: RowUpdate<'exchan
  * the server when that connection ends — also when its process is killed, so a resume never waits.
  */
 export async function tryLockBinding(db: Db, bindingId: string): Promise<boolean> {
-  const r = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtext(${`govshare.exchange.${bindingId}`})) as ok`.execute(db);
+  const r = await sql<{
+    ok: boolean;
+  }>`select pg_try_advisory_lock(hashtext(${`govshare.exchange.${bindingId}`})) as ok`.execute(db);
   return r.rows[0]!.ok;
 }
 
@@ -54,7 +56,12 @@ export async function unlockBinding(db: Db, bindingId: string): Promise<void> {
 }
 
 export function runningRun(db: Db, bindingId: string) {
-  return db.selectFrom('exchange_run').selectAll().where('binding_id', '=', bindingId).where('status', '=', 'running').executeTakeFirst();
+  return db
+    .selectFrom('exchange_run')
+    .selectAll()
+    .where('binding_id', '=', bindingId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
 }
 
 export type RunRow = NonNullable<Awaited<ReturnType<typeof runningRun>>>;
@@ -68,7 +75,14 @@ export async function updateRun(db: Db, id: string, patch: RowUpdate<'exchange_r
 }
 
 /** Adds one committed batch's counts and moves the checkpoint (in the batch's transaction). */
-export async function advanceRun(db: Db, id: string, read: number, written: number, checkpoint: unknown, at: Date): Promise<void> {
+export async function advanceRun(
+  db: Db,
+  id: string,
+  read: number,
+  written: number,
+  checkpoint: unknown,
+  at: Date,
+): Promise<void> {
   await db
     .updateTable('exchange_run')
     .set((eb) => ({
@@ -82,7 +96,13 @@ export async function advanceRun(db: Db, id: string, read: number, written: numb
 }
 
 export function runsOfEntry(db: Db, entryId: string, limit: number) {
-  return db.selectFrom('exchange_run').selectAll().where('entry_id', '=', entryId).orderBy('id', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('exchange_run')
+    .selectAll()
+    .where('entry_id', '=', entryId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /** Scheduled bindings with when their last pull finished and whether one is under way. */

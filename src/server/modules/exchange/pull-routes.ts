@@ -17,8 +17,22 @@ export function pullRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.put(
       '/entries/:id/binding',
       {
-        config: { access: 'exchange.source.manage', audit: { category: 'maintain', action: 'exchange.binding.save', targetType: 'catalog_entry', targetParam: 'id' } },
-        schema: { tags, summary: 'Bind an entry to a source table / 配置数据汇聚', params: IdParams, body: BindingInput, response: { 200: Binding } },
+        config: {
+          access: 'exchange.source.manage',
+          audit: {
+            category: 'maintain',
+            action: 'exchange.binding.save',
+            targetType: 'catalog_entry',
+            targetParam: 'id',
+          },
+        },
+        schema: {
+          tags,
+          summary: 'Bind an entry to a source table / 配置数据汇聚',
+          params: IdParams,
+          body: BindingInput,
+          response: { 200: Binding },
+        },
       },
       async (req) => bindings.saveBinding(ctx, actorOf(req), req.params.id, req.body),
     );
@@ -26,19 +40,34 @@ export function pullRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/entries/:id/binding',
       {
         config: { access: 'exchange.read', audit: false },
-        schema: { tags, summary: 'An entry’s source binding / 数据汇聚配置', params: IdParams, response: { 200: Binding } },
+        schema: {
+          tags,
+          summary: 'An entry’s source binding / 数据汇聚配置',
+          params: IdParams,
+          response: { 200: Binding },
+        },
       },
       async (req) => bindings.getBinding(ctx, actorOf(req), req.params.id),
     );
     app.post(
       '/entries/:id/runs',
       {
-        config: { access: 'exchange.source.manage', audit: { category: 'aggregate', action: 'exchange.pull.request', targetType: 'catalog_entry', targetParam: 'id' } },
+        config: {
+          access: 'exchange.source.manage',
+          audit: {
+            category: 'aggregate',
+            action: 'exchange.pull.request',
+            targetType: 'catalog_entry',
+            targetParam: 'id',
+          },
+        },
         schema: {
           tags,
           summary: 'Pull now / 立即汇聚',
           params: IdParams,
-          body: Type.Optional(Obj({ mode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('incremental')])) })),
+          body: Type.Optional(
+            Obj({ mode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('incremental')])) }),
+          ),
           response: { 202: Obj({ queued: Type.Boolean() }) },
         },
       },
@@ -65,7 +94,12 @@ export function pullRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/entries/:id/quality',
       {
         config: { access: 'catalog.read', audit: false },
-        schema: { tags, summary: 'Data quality after each load: completeness, accuracy, timeliness, availability (R-27) / 数据质量', params: IdParams, response: { 200: Quality } },
+        schema: {
+          tags,
+          summary: 'Data quality after each load: completeness, accuracy, timeliness, availability (R-27) / 数据质量',
+          params: IdParams,
+          response: { 200: Quality },
+        },
       },
       async (req) => getQuality(ctx, req.params.id),
     );
@@ -74,7 +108,12 @@ export function pullRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/entries/:id/runs',
       {
         config: { access: 'exchange.read', audit: false },
-        schema: { tags, summary: 'Recent pulls with progress and reconciliation / 汇聚记录', params: IdParams, response: { 200: Type.Array(Run) } },
+        schema: {
+          tags,
+          summary: 'Recent pulls with progress and reconciliation / 汇聚记录',
+          params: IdParams,
+          response: { 200: Type.Array(Run) },
+        },
       },
       async (req) => bindings.listRuns(ctx, actorOf(req), req.params.id),
     );

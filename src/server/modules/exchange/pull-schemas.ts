@@ -3,10 +3,30 @@ import { Nullable, Obj, Uuid } from '../../platform/http/schemas';
 
 export const BindingInput = Obj({
   sourceId: Uuid,
-  table: Type.String({ minLength: 1, maxLength: 200, description: 'schema.name (a name alone: the default schema / the MySQL database)' }),
-  keyColumns: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 4, description: 'unique key of the source rows' }),
-  watermarkColumn: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'not null, only increasing (updated_at, id): incremental pulls' }))),
-  columnMap: Type.Optional(Type.Array(Obj({ column: Type.String(), sourceColumn: Type.String() }), { description: 'managed column (data item) ← source column; suggested when omitted' })),
+  table: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    description: 'schema.name (a name alone: the default schema / the MySQL database)',
+  }),
+  keyColumns: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+    minItems: 1,
+    maxItems: 4,
+    description: 'unique key of the source rows',
+  }),
+  watermarkColumn: Type.Optional(
+    Nullable(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'not null, only increasing (updated_at, id): incremental pulls',
+      }),
+    ),
+  ),
+  columnMap: Type.Optional(
+    Type.Array(Obj({ column: Type.String(), sourceColumn: Type.String() }), {
+      description: 'managed column (data item) ← source column; suggested when omitted',
+    }),
+  ),
   scheduled: Type.Optional(Type.Boolean({ description: 'pull by the entry’s update cycle' })),
 });
 export type BindingInput = Static<typeof BindingInput>;
@@ -47,12 +67,21 @@ const Snapshot = Obj({
   accuracy: Nullable(Ratio),
   availability: Ratio,
   columns: Type.Array(
-    Obj({ column: Type.String(), name: Type.String(), filled: Type.Integer(), checked: Type.Integer(), invalid: Type.Integer(), rule: Nullable(Type.String({ description: 'id_number | credit_code | mobile | email' })) }),
+    Obj({
+      column: Type.String(),
+      name: Type.String(),
+      filled: Type.Integer(),
+      checked: Type.Integer(),
+      invalid: Type.Integer(),
+      rule: Nullable(Type.String({ description: 'id_number | credit_code | mobile | email' })),
+    }),
   ),
 });
 export const Quality = Obj({
   latest: Nullable(Snapshot),
-  timely: Nullable(Type.Boolean({ description: 'last load within 1.5 update cycles; null when irregular or never loaded' })),
+  timely: Nullable(
+    Type.Boolean({ description: 'last load within 1.5 update cycles; null when irregular or never loaded' }),
+  ),
   lastLoadAt: Nullable(Type.String({ format: 'date-time' })),
   history: Type.Array(Snapshot),
 });

@@ -5,7 +5,14 @@ import { recordSystemAudit } from '../../platform/audit/service';
 import * as center from './center-repo';
 import { copyTail, WINDOW_BATCHES, withLoadConnection, type Cells, type LoadConnection } from './center-load-repo';
 import { ensureManagedTable } from './center-service';
-import { EMPTY_VALUES, type BatchRequest, type CopyCellKind, type CopyPlan, type SourceConnector, type TableRef } from './connectors/types';
+import {
+  EMPTY_VALUES,
+  type BatchRequest,
+  type CopyCellKind,
+  type CopyPlan,
+  type SourceConnector,
+  type TableRef,
+} from './connectors/types';
 import * as repo from './pull-repo';
 import { queuePushesOfEntry } from './push-service';
 import { measureQuality } from './quality-service';
@@ -66,15 +73,36 @@ export const rowKey = (row: Record<string, unknown>, keys: readonly string[]) =>
  * value. copyCellOf says the same for pulls that write the source's bytes as COPY text.
  */
 export function centerValueOf(dataType: string): (v: unknown) => unknown {
-  if (dataType === 'C' || dataType === 'M') return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+  if (dataType === 'C' || dataType === 'M')
+    return (v) =>
+      v === null || v === undefined
+        ? null
+        : typeof v === 'string'
+          ? v
+          : Buffer.isBuffer(v)
+            ? v.toString('utf8')
+            : String(v);
   if (dataType === 'L')
     return (v) =>
-      v === null || v === undefined || (typeof v === 'string' && EMPTY_VALUES.has(v)) ? null : v === true || v === 1 || v === '1' || v === 't' || v === 'true' || (Buffer.isBuffer(v) && v.length === 1 && v[0] === 1);
+      v === null || v === undefined || (typeof v === 'string' && EMPTY_VALUES.has(v))
+        ? null
+        : v === true ||
+          v === 1 ||
+          v === '1' ||
+          v === 't' ||
+          v === 'true' ||
+          (Buffer.isBuffer(v) && v.length === 1 && v[0] === 1);
   return (v) => (v === null || v === undefined || (typeof v === 'string' && EMPTY_VALUES.has(v)) ? null : v);
 }
 
 export function copyCellOf(dataType: string): CopyCellKind {
-  return dataType === 'C' || dataType === 'M' ? 'text' : dataType === 'L' ? 'flag' : dataType === 'G' ? 'bytes' : 'value';
+  return dataType === 'C' || dataType === 'M'
+    ? 'text'
+    : dataType === 'L'
+      ? 'flag'
+      : dataType === 'G'
+        ? 'bytes'
+        : 'value';
 }
 
 /** A batch on its way into the center: cells, or lines of COPY text where the source writes them. */
@@ -104,7 +132,8 @@ function planOf(columns: ManagedColumn[], map: ColumnMapping[]): Plan {
 export async function runPull(ctx: AppContext, bindingId: string, opts: PullOptions = {}): Promise<PullSummary> {
   return withLoadConnection(ctx, async (load) => {
     const c = { ...ctx, db: load.db };
-    if (!(await repo.tryLockBinding(load.db, bindingId))) throw conflict('EXCHANGE_RUN_BUSY', 'A pull of this resource is running', '该资源的数据汇聚任务正在运行');
+    if (!(await repo.tryLockBinding(load.db, bindingId)))
+      throw conflict('EXCHANGE_RUN_BUSY', 'A pull of this resource is running', '该资源的数据汇聚任务正在运行');
     try {
       return await pullLocked(c, load, bindingId, opts);
     } finally {
@@ -113,7 +142,12 @@ export async function runPull(ctx: AppContext, bindingId: string, opts: PullOpti
   });
 }
 
-async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: string, opts: PullOptions): Promise<PullSummary> {
+async function pullLocked(
+  ctx: AppContext,
+  load: LoadConnection,
+  bindingId: string,
+  opts: PullOptions,
+): Promise<PullSummary> {
   const b = await repo.findBinding(ctx.db, bindingId);
   if (!b) throw notFound('Exchange binding', '数据汇聚配置');
   const managed = await ensureManagedTable(ctx, b.entry_id);
@@ -133,7 +167,9 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
     }));
   const mode = run.mode;
   const table = { schema: b.source_schema, name: b.source_table };
-  const readColumns = [...new Set([...b.key_columns, ...(b.watermark_column ? [b.watermark_column] : []), ...plan.sources])];
+  const readColumns = [
+    ...new Set([...b.key_columns, ...(b.watermark_column ? [b.watermark_column] : []), ...plan.sources]),
+  ];
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
   const started = Date.now();
   let read = Number(run.rows_read);
@@ -146,9 +182,16 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
     return await withSourceConnector(ctx, b.source_id, async (source) => {
       const total = mode === 'full' ? await source.count(table) : null;
       // Taken before reading, so a row changed while this pull runs is newer and the next incremental pull sees it.
-      const high = mode === 'full' && b.watermark_column ? (run.checkpoint?.high ?? (await highWaterMark(source, table, b.key_columns, b.watermark_column))) : null;
+      const high =
+        mode === 'full' && b.watermark_column
+          ? (run.checkpoint?.high ?? (await highWaterMark(source, table, b.key_columns, b.watermark_column)))
+          : null;
       if (total !== null && run.source_rows === null) await repo.updateRun(ctx.db, run.id, { source_rows: total });
-      if (mode === 'full' && !(await center.openStage(ctx.db, managed.name, run.checkpoint !== null)) && run.checkpoint !== null) {
+      if (
+        mode === 'full' &&
+        !(await center.openStage(ctx.db, managed.name, run.checkpoint !== null)) &&
+        run.checkpoint !== null
+      ) {
         // The interrupted run's stage is gone or no longer fits the table (a new catalog version): start over.
         after = null;
         read = written = 0;
@@ -157,7 +200,16 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
       const progress = (): PullProgress => {
         const seconds = (Date.now() - started) / 1000;
         const rate = seconds > 0 ? (read - readAtStart) / seconds : 0;
-        return { runId: run.id, mode, read, written, total, rowsPerSecond: Math.round(rate), etaSeconds: total !== null && rate > 0 ? Math.max(0, Math.round((total - read) / rate)) : null, resumed: !!existing };
+        return {
+          runId: run.id,
+          mode,
+          read,
+          written,
+          total,
+          rowsPerSecond: Math.round(rate),
+          etaSeconds: total !== null && rate > 0 ? Math.max(0, Math.round((total - read) / rate)) : null,
+          resumed: !!existing,
+        };
       };
       const request = (from: RunCheckpoint | null): BatchRequest => ({
         table,
@@ -174,22 +226,48 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
       const sourceAt = plan.sources.map(at);
       const converters = plan.columns.map((col) => centerValueOf(col.dataType));
       const names = plan.columns.map((col) => col.column);
-      const keyOf = keyAt.length === 1 ? (r: unknown[]) => String(r[keyAt[0]!]) : (r: unknown[]) => JSON.stringify(keyAt.map((i) => String(r[i])));
-      const checkpointOf = (key: unknown[], watermark?: unknown): RunCheckpoint => ({ key, ...(wmAt >= 0 ? { watermark } : {}), ...(high ? { high } : {}) });
+      const keyOf =
+        keyAt.length === 1
+          ? (r: unknown[]) => String(r[keyAt[0]!])
+          : (r: unknown[]) => JSON.stringify(keyAt.map((i) => String(r[i])));
+      const checkpointOf = (key: unknown[], watermark?: unknown): RunCheckpoint => ({
+        key,
+        ...(wmAt >= 0 ? { watermark } : {}),
+        ...(high ? { high } : {}),
+      });
       /** A source batch as the center's cells: the row key, then each mapped value as its column takes it. */
       const convert = (rows: unknown[][]): LoadBatch => {
         const last = rows[rows.length - 1]!;
-        const cells: Cells = { rows: rows.length, cell: (r, c) => (c === 0 ? keyOf(rows[r]!) : converters[c - 1]!(rows[r]![sourceAt[c - 1]!])) };
-        return { rows: rows.length, data: cells, checkpoint: checkpointOf(keyAt.map((i) => last[i]), wmAt >= 0 ? last[wmAt] : undefined) };
+        const cells: Cells = {
+          rows: rows.length,
+          cell: (r, c) => (c === 0 ? keyOf(rows[r]!) : converters[c - 1]!(rows[r]![sourceAt[c - 1]!])),
+        };
+        return {
+          rows: rows.length,
+          data: cells,
+          checkpoint: checkpointOf(
+            keyAt.map((i) => last[i]),
+            wmAt >= 0 ? last[wmAt] : undefined,
+          ),
+        };
       };
-      const arraysOf = (cells: Cells) => Array.from({ length: cells.rows }, (_, r) => Array.from({ length: names.length + 1 }, (_, c) => cells.cell(r, c)));
+      const arraysOf = (cells: Cells) =>
+        Array.from({ length: cells.rows }, (_, r) =>
+          Array.from({ length: names.length + 1 }, (_, c) => cells.cell(r, c)),
+        );
       // A full pull's rows all appear at the swap: they carry the run's start as their load time.
       const loadedAt = run.started_at;
-      const copyPlan: CopyPlan = { key: keyAt, cells: plan.columns.map((col, i) => ({ at: sourceAt[i]!, as: copyCellOf(col.dataType) })), tail: copyTail(run.id, loadedAt) };
+      const copyPlan: CopyPlan = {
+        key: keyAt,
+        cells: plan.columns.map((col, i) => ({ at: sourceAt[i]!, as: copyCellOf(col.dataType) })),
+        tail: copyTail(run.id, loadedAt),
+      };
       // Into PostgreSQL, a source that can hand its rows over as COPY text: no value is decoded here.
       const copying = mode === 'full' && load.copies && source.scanCopy !== undefined;
       async function* loadBatches(from: RunCheckpoint | null): AsyncGenerator<LoadBatch> {
-        if (copying) for await (const b of source.scanCopy!(request(from), copyPlan)) yield { rows: b.rows, data: b.text, checkpoint: checkpointOf(b.lastKey) };
+        if (copying)
+          for await (const b of source.scanCopy!(request(from), copyPlan))
+            yield { rows: b.rows, data: b.text, checkpoint: checkpointOf(b.lastKey) };
         else for await (const rows of source.scan(request(from))) yield convert(rows);
       }
       // One transaction per window of batches: its rows and the checkpoint after its last row commit
@@ -201,7 +279,8 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
         while (!next.done) {
           await ctx.db.transaction().execute(async (trx) => {
             const now = ctx.clock.now();
-            const sink = mode === 'full' ? load.openAppend(trx, center.stageOf(managed.name), names, run.id, loadedAt) : null;
+            const sink =
+              mode === 'full' ? load.openAppend(trx, center.stageOf(managed.name), names, run.id, loadedAt) : null;
             let rows = 0;
             let changed = 0;
             let checkpoint: RunCheckpoint | null = null;
@@ -212,7 +291,15 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
                 // Settled by the loop below; a failure of the write must not leave it unhandled meanwhile.
                 coming.catch(() => {});
                 if (sink) await sink.write(batch.data);
-                else changed += await center.upsertRows(trx, managed.name, plan.columns, arraysOf(batch.data as Cells), run.id, now);
+                else
+                  changed += await center.upsertRows(
+                    trx,
+                    managed.name,
+                    plan.columns,
+                    arraysOf(batch.data as Cells),
+                    run.id,
+                    now,
+                  );
                 rows += batch.rows;
                 checkpoint = batch.checkpoint;
                 opts.onProgress?.({ ...progress(), read: read + rows });
@@ -235,21 +322,43 @@ async function pullLocked(ctx: AppContext, load: LoadConnection, bindingId: stri
         await batches.return(undefined).catch(() => undefined);
       }
       const resumeAt = mode === 'incremental' ? after : high ? { key: high.key, watermark: high.watermark } : null;
-      const summary = await finish(ctx, { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next: resumeAt }, progress());
+      const summary = await finish(
+        ctx,
+        { runId: run.id, bindingId, entryId: b.entry_id, table: managed.name, mode, total, next: resumeAt },
+        progress(),
+      );
       // R-27: measured after every load; a failure to measure never fails the load itself.
-      await measureQuality(ctx, b.entry_id, run.id).catch((e: unknown) => ctx.log.warn(`exchange: quality of ${b.entry_id} not measured: ${String(e)}`));
+      await measureQuality(ctx, b.entry_id, run.id).catch((e: unknown) =>
+        ctx.log.warn(`exchange: quality of ${b.entry_id} not measured: ${String(e)}`),
+      );
       // New rows in the center go on to the consumers whose grants deliver into their databases.
       await queuePushesOfEntry(ctx, b.entry_id);
       return summary;
     });
   } catch (e) {
-    await repo.updateRun(ctx.db, run.id, { status: 'failed', finished_at: ctx.clock.now(), error: e instanceof Error ? e.message.slice(0, 2000) : String(e) });
+    await repo.updateRun(ctx.db, run.id, {
+      status: 'failed',
+      finished_at: ctx.clock.now(),
+      error: e instanceof Error ? e.message.slice(0, 2000) : String(e),
+    });
     throw e;
   }
 }
 
-async function highWaterMark(source: SourceConnector, table: TableRef, keys: string[], watermark: string): Promise<RunCheckpoint['high']> {
-  const [top] = await source.readBatch({ table, columns: [watermark, ...keys], keyColumns: keys, watermarkColumn: watermark, descending: true, limit: 1 });
+async function highWaterMark(
+  source: SourceConnector,
+  table: TableRef,
+  keys: string[],
+  watermark: string,
+): Promise<RunCheckpoint['high']> {
+  const [top] = await source.readBatch({
+    table,
+    columns: [watermark, ...keys],
+    keyColumns: keys,
+    watermarkColumn: watermark,
+    descending: true,
+    limit: 1,
+  });
   return top ? { key: keys.map((k) => top[k]), watermark: top[watermark] } : null;
 }
 
@@ -271,8 +380,15 @@ async function finish(ctx: AppContext, f: Finishing, p: PullProgress): Promise<P
     const centerRows = await center.countRows(trx, f.table);
     const reconciliation = f.total !== null ? { sourceRows: f.total, centerRows, match: f.total === centerRows } : null;
     const now = ctx.clock.now();
-    await repo.updateRun(trx, f.runId, { status: 'done', finished_at: now, heartbeat_at: now, rows_deleted: deleted, reconciliation: JSON.stringify(reconciliation) });
-    if (f.next) await repo.updateBinding(trx, f.bindingId, { last_checkpoint: JSON.stringify(f.next), updated_at: now });
+    await repo.updateRun(trx, f.runId, {
+      status: 'done',
+      finished_at: now,
+      heartbeat_at: now,
+      rows_deleted: deleted,
+      reconciliation: JSON.stringify(reconciliation),
+    });
+    if (f.next)
+      await repo.updateBinding(trx, f.bindingId, { last_checkpoint: JSON.stringify(f.next), updated_at: now });
     await recordSystemAudit({ ...ctx, db: trx }, 'job-runner', {
       category: 'aggregate',
       action: `exchange.pull.${f.mode}`,

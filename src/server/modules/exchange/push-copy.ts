@@ -78,7 +78,12 @@ class LineMasker {
  * Splits COPY text into batches of `size` lines, numbered from `firstBatch`, masking the fields of
  * `maskers` (in ascending position). Lines may break anywhere across the input's chunks.
  */
-export async function* maskedBatches(input: AsyncIterable<Buffer> | Iterable<Buffer>, maskers: readonly Masker[], firstBatch: number, size: number): AsyncGenerator<CopyPushBatch> {
+export async function* maskedBatches(
+  input: AsyncIterable<Buffer> | Iterable<Buffer>,
+  maskers: readonly Masker[],
+  firstBatch: number,
+  size: number,
+): AsyncGenerator<CopyPushBatch> {
   const lines = new LineMasker(
     [...maskers].sort((a, b) => a.at - b.at),
     firstBatch,

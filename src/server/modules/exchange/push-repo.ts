@@ -10,7 +10,14 @@ const pushes = (db: Db) =>
     .innerJoin('share_grant as g', 'g.id', 'p.grant_id')
     .innerJoin('exchange_source as s', 's.id', 'p.target_id')
     .selectAll('p')
-    .select(['g.no as grant_no', 'g.status as grant_status', 'g.provider_department_id', 'g.entry_code', 's.name as target_name', 's.kind as target_kind']);
+    .select([
+      'g.no as grant_no',
+      'g.status as grant_status',
+      'g.provider_department_id',
+      'g.entry_code',
+      's.name as target_name',
+      's.kind as target_kind',
+    ]);
 
 export const findPush = (db: Db, id: string) => pushes(db).where('p.id', '=', id).executeTakeFirst();
 export const pushOfGrant = (db: Db, grantId: string) => pushes(db).where('p.grant_id', '=', grantId).executeTakeFirst();
@@ -56,7 +63,9 @@ export function scheduledPushesOfEntry(db: Db, entryId: string) {
 
 /** Held by the connection running the push for the whole run; the server drops it when that connection ends. */
 export async function tryLockPush(db: Db, pushId: string): Promise<boolean> {
-  const r = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtext(${`govshare.push.${pushId}`})) as ok`.execute(db);
+  const r = await sql<{
+    ok: boolean;
+  }>`select pg_try_advisory_lock(hashtext(${`govshare.push.${pushId}`})) as ok`.execute(db);
   return r.rows[0]!.ok;
 }
 
@@ -65,7 +74,12 @@ export async function unlockPush(db: Db, pushId: string): Promise<void> {
 }
 
 export const runningPushRun = (db: Db, pushId: string) =>
-  db.selectFrom('exchange_push_run').selectAll().where('push_id', '=', pushId).where('status', '=', 'running').executeTakeFirst();
+  db
+    .selectFrom('exchange_push_run')
+    .selectAll()
+    .where('push_id', '=', pushId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
 export type PushRunRow = NonNullable<Awaited<ReturnType<typeof runningPushRun>>>;
 
 export function insertPushRun(db: Db, row: NewRow<'exchange_push_run'>) {
@@ -90,7 +104,13 @@ export async function advancePushRun(db: Db, id: string, rows: number, checkpoin
 }
 
 export const pushRuns = (db: Db, pushId: string, limit: number) =>
-  db.selectFrom('exchange_push_run').selectAll().where('push_id', '=', pushId).orderBy('id', 'desc').limit(limit).execute();
+  db
+    .selectFrom('exchange_push_run')
+    .selectAll()
+    .where('push_id', '=', pushId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 
 /**
  * The center load (exchange_run id, or an upload's id from the same sequence) whose rows a push

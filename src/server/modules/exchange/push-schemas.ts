@@ -6,7 +6,10 @@ export const TARGET_TABLE_PATTERN = '^([a-z_][a-z0-9_]{0,62}\\.)?[a-z_][a-z0-9_]
 
 export const PushInput = Obj({
   targetId: Uuid,
-  table: Type.String({ pattern: TARGET_TABLE_PATTERN, description: 'table in the target database (created by the push): name or schema.name, lower case' }),
+  table: Type.String({
+    pattern: TARGET_TABLE_PATTERN,
+    description: 'table in the target database (created by the push): name or schema.name, lower case',
+  }),
   scheduled: Type.Optional(Type.Boolean({ description: 'push again after every load of the center (default true)' })),
 });
 export type PushInput = Static<typeof PushInput>;

@@ -79,7 +79,8 @@ async function toPush(ctx: AppContext, p: repo.PushRow, actor: Actor): Promise<P
   };
 }
 
-const mayManage = (actor: Actor, consumerDepartmentId: string) => can(actor.roles, 'exchange.source.manage') && actor.departmentId === consumerDepartmentId;
+const mayManage = (actor: Actor, consumerDepartmentId: string) =>
+  can(actor.roles, 'exchange.source.manage') && actor.departmentId === consumerDepartmentId;
 
 /** The grant, if the actor may see it (consumer, provider, platform): its push or null. */
 export async function getPush(ctx: AppContext, actor: Actor, grantId: string): Promise<Push | null> {
@@ -91,18 +92,35 @@ export async function getPush(ctx: AppContext, actor: Actor, grantId: string): P
 /** Only the consumer's specialist sets up delivery into its own database, for a 库表 grant in force. */
 async function manageableGrant(ctx: AppContext, actor: Actor, grantId: string) {
   const g = await getGrant(ctx, actor, grantId);
-  if (!mayManage(actor, g.consumerDepartmentId)) throw forbidden('Only the consuming department sets up its deliveries', '只有使用部门可以配置数据推送');
+  if (!mayManage(actor, g.consumerDepartmentId))
+    throw forbidden('Only the consuming department sets up its deliveries', '只有使用部门可以配置数据推送');
   return g;
 }
 
 export async function savePush(ctx: AppContext, actor: Actor, grantId: string, input: PushInput): Promise<Push> {
   const g = await manageableGrant(ctx, actor, grantId);
-  if (g.status !== 'active') throw conflict('EXCHANGE_PUSH_GRANT_INACTIVE', 'The grant is not in force', '该共享授权已失效，不能配置推送');
-  if (g.method !== 'table') throw badRequest('EXCHANGE_PUSH_METHOD', 'Only a 库表 (table) grant is delivered into a database', '只有“库表”方式的授权可以推送到数据库');
+  if (g.status !== 'active')
+    throw conflict('EXCHANGE_PUSH_GRANT_INACTIVE', 'The grant is not in force', '该共享授权已失效，不能配置推送');
+  if (g.method !== 'table')
+    throw badRequest(
+      'EXCHANGE_PUSH_METHOD',
+      'Only a 库表 (table) grant is delivered into a database',
+      '只有“库表”方式的授权可以推送到数据库',
+    );
   const target = await getSource(ctx, actor, input.targetId);
-  if (target.departmentId !== g.consumerDepartmentId) throw badRequest('EXCHANGE_PUSH_TARGET', 'The target database must be one of your department’s', '推送目标必须是本部门登记的数据库');
+  if (target.departmentId !== g.consumerDepartmentId)
+    throw badRequest(
+      'EXCHANGE_PUSH_TARGET',
+      'The target database must be one of your department’s',
+      '推送目标必须是本部门登记的数据库',
+    );
   const ref = parseTableRef(input.table, target.kind, target.database);
-  if (target.kind === 'mysql' && ref.schema !== target.database) throw badRequest('EXCHANGE_PUSH_TARGET', `A MySQL target table lives in the source’s database ${target.database}`, `MySQL 目标表只能位于数据库 ${target.database} 中`);
+  if (target.kind === 'mysql' && ref.schema !== target.database)
+    throw badRequest(
+      'EXCHANGE_PUSH_TARGET',
+      `A MySQL target table lives in the source’s database ${target.database}`,
+      `MySQL 目标表只能位于数据库 ${target.database} 中`,
+    );
   const now = ctx.clock.now();
   await repo.savePush(ctx.db, {
     grant_id: grantId,
@@ -125,19 +143,35 @@ export async function deletePush(ctx: AppContext, actor: Actor, grantId: string)
   await manageableGrant(ctx, actor, grantId);
   const p = await repo.pushOfGrant(ctx.db, grantId);
   if (!p) throw notFound('Push', '数据推送配置');
-  if (await repo.runningPushRun(ctx.db, p.id)) throw conflict('EXCHANGE_RUN_BUSY', 'A push is running', '推送任务正在运行，请稍后再删除');
+  if (await repo.runningPushRun(ctx.db, p.id))
+    throw conflict('EXCHANGE_RUN_BUSY', 'A push is running', '推送任务正在运行，请稍后再删除');
   await repo.deletePush(ctx.db, p.id);
 }
 
-export async function requestPush(ctx: AppContext, actor: Actor, grantId: string, mode?: 'full' | 'incremental'): Promise<void> {
+export async function requestPush(
+  ctx: AppContext,
+  actor: Actor,
+  grantId: string,
+  mode?: 'full' | 'incremental',
+): Promise<void> {
   await manageableGrant(ctx, actor, grantId);
   const p = await repo.pushOfGrant(ctx.db, grantId);
   if (!p) throw notFound('Push', '数据推送配置');
   await queuePush(ctx, p.id, { mode, startedBy: actor.userId });
 }
 
-async function queuePush(ctx: AppContext, pushId: string, payload: { mode?: 'full' | 'incremental'; startedBy?: string }) {
-  await scheduleJob(ctx, { kind: PUSH_JOB, runAt: ctx.clock.now(), payload: { pushId, ...payload }, dedupeKey: `${PUSH_JOB}:${pushId}`, maxAttempts: 1 });
+async function queuePush(
+  ctx: AppContext,
+  pushId: string,
+  payload: { mode?: 'full' | 'incremental'; startedBy?: string },
+) {
+  await scheduleJob(ctx, {
+    kind: PUSH_JOB,
+    runAt: ctx.clock.now(),
+    payload: { pushId, ...payload },
+    dedupeKey: `${PUSH_JOB}:${pushId}`,
+    maxAttempts: 1,
+  });
 }
 
 /** For the CLI: the push of the grant with this number. */
@@ -158,9 +192,15 @@ function targetSpec(access: DataAccess, pgTypes: Map<string, string>, table: str
     const dot = table.indexOf('.');
     return {
       table: { schema: table.slice(0, dot), name: table.slice(dot + 1) },
-      columns: access.columns.map(
-        (c): TargetColumn => ({ name: c.column, type: targetColumnType(kind, { dataType: c.dataType, pgType: pgTypes.get(c.column) ?? 'text' }, c.rule.code !== 'none'), comment: c.rule.code === 'none' ? c.name : `${c.name}（已脱敏）` }),
-      ),
+      columns: access.columns.map((c): TargetColumn => ({
+        name: c.column,
+        type: targetColumnType(
+          kind,
+          { dataType: c.dataType, pgType: pgTypes.get(c.column) ?? 'text' },
+          c.rule.code !== 'none',
+        ),
+        comment: c.rule.code === 'none' ? c.name : `${c.name}（已脱敏）`,
+      })),
     };
   };
 }
@@ -169,7 +209,8 @@ function targetSpec(access: DataAccess, pgTypes: Map<string, string>, table: str
 export async function runPush(ctx: AppContext, pushId: string, opts: PushOptions = {}): Promise<PushSummary> {
   return withLoadConnection(ctx, async (load) => {
     const c = { ...ctx, db: load.db };
-    if (!(await repo.tryLockPush(load.db, pushId))) throw conflict('EXCHANGE_RUN_BUSY', 'A push of this grant is running', '该授权的数据推送任务正在运行');
+    if (!(await repo.tryLockPush(load.db, pushId)))
+      throw conflict('EXCHANGE_RUN_BUSY', 'A push of this grant is running', '该授权的数据推送任务正在运行');
     try {
       return await pushLocked(c, load, pushId, opts);
     } finally {
@@ -178,13 +219,19 @@ export async function runPush(ctx: AppContext, pushId: string, opts: PushOptions
   });
 }
 
-async function pushLocked(ctx: AppContext, load: LoadConnection, pushId: string, opts: PushOptions): Promise<PushSummary> {
+async function pushLocked(
+  ctx: AppContext,
+  load: LoadConnection,
+  pushId: string,
+  opts: PushOptions,
+): Promise<PushSummary> {
   const p = await repo.findPush(ctx.db, pushId);
   if (!p) throw notFound('Push', '数据推送配置');
   const existing = await repo.runningPushRun(ctx.db, pushId);
   const now = ctx.clock.now();
   // pushed_center_run is set by a finished push only (and cleared for a new target).
-  const canIncrement = p.pushed_center_run !== null && !(await repo.rowsRemovedSince(ctx.db, p.entry_id, p.pushed_center_run));
+  const canIncrement =
+    p.pushed_center_run !== null && !(await repo.rowsRemovedSince(ctx.db, p.entry_id, p.pushed_center_run));
   const run =
     existing ??
     (await repo.insertPushRun(ctx.db, {
@@ -203,7 +250,11 @@ async function pushLocked(ctx: AppContext, load: LoadConnection, pushId: string,
     const pgTypes = new Map((managed?.columns ?? []).map((c) => [c.column, c.pgType]));
     return await deliver(ctx, load, { p, run, resumed: !!existing, access, pgTypes }, opts);
   } catch (e) {
-    await repo.updatePushRun(ctx.db, run.id, { status: 'failed', finished_at: ctx.clock.now(), error: e instanceof Error ? e.message.slice(0, 2000) : String(e) });
+    await repo.updatePushRun(ctx.db, run.id, {
+      status: 'failed',
+      finished_at: ctx.clock.now(),
+      error: e instanceof Error ? e.message.slice(0, 2000) : String(e),
+    });
     throw e;
   }
 }
@@ -253,17 +304,28 @@ async function deliver(ctx: AppContext, load: LoadConnection, d: Delivery, opts:
     const progress = (): PushProgress => {
       const seconds = (Date.now() - started) / 1000;
       const rate = seconds > 0 ? (written - writtenAtStart) / seconds : 0;
-      return { runId: run.id, mode, written, total, rowsPerSecond: Math.round(rate), etaSeconds: total !== null && rate > 0 ? Math.max(0, Math.round((total - written) / rate)) : null, resumed: d.resumed };
+      return {
+        runId: run.id,
+        mode,
+        written,
+        total,
+        rowsPerSecond: Math.round(rate),
+        etaSeconds: total !== null && rate > 0 ? Math.max(0, Math.round((total - written) / rate)) : null,
+        resumed: d.resumed,
+      };
     };
     // Rows are [key, ...columns]: the masked ones get their rule's masker, the rest pass as read.
-    const maskers = access.columns.flatMap((c, i) => (c.rule.code === 'none' ? [] : [{ at: i + 1, mask: compileRule(c.rule) }]));
+    const maskers = access.columns.flatMap((c, i) =>
+      c.rule.code === 'none' ? [] : [{ at: i + 1, mask: compileRule(c.rule) }],
+    );
     // A full push between two PostgreSQL databases moves COPY text, decoding only the masked fields.
     const copying = mode === 'full' && target.copies && load.copyOut !== undefined;
     async function* batches(after: string | null, firstBatch: number): AsyncGenerator<PushBatch> {
       if (copying) {
         const stream = await load.copyOut!(access.table, columns, after);
         try {
-          for await (const b of maskedBatches(stream, maskers, firstBatch, batchSize)) yield { rows: b.rows, data: b.text, batch: b.batch, key: b.lastKey };
+          for await (const b of maskedBatches(stream, maskers, firstBatch, batchSize))
+            yield { rows: b.rows, data: b.text, batch: b.batch, key: b.lastKey };
         } finally {
           stream.destroy();
         }
@@ -279,7 +341,8 @@ async function deliver(ctx: AppContext, load: LoadConnection, d: Delivery, opts:
           const key = String(values[values.length - 1]![0]);
           // The next page is read from the center while this one is masked and written.
           if (values.length === batchSize) pending = read(key);
-          for (const r of values) for (const m of maskers) if (r[m.at] !== null && r[m.at] !== undefined) r[m.at] = m.mask(maskText(r[m.at]));
+          for (const r of values)
+            for (const m of maskers) if (r[m.at] !== null && r[m.at] !== undefined) r[m.at] = m.mask(maskText(r[m.at]));
           yield { rows: values.length, data: values, batch, key };
         }
       } finally {
@@ -343,7 +406,12 @@ interface Finishing {
 async function finish(ctx: AppContext, f: Finishing, progress: PushProgress): Promise<PushSummary> {
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
-    await repo.updatePushRun(trx, f.run.id, { status: 'done', finished_at: now, heartbeat_at: now, reconciliation: JSON.stringify(f.reconciliation) });
+    await repo.updatePushRun(trx, f.run.id, {
+      status: 'done',
+      finished_at: now,
+      heartbeat_at: now,
+      reconciliation: JSON.stringify(f.reconciliation),
+    });
     await repo.updatePush(trx, f.p.id, { pushed_center_run: f.run.center_run, updated_at: now });
     // R-20: the delivery is recorded as sharing, under the grant, with its row count and the masked items.
     await recordSystemAudit({ ...ctx, db: trx }, 'job-runner', {

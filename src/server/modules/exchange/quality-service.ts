@@ -46,7 +46,14 @@ export async function measureQuality(ctx: AppContext, entryId: string, runId: st
     const item = items.get(c.itemId);
     const check = item ? formatCheckFor({ name: item.name, dataType: c.dataType }) : null;
     const values = check ? await repo.sampleValues(ctx.db, managed.table_name, c.column, SAMPLE, percent) : [];
-    columns.push({ column: c.column, name: item?.name ?? c.column, filled: filled[i]!, checked: values.length, invalid: check ? values.filter((x) => !check.valid(x)).length : 0, rule: check?.rule ?? null });
+    columns.push({
+      column: c.column,
+      name: item?.name ?? c.column,
+      filled: filled[i]!,
+      checked: values.length,
+      invalid: check ? values.filter((x) => !check.valid(x)).length : 0,
+      rule: check?.rule ?? null,
+    });
   }
   const checked = columns.reduce((a, c) => a + c.checked, 0);
   const invalid = columns.reduce((a, c) => a + c.invalid, 0);
@@ -54,7 +61,10 @@ export async function measureQuality(ctx: AppContext, entryId: string, runId: st
   const snapshot: QualitySnapshot = {
     at: ctx.clock.now().toISOString(),
     rows,
-    completeness: ratio(filled.reduce((a, n) => a + n, 0), rows * Math.max(names.length, 1)),
+    completeness: ratio(
+      filled.reduce((a, n) => a + n, 0),
+      rows * Math.max(names.length, 1),
+    ),
     accuracy: checked ? ratio(checked - invalid, checked) : null,
     availability: ratio(runs.done, runs.total),
     columns,
@@ -76,7 +86,14 @@ export async function getQuality(ctx: AppContext, entryId: string): Promise<Qual
   const v = await publishedVersionOf(ctx, entryId);
   if (!v) throw notFound('Published catalog entry', '已发布的信息资源');
   const [rows, last] = await Promise.all([repo.snapshots(ctx.db, entryId, 30), repo.lastLoad(ctx.db, entryId)]);
-  const history = rows.map((r) => ({ at: r.at.toISOString(), rows: Number(r.row_count), completeness: Number(r.completeness), accuracy: r.accuracy === null ? null : Number(r.accuracy), availability: Number(r.availability), columns: r.columns }));
+  const history = rows.map((r) => ({
+    at: r.at.toISOString(),
+    rows: Number(r.row_count),
+    completeness: Number(r.completeness),
+    accuracy: r.accuracy === null ? null : Number(r.accuracy),
+    availability: Number(r.availability),
+    columns: r.columns,
+  }));
   const every = PULL_INTERVAL_MS[v.updateCycle as UpdateCycle];
   // Timeliness is judged now, not at measurement: data loaded on time goes stale if loads stop.
   const timely = !last || every === null ? null : ctx.clock.now().getTime() - last.getTime() <= every * 1.5;

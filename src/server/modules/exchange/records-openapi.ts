@@ -22,12 +22,30 @@ const TYPE_SCHEMA: Record<string, Record<string, unknown>> = {
 export function recordsOpenApi(access: DataAccess, title: string): Record<string, unknown> {
   const base = `/api/v1/data/${access.code}`;
   const properties = Object.fromEntries(
-    access.columns.map((c) => [c.column, { ...(c.rule.code === 'none' ? TYPE_SCHEMA[c.dataType] : { type: 'string' }), title: c.name, nullable: true, ...(c.rule.code !== 'none' ? { 'x-masked': c.rule.code } : {}) }]),
+    access.columns.map((c) => [
+      c.column,
+      {
+        ...(c.rule.code === 'none' ? TYPE_SCHEMA[c.dataType] : { type: 'string' }),
+        title: c.name,
+        nullable: true,
+        ...(c.rule.code !== 'none' ? { 'x-masked': c.rule.code } : {}),
+      },
+    ]),
   );
   const fields = access.columns.map((c) => c.column);
   const params = [
-    { name: 'fields', in: 'query', schema: { type: 'string' }, description: `comma-separated, of: ${fields.join(', ')}` },
-    { name: 'filter', in: 'query', schema: { type: 'array', items: { type: 'string' } }, description: 'field:value, repeatable' },
+    {
+      name: 'fields',
+      in: 'query',
+      schema: { type: 'string' },
+      description: `comma-separated, of: ${fields.join(', ')}`,
+    },
+    {
+      name: 'filter',
+      in: 'query',
+      schema: { type: 'array', items: { type: 'string' } },
+      description: 'field:value, repeatable',
+    },
     { name: 'sort', in: 'query', schema: { type: 'string' } },
     { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
     { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
@@ -35,7 +53,13 @@ export function recordsOpenApi(access: DataAccess, title: string): Record<string
   ];
   return {
     openapi: '3.0.3',
-    info: { title: `${title}（${access.code}）`, version: access.grant?.no ?? 'provider', description: access.grant ? `Served under grant ${access.grant.no}, valid to ${access.grant.validTo}.` : 'Full view of the providing department.' },
+    info: {
+      title: `${title}（${access.code}）`,
+      version: access.grant?.no ?? 'provider',
+      description: access.grant
+        ? `Served under grant ${access.grant.no}, valid to ${access.grant.validTo}.`
+        : 'Full view of the providing department.',
+    },
     paths: {
       [`${base}/records`]: {
         get: {
@@ -48,7 +72,11 @@ export function recordsOpenApi(access: DataAccess, title: string): Record<string
                 'application/json': {
                   schema: {
                     type: 'object',
-                    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Record' } }, nextCursor: { type: 'string', nullable: true }, grantNo: { type: 'string', nullable: true } },
+                    properties: {
+                      items: { type: 'array', items: { $ref: '#/components/schemas/Record' } },
+                      nextCursor: { type: 'string', nullable: true },
+                      grantNo: { type: 'string', nullable: true },
+                    },
                   },
                 },
               },
@@ -57,7 +85,14 @@ export function recordsOpenApi(access: DataAccess, title: string): Record<string
         },
       },
       [`${base}/export`]: {
-        get: { summary: `导出${title}`, parameters: [...params.slice(0, 2), { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'jsonl'] } }], responses: { '200': { description: 'CSV or JSON lines' } } },
+        get: {
+          summary: `导出${title}`,
+          parameters: [
+            ...params.slice(0, 2),
+            { name: 'format', in: 'query', schema: { type: 'string', enum: ['csv', 'jsonl'] } },
+          ],
+          responses: { '200': { description: 'CSV or JSON lines' } },
+        },
       },
       [`${base}/verify`]: {
         post: {
@@ -65,11 +100,27 @@ export function recordsOpenApi(access: DataAccess, title: string): Record<string
           requestBody: {
             content: {
               'application/json': {
-                schema: { type: 'object', required: ['fields', 'records'], properties: { fields: { type: 'array', items: { type: 'string', enum: fields } }, records: { type: 'array', items: { type: 'array', items: { type: 'string' } } } } },
+                schema: {
+                  type: 'object',
+                  required: ['fields', 'records'],
+                  properties: {
+                    fields: { type: 'array', items: { type: 'string', enum: fields } },
+                    records: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+                  },
+                },
               },
             },
           },
-          responses: { '200': { description: 'match per record', content: { 'application/json': { schema: { type: 'object', properties: { results: { type: 'array', items: { type: 'boolean' } } } } } } } },
+          responses: {
+            '200': {
+              description: 'match per record',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', properties: { results: { type: 'array', items: { type: 'boolean' } } } },
+                },
+              },
+            },
+          },
         },
       },
     },

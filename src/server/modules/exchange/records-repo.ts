@@ -25,7 +25,9 @@ function whereOf(q: RecordQuery): RawBuilder<unknown> {
 }
 
 export async function readRecords(db: Db, q: RecordQuery): Promise<Array<Record<string, unknown>>> {
-  const order = q.sort ? sql`${sql.id(q.sort.column)} ${sql.raw(q.sort.desc ? 'desc' : 'asc')} nulls last, ${sql.id(KEY_COLUMN)}` : sql`${sql.id(KEY_COLUMN)}`;
+  const order = q.sort
+    ? sql`${sql.id(q.sort.column)} ${sql.raw(q.sort.desc ? 'desc' : 'asc')} nulls last, ${sql.id(KEY_COLUMN)}`
+    : sql`${sql.id(KEY_COLUMN)}`;
   const r = await sql<Record<string, unknown>>`
     select ${sql.id(KEY_COLUMN)}, ${sql.join(q.columns.map((c) => sql.id(c)))} from rc.${sql.id(q.table)}
     ${whereOf(q)} order by ${order} limit ${q.limit} offset ${q.offset}`.execute(db);
@@ -56,7 +58,12 @@ const COPY_PAGE = 100_000;
  * non-binary columns only (the caller decides); 逻辑型 columns are written true/false as the other
  * export path writes them. `counted` hears the rows of each page as it ends.
  */
-export async function* copyCsv(url: string, q: Pick<RecordQuery, 'table' | 'columns' | 'equals'>, flags: ReadonlySet<string>, counted: (rows: number) => void): AsyncGenerator<Buffer> {
+export async function* copyCsv(
+  url: string,
+  q: Pick<RecordQuery, 'table' | 'columns' | 'equals'>,
+  flags: ReadonlySet<string>,
+  counted: (rows: number) => void,
+): AsyncGenerator<Buffer> {
   const client = new pg.Client({ connectionString: url, application_name: 'govshare-export' });
   client.on('error', () => {});
   await client.connect();
@@ -64,16 +71,31 @@ export async function* copyCsv(url: string, q: Pick<RecordQuery, 'table' | 'colu
     const id = (c: string) => client.escapeIdentifier(c);
     const table = `rc.${id(q.table)}`;
     const filters = q.equals.map((e) => `${id(e.column)}::text = ${client.escapeLiteral(e.value)}`);
-    const where = (extra: string[]) => (filters.length + extra.length ? `where ${[...filters, ...extra].join(' and ')}` : '');
-    const list = q.columns.map((c) => (flags.has(c) ? `case when ${id(c)} then 'true' when not ${id(c)} then 'false' end as ${id(c)}` : id(c))).join(', ');
-    const above = (lower: string | null) => (lower !== null ? [`${id(KEY_COLUMN)} > ${client.escapeLiteral(lower)}`] : []);
+    const where = (extra: string[]) =>
+      filters.length + extra.length ? `where ${[...filters, ...extra].join(' and ')}` : '';
+    const list = q.columns
+      .map((c) =>
+        flags.has(c) ? `case when ${id(c)} then 'true' when not ${id(c)} then 'false' end as ${id(c)}` : id(c),
+      )
+      .join(', ');
+    const above = (lower: string | null) =>
+      lower !== null ? [`${id(KEY_COLUMN)} > ${client.escapeLiteral(lower)}`] : [];
     let lower: string | null = null;
     for (;;) {
       // The page's last key, found along the key index before the page is copied: pages of COPY_PAGE rows.
-      const bound: pg.QueryResult<{ k: string }> = await client.query<{ k: string }>(`select ${id(KEY_COLUMN)} as k from ${table} ${where(above(lower))} order by ${id(KEY_COLUMN)} offset ${COPY_PAGE - 1} limit 1`);
+      const bound: pg.QueryResult<{ k: string }> = await client.query<{ k: string }>(
+        `select ${id(KEY_COLUMN)} as k from ${table} ${where(above(lower))} order by ${id(KEY_COLUMN)} offset ${COPY_PAGE - 1} limit 1`,
+      );
       const upper: string | null = bound.rows[0]?.k ?? null;
-      const range = [...above(lower), ...(upper !== null ? [`${id(KEY_COLUMN)} <= ${client.escapeLiteral(upper)}`] : [])];
-      const stream = client.query(copyTo(`copy (select ${list} from ${table} ${where(range)} order by ${id(KEY_COLUMN)}) to stdout with (format csv)`));
+      const range = [
+        ...above(lower),
+        ...(upper !== null ? [`${id(KEY_COLUMN)} <= ${client.escapeLiteral(upper)}`] : []),
+      ];
+      const stream = client.query(
+        copyTo(
+          `copy (select ${list} from ${table} ${where(range)} order by ${id(KEY_COLUMN)}) to stdout with (format csv)`,
+        ),
+      );
       for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
       counted(stream.rowCount);
       if (upper === null) return;

@@ -30,18 +30,32 @@ export interface RecordsPage {
   grantNo: string | null;
 }
 
-const invalid = (field: string, message: string, messageZh: string) => badRequest('EXCHANGE_QUERY_INVALID', message, messageZh, { problems: [{ field, code: 'EXCHANGE_QUERY_INVALID', message, messageZh }] });
+const invalid = (field: string, message: string, messageZh: string) =>
+  badRequest('EXCHANGE_QUERY_INVALID', message, messageZh, {
+    problems: [{ field, code: 'EXCHANGE_QUERY_INVALID', message, messageZh }],
+  });
 
 /** Checks every name the caller used against what it may read; masked columns cannot be filtered or sorted on. */
 function plan(access: DataAccess, q: RecordsQuery): repo.RecordQuery {
   const readable = new Map(access.columns.map((c) => [c.column, c]));
-  const columns = q.fields ? q.fields.split(',').map((f) => f.trim()).filter(Boolean) : access.columns.map((c) => c.column);
-  for (const f of columns) if (!readable.has(f)) throw invalid('fields', `No readable field ${f}`, `无权读取或不存在的字段：${f}`);
+  const columns = q.fields
+    ? q.fields
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : access.columns.map((c) => c.column);
+  for (const f of columns)
+    if (!readable.has(f)) throw invalid('fields', `No readable field ${f}`, `无权读取或不存在的字段：${f}`);
   const plain = (f: string, what: string) => {
     const c = readable.get(f);
     if (!c) throw invalid(what, `No readable field ${f}`, `无权读取或不存在的字段：${f}`);
     // Matching or ordering on a masked value would reveal it; comparison is R-25's audited 比对 instead.
-    if (c.rule.code !== 'none') throw invalid(what, `Field ${f} is masked and cannot be used to ${what}`, `字段 ${f} 已脱敏，不能用于${what === 'sort' ? '排序' : '筛选'}`);
+    if (c.rule.code !== 'none')
+      throw invalid(
+        what,
+        `Field ${f} is masked and cannot be used to ${what}`,
+        `字段 ${f} 已脱敏，不能用于${what === 'sort' ? '排序' : '筛选'}`,
+      );
     return f;
   };
   const equals = (q.filter ?? []).map((s) => {
@@ -50,9 +64,22 @@ function plan(access: DataAccess, q: RecordsQuery): repo.RecordQuery {
     return { column: plain(s.slice(0, i), 'filter'), value: s.slice(i + 1) };
   });
   const sort = q.sort ? { column: plain(q.sort.replace(/^-/, ''), 'sort'), desc: q.sort.startsWith('-') } : null;
-  if (q.cursor && (sort || q.offset)) throw invalid('cursor', 'A cursor pages in key order only, without sort or offset', '游标分页不能与排序或偏移量同时使用');
+  if (q.cursor && (sort || q.offset))
+    throw invalid(
+      'cursor',
+      'A cursor pages in key order only, without sort or offset',
+      '游标分页不能与排序或偏移量同时使用',
+    );
   const afterKey = q.cursor ? Buffer.from(q.cursor, 'base64url').toString('utf8') : null;
-  return { table: access.table, columns, equals, sort, limit: Math.min(q.limit ?? 100, MAX_LIMIT), offset: q.offset ?? 0, afterKey };
+  return {
+    table: access.table,
+    columns,
+    equals,
+    sort,
+    limit: Math.min(q.limit ?? 100, MAX_LIMIT),
+    offset: q.offset ?? 0,
+    afterKey,
+  };
 }
 
 export interface Delivery<T> {
@@ -61,7 +88,12 @@ export interface Delivery<T> {
   rows: number;
 }
 
-export async function queryRecords(ctx: AppContext, actor: Actor, code: string, q: RecordsQuery): Promise<Delivery<RecordsPage>> {
+export async function queryRecords(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  q: RecordsQuery,
+): Promise<Delivery<RecordsPage>> {
   const access = await resolveAccess(ctx, actor, code, ['api']);
   const p = plan(access, q);
   const rows = await repo.readRecords(ctx.db, p);
@@ -73,9 +105,17 @@ export async function queryRecords(ctx: AppContext, actor: Actor, code: string, 
   const byColumn = new Map(access.columns.map((c) => [c.column, c]));
   return {
     body: {
-      columns: p.columns.map((f) => ({ field: f, name: byColumn.get(f)!.name, dataType: byColumn.get(f)!.dataType, masked: byColumn.get(f)!.rule.code !== 'none' })),
+      columns: p.columns.map((f) => ({
+        field: f,
+        name: byColumn.get(f)!.name,
+        dataType: byColumn.get(f)!.dataType,
+        masked: byColumn.get(f)!.rule.code !== 'none',
+      })),
       items,
-      nextCursor: !p.sort && rows.length === p.limit && lastKey !== null ? Buffer.from(lastKey, 'utf8').toString('base64url') : null,
+      nextCursor:
+        !p.sort && rows.length === p.limit && lastKey !== null
+          ? Buffer.from(lastKey, 'utf8').toString('base64url')
+          : null,
       grantNo: access.grant?.no ?? null,
     },
     stamp: access.grant ? deliveryStamp(access.grant) : null,
@@ -87,7 +127,12 @@ export async function queryRecords(ctx: AppContext, actor: Actor, code: string, 
  * Every readable row (filters apply), masked, in key order, batch by batch: a streaming export
  * never holds the table in memory.
  */
-export async function exportRecords(ctx: AppContext, actor: Actor, code: string, q: Pick<RecordsQuery, 'fields' | 'filter'>) {
+export async function exportRecords(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  q: Pick<RecordsQuery, 'fields' | 'filter'>,
+) {
   const access = await resolveAccess(ctx, actor, code, ['file', 'api']);
   const p = plan(access, q);
   async function* rows(): AsyncGenerator<Record<string, unknown>> {
@@ -102,7 +147,13 @@ export async function exportRecords(ctx: AppContext, actor: Actor, code: string,
       if (batch.length < EXPORT_BATCH) return;
     }
   }
-  return { columns: p.columns, rows: rows(), stamp: access.grant ? deliveryStamp(access.grant) : null, access, plan: p };
+  return {
+    columns: p.columns,
+    rows: rows(),
+    stamp: access.grant ? deliveryStamp(access.grant) : null,
+    access,
+    plan: p,
+  };
 }
 
 type Export = Awaited<ReturnType<typeof exportRecords>>;
@@ -115,7 +166,12 @@ const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}
  * masking or is binary and the server is PostgreSQL; null otherwise (the rows then go through the
  * masking plan and a CSV writer). `counted` hears the rows sent; `done` when all were.
  */
-export function csvByCopy(ctx: AppContext, e: Export, counted: (rows: number) => void, done: () => void): AsyncGenerator<Buffer | string> | null {
+export function csvByCopy(
+  ctx: AppContext,
+  e: Export,
+  counted: (rows: number) => void,
+  done: () => void,
+): AsyncGenerator<Buffer | string> | null {
   const url = ctx.dbKind === 'postgresql' ? ctx.config.databaseUrl : undefined;
   const byColumn = new Map(e.access.columns.map((c) => [c.column, c]));
   const selected = e.columns.map((c) => byColumn.get(c)!);
@@ -135,16 +191,32 @@ export const MAX_VERIFY = 1000;
  * the resource holds a row with exactly those values — never the row. Masked items may be compared:
  * that is what comparison is for, and it is audited as such.
  */
-export async function verifyRecords(ctx: AppContext, actor: Actor, code: string, fields: string[], records: string[][]): Promise<Delivery<{ results: boolean[]; grantNo: string | null }>> {
+export async function verifyRecords(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  fields: string[],
+  records: string[][],
+): Promise<Delivery<{ results: boolean[]; grantNo: string | null }>> {
   const access = await resolveAccess(ctx, actor, code, ['api']);
   const readable = new Set(access.columns.map((c) => c.column));
-  for (const f of fields) if (!readable.has(f)) throw invalid('fields', `No readable field ${f}`, `无权比对或不存在的字段：${f}`);
+  for (const f of fields)
+    if (!readable.has(f)) throw invalid('fields', `No readable field ${f}`, `无权比对或不存在的字段：${f}`);
   if (new Set(fields).size !== fields.length) throw invalid('fields', 'A field is listed twice', '比对字段重复');
   records.forEach((r, i) => {
-    if (r.length !== fields.length) throw invalid(`records[${i}]`, `Record ${i + 1} needs ${fields.length} values`, `第${i + 1}条记录应有${fields.length}个值`);
+    if (r.length !== fields.length)
+      throw invalid(
+        `records[${i}]`,
+        `Record ${i + 1} needs ${fields.length} values`,
+        `第${i + 1}条记录应有${fields.length}个值`,
+      );
   });
   const results = await repo.matchRecords(ctx.db, access.table, fields, records);
-  return { body: { results, grantNo: access.grant?.no ?? null }, stamp: access.grant ? deliveryStamp(access.grant) : null, rows: records.length };
+  return {
+    body: { results, grantNo: access.grant?.no ?? null },
+    stamp: access.grant ? deliveryStamp(access.grant) : null,
+    rows: records.length,
+  };
 }
 
 export async function resourceOpenApi(ctx: AppContext, actor: Actor, code: string): Promise<Record<string, unknown>> {

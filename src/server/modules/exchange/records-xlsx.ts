@@ -62,7 +62,9 @@ function wallClock(s: string): CellValue {
   // Excel's calendar starts in 1900; earlier dates only make sense as text.
   if (!m || Number(m[1]) < 1900) return s;
   const ms = m[7] ? Math.round(Number(m[7]) * 1000) : 0;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms));
+  const d = new Date(
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms),
+  );
   return Number.isNaN(d.getTime()) ? s : d;
 }
 
@@ -90,7 +92,8 @@ function numFmtOf(c: Column): string | undefined {
 }
 const NUM_FMT: Partial<Record<DataType, string>> = { D: 'yyyy-mm-dd', T: 'yyyy-mm-dd hh:mm:ss', Y: '#,##0.00##' };
 
-const widthOf = (c: Column) => Math.min(40, Math.max(10, c.name.length * 2 + 2, c.column.length + 2, c.dataType === 'T' ? 20 : 0));
+const widthOf = (c: Column) =>
+  Math.min(40, Math.max(10, c.name.length * 2 + 2, c.column.length + 2, c.dataType === 'T' ? 20 : 0));
 const NAME_STYLE: Partial<ExcelJS.Style> = {
   font: { bold: true },
   fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } },
@@ -113,8 +116,11 @@ interface ZipInput extends EventEmitter {
   _writableState: { length: number };
 }
 function zipInputOf(ws: ExcelJS.Worksheet): ZipInput | undefined {
-  const pipe = (ws as unknown as { stream?: { pipes?: unknown[] } }).stream?.pipes?.[0] as Partial<ZipInput> | undefined;
-  return pipe instanceof EventEmitter && typeof pipe._writableState?.length === 'number' ? (pipe as ZipInput) : undefined;
+  const pipe = (ws as unknown as { stream?: { pipes?: unknown[] } }).stream?.pipes?.[0] as
+    Partial<ZipInput> | undefined;
+  return pipe instanceof EventEmitter && typeof pipe._writableState?.length === 'number'
+    ? (pipe as ZipInput)
+    : undefined;
 }
 
 /** Resolves once the zip has taken what is queued, or the client has gone. */
@@ -130,7 +136,8 @@ const drained = (input: ZipInput, out: PassThrough) =>
   });
 
 /** Shanghai wall-clock time of an instant, as people there read it. */
-const beijingTime = (at: Date) => `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')}（北京时间）`;
+const beijingTime = (at: Date) =>
+  `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')}（北京时间）`;
 
 /** The workbook as a stream for reply.send; writing starts at once and follows the client's pace. */
 export function xlsxExportStream(x: XlsxExport, log: FastifyBaseLogger): Readable {
@@ -149,7 +156,9 @@ async function writeWorkbook(x: XlsxExport, out: PassThrough): Promise<void> {
   const truncated = { n: 0 };
 
   const addDataSheet = (part: number) => {
-    const ws = wb.addWorksheet(part === 1 ? DATA_SHEET : `${DATA_SHEET}(${part})`, { views: [{ state: 'frozen', ySplit: 2 }] });
+    const ws = wb.addWorksheet(part === 1 ? DATA_SHEET : `${DATA_SHEET}(${part})`, {
+      views: [{ state: 'frozen', ySplit: 2 }],
+    });
     // Filter buttons on the field-name line filter everything below it.
     if (x.columns.length) ws.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: x.columns.length } };
     ws.columns = x.columns.map((c) => {
@@ -189,7 +198,11 @@ async function writeWorkbook(x: XlsxExport, out: PassThrough): Promise<void> {
   await wb.commit();
 }
 
-function notesSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, x: XlsxExport, n: { rows: number; sheets: number; truncated: number }): void {
+function notesSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  x: XlsxExport,
+  n: { rows: number; sheets: number; truncated: number },
+): void {
   const ws = wb.addWorksheet(NOTES_SHEET);
   ws.columns = [{ width: 16 }, { width: 22 }, { width: 28 }, { width: 14 }, { width: 30 }];
   const label = (text: string, value: CellValue) => {
@@ -208,15 +221,28 @@ function notesSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, x: XlsxExport, n: { 
   label('使用须知', x.notice ?? '本部门数据，按本部门数据管理规定使用。');
   label('导出时间', beijingTime(x.exportedAt));
   label('数据条数', n.rows);
-  label('表头', `第1行为数据项名称，第2行为字段名，数据自第3行起${n.sheets > 1 ? `；超出单表行数上限，续接于“${DATA_SHEET}(2)”至“${DATA_SHEET}(${n.sheets})”` : ''}。`);
-  if (n.truncated) label('超长文本', `${n.truncated} 个单元格超过 ${MAX_CELL_TEXT} 个字符（Excel 上限），已截断；完整内容请用 CSV 或 JSON Lines 导出。`);
+  label(
+    '表头',
+    `第1行为数据项名称，第2行为字段名，数据自第3行起${n.sheets > 1 ? `；超出单表行数上限，续接于“${DATA_SHEET}(2)”至“${DATA_SHEET}(${n.sheets})”` : ''}。`,
+  );
+  if (n.truncated)
+    label(
+      '超长文本',
+      `${n.truncated} 个单元格超过 ${MAX_CELL_TEXT} 个字符（Excel 上限），已截断；完整内容请用 CSV 或 JSON Lines 导出。`,
+    );
   ws.addRow([]).commit();
   const head = ws.addRow(['字段名', '数据项名称', '数据类型', '是否脱敏', '脱敏方式']);
   head.eachCell((cell) => (cell.style = NAME_STYLE));
   head.commit();
   for (const c of x.columns) {
     const rule = RULES[c.rule.code];
-    ws.addRow([c.column, c.name, DATA_TYPES[c.dataType as DataType]?.zh ?? c.dataType, isMasked(c) ? '是' : '否', isMasked(c) ? `${rule.nameZh}：${rule.keepsZh}` : '']).commit();
+    ws.addRow([
+      c.column,
+      c.name,
+      DATA_TYPES[c.dataType as DataType]?.zh ?? c.dataType,
+      isMasked(c) ? '是' : '否',
+      isMasked(c) ? `${rule.nameZh}：${rule.keepsZh}` : '',
+    ]).commit();
   }
   ws.commit();
 }

@@ -18,7 +18,9 @@ export const SourceInput = Obj({
   username: Ident(128, '用户名（建议只读账号）'),
   password: Type.String({ maxLength: 512, description: '口令：SM4 加密保存，任何接口都不返回' }),
   options: Type.Optional(Options),
-  departmentId: Type.Optional(Type.String({ format: 'uuid', description: '所属部门：平台管理员登记时必填；数据专员只能是本部门' })),
+  departmentId: Type.Optional(
+    Type.String({ format: 'uuid', description: '所属部门：平台管理员登记时必填；数据专员只能是本部门' }),
+  ),
 });
 export type SourceInput = Static<typeof SourceInput>;
 
@@ -47,7 +49,9 @@ export const Source = Obj({
   options: Options,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
-  lastTest: Nullable(Obj({ at: Type.String({ format: 'date-time' }), ok: Type.Boolean(), message: Nullable(Type.String()) })),
+  lastTest: Nullable(
+    Obj({ at: Type.String({ format: 'date-time' }), ok: Type.Boolean(), message: Nullable(Type.String()) }),
+  ),
 });
 export type Source = Static<typeof Source>;
 

@@ -46,7 +46,11 @@ export async function updateSource(db: Db, id: string, patch: RowUpdate<'exchang
 }
 
 export async function recordTest(db: Db, id: string, at: Date, ok: boolean, message: string): Promise<void> {
-  await db.updateTable('exchange_source').set({ last_test_at: at, last_test_ok: ok, last_test_message: message }).where('id', '=', id).execute();
+  await db
+    .updateTable('exchange_source')
+    .set({ last_test_at: at, last_test_ok: ok, last_test_message: message })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**

@@ -43,13 +43,28 @@ export function sourceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/sources',
       {
-        config: { access: 'exchange.source.manage', audit: { category: 'maintain', action: 'exchange.source.create', targetType: 'exchange_source' } },
-        schema: { tags, summary: 'Register a source database / 登记数据源', body: SourceInput, response: { 201: Source } },
+        config: {
+          access: 'exchange.source.manage',
+          audit: { category: 'maintain', action: 'exchange.source.create', targetType: 'exchange_source' },
+        },
+        schema: {
+          tags,
+          summary: 'Register a source database / 登记数据源',
+          body: SourceInput,
+          response: { 201: Source },
+        },
       },
       async (req, reply) => {
         const s = await sources.createSource(ctx, actorOf(req), req.body);
         req.auditNote.targetId = s.id;
-        req.auditNote.detail = { name: s.name, kind: s.kind, host: s.host, port: s.port, database: s.database, departmentId: s.departmentId };
+        req.auditNote.detail = {
+          name: s.name,
+          kind: s.kind,
+          host: s.host,
+          port: s.port,
+          database: s.database,
+          departmentId: s.departmentId,
+        };
         return reply.status(201).send(s);
       },
     );
@@ -57,8 +72,17 @@ export function sourceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/sources/:id',
       {
-        config: { access: 'exchange.source.manage', audit: { category: 'maintain', action: 'exchange.source.update', ...target } },
-        schema: { tags, summary: 'Change a source; omit the password to keep it / 修改数据源（口令不填则不变）', params: IdParams, body: SourcePatch, response: { 200: Source } },
+        config: {
+          access: 'exchange.source.manage',
+          audit: { category: 'maintain', action: 'exchange.source.update', ...target },
+        },
+        schema: {
+          tags,
+          summary: 'Change a source; omit the password to keep it / 修改数据源（口令不填则不变）',
+          params: IdParams,
+          body: SourcePatch,
+          response: { 200: Source },
+        },
       },
       async (req) => {
         // Which fields changed, never their secret value.
@@ -70,7 +94,10 @@ export function sourceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/sources/:id',
       {
-        config: { access: 'exchange.source.manage', audit: { category: 'maintain', action: 'exchange.source.delete', ...target } },
+        config: {
+          access: 'exchange.source.manage',
+          audit: { category: 'maintain', action: 'exchange.source.delete', ...target },
+        },
         schema: { tags, summary: 'Delete a source nothing uses / 删除数据源', params: IdParams, response: { 200: Ok } },
       },
       async (req) => {
@@ -82,8 +109,16 @@ export function sourceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/sources/:id/test',
       {
-        config: { access: 'exchange.source.manage', audit: { category: 'access', action: 'exchange.source.test', ...target } },
-        schema: { tags, summary: 'Test the connection / 测试连接', params: IdParams, response: { 200: TestResultSchema } },
+        config: {
+          access: 'exchange.source.manage',
+          audit: { category: 'access', action: 'exchange.source.test', ...target },
+        },
+        schema: {
+          tags,
+          summary: 'Test the connection / 测试连接',
+          params: IdParams,
+          response: { 200: TestResultSchema },
+        },
       },
       async (req) => {
         const r = await sources.testSource(ctx, actorOf(req), req.params.id);
@@ -95,8 +130,16 @@ export function sourceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/sources/:id/tables',
       {
-        config: { access: 'exchange.source.manage', audit: { category: 'query', action: 'exchange.source.tables', ...target } },
-        schema: { tags, summary: 'Tables and views the source user may read / 源库表清单', params: IdParams, response: { 200: Obj({ items: Type.Array(SourceTableSchema) }) } },
+        config: {
+          access: 'exchange.source.manage',
+          audit: { category: 'query', action: 'exchange.source.tables', ...target },
+        },
+        schema: {
+          tags,
+          summary: 'Tables and views the source user may read / 源库表清单',
+          params: IdParams,
+          response: { 200: Obj({ items: Type.Array(SourceTableSchema) }) },
+        },
       },
       async (req) => {
         const items = await sources.listSourceTables(ctx, actorOf(req), req.params.id);
@@ -108,12 +151,17 @@ export function sourceRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/sources/:id/columns',
       {
-        config: { access: 'exchange.source.manage', audit: { category: 'query', action: 'exchange.source.columns', ...target } },
+        config: {
+          access: 'exchange.source.manage',
+          audit: { category: 'query', action: 'exchange.source.columns', ...target },
+        },
         schema: {
           tags,
           summary: 'Columns of one table / 源表字段',
           params: IdParams,
-          querystring: Obj({ table: Type.String({ minLength: 1, maxLength: 300, description: '模式.表名（MySQL 为 库名.表名）' }) }),
+          querystring: Obj({
+            table: Type.String({ minLength: 1, maxLength: 300, description: '模式.表名（MySQL 为 库名.表名）' }),
+          }),
           response: { 200: Obj({ items: Type.Array(SourceColumnSchema) }) },
         },
       },

@@ -6,7 +6,14 @@ import { secretBox } from '../../platform/crypto/secret-box';
 import { can } from '../../platform/rbac/permissions';
 import { DEFAULT_PORTS, withConnector, withTarget } from './connectors';
 import type { TargetSpec, TargetWriter } from './connectors/targets';
-import type { ConnectionParams, SourceColumn, SourceConnector, SourceTable, TableRef, TestResult } from './connectors/types';
+import type {
+  ConnectionParams,
+  SourceColumn,
+  SourceConnector,
+  SourceTable,
+  TableRef,
+  TestResult,
+} from './connectors/types';
 import * as repo from './sources-repo';
 import type { Source, SourceInput, SourcePatch } from './schemas';
 
@@ -31,11 +38,14 @@ function toSource(r: repo.SourceRow): Source {
     options: r.options ?? {},
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
-    lastTest: r.last_test_at ? { at: r.last_test_at.toISOString(), ok: r.last_test_ok ?? false, message: r.last_test_message } : null,
+    lastTest: r.last_test_at
+      ? { at: r.last_test_at.toISOString(), ok: r.last_test_ok ?? false, message: r.last_test_message }
+      : null,
   };
 }
 
-const nameTaken = () => conflict('EXCHANGE_SOURCE_NAME_TAKEN', 'The department already has a source with this name', '本部门已有同名数据源');
+const nameTaken = () =>
+  conflict('EXCHANGE_SOURCE_NAME_TAKEN', 'The department already has a source with this name', '本部门已有同名数据源');
 const isUnique = (e: unknown) => (e as { code?: string }).code === '23505';
 
 export async function listSources(ctx: AppContext, actor: Actor, departmentId?: string): Promise<Source[]> {
@@ -57,11 +67,17 @@ export async function getSource(ctx: AppContext, actor: Actor, id: string): Prom
 function targetDepartment(actor: Actor, requested: string | undefined): string {
   if (actor.roles.includes('platform_admin')) {
     const d = requested ?? actor.departmentId;
-    if (!d) throw badRequest('EXCHANGE_SOURCE_DEPARTMENT', 'Name the department the source belongs to', '请指定数据源所属部门');
+    if (!d)
+      throw badRequest(
+        'EXCHANGE_SOURCE_DEPARTMENT',
+        'Name the department the source belongs to',
+        '请指定数据源所属部门',
+      );
     return d;
   }
   if (!actor.departmentId) throw forbidden('Only department staff register sources', '只有部门人员可以登记数据源');
-  if (requested && requested !== actor.departmentId) throw forbidden('Sources can be registered for your own department only', '只能为本部门登记数据源');
+  if (requested && requested !== actor.departmentId)
+    throw forbidden('Sources can be registered for your own department only', '只能为本部门登记数据源');
   return actor.departmentId;
 }
 
@@ -105,7 +121,9 @@ export async function updateSource(ctx: AppContext, actor: Actor, id: string, pa
       database: patch.database ?? r.database,
       username: patch.username ?? r.username,
       // No password in the patch keeps the stored one: the form never receives it to send back.
-      ...(patch.password !== undefined ? { password_secret: secretBox(ctx.config).seal(patch.password, secretContext(id)) } : {}),
+      ...(patch.password !== undefined
+        ? { password_secret: secretBox(ctx.config).seal(patch.password, secretContext(id)) }
+        : {}),
       ...(patch.options ? { options: JSON.stringify(patch.options) } : {}),
       // A changed connection invalidates the last test.
       last_test_at: null,
@@ -123,7 +141,11 @@ export async function updateSource(ctx: AppContext, actor: Actor, id: string, pa
 export async function deleteSource(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   await load(ctx, actor, id, true);
   if ((await repo.deleteSource(ctx.db, id)) === 'in_use') {
-    throw conflict('EXCHANGE_SOURCE_IN_USE', 'The source is still used by exchange jobs', '该数据源仍被交换任务使用，不能删除');
+    throw conflict(
+      'EXCHANGE_SOURCE_IN_USE',
+      'The source is still used by exchange jobs',
+      '该数据源仍被交换任务使用，不能删除',
+    );
   }
 }
 
@@ -140,13 +162,22 @@ function paramsOf(ctx: AppContext, r: repo.SourceRow): ConnectionParams {
 }
 
 /** For other exchange services (table jobs): the connector of a source the actor may use. */
-export async function useSource<T>(ctx: AppContext, actor: Actor, id: string, fn: (c: SourceConnector) => Promise<T>): Promise<T> {
+export async function useSource<T>(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  fn: (c: SourceConnector) => Promise<T>,
+): Promise<T> {
   const r = await load(ctx, actor, id, true);
   return withConnector(paramsOf(ctx, r), fn);
 }
 
 /** For the platform's own table jobs (no user in the loop): the source's connector, closed after fn. */
-export async function withSourceConnector<T>(ctx: AppContext, sourceId: string, fn: (c: SourceConnector) => Promise<T>): Promise<T> {
+export async function withSourceConnector<T>(
+  ctx: AppContext,
+  sourceId: string,
+  fn: (c: SourceConnector) => Promise<T>,
+): Promise<T> {
   // The job acts for the platform: it sees every department's sources.
   const r = await repo.findSource(ctx.db, sourceId, { departmentId: null, isAdmin: true });
   if (!r) throw notFound('Exchange source', '数据源');
@@ -154,7 +185,12 @@ export async function withSourceConnector<T>(ctx: AppContext, sourceId: string, 
 }
 
 /** For push jobs: a writer for one table of the source's database (a consumer's own database as a target). */
-export async function withSourceTarget<T>(ctx: AppContext, sourceId: string, spec: (kind: ConnectionParams['kind'], database: string) => TargetSpec, fn: (w: TargetWriter) => Promise<T>): Promise<T> {
+export async function withSourceTarget<T>(
+  ctx: AppContext,
+  sourceId: string,
+  spec: (kind: ConnectionParams['kind'], database: string) => TargetSpec,
+  fn: (w: TargetWriter) => Promise<T>,
+): Promise<T> {
   const r = await repo.findSource(ctx.db, sourceId, { departmentId: null, isAdmin: true });
   if (!r) throw notFound('Exchange source', '数据源');
   return withTarget(paramsOf(ctx, r), spec(r.kind, r.database), fn);
@@ -163,22 +199,35 @@ export async function withSourceTarget<T>(ctx: AppContext, sourceId: string, spe
 export async function testSource(ctx: AppContext, actor: Actor, id: string): Promise<TestResult> {
   const r = await load(ctx, actor, id, true);
   const result = await withConnector(paramsOf(ctx, r), (c) => c.test());
-  await repo.recordTest(ctx.db, id, ctx.clock.now(), result.ok, result.ok ? (result.serverVersion ?? result.message) : `${result.code ?? ''} ${result.messageZh}`.trim());
+  await repo.recordTest(
+    ctx.db,
+    id,
+    ctx.clock.now(),
+    result.ok,
+    result.ok ? (result.serverVersion ?? result.message) : `${result.code ?? ''} ${result.messageZh}`.trim(),
+  );
   return result;
 }
 
-export const listSourceTables = (ctx: AppContext, actor: Actor, id: string): Promise<SourceTable[]> => useSource(ctx, actor, id, (c) => c.listTables());
+export const listSourceTables = (ctx: AppContext, actor: Actor, id: string): Promise<SourceTable[]> =>
+  useSource(ctx, actor, id, (c) => c.listTables());
 
 /** `schema.name`; a name without a schema means the source's default (public, or the MySQL database). */
 export function parseTableRef(text: string, kind: repo.SourceRow['kind'], database: string): TableRef {
   const dot = text.indexOf('.');
   if (dot < 0) return { schema: kind === 'postgresql' ? 'public' : database, name: text };
   const ref = { schema: text.slice(0, dot), name: text.slice(dot + 1) };
-  if (!ref.schema || !ref.name) throw badRequest('EXCHANGE_TABLE_REF', 'Give the table as schema.name', '请按“模式.表名”填写表');
+  if (!ref.schema || !ref.name)
+    throw badRequest('EXCHANGE_TABLE_REF', 'Give the table as schema.name', '请按“模式.表名”填写表');
   return ref;
 }
 
-export async function describeSourceTable(ctx: AppContext, actor: Actor, id: string, table: string): Promise<SourceColumn[]> {
+export async function describeSourceTable(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  table: string,
+): Promise<SourceColumn[]> {
   const r = await load(ctx, actor, id, true);
   const ref = parseTableRef(table, r.kind, r.database);
   return withConnector(paramsOf(ctx, r), (c) => c.describe(ref));

@@ -39,13 +39,22 @@ export const kindOf = (fileName: string): UploadKind | null => {
 };
 
 export const wrongType = () =>
-  new AppError(415, 'EXCHANGE_UPLOAD_TYPE', 'Upload a .csv (UTF-8) or .xlsx file', '请上传 .csv（UTF-8 编码）或 .xlsx 文件（按文件内容识别）');
+  new AppError(
+    415,
+    'EXCHANGE_UPLOAD_TYPE',
+    'Upload a .csv (UTF-8) or .xlsx file',
+    '请上传 .csv（UTF-8 编码）或 .xlsx 文件（按文件内容识别）',
+  );
 
 /**
  * Writes the upload to a temporary file, refusing it when it is larger than maxBytes (413), not
  * a CSV or XLSX by content (415), or text that is not UTF-8 (415). The caller removes the file.
  */
-export async function spoolUpload(file: AsyncIterable<Buffer>, fileName: string, maxBytes: number): Promise<SpooledUpload> {
+export async function spoolUpload(
+  file: AsyncIterable<Buffer>,
+  fileName: string,
+  maxBytes: number,
+): Promise<SpooledUpload> {
   const kind = kindOf(fileName);
   if (!kind) throw wrongType();
   const path = join(tmpdir(), `govshare-upload-${randomUUID()}.${kind}`);
@@ -54,7 +63,13 @@ export async function spoolUpload(file: AsyncIterable<Buffer>, fileName: string,
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const chunk of sniffedStream(file, fileName, found)) {
       size += chunk.length;
-      if (size > maxBytes) throw new AppError(413, 'EXCHANGE_UPLOAD_TOO_LARGE', `The file is larger than ${Math.floor(maxBytes / 1048576)} MB`, `文件不能超过 ${Math.floor(maxBytes / 1048576)} MB，请拆分后分批上传`);
+      if (size > maxBytes)
+        throw new AppError(
+          413,
+          'EXCHANGE_UPLOAD_TOO_LARGE',
+          `The file is larger than ${Math.floor(maxBytes / 1048576)} MB`,
+          `文件不能超过 ${Math.floor(maxBytes / 1048576)} MB，请拆分后分批上传`,
+        );
       yield chunk;
     }
   }
@@ -67,7 +82,12 @@ export async function spoolUpload(file: AsyncIterable<Buffer>, fileName: string,
     await rm(path, { force: true });
     if (e instanceof UnsupportedTypeError) {
       throw e.reason === 'encoding'
-        ? new AppError(415, 'EXCHANGE_UPLOAD_ENCODING', 'CSV files must be UTF-8 encoded (in Excel: save as "CSV UTF-8")', 'CSV 文件须为 UTF-8 编码（在 Excel 中另存为“CSV UTF-8（逗号分隔）”）')
+        ? new AppError(
+            415,
+            'EXCHANGE_UPLOAD_ENCODING',
+            'CSV files must be UTF-8 encoded (in Excel: save as "CSV UTF-8")',
+            'CSV 文件须为 UTF-8 编码（在 Excel 中另存为“CSV UTF-8（逗号分隔）”）',
+          )
         : wrongType();
     }
     throw e;
@@ -195,7 +215,11 @@ export function xlsxCellText(v: ExcelJS.CellValue | undefined): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : dateText(v);
-  if ('richText' in v) return v.richText.map((r) => r.text).join('').trim();
+  if ('richText' in v)
+    return v.richText
+      .map((r) => r.text)
+      .join('')
+      .trim();
   if ('formula' in v || 'sharedFormula' in v) return xlsxCellText((v as { result?: ExcelJS.CellValue }).result);
   if ('text' in v) return xlsxCellText(v.text as ExcelJS.CellValue);
   if ('error' in v) return String(v.error);
@@ -208,7 +232,12 @@ export function xlsxCellText(v: ExcelJS.CellValue | undefined): string {
  * Styles are read: only a cell's number format tells a date from a plain number.
  */
 export async function* xlsxRows(path: string): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path as unknown as Readable, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path as unknown as Readable, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+  });
   let seen = false;
   for await (const ws of reader) {
     const keep = !seen;

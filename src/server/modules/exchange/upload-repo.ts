@@ -8,7 +8,9 @@ import type { Db } from '../../app-context';
  * a pull's, so "delete what this load did not touch" works for a replacing upload as for a full pull.
  */
 export async function nextRunNumber(db: Db): Promise<string> {
-  const r = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('exchange_run', 'id'))::text as id`.execute(db);
+  const r = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('exchange_run', 'id'))::text as id`.execute(
+    db,
+  );
   return r.rows[0]!.id;
 }
 

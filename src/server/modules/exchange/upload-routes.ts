@@ -15,12 +15,18 @@ const tags = ['exchange'];
 export function uploadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     // One more byte than allowed reaches spoolUpload, which then refuses the file (413) and keeps nothing.
-    await app.register(multipart, { limits: { fileSize: maxUploadBytes(ctx) + 1, files: 1, fields: 2, parts: 3, fieldSize: 2000 }, throwFileSizeLimit: false });
+    await app.register(multipart, {
+      limits: { fileSize: maxUploadBytes(ctx) + 1, files: 1, fields: 2, parts: 3, fieldSize: 2000 },
+      throwFileSizeLimit: false,
+    });
 
     app.post(
       '/entries/:id/upload',
       {
-        config: { access: 'exchange.source.manage', audit: { category: 'aggregate', action: 'exchange.upload', targetType: 'catalog_entry', targetParam: 'id' } },
+        config: {
+          access: 'exchange.source.manage',
+          audit: { category: 'aggregate', action: 'exchange.upload', targetType: 'catalog_entry', targetParam: 'id' },
+        },
         schema: {
           tags,
           summary: 'Load a CSV or XLSX file into the resource’s table / 上传数据文件（CSV/XLSX）',
@@ -37,7 +43,12 @@ export function uploadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (req) => {
-        if (!req.isMultipart()) throw badRequest('EXCHANGE_UPLOAD_FILE_REQUIRED', 'Upload the file as multipart/form-data', '请选择要上传的数据文件');
+        if (!req.isMultipart())
+          throw badRequest(
+            'EXCHANGE_UPLOAD_FILE_REQUIRED',
+            'Upload the file as multipart/form-data',
+            '请选择要上传的数据文件',
+          );
         // Refused (404, 403, 409) before a byte of the file is read.
         const target = await prepareUpload(ctx, req.actor as Actor, req.params.id);
         const fields: UploadRequest = {};
@@ -45,7 +56,8 @@ export function uploadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         try {
           for await (const part of req.parts()) {
             if (part.type === 'field') {
-              if (part.fieldname === 'keyFields' || part.fieldname === 'mode') fields[part.fieldname] = String(part.value);
+              if (part.fieldname === 'keyFields' || part.fieldname === 'mode')
+                fields[part.fieldname] = String(part.value);
               continue;
             }
             try {
@@ -60,11 +72,29 @@ export function uploadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
               throw e;
             }
           }
-          if (!spooled) throw badRequest('EXCHANGE_UPLOAD_FILE_REQUIRED', 'Upload the file as multipart/form-data', '请选择要上传的数据文件');
-          req.auditNote.detail = { fileName: spooled.fileName, size: spooled.size, mode: fields.mode ?? 'upsert', keyFields: fields.keyFields ?? null };
+          if (!spooled)
+            throw badRequest(
+              'EXCHANGE_UPLOAD_FILE_REQUIRED',
+              'Upload the file as multipart/form-data',
+              '请选择要上传的数据文件',
+            );
+          req.auditNote.detail = {
+            fileName: spooled.fileName,
+            size: spooled.size,
+            mode: fields.mode ?? 'upsert',
+            keyFields: fields.keyFields ?? null,
+          };
           const result = await applyUpload(ctx, target, spooled, fields);
           req.auditNote.rowCount = result.rowsWritten;
-          req.auditNote.detail = { fileName: result.fileName, size: spooled.size, mode: result.mode, keyFields: result.keyFields, rowsRead: result.rowsRead, rowsDeleted: result.rowsDeleted, rowsInTable: result.rowsInTable };
+          req.auditNote.detail = {
+            fileName: result.fileName,
+            size: spooled.size,
+            mode: result.mode,
+            keyFields: result.keyFields,
+            rowsRead: result.rowsRead,
+            rowsDeleted: result.rowsDeleted,
+            rowsInTable: result.rowsInTable,
+          };
           return result;
         } finally {
           if (spooled) await removeSpooled(spooled);

@@ -7,7 +7,9 @@ export const UploadResult = Obj({
   fileName: Type.String(),
   keyFields: Type.Array(Type.String(), { description: 'The columns that identify a row / 主键字段' }),
   columns: Type.Array(Type.String(), { description: 'Columns filled from the file / 文件中对应到信息项的字段' }),
-  ignoredHeaders: Type.Array(Type.String(), { description: 'Header cells that name no data item (not loaded) / 未对应到信息项的表头' }),
+  ignoredHeaders: Type.Array(Type.String(), {
+    description: 'Header cells that name no data item (not loaded) / 未对应到信息项的表头',
+  }),
   rowsRead: Type.Integer(),
   rowsWritten: Type.Integer(),
   rowsDeleted: Type.Integer({ description: 'replace mode: rows that were not in the file / 覆盖模式下删除的行数' }),
@@ -30,7 +32,9 @@ export const UploadReport = Obj({
   problemCount: Type.Integer(),
   rowsRead: Type.Integer(),
   rowsWithProblems: Type.Integer(),
-  truncated: Type.Boolean({ description: 'More problems than listed (the first 1000 are) / 问题超过 1000 条，仅列出前 1000 条' }),
+  truncated: Type.Boolean({
+    description: 'More problems than listed (the first 1000 are) / 问题超过 1000 条，仅列出前 1000 条',
+  }),
   keyFields: Type.Array(Type.String()),
   ignoredHeaders: Type.Array(Type.String()),
 });

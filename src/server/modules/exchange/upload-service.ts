@@ -41,7 +41,11 @@ export async function prepareUpload(ctx: AppContext, actor: Actor, entryId: stri
   const v = await ownEntry(ctx, actor, entryId);
   const managed = await ensureManagedTable(ctx, entryId);
   const items = new Map(v.items.map((i) => [i.id, i]));
-  const fields = managed.columns.map((c) => ({ ...c, name: items.get(c.itemId)?.name ?? c.column, fieldName: items.get(c.itemId)?.fieldName ?? null }));
+  const fields = managed.columns.map((c) => ({
+    ...c,
+    name: items.get(c.itemId)?.name ?? c.column,
+    fieldName: items.get(c.itemId)?.fieldName ?? null,
+  }));
   const b = await bindingOfEntry(ctx, entryId);
   let bindingKeys: UploadField[] | null = null;
   if (b) {
@@ -56,7 +60,12 @@ export async function prepareUpload(ctx: AppContext, actor: Actor, entryId: stri
 
 export function parseMode(mode: string | undefined): UploadMode {
   const m = (mode ?? '').trim() || 'upsert';
-  if (m !== 'upsert' && m !== 'replace') throw badRequest('EXCHANGE_UPLOAD_MODE', 'mode must be upsert or replace', '上传方式须为 upsert（更新）或 replace（覆盖）');
+  if (m !== 'upsert' && m !== 'replace')
+    throw badRequest(
+      'EXCHANGE_UPLOAD_MODE',
+      'mode must be upsert or replace',
+      '上传方式须为 upsert（更新）或 replace（覆盖）',
+    );
   return m;
 }
 
@@ -64,7 +73,11 @@ export function resolveKeys(target: UploadTarget, keyFields: string | undefined)
   const names = (keyFields ?? '').split(/[,，;；\s]+/).filter(Boolean);
   if (!names.length) {
     if (target.bindingKeys) return target.bindingKeys;
-    throw badRequest('EXCHANGE_UPLOAD_KEY_REQUIRED', 'Name the key fields that identify a row (keyFields)', '请指定用于识别数据行的主键字段');
+    throw badRequest(
+      'EXCHANGE_UPLOAD_KEY_REQUIRED',
+      'Name the key fields that identify a row (keyFields)',
+      '请指定用于识别数据行的主键字段',
+    );
   }
   const keys: UploadField[] = [];
   for (const n of names) {
@@ -72,7 +85,8 @@ export function resolveKeys(target: UploadTarget, keyFields: string | undefined)
     if (!f) throw badRequest('EXCHANGE_UPLOAD_KEY_UNKNOWN', `No data item ${n}`, `信息项中没有字段“${n}”`);
     if (!keys.includes(f)) keys.push(f);
   }
-  if (keys.length > MAX_KEYS) throw badRequest('EXCHANGE_UPLOAD_KEY_TOO_MANY', `At most ${MAX_KEYS} key fields`, `主键字段至多 ${MAX_KEYS} 个`);
+  if (keys.length > MAX_KEYS)
+    throw badRequest('EXCHANGE_UPLOAD_KEY_TOO_MANY', `At most ${MAX_KEYS} key fields`, `主键字段至多 ${MAX_KEYS} 个`);
   return keys;
 }
 
@@ -82,7 +96,12 @@ export interface UploadRequest {
 }
 
 const tooManyRows = () =>
-  new AppError(413, 'EXCHANGE_UPLOAD_TOO_MANY_ROWS', `At most ${MAX_UPLOAD_ROWS} data rows per file; split the file`, `每个文件至多 ${MAX_UPLOAD_ROWS} 行数据，请拆分后分批上传（第一批可用覆盖方式，其余用更新方式）`);
+  new AppError(
+    413,
+    'EXCHANGE_UPLOAD_TOO_MANY_ROWS',
+    `At most ${MAX_UPLOAD_ROWS} data rows per file; split the file`,
+    `每个文件至多 ${MAX_UPLOAD_ROWS} 行数据，请拆分后分批上传（第一批可用覆盖方式，其余用更新方式）`,
+  );
 
 interface Checked {
   checker: RowChecker;
@@ -92,7 +111,13 @@ interface Checked {
 }
 
 /** Reads and checks every row of the file; throws on a file that cannot be read at all. */
-async function checkFile(ctx: AppContext, target: UploadTarget, file: SpooledUpload, keys: UploadField[], mode: UploadMode): Promise<Checked> {
+async function checkFile(
+  ctx: AppContext,
+  target: UploadTarget,
+  file: SpooledUpload,
+  keys: UploadField[],
+  mode: UploadMode,
+): Promise<Checked> {
   let checker: RowChecker | null = null;
   let ignored: string[] = [];
   let written: UploadField[] = [];
@@ -117,17 +142,32 @@ async function checkFile(ctx: AppContext, target: UploadTarget, file: SpooledUpl
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (e instanceof CsvSyntaxError) {
-      const problem = { row: e.row, field: null, value: null, message: e.message, messageZh: `第 ${e.row} 行开始的引号未闭合` };
+      const problem = {
+        row: e.row,
+        field: null,
+        value: null,
+        message: e.message,
+        messageZh: `第 ${e.row} 行开始的引号未闭合`,
+      };
       if (!checker) throw new AppError(422, 'EXCHANGE_UPLOAD_UNREADABLE', e.message, problem.messageZh);
       checker.add(problem);
     } else {
       // A zip that is not a workbook, or a damaged one: exceljs and its unzip library throw plain errors.
       ctx.log.warn(`exchange upload ${target.entryId}: unreadable file: ${String(e)}`);
-      throw new AppError(422, 'EXCHANGE_UPLOAD_UNREADABLE', 'The file cannot be read', '无法读取该文件，请确认是 Excel 保存的 .xlsx 文件或 UTF-8 编码的 CSV 文件');
+      throw new AppError(
+        422,
+        'EXCHANGE_UPLOAD_UNREADABLE',
+        'The file cannot be read',
+        '无法读取该文件，请确认是 Excel 保存的 .xlsx 文件或 UTF-8 编码的 CSV 文件',
+      );
     }
   }
   if (!checker || (rowsRead === 0 && checker.problemCount === 0)) {
-    throw badRequest('EXCHANGE_UPLOAD_EMPTY', 'The file holds no data rows (the first row is the header)', '文件中没有数据行（第一行为表头）');
+    throw badRequest(
+      'EXCHANGE_UPLOAD_EMPTY',
+      'The file holds no data rows (the first row is the header)',
+      '文件中没有数据行（第一行为表头）',
+    );
   }
   return { checker, rowsRead, ignored, written };
 }
@@ -137,7 +177,12 @@ async function checkFile(ctx: AppContext, target: UploadTarget, file: SpooledUpl
  * overwrites rows with the same key (only the file's columns) and adds new ones; replace also
  * deletes every row the file does not have. Quality is measured afterwards (R-27).
  */
-export async function applyUpload(ctx: AppContext, target: UploadTarget, file: SpooledUpload, req: UploadRequest): Promise<UploadResult> {
+export async function applyUpload(
+  ctx: AppContext,
+  target: UploadTarget,
+  file: SpooledUpload,
+  req: UploadRequest,
+): Promise<UploadResult> {
   const mode = parseMode(req.mode);
   const keys = resolveKeys(target, req.keyFields);
   const { checker, rowsRead, ignored, written } = await checkFile(ctx, target, file, keys, mode);
@@ -161,12 +206,17 @@ export async function applyUpload(ctx: AppContext, target: UploadTarget, file: S
   }
   const counts = await ctx.db.transaction().execute(async (trx) => {
     if (!(await repo.tryLockForUpload(trx, target.entryId, target.bindingId))) {
-      throw conflict('EXCHANGE_RUN_BUSY', 'A pull or another upload of this resource is running', '该资源正在汇聚或上传数据，请稍后再试');
+      throw conflict(
+        'EXCHANGE_RUN_BUSY',
+        'A pull or another upload of this resource is running',
+        '该资源正在汇聚或上传数据，请稍后再试',
+      );
     }
     const run = await repo.nextRunNumber(trx);
     const at = ctx.clock.now();
     let rowsWritten = 0;
-    for (let i = 0; i < checker.rows.length; i += BATCH) rowsWritten += await center.upsertRows(trx, target.table, written, checker.rows.slice(i, i + BATCH), run, at);
+    for (let i = 0; i < checker.rows.length; i += BATCH)
+      rowsWritten += await center.upsertRows(trx, target.table, written, checker.rows.slice(i, i + BATCH), run, at);
     const rowsDeleted = mode === 'replace' ? await center.deleteNotInRun(trx, target.table, run) : 0;
     return { rowsWritten, rowsDeleted, rowsInTable: await center.countRows(trx, target.table) };
   });

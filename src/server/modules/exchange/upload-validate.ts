@@ -32,13 +32,23 @@ export type CellValue = string | Buffer | null;
 const MAX_VALUE_SHOWN = 100;
 const shown = (v: string) => (v.length > MAX_VALUE_SHOWN ? `${v.slice(0, MAX_VALUE_SHOWN)}…` : v);
 
-const normName = (s: string) => s.replace(/^\uFEFF/, '').replace(/[\s*＊]/g, '').replace(/（/g, '(').replace(/）/g, ')').toLowerCase();
+const normName = (s: string) =>
+  s
+    .replace(/^\uFEFF/, '')
+    .replace(/[\s*＊]/g, '')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .toLowerCase();
 
 /** Finds a field by column name, catalogued field name or Chinese item name (in that order). */
 export function fieldNamed(fields: readonly UploadField[], name: string): UploadField | undefined {
   const n = normName(name);
   if (!n) return undefined;
-  return fields.find((f) => f.column === n) ?? fields.find((f) => f.fieldName !== null && normName(f.fieldName) === n) ?? fields.find((f) => normName(f.name) === n);
+  return (
+    fields.find((f) => f.column === n) ??
+    fields.find((f) => f.fieldName !== null && normName(f.fieldName) === n) ??
+    fields.find((f) => normName(f.name) === n)
+  );
 }
 
 export interface HeaderPlan {
@@ -49,7 +59,12 @@ export interface HeaderPlan {
   problems: UploadProblem[];
 }
 
-export function planHeaders(headerRow: number, headers: readonly string[], fields: readonly UploadField[], keys: readonly UploadField[]): HeaderPlan {
+export function planHeaders(
+  headerRow: number,
+  headers: readonly string[],
+  fields: readonly UploadField[],
+  keys: readonly UploadField[],
+): HeaderPlan {
   const targets: Array<UploadField | null> = [];
   const ignored: string[] = [];
   const problems: UploadProblem[] = [];
@@ -60,7 +75,13 @@ export function planHeaders(headerRow: number, headers: readonly string[], field
       if (h.trim()) ignored.push(h.trim());
       targets.push(null);
     } else if (used.has(f.column)) {
-      problems.push({ row: headerRow, field: f.column, value: shown(h), message: `Column ${f.column} appears twice in the header`, messageZh: `表头中“${f.name}”（${f.column}）出现了两次` });
+      problems.push({
+        row: headerRow,
+        field: f.column,
+        value: shown(h),
+        message: `Column ${f.column} appears twice in the header`,
+        messageZh: `表头中“${f.name}”（${f.column}）出现了两次`,
+      });
       targets.push(null);
     } else {
       used.add(f.column);
@@ -68,7 +89,14 @@ export function planHeaders(headerRow: number, headers: readonly string[], field
     }
   }
   for (const k of keys) {
-    if (!used.has(k.column)) problems.push({ row: headerRow, field: k.column, value: null, message: `The key column ${k.column} is missing from the header`, messageZh: `表头中缺少主键字段“${k.name}”（${k.column}）` });
+    if (!used.has(k.column))
+      problems.push({
+        row: headerRow,
+        field: k.column,
+        value: null,
+        message: `The key column ${k.column} is missing from the header`,
+        messageZh: `表头中缺少主键字段“${k.name}”（${k.column}）`,
+      });
   }
   return { targets, ignored, problems };
 }
@@ -96,14 +124,16 @@ const DATETIME = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})
 
 function checkDate(v: string): Check {
   const m = DATE.exec(v);
-  if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!)) return bad('Not a date (YYYY-MM-DD)', '不是有效日期（格式 YYYY-MM-DD）');
+  if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!))
+    return bad('Not a date (YYYY-MM-DD)', '不是有效日期（格式 YYYY-MM-DD）');
   return ok(`${m[1]}-${pad(m[2]!)}-${pad(m[3]!)}`);
 }
 
 function checkDateTime(v: string): Check {
   const m = DATETIME.exec(v);
   const [h, mi, s] = [Number(m?.[4] ?? 0), Number(m?.[5] ?? 0), Number(m?.[6] ?? 0)];
-  if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!) || h > 23 || mi > 59 || s > 59) return bad('Not a date and time (YYYY-MM-DD HH:MM:SS)', '不是有效的日期时间（格式 YYYY-MM-DD HH:MM:SS）');
+  if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!) || h > 23 || mi > 59 || s > 59)
+    return bad('Not a date and time (YYYY-MM-DD HH:MM:SS)', '不是有效的日期时间（格式 YYYY-MM-DD HH:MM:SS）');
   return ok(`${m[1]}-${pad(m[2]!)}-${pad(m[3]!)} ${pad(String(h))}:${pad(String(mi))}:${pad(String(s))}${m[7] ?? ''}`);
 }
 
@@ -124,7 +154,8 @@ export function checkValue(v: string, f: UploadField, format: FormatCheck | null
       const n = ungroup(v);
       if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(n)) return bad('Not an amount', '不是有效金额');
       // numeric(20,4): at most 16 digits before the point.
-      if (n.replace(/^[+-]/, '').split('.')[0]!.replace(/^0+/, '').length > 16) return bad('Amount too large (at most 16 integer digits)', '金额过大（整数部分至多 16 位）');
+      if (n.replace(/^[+-]/, '').split('.')[0]!.replace(/^0+/, '').length > 16)
+        return bad('Amount too large (at most 16 integer digits)', '金额过大（整数部分至多 16 位）');
       return ok(n);
     }
     case 'I': {
@@ -153,8 +184,13 @@ export function checkValue(v: string, f: UploadField, format: FormatCheck | null
       const max = Number(/^varchar\((\d+)\)$/.exec(f.pgType)?.[1] ?? 0);
       // PostgreSQL counts characters (code points), not bytes or UTF-16 units.
       const length = [...v].length;
-      if (max && length > max) return bad(`Longer than ${max} characters (${length})`, `超过 ${max} 个字符（${length} 个）`);
-      if (format && !format.valid(v)) return bad(`Invalid ${format.rule === 'id_number' ? 'ID card number' : 'unified social credit code'} (check digit or format)`, `${format.rule === 'id_number' ? '公民身份号码' : '统一社会信用代码'}无效（格式或校验位错误）`);
+      if (max && length > max)
+        return bad(`Longer than ${max} characters (${length})`, `超过 ${max} 个字符（${length} 个）`);
+      if (format && !format.valid(v))
+        return bad(
+          `Invalid ${format.rule === 'id_number' ? 'ID card number' : 'unified social credit code'} (check digit or format)`,
+          `${format.rule === 'id_number' ? '公民身份号码' : '统一社会信用代码'}无效（格式或校验位错误）`,
+        );
       return ok(v);
     }
   }
@@ -213,17 +249,32 @@ export class RowChecker {
       if (v === undefined || v === null) {
         // A key cell that failed its type check is reported once, as that.
         if (!this.plan.targets.some((t, i) => t?.column === k.column && (cells[i] ?? '').trim() !== '')) {
-          this.add({ row, field: k.column, value: null, message: `The key field ${k.column} is empty`, messageZh: `主键字段“${k.name}”不能为空` });
+          this.add({
+            row,
+            field: k.column,
+            value: null,
+            message: `The key field ${k.column} is empty`,
+            messageZh: `主键字段“${k.name}”不能为空`,
+          });
         }
       } else {
         keyValues[k.column] = Buffer.isBuffer(v) ? v.toString('hex') : v;
       }
     }
     if (this.problemCount === before && this.keyed) {
-      const key = rowKey(keyValues, this.keys.map((k) => k.column));
+      const key = rowKey(
+        keyValues,
+        this.keys.map((k) => k.column),
+      );
       const first = this.seen.get(key);
       if (first !== undefined) {
-        this.add({ row, field: this.keys.length === 1 ? this.keys[0]!.column : null, value: shown(key), message: `Duplicate key: same as row ${first}`, messageZh: `主键重复：与第 ${first} 行相同` });
+        this.add({
+          row,
+          field: this.keys.length === 1 ? this.keys[0]!.column : null,
+          value: shown(key),
+          message: `Duplicate key: same as row ${first}`,
+          messageZh: `主键重复：与第 ${first} 行相同`,
+        });
       } else {
         this.seen.set(key, row);
         this.rows.push([key, ...this.written.map((w) => values.get(w.column) ?? null)]);

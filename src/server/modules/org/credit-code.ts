@@ -56,8 +56,14 @@ export function completeCreditCode(prefix8: string, orgBody8: string): string {
 
 export const CREDIT_CODE_MESSAGES: Record<CreditCodeProblem, [string, string]> = {
   length: ['A unified social credit code has 18 characters', '统一社会信用代码应为18位'],
-  charset: ['The code may contain only digits and capital letters other than I, O, S, V, Z', '统一社会信用代码只能包含数字和除I、O、S、V、Z以外的大写字母'],
+  charset: [
+    'The code may contain only digits and capital letters other than I, O, S, V, Z',
+    '统一社会信用代码只能包含数字和除I、O、S、V、Z以外的大写字母',
+  ],
   region: ['Characters 3–8 must be the 6-digit region code', '统一社会信用代码第3至8位应为6位行政区划码'],
-  organisation_check: ['The organisation code (characters 9–17) has a wrong check character', '统一社会信用代码中的组织机构代码（第9至17位）校验位错误'],
+  organisation_check: [
+    'The organisation code (characters 9–17) has a wrong check character',
+    '统一社会信用代码中的组织机构代码（第9至17位）校验位错误',
+  ],
   check: ['The check character (18th) is wrong', '统一社会信用代码校验位（第18位）错误'],
 };

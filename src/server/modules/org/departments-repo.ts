@@ -39,13 +39,23 @@ export async function listDepartments(db: Db, f: DepartmentFilter, limit: number
   let q = base(db);
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`;
-    q = q.where((eb) => eb.or([eb('d.name', 'ilike', like), eb('d.short_name', 'ilike', like), eb('d.credit_code', 'ilike', like)]));
+    q = q.where((eb) =>
+      eb.or([eb('d.name', 'ilike', like), eb('d.short_name', 'ilike', like), eb('d.credit_code', 'ilike', like)]),
+    );
   }
   if (f.regionCode) q = q.where('d.region_code', '=', f.regionCode);
   if (f.kind) q = q.where('d.kind', '=', f.kind);
   if (f.status) q = q.where('d.status', '=', f.status);
   const [rows, total] = await Promise.all([
-    q.select(COLUMNS).orderBy('r.sort').orderBy('d.region_code').orderBy('d.name').orderBy('d.id').limit(limit).offset(offset).execute(),
+    q
+      .select(COLUMNS)
+      .orderBy('r.sort')
+      .orderBy('d.region_code')
+      .orderBy('d.name')
+      .orderBy('d.id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
     q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
@@ -64,7 +74,10 @@ export function findByCreditCode(db: Db, creditCode: string) {
 }
 
 export async function countDepartments(db: Db): Promise<number> {
-  const r = await db.selectFrom('department').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('department')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

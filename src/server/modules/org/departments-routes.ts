@@ -6,7 +6,11 @@ import { Department, DepartmentKind, RegionCode } from './schemas';
 import * as departments from './departments-service';
 
 const Status = Type.Union([Type.Literal('active'), Type.Literal('inactive')]);
-const CreditCode = Type.String({ minLength: 18, maxLength: 24, description: '统一社会信用代码 (GB 32100-2015), 18 characters' });
+const CreditCode = Type.String({
+  minLength: 18,
+  maxLength: 24,
+  description: '统一社会信用代码 (GB 32100-2015), 18 characters',
+});
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const ShortName = Nullable(Type.String({ maxLength: 50 }));
 
@@ -42,7 +46,12 @@ export function departmentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/departments/:id',
       {
         config: { access: 'org.read', audit: false },
-        schema: { tags: ['org'], summary: 'One department / 部门详情', params: IdParams, response: { 200: Department } },
+        schema: {
+          tags: ['org'],
+          summary: 'One department / 部门详情',
+          params: IdParams,
+          response: { 200: Department },
+        },
       },
       async (req) => departments.getDepartment(ctx, req.params.id),
     );
@@ -50,11 +59,21 @@ export function departmentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/departments',
       {
-        config: { access: 'org.manage', audit: { category: 'admin', action: 'org.department.create', targetType: 'department' } },
+        config: {
+          access: 'org.manage',
+          audit: { category: 'admin', action: 'org.department.create', targetType: 'department' },
+        },
         schema: {
           tags: ['org'],
           summary: 'Register a department or public-service enterprise / 新增部门',
-          body: Obj({ creditCode: CreditCode, name: Name, shortName: Type.Optional(ShortName), kind: DepartmentKind, regionCode: RegionCode, parentId: Type.Optional(Nullable(Uuid)) }),
+          body: Obj({
+            creditCode: CreditCode,
+            name: Name,
+            shortName: Type.Optional(ShortName),
+            kind: DepartmentKind,
+            regionCode: RegionCode,
+            parentId: Type.Optional(Nullable(Uuid)),
+          }),
           response: { 201: Department },
         },
       },
@@ -69,7 +88,10 @@ export function departmentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/departments/:id',
       {
-        config: { access: 'org.manage', audit: { category: 'admin', action: 'org.department.update', targetType: 'department', targetParam: 'id' } },
+        config: {
+          access: 'org.manage',
+          audit: { category: 'admin', action: 'org.department.update', targetType: 'department', targetParam: 'id' },
+        },
         schema: {
           tags: ['org'],
           summary: 'Change a department, or set it inactive / 修改部门（停用代替删除）',

@@ -43,30 +43,50 @@ function checkedCreditCode(raw: string): string {
   return code;
 }
 
-async function checkUnique(ctx: AppContext, id: string | null, name: string | undefined, creditCode: string | undefined) {
+async function checkUnique(
+  ctx: AppContext,
+  id: string | null,
+  name: string | undefined,
+  creditCode: string | undefined,
+) {
   if (name !== undefined) {
     const other = await repo.findByName(ctx.db, name);
-    if (other && other.id !== id) throw conflict('DEPARTMENT_NAME_TAKEN', `A department named ${name} already exists`, `部门名称“${name}”已存在`);
+    if (other && other.id !== id)
+      throw conflict('DEPARTMENT_NAME_TAKEN', `A department named ${name} already exists`, `部门名称“${name}”已存在`);
   }
   if (creditCode !== undefined) {
     const other = await repo.findByCreditCode(ctx.db, creditCode);
     if (other && other.id !== id) {
-      throw conflict('CREDIT_CODE_TAKEN', `Credit code ${creditCode} is already used by ${other.name}`, `统一社会信用代码${creditCode}已被“${other.name}”使用`);
+      throw conflict(
+        'CREDIT_CODE_TAKEN',
+        `Credit code ${creditCode} is already used by ${other.name}`,
+        `统一社会信用代码${creditCode}已被“${other.name}”使用`,
+      );
     }
   }
 }
 
 async function checkRegion(ctx: AppContext, code: string) {
-  if (!(await findRegion(ctx.db, code))) throw badRequest('REGION_NOT_FOUND', `Region ${code} does not exist`, `行政区划${code}不存在`, { field: 'regionCode' });
+  if (!(await findRegion(ctx.db, code)))
+    throw badRequest('REGION_NOT_FOUND', `Region ${code} does not exist`, `行政区划${code}不存在`, {
+      field: 'regionCode',
+    });
 }
 
 /** The parent must exist and must not be the department itself or one of its descendants. */
 async function checkParent(ctx: AppContext, id: string | null, parentId: string) {
   if (!(await repo.findDepartment(ctx.db, parentId))) {
-    throw badRequest('DEPARTMENT_PARENT_NOT_FOUND', 'The parent department does not exist', '上级部门不存在', { field: 'parentId' });
+    throw badRequest('DEPARTMENT_PARENT_NOT_FOUND', 'The parent department does not exist', '上级部门不存在', {
+      field: 'parentId',
+    });
   }
   if (id && (await repo.selfAndAncestorIds(ctx.db, parentId)).includes(id)) {
-    throw badRequest('DEPARTMENT_PARENT_CYCLE', 'A department cannot be placed under itself or its own sub-department', '不能将部门设为其自身或其下级部门的下级', { field: 'parentId' });
+    throw badRequest(
+      'DEPARTMENT_PARENT_CYCLE',
+      'A department cannot be placed under itself or its own sub-department',
+      '不能将部门设为其自身或其下级部门的下级',
+      { field: 'parentId' },
+    );
   }
 }
 

@@ -26,11 +26,20 @@ export function regionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/regions',
       {
-        config: { access: 'org.manage', audit: { category: 'admin', action: 'org.region.create', targetType: 'region' } },
+        config: {
+          access: 'org.manage',
+          audit: { category: 'admin', action: 'org.region.create', targetType: 'region' },
+        },
         schema: {
           tags: ['org'],
           summary: 'Add a region / 新增行政区划',
-          body: Obj({ code: RegionCode, name: Name, level: RegionLevel, parentCode: Type.Optional(Nullable(RegionCode)), sort: Type.Optional(Sort) }),
+          body: Obj({
+            code: RegionCode,
+            name: Name,
+            level: RegionLevel,
+            parentCode: Type.Optional(Nullable(RegionCode)),
+            sort: Type.Optional(Sort),
+          }),
           response: { 201: Region },
         },
       },
@@ -44,12 +53,20 @@ export function regionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/regions/:code',
       {
-        config: { access: 'org.manage', audit: { category: 'admin', action: 'org.region.update', targetType: 'region', targetParam: 'code' } },
+        config: {
+          access: 'org.manage',
+          audit: { category: 'admin', action: 'org.region.update', targetType: 'region', targetParam: 'code' },
+        },
         schema: {
           tags: ['org'],
           summary: 'Change a region / 修改行政区划',
           params: Obj({ code: RegionCode }),
-          body: Obj({ name: Type.Optional(Name), level: Type.Optional(RegionLevel), parentCode: Type.Optional(Nullable(RegionCode)), sort: Type.Optional(Sort) }),
+          body: Obj({
+            name: Type.Optional(Name),
+            level: Type.Optional(RegionLevel),
+            parentCode: Type.Optional(Nullable(RegionCode)),
+            sort: Type.Optional(Sort),
+          }),
           response: { 200: Region },
         },
       },

@@ -4,13 +4,18 @@ import { ROLES } from '../../platform/rbac/roles';
 
 /** Wire shapes of the org module (camelCase); services return objects of exactly these types. */
 
-
 export const REGION_LEVELS = ['province', 'city', 'county', 'zone'] as const;
 export const DEPARTMENT_KINDS = ['government', 'institution', 'social_organisation', 'public_enterprise'] as const;
 
 export const RegionLevel = enumOf(REGION_LEVELS, 'province 省 | city 市 | county 县级 | zone 功能区');
-export const RegionCode = Type.String({ pattern: '^\\d{6}$', description: '6-digit GB/T 2260 code (zones: platform code)' });
-export const DepartmentKind = enumOf(DEPARTMENT_KINDS, 'government 政府部门 | institution 事业单位 | social_organisation 社会组织 | public_enterprise 公共服务企业');
+export const RegionCode = Type.String({
+  pattern: '^\\d{6}$',
+  description: '6-digit GB/T 2260 code (zones: platform code)',
+});
+export const DepartmentKind = enumOf(
+  DEPARTMENT_KINDS,
+  'government 政府部门 | institution 事业单位 | social_organisation 社会组织 | public_enterprise 公共服务企业',
+);
 export const RoleName = enumOf(ROLES);
 export const DateStr = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const Instant = Type.String({ format: 'date-time' });

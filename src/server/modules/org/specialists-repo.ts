@@ -36,12 +36,21 @@ export async function listSpecialists(db: Db, f: SpecialistFilter, limit: number
   if (f.departmentId) q = q.where('s.department_id', '=', f.departmentId);
   const today = f.today;
   if (f.active === true) {
-    q = q.where('s.active_from', '<=', today).where((eb) => eb.or([eb('s.active_to', 'is', null), eb('s.active_to', '>=', today)]));
+    q = q
+      .where('s.active_from', '<=', today)
+      .where((eb) => eb.or([eb('s.active_to', 'is', null), eb('s.active_to', '>=', today)]));
   } else if (f.active === false) {
     q = q.where((eb) => eb.or([eb('s.active_from', '>', today), eb('s.active_to', '<', today)]));
   }
   const [rows, total] = await Promise.all([
-    q.select(COLUMNS).orderBy('d.name').orderBy('s.active_from', 'desc').orderBy('s.id').limit(limit).offset(offset).execute(),
+    q
+      .select(COLUMNS)
+      .orderBy('d.name')
+      .orderBy('s.active_from', 'desc')
+      .orderBy('s.id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
     q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
@@ -75,7 +84,16 @@ export function listChanges(db: Db, specialistId: string) {
   return db
     .selectFrom('specialist_change as c')
     .leftJoin('app_user as u', 'u.id', 'c.changed_by')
-    .select(['c.id', 'c.specialist_id', 'c.action', 'c.changed_at', 'c.changed_by', 'u.real_name as changed_by_name', 'c.before', 'c.after'])
+    .select([
+      'c.id',
+      'c.specialist_id',
+      'c.action',
+      'c.changed_at',
+      'c.changed_by',
+      'u.real_name as changed_by_name',
+      'c.before',
+      'c.after',
+    ])
     .where('c.specialist_id', '=', specialistId)
     .orderBy('c.id', 'desc')
     .execute();

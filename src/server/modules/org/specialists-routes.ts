@@ -19,7 +19,9 @@ export function specialistRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'Data specialists registry (Art 28) / 数据专员名录',
           querystring: Obj({
             departmentId: Type.Optional(Uuid),
-            active: Type.Optional(Type.Boolean({ description: 'true: serving today; false: retired or not yet started' })),
+            active: Type.Optional(
+              Type.Boolean({ description: 'true: serving today; false: retired or not yet started' }),
+            ),
             ...PageQuery,
           }),
           response: { 200: Paged(Specialist) },
@@ -37,8 +39,16 @@ export function specialistRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/specialists/:id/history',
       {
-        config: { access: 'specialist.read', audit: { category: 'access', action: 'org.specialist.history', targetType: 'specialist', targetParam: 'id' } },
-        schema: { tags: ['org'], summary: 'Changes to a specialist record, newest first / 数据专员变更记录', params: IdParams, response: { 200: Type.Array(SpecialistChange) } },
+        config: {
+          access: 'specialist.read',
+          audit: { category: 'access', action: 'org.specialist.history', targetType: 'specialist', targetParam: 'id' },
+        },
+        schema: {
+          tags: ['org'],
+          summary: 'Changes to a specialist record, newest first / 数据专员变更记录',
+          params: IdParams,
+          response: { 200: Type.Array(SpecialistChange) },
+        },
       },
       async (req) => specialists.history(ctx, req.params.id),
     );
@@ -46,7 +56,10 @@ export function specialistRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/specialists',
       {
-        config: { access: 'specialist.manage', audit: { category: 'maintain', action: 'org.specialist.create', targetType: 'specialist' } },
+        config: {
+          access: 'specialist.manage',
+          audit: { category: 'maintain', action: 'org.specialist.create', targetType: 'specialist' },
+        },
         schema: {
           tags: ['org'],
           summary: "Register a department's data specialist / 报送数据专员",
@@ -74,7 +87,10 @@ export function specialistRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/specialists/:id',
       {
-        config: { access: 'specialist.manage', audit: { category: 'maintain', action: 'org.specialist.update', targetType: 'specialist', targetParam: 'id' } },
+        config: {
+          access: 'specialist.manage',
+          audit: { category: 'maintain', action: 'org.specialist.update', targetType: 'specialist', targetParam: 'id' },
+        },
         schema: {
           tags: ['org'],
           summary: "Update a specialist's details / 更新数据专员信息",
@@ -101,7 +117,10 @@ export function specialistRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/specialists/:id/retire',
       {
-        config: { access: 'specialist.manage', audit: { category: 'maintain', action: 'org.specialist.retire', targetType: 'specialist', targetParam: 'id' } },
+        config: {
+          access: 'specialist.manage',
+          audit: { category: 'maintain', action: 'org.specialist.retire', targetType: 'specialist', targetParam: 'id' },
+        },
         schema: {
           tags: ['org'],
           summary: 'Record that a specialist left the role (activeTo = last day served) / 数据专员卸任',

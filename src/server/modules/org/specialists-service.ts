@@ -50,7 +50,8 @@ const today = (ctx: AppContext) => shanghaiDate(ctx.clock.now());
  */
 export function manageScope(actor: Actor | null): repo.SpecialistScope {
   if (!actor || actor.roles.includes('platform_admin')) return { all: true };
-  if ((actor.roles.includes('dept_specialist') || actor.roles.includes('dept_leader')) && actor.departmentId) return { departmentId: actor.departmentId };
+  if ((actor.roles.includes('dept_specialist') || actor.roles.includes('dept_leader')) && actor.departmentId)
+    return { departmentId: actor.departmentId };
   throw forbidden();
 }
 
@@ -60,7 +61,12 @@ function checkInScope(scope: repo.SpecialistScope, departmentId: string) {
   }
 }
 
-export async function listSpecialists(ctx: AppContext, f: { departmentId?: string; active?: boolean }, limit: number, offset: number) {
+export async function listSpecialists(
+  ctx: AppContext,
+  f: { departmentId?: string; active?: boolean },
+  limit: number,
+  offset: number,
+) {
   const t = today(ctx);
   const { rows, total } = await repo.listSpecialists(ctx.db, { ...f, today: t }, limit, offset);
   return { items: rows.map((r) => toSpecialist(r, t)), total };
@@ -85,21 +91,36 @@ function checkDate(value: string, field: string) {
 }
 
 function checkMobile(mobile: string) {
-  if (!MOBILE.test(mobile)) throw badRequest('MOBILE_INVALID', 'Mobile must be an 11-digit mainland number', '手机号码应为11位中国大陆手机号', { field: 'mobile' });
+  if (!MOBILE.test(mobile))
+    throw badRequest('MOBILE_INVALID', 'Mobile must be an 11-digit mainland number', '手机号码应为11位中国大陆手机号', {
+      field: 'mobile',
+    });
 }
 
 async function checkDepartment(db: Db, departmentId: string) {
   const d = await repo.findDepartmentName(db, departmentId);
-  if (!d) throw badRequest('DEPARTMENT_NOT_FOUND', 'The department does not exist', '部门不存在', { field: 'departmentId' });
-  if (d.status !== 'active') throw badRequest('DEPARTMENT_INACTIVE', `${d.name} is inactive`, `部门“${d.name}”已停用`, { field: 'departmentId' });
+  if (!d)
+    throw badRequest('DEPARTMENT_NOT_FOUND', 'The department does not exist', '部门不存在', { field: 'departmentId' });
+  if (d.status !== 'active')
+    throw badRequest('DEPARTMENT_INACTIVE', `${d.name} is inactive`, `部门“${d.name}”已停用`, {
+      field: 'departmentId',
+    });
 }
 
 /** A linked account must be a working account of the same department. */
 async function checkLinkedUser(db: Db, userId: string, departmentId: string) {
   const u = await repo.findUserDepartment(db, userId);
-  if (!u || u.status !== 'active') throw badRequest('USER_NOT_FOUND', 'The linked account does not exist or is disabled', '关联的账号不存在或已停用', { field: 'userId' });
+  if (!u || u.status !== 'active')
+    throw badRequest('USER_NOT_FOUND', 'The linked account does not exist or is disabled', '关联的账号不存在或已停用', {
+      field: 'userId',
+    });
   if (u.department_id !== departmentId) {
-    throw badRequest('SPECIALIST_USER_DEPARTMENT', "The linked account belongs to another department", '关联的账号不属于该部门', { field: 'userId' });
+    throw badRequest(
+      'SPECIALIST_USER_DEPARTMENT',
+      'The linked account belongs to another department',
+      '关联的账号不属于该部门',
+      { field: 'userId' },
+    );
   }
 }
 
@@ -117,7 +138,14 @@ export interface SpecialistInput {
 }
 
 /** Records the change and, for arrivals and departures, tells the platform administrators — all in one transaction. */
-async function record(trx: Db, ctx: AppContext, actor: Actor | null, action: 'create' | 'update' | 'retire', before: repo.SpecialistRow | null, after: repo.SpecialistRow) {
+async function record(
+  trx: Db,
+  ctx: AppContext,
+  actor: Actor | null,
+  action: 'create' | 'update' | 'retire',
+  before: repo.SpecialistRow | null,
+  after: repo.SpecialistRow,
+) {
   await repo.insertChange(trx, {
     specialist_id: after.id,
     changed_at: ctx.clock.now(),
@@ -128,16 +156,24 @@ async function record(trx: Db, ctx: AppContext, actor: Actor | null, action: 'cr
   });
   if (action === 'update') return;
   const verb = action === 'create' ? ['registered', '新增'] : ['retired', '卸任'];
-  await notify({ ...ctx, db: trx }, { role: 'platform_admin' }, {
-    kind: 'org.specialist.changed',
-    title: `${after.department_name}${verb[1]}数据专员：${after.name}`,
-    body: action === 'create' ? `自${after.active_from}起任职，手机${after.mobile}` : `任职至${after.active_to}`,
-    link: `/org/specialists?departmentId=${after.department_id}`,
-    payload: { specialistId: after.id, departmentId: after.department_id, action },
-  });
+  await notify(
+    { ...ctx, db: trx },
+    { role: 'platform_admin' },
+    {
+      kind: 'org.specialist.changed',
+      title: `${after.department_name}${verb[1]}数据专员：${after.name}`,
+      body: action === 'create' ? `自${after.active_from}起任职，手机${after.mobile}` : `任职至${after.active_to}`,
+      link: `/org/specialists?departmentId=${after.department_id}`,
+      payload: { specialistId: after.id, departmentId: after.department_id, action },
+    },
+  );
 }
 
-export async function createSpecialist(ctx: AppContext, actor: Actor | null, input: SpecialistInput): Promise<Specialist> {
+export async function createSpecialist(
+  ctx: AppContext,
+  actor: Actor | null,
+  input: SpecialistInput,
+): Promise<Specialist> {
   const scope = manageScope(actor);
   checkInScope(scope, input.departmentId);
   const name = input.name.trim();
@@ -171,30 +207,48 @@ export async function createSpecialist(ctx: AppContext, actor: Actor | null, inp
 async function loadForChange(trx: Db, id: string, scope: repo.SpecialistScope) {
   const row = await repo.findSpecialist(trx, id, scope, true);
   if (row) return row;
-  if (await repo.specialistExists(trx, id)) throw forbidden("You can only manage your own department's data specialists", '只能管理本部门的数据专员');
+  if (await repo.specialistExists(trx, id))
+    throw forbidden("You can only manage your own department's data specialists", '只能管理本部门的数据专员');
   throw notFound('Specialist', '数据专员');
 }
 
-export type SpecialistPatch = Partial<Omit<SpecialistInput, 'departmentId' | 'activeFrom'>> & { departmentId?: string; activeFrom?: string };
+export type SpecialistPatch = Partial<Omit<SpecialistInput, 'departmentId' | 'activeFrom'>> & {
+  departmentId?: string;
+  activeFrom?: string;
+};
 
-export async function updateSpecialist(ctx: AppContext, actor: Actor | null, id: string, patch: SpecialistPatch): Promise<Specialist> {
+export async function updateSpecialist(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  patch: SpecialistPatch,
+): Promise<Specialist> {
   const scope = manageScope(actor);
   if (patch.departmentId !== undefined) checkInScope(scope, patch.departmentId);
   if (patch.mobile !== undefined) checkMobile(patch.mobile);
   if (patch.activeFrom !== undefined) checkDate(patch.activeFrom, 'activeFrom');
   const name = patch.name?.trim();
-  if (patch.name !== undefined && !name) throw badRequest('SPECIALIST_NAME_REQUIRED', 'Name is required', '请填写数据专员姓名', { field: 'name' });
+  if (patch.name !== undefined && !name)
+    throw badRequest('SPECIALIST_NAME_REQUIRED', 'Name is required', '请填写数据专员姓名', { field: 'name' });
   return inTransaction(ctx, async (trx) => {
     const before = await loadForChange(trx, id, scope);
     const departmentId = patch.departmentId ?? before.department_id;
     if (departmentId !== before.department_id) await checkDepartment(trx, departmentId);
     const userId = patch.userId !== undefined ? patch.userId : before.user_id;
-    if (userId && (userId !== before.user_id || departmentId !== before.department_id)) await checkLinkedUser(trx, userId, departmentId);
+    if (userId && (userId !== before.user_id || departmentId !== before.department_id))
+      await checkLinkedUser(trx, userId, departmentId);
     const activeFrom = patch.activeFrom ?? before.active_from;
     if (before.active_to && activeFrom > before.active_to) {
-      throw badRequest('DATE_RANGE_INVALID', 'The start date is after the end date', '任职开始日期晚于结束日期', { field: 'activeFrom' });
+      throw badRequest('DATE_RANGE_INVALID', 'The start date is after the end date', '任职开始日期晚于结束日期', {
+        field: 'activeFrom',
+      });
     }
-    const set: RowUpdate<'specialist'> = { updated_at: ctx.clock.now(), department_id: departmentId, user_id: userId, active_from: activeFrom };
+    const set: RowUpdate<'specialist'> = {
+      updated_at: ctx.clock.now(),
+      department_id: departmentId,
+      user_id: userId,
+      active_from: activeFrom,
+    };
     if (name !== undefined) set.name = name;
     if (patch.title !== undefined) set.title = blankToNull(patch.title);
     if (patch.phone !== undefined) set.phone = blankToNull(patch.phone);
@@ -207,14 +261,22 @@ export async function updateSpecialist(ctx: AppContext, actor: Actor | null, id:
   });
 }
 
-export async function retireSpecialist(ctx: AppContext, actor: Actor | null, id: string, activeTo: string): Promise<Specialist> {
+export async function retireSpecialist(
+  ctx: AppContext,
+  actor: Actor | null,
+  id: string,
+  activeTo: string,
+): Promise<Specialist> {
   const scope = manageScope(actor);
   checkDate(activeTo, 'activeTo');
   return inTransaction(ctx, async (trx) => {
     const before = await loadForChange(trx, id, scope);
-    if (before.active_to) throw conflict('SPECIALIST_RETIRED', 'This specialist has already been retired', '该数据专员已卸任');
+    if (before.active_to)
+      throw conflict('SPECIALIST_RETIRED', 'This specialist has already been retired', '该数据专员已卸任');
     if (activeTo < before.active_from) {
-      throw badRequest('DATE_RANGE_INVALID', 'The end date is before the start date', '卸任日期早于任职开始日期', { field: 'activeTo' });
+      throw badRequest('DATE_RANGE_INVALID', 'The end date is before the start date', '卸任日期早于任职开始日期', {
+        field: 'activeTo',
+      });
     }
     await repo.updateSpecialist(trx, id, { active_to: activeTo, updated_at: ctx.clock.now() });
     const after = (await repo.findSpecialist(trx, id))!;

@@ -39,7 +39,14 @@ export async function listUsers(db: Db, f: UserFilter, limit: number, offset: nu
   let q = base(db);
   if (f.q) {
     const like = `%${escapeLike(f.q)}%`;
-    q = q.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.real_name', 'ilike', like), eb('u.phone', 'ilike', like), eb('u.email', 'ilike', like)]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('u.username', 'ilike', like),
+        eb('u.real_name', 'ilike', like),
+        eb('u.phone', 'ilike', like),
+        eb('u.email', 'ilike', like),
+      ]),
+    );
   }
   if (f.departmentId) q = q.where('u.department_id', '=', f.departmentId);
   if (f.role) {
@@ -59,7 +66,11 @@ export function findUser(db: Db, id: string) {
 }
 
 export async function usernameTaken(db: Db, username: string): Promise<boolean> {
-  const r = await db.selectFrom('app_user').select('id').where(sql<boolean>`lower(username) = lower(${username})`).executeTakeFirst();
+  const r = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where(sql<boolean>`lower(username) = lower(${username})`)
+    .executeTakeFirst();
   return !!r;
 }
 
@@ -72,7 +83,11 @@ export async function updateUser(db: Db, id: string, patch: RowUpdate<'app_user'
 }
 
 export async function unlockUser(db: Db, id: string, at: Date): Promise<void> {
-  await db.updateTable('app_user').set({ failed_logins: 0, locked_until: null, updated_at: at }).where('id', '=', id).execute();
+  await db
+    .updateTable('app_user')
+    .set({ failed_logins: 0, locked_until: null, updated_at: at })
+    .where('id', '=', id)
+    .execute();
 }
 
 export function findDepartmentStatus(db: Db, id: string) {

@@ -9,7 +9,13 @@ const Status = Type.Union([Type.Literal('active'), Type.Literal('disabled')]);
 const RealName = Type.String({ minLength: 1, maxLength: 50 });
 const Roles = Type.Array(RoleName, { maxItems: 7 });
 const Password = Type.String({ minLength: 1, maxLength: 256 });
-const RoleInfo = Obj({ code: Type.String(), zh: Type.String(), en: Type.String(), separated: Type.Boolean(), needsDepartment: Type.Boolean() });
+const RoleInfo = Obj({
+  code: Type.String(),
+  zh: Type.String(),
+  en: Type.String(),
+  separated: Type.Boolean(),
+  needsDepartment: Type.Boolean(),
+});
 
 export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -17,7 +23,11 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/roles',
       {
         config: { access: 'authenticated', audit: false },
-        schema: { tags: ['org'], summary: 'Roles with their names / 角色列表', response: { 200: Type.Array(RoleInfo) } },
+        schema: {
+          tags: ['org'],
+          summary: 'Roles with their names / 角色列表',
+          response: { 200: Type.Array(RoleInfo) },
+        },
       },
       async () => users.listRoles(),
     );
@@ -51,7 +61,10 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/users/:id',
       {
-        config: { access: 'user.read', audit: { category: 'access', action: 'org.user.view', targetType: 'user', targetParam: 'id' } },
+        config: {
+          access: 'user.read',
+          audit: { category: 'access', action: 'org.user.view', targetType: 'user', targetParam: 'id' },
+        },
         schema: { tags: ['org'], summary: 'One account / 用户详情', params: IdParams, response: { 200: User } },
       },
       async (req) => users.getUser(ctx, req.params.id),
@@ -87,7 +100,10 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/users/:id',
       {
-        config: { access: 'user.manage', audit: { category: 'admin', action: 'org.user.update', targetType: 'user', targetParam: 'id' } },
+        config: {
+          access: 'user.manage',
+          audit: { category: 'admin', action: 'org.user.update', targetType: 'user', targetParam: 'id' },
+        },
         schema: {
           tags: ['org'],
           summary: 'Change an account; role, department or status changes end its sessions / 修改用户',
@@ -112,8 +128,16 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/users/:id/unlock',
       {
-        config: { access: 'user.security', audit: { category: 'admin', action: 'org.user.unlock', targetType: 'user', targetParam: 'id' } },
-        schema: { tags: ['org'], summary: 'Unlock an account locked by failed logins / 解锁账号', params: IdParams, response: { 200: User } },
+        config: {
+          access: 'user.security',
+          audit: { category: 'admin', action: 'org.user.unlock', targetType: 'user', targetParam: 'id' },
+        },
+        schema: {
+          tags: ['org'],
+          summary: 'Unlock an account locked by failed logins / 解锁账号',
+          params: IdParams,
+          response: { 200: User },
+        },
       },
       async (req) => users.unlockUser(ctx, req.actor, req.params.id),
     );
@@ -121,8 +145,17 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/users/:id/reset-password',
       {
-        config: { access: 'user.security', audit: { category: 'admin', action: 'org.user.reset_password', targetType: 'user', targetParam: 'id' } },
-        schema: { tags: ['org'], summary: "Set a new password for someone / 重置密码", params: IdParams, body: Obj({ password: Password }), response: { 200: Ok } },
+        config: {
+          access: 'user.security',
+          audit: { category: 'admin', action: 'org.user.reset_password', targetType: 'user', targetParam: 'id' },
+        },
+        schema: {
+          tags: ['org'],
+          summary: 'Set a new password for someone / 重置密码',
+          params: IdParams,
+          body: Obj({ password: Password }),
+          response: { 200: Ok },
+        },
       },
       async (req) => {
         await users.resetPassword(ctx, req.actor, req.params.id, req.body.password);
@@ -133,8 +166,16 @@ export function userRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/users/:id/reset-mfa',
       {
-        config: { access: 'user.security', audit: { category: 'admin', action: 'org.user.reset_mfa', targetType: 'user', targetParam: 'id' } },
-        schema: { tags: ['org'], summary: 'Remove the second factor so it can be enrolled again / 重置动态口令', params: IdParams, response: { 200: Ok } },
+        config: {
+          access: 'user.security',
+          audit: { category: 'admin', action: 'org.user.reset_mfa', targetType: 'user', targetParam: 'id' },
+        },
+        schema: {
+          tags: ['org'],
+          summary: 'Remove the second factor so it can be enrolled again / 重置动态口令',
+          params: IdParams,
+          response: { 200: Ok },
+        },
       },
       async (req) => {
         await users.resetMfa(ctx, req.actor, req.params.id);

@@ -22,17 +22,32 @@ export const separationOfDuties = () =>
 /** Checks a complete role set with the department it comes with; returns the roles deduplicated. */
 export function checkRoleSet(roles: readonly string[], departmentId: string | null): Role[] {
   const unknown = roles.filter((r) => !isRole(r));
-  if (unknown.length) throw badRequest('ROLE_UNKNOWN', `Unknown role(s): ${unknown.join(', ')}`, `未知角色：${unknown.join('、')}`, { field: 'roles', unknown });
+  if (unknown.length)
+    throw badRequest('ROLE_UNKNOWN', `Unknown role(s): ${unknown.join(', ')}`, `未知角色：${unknown.join('、')}`, {
+      field: 'roles',
+      unknown,
+    });
   const set = [...new Set(roles)] as Role[];
-  if (!set.length) throw badRequest('ROLES_REQUIRED', 'An account needs at least one role', '请至少选择一个角色', { field: 'roles' });
+  if (!set.length)
+    throw badRequest('ROLES_REQUIRED', 'An account needs at least one role', '请至少选择一个角色', { field: 'roles' });
   const separated = set.filter(isSeparated);
   if (separated.length > 1 || (separated.length === 1 && set.length > 1)) throw separationOfDuties();
   if (set.includes('public_user') && set.length > 1) {
-    throw badRequest('ROLE_COMBINATION_INVALID', 'A public user account cannot also hold internal roles', '社会公众用户账号不得兼任内部角色', { field: 'roles' });
+    throw badRequest(
+      'ROLE_COMBINATION_INVALID',
+      'A public user account cannot also hold internal roles',
+      '社会公众用户账号不得兼任内部角色',
+      { field: 'roles' },
+    );
   }
   const needsDept = set.some(isDeptRole);
   if (needsDept && !departmentId) {
-    throw badRequest('DEPARTMENT_REQUIRED', 'Department roles need a department', '数据专员、部门审核人、使用部门人员须指定所属部门', { field: 'departmentId' });
+    throw badRequest(
+      'DEPARTMENT_REQUIRED',
+      'Department roles need a department',
+      '数据专员、部门审核人、使用部门人员须指定所属部门',
+      { field: 'departmentId' },
+    );
   }
   if (!needsDept && departmentId) {
     throw badRequest(
@@ -66,7 +81,12 @@ export function checkAuthority(
 ): void {
   if (!actor) return;
   if (target.id && target.id === actor.userId && selfSensitive) {
-    throw new AppError(403, 'SELF_CHANGE_FORBIDDEN', 'You cannot change your own roles, department or status', '不能修改本人账号的角色、所属部门或状态');
+    throw new AppError(
+      403,
+      'SELF_CHANGE_FORBIDDEN',
+      'You cannot change your own roles, department or status',
+      '不能修改本人账号的角色、所属部门或状态',
+    );
   }
   const touchesSeparated = target.roles.some(isSeparated) || nextRoles.some(isSeparated);
   if (touchesSeparated && !actor.roles.includes('security_admin')) throw securityOnly();
@@ -75,6 +95,11 @@ export function checkAuthority(
 /** For unlock and resets: the security administrator acts on others; their own account goes through /auth. */
 export function checkNotSelf(actor: Actor | null, targetId: string): void {
   if (actor && actor.userId === targetId) {
-    throw new AppError(403, 'SELF_CHANGE_FORBIDDEN', 'Use your own account settings for this', '请在个人设置中修改本人账号');
+    throw new AppError(
+      403,
+      'SELF_CHANGE_FORBIDDEN',
+      'Use your own account settings for this',
+      '请在个人设置中修改本人账号',
+    );
   }
 }

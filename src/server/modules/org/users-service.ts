@@ -59,14 +59,23 @@ export async function getUser(ctx: AppContext, id: string): Promise<User> {
 
 async function checkDepartment(ctx: AppContext, id: string) {
   const d = await repo.findDepartmentStatus(ctx.db, id);
-  if (!d) throw badRequest('DEPARTMENT_NOT_FOUND', 'The department does not exist', '所属部门不存在', { field: 'departmentId' });
-  if (d.status !== 'active') throw badRequest('DEPARTMENT_INACTIVE', `${d.name} is inactive`, `部门“${d.name}”已停用`, { field: 'departmentId' });
+  if (!d)
+    throw badRequest('DEPARTMENT_NOT_FOUND', 'The department does not exist', '所属部门不存在', {
+      field: 'departmentId',
+    });
+  if (d.status !== 'active')
+    throw badRequest('DEPARTMENT_INACTIVE', `${d.name} is inactive`, `部门“${d.name}”已停用`, {
+      field: 'departmentId',
+    });
 }
 
 /** Art 25 real-name identity: every account carries the person's name. */
 function checkRealName(realName: string): string {
   const n = realName.trim();
-  if (!n) throw badRequest('REAL_NAME_REQUIRED', 'The real name is required', '请填写真实姓名（实名制）', { field: 'realName' });
+  if (!n)
+    throw badRequest('REAL_NAME_REQUIRED', 'The real name is required', '请填写真实姓名（实名制）', {
+      field: 'realName',
+    });
   return n;
 }
 
@@ -86,7 +95,12 @@ export interface NewUserInput {
 export async function createUser(ctx: AppContext, actor: Actor | null, input: NewUserInput): Promise<User> {
   const username = input.username.trim();
   if (!USERNAME_PATTERN.test(username)) {
-    throw badRequest('USERNAME_INVALID', 'User names have 3–32 characters: letters, digits, _ . -', '用户名须为3至32位字母、数字或 _ . -', { field: 'username' });
+    throw badRequest(
+      'USERNAME_INVALID',
+      'User names have 3–32 characters: letters, digits, _ . -',
+      '用户名须为3至32位字母、数字或 _ . -',
+      { field: 'username' },
+    );
   }
   const realName = checkRealName(input.realName);
   const departmentId = input.departmentId ?? null;
@@ -94,7 +108,8 @@ export async function createUser(ctx: AppContext, actor: Actor | null, input: Ne
   checkAuthority(actor, { id: null, roles: [] }, roles, false);
   if (departmentId) await checkDepartment(ctx, departmentId);
   checkPasswordPolicy(input.password, username);
-  if (await repo.usernameTaken(ctx.db, username)) throw conflict('USERNAME_TAKEN', `User name ${username} is taken`, `用户名“${username}”已被使用`);
+  if (await repo.usernameTaken(ctx.db, username))
+    throw conflict('USERNAME_TAKEN', `User name ${username} is taken`, `用户名“${username}”已被使用`);
   const now = ctx.clock.now();
   const id = await repo.insertUser(ctx.db, {
     username,
@@ -129,7 +144,10 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 export async function updateUser(ctx: AppContext, actor: Actor | null, id: string, patch: UserPatch): Promise<User> {
   const current = await loadUser(ctx, id);
   const departmentId = patch.departmentId !== undefined ? patch.departmentId : current.department_id;
-  const roles = patch.roles !== undefined || patch.departmentId !== undefined ? checkRoleSet(patch.roles ?? current.roles, departmentId) : current.roles;
+  const roles =
+    patch.roles !== undefined || patch.departmentId !== undefined
+      ? checkRoleSet(patch.roles ?? current.roles, departmentId)
+      : current.roles;
   const rolesChanged = !sameSet(roles, current.roles);
   const deptChanged = departmentId !== current.department_id;
   const statusChanged = patch.status !== undefined && patch.status !== current.status;

@@ -16,7 +16,11 @@ export const REQUEST_STATUSES = {
 export type RequestStatus = keyof typeof REQUEST_STATUSES;
 export const REQUEST_STATUS_CODES = keys(REQUEST_STATUSES);
 /** A request in one of these is still being handled: one at a time per department and entry. */
-export const OPEN_REQUEST_STATUSES = ['prereview', 'returned', 'provider_review'] as const satisfies readonly RequestStatus[];
+export const OPEN_REQUEST_STATUSES = [
+  'prereview',
+  'returned',
+  'provider_review',
+] as const satisfies readonly RequestStatus[];
 
 export const REQUEST_KINDS = {
   unconditional: { zh: '无条件共享', en: 'Unconditional' },

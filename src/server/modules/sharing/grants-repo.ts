@@ -10,7 +10,10 @@ type GrantEb = ExpressionBuilder<DB & { g: DB['share_grant'] }, 'g'>;
 export function visibleGrants(eb: GrantEb, v: SharingViewer): Expression<SqlBool> {
   if (v.isAdmin) return sql<SqlBool>`true`;
   if (!v.departmentId) return sql<SqlBool>`false`;
-  return eb.or([eb('g.consumer_department_id', '=', v.departmentId), eb('g.provider_department_id', '=', v.departmentId)]);
+  return eb.or([
+    eb('g.consumer_department_id', '=', v.departmentId),
+    eb('g.provider_department_id', '=', v.departmentId),
+  ]);
 }
 
 function grantQuery(db: Db) {
@@ -53,7 +56,10 @@ export async function listGrants(db: Db, viewer: SharingViewer, f: GrantFilter, 
     .$if(f.entryId !== undefined, (q) => q.where('g.entry_id', '=', f.entryId!));
   const [rows, count] = await Promise.all([
     q.orderBy('g.created_at', 'desc').orderBy('g.id').limit(limit).offset(offset).execute(),
-    q.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    q
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
@@ -71,11 +77,21 @@ export function activeGrantFor(db: Db, departmentId: string, entryId: string, to
 
 /** Every grant of the department on the entry, newest first (to explain a refusal). */
 export function grantsFor(db: Db, departmentId: string, entryId: string) {
-  return grantQuery(db).where('g.consumer_department_id', '=', departmentId).where('g.entry_id', '=', entryId).orderBy('g.created_at', 'desc').execute();
+  return grantQuery(db)
+    .where('g.consumer_department_id', '=', departmentId)
+    .where('g.entry_id', '=', entryId)
+    .orderBy('g.created_at', 'desc')
+    .execute();
 }
 
 export async function activeGrantDepartments(db: Db, entryId: string): Promise<string[]> {
-  const rows = await db.selectFrom('share_grant').select('consumer_department_id').distinct().where('entry_id', '=', entryId).where('status', '=', 'active').execute();
+  const rows = await db
+    .selectFrom('share_grant')
+    .select('consumer_department_id')
+    .distinct()
+    .where('entry_id', '=', entryId)
+    .where('status', '=', 'active')
+    .execute();
   return rows.map((r) => r.consumer_department_id);
 }
 
@@ -85,7 +101,12 @@ export async function insertGrant(db: Db, row: NewRow<'share_grant'>): Promise<s
 }
 
 export function lockGrant(db: Db, id: string) {
-  return db.selectFrom('share_grant').select(['id', 'status', 'valid_to']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return db
+    .selectFrom('share_grant')
+    .select(['id', 'status', 'valid_to'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function updateGrant(db: Db, id: string, patch: RowUpdate<'share_grant'>): Promise<void> {

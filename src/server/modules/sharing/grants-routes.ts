@@ -20,7 +20,11 @@ export function grantRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Grants my department holds or gave (all for the platform) / 共享授权列表',
           querystring: Obj({
-            side: Type.Optional(Type.Union([Type.Literal('consumer'), Type.Literal('provider')], { description: 'consumer 本部门获得的 | provider 本部门提供的' })),
+            side: Type.Optional(
+              Type.Union([Type.Literal('consumer'), Type.Literal('provider')], {
+                description: 'consumer 本部门获得的 | provider 本部门提供的',
+              }),
+            ),
             status: Type.Optional(GrantStatus),
             entryId: Type.Optional(Uuid),
             ...PageQuery,
@@ -40,8 +44,16 @@ export function grantRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/grants/:id',
       {
-        config: { access: 'sharing.read', audit: { category: 'access', action: 'sharing.grant.read', targetType: 'share_grant', targetParam: 'id' } },
-        schema: { tags, summary: 'One grant with its history / 共享授权详情', params: IdParams, response: { 200: GrantDetail } },
+        config: {
+          access: 'sharing.read',
+          audit: { category: 'access', action: 'sharing.grant.read', targetType: 'share_grant', targetParam: 'id' },
+        },
+        schema: {
+          tags,
+          summary: 'One grant with its history / 共享授权详情',
+          params: IdParams,
+          response: { 200: GrantDetail },
+        },
       },
       async (req) => grants.getGrant(ctx, actorOf(req), req.params.id),
     );
@@ -49,8 +61,17 @@ export function grantRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/grants/:id/revoke',
       {
-        config: { access: 'sharing.grant.manage', audit: { category: 'share', action: 'sharing.grant.revoke', targetType: 'share_grant', targetParam: 'id' } },
-        schema: { tags, summary: 'Revoke a grant with a reason / 撤销授权', params: IdParams, body: Obj({ reason: Type.String({ maxLength: 2000 }) }), response: { 200: Grant } },
+        config: {
+          access: 'sharing.grant.manage',
+          audit: { category: 'share', action: 'sharing.grant.revoke', targetType: 'share_grant', targetParam: 'id' },
+        },
+        schema: {
+          tags,
+          summary: 'Revoke a grant with a reason / 撤销授权',
+          params: IdParams,
+          body: Obj({ reason: Type.String({ maxLength: 2000 }) }),
+          response: { 200: Grant },
+        },
       },
       async (req) => grants.revokeGrant(ctx, actorOf(req), req.params.id, req.body.reason),
     );
@@ -58,8 +79,17 @@ export function grantRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/grants/:id/renew',
       {
-        config: { access: 'sharing.grant.manage', audit: { category: 'share', action: 'sharing.grant.renew', targetType: 'share_grant', targetParam: 'id' } },
-        schema: { tags, summary: 'Extend a grant / 授权续期', params: IdParams, body: Obj({ validTo: DateOnly }), response: { 200: Grant } },
+        config: {
+          access: 'sharing.grant.manage',
+          audit: { category: 'share', action: 'sharing.grant.renew', targetType: 'share_grant', targetParam: 'id' },
+        },
+        schema: {
+          tags,
+          summary: 'Extend a grant / 授权续期',
+          params: IdParams,
+          body: Obj({ validTo: DateOnly }),
+          response: { 200: Grant },
+        },
       },
       async (req) => grants.renewGrant(ctx, actorOf(req), req.params.id, req.body.validTo),
     );

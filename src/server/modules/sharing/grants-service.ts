@@ -96,11 +96,22 @@ export async function createGrant(ctx: AppContext, g: NewGrant, actorId: string)
     created_at: now,
     updated_at: now,
   });
-  await repo.insertGrantEvent(ctx.db, { grant_id: id, kind: 'created', at: now, actor_id: actorId, reason: null, detail: JSON.stringify({ validFrom: g.validFrom, validTo: g.validTo, method: g.method }) });
+  await repo.insertGrantEvent(ctx.db, {
+    grant_id: id,
+    kind: 'created',
+    at: now,
+    actor_id: actorId,
+    reason: null,
+    detail: JSON.stringify({ validFrom: g.validFrom, validTo: g.validTo, method: g.method }),
+  });
   return id;
 }
 
-export async function grantOfRequest(ctx: AppContext, actor: Pick<Actor, 'departmentId' | 'roles'> | null, requestId: string): Promise<Grant | null> {
+export async function grantOfRequest(
+  ctx: AppContext,
+  actor: Pick<Actor, 'departmentId' | 'roles'> | null,
+  requestId: string,
+): Promise<Grant | null> {
   const r = await repo.grantOfRequest(ctx.db, requestId);
   return r ? toGrant(r, actor) : null;
 }
@@ -122,23 +133,41 @@ export async function getGrant(ctx: AppContext, actor: Actor, id: string): Promi
   const events = await repo.eventsOf(ctx.db, id);
   return {
     ...toGrant(r, actor),
-    events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), actorName: e.actor_name, reason: e.reason, detail: e.detail ?? null })),
+    events: events.map((e) => ({
+      kind: e.kind,
+      at: e.at.toISOString(),
+      actorName: e.actor_name,
+      reason: e.reason,
+      detail: e.detail ?? null,
+    })),
   };
 }
 
 const link = (id: string) => `/sharing/grants/${id}`;
 
 /** Tells the consuming department (its specialists and users) what happened to its grant. */
-async function tellConsumer(ctx: AppContext, departmentId: string, notice: { kind: string; title: string; body?: string; grantId: string }) {
+async function tellConsumer(
+  ctx: AppContext,
+  departmentId: string,
+  notice: { kind: string; title: string; body?: string; grantId: string },
+) {
   for (const role of ['dept_specialist', 'dept_user', 'dept_leader'] as const) {
-    await notify(ctx, { role, departmentId }, { kind: notice.kind, title: notice.title, body: notice.body, link: link(notice.grantId) });
+    await notify(
+      ctx,
+      { role, departmentId },
+      { kind: notice.kind, title: notice.title, body: notice.body, link: link(notice.grantId) },
+    );
   }
 }
 
 async function loadManageable(ctx: AppContext, actor: Actor, id: string) {
   const g = await repo.findGrant(ctx.db, id, viewerOf(actor));
   if (!g) throw notFound('Grant', '共享授权');
-  if (!mayManage(actor, g.provider_department_id)) throw forbidden('Only the providing department or the platform manages a grant', '只有提供部门或平台管理员可以管理该授权');
+  if (!mayManage(actor, g.provider_department_id))
+    throw forbidden(
+      'Only the providing department or the platform manages a grant',
+      '只有提供部门或平台管理员可以管理该授权',
+    );
   return g;
 }
 
@@ -150,11 +179,30 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, id: string, rea
   await inTransaction(ctx, async (db) => {
     const t = { ...ctx, db };
     const locked = await repo.lockGrant(db, id);
-    if (locked?.status !== 'active') throw conflict('SHARING_GRANT_NOT_ACTIVE', 'Only an active grant can be revoked', '只有有效的授权可以撤销');
+    if (locked?.status !== 'active')
+      throw conflict('SHARING_GRANT_NOT_ACTIVE', 'Only an active grant can be revoked', '只有有效的授权可以撤销');
     const now = ctx.clock.now();
-    await repo.updateGrant(db, id, { status: 'revoked', revoked_at: now, revoked_by: actor.userId, revoke_reason: why, updated_at: now });
-    await repo.insertGrantEvent(db, { grant_id: id, kind: 'revoked', at: now, actor_id: actor.userId, reason: why, detail: null });
-    await tellConsumer(t, g.consumer_department_id, { kind: 'sharing.grant.revoked', title: `共享授权已撤销：${g.entry_name}（${g.no}）`, body: why, grantId: id });
+    await repo.updateGrant(db, id, {
+      status: 'revoked',
+      revoked_at: now,
+      revoked_by: actor.userId,
+      revoke_reason: why,
+      updated_at: now,
+    });
+    await repo.insertGrantEvent(db, {
+      grant_id: id,
+      kind: 'revoked',
+      at: now,
+      actor_id: actor.userId,
+      reason: why,
+      detail: null,
+    });
+    await tellConsumer(t, g.consumer_department_id, {
+      kind: 'sharing.grant.revoked',
+      title: `共享授权已撤销：${g.entry_name}（${g.no}）`,
+      body: why,
+      grantId: id,
+    });
   });
   return toGrant((await repo.findGrant(ctx.db, id))!, actor);
 }
@@ -162,13 +210,30 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, id: string, rea
 /** R-16 renewal: a later last day; an expired grant becomes active again. */
 export async function renewGrant(ctx: AppContext, actor: Actor, id: string, validTo: string): Promise<Grant> {
   const g = await loadManageable(ctx, actor, id);
-  const revoked = () => conflict('SHARING_GRANT_REVOKED', 'A revoked grant cannot be renewed; apply again', '已撤销的授权不能续期，请重新申请');
+  const revoked = () =>
+    conflict(
+      'SHARING_GRANT_REVOKED',
+      'A revoked grant cannot be renewed; apply again',
+      '已撤销的授权不能续期，请重新申请',
+    );
   if (g.status === 'revoked') throw revoked();
   const today = shanghaiDate(ctx.clock.now());
   if (!isValidDate(validTo) || validTo < today || validTo <= g.valid_to) {
-    throw badRequest('SHARING_RENEW_DATE', 'The new last day must be later than the current one and not in the past', '续期后的截止日期须晚于原截止日期且不早于今天', {
-      problems: [{ field: 'validTo', code: 'SHARING_RENEW_DATE', message: 'Choose a later date', messageZh: '请选择更晚的截止日期' }],
-    });
+    throw badRequest(
+      'SHARING_RENEW_DATE',
+      'The new last day must be later than the current one and not in the past',
+      '续期后的截止日期须晚于原截止日期且不早于今天',
+      {
+        problems: [
+          {
+            field: 'validTo',
+            code: 'SHARING_RENEW_DATE',
+            message: 'Choose a later date',
+            messageZh: '请选择更晚的截止日期',
+          },
+        ],
+      },
+    );
   }
   await inTransaction(ctx, async (db) => {
     const t = { ...ctx, db };
@@ -176,8 +241,19 @@ export async function renewGrant(ctx: AppContext, actor: Actor, id: string, vali
     if (!locked || locked.status === 'revoked') throw revoked();
     const now = ctx.clock.now();
     await repo.updateGrant(db, id, { status: 'active', valid_to: validTo, updated_at: now });
-    await repo.insertGrantEvent(db, { grant_id: id, kind: 'renewed', at: now, actor_id: actor.userId, reason: null, detail: JSON.stringify({ from: locked.valid_to, to: validTo }) });
-    await tellConsumer(t, g.consumer_department_id, { kind: 'sharing.grant.renewed', title: `共享授权已续期至 ${validTo}：${g.entry_name}（${g.no}）`, grantId: id });
+    await repo.insertGrantEvent(db, {
+      grant_id: id,
+      kind: 'renewed',
+      at: now,
+      actor_id: actor.userId,
+      reason: null,
+      detail: JSON.stringify({ from: locked.valid_to, to: validTo }),
+    });
+    await tellConsumer(t, g.consumer_department_id, {
+      kind: 'sharing.grant.renewed',
+      title: `共享授权已续期至 ${validTo}：${g.entry_name}（${g.no}）`,
+      grantId: id,
+    });
   });
   return toGrant((await repo.findGrant(ctx.db, id))!, actor);
 }
@@ -189,15 +265,27 @@ export async function expireDueGrants(ctx: AppContext): Promise<number> {
     const now = ctx.clock.now();
     const expired = await repo.expireGrants(db, shanghaiDate(now), now);
     for (const g of expired) {
-      await repo.insertGrantEvent(db, { grant_id: g.id, kind: 'expired', at: now, actor_id: null, reason: null, detail: JSON.stringify({ validTo: g.valid_to }) });
-      await tellConsumer(t, g.consumer_department_id, { kind: 'sharing.grant.expired', title: `共享授权已到期：${g.entry_name}（${g.no}）`, grantId: g.id });
+      await repo.insertGrantEvent(db, {
+        grant_id: g.id,
+        kind: 'expired',
+        at: now,
+        actor_id: null,
+        reason: null,
+        detail: JSON.stringify({ validTo: g.valid_to }),
+      });
+      await tellConsumer(t, g.consumer_department_id, {
+        kind: 'sharing.grant.expired',
+        title: `共享授权已到期：${g.entry_name}（${g.no}）`,
+        grantId: g.id,
+      });
     }
     return expired.length;
   });
 }
 
 /** Departments holding an active grant on the entry (they hear of its changes, R-07). */
-export const activeGrantDepartments = (ctx: AppContext, entryId: string) => repo.activeGrantDepartments(ctx.db, entryId);
+export const activeGrantDepartments = (ctx: AppContext, entryId: string) =>
+  repo.activeGrantDepartments(ctx.db, entryId);
 
 export type GrantRefusal = 'no_grant' | 'expired' | 'revoked' | 'not_yet_valid' | 'channel' | 'items';
 
@@ -226,7 +314,8 @@ export async function checkGrant(ctx: AppContext, use: GrantUse): Promise<GrantC
   if (!inForce) {
     const latest = rows[0];
     if (!latest) return { ok: false, reason: 'no_grant', grant: null };
-    const reason: GrantRefusal = latest.status === 'revoked' ? 'revoked' : latest.valid_from > today ? 'not_yet_valid' : 'expired';
+    const reason: GrantRefusal =
+      latest.status === 'revoked' ? 'revoked' : latest.valid_from > today ? 'not_yet_valid' : 'expired';
     return { ok: false, reason, grant: toGrant(latest, null) };
   }
   const grant = toGrant(inForce, null);

@@ -14,5 +14,9 @@ export function findLetterMeta(db: Db, id: string) {
 export type LetterMetaRow = NonNullable<Awaited<ReturnType<typeof findLetterMeta>>>;
 
 export function findLetterContent(db: Db, id: string) {
-  return db.selectFrom('sharing_letter').select(['file_name', 'mime', 'size', 'sha256', 'content']).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('sharing_letter')
+    .select(['file_name', 'mime', 'size', 'sha256', 'content'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

@@ -36,7 +36,8 @@ export const toLetter = (r: repo.LetterMetaRow): Letter => ({
   uploadedAt: r.uploaded_at.toISOString(),
 });
 
-const tooLarge = () => new AppError(413, 'SHARING_LETTER_TOO_LARGE', 'The letter is larger than 10 MB', '申请函文件不能超过 10 MB');
+const tooLarge = () =>
+  new AppError(413, 'SHARING_LETTER_TOO_LARGE', 'The letter is larger than 10 MB', '申请函文件不能超过 10 MB');
 
 async function readAll(file: Readable & { truncated?: boolean }): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -50,12 +51,27 @@ async function readAll(file: Readable & { truncated?: boolean }): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-export async function uploadLetter(ctx: AppContext, actor: Actor, upload: { file: Readable & { truncated?: boolean }; fileName: string }): Promise<Letter> {
-  if (!actor.departmentId) throw badRequest('SHARING_NO_DEPARTMENT', 'Only department accounts apply for resources', '只有部门账号可以申请共享');
+export async function uploadLetter(
+  ctx: AppContext,
+  actor: Actor,
+  upload: { file: Readable & { truncated?: boolean }; fileName: string },
+): Promise<Letter> {
+  if (!actor.departmentId)
+    throw badRequest(
+      'SHARING_NO_DEPARTMENT',
+      'Only department accounts apply for resources',
+      '只有部门账号可以申请共享',
+    );
   const content = await readAll(upload.file);
   if (!content.length) throw badRequest('SHARING_LETTER_REQUIRED', 'The letter file is empty', '申请函文件为空');
   const mime = sniffLetterType(content);
-  if (!mime) throw new AppError(415, 'SHARING_LETTER_TYPE', 'The letter must be a PDF, JPG or PNG file', '申请函须为 PDF、JPG 或 PNG 文件');
+  if (!mime)
+    throw new AppError(
+      415,
+      'SHARING_LETTER_TYPE',
+      'The letter must be a PDF, JPG or PNG file',
+      '申请函须为 PDF、JPG 或 PNG 文件',
+    );
   const row = await repo.insertLetter(ctx.db, {
     department_id: actor.departmentId,
     uploaded_by: actor.userId,

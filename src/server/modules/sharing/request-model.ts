@@ -56,11 +56,17 @@ export function toSummary(r: RequestRow, steps: StepRow[], now: Date): RequestSu
 
 export type RequestActor = Pick<Actor, 'userId' | 'departmentId' | 'roles'>;
 
-export function actionsFor(r: Pick<RequestRow, 'status' | 'provider_department_id' | 'consumer_department_id'>, actor: RequestActor): ShareRequest['actions'] {
+export function actionsFor(
+  r: Pick<RequestRow, 'status' | 'provider_department_id' | 'consumer_department_id'>,
+  actor: RequestActor,
+): ShareRequest['actions'] {
   const consumer = can(actor.roles, 'sharing.request') && actor.departmentId === r.consumer_department_id;
   return {
     prereview: r.status === 'prereview' && can(actor.roles, 'sharing.prereview'),
-    decide: r.status === 'provider_review' && can(actor.roles, 'sharing.decide') && actor.departmentId === r.provider_department_id,
+    decide:
+      r.status === 'provider_review' &&
+      can(actor.roles, 'sharing.decide') &&
+      actor.departmentId === r.provider_department_id,
     resubmit: r.status === 'returned' && consumer,
     withdraw: (OPEN_REQUEST_STATUSES as readonly string[]).includes(r.status) && consumer,
   };
@@ -79,7 +85,11 @@ export function toRequest(
     versionNo: r.version_no,
     purpose: r.purpose,
     itemIds: r.item_ids,
-    items: r.item_ids.map((id) => ({ id, name: byId.get(id)?.name ?? '?', fieldName: byId.get(id)?.fieldName ?? null })),
+    items: r.item_ids.map((id) => ({
+      id,
+      name: byId.get(id)?.name ?? '?',
+      fieldName: byId.get(id)?.fieldName ?? null,
+    })),
     method: r.method as ShareRequest['method'],
     periodFrom: r.period_from,
     periodTo: r.period_to,

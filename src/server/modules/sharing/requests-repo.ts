@@ -22,7 +22,13 @@ export function visibleRequests(eb: RequestEb, v: SharingViewer): Expression<Sql
       eb('r.provider_department_id', '=', v.departmentId),
       eb.or([
         eb('r.kind', '=', 'unconditional'),
-        eb.exists(eb.selectFrom('share_review_step as ps').select('ps.id').whereRef('ps.request_id', '=', 'r.id').where('ps.kind', '=', 'provider_decision')),
+        eb.exists(
+          eb
+            .selectFrom('share_review_step as ps')
+            .select('ps.id')
+            .whereRef('ps.request_id', '=', 'r.id')
+            .where('ps.kind', '=', 'provider_decision'),
+        ),
       ]),
     ]),
   ]);
@@ -35,7 +41,11 @@ function requestQuery(db: Db) {
     .innerJoin('department as cd', 'cd.id', 'r.consumer_department_id')
     .innerJoin('app_user as u', 'u.id', 'r.applicant_id')
     .selectAll('r')
-    .select(['pd.name as provider_department_name', 'cd.name as consumer_department_name', 'u.real_name as applicant_name']);
+    .select([
+      'pd.name as provider_department_name',
+      'cd.name as consumer_department_name',
+      'u.real_name as applicant_name',
+    ]);
 }
 
 export type RequestRow = NonNullable<Awaited<ReturnType<typeof findRequest>>>;
@@ -55,8 +65,11 @@ export interface RequestFilter {
   entryId?: string;
 }
 
-const ownDepartment = (eb: RequestEb, column: 'r.consumer_department_id' | 'r.provider_department_id', v: SharingViewer) =>
-  v.departmentId ? eb(column, '=', v.departmentId) : sql<SqlBool>`false`;
+const ownDepartment = (
+  eb: RequestEb,
+  column: 'r.consumer_department_id' | 'r.provider_department_id',
+  v: SharingViewer,
+) => (v.departmentId ? eb(column, '=', v.departmentId) : sql<SqlBool>`false`);
 
 const overdueStep = (eb: RequestEb, now: Date) =>
   eb.exists(
@@ -68,21 +81,35 @@ const overdueStep = (eb: RequestEb, now: Date) =>
       .where('os.due_at', '<', now),
   );
 
-export async function listRequests(db: Db, viewer: SharingViewer, f: RequestFilter, now: Date, limit: number, offset: number) {
+export async function listRequests(
+  db: Db,
+  viewer: SharingViewer,
+  f: RequestFilter,
+  now: Date,
+  limit: number,
+  offset: number,
+) {
   const escaped = f.q?.replace(/[\\%_]/g, (c) => `\\${c}`);
   const q = requestQuery(db)
     .where((eb) => visibleRequests(eb, viewer))
     .$if(f.box === 'mine', (q) => q.where((eb) => ownDepartment(eb, 'r.consumer_department_id', viewer)))
     .$if(f.box === 'prereview', (q) => q.where('r.status', '=', 'prereview'))
-    .$if(f.box === 'incoming', (q) => q.where((eb) => ownDepartment(eb, 'r.provider_department_id', viewer)).where('r.kind', '=', 'conditional'))
+    .$if(f.box === 'incoming', (q) =>
+      q.where((eb) => ownDepartment(eb, 'r.provider_department_id', viewer)).where('r.kind', '=', 'conditional'),
+    )
     .$if(!!f.status, (q) => q.where('r.status', '=', f.status!))
     .$if(f.entryId !== undefined, (q) => q.where('r.entry_id', '=', f.entryId!))
     .$if(f.overdue === true, (q) => q.where((eb) => overdueStep(eb, now)))
     .$if(f.overdue === false, (q) => q.where((eb) => eb.not(overdueStep(eb, now))))
-    .$if(!!escaped, (q) => q.where((eb) => eb.or([eb('r.entry_name', 'ilike', `%${escaped}%`), eb('r.no', 'ilike', `%${escaped}%`)])));
+    .$if(!!escaped, (q) =>
+      q.where((eb) => eb.or([eb('r.entry_name', 'ilike', `%${escaped}%`), eb('r.no', 'ilike', `%${escaped}%`)])),
+    );
   const [rows, count] = await Promise.all([
     q.orderBy('r.submitted_at', 'desc').orderBy('r.id').limit(limit).offset(offset).execute(),
-    q.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    q
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
@@ -114,7 +141,9 @@ export async function nextNumber(db: Db, kind: string, year: number): Promise<nu
   const r = await db
     .insertInto('sharing_number_seq')
     .values({ kind, year, last_value: 1 })
-    .onConflict((oc) => oc.columns(['kind', 'year']).doUpdateSet({ last_value: sql<number>`sharing_number_seq.last_value + 1` }))
+    .onConflict((oc) =>
+      oc.columns(['kind', 'year']).doUpdateSet({ last_value: sql<number>`sharing_number_seq.last_value + 1` }),
+    )
     .returning('last_value')
     .executeTakeFirstOrThrow();
   return r.last_value;
@@ -144,7 +173,12 @@ export async function insertStep(db: Db, row: NewRow<'share_review_step'>): Prom
 
 /** The step of a request still waiting for a decision (at most one). */
 export function openStep(db: Db, requestId: string) {
-  return db.selectFrom('share_review_step').selectAll().where('request_id', '=', requestId).where('decided_at', 'is', null).executeTakeFirst();
+  return db
+    .selectFrom('share_review_step')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .where('decided_at', 'is', null)
+    .executeTakeFirst();
 }
 
 export async function maxRound(db: Db, requestId: string, kind: StepKind): Promise<number> {

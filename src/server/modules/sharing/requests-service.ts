@@ -22,19 +22,45 @@ import { USE_TERMS } from './use-limits';
 
 const link = (id: string) => `/sharing/requests/${id}`;
 
-const requestProblem = (field: string, code: string, message: string, messageZh: string): FieldProblem => ({ field, code, message, messageZh });
+const requestProblem = (field: string, code: string, message: string, messageZh: string): FieldProblem => ({
+  field,
+  code,
+  message,
+  messageZh,
+});
 
 function refuse(problems: FieldProblem[]): never {
   const first = problems[0]!;
-  throw badRequest('SHARING_REQUEST_INVALID', `The request has ${problems.length} problem(s): ${first.message}`, `共享申请填写有${problems.length}处问题：${first.messageZh}`, { problems });
+  throw badRequest(
+    'SHARING_REQUEST_INVALID',
+    `The request has ${problems.length} problem(s): ${first.message}`,
+    `共享申请填写有${problems.length}处问题：${first.messageZh}`,
+    { problems },
+  );
 }
 
 /** Why this department cannot request the entry at all, if it cannot. */
 function notRequestable(v: EntryVersion, actor: Pick<Actor, 'departmentId'>): AppError | null {
-  if (!actor.departmentId) return new AppError(403, 'SHARING_NO_DEPARTMENT', 'Only department accounts apply for resources', '只有部门账号可以申请共享');
-  if (v.providerDepartmentId === actor.departmentId) return conflict('SHARING_OWN_ENTRY', 'This is your own department’s resource', '这是本部门提供的信息资源，无需申请');
+  if (!actor.departmentId)
+    return new AppError(
+      403,
+      'SHARING_NO_DEPARTMENT',
+      'Only department accounts apply for resources',
+      '只有部门账号可以申请共享',
+    );
+  if (v.providerDepartmentId === actor.departmentId)
+    return conflict(
+      'SHARING_OWN_ENTRY',
+      'This is your own department’s resource',
+      '这是本部门提供的信息资源，无需申请',
+    );
   if (v.shareType === 'none') {
-    return new AppError(403, 'SHARING_NOT_SHARED', `Not shared: ${v.shareCondition ?? ''}`, `该信息资源不予共享，依据：${v.shareCondition ?? '（未填写）'}`);
+    return new AppError(
+      403,
+      'SHARING_NOT_SHARED',
+      `Not shared: ${v.shareCondition ?? ''}`,
+      `该信息资源不予共享，依据：${v.shareCondition ?? '（未填写）'}`,
+    );
   }
   return null;
 }
@@ -75,7 +101,9 @@ export async function applyInfo(ctx: AppContext, actor: Actor, entryId: string):
     shareType: v.shareType,
     shareCondition: v.shareCondition,
     requestable: !refusal,
-    notRequestableReason: refusal ? { code: refusal.code, message: refusal.message, messageZh: refusal.messageZh ?? refusal.message } : null,
+    notRequestableReason: refusal
+      ? { code: refusal.code, message: refusal.message, messageZh: refusal.messageZh ?? refusal.message }
+      : null,
     methods: v.shareMethods as ApplyInfo['methods'],
     updateCycle: v.updateCycle,
     items: v.items.map((i) => ({
@@ -88,7 +116,13 @@ export async function applyInfo(ctx: AppContext, actor: Actor, entryId: string):
       shareType: i.shareType,
       requestable: requestable.has(i.id),
     })),
-    specialists: specialists.items.map((s) => ({ name: s.name, title: s.title, mobile: s.mobile, phone: s.phone, email: s.email })),
+    specialists: specialists.items.map((s) => ({
+      name: s.name,
+      title: s.title,
+      mobile: s.mobile,
+      phone: s.phone,
+      email: s.email,
+    })),
     activeGrant,
     openRequest: open ? toSummary(open, openSteps, ctx.clock.now()) : null,
     terms: { version: USE_TERMS.version, textZh: USE_TERMS.textZh, textEn: USE_TERMS.textEn },
@@ -98,27 +132,98 @@ export async function applyInfo(ctx: AppContext, actor: Actor, entryId: string):
 }
 
 /** Every field problem at once, so the applicant fixes the form in one go. */
-async function checkFields(ctx: AppContext, actor: Actor, v: EntryVersion, input: ResubmitInput, kind: RequestKind): Promise<void> {
+async function checkFields(
+  ctx: AppContext,
+  actor: Actor,
+  v: EntryVersion,
+  input: ResubmitInput,
+  kind: RequestKind,
+): Promise<void> {
   const problems: FieldProblem[] = [];
   const requestable = new Set(requestableItems(v).map((i) => i.id));
   const bad = input.itemIds.filter((id) => !requestable.has(id));
-  if (bad.length) problems.push(requestProblem('itemIds', 'SHARING_ITEMS_NOT_REQUESTABLE', 'Some items are not part of this resource or not shared', '所选信息项不属于该资源或不予共享'));
-  if (!v.shareMethods.includes(input.method)) problems.push(requestProblem('method', 'SHARING_METHOD_NOT_OFFERED', 'The provider does not offer this sharing method', '提供方未提供该共享方式'));
-  if (!input.purpose.trim()) problems.push(requestProblem('purpose', 'SHARING_PURPOSE_REQUIRED', 'State the purpose', '请填写使用用途'));
-  if (!input.systemName.trim()) problems.push(requestProblem('systemName', 'SHARING_SYSTEM_REQUIRED', 'Name the consuming information system', '请填写使用的信息系统名称'));
+  if (bad.length)
+    problems.push(
+      requestProblem(
+        'itemIds',
+        'SHARING_ITEMS_NOT_REQUESTABLE',
+        'Some items are not part of this resource or not shared',
+        '所选信息项不属于该资源或不予共享',
+      ),
+    );
+  if (!v.shareMethods.includes(input.method))
+    problems.push(
+      requestProblem(
+        'method',
+        'SHARING_METHOD_NOT_OFFERED',
+        'The provider does not offer this sharing method',
+        '提供方未提供该共享方式',
+      ),
+    );
+  if (!input.purpose.trim())
+    problems.push(requestProblem('purpose', 'SHARING_PURPOSE_REQUIRED', 'State the purpose', '请填写使用用途'));
+  if (!input.systemName.trim())
+    problems.push(
+      requestProblem(
+        'systemName',
+        'SHARING_SYSTEM_REQUIRED',
+        'Name the consuming information system',
+        '请填写使用的信息系统名称',
+      ),
+    );
   const today = shanghaiDate(ctx.clock.now());
   if (kind === 'conditional') {
-    if (!input.periodFrom) problems.push(requestProblem('periodFrom', 'SHARING_PERIOD_REQUIRED', 'State from when the data is needed', '请填写使用期限的开始日期'));
-    if (!input.periodTo) problems.push(requestProblem('periodTo', 'SHARING_PERIOD_REQUIRED', 'State until when the data is needed', '请填写使用期限的结束日期'));
-    if (!input.letterId) problems.push(requestProblem('letterId', 'SHARING_LETTER_REQUIRED', 'Conditional sharing needs the application letter with the official seal', '有条件共享须上传加盖公章的申请函'));
+    if (!input.periodFrom)
+      problems.push(
+        requestProblem(
+          'periodFrom',
+          'SHARING_PERIOD_REQUIRED',
+          'State from when the data is needed',
+          '请填写使用期限的开始日期',
+        ),
+      );
+    if (!input.periodTo)
+      problems.push(
+        requestProblem(
+          'periodTo',
+          'SHARING_PERIOD_REQUIRED',
+          'State until when the data is needed',
+          '请填写使用期限的结束日期',
+        ),
+      );
+    if (!input.letterId)
+      problems.push(
+        requestProblem(
+          'letterId',
+          'SHARING_LETTER_REQUIRED',
+          'Conditional sharing needs the application letter with the official seal',
+          '有条件共享须上传加盖公章的申请函',
+        ),
+      );
   }
-  if (input.periodFrom && input.periodFrom < today) problems.push(requestProblem('periodFrom', 'SHARING_PERIOD_PAST', 'The period cannot start in the past', '使用期限不能早于今天'));
+  if (input.periodFrom && input.periodFrom < today)
+    problems.push(
+      requestProblem(
+        'periodFrom',
+        'SHARING_PERIOD_PAST',
+        'The period cannot start in the past',
+        '使用期限不能早于今天',
+      ),
+    );
   if (input.periodFrom && input.periodTo && input.periodTo < input.periodFrom) {
-    problems.push(requestProblem('periodTo', 'SHARING_PERIOD_ORDER', 'The period ends before it starts', '使用期限的结束日期早于开始日期'));
+    problems.push(
+      requestProblem(
+        'periodTo',
+        'SHARING_PERIOD_ORDER',
+        'The period ends before it starts',
+        '使用期限的结束日期早于开始日期',
+      ),
+    );
   }
   if (input.letterId) {
     const letter = await findLetterMeta(ctx, input.letterId);
-    if (letter?.department_id !== actor.departmentId) problems.push(requestProblem('letterId', 'SHARING_LETTER_UNKNOWN', 'Upload the letter first', '请先上传申请函'));
+    if (letter?.department_id !== actor.departmentId)
+      problems.push(requestProblem('letterId', 'SHARING_LETTER_UNKNOWN', 'Upload the letter first', '请先上传申请函'));
   }
   if (problems.length) refuse(problems);
 }
@@ -136,7 +241,9 @@ const fieldColumns = (input: ResubmitInput) => ({
 
 /** Masking of each granted item as the catalog states it now (R-16: what, with which masking). */
 export function maskingOf(v: EntryVersion, itemIds: readonly string[]) {
-  return v.items.filter((i) => itemIds.includes(i.id)).map((i) => ({ itemId: i.id, name: i.name, fieldName: i.fieldName ?? i.name, maskRule: i.maskRule }));
+  return v.items
+    .filter((i) => itemIds.includes(i.id))
+    .map((i) => ({ itemId: i.id, name: i.name, fieldName: i.fieldName ?? i.name, maskRule: i.maskRule }));
 }
 
 /**
@@ -149,12 +256,20 @@ export async function createRequest(ctx: AppContext, actor: Actor, input: Reques
   if (refusal) throw refusal;
   const departmentId = actor.departmentId!;
   if (input.termsVersion !== USE_TERMS.version) {
-    throw conflict('SHARING_TERMS_OUTDATED', 'The use terms changed; read and accept them again', '使用约定已更新，请重新阅读并确认');
+    throw conflict(
+      'SHARING_TERMS_OUTDATED',
+      'The use terms changed; read and accept them again',
+      '使用约定已更新，请重新阅读并确认',
+    );
   }
   const kind = kindOf(v, input.itemIds);
   await checkFields(ctx, actor, v, input, kind);
   if (await grants.activeGrantOf(ctx, actor, input.entryId)) {
-    throw conflict('SHARING_ALREADY_GRANTED', 'Your department already holds an active grant for this resource', '本部门已获得该资源的有效授权，如需调整请联系提供部门');
+    throw conflict(
+      'SHARING_ALREADY_GRANTED',
+      'Your department already holds an active grant for this resource',
+      '本部门已获得该资源的有效授权，如需调整请联系提供部门',
+    );
   }
 
   const id = await inTransaction(ctx, async (db) => {
@@ -187,7 +302,11 @@ export async function createRequest(ctx: AppContext, actor: Actor, input: Reques
       .catch((e: unknown) => {
         // The partial unique index: another request of this department on this entry is in progress.
         if ((e as { code?: string }).code === '23505') {
-          throw conflict('SHARING_REQUEST_OPEN', 'Your department already has a request in progress for this resource', '本部门对该资源已有办理中的申请');
+          throw conflict(
+            'SHARING_REQUEST_OPEN',
+            'Your department already has a request in progress for this resource',
+            '本部门对该资源已有办理中的申请',
+          );
         }
         throw e;
       });
@@ -217,25 +336,46 @@ export async function createRequest(ctx: AppContext, actor: Actor, input: Reques
         actor.userId,
       );
       // R-12: the provider learns who uses its data and why, without being asked to decide.
-      await notify(t, { role: 'dept_specialist', departmentId: v.providerDepartmentId }, {
-        kind: 'sharing.grant.unconditional',
-        title: `${actor.departmentName ?? ''}已获得无条件共享授权：${v.name}`,
-        body: `用途：${input.purpose.trim()}；信息系统：${input.systemName.trim()}`,
-        link: `/sharing/grants/${grantId}`,
-      });
+      await notify(
+        t,
+        { role: 'dept_specialist', departmentId: v.providerDepartmentId },
+        {
+          kind: 'sharing.grant.unconditional',
+          title: `${actor.departmentName ?? ''}已获得无条件共享授权：${v.name}`,
+          body: `用途：${input.purpose.trim()}；信息系统：${input.systemName.trim()}`,
+          link: `/sharing/grants/${grantId}`,
+        },
+      );
     } else {
       await openStepFor(t, requestId, 'admin_prereview', 1, now);
-      await notify(t, { role: 'platform_admin' }, { kind: 'sharing.request.submitted', title: `新的有条件共享申请待初审：${v.name}（${no}）`, link: link(requestId) });
+      await notify(
+        t,
+        { role: 'platform_admin' },
+        {
+          kind: 'sharing.request.submitted',
+          title: `新的有条件共享申请待初审：${v.name}（${no}）`,
+          link: link(requestId),
+        },
+      );
     }
     return requestId;
   });
   return getRequest(ctx, actor, id);
 }
 
-export async function listRequests(ctx: AppContext, actor: Actor, f: repo.RequestFilter, limit: number, offset: number) {
+export async function listRequests(
+  ctx: AppContext,
+  actor: Actor,
+  f: repo.RequestFilter,
+  limit: number,
+  offset: number,
+) {
   const now = ctx.clock.now();
   const { rows, total } = await repo.listRequests(ctx.db, grants.viewerOf(actor), f, now, limit, offset);
-  const steps = await repo.stepsOf(ctx.db, rows.map((r) => r.id));
+  const steps = await repo.stepsOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
   return { items: rows.map((r) => toSummary(r, steps, now)), total };
 }
 
@@ -257,16 +397,27 @@ export async function getRequest(ctx: AppContext, actor: Actor, id: string): Pro
 }
 
 /** The applicant's department fixes a returned request; it goes back to pre-review with a new deadline. */
-export async function resubmitRequest(ctx: AppContext, actor: Actor, id: string, input: ResubmitInput): Promise<ShareRequest> {
+export async function resubmitRequest(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: ResubmitInput,
+): Promise<ShareRequest> {
   const r = await findVisible(ctx, actor, id);
-  if (r.consumer_department_id !== actor.departmentId) throw forbidden('Only the applying department resubmits', '只有申请部门可以重新提交');
+  if (r.consumer_department_id !== actor.departmentId)
+    throw forbidden('Only the applying department resubmits', '只有申请部门可以重新提交');
   const v = await publishedOrThrow(ctx, r.entry_id);
   // Only conditional requests are ever returned; they keep their letter and period requirements.
   await checkFields(ctx, actor, v, input, 'conditional');
   await inTransaction(ctx, async (db) => {
     const t = { ...ctx, db };
     const locked = await repo.lockRequest(db, id);
-    if (locked?.status !== 'returned') throw conflict('SHARING_NOT_RETURNED', 'Only a returned request can be resubmitted', '只有被退回的申请可以重新提交');
+    if (locked?.status !== 'returned')
+      throw conflict(
+        'SHARING_NOT_RETURNED',
+        'Only a returned request can be resubmitted',
+        '只有被退回的申请可以重新提交',
+      );
     const now = ctx.clock.now();
     await repo.updateRequest(db, id, {
       status: 'prereview',
@@ -278,14 +429,19 @@ export async function resubmitRequest(ctx: AppContext, actor: Actor, id: string,
       updated_at: now,
     });
     await openStepFor(t, id, 'admin_prereview', (await repo.maxRound(db, id, 'admin_prereview')) + 1, now);
-    await notify(t, { role: 'platform_admin' }, { kind: 'sharing.request.resubmitted', title: `共享申请已补充后重新提交：${v.name}（${r.no}）`, link: link(id) });
+    await notify(
+      t,
+      { role: 'platform_admin' },
+      { kind: 'sharing.request.resubmitted', title: `共享申请已补充后重新提交：${v.name}（${r.no}）`, link: link(id) },
+    );
   });
   return getRequest(ctx, actor, id);
 }
 
 export async function withdrawRequest(ctx: AppContext, actor: Actor, id: string): Promise<ShareRequest> {
   const r = await findVisible(ctx, actor, id);
-  if (r.consumer_department_id !== actor.departmentId) throw forbidden('Only the applying department withdraws', '只有申请部门可以撤回');
+  if (r.consumer_department_id !== actor.departmentId)
+    throw forbidden('Only the applying department withdraws', '只有申请部门可以撤回');
   await inTransaction(ctx, async (db) => {
     const locked = await repo.lockRequest(db, id);
     if (!locked || !['prereview', 'returned', 'provider_review'].includes(locked.status)) {
@@ -296,10 +452,15 @@ export async function withdrawRequest(ctx: AppContext, actor: Actor, id: string)
     if (open) await repo.decideStep(db, open.id, { decided_at: now, decided_by: actor.userId, decision: 'withdrawn' });
     await repo.updateRequest(db, id, { status: 'withdrawn', decided_at: now, updated_at: now });
     // Whoever was to decide next need not any more.
-    const notice = { kind: 'sharing.request.withdrawn', title: `共享申请已撤回：${r.entry_name}（${r.no}）`, link: link(id) };
+    const notice = {
+      kind: 'sharing.request.withdrawn',
+      title: `共享申请已撤回：${r.entry_name}（${r.no}）`,
+      link: link(id),
+    };
     const t = { ...ctx, db };
     if (locked.status === 'provider_review') {
-      for (const role of ['dept_specialist', 'dept_leader'] as const) await notify(t, { role, departmentId: r.provider_department_id }, notice);
+      for (const role of ['dept_specialist', 'dept_leader'] as const)
+        await notify(t, { role, departmentId: r.provider_department_id }, notice);
     } else if (locked.status === 'prereview') {
       await notify(t, { role: 'platform_admin' }, notice);
     }

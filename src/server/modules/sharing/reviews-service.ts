@@ -26,18 +26,29 @@ async function lockOpenStep(db: AppContext['db'], requestId: string, status: 'pr
   return step;
 }
 
-const applicantAndDepartment = async (ctx: AppContext, r: { applicant_id: string; consumer_department_id: string }, notice: Parameters<typeof notify>[2]) => {
+const applicantAndDepartment = async (
+  ctx: AppContext,
+  r: { applicant_id: string; consumer_department_id: string },
+  notice: Parameters<typeof notify>[2],
+) => {
   await notify(ctx, { userIds: [r.applicant_id] }, notice);
   await notify(ctx, { role: 'dept_specialist', departmentId: r.consumer_department_id }, notice);
 };
 
 /** 初审: forward to the provider (who gets its own deadline), return for supplement, or reject — the last two with a reason. */
-export async function prereview(ctx: AppContext, actor: Actor, id: string, input: PrereviewInput): Promise<ShareRequest> {
+export async function prereview(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: PrereviewInput,
+): Promise<ShareRequest> {
   const r = await findVisible(ctx, actor, id);
   const reason = input.reason?.trim() || null;
   if (input.decision !== 'forward' && !reason) {
     throw badRequest('SHARING_REASON_REQUIRED', 'Returning or rejecting needs a reason', '退回或驳回须说明理由', {
-      problems: [{ field: 'reason', code: 'SHARING_REASON_REQUIRED', message: 'State the reason', messageZh: '请填写理由' }],
+      problems: [
+        { field: 'reason', code: 'SHARING_REASON_REQUIRED', message: 'State the reason', messageZh: '请填写理由' },
+      ],
     });
   }
   await inTransaction(ctx, async (db) => {
@@ -47,13 +58,36 @@ export async function prereview(ctx: AppContext, actor: Actor, id: string, input
     await repo.decideStep(db, step.id, { decided_at: now, decided_by: actor.userId, decision: input.decision, reason });
     if (input.decision === 'forward') {
       await repo.updateRequest(db, id, { status: 'provider_review', updated_at: now });
-      const { dueAt } = await openStepFor(t, id, 'provider_decision', (await repo.maxRound(db, id, 'provider_decision')) + 1, now);
-      const notice = { kind: 'sharing.request.forwarded', title: `有条件共享申请待审核：${r.entry_name}（${r.no}），请于 ${shanghaiDate(dueAt)} 前答复`, link: link(id) };
-      for (const role of ['dept_specialist', 'dept_leader'] as const) await notify(t, { role, departmentId: r.provider_department_id }, notice);
-      await notify(t, { userIds: [r.applicant_id] }, { kind: 'sharing.request.forwarded', title: `共享申请已通过平台初审，转${r.provider_department_name}审核：${r.entry_name}`, link: link(id) });
+      const { dueAt } = await openStepFor(
+        t,
+        id,
+        'provider_decision',
+        (await repo.maxRound(db, id, 'provider_decision')) + 1,
+        now,
+      );
+      const notice = {
+        kind: 'sharing.request.forwarded',
+        title: `有条件共享申请待审核：${r.entry_name}（${r.no}），请于 ${shanghaiDate(dueAt)} 前答复`,
+        link: link(id),
+      };
+      for (const role of ['dept_specialist', 'dept_leader'] as const)
+        await notify(t, { role, departmentId: r.provider_department_id }, notice);
+      await notify(
+        t,
+        { userIds: [r.applicant_id] },
+        {
+          kind: 'sharing.request.forwarded',
+          title: `共享申请已通过平台初审，转${r.provider_department_name}审核：${r.entry_name}`,
+          link: link(id),
+        },
+      );
     } else {
       const returned = input.decision === 'return';
-      await repo.updateRequest(db, id, { status: returned ? 'returned' : 'rejected', decided_at: returned ? null : now, updated_at: now });
+      await repo.updateRequest(db, id, {
+        status: returned ? 'returned' : 'rejected',
+        decided_at: returned ? null : now,
+        updated_at: now,
+      });
       await applicantAndDepartment(t, r, {
         kind: returned ? 'sharing.request.returned' : 'sharing.request.rejected',
         title: `${returned ? '共享申请被退回补充' : '共享申请未通过平台初审'}：${r.entry_name}（${r.no}）`,
@@ -65,21 +99,45 @@ export async function prereview(ctx: AppContext, actor: Actor, id: string, input
   return getRequest(ctx, actor, id);
 }
 
-function decisionProblems(input: DecisionInput, requested: readonly string[], r: { period_from: string | null; period_to: string | null }): FieldProblem[] {
+function decisionProblems(
+  input: DecisionInput,
+  requested: readonly string[],
+  r: { period_from: string | null; period_to: string | null },
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const add = (field: string, code: string, message: string, messageZh: string) => problems.push({ field, code, message, messageZh });
+  const add = (field: string, code: string, message: string, messageZh: string) =>
+    problems.push({ field, code, message, messageZh });
   if (input.decision === 'reject') {
-    if (!input.basis?.trim()) add('basis', 'SHARING_BASIS_REQUIRED', 'A refusal must state its legal or policy basis', '拒绝共享须说明法律法规或政策依据');
-    if (!input.reason?.trim()) add('reason', 'SHARING_REASON_REQUIRED', 'A refusal must state its reason', '拒绝共享须说明理由');
+    if (!input.basis?.trim())
+      add(
+        'basis',
+        'SHARING_BASIS_REQUIRED',
+        'A refusal must state its legal or policy basis',
+        '拒绝共享须说明法律法规或政策依据',
+      );
+    if (!input.reason?.trim())
+      add('reason', 'SHARING_REASON_REQUIRED', 'A refusal must state its reason', '拒绝共享须说明理由');
     return problems;
   }
-  if (input.itemIds?.some((i) => !requested.includes(i))) add('itemIds', 'SHARING_ITEMS_NOT_REQUESTED', 'Approval may narrow the requested items, not add to them', '只能在申请的信息项范围内批准');
+  if (input.itemIds?.some((i) => !requested.includes(i)))
+    add(
+      'itemIds',
+      'SHARING_ITEMS_NOT_REQUESTED',
+      'Approval may narrow the requested items, not add to them',
+      '只能在申请的信息项范围内批准',
+    );
   const from = input.periodFrom ?? r.period_from;
   const to = input.periodTo ?? r.period_to;
   if (!from || !to) add('periodTo', 'SHARING_PERIOD_REQUIRED', 'State the validity of the grant', '请填写授权有效期');
-  else if (to < from) add('periodTo', 'SHARING_PERIOD_ORDER', 'The period ends before it starts', '有效期的结束日期早于开始日期');
+  else if (to < from)
+    add('periodTo', 'SHARING_PERIOD_ORDER', 'The period ends before it starts', '有效期的结束日期早于开始日期');
   else if (r.period_from && r.period_to && (from < r.period_from || to > r.period_to)) {
-    add('periodTo', 'SHARING_PERIOD_WIDER', 'Approval may shorten the requested period, not extend it', '只能在申请的使用期限内批准');
+    add(
+      'periodTo',
+      'SHARING_PERIOD_WIDER',
+      'Approval may shorten the requested period, not extend it',
+      '只能在申请的使用期限内批准',
+    );
   }
   return problems;
 }
@@ -90,15 +148,28 @@ function decisionProblems(input: DecisionInput, requested: readonly string[], r:
  */
 export async function decide(ctx: AppContext, actor: Actor, id: string, input: DecisionInput): Promise<ShareRequest> {
   const r = await findVisible(ctx, actor, id);
-  if (r.provider_department_id !== actor.departmentId) throw forbidden('Only the providing department answers', '只有提供部门可以答复该申请');
+  if (r.provider_department_id !== actor.departmentId)
+    throw forbidden('Only the providing department answers', '只有提供部门可以答复该申请');
   const problems = decisionProblems(input, r.item_ids, r);
   if (problems.length) {
-    throw badRequest('SHARING_DECISION_INVALID', `The decision has ${problems.length} problem(s): ${problems[0]!.message}`, `审核意见有${problems.length}处问题：${problems[0]!.messageZh}`, { problems });
+    throw badRequest(
+      'SHARING_DECISION_INVALID',
+      `The decision has ${problems.length} problem(s): ${problems[0]!.message}`,
+      `审核意见有${problems.length}处问题：${problems[0]!.messageZh}`,
+      { problems },
+    );
   }
   const version = await loadVersion(ctx, null, r.version_id);
   if (input.method && !version.shareMethods.includes(input.method)) {
     throw badRequest('SHARING_DECISION_INVALID', 'The resource does not offer this method', '该资源未提供此共享方式', {
-      problems: [{ field: 'method', code: 'SHARING_METHOD_NOT_OFFERED', message: 'Not offered', messageZh: '该资源未提供此共享方式' }],
+      problems: [
+        {
+          field: 'method',
+          code: 'SHARING_METHOD_NOT_OFFERED',
+          message: 'Not offered',
+          messageZh: '该资源未提供此共享方式',
+        },
+      ],
     });
   }
   await inTransaction(ctx, async (db) => {
@@ -106,14 +177,37 @@ export async function decide(ctx: AppContext, actor: Actor, id: string, input: D
     const step = await lockOpenStep(db, id, 'provider_review');
     const now = ctx.clock.now();
     if (input.decision === 'reject') {
-      await repo.decideStep(db, step.id, { decided_at: now, decided_by: actor.userId, decision: 'reject', basis: input.basis!.trim(), reason: input.reason!.trim() });
+      await repo.decideStep(db, step.id, {
+        decided_at: now,
+        decided_by: actor.userId,
+        decision: 'reject',
+        basis: input.basis!.trim(),
+        reason: input.reason!.trim(),
+      });
       await repo.updateRequest(db, id, { status: 'rejected', decided_at: now, updated_at: now });
-      await applicantAndDepartment(t, r, { kind: 'sharing.request.rejected', title: `${r.provider_department_name}不同意共享：${r.entry_name}（${r.no}）`, body: `依据：${input.basis!.trim()}；理由：${input.reason!.trim()}`, link: link(id) });
+      await applicantAndDepartment(t, r, {
+        kind: 'sharing.request.rejected',
+        title: `${r.provider_department_name}不同意共享：${r.entry_name}（${r.no}）`,
+        body: `依据：${input.basis!.trim()}；理由：${input.reason!.trim()}`,
+        link: link(id),
+      });
       return;
     }
     const itemIds = input.itemIds ?? r.item_ids;
-    const narrowed = { itemIds, method: input.method ?? r.method, periodFrom: input.periodFrom ?? r.period_from!, periodTo: input.periodTo ?? r.period_to!, conditions: input.conditions?.trim() || null };
-    await repo.decideStep(db, step.id, { decided_at: now, decided_by: actor.userId, decision: 'approve', reason: input.reason?.trim() || null, detail: JSON.stringify(narrowed) });
+    const narrowed = {
+      itemIds,
+      method: input.method ?? r.method,
+      periodFrom: input.periodFrom ?? r.period_from!,
+      periodTo: input.periodTo ?? r.period_to!,
+      conditions: input.conditions?.trim() || null,
+    };
+    await repo.decideStep(db, step.id, {
+      decided_at: now,
+      decided_by: actor.userId,
+      decision: 'approve',
+      reason: input.reason?.trim() || null,
+      detail: JSON.stringify(narrowed),
+    });
     await repo.updateRequest(db, id, { status: 'approved', decided_at: now, updated_at: now });
     const grantId = await grants.createGrant(
       t,
@@ -136,7 +230,11 @@ export async function decide(ctx: AppContext, actor: Actor, id: string, input: D
       },
       actor.userId,
     );
-    await applicantAndDepartment(t, r, { kind: 'sharing.request.approved', title: `共享申请已获批准：${r.entry_name}（${r.no}）`, link: `/sharing/grants/${grantId}` });
+    await applicantAndDepartment(t, r, {
+      kind: 'sharing.request.approved',
+      title: `共享申请已获批准：${r.entry_name}（${r.no}）`,
+      link: `/sharing/grants/${grantId}`,
+    });
   });
   return getRequest(ctx, actor, id);
 }

@@ -5,20 +5,32 @@ import { DECISIONS, GRANT_EVENT_KINDS, GRANT_STATUS_CODES, REQUEST_STATUS_CODES,
 
 /** HTTP shapes of the sharing module (R-10 … ); the services return exactly these. */
 
-
 const Instant = Type.String({ format: 'date-time' });
 export const DateOnly = Type.String({ format: 'date', description: 'YYYY-MM-DD (Asia/Shanghai)' });
 export const Method = enumOf(SHARE_METHOD_CODES, 'table 库表 | file 文件 | api 服务接口 | email 邮件 | media 介质');
-export const RequestStatus = enumOf(REQUEST_STATUS_CODES, 'prereview 待平台初审 | returned 退回补充 | provider_review 待提供方审核 | approved 已批准 | rejected 已驳回 | withdrawn 已撤回');
+export const RequestStatus = enumOf(
+  REQUEST_STATUS_CODES,
+  'prereview 待平台初审 | returned 退回补充 | provider_review 待提供方审核 | approved 已批准 | rejected 已驳回 | withdrawn 已撤回',
+);
 export const GrantStatus = enumOf(GRANT_STATUS_CODES, 'active 有效 | revoked 已撤销 | expired 已过期');
 const Kind = enumOf(['unconditional', 'conditional'] as const, 'unconditional 无条件共享 | conditional 有条件共享');
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
-export const Letter = Obj({ id: Uuid, fileName: Type.String(), mime: Type.String(), size: Type.Integer(), sha256: Type.String(), uploadedAt: Instant });
+export const Letter = Obj({
+  id: Uuid,
+  fileName: Type.String(),
+  mime: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  uploadedAt: Instant,
+});
 
 export const Step = Obj({
   id: Uuid,
-  kind: enumOf(Object.keys(STEP_KINDS) as Array<keyof typeof STEP_KINDS>, 'admin_prereview 平台初审 | provider_decision 提供方审核'),
+  kind: enumOf(
+    Object.keys(STEP_KINDS) as Array<keyof typeof STEP_KINDS>,
+    'admin_prereview 平台初审 | provider_decision 提供方审核',
+  ),
   round: Type.Integer(),
   startedAt: Instant,
   dueAt: Instant,
@@ -70,7 +82,9 @@ export const GrantEvent = Obj({
   reason: Nullable(Type.String()),
   detail: Type.Unknown(),
 });
-export const GrantDetail = Type.Composite([Grant, Obj({ events: Type.Array(GrantEvent) })], { additionalProperties: false });
+export const GrantDetail = Type.Composite([Grant, Obj({ events: Type.Array(GrantEvent) })], {
+  additionalProperties: false,
+});
 export type GrantDetail = Static<typeof GrantDetail>;
 
 const summaryFields = {
@@ -110,7 +124,12 @@ export const ShareRequest = Obj({
   termsAcceptedAt: Instant,
   steps: Type.Array(Step),
   grant: Nullable(Grant),
-  actions: Obj({ prereview: Type.Boolean(), decide: Type.Boolean(), resubmit: Type.Boolean(), withdraw: Type.Boolean() }),
+  actions: Obj({
+    prereview: Type.Boolean(),
+    decide: Type.Boolean(),
+    resubmit: Type.Boolean(),
+    withdraw: Type.Boolean(),
+  }),
 });
 export type ShareRequest = Static<typeof ShareRequest>;
 
@@ -133,7 +152,10 @@ export type RequestInput = Static<typeof RequestInput>;
 export const ResubmitInput = Obj(requestFields);
 export type ResubmitInput = Static<typeof ResubmitInput>;
 
-export const PrereviewInput = Obj({ decision: enumOf(['forward', 'return', 'reject'] as const), reason: Type.Optional(Type.String({ maxLength: 2000 })) });
+export const PrereviewInput = Obj({
+  decision: enumOf(['forward', 'return', 'reject'] as const),
+  reason: Type.Optional(Type.String({ maxLength: 2000 })),
+});
 export type PrereviewInput = Static<typeof PrereviewInput>;
 
 export const DecisionInput = Obj({
@@ -174,7 +196,15 @@ export const ApplyInfo = Obj({
       requestable: Type.Boolean(),
     }),
   ),
-  specialists: Type.Array(Obj({ name: Type.String(), title: Nullable(Type.String()), mobile: Nullable(Type.String()), phone: Nullable(Type.String()), email: Nullable(Type.String()) })),
+  specialists: Type.Array(
+    Obj({
+      name: Type.String(),
+      title: Nullable(Type.String()),
+      mobile: Nullable(Type.String()),
+      phone: Nullable(Type.String()),
+      email: Nullable(Type.String()),
+    }),
+  ),
   activeGrant: Nullable(Grant),
   openRequest: Nullable(RequestSummary),
   terms: Obj({ version: Type.String(), textZh: Type.String(), textEn: Type.String() }),

@@ -74,7 +74,12 @@ export interface StreamEnd {
  * action `<route action>.end`, once the response has closed, through the same recordAudit. The
  * response is gone by then, so a failure to write it is logged rather than returned.
  */
-export function auditStreamEnd(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, summary: () => StreamEnd): void {
+export function auditStreamEnd(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  summary: () => StreamEnd,
+): void {
   const { audit } = req.routeOptions.config;
   if (!audit) return;
   let finished = false;
@@ -93,6 +98,8 @@ export function auditStreamEnd(ctx: AppContext, req: FastifyRequest, reply: Fast
       outcome: complete ? 'success' : 'failed',
       statusCode: reply.statusCode,
       detail: { ...s.detail, complete },
-    }).catch((err: unknown) => req.log.error({ err, action: audit.action }, 'audit of a stream end could not be written'));
+    }).catch((err: unknown) =>
+      req.log.error({ err, action: audit.action }, 'audit of a stream end could not be written'),
+    );
   });
 }

@@ -11,7 +11,12 @@ export type AuditInput = Omit<AuditRecord, 'seq'>;
  */
 export async function appendAuditEvent(db: Db, input: AuditInput): Promise<AuditRecord & { hash: string }> {
   const append = async (trx: Db) => {
-    const head = await trx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
+    const head = await trx
+      .selectFrom('audit_head')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const record: AuditRecord = { ...input, seq: String(BigInt(head.seq) + 1n) };
     const hash = chainHash(head.hash, record);
     await trx
@@ -137,7 +142,11 @@ export async function searchAuditEvents(db: Db, f: AuditFilter, limit: number, o
 export async function* streamAuditEvents(db: Db, f: AuditFilter, batch = 1000): AsyncGenerator<Row<'audit_event'>> {
   let beforeSeq = f.beforeSeq;
   for (;;) {
-    const rows = await filtered(db, { ...f, beforeSeq }).selectAll().orderBy('seq', 'desc').limit(batch).execute();
+    const rows = await filtered(db, { ...f, beforeSeq })
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(batch)
+      .execute();
     for (const r of rows) yield r;
     if (rows.length < batch) return;
     beforeSeq = rows[rows.length - 1]!.seq;

@@ -38,7 +38,14 @@ const Filter = {
   q: Type.Optional(Type.String({ maxLength: 100 })),
 };
 
-type FilterQuery = { from?: string; to?: string; category?: string; outcome?: string; departmentId?: string; q?: string };
+type FilterQuery = {
+  from?: string;
+  to?: string;
+  category?: string;
+  outcome?: string;
+  departmentId?: string;
+  q?: string;
+};
 const toFilter = (q: FilterQuery): audit.AuditFilter => ({
   from: q.from ? new Date(q.from) : undefined,
   to: q.to ? new Date(q.to) : undefined,
@@ -93,7 +100,12 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/events',
       {
         config: { access: 'audit.read', audit: { category: 'query', action: 'audit.search' } },
-        schema: { tags: ['audit'], summary: 'Search the audit log / 查询审计日志', querystring: Obj({ ...Filter, ...PageQuery }), response: { 200: Paged(Event) } },
+        schema: {
+          tags: ['audit'],
+          summary: 'Search the audit log / 查询审计日志',
+          querystring: Obj({ ...Filter, ...PageQuery }),
+          response: { 200: Paged(Event) },
+        },
       },
       async (req) => {
         const p = pageBounds(req.query);
@@ -108,7 +120,12 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/events.csv',
       {
         config: { access: 'audit.read', audit: { category: 'download', action: 'audit.export' } },
-        schema: { tags: ['audit'], summary: 'Export the filtered audit log as CSV / 导出审计日志', querystring: Obj(Filter), produces: ['text/csv'] },
+        schema: {
+          tags: ['audit'],
+          summary: 'Export the filtered audit log as CSV / 导出审计日志',
+          querystring: Obj(Filter),
+          produces: ['text/csv'],
+        },
       },
       async (req, reply) => {
         req.auditNote.detail = { filter: req.query };
@@ -124,10 +141,17 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             }
           })(),
         );
-        const csv = stringify({ header: true, bom: true, columns: CSV_COLUMNS.map(([key, header]) => ({ key, header })) });
+        const csv = stringify({
+          header: true,
+          bom: true,
+          columns: CSV_COLUMNS.map(([key, header]) => ({ key, header })),
+        });
         rows.on('error', (e) => csv.destroy(e));
         reply.header('content-type', 'text/csv; charset=utf-8');
-        reply.header('content-disposition', `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`);
+        reply.header(
+          'content-disposition',
+          `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+        );
         return reply.send(rows.pipe(csv));
       },
     );
@@ -161,7 +185,11 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/retention',
       {
         config: { access: 'authenticated', audit: false },
-        schema: { tags: ['audit'], summary: 'Audit log retention in months / 日志保留期限', response: { 200: Obj({ months: Type.Integer(), minimum: Type.Integer() }) } },
+        schema: {
+          tags: ['audit'],
+          summary: 'Audit log retention in months / 日志保留期限',
+          response: { 200: Obj({ months: Type.Integer(), minimum: Type.Integer() }) },
+        },
       },
       async () => ({ months: await audit.getRetentionMonths(ctx), minimum: audit.MIN_RETENTION_MONTHS }),
     );
@@ -188,7 +216,11 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/categories',
       {
         config: { access: 'authenticated', audit: false },
-        schema: { tags: ['audit'], summary: 'Audit categories / 审计操作类别', response: { 200: Type.Array(Obj({ code: Type.String(), zh: Type.String(), en: Type.String() })) } },
+        schema: {
+          tags: ['audit'],
+          summary: 'Audit categories / 审计操作类别',
+          response: { 200: Type.Array(Obj({ code: Type.String(), zh: Type.String(), en: Type.String() })) },
+        },
       },
       async () => AUDIT_CATEGORY_CODES.map((code) => ({ code, ...AUDIT_CATEGORIES[code] })),
     );

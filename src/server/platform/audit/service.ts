@@ -27,7 +27,12 @@ export interface SystemAuditInput {
  * that every data change is in the log whether or not an HTTP request caused it. Runs in ctx.db:
  * inside the caller's transaction the record commits or rolls back with the change it describes.
  */
-export async function recordSystemAudit(ctx: AppContext, operator: string, e: SystemAuditInput, realName: string | null = null): Promise<void> {
+export async function recordSystemAudit(
+  ctx: AppContext,
+  operator: string,
+  e: SystemAuditInput,
+  realName: string | null = null,
+): Promise<void> {
   await recordAudit(ctx, {
     userId: null,
     username: operator,

@@ -49,7 +49,11 @@ export async function countFailedLogin(db: Db, userId: string, limit: number, lo
 }
 
 export async function markLoginSucceeded(db: Db, userId: string, at: Date): Promise<void> {
-  await db.updateTable('app_user').set({ failed_logins: 0, locked_until: null, last_login_at: at }).where('id', '=', userId).execute();
+  await db
+    .updateTable('app_user')
+    .set({ failed_logins: 0, locked_until: null, last_login_at: at })
+    .where('id', '=', userId)
+    .execute();
 }
 
 export async function insertSession(db: Db, s: NewRow<'user_session'>): Promise<void> {
@@ -82,7 +86,11 @@ export function findSession(db: Db, tokenHash: string) {
 }
 
 export async function touchSession(db: Db, tokenHash: string, at: Date, expiresAt: Date): Promise<void> {
-  await db.updateTable('user_session').set({ last_seen_at: at, expires_at: expiresAt }).where('token_hash', '=', tokenHash).execute();
+  await db
+    .updateTable('user_session')
+    .set({ last_seen_at: at, expires_at: expiresAt })
+    .where('token_hash', '=', tokenHash)
+    .execute();
 }
 
 export async function setSessionMfaPassed(db: Db, tokenHash: string): Promise<void> {
@@ -98,7 +106,11 @@ export async function deleteUserSessions(db: Db, userId: string): Promise<void> 
 }
 
 export async function setMfaSecret(db: Db, userId: string, secret: string | null, enabled: boolean): Promise<void> {
-  await db.updateTable('app_user').set({ mfa_secret: secret, mfa_enabled: enabled, updated_at: new Date() }).where('id', '=', userId).execute();
+  await db
+    .updateTable('app_user')
+    .set({ mfa_secret: secret, mfa_enabled: enabled, updated_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
 }
 
 export async function setPasswordHash(db: Db, userId: string, passwordHash: string, at: Date): Promise<void> {

@@ -7,18 +7,16 @@ import { SESSION_COOKIE } from '../http/guard';
 import type { Actor } from '../context';
 import * as auth from './service';
 
-const Me = Obj(
-  {
-    id: Type.String(),
-    username: Type.String(),
-    realName: Type.String(),
-    departmentId: Nullable(Type.String()),
-    departmentName: Nullable(Type.String()),
-    roles: Type.Array(Type.String()),
-    permissions: Type.Array(Type.String()),
-    mfaPassed: Type.Boolean(),
-  },
-);
+const Me = Obj({
+  id: Type.String(),
+  username: Type.String(),
+  realName: Type.String(),
+  departmentId: Nullable(Type.String()),
+  departmentName: Nullable(Type.String()),
+  roles: Type.Array(Type.String()),
+  permissions: Type.Array(Type.String()),
+  mfaPassed: Type.Boolean(),
+});
 
 const me = (a: Actor) => ({
   id: a.userId,
@@ -50,7 +48,11 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           body: Obj({
             username: Type.String({ minLength: 1, maxLength: 64 }),
             password: Type.String({ minLength: 1, maxLength: 256 }),
-            client: Type.Optional(Type.Union([Type.Literal('browser'), Type.Literal('api')], { description: 'api: return a bearer token instead of setting a cookie' })),
+            client: Type.Optional(
+              Type.Union([Type.Literal('browser'), Type.Literal('api')], {
+                description: 'api: return a bearer token instead of setting a cookie',
+              }),
+            ),
           }),
           response: {
             200: Obj({
@@ -67,7 +69,13 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         req.auditNote.actor = { username: req.body.username };
         const r = await auth.login(
           ctx,
-          { username: req.body.username, password: req.body.password, kind, ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
+          {
+            username: req.body.username,
+            password: req.body.password,
+            kind,
+            ip: req.ip,
+            userAgent: req.headers['user-agent'] ?? null,
+          },
           (who) => (req.auditNote.actor = who),
         );
         req.actor = r.actor;
@@ -79,13 +87,21 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             secure: ctx.config.secureCookies,
           });
         }
-        return { mfa: r.mfa, token: kind === 'bearer' ? r.token : undefined, expiresAt: r.expiresAt.toISOString(), user: me(r.actor) };
+        return {
+          mfa: r.mfa,
+          token: kind === 'bearer' ? r.token : undefined,
+          expiresAt: r.expiresAt.toISOString(),
+          user: me(r.actor),
+        };
       },
     );
 
     app.post(
       '/logout',
-      { config: { access: 'mfa_pending', audit: { category: 'login', action: 'auth.logout' } }, schema: { tags: ['auth'], summary: 'Log out / 退出登录', response: { 200: Ok } } },
+      {
+        config: { access: 'mfa_pending', audit: { category: 'login', action: 'auth.logout' } },
+        schema: { tags: ['auth'], summary: 'Log out / 退出登录', response: { 200: Ok } },
+      },
       async (req, reply) => {
         await auth.logout(ctx, actorOf(req.actor));
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -95,7 +111,10 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/me',
-      { config: { access: 'mfa_pending', audit: false }, schema: { tags: ['auth'], summary: 'The signed-in user / 当前用户', response: { 200: Me } } },
+      {
+        config: { access: 'mfa_pending', audit: false },
+        schema: { tags: ['auth'], summary: 'The signed-in user / 当前用户', response: { 200: Me } },
+      },
       async (req) => me(actorOf(req.actor)),
     );
 
@@ -116,7 +135,12 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/mfa/enable',
       {
         config: { access: 'mfa_pending', audit: { category: 'admin', action: 'auth.mfa.enable' } },
-        schema: { tags: ['auth'], summary: 'Confirm TOTP enrolment with a code / 确认绑定', body: Code, response: { 200: Ok } },
+        schema: {
+          tags: ['auth'],
+          summary: 'Confirm TOTP enrolment with a code / 确认绑定',
+          body: Code,
+          response: { 200: Ok },
+        },
       },
       async (req) => {
         await auth.confirmMfaEnrolment(ctx, actorOf(req.actor), req.body.code);
@@ -128,7 +152,12 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/mfa/verify',
       {
         config: { access: 'mfa_pending', audit: { category: 'login', action: 'auth.mfa.verify' } },
-        schema: { tags: ['auth'], summary: 'Second-factor step of login / 动态口令验证', body: Code, response: { 200: Ok } },
+        schema: {
+          tags: ['auth'],
+          summary: 'Second-factor step of login / 动态口令验证',
+          body: Code,
+          response: { 200: Ok },
+        },
       },
       async (req) => {
         await auth.verifyMfa(ctx, actorOf(req.actor), req.body.code);
@@ -143,7 +172,10 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['auth'],
           summary: 'Change own password / 修改密码',
-          body: Obj({ currentPassword: Type.String({ minLength: 1 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) }),
+          body: Obj({
+            currentPassword: Type.String({ minLength: 1 }),
+            newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+          }),
           response: { 200: Ok },
         },
       },

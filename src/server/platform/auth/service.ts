@@ -30,19 +30,33 @@ const invalidCredentials = (left?: number) =>
   new AppError(
     401,
     'INVALID_CREDENTIALS',
-    left === undefined ? 'Wrong user name or password' : `Wrong user name or password; ${left} attempt(s) left before the account is locked`,
+    left === undefined
+      ? 'Wrong user name or password'
+      : `Wrong user name or password; ${left} attempt(s) left before the account is locked`,
     left === undefined ? '用户名或密码错误' : `用户名或密码错误，再错${left}次账号将被锁定`,
   );
 
 const accountLocked = (until: Date, now: Date) => {
   const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / MINUTE));
-  return new AppError(423, 'ACCOUNT_LOCKED', `Account locked after repeated failures; try again in ${minutes} minute(s)`, `登录失败次数过多，账号已锁定，请${minutes}分钟后再试`);
+  return new AppError(
+    423,
+    'ACCOUNT_LOCKED',
+    `Account locked after repeated failures; try again in ${minutes} minute(s)`,
+    `登录失败次数过多，账号已锁定，请${minutes}分钟后再试`,
+  );
 };
 
 export async function login(
   ctx: AppContext,
   input: { username: string; password: string; kind: 'cookie' | 'bearer'; ip: string | null; userAgent: string | null },
-  onIdentified: (who: { userId: string; username: string; realName: string; departmentId: string | null; departmentName: string | null; roles: string[] }) => void,
+  onIdentified: (who: {
+    userId: string;
+    username: string;
+    realName: string;
+    departmentId: string | null;
+    departmentName: string | null;
+    roles: string[];
+  }) => void,
 ): Promise<LoginResult> {
   const now = ctx.clock.now();
   const user = await repo.findCredentials(ctx.db, input.username);
@@ -145,14 +159,22 @@ export function permissionsOf(roles: readonly string[]): Permission[] {
   return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(roles, p));
 }
 
-const badCode = () => new AppError(400, 'MFA_CODE_INVALID', 'The verification code is wrong or expired', '动态验证码错误或已过期', { field: 'code' });
+const badCode = () =>
+  new AppError(400, 'MFA_CODE_INVALID', 'The verification code is wrong or expired', '动态验证码错误或已过期', {
+    field: 'code',
+  });
 
 /** Starts (or restarts) TOTP enrolment; refused once enabled unless this session already passed it. */
 export async function startMfaEnrolment(ctx: AppContext, actor: Actor) {
   const creds = await repo.findCredentialsById(ctx.db, actor.userId);
   if (!creds) throw unauthenticated();
   if (creds.mfa_enabled && !actor.mfaPassed) {
-    throw new AppError(403, 'MFA_ALREADY_ENROLLED', 'A second factor is already set up; verify with it first', '已绑定动态口令，请先完成验证');
+    throw new AppError(
+      403,
+      'MFA_ALREADY_ENROLLED',
+      'A second factor is already set up; verify with it first',
+      '已绑定动态口令，请先完成验证',
+    );
   }
   const secret = newTotpSecret();
   await repo.setMfaSecret(ctx.db, actor.userId, secret, false);
@@ -181,7 +203,9 @@ export async function verifyMfa(ctx: AppContext, actor: Actor, code: string): Pr
 export async function changePassword(ctx: AppContext, actor: Actor, current: string, next: string): Promise<void> {
   const creds = await repo.findCredentialsById(ctx.db, actor.userId);
   if (!creds || !(await verifyPassword(creds.password_hash, current))) {
-    throw new AppError(400, 'PASSWORD_WRONG', 'The current password is wrong', '当前密码错误', { field: 'currentPassword' });
+    throw new AppError(400, 'PASSWORD_WRONG', 'The current password is wrong', '当前密码错误', {
+      field: 'currentPassword',
+    });
   }
   checkPasswordPolicy(next, creds.username);
   await repo.setPasswordHash(ctx.db, actor.userId, await hashPassword(next), ctx.clock.now());

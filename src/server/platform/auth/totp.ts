@@ -4,7 +4,14 @@ import QRCode from 'qrcode';
 const ISSUER = 'govshare';
 
 function totp(secretBase32: string, label: string) {
-  return new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secretBase32) });
+  return new TOTP({
+    issuer: ISSUER,
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: Secret.fromBase32(secretBase32),
+  });
 }
 
 export function newTotpSecret(): string {
@@ -18,7 +25,9 @@ export async function totpEnrolment(secretBase32: string, username: string) {
 
 /** Accepts the current code and one step either side, for clock drift. */
 export function checkTotp(secretBase32: string, code: string, at: Date): boolean {
-  return totp(secretBase32, 'x').validate({ token: code.replace(/\s/g, ''), timestamp: at.getTime(), window: 1 }) !== null;
+  return (
+    totp(secretBase32, 'x').validate({ token: code.replace(/\s/g, ''), timestamp: at.getTime(), window: 1 }) !== null
+  );
 }
 
 export function currentTotp(secretBase32: string, at: Date): string {

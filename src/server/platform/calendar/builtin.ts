@@ -32,7 +32,9 @@ export function builtinSpecialDay(date: string): DayFact | null {
 
 export function builtinSpecialDaysOfYear(year: number): Array<DayFact & { date: string }> {
   const out: Array<DayFact & { date: string }> = [];
-  for (const [date, v] of Object.entries(data.holidays)) if (date.startsWith(`${year}-`)) out.push({ date, isOffDay: true, name: zhName(v) });
-  for (const [date, v] of Object.entries(data.workdays)) if (date.startsWith(`${year}-`)) out.push({ date, isOffDay: false, name: `${zhName(v)}调休` });
+  for (const [date, v] of Object.entries(data.holidays))
+    if (date.startsWith(`${year}-`)) out.push({ date, isOffDay: true, name: zhName(v) });
+  for (const [date, v] of Object.entries(data.workdays))
+    if (date.startsWith(`${year}-`)) out.push({ date, isOffDay: false, name: `${zhName(v)}调休` });
   return out.sort((a, b) => a.date.localeCompare(b.date));
 }

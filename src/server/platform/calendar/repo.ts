@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import type { Db } from '../../app-context';
 
 export function overridesBetween(db: Db, from: string, to: string) {
-  return db.selectFrom('calendar_day').select(['day', 'is_off_day', 'name', 'source']).where('day', '>=', from).where('day', '<=', to).orderBy('day').execute();
+  return db
+    .selectFrom('calendar_day')
+    .select(['day', 'is_off_day', 'name', 'source'])
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .orderBy('day')
+    .execute();
 }
 
 export async function importedYears(db: Db): Promise<number[]> {
@@ -15,13 +21,38 @@ export async function importedYears(db: Db): Promise<number[]> {
 }
 
 /** Replaces a year's imported days in one transaction; manual overrides of that year stay. */
-export async function replaceImportedYear(db: Db, year: number, days: Array<{ date: string; isOffDay: boolean; name: string | null }>, userId: string | null) {
+export async function replaceImportedYear(
+  db: Db,
+  year: number,
+  days: Array<{ date: string; isOffDay: boolean; name: string | null }>,
+  userId: string | null,
+) {
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('calendar_day').where('source', '=', 'import').where('day', '>=', `${year}-01-01`).where('day', '<=', `${year}-12-31`).execute();
+    await trx
+      .deleteFrom('calendar_day')
+      .where('source', '=', 'import')
+      .where('day', '>=', `${year}-01-01`)
+      .where('day', '<=', `${year}-12-31`)
+      .execute();
     const manual = new Set(
-      (await trx.selectFrom('calendar_day').select('day').where('day', '>=', `${year}-01-01`).where('day', '<=', `${year}-12-31`).execute()).map((r) => r.day),
+      (
+        await trx
+          .selectFrom('calendar_day')
+          .select('day')
+          .where('day', '>=', `${year}-01-01`)
+          .where('day', '<=', `${year}-12-31`)
+          .execute()
+      ).map((r) => r.day),
     );
-    const rows = days.filter((d) => !manual.has(d.date)).map((d) => ({ day: d.date, is_off_day: d.isOffDay, name: d.name, source: 'import' as const, updated_by: userId }));
+    const rows = days
+      .filter((d) => !manual.has(d.date))
+      .map((d) => ({
+        day: d.date,
+        is_off_day: d.isOffDay,
+        name: d.name,
+        source: 'import' as const,
+        updated_by: userId,
+      }));
     if (rows.length) await trx.insertInto('calendar_day').values(rows).execute();
   });
 }

@@ -10,7 +10,12 @@ const Day = Obj({
   date: Type.String(),
   isOffDay: Type.Boolean(),
   name: Nullable(Type.String()),
-  source: Type.Union([Type.Literal('builtin'), Type.Literal('import'), Type.Literal('manual'), Type.Literal('weekday_rule')]),
+  source: Type.Union([
+    Type.Literal('builtin'),
+    Type.Literal('import'),
+    Type.Literal('manual'),
+    Type.Literal('weekday_rule'),
+  ]),
 });
 
 export function calendarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -22,10 +27,20 @@ export function calendarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['calendar'],
           summary: 'Which needed years lack holiday data / 日历数据状态',
-          response: { 200: Obj({ neededYears: Type.Array(Type.Integer()), missingYears: Type.Array(Type.Integer()), warnings: Type.Array(Type.Unknown()) }) },
+          response: {
+            200: Obj({
+              neededYears: Type.Array(Type.Integer()),
+              missingYears: Type.Array(Type.Integer()),
+              warnings: Type.Array(Type.Unknown()),
+            }),
+          },
         },
       },
-      async () => ({ neededYears: calendar.neededYears(ctx), missingYears: await calendar.missingYears(ctx), warnings: await calendar.calendarWarnings(ctx) }),
+      async () => ({
+        neededYears: calendar.neededYears(ctx),
+        missingYears: await calendar.missingYears(ctx),
+        warnings: await calendar.calendarWarnings(ctx),
+      }),
     );
 
     app.get(
@@ -53,13 +68,20 @@ export function calendarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: Obj({ from: Type.String(), n: Type.Integer(), due: Type.String() }) },
         },
       },
-      async (req) => ({ from: req.query.from, n: req.query.n, due: await calendar.addWorkingDays(ctx, req.query.from, req.query.n) }),
+      async (req) => ({
+        from: req.query.from,
+        n: req.query.n,
+        due: await calendar.addWorkingDays(ctx, req.query.from, req.query.n),
+      }),
     );
 
     app.put(
       '/days/:date',
       {
-        config: { access: 'calendar.manage', audit: { category: 'admin', action: 'calendar.day.set', targetType: 'calendar_day', targetParam: 'date' } },
+        config: {
+          access: 'calendar.manage',
+          audit: { category: 'admin', action: 'calendar.day.set', targetType: 'calendar_day', targetParam: 'date' },
+        },
         schema: {
           tags: ['calendar'],
           summary: 'Set a day as working or off / 设置工作日或休息日',
@@ -77,8 +99,16 @@ export function calendarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/days/:date',
       {
-        config: { access: 'calendar.manage', audit: { category: 'admin', action: 'calendar.day.clear', targetType: 'calendar_day', targetParam: 'date' } },
-        schema: { tags: ['calendar'], summary: 'Remove an admin entry for a day / 删除日历设置', params: Obj({ date: DateStr }), response: { 200: Ok } },
+        config: {
+          access: 'calendar.manage',
+          audit: { category: 'admin', action: 'calendar.day.clear', targetType: 'calendar_day', targetParam: 'date' },
+        },
+        schema: {
+          tags: ['calendar'],
+          summary: 'Remove an admin entry for a day / 删除日历设置',
+          params: Obj({ date: DateStr }),
+          response: { 200: Ok },
+        },
       },
       async (req) => {
         if (!(await calendar.clearDay(ctx, req.params.date))) throw notFound('Calendar entry', '日历设置');
@@ -95,7 +125,10 @@ export function calendarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: "Import a year's schedule {year, days:[{name,date,isOffDay}]} / 导入年度节假日安排",
           body: Obj({
             year: Type.Integer(),
-            days: Type.Array(Obj({ name: Type.String({ maxLength: 50 }), date: Type.String(), isOffDay: Type.Boolean() }), { maxItems: 366 }),
+            days: Type.Array(
+              Obj({ name: Type.String({ maxLength: 50 }), date: Type.String(), isOffDay: Type.Boolean() }),
+              { maxItems: 366 },
+            ),
           }),
           response: { 200: Obj({ imported: Type.Integer() }) },
         },

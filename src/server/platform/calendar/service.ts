@@ -17,7 +17,10 @@ export interface CalendarDay {
  * was not imported, the built-in statutory data; weekends otherwise.
  */
 async function dayResolver(ctx: AppContext, from: string, to: string) {
-  const [overrides, imported] = await Promise.all([repo.overridesBetween(ctx.db, from, to), repo.importedYears(ctx.db)]);
+  const [overrides, imported] = await Promise.all([
+    repo.overridesBetween(ctx.db, from, to),
+    repo.importedYears(ctx.db),
+  ]);
   const byDate = new Map(overrides.map((o) => [o.day, o]));
   const importedYears = new Set(imported);
   return (date: string): CalendarDay => {
@@ -41,7 +44,8 @@ async function dayResolver(ctx: AppContext, from: string, to: string) {
  */
 export async function addWorkingDays(ctx: AppContext, date: string, n: number): Promise<string> {
   if (!isValidDate(date)) throw badRequest('DATE_INVALID', `Invalid date ${date}`, `日期无效：${date}`);
-  if (!Number.isInteger(n) || n < 0 || n > 3650) throw badRequest('WORKING_DAYS_INVALID', 'n must be 0..3650', '工作日数须在0到3650之间');
+  if (!Number.isInteger(n) || n < 0 || n > 3650)
+    throw badRequest('WORKING_DAYS_INVALID', 'n must be 0..3650', '工作日数须在0到3650之间');
   let cursor = date;
   let left = n;
   while (left > 0) {
@@ -69,9 +73,13 @@ export async function isWorkingDay(ctx: AppContext, date: string): Promise<boole
 export async function yearView(ctx: AppContext, year: number) {
   const from = `${year}-01-01`;
   const to = `${year}-12-31`;
-  const [overrides, imported] = await Promise.all([repo.overridesBetween(ctx.db, from, to), repo.importedYears(ctx.db)]);
+  const [overrides, imported] = await Promise.all([
+    repo.overridesBetween(ctx.db, from, to),
+    repo.importedYears(ctx.db),
+  ]);
   const days = new Map<string, CalendarDay>();
-  if (!imported.includes(year)) for (const d of builtinSpecialDaysOfYear(year)) days.set(d.date, { ...d, source: 'builtin' });
+  if (!imported.includes(year))
+    for (const d of builtinSpecialDaysOfYear(year)) days.set(d.date, { ...d, source: 'builtin' });
   for (const o of overrides) days.set(o.day, { date: o.day, isOffDay: o.is_off_day, name: o.name, source: o.source });
   const source = imported.includes(year) ? 'import' : BUILTIN_YEARS.has(year) ? 'builtin' : 'none';
   return { year, source, days: [...days.values()].sort((a, b) => a.date.localeCompare(b.date)) };
@@ -105,22 +113,38 @@ export interface YearImport {
 export async function importYear(ctx: AppContext, input: YearImport, userId: string | null): Promise<number> {
   const errors: Array<{ index: number; message: string; messageZh: string }> = [];
   if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) {
-    throw badRequest('CALENDAR_YEAR_INVALID', 'year must be between 2000 and 2100', '年份须在2000至2100之间', { field: 'year' });
+    throw badRequest('CALENDAR_YEAR_INVALID', 'year must be between 2000 and 2100', '年份须在2000至2100之间', {
+      field: 'year',
+    });
   }
   const seen = new Set<string>();
   input.days.forEach((d, index) => {
-    if (!isValidDate(d.date)) errors.push({ index, message: `invalid date "${d.date}"`, messageZh: `日期“${d.date}”无效` });
-    else if (!d.date.startsWith(`${input.year}-`)) errors.push({ index, message: `${d.date} is not in ${input.year}`, messageZh: `${d.date}不属于${input.year}年` });
+    if (!isValidDate(d.date))
+      errors.push({ index, message: `invalid date "${d.date}"`, messageZh: `日期“${d.date}”无效` });
+    else if (!d.date.startsWith(`${input.year}-`))
+      errors.push({ index, message: `${d.date} is not in ${input.year}`, messageZh: `${d.date}不属于${input.year}年` });
     else if (seen.has(d.date)) errors.push({ index, message: `${d.date} appears twice`, messageZh: `${d.date}重复` });
     seen.add(d.date);
   });
-  if (errors.length) throw badRequest('CALENDAR_IMPORT_INVALID', 'The calendar file has invalid days; nothing was imported', '日历文件存在错误，未导入任何数据', { errors });
-  await repo.replaceImportedYear(ctx.db, input.year, input.days.map((d) => ({ date: d.date, isOffDay: d.isOffDay, name: d.name || null })), userId);
+  if (errors.length)
+    throw badRequest(
+      'CALENDAR_IMPORT_INVALID',
+      'The calendar file has invalid days; nothing was imported',
+      '日历文件存在错误，未导入任何数据',
+      { errors },
+    );
+  await repo.replaceImportedYear(
+    ctx.db,
+    input.year,
+    input.days.map((d) => ({ date: d.date, isOffDay: d.isOffDay, name: d.name || null })),
+    userId,
+  );
   return input.days.length;
 }
 
 export async function setDay(ctx: AppContext, date: string, isOffDay: boolean, name: string | null, userId: string) {
-  if (!isValidDate(date)) throw badRequest('DATE_INVALID', `Invalid date ${date}`, `日期无效：${date}`, { field: 'date' });
+  if (!isValidDate(date))
+    throw badRequest('DATE_INVALID', `Invalid date ${date}`, `日期无效：${date}`, { field: 'date' });
   await repo.upsertManualDay(ctx.db, date, isOffDay, name, userId);
 }
 

@@ -26,7 +26,13 @@ function deriveKey(master: Buffer, label: string, bytes: number): Buffer {
   return hmacSm3(prk, Buffer.from(label), Buffer.from([1])).subarray(0, bytes);
 }
 
-const badSecret = () => new AppError(500, 'SECRET_INVALID', 'A stored secret failed its integrity check (wrong key or altered value)', '密文完整性校验失败（密钥不符或密文被篡改）');
+const badSecret = () =>
+  new AppError(
+    500,
+    'SECRET_INVALID',
+    'A stored secret failed its integrity check (wrong key or altered value)',
+    '密文完整性校验失败（密钥不符或密文被篡改）',
+  );
 
 export class SecretBox {
   readonly #encKey: Buffer;
@@ -75,7 +81,12 @@ export class SecretBox {
 export function parseHexKey(hex: string, where: string): Buffer {
   const v = hex.trim();
   if (!/^[0-9a-fA-F]{64}$/.test(v)) {
-    throw new AppError(500, 'SECRET_KEY_INVALID', `${where} must hold 64 hex characters (32 bytes)`, `${where} 须为 64 位十六进制字符（32 字节）`);
+    throw new AppError(
+      500,
+      'SECRET_KEY_INVALID',
+      `${where} must hold 64 hex characters (32 bytes)`,
+      `${where} 须为 64 位十六进制字符（32 字节）`,
+    );
   }
   return Buffer.from(v, 'hex');
 }
@@ -100,7 +111,12 @@ export function loadMasterKey(config: Pick<Config, 'secretKey' | 'keyFile' | 'da
   if (config.secretKey) return parseHexKey(config.secretKey, 'GOVSHARE_SECRET_KEY');
   if (config.keyFile) {
     if (!fs.existsSync(config.keyFile)) {
-      throw new AppError(500, 'SECRET_KEY_FILE_MISSING', 'The key file named by GOVSHARE_KEY_FILE does not exist', 'GOVSHARE_KEY_FILE 指定的密钥文件不存在');
+      throw new AppError(
+        500,
+        'SECRET_KEY_FILE_MISSING',
+        'The key file named by GOVSHARE_KEY_FILE does not exist',
+        'GOVSHARE_KEY_FILE 指定的密钥文件不存在',
+      );
     }
     return parseHexKey(fs.readFileSync(config.keyFile, 'utf8'), 'GOVSHARE_KEY_FILE');
   }

@@ -20,8 +20,17 @@ export function installErrorHandler(app: FastifyInstance): void {
         error: {
           code: 'VALIDATION_FAILED',
           message: err.message,
-          messageZh: '输入数据不符合要求：' + err.validation.map((v) => `${v.instancePath || v.params?.['additionalProperty'] || ''} ${v.message ?? ''}`).join('；'),
-          details: err.validation.map((v) => ({ path: v.instancePath, keyword: v.keyword, params: v.params, message: v.message })),
+          messageZh:
+            '输入数据不符合要求：' +
+            err.validation
+              .map((v) => `${v.instancePath || v.params?.['additionalProperty'] || ''} ${v.message ?? ''}`)
+              .join('；'),
+          details: err.validation.map((v) => ({
+            path: v.instancePath,
+            keyword: v.keyword,
+            params: v.params,
+            message: v.message,
+          })),
         },
       };
     } else if ('code' in err && typeof err.code === 'string' && pgMessages[err.code]) {
@@ -30,7 +39,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       body = { error: { code, message, messageZh } };
     } else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
       status = err.statusCode;
-      body = { error: { code: ('code' in err && typeof err.code === 'string' && err.code) || 'BAD_REQUEST', message: err.message } };
+      body = {
+        error: {
+          code: ('code' in err && typeof err.code === 'string' && err.code) || 'BAD_REQUEST',
+          message: err.message,
+        },
+      };
     } else {
       req.log.error({ err }, 'unhandled error');
       body = { error: { code: 'INTERNAL', message: 'Internal server error', messageZh: '服务器内部错误' } };
@@ -40,7 +54,11 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({
-      error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}`, messageZh: '接口不存在' },
+      error: {
+        code: 'ROUTE_NOT_FOUND',
+        message: `No route ${req.method} ${req.url.split('?')[0]}`,
+        messageZh: '接口不存在',
+      },
     } satisfies ErrorBody),
   );
 }

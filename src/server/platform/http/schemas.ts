@@ -11,16 +11,14 @@ export const enumOf = <T extends string>(values: readonly T[], description?: str
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-export const ErrorSchema = Obj(
-  {
-    error: Obj({
-      code: Type.String(),
-      message: Type.String(),
-      messageZh: Type.Optional(Type.String()),
-      details: Type.Optional(Type.Unknown()),
-    }),
-  },
-);
+export const ErrorSchema = Obj({
+  error: Obj({
+    code: Type.String(),
+    message: Type.String(),
+    messageZh: Type.Optional(Type.String()),
+    details: Type.Optional(Type.Unknown()),
+  }),
+});
 
 export const PageQuery = {
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),

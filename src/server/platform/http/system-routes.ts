@@ -26,14 +26,17 @@ export function systemRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async () => {
         const warnings = await calendarWarnings(ctx);
-        return { status: warnings.length ? ('degraded' as const) : ('ok' as const), db: ctx.dbKind, version: VERSION, warnings };
+        return {
+          status: warnings.length ? ('degraded' as const) : ('ok' as const),
+          db: ctx.dbKind,
+          version: VERSION,
+          warnings,
+        };
       },
     );
 
-    app.get(
-      '/openapi.json',
-      { config: { access: 'public', audit: false }, schema: { hide: true } },
-      async () => app.swagger(),
+    app.get('/openapi.json', { config: { access: 'public', audit: false }, schema: { hide: true } }, async () =>
+      app.swagger(),
     );
   };
 }

@@ -14,7 +14,13 @@ export async function installWebApp(app: FastifyInstance): Promise<void> {
   await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
   app.get('/*', { schema: { hide: true } }, (req, reply) => {
     if (req.url.startsWith('/api/')) {
-      return reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}`, messageZh: '接口不存在' } });
+      return reply.status(404).send({
+        error: {
+          code: 'ROUTE_NOT_FOUND',
+          message: `No route ${req.method} ${req.url.split('?')[0]}`,
+          messageZh: '接口不存在',
+        },
+      });
     }
     return reply.sendFile('index.html');
   });

@@ -43,7 +43,12 @@ export async function insertJob(db: Db, j: NewJob): Promise<{ id: string; create
     returning id`.execute(db);
   const row = inserted.rows[0];
   if (row) return { id: String(row.id), created: true };
-  const existing = await jobs(db).selectFrom('job').select('id').where('dedupe_key', '=', j.dedupeKey).where('status', '=', 'pending').executeTakeFirst();
+  const existing = await jobs(db)
+    .selectFrom('job')
+    .select('id')
+    .where('dedupe_key', '=', j.dedupeKey)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return { id: existing ? String(existing.id) : '', created: false };
 }
 
@@ -51,7 +56,13 @@ export async function insertJob(db: Db, j: NewJob): Promise<{ id: string; create
  * A periodic task's first instance, unless one is already pending or running: with two processes
  * starting together the unique index lets only one insert win.
  */
-export async function ensurePeriodic(db: Db, kind: string, dedupeKey: string, runAt: Date, now: Date): Promise<boolean> {
+export async function ensurePeriodic(
+  db: Db,
+  kind: string,
+  dedupeKey: string,
+  runAt: Date,
+  now: Date,
+): Promise<boolean> {
   const r = await sql`
     insert into job (kind, run_at, payload, dedupe_key, max_attempts, created_at)
     select ${kind}, ${runAt}, '{}'::jsonb, ${dedupeKey}, 1, ${now}
@@ -93,7 +104,14 @@ export async function markDone(db: Db, id: string, workerId: string, now: Date):
 }
 
 /** After a failed attempt: pending again at `retryAt`, or failed for good when attempts are used up. */
-export async function markFailedAttempt(db: Db, id: string, workerId: string, error: string, retryAt: Date, now: Date): Promise<'retry' | 'failed' | 'lost'> {
+export async function markFailedAttempt(
+  db: Db,
+  id: string,
+  workerId: string,
+  error: string,
+  retryAt: Date,
+  now: Date,
+): Promise<'retry' | 'failed' | 'lost'> {
   const r = await sql<{ status: 'pending' | 'failed' }>`
     update job set
       status = case when attempts >= max_attempts then 'failed' else 'pending' end,
@@ -140,7 +158,10 @@ export async function findJob(db: Db, id: string): Promise<JobRow | undefined> {
   return row && { ...row, id: String(row.id) };
 }
 
-export async function listJobs(db: Db, f: { kind?: string; status?: JobRow['status']; dedupeKey?: string }): Promise<JobRow[]> {
+export async function listJobs(
+  db: Db,
+  f: { kind?: string; status?: JobRow['status']; dedupeKey?: string },
+): Promise<JobRow[]> {
   let q = jobs(db).selectFrom('job').selectAll();
   if (f.kind) q = q.where('kind', '=', f.kind);
   if (f.status) q = q.where('status', '=', f.status);

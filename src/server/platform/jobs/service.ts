@@ -35,7 +35,11 @@ export const DEFAULT_STALE_AFTER_MS = 10 * 60_000;
 const MAX_ERROR_LENGTH = 2000;
 
 export function registerJobHandler<P = any>(kind: string, handler: JobHandler<P>, opts: HandlerOptions = {}): void {
-  handlers.set(kind, { handler: handler as JobHandler, transactional: opts.transactional ?? true, maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS });
+  handlers.set(kind, {
+    handler: handler as JobHandler,
+    transactional: opts.transactional ?? true,
+    maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  });
 }
 
 export const periodicKey = (kind: string) => `periodic:${kind}`;
@@ -45,8 +49,14 @@ export const periodicKey = (kind: string) => `periodic:${kind}`;
  * key, so however many processes run, one instance is pending and each run happens once. A failed
  * run is not retried: the next period is the retry.
  */
-export function registerPeriodicTask(kind: string, everyMs: number, handler?: JobHandler<Record<string, never>>, opts: Omit<HandlerOptions, 'maxAttempts'> = {}): void {
-  if (!Number.isFinite(everyMs) || everyMs < 1000) throw new Error(`periodic task ${kind}: interval must be at least 1000 ms`);
+export function registerPeriodicTask(
+  kind: string,
+  everyMs: number,
+  handler?: JobHandler<Record<string, never>>,
+  opts: Omit<HandlerOptions, 'maxAttempts'> = {},
+): void {
+  if (!Number.isFinite(everyMs) || everyMs < 1000)
+    throw new Error(`periodic task ${kind}: interval must be at least 1000 ms`);
   periodic.set(kind, everyMs);
   if (handler) registerJobHandler(kind, handler, { ...opts, maxAttempts: 1 });
 }
@@ -107,10 +117,20 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message || e.name : St
  * One pass: puts stale jobs back, claims up to `limit` due jobs of the kinds this process knows and
  * runs them one after another. Safe to call from any number of processes at once.
  */
-export async function runDueJobs(ctx: AppContext, workerId: string, limit = 10, opts: { staleAfterMs?: number } = {}): Promise<RunSummary> {
+export async function runDueJobs(
+  ctx: AppContext,
+  workerId: string,
+  limit = 10,
+  opts: { staleAfterMs?: number } = {},
+): Promise<RunSummary> {
   const start = ctx.clock.now();
-  const { revived, failed: staleFailed } = await repo.recoverStale(ctx.db, new Date(start.getTime() - (opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)), start);
-  if (revived || staleFailed) ctx.log.warn(`jobs: ${revived} stale job(s) put back, ${staleFailed} failed after their worker stopped`);
+  const { revived, failed: staleFailed } = await repo.recoverStale(
+    ctx.db,
+    new Date(start.getTime() - (opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)),
+    start,
+  );
+  if (revived || staleFailed)
+    ctx.log.warn(`jobs: ${revived} stale job(s) put back, ${staleFailed} failed after their worker stopped`);
   const claimed = await repo.claimDue(ctx.db, [...handlers.keys()], workerId, start, limit);
   claimed.sort((a, b) => a.run_at.getTime() - b.run_at.getTime() || Number(a.id) - Number(b.id));
   const summary: RunSummary = { claimed: claimed.length, done: 0, retried: 0, failed: 0, lost: 0, recovered: revived };
@@ -119,14 +139,25 @@ export async function runDueJobs(ctx: AppContext, workerId: string, limit = 10, 
   for (const job of claimed) {
     const every = periodic.get(job.kind);
     if (every && job.dedupe_key === periodicKey(job.kind)) {
-      await repo.insertJob(ctx.db, { kind: job.kind, runAt: nextSlot(job.run_at, every, start), payload: {}, dedupeKey: job.dedupe_key, maxAttempts: 1, now: start });
+      await repo.insertJob(ctx.db, {
+        kind: job.kind,
+        runAt: nextSlot(job.run_at, every, start),
+        payload: {},
+        dedupeKey: job.dedupe_key,
+        maxAttempts: 1,
+        now: start,
+      });
     }
   }
   for (const job of claimed) summary[await runOne(ctx, workerId, job)]++;
   return summary;
 }
 
-async function runOne(ctx: AppContext, workerId: string, job: repo.JobRow): Promise<'done' | 'retried' | 'failed' | 'lost'> {
+async function runOne(
+  ctx: AppContext,
+  workerId: string,
+  job: repo.JobRow,
+): Promise<'done' | 'retried' | 'failed' | 'lost'> {
   const reg = handlers.get(job.kind);
   try {
     if (!reg) throw new Error(`no handler for job kind ${job.kind}`);
@@ -144,7 +175,14 @@ async function runOne(ctx: AppContext, workerId: string, job: repo.JobRow): Prom
   } catch (e) {
     const message = errorText(e);
     const now = ctx.clock.now();
-    const outcome = await repo.markFailedAttempt(ctx.db, job.id, workerId, message, new Date(now.getTime() + retryDelayMs(job.attempts)), now);
+    const outcome = await repo.markFailedAttempt(
+      ctx.db,
+      job.id,
+      workerId,
+      message,
+      new Date(now.getTime() + retryDelayMs(job.attempts)),
+      now,
+    );
     ctx.log.warn(`job ${job.id} (${job.kind}) attempt ${job.attempts} failed: ${message}`);
     return outcome === 'retry' ? 'retried' : outcome;
   }
@@ -152,4 +190,5 @@ async function runOne(ctx: AppContext, workerId: string, job: repo.JobRow): Prom
 
 export const findJob = (ctx: AppContext, id: string) => repo.findJob(ctx.db, id);
 export const listJobs = (ctx: AppContext, f: Parameters<typeof repo.listJobs>[1]) => repo.listJobs(ctx.db, f);
-export const deleteFinishedJobs = (ctx: AppContext, doneBefore: Date, failedBefore: Date) => repo.deleteFinishedBefore(ctx.db, doneBefore, failedBefore);
+export const deleteFinishedJobs = (ctx: AppContext, doneBefore: Date, failedBefore: Date) =>
+  repo.deleteFinishedBefore(ctx.db, doneBefore, failedBefore);

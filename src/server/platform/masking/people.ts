@@ -3,10 +3,51 @@ import { chars, STAR, starAll } from './text';
 
 /** Two-character surnames common enough to appear in 人口 data (simplified and traditional forms). */
 export const COMPOUND_SURNAMES: ReadonlySet<string> = new Set([
-  '欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '令狐', '慕容', '尉迟', '长孙', '夏侯', '司徒', '司空',
-  '公孙', '宇文', '轩辕', '端木', '独孤', '南宫', '西门', '万俟', '闻人', '澹台', '公冶', '宗政', '濮阳',
-  '太叔', '申屠', '钟离', '呼延', '赫连', '百里', '东郭', '拓跋', '左丘', '第五', '歐陽', '司馬', '諸葛',
-  '東方', '長孫', '公孫', '軒轅', '獨孤', '鍾離',
+  '欧阳',
+  '司马',
+  '诸葛',
+  '上官',
+  '东方',
+  '皇甫',
+  '令狐',
+  '慕容',
+  '尉迟',
+  '长孙',
+  '夏侯',
+  '司徒',
+  '司空',
+  '公孙',
+  '宇文',
+  '轩辕',
+  '端木',
+  '独孤',
+  '南宫',
+  '西门',
+  '万俟',
+  '闻人',
+  '澹台',
+  '公冶',
+  '宗政',
+  '濮阳',
+  '太叔',
+  '申屠',
+  '钟离',
+  '呼延',
+  '赫连',
+  '百里',
+  '东郭',
+  '拓跋',
+  '左丘',
+  '第五',
+  '歐陽',
+  '司馬',
+  '諸葛',
+  '東方',
+  '長孫',
+  '公孫',
+  '軒轅',
+  '獨孤',
+  '鍾離',
 ]);
 
 const HAN = /\p{Script=Han}/u;
@@ -25,7 +66,8 @@ export function maskName(s: string): string {
   if (at.length <= 1) return s;
   const first = cs[at[0]!]!;
   const second = cs[at[1]!]!;
-  const keep = HAN.test(first) && at.length > 2 && at[1] === at[0]! + 1 && COMPOUND_SURNAMES.has(first + second) ? 2 : 1;
+  const keep =
+    HAN.test(first) && at.length > 2 && at[1] === at[0]! + 1 && COMPOUND_SURNAMES.has(first + second) ? 2 : 1;
   const out = cs.slice();
   for (let k = keep; k < at.length; k++) out[at[k]!] = STAR;
   return out.join('');

@@ -19,7 +19,8 @@ const WIDE = 16;
 const MAX_REPEAT = 1000;
 
 const invalid = (message: string, zh: string) => badRequest('MASK_REGEX_INVALID', message, `脱敏正则表达式无效：${zh}`);
-const unsafe = (message: string, zh: string) => badRequest('MASK_REGEX_UNSAFE', message, `脱敏正则表达式存在回溯风险：${zh}`);
+const unsafe = (message: string, zh: string) =>
+  badRequest('MASK_REGEX_UNSAFE', message, `脱敏正则表达式存在回溯风险：${zh}`);
 
 interface Frame {
   /** Holds a quantifier whose count varies, so one input splits between iterations in many ways. */
@@ -58,7 +59,7 @@ export function assertSafePattern(p: string): void {
   let lastGroup: Frame | null = null;
   let hasAtom = false;
   let wide = 0;
-  for (let i = 0; i < p.length; ) {
+  for (let i = 0; i < p.length;) {
     const c = p[i]!;
     const top = stack[stack.length - 1]!;
     if (c === '\\') {
@@ -110,11 +111,17 @@ export function assertSafePattern(p: string): void {
     const q = hasAtom ? quantifierAt(p, i) : null;
     if (q) {
       if (q.repeats && lastGroup && (lastGroup.varies || lastGroup.alternates)) {
-        throw unsafe('Repeated groups may not contain repetition or alternation, e.g. (a+)+ or (a|ab)*', '重复的分组内不得再含重复或“|”分支，如 (a+)+、(a|ab)*');
+        throw unsafe(
+          'Repeated groups may not contain repetition or alternation, e.g. (a+)+ or (a|ab)*',
+          '重复的分组内不得再含重复或“|”分支，如 (a+)+、(a|ab)*',
+        );
       }
       if (q.varies) top.varies = true;
       if (q.wide && ++wide > MAX_WIDE_REPEATS) {
-        throw unsafe(`At most ${MAX_WIDE_REPEATS} open-ended repeats (*, +, {n,}) are allowed`, `最多允许${MAX_WIDE_REPEATS}个不定次数的重复（*、+、{n,}）`);
+        throw unsafe(
+          `At most ${MAX_WIDE_REPEATS} open-ended repeats (*, +, {n,}) are allowed`,
+          `最多允许${MAX_WIDE_REPEATS}个不定次数的重复（*、+、{n,}）`,
+        );
       }
       i += q.len;
       if (p[i] === '?') i++;
@@ -135,13 +142,24 @@ export function assertSafePattern(p: string): void {
 export function compileSafeRegex(pattern: string, flags: string, replacement: string): { re: RegExp; source: string } {
   if (pattern.length === 0) throw invalid('The pattern is empty', '表达式为空');
   if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw badRequest('MASK_REGEX_TOO_LONG', `The pattern is longer than ${MAX_PATTERN_LENGTH} characters`, `脱敏正则表达式超过${MAX_PATTERN_LENGTH}个字符`);
+    throw badRequest(
+      'MASK_REGEX_TOO_LONG',
+      `The pattern is longer than ${MAX_PATTERN_LENGTH} characters`,
+      `脱敏正则表达式超过${MAX_PATTERN_LENGTH}个字符`,
+    );
   }
   if (replacement.length > MAX_REPLACEMENT_LENGTH) {
-    throw badRequest('MASK_REGEX_TOO_LONG', `The replacement is longer than ${MAX_REPLACEMENT_LENGTH} characters`, `替换文本超过${MAX_REPLACEMENT_LENGTH}个字符`);
+    throw badRequest(
+      'MASK_REGEX_TOO_LONG',
+      `The replacement is longer than ${MAX_REPLACEMENT_LENGTH} characters`,
+      `替换文本超过${MAX_REPLACEMENT_LENGTH}个字符`,
+    );
   }
   if (!/^[gimsu]*$/.test(flags) || new Set(flags).size !== flags.length) {
-    throw invalid(`Unsupported flags "${flags}" (allowed: g, i, m, s, u)`, `不支持的标志“${flags}”（可用 g、i、m、s、u）`);
+    throw invalid(
+      `Unsupported flags "${flags}" (allowed: g, i, m, s, u)`,
+      `不支持的标志“${flags}”（可用 g、i、m、s、u）`,
+    );
   }
   let re: RegExp;
   let groups: number;
@@ -154,7 +172,11 @@ export function compileSafeRegex(pattern: string, flags: string, replacement: st
   assertSafePattern(pattern);
   for (const m of replacement.matchAll(/\$(\d\d?)/g)) {
     const n = Number(m[1]!.length === 2 && Number(m[1]) > groups ? m[1]![0] : m[1]);
-    if (n > groups) throw invalid(`The replacement uses $${n} but the pattern has ${groups} group(s)`, `替换文本引用了$${n}，但表达式只有${groups}个分组`);
+    if (n > groups)
+      throw invalid(
+        `The replacement uses $${n} but the pattern has ${groups} group(s)`,
+        `替换文本引用了$${n}，但表达式只有${groups}个分组`,
+      );
   }
   return { re, source: re.source };
 }

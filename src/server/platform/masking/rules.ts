@@ -11,7 +11,19 @@ import { starAll } from './text';
 export type { AddressLevel } from './people';
 
 export const RULE_CODES = [
-  'name', 'id_number', 'mobile', 'landline', 'bank_card', 'address', 'email', 'plate', 'credit_code', 'keep', 'regex', 'redact', 'none',
+  'name',
+  'id_number',
+  'mobile',
+  'landline',
+  'bank_card',
+  'address',
+  'email',
+  'plate',
+  'credit_code',
+  'keep',
+  'regex',
+  'redact',
+  'none',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 export const ADDRESS_LEVELS: readonly AddressLevel[] = ['district', 'town', 'community'];
@@ -35,19 +47,67 @@ export interface RuleInfo {
   keepsLength: boolean;
 }
 
-const info = (code: RuleCode, nameZh: string, nameEn: string, keepsZh: string, keepsEn: string, keepsLength = true): RuleInfo =>
-  ({ code, nameZh, nameEn, keepsZh, keepsEn, keepsLength });
+const info = (
+  code: RuleCode,
+  nameZh: string,
+  nameEn: string,
+  keepsZh: string,
+  keepsEn: string,
+  keepsLength = true,
+): RuleInfo => ({ code, nameZh, nameEn, keepsZh, keepsEn, keepsLength });
 
 export const RULES: Readonly<Record<RuleCode, RuleInfo>> = {
-  name: info('name', '姓名', 'Personal name', '保留姓（含欧阳等复姓），名以*代替', 'Keeps the surname (compound surnames included), stars the given name'),
-  id_number: info('id_number', '身份证号', 'ID card number', '保留前6位和后4位（15位号码保留后3位）', 'Keeps the first 6 and last 4 (last 3 for the 15-digit form)'),
-  mobile: info('mobile', '手机号', 'Mobile number', '保留前3位和后4位（+86保留）', 'Keeps the first 3 and last 4 digits (+86 kept)'),
+  name: info(
+    'name',
+    '姓名',
+    'Personal name',
+    '保留姓（含欧阳等复姓），名以*代替',
+    'Keeps the surname (compound surnames included), stars the given name',
+  ),
+  id_number: info(
+    'id_number',
+    '身份证号',
+    'ID card number',
+    '保留前6位和后4位（15位号码保留后3位）',
+    'Keeps the first 6 and last 4 (last 3 for the 15-digit form)',
+  ),
+  mobile: info(
+    'mobile',
+    '手机号',
+    'Mobile number',
+    '保留前3位和后4位（+86保留）',
+    'Keeps the first 3 and last 4 digits (+86 kept)',
+  ),
   landline: info('landline', '固定电话', 'Landline number', '保留区号和后2位', 'Keeps the area code and last 2 digits'),
-  bank_card: info('bank_card', '银行卡号', 'Bank card number', '保留前6位和后4位', 'Keeps the first 6 and last 4 digits'),
-  address: info('address', '地址', 'Address', '保留到区县（可设到乡镇街道或小区村），其余以*代替', 'Keeps down to the county (or town / community if set), stars the rest'),
+  bank_card: info(
+    'bank_card',
+    '银行卡号',
+    'Bank card number',
+    '保留前6位和后4位',
+    'Keeps the first 6 and last 4 digits',
+  ),
+  address: info(
+    'address',
+    '地址',
+    'Address',
+    '保留到区县（可设到乡镇街道或小区村），其余以*代替',
+    'Keeps down to the county (or town / community if set), stars the rest',
+  ),
   email: info('email', '邮箱', 'E-mail', '保留首字符和@后的域名', 'Keeps the first character and the @domain', false),
-  plate: info('plate', '车牌', 'Vehicle plate', '保留省份简称、发牌机关字母和最后1位', 'Keeps the province, the city letter and the last character'),
-  credit_code: info('credit_code', '统一社会信用代码', 'Unified social credit code', '保留前2位和后4位', 'Keeps the first 2 and last 4 characters'),
+  plate: info(
+    'plate',
+    '车牌',
+    'Vehicle plate',
+    '保留省份简称、发牌机关字母和最后1位',
+    'Keeps the province, the city letter and the last character',
+  ),
+  credit_code: info(
+    'credit_code',
+    '统一社会信用代码',
+    'Unified social credit code',
+    '保留前2位和后4位',
+    'Keeps the first 2 and last 4 characters',
+  ),
   keep: info('keep', '保留首尾', 'Keep ends', '保留前N位和后M位', 'Keeps the first N and last M characters'),
   regex: info('regex', '自定义正则', 'Custom regex', '按正则表达式替换', 'Replaces what the pattern matches', false),
   redact: info('redact', '全部隐藏', 'Redact', '全部以*代替', 'Stars every character'),
@@ -60,7 +120,11 @@ export const MAX_KEEP = 64;
 export function checkKeep(head: number, tail: number): { head: number; tail: number } {
   for (const n of [head, tail]) {
     if (!Number.isInteger(n) || n < 0 || n > MAX_KEEP) {
-      throw badRequest('MASK_RULE_INVALID', `keep needs two whole numbers from 0 to ${MAX_KEEP}, e.g. keep:3,4`, `“保留首尾”规则需要两个0到${MAX_KEEP}的整数，如 keep:3,4`);
+      throw badRequest(
+        'MASK_RULE_INVALID',
+        `keep needs two whole numbers from 0 to ${MAX_KEEP}, e.g. keep:3,4`,
+        `“保留首尾”规则需要两个0到${MAX_KEEP}的整数，如 keep:3,4`,
+      );
     }
   }
   return { head, tail };

@@ -17,7 +17,12 @@ import { ADDRESS_LEVELS, checkKeep, RULE_CODES, type AddressLevel, type MaskRule
 export const MAX_SPEC_LENGTH = 500;
 
 const unknown = (code: string) =>
-  badRequest('MASK_RULE_UNKNOWN', `Unknown masking rule "${code}" (known: ${RULE_CODES.join(', ')})`, `未知的脱敏规则“${code}”`, { known: RULE_CODES });
+  badRequest(
+    'MASK_RULE_UNKNOWN',
+    `Unknown masking rule "${code}" (known: ${RULE_CODES.join(', ')})`,
+    `未知的脱敏规则“${code}”`,
+    { known: RULE_CODES },
+  );
 const malformed = (spec: string, en: string, zh: string) =>
   badRequest('MASK_RULE_INVALID', `Invalid masking rule "${spec}": ${en}`, `脱敏规则“${spec}”格式错误：${zh}`);
 
@@ -43,7 +48,8 @@ function patternEnd(s: string, from: number): number {
 }
 
 function parseRegex(spec: string, body: string): MaskRule {
-  if (body[0] !== '/') throw malformed(spec, 'expected regex:/pattern/replacement/flags', '应为 regex:/表达式/替换文本/标志');
+  if (body[0] !== '/')
+    throw malformed(spec, 'expected regex:/pattern/replacement/flags', '应为 regex:/表达式/替换文本/标志');
   const pEnd = patternEnd(body, 1);
   if (pEnd < 0) throw malformed(spec, 'the pattern is not closed by /', '表达式缺少结尾的 /');
   let replacement = '';
@@ -63,19 +69,25 @@ function parseRegex(spec: string, body: string): MaskRule {
 /** Parse a stored spec; throws AppError (MASK_RULE_UNKNOWN / MASK_RULE_INVALID / MASK_REGEX_*) with zh/en messages. */
 export function parseRuleSpec(spec: string): MaskRule {
   const s = spec.trim();
-  if (s.length > MAX_SPEC_LENGTH) throw malformed(s.slice(0, 20) + '…', `longer than ${MAX_SPEC_LENGTH} characters`, `超过${MAX_SPEC_LENGTH}个字符`);
+  if (s.length > MAX_SPEC_LENGTH)
+    throw malformed(s.slice(0, 20) + '…', `longer than ${MAX_SPEC_LENGTH} characters`, `超过${MAX_SPEC_LENGTH}个字符`);
   const colon = s.indexOf(':');
   const code = colon < 0 ? s : s.slice(0, colon);
   const arg = colon < 0 ? null : s.slice(colon + 1);
   if (!isCode(code)) throw unknown(code);
   switch (code) {
     case 'regex':
-      if (arg === null) throw malformed(s, 'expected regex:/pattern/replacement/flags', '应为 regex:/表达式/替换文本/标志');
+      if (arg === null)
+        throw malformed(s, 'expected regex:/pattern/replacement/flags', '应为 regex:/表达式/替换文本/标志');
       return parseRegex(s, arg);
     case 'address': {
       const level = arg ?? 'district';
       if (!(ADDRESS_LEVELS as readonly string[]).includes(level)) {
-        throw malformed(s, `the level must be one of ${ADDRESS_LEVELS.join(', ')}`, '级别应为 district（区县）、town（乡镇街道）或 community（小区村）');
+        throw malformed(
+          s,
+          `the level must be one of ${ADDRESS_LEVELS.join(', ')}`,
+          '级别应为 district（区县）、town（乡镇街道）或 community（小区村）',
+        );
       }
       return { code, level: level as AddressLevel };
     }

@@ -27,14 +27,22 @@ export async function unreadCount(db: Db, userId: string): Promise<number> {
 
 /** Marks the user's own notifications read (all when ids is undefined); returns how many changed. */
 export async function markRead(db: Db, userId: string, ids: string[] | undefined, at: Date): Promise<number> {
-  let q = db.updateTable('notification').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null);
+  let q = db
+    .updateTable('notification')
+    .set({ read_at: at })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null);
   if (ids) q = q.where('id', 'in', ids.length ? ids : ['0']);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
 export async function userIdsWithRole(db: Db, role: string, departmentId?: string): Promise<string[]> {
-  let q = db.selectFrom('app_user').select('id').where('status', '=', 'active').where((eb) => eb(eb.val(role), '=', eb.fn.any('roles')));
+  let q = db
+    .selectFrom('app_user')
+    .select('id')
+    .where('status', '=', 'active')
+    .where((eb) => eb(eb.val(role), '=', eb.fn.any('roles')));
   if (departmentId) q = q.where('department_id', '=', departmentId);
   return (await q.execute()).map((r) => r.id);
 }

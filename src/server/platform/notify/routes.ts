@@ -29,7 +29,13 @@ export function notifyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         const p = pageBounds(req.query);
-        const { items, total } = await notify.inbox(ctx, req.actor!.userId, req.query.unread ?? false, p.limit, p.offset);
+        const { items, total } = await notify.inbox(
+          ctx,
+          req.actor!.userId,
+          req.query.unread ?? false,
+          p.limit,
+          p.offset,
+        );
         return {
           items: items.map((n) => ({
             id: n.id,
@@ -51,7 +57,11 @@ export function notifyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/inbox/unread-count',
       {
         config: { access: 'authenticated', audit: false },
-        schema: { tags: ['inbox'], summary: 'Number of unread notifications / 未读消息数', response: { 200: Obj({ unread: Type.Integer() }) } },
+        schema: {
+          tags: ['inbox'],
+          summary: 'Number of unread notifications / 未读消息数',
+          response: { 200: Obj({ unread: Type.Integer() }) },
+        },
       },
       async (req) => ({ unread: await notify.unreadCount(ctx, req.actor!.userId) }),
     );

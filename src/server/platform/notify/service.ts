@@ -20,7 +20,8 @@ export interface Notice {
  * e-mail/SMS/webhook channels will subscribe here rather than be called from modules.
  */
 export async function notify(ctx: AppContext, to: Recipients, notice: Notice): Promise<number> {
-  const userIds = 'userIds' in to ? [...new Set(to.userIds)] : await repo.userIdsWithRole(ctx.db, to.role, to.departmentId);
+  const userIds =
+    'userIds' in to ? [...new Set(to.userIds)] : await repo.userIdsWithRole(ctx.db, to.role, to.departmentId);
   await repo.insertNotifications(
     ctx.db,
     userIds.map((user_id) => ({
@@ -39,4 +40,5 @@ export async function notify(ctx: AppContext, to: Recipients, notice: Notice): P
 export const inbox = (ctx: AppContext, userId: string, unreadOnly: boolean, limit: number, offset: number) =>
   repo.listForUser(ctx.db, userId, unreadOnly, limit, offset);
 export const unreadCount = (ctx: AppContext, userId: string) => repo.unreadCount(ctx.db, userId);
-export const markRead = (ctx: AppContext, userId: string, ids?: string[]) => repo.markRead(ctx.db, userId, ids, ctx.clock.now());
+export const markRead = (ctx: AppContext, userId: string, ids?: string[]) =>
+  repo.markRead(ctx.db, userId, ids, ctx.clock.now());

@@ -38,13 +38,21 @@ export interface UploadReport {
 }
 
 export const isUploadReport = (e: unknown): e is ApiError & { details: UploadReport } =>
-  e instanceof ApiError && e.code === 'EXCHANGE_UPLOAD_INVALID' && !!e.details && Array.isArray((e.details as UploadReport).problems);
+  e instanceof ApiError &&
+  e.code === 'EXCHANGE_UPLOAD_INVALID' &&
+  !!e.details &&
+  Array.isArray((e.details as UploadReport).problems);
 
 /**
  * fetch cannot report upload progress; XMLHttpRequest can. Errors come back as the same ApiError
  * the rest of the client throws. onProgress gets 0..1 of the bytes sent.
  */
-export function uploadTable(entryId: string, file: File, opts: { keyFields: string[]; mode: UploadMode }, onProgress: (share: number) => void): Promise<TableUploadResult> {
+export function uploadTable(
+  entryId: string,
+  file: File,
+  opts: { keyFields: string[]; mode: UploadMode },
+  onProgress: (share: number) => void,
+): Promise<TableUploadResult> {
   const form = new FormData();
   if (opts.keyFields.length) form.append('keyFields', opts.keyFields.join(','));
   form.append('mode', opts.mode);
@@ -57,7 +65,14 @@ export function uploadTable(entryId: string, file: File, opts: { keyFields: stri
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
     };
-    xhr.onerror = () => reject(new ApiError(0, { code: 'NETWORK', message: 'The server cannot be reached', messageZh: '无法连接服务器，请检查网络' }));
+    xhr.onerror = () =>
+      reject(
+        new ApiError(0, {
+          code: 'NETWORK',
+          message: 'The server cannot be reached',
+          messageZh: '无法连接服务器，请检查网络',
+        }),
+      );
     xhr.onload = () => {
       let data: unknown;
       try {
@@ -67,7 +82,16 @@ export function uploadTable(entryId: string, file: File, opts: { keyFields: stri
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(data as TableUploadResult);
       const err = (data as { error?: ApiErrorBody } | undefined)?.error;
-      reject(new ApiError(xhr.status, err ?? { code: `HTTP_${xhr.status}`, message: xhr.statusText || `HTTP ${xhr.status}`, messageZh: `请求失败（${xhr.status}）` }));
+      reject(
+        new ApiError(
+          xhr.status,
+          err ?? {
+            code: `HTTP_${xhr.status}`,
+            message: xhr.statusText || `HTTP ${xhr.status}`,
+            messageZh: `请求失败（${xhr.status}）`,
+          },
+        ),
+      );
     };
     xhr.send(form);
   });
@@ -90,9 +114,15 @@ function csvCell(v: string | number | null): string {
 }
 
 /** The problems as a CSV (UTF-8 with BOM, so Excel shows the Chinese right). */
-export function reportCsv(problems: readonly UploadProblem[], columns: readonly ItemColumn[], header: [string, string, string, string], zh: boolean): Blob {
+export function reportCsv(
+  problems: readonly UploadProblem[],
+  columns: readonly ItemColumn[],
+  header: [string, string, string, string],
+  zh: boolean,
+): Blob {
   const lines = [header.map(csvCell).join(',')];
-  for (const p of problems) lines.push([p.row, fieldLabel(columns, p.field), p.value, zh ? p.messageZh : p.message].map(csvCell).join(','));
+  for (const p of problems)
+    lines.push([p.row, fieldLabel(columns, p.field), p.value, zh ? p.messageZh : p.message].map(csvCell).join(','));
   return new Blob(['\uFEFF', lines.join('\r\n'), '\r\n'], { type: 'text/csv;charset=utf-8' });
 }
 

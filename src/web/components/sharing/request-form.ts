@@ -37,7 +37,14 @@ export function defaultPeriod(): { periodFrom: string; periodTo: string } {
 }
 
 export function blankRequestForm(itemIds: string[], methods: readonly Method[]): RequestForm {
-  return { purpose: '', systemName: '', itemIds: [...itemIds], method: methods[0] ?? '', ...defaultPeriod(), letter: null };
+  return {
+    purpose: '',
+    systemName: '',
+    itemIds: [...itemIds],
+    method: methods[0] ?? '',
+    ...defaultPeriod(),
+    letter: null,
+  };
 }
 
 /** A returned request's own values, for the resubmit form. */

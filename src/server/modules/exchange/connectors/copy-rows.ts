@@ -13,7 +13,9 @@ const ZERO_DATE = Buffer.from('0000-00-00 00:00:00');
 /** '', 0000-00-00 and 0000-00-00 00:00:00: no value (EMPTY_VALUES, in bytes). */
 function isEmpty(buf: Buffer, start: number, end: number): boolean {
   const n = end - start;
-  return n === 0 || ((n === 10 || n === 19) && buf[start] === 48 /* 0 */ && buf.compare(ZERO_DATE, 0, n, start, end) === 0);
+  return (
+    n === 0 || ((n === 10 || n === 19) && buf[start] === 48 /* 0 */ && buf.compare(ZERO_DATE, 0, n, start, end) === 0)
+  );
 }
 
 /** 1, t, true, or a BIT(1) that is set. */
@@ -126,7 +128,12 @@ function writeLine(writer: CopyRowWriter, buf: Buffer, start: number, end: numbe
 }
 
 /** A source's own COPY text ([...columns] per line) as the center's lines, in batches of `limit` rows. */
-export async function* rowsOfCopyText(input: AsyncIterable<Buffer>, width: number, plan: CopyPlan, limit: number): AsyncGenerator<CopyBatch> {
+export async function* rowsOfCopyText(
+  input: AsyncIterable<Buffer>,
+  width: number,
+  plan: CopyPlan,
+  limit: number,
+): AsyncGenerator<CopyBatch> {
   const writer = new CopyRowWriter(plan, width, true);
   for await (const _ of eachLine(input, (buf, start, end) => {
     writeLine(writer, buf, start, end);

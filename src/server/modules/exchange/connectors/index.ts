@@ -29,7 +29,11 @@ export async function withConnector<T>(p: ConnectionParams, fn: (c: SourceConnec
 }
 
 /** A writer for one table of a consumer's database (push jobs), closed after fn. */
-export async function withTarget<T>(p: ConnectionParams, spec: TargetSpec, fn: (w: TargetWriter) => Promise<T>): Promise<T> {
+export async function withTarget<T>(
+  p: ConnectionParams,
+  spec: TargetSpec,
+  fn: (w: TargetWriter) => Promise<T>,
+): Promise<T> {
   const w = p.kind === 'postgresql' ? new PostgresTarget(p, spec) : new MysqlTarget(p, spec);
   try {
     return await fn(w);

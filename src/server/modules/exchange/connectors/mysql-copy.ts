@@ -62,7 +62,15 @@ function writePacket(writer: CopyRowWriter, packet: RowPacket): void {
  * at most `ahead` batches (the connection is paused beyond that). A consumer that stops early leaves
  * the query running: the caller closes (destroys) the connection.
  */
-export async function* copyRows(conn: Connection, sql: string, values: unknown[], width: number, plan: CopyPlan, limit: number, ahead = 2): AsyncGenerator<CopyBatch> {
+export async function* copyRows(
+  conn: Connection,
+  sql: string,
+  values: unknown[],
+  width: number,
+  plan: CopyPlan,
+  limit: number,
+  ahead = 2,
+): AsyncGenerator<CopyBatch> {
   const writer = new CopyRowWriter(plan, width, false);
   let described = false;
   const ready: CopyBatch[] = [];

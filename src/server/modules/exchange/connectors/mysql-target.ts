@@ -3,7 +3,16 @@ import { targetError } from './errors';
 import { kindOf } from './mysql';
 import { mysqlSettings } from './settings';
 import type { ConnectionParams } from './types';
-import { BATCH_COLUMN, OLD_SUFFIX, STAGE_SUFFIX, TARGET_KEY, type StageWriter, type TargetRow, type TargetSpec, type TargetWriter } from './targets';
+import {
+  BATCH_COLUMN,
+  OLD_SUFFIX,
+  STAGE_SUFFIX,
+  TARGET_KEY,
+  type StageWriter,
+  type TargetRow,
+  type TargetSpec,
+  type TargetWriter,
+} from './targets';
 
 const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
 /** Rows per INSERT: well under max_allowed_packet for wide rows. */
@@ -52,10 +61,18 @@ export class MysqlTarget implements TargetWriter {
   }
 
   /** Multi-row INSERTs; `batch` (stage only) fills the batch column, `upsert` overwrites rows by key. */
-  async #insert(c: mysql.Connection, table: string, rows: TargetRow[], opts: { upsert?: boolean; batch?: number }): Promise<void> {
+  async #insert(
+    c: mysql.Connection,
+    table: string,
+    rows: TargetRow[],
+    opts: { upsert?: boolean; batch?: number },
+  ): Promise<void> {
     const upsert = opts.upsert ?? false;
     const cols = [...this.#columns, ...(opts.batch === undefined ? [] : [BATCH_COLUMN])].map(q).join(', ');
-    const update = upsert && this.spec.columns.length ? ` on duplicate key update ${this.spec.columns.map((col) => `${q(col.name)} = values(${q(col.name)})`).join(', ')}` : '';
+    const update =
+      upsert && this.spec.columns.length
+        ? ` on duplicate key update ${this.spec.columns.map((col) => `${q(col.name)} = values(${q(col.name)})`).join(', ')}`
+        : '';
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK).map((r) => {
         const out = r.map((v, k) => this.#cells[k]!(v));
@@ -68,7 +85,10 @@ export class MysqlTarget implements TargetWriter {
 
   openStage(afterBatch: number | null): Promise<boolean> {
     return this.#run(async (c) => {
-      const [found] = (await c.query('select 1 from information_schema.tables where table_schema = ? and table_name = ?', [this.spec.table.schema, this.spec.table.name + STAGE_SUFFIX])) as unknown as [unknown[]];
+      const [found] = (await c.query(
+        'select 1 from information_schema.tables where table_schema = ? and table_name = ?',
+        [this.spec.table.schema, this.spec.table.name + STAGE_SUFFIX],
+      )) as unknown as [unknown[]];
       if (afterBatch !== null && found.length) {
         await c.query(`delete from ${this.#name(STAGE_SUFFIX)} where ${q(BATCH_COLUMN)} > ?`, [afterBatch]);
         return true;
@@ -88,7 +108,8 @@ export class MysqlTarget implements TargetWriter {
   /** Multi-row INSERTs, committed as they go (autocommit): end() has nothing left to wait for. */
   stageWriter(): StageWriter {
     return {
-      write: (rows, batch) => this.#run((c) => this.#insert(c, this.#name(STAGE_SUFFIX), rows as TargetRow[], { batch })),
+      write: (rows, batch) =>
+        this.#run((c) => this.#insert(c, this.#name(STAGE_SUFFIX), rows as TargetRow[], { batch })),
       end: () => Promise.resolve(),
       abort: () => {},
     };
@@ -96,11 +117,18 @@ export class MysqlTarget implements TargetWriter {
 
   swapStage(comment: string): Promise<void> {
     return this.#run(async (c) => {
-      await c.query(`alter table ${this.#name(STAGE_SUFFIX)} drop column ${q(BATCH_COLUMN)}, add primary key (${q(TARGET_KEY)}), comment = ${c.escape(comment.slice(0, 1000))}`);
-      const [found] = (await c.query('select 1 from information_schema.tables where table_schema = ? and table_name = ?', [this.spec.table.schema, this.spec.table.name])) as unknown as [unknown[]];
+      await c.query(
+        `alter table ${this.#name(STAGE_SUFFIX)} drop column ${q(BATCH_COLUMN)}, add primary key (${q(TARGET_KEY)}), comment = ${c.escape(comment.slice(0, 1000))}`,
+      );
+      const [found] = (await c.query(
+        'select 1 from information_schema.tables where table_schema = ? and table_name = ?',
+        [this.spec.table.schema, this.spec.table.name],
+      )) as unknown as [unknown[]];
       // RENAME TABLE of several pairs is atomic: readers see the old table or the new one.
       if (found.length) {
-        await c.query(`rename table ${this.#name()} to ${this.#name(OLD_SUFFIX)}, ${this.#name(STAGE_SUFFIX)} to ${this.#name()}`);
+        await c.query(
+          `rename table ${this.#name()} to ${this.#name(OLD_SUFFIX)}, ${this.#name(STAGE_SUFFIX)} to ${this.#name()}`,
+        );
         await c.query(`drop table ${this.#name(OLD_SUFFIX)}`);
       } else {
         await c.query(`rename table ${this.#name(STAGE_SUFFIX)} to ${this.#name()}`);
@@ -110,7 +138,10 @@ export class MysqlTarget implements TargetWriter {
 
   matches(): Promise<boolean> {
     return this.#run(async (c) => {
-      const [rows] = (await c.query('select column_name as n from information_schema.columns where table_schema = ? and table_name = ? order by ordinal_position', [this.spec.table.schema, this.spec.table.name])) as unknown as [Array<{ n: string }>];
+      const [rows] = (await c.query(
+        'select column_name as n from information_schema.columns where table_schema = ? and table_name = ? order by ordinal_position',
+        [this.spec.table.schema, this.spec.table.name],
+      )) as unknown as [Array<{ n: string }>];
       return rows.map((r) => r.n).join(',') === this.#columns.join(',');
     });
   }

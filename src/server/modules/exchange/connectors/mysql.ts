@@ -4,7 +4,20 @@ import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
 import { copyRows } from './mysql-copy';
 import { mysqlSettings } from './settings';
-import { STATEMENT_TIMEOUT_MS, batchesOf, keysetClauses, type BatchRequest, type CopyBatch, type CopyPlan, type ConnectionParams, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import {
+  STATEMENT_TIMEOUT_MS,
+  batchesOf,
+  keysetClauses,
+  type BatchRequest,
+  type CopyBatch,
+  type CopyPlan,
+  type ConnectionParams,
+  type SourceColumn,
+  type SourceConnector,
+  type SourceTable,
+  type TableRef,
+  type TestResult,
+} from './types';
 
 const KIND_OF: Record<string, SourceErrorKind> = {
   ER_ACCESS_DENIED_ERROR: 'auth',
@@ -48,14 +61,23 @@ export class MysqlConnector implements SourceConnector {
     this.#connecting ??= (async () => {
       let conn: mysql.Connection | undefined;
       try {
-        conn = await mysql.createConnection({ ...mysqlSettings(this.p), dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+        conn = await mysql.createConnection({
+          ...mysqlSettings(this.p),
+          dateStrings: true,
+          supportBigNumbers: true,
+          bigNumberStrings: true,
+        });
         conn.on('error', () => {});
         // The platform only reads from a department's database.
         await conn.query('SET SESSION TRANSACTION READ ONLY');
         const [[v]] = (await conn.query('select version() as v')) as unknown as [Row[]];
         const mariadb = String(v?.v ?? '').includes('MariaDB');
         this.#mariadb = mariadb;
-        await conn.query(mariadb ? `SET SESSION max_statement_time = ${STATEMENT_TIMEOUT_MS / 1000}` : `SET SESSION max_execution_time = ${STATEMENT_TIMEOUT_MS}`);
+        await conn.query(
+          mariadb
+            ? `SET SESSION max_statement_time = ${STATEMENT_TIMEOUT_MS / 1000}`
+            : `SET SESSION max_execution_time = ${STATEMENT_TIMEOUT_MS}`,
+        );
       } catch (e) {
         await conn?.end().catch(() => {});
         throw this.#error(e);
@@ -81,7 +103,13 @@ export class MysqlConnector implements SourceConnector {
       const [row] = await this.#query('select version() as v');
       const v = String(row?.v ?? '');
       const serverVersion = v.includes('MariaDB') ? `MariaDB ${v.replace(/-MariaDB.*$/, '')}` : `MySQL ${v}`;
-      return { ok: true, serverVersion, message: `Connected to ${serverVersion}`, messageZh: `连接成功：${serverVersion}`, code: null };
+      return {
+        ok: true,
+        serverVersion,
+        message: `Connected to ${serverVersion}`,
+        messageZh: `连接成功：${serverVersion}`,
+        code: null,
+      };
     } catch (e) {
       return failedTest(e);
     }
@@ -94,7 +122,12 @@ export class MysqlConnector implements SourceConnector {
     );
     return rows.map((r) => {
       const view = String(r.t) === 'VIEW';
-      return { schema: String(r.s), name: String(r.n), kind: view ? 'view' : 'table', rowEstimate: view || r.r === null ? null : Number(r.r) };
+      return {
+        schema: String(r.s),
+        name: String(r.n),
+        kind: view ? 'view' : 'table',
+        rowEstimate: view || r.r === null ? null : Number(r.r),
+      };
     });
   }
 
@@ -107,12 +140,21 @@ export class MysqlConnector implements SourceConnector {
       [table.schema, table.name],
     );
     if (rows.length === 0) throw notFound('Source table', '源数据表');
-    return rows.map((r) => ({ name: String(r.n), dataType: String(r.t), nullable: r.nl === 'YES', isKey: r.k === 'PRI', comment: r.c ? String(r.c) : null }));
+    return rows.map((r) => ({
+      name: String(r.n),
+      dataType: String(r.t),
+      nullable: r.nl === 'YES',
+      isKey: r.k === 'PRI',
+      comment: r.c ? String(r.c) : null,
+    }));
   }
 
   async readBatch(req: BatchRequest): Promise<Row[]> {
     const k = keysetClauses(req, q, () => '?');
-    return this.#query(`select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order} limit ${Number(req.limit)}`, k.values);
+    return this.#query(
+      `select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order} limit ${Number(req.limit)}`,
+      k.values,
+    );
   }
 
   /**
@@ -154,7 +196,11 @@ export class MysqlConnector implements SourceConnector {
     }
     // The promise wrapper has no streams nor row parsers to replace; its callback connection (untyped here, present at run time) has.
     const callback = (conn as unknown as { connection: CallbackConnection }).connection;
-    return { conn: callback, sql: `select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order}`, values: k.values };
+    return {
+      conn: callback,
+      sql: `select ${req.columns.map(q).join(', ')} from ${q(req.table.schema)}.${q(req.table.name)} ${k.where} order by ${k.order}`,
+      values: k.values,
+    };
   }
 
   async count(table: TableRef): Promise<number> {

@@ -8,7 +8,16 @@ import { targetError } from './errors';
 import { pgSettings } from './settings';
 import { kindOf } from './postgresql';
 import type { ConnectionParams } from './types';
-import { BATCH_COLUMN, OLD_SUFFIX, STAGE_SUFFIX, TARGET_KEY, type StageWriter, type TargetRow, type TargetSpec, type TargetWriter } from './targets';
+import {
+  BATCH_COLUMN,
+  OLD_SUFFIX,
+  STAGE_SUFFIX,
+  TARGET_KEY,
+  type StageWriter,
+  type TargetRow,
+  type TargetSpec,
+  type TargetWriter,
+} from './targets';
 
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -54,7 +63,11 @@ export class PostgresTarget implements TargetWriter {
   }
 
   #create(name: string): string {
-    const defs = [`${q(TARGET_KEY)} text not null`, ...this.spec.columns.map((c) => `${q(c.name)} ${c.type}`), `${q(BATCH_COLUMN)} integer`];
+    const defs = [
+      `${q(TARGET_KEY)} text not null`,
+      ...this.spec.columns.map((c) => `${q(c.name)} ${c.type}`),
+      `${q(BATCH_COLUMN)} integer`,
+    ];
     const comments = this.spec.columns.map((c) => `comment on column ${name}.${q(c.name)} is ${literal(c.comment)};`);
     return `create table ${name} (${defs.join(', ')}); ${comments.join(' ')}`;
   }
@@ -64,7 +77,10 @@ export class PostgresTarget implements TargetWriter {
     if (!rows.length) return;
     let text = '';
     for (const r of rows) text += r.map(copyField).join('\t') + '\n';
-    await pipeline(Readable.from([text]), c.query(copyFrom(`copy ${table} (${this.#columns.map(q).join(', ')}) from stdin`)));
+    await pipeline(
+      Readable.from([text]),
+      c.query(copyFrom(`copy ${table} (${this.#columns.map(q).join(', ')}) from stdin`)),
+    );
   }
 
   openStage(afterBatch: number | null): Promise<boolean> {
@@ -85,7 +101,9 @@ export class PostgresTarget implements TargetWriter {
     let done: Promise<void> | null = null;
     const open = () =>
       this.#run(async (c) => {
-        const s = c.query(copyFrom(`copy ${this.#stage} (${[...this.#columns, BATCH_COLUMN].map(q).join(', ')}) from stdin`));
+        const s = c.query(
+          copyFrom(`copy ${this.#stage} (${[...this.#columns, BATCH_COLUMN].map(q).join(', ')}) from stdin`),
+        );
         done = finished(s);
         done.catch(() => {});
         stream = s;
@@ -150,7 +168,9 @@ export class PostgresTarget implements TargetWriter {
       try {
         await c.query(`create temp table gs_push_in (like ${this.#table}) on commit drop`);
         await this.#copy(c, 'gs_push_in', rows);
-        await c.query(`insert into ${this.#table} select * from gs_push_in on conflict (${q(TARGET_KEY)}) do ${set.length ? `update set ${set.join(', ')}` : 'nothing'}`);
+        await c.query(
+          `insert into ${this.#table} select * from gs_push_in on conflict (${q(TARGET_KEY)}) do ${set.length ? `update set ${set.join(', ')}` : 'nothing'}`,
+        );
         await c.query('commit');
       } catch (e) {
         await c.query('rollback').catch(() => {});
@@ -160,7 +180,9 @@ export class PostgresTarget implements TargetWriter {
   }
 
   count(): Promise<number> {
-    return this.#run(async (c) => Number((await c.query<{ n: string }>(`select count(*) as n from ${this.#table}`)).rows[0]!.n));
+    return this.#run(async (c) =>
+      Number((await c.query<{ n: string }>(`select count(*) as n from ${this.#table}`)).rows[0]!.n),
+    );
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,20 @@ import { notFound } from '../../../platform/errors';
 import { failedTest, isNetworkCode, sourceError, type SourceErrorKind } from './errors';
 import { rowsOfCopyText } from './copy-rows';
 import { pgSettings } from './settings';
-import { STATEMENT_TIMEOUT_MS, keysetClauses, scanByPages, type BatchRequest, type ConnectionParams, type CopyBatch, type CopyPlan, type SourceColumn, type SourceConnector, type SourceTable, type TableRef, type TestResult } from './types';
+import {
+  STATEMENT_TIMEOUT_MS,
+  keysetClauses,
+  scanByPages,
+  type BatchRequest,
+  type ConnectionParams,
+  type CopyBatch,
+  type CopyPlan,
+  type SourceColumn,
+  type SourceConnector,
+  type SourceTable,
+  type TableRef,
+  type TestResult,
+} from './types';
 
 /** SQLSTATE classes that mean something to the person who typed the connection details. */
 export function kindOf(code: string | undefined): SourceErrorKind {
@@ -94,7 +107,13 @@ export class PostgresConnector implements SourceConnector {
     try {
       const [row] = await this.#query<{ v: string }>(`select current_setting('server_version') as v`);
       const serverVersion = `PostgreSQL ${row?.v ?? ''}`.trim();
-      return { ok: true, serverVersion, message: `Connected to ${serverVersion}`, messageZh: `连接成功：${serverVersion}`, code: null };
+      return {
+        ok: true,
+        serverVersion,
+        message: `Connected to ${serverVersion}`,
+        messageZh: `连接成功：${serverVersion}`,
+        code: null,
+      };
     } catch (e) {
       return failedTest(e);
     }
@@ -104,14 +123,31 @@ export class PostgresConnector implements SourceConnector {
     const rows = await this.#query<{ schema: string; name: string; relkind: string; reltuples: number }>(TABLES_SQL);
     return rows.map((r) => {
       const view = r.relkind === 'v' || r.relkind === 'm';
-      return { schema: r.schema, name: r.name, kind: view ? 'view' : 'table', rowEstimate: view || r.reltuples < 0 ? null : Math.round(r.reltuples) };
+      return {
+        schema: r.schema,
+        name: r.name,
+        kind: view ? 'view' : 'table',
+        rowEstimate: view || r.reltuples < 0 ? null : Math.round(r.reltuples),
+      };
     });
   }
 
   async describe(table: TableRef): Promise<SourceColumn[]> {
-    const rows = await this.#query<{ name: string; data_type: string; nullable: boolean; is_key: boolean; comment: string | null }>(COLUMNS_SQL, [table.schema, table.name]);
+    const rows = await this.#query<{
+      name: string;
+      data_type: string;
+      nullable: boolean;
+      is_key: boolean;
+      comment: string | null;
+    }>(COLUMNS_SQL, [table.schema, table.name]);
     if (rows.length === 0) throw notFound('Source table', '源数据表');
-    return rows.map((r) => ({ name: r.name, dataType: r.data_type, nullable: r.nullable, isKey: r.is_key, comment: r.comment }));
+    return rows.map((r) => ({
+      name: r.name,
+      dataType: r.data_type,
+      nullable: r.nullable,
+      isKey: r.is_key,
+      comment: r.comment,
+    }));
   }
 
   /** Values come back as text (dates, numerics and int8 exactly as the server prints them); the center casts them. */
@@ -130,12 +166,17 @@ export class PostgresConnector implements SourceConnector {
    * than the metadata queries' time limits allow.
    */
   async *scanCopy(req: BatchRequest, plan: CopyPlan): AsyncGenerator<CopyBatch> {
-    const client = new pg.Client({ ...pgSettings(this.p), options: '-c default_transaction_read_only=on -c statement_timeout=0' });
+    const client = new pg.Client({
+      ...pgSettings(this.p),
+      options: '-c default_transaction_read_only=on -c statement_timeout=0',
+    });
     client.on('error', () => {});
     let stream: Readable | null = null;
     try {
       await client.connect();
-      const k = keysetClauses(req, sourceColumn, (_, v) => (v === null || v === undefined ? 'null' : client.escapeLiteral(String(v))));
+      const k = keysetClauses(req, sourceColumn, (_, v) =>
+        v === null || v === undefined ? 'null' : client.escapeLiteral(String(v)),
+      );
       stream = client.query(copyTo(`copy (${selectText(req)} ${k.where} order by ${k.order}) to stdout`));
       yield* rowsOfCopyText(stream, req.columns.length, plan, req.limit);
     } catch (e) {
@@ -147,7 +188,9 @@ export class PostgresConnector implements SourceConnector {
   }
 
   async count(table: TableRef): Promise<number> {
-    const [row] = await this.#query<{ n: string }>(`select count(*) as n from ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
+    const [row] = await this.#query<{ n: string }>(
+      `select count(*) as n from ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`,
+    );
     return Number(row?.n ?? 0);
   }
 

@@ -12,6 +12,14 @@ const common = (p: ConnectionParams) => ({
   ssl: p.options.ssl ? { rejectUnauthorized: false } : undefined,
 });
 
-export const pgSettings = (p: ConnectionParams): pg.ClientConfig => ({ ...common(p), connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'govshare' });
+export const pgSettings = (p: ConnectionParams): pg.ClientConfig => ({
+  ...common(p),
+  connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  application_name: 'govshare',
+});
 
-export const mysqlSettings = (p: ConnectionParams): ConnectionOptions => ({ ...common(p), connectTimeout: CONNECT_TIMEOUT_MS, charset: 'utf8mb4' });
+export const mysqlSettings = (p: ConnectionParams): ConnectionOptions => ({
+  ...common(p),
+  connectTimeout: CONNECT_TIMEOUT_MS,
+  charset: 'utf8mb4',
+});

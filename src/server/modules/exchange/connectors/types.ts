@@ -115,7 +115,11 @@ export const EMPTY_VALUES: ReadonlySet<string> = new Set(['', '0000-00-00', '000
  * statement that takes no parameters, such as COPY, writes the value as a literal there).
  * (w, k1, k2) > (?, ?, ?) as a row comparison: both MySQL/MariaDB and PostgreSQL have it.
  */
-export function keysetClauses(req: BatchRequest, quote: (id: string) => string, param: (i: number, value: unknown) => string): { where: string; order: string; values: unknown[] } {
+export function keysetClauses(
+  req: BatchRequest,
+  quote: (id: string) => string,
+  param: (i: number, value: unknown) => string,
+): { where: string; order: string; values: unknown[] } {
   const order = [...(req.watermarkColumn ? [req.watermarkColumn] : []), ...req.keyColumns].map(quote);
   if (req.descending) return { where: '', order: order.map((c) => `${c} desc`).join(', '), values: [] };
   if (!req.after) return { where: '', order: order.join(', '), values: [] };
@@ -175,9 +179,15 @@ export async function* batchesOf(stream: Readable, size: number, ahead = 2): Asy
 }
 
 /** scan() by keyset pages, one page read ahead: for sources that cannot stream a query. */
-export async function* scanByPages(c: Pick<SourceConnector, 'readBatch'>, req: BatchRequest): AsyncGenerator<unknown[][]> {
+export async function* scanByPages(
+  c: Pick<SourceConnector, 'readBatch'>,
+  req: BatchRequest,
+): AsyncGenerator<unknown[][]> {
   const toArrays = (rows: Array<Record<string, unknown>>) => rows.map((r) => req.columns.map((col) => r[col]));
-  const keyOf = (row: Record<string, unknown>) => ({ key: req.keyColumns.map((k) => row[k]), ...(req.watermarkColumn ? { watermark: row[req.watermarkColumn] } : {}) });
+  const keyOf = (row: Record<string, unknown>) => ({
+    key: req.keyColumns.map((k) => row[k]),
+    ...(req.watermarkColumn ? { watermark: row[req.watermarkColumn] } : {}),
+  });
   let pending: Promise<Array<Record<string, unknown>>> | null = c.readBatch(req);
   try {
     while (pending) {
