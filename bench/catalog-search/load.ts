@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../src/server/app-context';
-import { completeCreditCode } from '../../src/server/modules/org/credit-code';
+import { completeCreditCode } from '../../src/shared/org/credit-code';
 import { searchTokens } from '../../src/server/modules/catalog/segment';
 import {
   BUREAUS,

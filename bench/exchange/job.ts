@@ -10,8 +10,8 @@ import { openPostgres } from '../../src/server/db/open';
 import { loadConfig } from '../../src/server/config';
 import { systemClock } from '../../src/server/platform/clock';
 import type { AppContext } from '../../src/server/app-context';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { runPush } from '../../src/server/modules/exchange/push-service';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
+import { runPush } from '../../src/server/modules/exchange-delivery/push-service';
 
 const [kind, id, url, secretKey] = process.argv.slice(2);
 /** The platform's own batch sizes unless BENCH_BATCH says otherwise. */

@@ -1,15 +1,15 @@
 import type { AppContext } from '../../src/server/app-context';
 import type { Actor } from '../../src/server/platform/context';
 import { createDepartment } from '../../src/server/modules/org/departments-service';
-import { completeCreditCode } from '../../src/server/modules/org/credit-code';
+import { completeCreditCode } from '../../src/shared/org/credit-code';
 import { createUser } from '../../src/server/modules/org/users-service';
 import { createEntry } from '../../src/server/modules/catalog/entries-service';
 import { deptReview, platformReview } from '../../src/server/modules/catalog/lifecycle-service';
 import { submitVersion } from '../../src/server/modules/catalog/versions-service';
-import { createSource } from '../../src/server/modules/exchange/sources-service';
-import { saveBinding } from '../../src/server/modules/exchange/bindings-service';
-import { saveMasking } from '../../src/server/modules/exchange/masking-service';
-import { savePush } from '../../src/server/modules/exchange/push-service';
+import { createSource } from '../../src/server/modules/exchange-ingest/sources-service';
+import { saveBinding } from '../../src/server/modules/exchange-ingest/bindings-service';
+import { saveMasking } from '../../src/server/modules/exchange-delivery/masking-service';
+import { savePush } from '../../src/server/modules/exchange-delivery/push-service';
 import { applyInfo, createRequest } from '../../src/server/modules/sharing/requests-service';
 import { USE_TERMS } from '../../src/server/modules/sharing/use-limits';
 

@@ -23,7 +23,7 @@ import { migrateToLatest } from '../../src/server/db/migrate';
 import { loadConfig } from '../../src/server/config';
 import { systemClock } from '../../src/server/platform/clock';
 import type { AppContext } from '../../src/server/app-context';
-import { ensureManagedTable } from '../../src/server/modules/exchange/center-service';
+import { ensureManagedTable } from '../../src/server/modules/exchange-ingest/center-service';
 import { databaseUrl, pgAdmin } from '../pg-admin';
 import { setUpBinding } from '../exchange/setup';
 

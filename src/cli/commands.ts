@@ -4,13 +4,12 @@ import { migrateToLatest } from '../server/db/migrate';
 import { recordSystemAudit, verifyAuditChain } from '../server/platform/audit/service';
 import { importYear } from '../server/platform/calendar/service';
 import { seedDemoIfEmpty } from '../server/demo/seed';
-import { createUser } from '../server/modules/org/users-service';
+import { createUser } from '../server/modules/org';
 import { SEPARATED_ROLES, type Role } from '../server/platform/rbac/roles';
 import { AppError } from '../server/platform/errors';
-import { entryIdByCode } from '../server/modules/catalog/entries-service';
-import { bindingOfEntry } from '../server/modules/exchange/bindings-service';
-import { runPull } from '../server/modules/exchange/pull-service';
-import { pushIdOfGrantNo, runPush } from '../server/modules/exchange/push-service';
+import { entryIdByCode } from '../server/modules/catalog';
+import { bindingOfEntry, runPull } from '../server/modules/exchange-ingest';
+import { pushIdOfGrantNo, runPush } from '../server/modules/exchange-delivery';
 
 export interface Command {
   summary: string;

@@ -1,5 +1,6 @@
 import { loadConfig } from '../server/config';
 import { DataDirLockedError, openDatabase } from '../server/db/open';
+import { registerBackgroundWork } from '../server/compose';
 import { systemClock } from '../server/platform/clock';
 import { COMMANDS, UsageError, describeError, type ParsedArgs } from './commands';
 
@@ -65,6 +66,8 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  // A command's work may publish events (a pull's load) for other modules: their subscribers must be known.
+  registerBackgroundWork();
   try {
     return await cmd.run(
       { db: database.db, dbKind: database.kind, config, clock: systemClock, log: console },

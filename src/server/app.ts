@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import ajvFormats from 'ajv-formats';
 import type { AppContext } from './app-context';
 import { VERSION } from './version';
+import { modules, mountModuleRoutes, registerBackgroundWork } from './compose';
 import { installErrorHandler } from './platform/http/error-handler';
 import { installGuard } from './platform/http/guard';
 import { installAuditHook } from './platform/audit/hook';
@@ -16,11 +17,6 @@ import { authRoutes } from './platform/auth/routes';
 import { auditRoutes } from './platform/audit/routes';
 import { calendarRoutes } from './platform/calendar/routes';
 import { notifyRoutes } from './platform/notify/routes';
-import { orgRoutes } from './modules/org/routes';
-import { catalogRoutes } from './modules/catalog/routes';
-import { sharingRoutes } from './modules/sharing/routes';
-import { exchangeRoutes } from './modules/exchange/routes';
-import { recordRoutes } from './modules/exchange/records-routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -70,11 +66,10 @@ export async function buildApp(
   await app.register(auditRoutes(ctx), { prefix: '/api/audit' });
   await app.register(calendarRoutes(ctx), { prefix: '/api/calendar' });
   await app.register(notifyRoutes(ctx), { prefix: '/api' });
-  await app.register(orgRoutes(ctx), { prefix: '/api' });
-  await app.register(catalogRoutes(ctx), { prefix: '/api/catalog' });
-  await app.register(sharingRoutes(ctx), { prefix: '/api/sharing' });
-  await app.register(exchangeRoutes(ctx), { prefix: '/api/exchange' });
-  await app.register(recordRoutes(ctx), { prefix: '/api' });
+  const defs = modules();
+  // Handlers are registered with the routes: a request may publish an event or queue a job at once.
+  registerBackgroundWork(defs);
+  await mountModuleRoutes(app, ctx, defs);
   if (opts.serveWeb) await installWebApp(app);
   await app.ready();
   return app;

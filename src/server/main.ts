@@ -6,7 +6,6 @@ import { buildApp } from './app';
 import { systemClock } from './platform/clock';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed';
 import { startJobRunner, type JobRunner } from './platform/jobs/runner';
-import { registerDefaultTasks } from './platform/jobs/tasks';
 import type { AppContext } from './app-context';
 
 /** start: config → db → migrate → (demo seed) → app → listen. */
@@ -37,7 +36,6 @@ async function main(): Promise<void> {
     await database.close();
   });
   await app.listen({ port: config.port, host: config.host });
-  registerDefaultTasks();
   jobs.runner = startJobRunner(ctx, { pollMs: 5_000 });
   const address = app.server.address();
   const url = `http://localhost:${typeof address === 'object' && address ? address.port : config.port}/`;

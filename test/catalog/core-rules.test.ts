@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import {
-  assertEntryValid,
-  entryProblems,
-  normaliseEntry,
-  type RuleKnowledge,
-} from '../../src/server/modules/catalog/rules';
+import { entryProblems, normaliseEntry, type RuleKnowledge } from '../../src/shared/catalog/rules';
+import { assertEntryValid } from '../../src/server/modules/catalog/assert-entry';
 import { AppError } from '../../src/server/platform/errors';
 import { catalogDepartment, entryInput, expectStatus, item, publishedEntry } from './factory';
 

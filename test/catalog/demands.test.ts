@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { runDueJobs } from '../../src/server/platform/jobs/service';
-import { registerDefaultTasks } from '../../src/server/platform/jobs/tasks';
+import { registerBackgroundWork } from '../../src/server/compose';
 import {
   BASIS,
   approveVersion,
@@ -303,7 +303,7 @@ describe('demands (R-09)', () => {
     for (const s of signedIn) s.headers.cookie = (await t.login(s.username)).cookie;
     expect(await overdueIds()).toContain(item.id);
     // The reminder set when the item was created fires now, once.
-    registerDefaultTasks();
+    registerBackgroundWork();
     while ((await runDueJobs(t.ctx, 'test-worker')).claimed > 0);
     await runDueJobs(t.ctx, 'test-worker');
     expect(

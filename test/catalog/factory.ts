@@ -1,6 +1,6 @@
 import type { TestApp } from '../helpers/app';
 import type { Role } from '../../src/server/platform/rbac/roles';
-import type { DataItemInput, EntryInput } from '../../src/server/modules/catalog/schemas';
+import type { DataItemInput, EntryInput } from '../../src/shared/catalog/schemas';
 import type { EntryDetail, EntryVersion } from '../../src/server/modules/catalog/entries-schemas';
 
 /**

@@ -11,7 +11,7 @@ import {
 import { putSetting } from '../../src/server/platform/settings/repo';
 import { countOverdueObjections } from '../../src/server/modules/catalog/objections-service';
 import { runDueJobs } from '../../src/server/platform/jobs/service';
-import { registerDefaultTasks } from '../../src/server/platform/jobs/tasks';
+import { registerBackgroundWork } from '../../src/server/compose';
 
 let t: TestApp;
 type Headers = { cookie: string };
@@ -215,7 +215,7 @@ describe('objections (R-08)', () => {
     expect(await countOverdueObjections(t.ctx)).toBeGreaterThanOrEqual(1);
 
     // The reminder job set at raising time tells the provider, its reviewers and the raiser; the answered one stays quiet.
-    registerDefaultTasks();
+    registerBackgroundWork();
     while ((await runDueJobs(t.ctx, 'test-worker')).claimed > 0);
     const reminder = '目录疑义逾期未答复：医疗机构名录';
     expect((await inbox(providerHere)).filter((n) => n.title === reminder)).toHaveLength(1);

@@ -5,8 +5,8 @@ import { permutation } from '../../src/server/demo/demo-random';
 import { COUNTIES, SURNAMES } from '../../src/server/demo/demo-vocab';
 import { DemoWorld, idNumberCheckChar } from '../../src/server/demo/demo-world';
 import { PEOPLE_ENTRY, demoRowCount, demoTableEntries } from '../../src/server/demo/seed-exchange';
-import { formatCheckFor, isValidIdNumber } from '../../src/server/modules/exchange/quality-checks';
-import { isValidCreditCode } from '../../src/server/modules/org/credit-code';
+import { formatCheckFor, isValidIdNumber } from '../../src/server/modules/exchange-ingest/quality-checks';
+import { isValidCreditCode } from '../../src/shared/org/credit-code';
 
 /** Synthetic demo rows (issue #5 point 10): deterministic, check-digit valid, unique, plausible. */
 

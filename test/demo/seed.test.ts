@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
-import { creditCodeProblem } from '../../src/server/modules/org/credit-code';
+import { creditCodeProblem } from '../../src/shared/org/credit-code';
 import { checkPasswordPolicy } from '../../src/server/platform/auth/password';
 
 let t: TestApp;

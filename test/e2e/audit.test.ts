@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { completeCreditCode } from '../../src/server/modules/org/credit-code';
+import { completeCreditCode } from '../../src/shared/org/credit-code';
 import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness';
 import { expectCall, rowsWith } from './ui';
 

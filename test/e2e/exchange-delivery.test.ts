@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { completeCreditCode } from '../../src/server/modules/org/credit-code';
+import { completeCreditCode } from '../../src/shared/org/credit-code';
 import { USE_TERMS } from '../../src/server/modules/sharing/use-limits';
 import { mask, suggestRule } from '../../src/server/platform/masking';
 import { MARIADB, mariaDatabase, type MariaDatabase } from '../exchange/sources-fixtures';

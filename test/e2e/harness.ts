@@ -16,7 +16,7 @@ import { loadConfig, type Config } from '../../src/server/config';
 import { systemClock, type Clock } from '../../src/server/platform/clock';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
 import { startJobRunner, type JobRunner } from '../../src/server/platform/jobs/runner';
-import { registerDefaultTasks } from '../../src/server/platform/jobs/tasks';
+import { registerBackgroundWork } from '../../src/server/compose';
 import { freshDatabase } from '../helpers/db';
 
 export { DEMO_PASSWORD };
@@ -168,7 +168,7 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
   const contexts: BrowserContext[] = [];
   let runner: JobRunner | undefined;
   if (options.jobs) {
-    registerDefaultTasks();
+    registerBackgroundWork();
     runner = startJobRunner(ctx, {
       pollMs: (typeof options.jobs === 'object' ? options.jobs.pollMs : undefined) ?? 500,
     });

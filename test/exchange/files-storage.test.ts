@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fsStorage } from '../../src/server/modules/exchange/storage-fs';
-import { BlobMissingError, FileTooLargeError } from '../../src/server/modules/exchange/storage';
-import { sniffType, sniffedStream, UnsupportedTypeError } from '../../src/server/modules/exchange/files-sniff';
+import { fsStorage } from '../../src/server/modules/exchange-delivery/storage-fs';
+import { BlobMissingError, FileTooLargeError } from '../../src/server/modules/exchange-delivery/storage';
+import { sniffType, sniffedStream, UnsupportedTypeError } from '../../src/server/modules/exchange-ingest/files-sniff';
 import { filesUnder, sha256, sm3 } from './files-fixtures';
 
 let root: string;

@@ -6,7 +6,7 @@ import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, draftEntry, expectStatus, platformAdmin } from '../catalog/factory';
 import { post } from '../sharing/factory';
 import { GRANT_HEADER } from '../../src/server/modules/sharing/use-limits';
-import type { ResourceFile } from '../../src/server/modules/exchange/files-schemas';
+import type { ResourceFile } from '../../src/server/modules/exchange-delivery/files-schemas';
 import { download, fileEntry, fileGrant, filesUnder, pdf, sha256, sm3, upload } from './files-fixtures';
 
 let t: TestApp;

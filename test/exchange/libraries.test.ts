@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, publishedEntry } from '../catalog/factory';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
 import { boundEntry, corpSource, type CorpSource } from './pull-fixtures';
 
 let t: TestApp;

@@ -7,9 +7,9 @@ import {
   suggestColumnMapping,
   typeFamily,
   type MappableItem,
-} from '../../src/server/modules/exchange/mapping';
-import { DATA_TYPES } from '../../src/server/modules/catalog/enums';
-import type { SourceColumn } from '../../src/server/modules/exchange/connectors/types';
+} from '../../src/server/modules/exchange-ingest/mapping';
+import { DATA_TYPES } from '../../src/shared/catalog/enums';
+import type { SourceColumn } from '../../src/server/modules/exchange-ingest/connectors/types';
 
 const col = (name: string, dataType: string, comment: string | null = null): SourceColumn => ({
   name,

@@ -7,10 +7,10 @@ import {
   type CatalogDepartment,
   type Session,
 } from '../catalog/factory';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { resolveAccess } from '../../src/server/modules/exchange/data-access';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
+import { resolveAccess } from '../../src/server/modules/exchange-delivery/data-access';
 import { mask, parseRuleSpec } from '../../src/server/platform/masking';
-import type { Masking } from '../../src/server/modules/exchange/masking-schemas';
+import type { Masking } from '../../src/server/modules/exchange-delivery/masking-schemas';
 import { boundEntry, corpSource, corpUscc as uscc, grantItems, USCC_RULE, type CorpSource } from './pull-fixtures';
 
 /** masking configured per data item and channel, and its effect on what a consumer reads. */

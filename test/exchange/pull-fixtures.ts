@@ -6,7 +6,7 @@ import { MARIADB, mariaDatabase } from './sources-fixtures';
 import { submitRequest } from '../sharing/factory';
 import { suggestRule } from '../../src/server/platform/masking';
 import type { Grant, ShareRequest } from '../../src/server/modules/sharing/schemas';
-import type { EntryInput } from '../../src/server/modules/catalog/schemas';
+import type { EntryInput } from '../../src/shared/catalog/schemas';
 
 /**
  * A MariaDB source table of synthetic enterprises and a published 库表 entry whose items match it,

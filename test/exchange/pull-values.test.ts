@@ -5,8 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, item, publishedEntry } from '../catalog/factory';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { copyRows } from '../../src/server/modules/exchange/connectors/mysql-copy';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
+import { copyRows } from '../../src/server/modules/exchange-ingest/connectors/mysql-copy';
 import { MARIADB, mariaDatabase, pgDatabase } from './sources-fixtures';
 
 /**

@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { expectStatus, signInAgain } from '../catalog/factory';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { schedulePulls } from '../../src/server/modules/exchange/bindings-service';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
+import { schedulePulls } from '../../src/server/modules/exchange-ingest/bindings-service';
 import { runDueJobs } from '../../src/server/platform/jobs/service';
-import { registerDefaultTasks } from '../../src/server/platform/jobs/tasks';
+import { registerBackgroundWork } from '../../src/server/compose';
 import { boundEntry, centerDigest, corpSource, type CorpSource } from './pull-fixtures';
 
 let t: TestApp;
@@ -161,6 +161,8 @@ describe('table pulls into the data resource center (R-20, R-21)', () => {
     t.clock.advance(32 * 24 * 3600_000);
     const { publishDueVersions } = await import('../../src/server/modules/catalog/changes-service');
     expect(await publishDueVersions(t.ctx)).toBeGreaterThanOrEqual(1);
+    // The center follows through the catalog.version.published event, delivered by the job runner.
+    while ((await runDueJobs(t.ctx, 'w1')).claimed > 0);
     const cols = await sql<{ column_name: string }>`
       select column_name from information_schema.columns where table_schema = 'rc' and table_name = ${b.table} order by ordinal_position`.execute(
       t.ctx.db,
@@ -178,7 +180,7 @@ describe('table pulls into the data resource center (R-20, R-21)', () => {
     ]);
   });
   it('queues pulls by the entry’s update cycle, and the job runner runs them', async () => {
-    registerDefaultTasks();
+    registerBackgroundWork();
     await signInAgain(t); // the test before moved the clock a month on
     const b = await boundEntry(t, src);
     const pending = async () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskedBatches, type CopyPushBatch } from '../../src/server/modules/exchange/push-copy';
+import { maskedBatches, type CopyPushBatch } from '../../src/server/modules/exchange-delivery/push-copy';
 import { compileRule } from '../../src/server/platform/masking';
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { govshare } from './cli-process';
 import { catalogDepartment, expectStatus } from '../catalog/factory';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
 import { mask } from '../../src/server/platform/masking';
 import { boundEntry, corpSource, digestOf, grantItems, USCC_RULE, type CorpSource } from './pull-fixtures';
 import { pgTarget, type TargetDb } from './push-fixtures';

@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, type CatalogDepartment } from '../catalog/factory';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { runPush } from '../../src/server/modules/exchange/push-service';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
+import { runPush } from '../../src/server/modules/exchange-delivery/push-service';
 import { runDueJobs } from '../../src/server/platform/jobs/service';
-import { registerDefaultTasks } from '../../src/server/platform/jobs/tasks';
+import { registerBackgroundWork } from '../../src/server/compose';
 import { mask } from '../../src/server/platform/masking';
-import type { Push } from '../../src/server/modules/exchange/push-schemas';
+import type { Push } from '../../src/server/modules/exchange-delivery/push-schemas';
 import { boundEntry, corpSource, corpUscc as uscc, grantItems, USCC_RULE, type CorpSource } from './pull-fixtures';
 import { mariaTarget, pgTarget, type TargetDb } from './push-fixtures';
 
@@ -25,10 +25,12 @@ let pgdb: TargetDb;
 
 beforeAll(async () => {
   t = await testApp();
-  registerDefaultTasks();
+  registerBackgroundWork();
   src = await corpSource(ROWS);
   b = await boundEntry(t, src, { watermark: true });
   await runPull(t.ctx, b.binding.id);
+  // The load's event finds no push yet: delivered now, as the job runner would within seconds.
+  while ((await runDueJobs(t.ctx, 'test-worker')).claimed > 0);
   consumer = await catalogDepartment(t);
   grant = await grantItems(t, b.entry, consumer, 'table', ['corp_id', 'uscc', 'corp_name', 'active', 'capital']);
   maria = await mariaTarget(t, consumer);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { expectStatus, signInAgain, sessionsOf } from '../catalog/factory';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { completeCreditCode, isValidCreditCode } from '../../src/server/modules/org/credit-code';
-import { isValidIdNumber } from '../../src/server/modules/exchange/quality-checks';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
+import { completeCreditCode, isValidCreditCode } from '../../src/shared/org/credit-code';
+import { isValidIdNumber } from '../../src/server/modules/exchange-ingest/quality-checks';
 import { boundEntry, corpSource, type CorpSource } from './pull-fixtures';
 
 let t: TestApp;

@@ -2,8 +2,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, type CatalogDepartment } from '../catalog/factory';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
-import { XLSX_TYPE } from '../../src/server/modules/exchange/records-xlsx';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
+import { XLSX_TYPE } from '../../src/server/modules/exchange-delivery/records-xlsx';
 import { mask } from '../../src/server/platform/masking';
 import { verifyAuditChain } from '../../src/server/platform/audit/service';
 import { submitRequest } from '../sharing/factory';
@@ -214,7 +214,7 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
 
 describe('the .xlsx writer', () => {
   it('continues on 数据(2)… past a sheet’s row limit, each sheet with the header, and counts every row in 说明', async () => {
-    const { xlsxExportStream } = await import('../../src/server/modules/exchange/records-xlsx');
+    const { xlsxExportStream } = await import('../../src/server/modules/exchange-delivery/records-xlsx');
     async function* rows() {
       for (let i = 1; i <= 25; i++) yield { n: String(i), note: i === 25 ? 'x'.repeat(40_000) : `第${i}行` };
     }

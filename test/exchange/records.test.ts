@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, type CatalogDepartment } from '../catalog/factory';
-import { runPull } from '../../src/server/modules/exchange/pull-service';
+import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
 import { mask } from '../../src/server/platform/masking';
 import { boundEntry, corpSource, corpUscc as uscc, grantItems, USCC_RULE, type CorpSource } from './pull-fixtures';
 

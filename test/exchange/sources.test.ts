@@ -9,7 +9,7 @@ import {
   type Session,
 } from '../catalog/factory';
 import { SecretBox } from '../../src/server/platform/crypto/secret-box';
-import type { Source } from '../../src/server/modules/exchange/schemas';
+import type { Source } from '../../src/server/modules/exchange-ingest/schemas';
 import { MARIADB, mariaSource, pgSource, type MariaDatabase, type PgDatabase } from './sources-fixtures';
 
 const secretKey = randomBytes(32).toString('hex');

@@ -4,9 +4,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, item, platformAdmin, publishedEntry, type Session } from '../catalog/factory';
-import { completeCreditCode } from '../../src/server/modules/org/credit-code';
+import { completeCreditCode } from '../../src/shared/org/credit-code';
 import { boundEntry, corpSource } from './pull-fixtures';
-import type { UploadReport, UploadResult } from '../../src/server/modules/exchange/upload-schemas';
+import type { UploadReport, UploadResult } from '../../src/server/modules/exchange-ingest/upload-schemas';
 
 /** table upload: CSV/XLSX checked row by row, written all or nothing. */
 

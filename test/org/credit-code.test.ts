@@ -6,7 +6,7 @@ import {
   isValidCreditCode,
   normaliseCreditCode,
   organisationCodeCheckChar,
-} from '../../src/server/modules/org/credit-code';
+} from '../../src/shared/org/credit-code';
 
 describe('统一社会信用代码 (GB 32100-2015)', () => {
   it('accepts the worked example of the standard', () => {

@@ -1,6 +1,6 @@
 import type { TestApp } from '../helpers/app';
 import type { Role } from '../../src/server/platform/rbac/roles';
-import { completeCreditCode } from '../../src/server/modules/org/credit-code';
+import { completeCreditCode } from '../../src/shared/org/credit-code';
 
 let counter = 0;
 /** A valid synthetic credit code, unique within a test file (each file has its own database). */

@@ -6,7 +6,7 @@ import { expectStatus, platformAdmin, signInAgain, sessionsOf } from '../catalog
 import type { AppContext } from '../../src/server/app-context';
 import type { DB } from '../../src/server/db/types';
 import { runDueJobs } from '../../src/server/platform/jobs/service';
-import { registerDefaultTasks } from '../../src/server/platform/jobs/tasks';
+import { registerBackgroundWork } from '../../src/server/compose';
 import { overdueStepCounts } from '../../src/server/modules/sharing/steps-service';
 import type { RequestSummary, ShareRequest } from '../../src/server/modules/sharing/schemas';
 import { conditionalRequest, get, post } from './factory';
@@ -20,7 +20,7 @@ let ctx2: AppContext;
 beforeAll(async () => {
   // Submitted on Monday 2026-09-28, just before the National Day holiday.
   t = await testApp({}, new Date('2026-09-28T02:00:00Z'));
-  registerDefaultTasks();
+  registerBackgroundWork();
   if (t.databaseUrl) {
     const pool = new pg.Pool({ connectionString: t.databaseUrl, max: 3 });
     pool.on('error', () => {});

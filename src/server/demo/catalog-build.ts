@@ -1,5 +1,5 @@
-import type { DataType, OpenType, Sensitivity, ShareType } from '../modules/catalog/enums';
-import type { DataItemInput, EntryInput } from '../modules/catalog/schemas';
+import type { DataType, OpenType, Sensitivity, ShareType } from '../../shared/catalog/enums';
+import type { DataItemInput, EntryInput } from '../../shared/catalog/schemas';
 
 /**
  * The Shangrao demo catalog (issue #3 point 11). Every description is synthetic; no row holds data

@@ -1,4 +1,4 @@
-import { completeCreditCode } from '../modules/org/credit-code';
+import { completeCreditCode } from '../../shared/org/credit-code';
 import { hash32, permutation, rng, type Rng } from './demo-random';
 import {
   COUNTIES,

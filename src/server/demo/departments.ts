@@ -1,5 +1,5 @@
 import type { DepartmentKind } from '../db/types';
-import { completeCreditCode } from '../modules/org/credit-code';
+import { completeCreditCode } from '../../shared/org/credit-code';
 
 /**
  * Shangrao demo departments. Names are realistic; credit codes are synthetic (never copy a real one):

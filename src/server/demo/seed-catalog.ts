@@ -1,12 +1,15 @@
 import type { AppContext } from '../app-context';
 import type { Role } from '../platform/rbac/roles';
-import { listUsers } from '../modules/org/users-service';
+import { listUsers } from '../modules/org';
 import { inbox, markRead } from '../platform/notify/service';
-import { ensureDepartmentItem } from '../modules/catalog/classes-service';
-import { createEntry } from '../modules/catalog/entries-service';
-import { deptReview, platformReview } from '../modules/catalog/lifecycle-service';
-import { submitVersion } from '../modules/catalog/versions-service';
-import type { CatalogActor } from '../modules/catalog/versions-model';
+import {
+  ensureDepartmentItem,
+  createEntry,
+  deptReview,
+  platformReview,
+  submitVersion,
+  type CatalogActor,
+} from '../modules/catalog';
 import { DEMO_CATALOG, OWN_CLASS, type DemoEntry } from './catalog-data';
 
 /**

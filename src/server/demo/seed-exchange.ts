@@ -1,9 +1,7 @@
 import type { AppContext } from '../app-context';
 import { shanghaiDate } from '../platform/calendar/dates';
-import { publishedVersionOf } from '../modules/catalog/entries-service';
-import { upsertRows } from '../modules/exchange/center-repo';
-import { ensureManagedTable } from '../modules/exchange/center-service';
-import { measureQuality } from '../modules/exchange/quality-service';
+import { publishedVersionOf } from '../modules/catalog';
+import { upsertRows, ensureManagedTable, measureQuality } from '../modules/exchange-ingest';
 import { DEMO_CATALOG } from './catalog-data';
 import { DemoTableRows, type DemoItem } from './demo-rows';
 import { DemoWorld } from './demo-world';

@@ -2,10 +2,7 @@ import { Readable } from 'node:stream';
 import type { AppContext } from '../app-context';
 import type { Actor } from '../platform/context';
 import { shanghaiDate } from '../platform/calendar/dates';
-import { uploadLetter } from '../modules/sharing/letters-service';
-import { applyInfo, createRequest } from '../modules/sharing/requests-service';
-import { prereview } from '../modules/sharing/reviews-service';
-import { USE_TERMS } from '../modules/sharing/use-limits';
+import { uploadLetter, applyInfo, createRequest, prereview, USE_TERMS } from '../modules/sharing';
 import { publishedEntryId } from './seed-repo';
 
 /** A stand-in for the scanned, sealed application letter (a valid PDF header, synthetic content). */

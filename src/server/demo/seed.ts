@@ -1,11 +1,7 @@
 import { recordSystemAudit } from '../platform/audit/service';
 import type { AppContext } from '../app-context';
-import type { Role } from '../platform/rbac/roles';
-import { ROLE_NAMES } from '../platform/rbac/roles';
-import { countDepartments } from '../modules/org/departments-repo';
-import { createDepartment } from '../modules/org/departments-service';
-import { createSpecialist } from '../modules/org/specialists-service';
-import { createUser } from '../modules/org/users-service';
+import { type Role, ROLE_NAMES } from '../platform/rbac/roles';
+import { countDepartments, createDepartment, createSpecialist, createUser } from '../modules/org';
 import { DEMO_DEPARTMENTS, OPERATOR, RSJ, SCJ, demoCreditCode } from './departments';
 import { lockSeeding } from './seed-repo';
 import { seedDemoCatalog } from './seed-catalog';
@@ -69,8 +65,8 @@ const SPECIALISTS: Array<{
 export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
   return ctx.db.transaction().execute(async (trx) => {
     await lockSeeding(trx);
-    if ((await countDepartments(trx)) > 0) return false;
     const tctx: AppContext = { ...ctx, db: trx };
+    if ((await countDepartments(tctx)) > 0) return false;
 
     const deptIds = new Map<string, string>();
     for (const [i, dept] of DEMO_DEPARTMENTS.entries()) {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import * as E from '../../server/modules/catalog/enums';
+import * as E from '../../shared/catalog/enums';
 import { catalogApi, type CatalogClass, type CatalogEnums, type EnumKind, type EnumOption } from '../api/catalog';
 import { currentLocale } from '../i18n';
 

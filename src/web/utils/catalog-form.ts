@@ -1,7 +1,7 @@
 /** The compile form's state, its conversion to EntryInput, and server errors mapped back to fields. */
 import { ApiError } from '../api/client';
-import { entryProblems, type RuleKnowledge } from '../../server/modules/catalog/rules';
-import type { EntryInput as ServerEntryInput } from '../../server/modules/catalog/schemas';
+import { entryProblems, type RuleKnowledge } from '../../shared/catalog/rules';
+import type { EntryInput as ServerEntryInput } from '../../shared/catalog/schemas';
 import type { CatalogVersion, DataItem, EntryInput, OpenType, ShareType } from '../api/catalog';
 import { currentLocale, i18n } from '../i18n';
 import { nullIfBlank } from './validators';

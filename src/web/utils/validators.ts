@@ -1,5 +1,5 @@
 import type { FormItemRule } from 'element-plus';
-import { creditCodeProblem, normaliseCreditCode, type CreditCodeProblem } from '../../server/modules/org/credit-code';
+import { creditCodeProblem, normaliseCreditCode, type CreditCodeProblem } from '../../shared/org/credit-code';
 import { i18n } from '../i18n';
 
 // The credit-code rules are the server's own pure module, so browser and API never disagree.

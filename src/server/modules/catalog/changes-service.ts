@@ -2,13 +2,14 @@ import type { AppContext } from '../../app-context';
 import { inTransaction } from '../../db/tx';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { recordSystemAudit } from '../../platform/audit/service';
-import { activeGrantDepartments } from '../sharing/grants-service';
+import { publish } from '../../platform/events';
+import { grantHoldersOf } from './consumers';
 import { notify } from '../../platform/notify/service';
 import type { EntryVersion } from './entries-schemas';
 import { requireOwnDepartment } from './entries-access';
 import { findEntry, lockEntry } from './entries-repo';
 import { insertVersionWithItems, versionAsInput } from './entries-service';
-import { normaliseEntry } from './rules';
+import { normaliseEntry } from '../../../shared/catalog/rules';
 import { assessImpact, impactSummaryZh, type Impact } from './impact';
 import { publishVersion } from './lifecycle-publish';
 import * as repo from './changes-repo';
@@ -26,7 +27,7 @@ import { viewerOf, type CatalogActor } from './versions-model';
 export async function consumersOf(ctx: AppContext, entryId: string): Promise<string[]> {
   const [subscribers, grantees] = await Promise.all([
     subscriberDepartments(ctx.db, entryId),
-    activeGrantDepartments(ctx, entryId),
+    grantHoldersOf(ctx, entryId),
   ]);
   return [...new Set([...subscribers, ...grantees])];
 }
@@ -179,6 +180,13 @@ export async function applyApprovedChange(ctx: AppContext, v: EntryVersion): Pro
     payload: { versionId: v.id, noticeId, effectiveAt: effectiveAt.toISOString() },
   });
   await repo.setNoticeRecipients(ctx.db, noticeId, recipients);
+  await publish(ctx, 'catalog.change.noticed', {
+    entryId: v.entryId,
+    versionId: v.id,
+    noticeId,
+    changeKind: v.changeKind === 'delete' ? 'delete' : 'update',
+    effectiveAt: effectiveAt.toISOString(),
+  });
   await notify(
     ctx,
     { role: 'dept_specialist', departmentId: v.providerDepartmentId },

@@ -2,9 +2,9 @@ import type { AppContext } from '../../app-context';
 import type { RowUpdate } from '../../db/types';
 import { inTransaction } from '../../db/tx';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
-import { getDepartment } from '../org/departments-service';
-import * as enums from './enums';
-import type { ClassLevel } from './enums';
+import { getDepartment } from '../org';
+import * as enums from '../../../shared/catalog/enums';
+import type { ClassLevel } from '../../../shared/catalog/enums';
 import * as repo from './classes-repo';
 
 /** 信息资源分类: 类 (1 digit) / 项 (+2) / 目 (+3) / 细目 (+1…6); a child's code extends its parent's. */

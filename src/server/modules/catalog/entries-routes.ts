@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import { IdParams, Obj, PageQuery, Paged, pageBounds } from '../../platform/http/schemas';
 import { EntryDetail, VersionRow, VersionStatus, VersionWithReviews } from './entries-schemas';
-import { EntryInput } from './schemas';
+import { EntryInput } from '../../../shared/catalog/schemas';
 import * as entries from './entries-service';
 import { listVersions } from './versions-service';
 

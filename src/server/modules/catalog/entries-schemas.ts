@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Obj, Uuid } from '../../platform/http/schemas';
-import { VERSION_STATUSES, type VersionStatus as VersionStatusName } from './enums';
+import { VERSION_STATUSES, type VersionStatus as VersionStatusName } from '../../../shared/catalog/enums';
 
 /** Response shapes of the catalog core (entries, versions, items, reviews); inputs are in schemas.ts. */
 const Tri = Type.Union([Type.Literal('unconditional'), Type.Literal('conditional'), Type.Literal('none')]);

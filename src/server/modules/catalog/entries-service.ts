@@ -10,8 +10,9 @@ import { actorDepartment } from './entries-access';
 import * as repo from './entries-repo';
 import { pendingNotice } from './changes-repo';
 import { isSubscribed } from './subscriptions-repo';
-import { assertEntryValid, type NormalisedEntry, type RuleKnowledge } from './rules';
-import type { DataItemInput, EntryInput } from './schemas';
+import { assertEntryValid } from './assert-entry';
+import type { NormalisedEntry, RuleKnowledge } from '../../../shared/catalog/rules';
+import type { DataItemInput, EntryInput } from '../../../shared/catalog/schemas';
 import { findVersion, openVersion, replaceItems, insertVersion, writeSearchDoc } from './versions-repo';
 import { portalsOf, toNotice, toVersionRow, viewerOf, withItems, type CatalogActor } from './versions-model';
 

@@ -6,7 +6,7 @@ import {
   SHARE_METHODS,
   SHARE_TYPES,
   UPDATE_CYCLES,
-} from './enums';
+} from '../../../shared/catalog/enums';
 
 /**
  * The workbook layout shared by the template, the importer and the exporter. The importer finds

@@ -15,7 +15,7 @@ import {
   SHARE_METHODS,
   SHARE_TYPES,
   UPDATE_CYCLES,
-} from './enums';
+} from '../../../shared/catalog/enums';
 import { findEntry } from './entries-repo';
 import { ENTRY_COLUMNS, ENTRY_SHEET, EXPORT_ONLY, ITEM_COLUMNS, ITEM_SHEET, classLabel } from './excel-columns';
 import { iterateSearch, type SearchQuery } from './search-service';

@@ -18,8 +18,8 @@ import { INTERNAL, type ImportJobs, type ImportState } from './excel-jobs';
 import { readWorkbook, rowsToEntries, type ParsedEntry, type RowError } from './excel-parse';
 import { buildTemplate } from './excel-template';
 import { duplicateNames, ruleErrors, schemaErrors, shapedForRules, tidyErrors } from './excel-validate';
-import { entryProblems, type RuleKnowledge } from './rules';
-import type { EntryInput, FieldProblem } from './schemas';
+import { entryProblems, type RuleKnowledge } from '../../../shared/catalog/rules';
+import type { EntryInput, FieldProblem } from '../../../shared/catalog/schemas';
 
 const MAX_UPLOAD_MB = 10;
 export const MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024;

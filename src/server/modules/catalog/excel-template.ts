@@ -10,7 +10,7 @@ import {
   classLabel,
   type ColumnSpec,
 } from './excel-columns';
-import { DATA_TYPES } from './enums';
+import { DATA_TYPES } from '../../../shared/catalog/enums';
 
 export interface TemplateLists {
   /** Classes the department may file entries under. */

@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { ENTRY_COLUMNS, ENTRY_SHEET, ITEM_COLUMNS, ITEM_SHEET, headerOf } from './excel-columns';
 import type { ParsedEntry, RowError } from './excel-parse';
-import { EntryInput, type FieldProblem } from './schemas';
+import { EntryInput, type FieldProblem } from '../../../shared/catalog/schemas';
 
 /**
  * Locates a problem in the workbook from an EntryInput field path: 'shareCondition' or

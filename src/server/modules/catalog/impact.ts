@@ -1,6 +1,6 @@
-import { SHARE_METHODS, type ShareMethod } from './enums';
+import { SHARE_METHODS, type ShareMethod } from '../../../shared/catalog/enums';
 import { matchItems, type VersionContent } from './diff';
-import { strictness } from './rules';
+import { strictness } from '../../../shared/catalog/rules';
 
 /**
  * R-07 (Art 9): does a change or deletion affect the departments using the resource? Anything that

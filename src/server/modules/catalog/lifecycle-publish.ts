@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context';
 import { notify } from '../../platform/notify/service';
 import { fulfilResponsibilitiesFor } from './demands-service';
-import { followPublishedVersion } from '../exchange/center-service';
+import { publish } from '../../platform/events';
 import { updateEntry } from './entries-repo';
 import * as repo from './versions-repo';
 
@@ -31,8 +31,8 @@ export async function publishVersion(ctx: AppContext, versionId: string): Promis
   });
   // publishing the entry a responsibility item asked for fulfils it.
   if (!deleted) await fulfilResponsibilitiesFor(ctx, v.entry_id);
-  // the entry's managed table in the data resource center follows the new items.
-  if (!deleted) await followPublishedVersion(ctx, v.entry_id);
+  // the data resource center's table follows the new items, in a handler of its own (exchange-ingest).
+  await publish(ctx, 'catalog.version.published', { entryId: v.entry_id, versionId: v.id, deleted });
   await notify(
     ctx,
     { role: 'dept_specialist', departmentId: v.provider_department_id },

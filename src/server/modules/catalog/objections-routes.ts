@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { enumOf, IdParams, Nullable, Obj, pageBounds, Paged, PageQuery, Uuid } from '../../platform/http/schemas';
-import { OBJECTION_KIND_CODES } from './enums';
+import { OBJECTION_KIND_CODES } from '../../../shared/catalog/enums';
 import * as objections from './objections-service';
 
 const ObjectionKind = enumOf(

@@ -7,7 +7,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/errors
 import { notify } from '../../platform/notify/service';
 import { getSetting } from '../../platform/settings/repo';
 import { scheduleJob } from '../../platform/jobs/service';
-import { OBJECTION_KINDS, type ObjectionKind } from './enums';
+import { OBJECTION_KINDS, type ObjectionKind } from '../../../shared/catalog/enums';
 import * as repo from './objections-repo';
 import type { Objection } from './objections-routes';
 

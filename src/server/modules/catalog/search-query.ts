@@ -1,7 +1,13 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Nullable, Obj, PageQuery, Paged, Uuid } from '../../platform/http/schemas';
 import { badRequest } from '../../platform/errors';
-import { FORMAT_KIND_CODES, OPEN_TYPE_CODES, SHARE_METHOD_CODES, SHARE_TYPE_CODES, UPDATE_CYCLE_CODES } from './enums';
+import {
+  FORMAT_KIND_CODES,
+  OPEN_TYPE_CODES,
+  SHARE_METHOD_CODES,
+  SHARE_TYPE_CODES,
+  UPDATE_CYCLE_CODES,
+} from '../../../shared/catalog/enums';
 import { searchTokens } from './segment';
 
 /**

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { pageBounds } from '../../platform/http/schemas';
-import { FORMAT_KINDS, OPEN_TYPES, SHARE_METHODS, SHARE_TYPES, UPDATE_CYCLES } from './enums';
+import { FORMAT_KINDS, OPEN_TYPES, SHARE_METHODS, SHARE_TYPES, UPDATE_CYCLES } from '../../../shared/catalog/enums';
 import * as repo from './search-repo';
 import {
   FACET_NAMES,

@@ -1,5 +1,5 @@
 import { departmentViewer, type Actor } from '../../platform/context';
-import type { OpenType } from './enums';
+import type { OpenType } from '../../../shared/catalog/enums';
 import type {
   ChangeNotice,
   DataItem,
@@ -10,8 +10,7 @@ import type {
 } from './entries-schemas';
 import type { NoticeRow } from './changes-repo';
 import type { VersionListRow } from './entries-repo';
-import type { ItemRow, VersionRow } from './versions-repo';
-import { itemsOf, reviewsOf } from './versions-repo';
+import { type ItemRow, type VersionRow, itemsOf, reviewsOf } from './versions-repo';
 import type { Db } from '../../app-context';
 
 /** Row → domain mapping shared by the catalog services. */

@@ -2,7 +2,7 @@ import type { DepartmentViewer } from '../../platform/context';
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context';
 import type { CatalogEntryTable, CatalogEntryVersionTable, DB, NewRow, RowUpdate } from '../../db/types';
-import type { NormalisedItem } from './rules';
+import type { NormalisedItem } from '../../../shared/catalog/rules';
 import { segmentForIndex } from './segment';
 
 /** Who is reading, as the catalog's authorization filters need it. */

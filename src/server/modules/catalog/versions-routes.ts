@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import { IdParams, Nullable, Obj, Uuid } from '../../platform/http/schemas';
 import { EntryVersion, VersionDiff } from './entries-schemas';
-import { EntryInput } from './schemas';
+import { EntryInput } from '../../../shared/catalog/schemas';
 import * as versions from './versions-service';
 import { withdrawVersion } from './changes-service';
 

@@ -7,8 +7,8 @@ import type { EntryVersion, VersionDiff, VersionWithReviews } from './entries-sc
 import { requireOwnDepartment } from './entries-access';
 import { findEntry } from './entries-repo';
 import { ruleKnowledge, versionAsInput, versionColumns } from './entries-service';
-import { assertEntryValid } from './rules';
-import type { EntryInput } from './schemas';
+import { assertEntryValid } from './assert-entry';
+import type { EntryInput } from '../../../shared/catalog/schemas';
 import * as repo from './versions-repo';
 import { reviewsFor, viewerOf, withItems, type CatalogActor } from './versions-model';
 

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context';
 import type { DepartmentKind, RowUpdate } from '../../db/types';
 import { badRequest, conflict, notFound } from '../../platform/errors';
-import { CREDIT_CODE_MESSAGES, creditCodeProblem, normaliseCreditCode } from './credit-code';
+import { CREDIT_CODE_MESSAGES, creditCodeProblem, normaliseCreditCode } from '../../../shared/org/credit-code';
 import * as repo from './departments-repo';
 import { findRegion } from './regions-repo';
 import type { Department } from './schemas';
@@ -26,6 +26,9 @@ export async function listDepartments(ctx: AppContext, filter: repo.DepartmentFi
   const { rows, total } = await repo.listDepartments(ctx.db, { ...filter, q: q || undefined }, limit, offset);
   return { items: rows.map(toDepartment), total };
 }
+
+/** How many departments exist (the demo seed fills only an empty database). */
+export const countDepartments = (ctx: AppContext) => repo.countDepartments(ctx.db);
 
 export async function getDepartment(ctx: AppContext, id: string): Promise<Department> {
   const row = await repo.findDepartment(ctx.db, id);

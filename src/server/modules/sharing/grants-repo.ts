@@ -120,7 +120,7 @@ export function expireGrants(db: Db, today: string, now: Date) {
     .set({ status: 'expired', updated_at: now })
     .where('status', '=', 'active')
     .where('valid_to', '<', today)
-    .returning(['id', 'no', 'entry_name', 'consumer_department_id', 'provider_department_id', 'valid_to'])
+    .returning(['id', 'no', 'entry_id', 'entry_name', 'consumer_department_id', 'provider_department_id', 'valid_to'])
     .execute();
 }
 

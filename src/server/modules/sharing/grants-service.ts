@@ -1,4 +1,5 @@
 import type { AppContext } from '../../app-context';
+import { publish, type EventMap } from '../../platform/events';
 import { inTransaction } from '../../db/tx';
 import { departmentViewer, type Actor } from '../../platform/context';
 import { addDays, isValidDate, shanghaiDate } from '../../platform/calendar/dates';
@@ -69,6 +70,10 @@ export interface NewGrant {
   conditions: string | null;
 }
 
+/** Every change of a grant's state is an event for the modules that deliver under it, in the change's transaction. */
+const grantChanged = (ctx: AppContext, e: EventMap['sharing.grant.changed']) =>
+  publish(ctx, 'sharing.grant.changed', e);
+
 /** Creates a grant inside the caller's transaction (approval or an unconditional request). */
 export async function createGrant(ctx: AppContext, g: NewGrant, actorId: string): Promise<string> {
   const now = ctx.clock.now();
@@ -103,6 +108,12 @@ export async function createGrant(ctx: AppContext, g: NewGrant, actorId: string)
     actor_id: actorId,
     reason: null,
     detail: JSON.stringify({ validFrom: g.validFrom, validTo: g.validTo, method: g.method }),
+  });
+  await grantChanged(ctx, {
+    grantId: id,
+    entryId: g.entryId,
+    consumerDepartmentId: g.consumerDepartmentId,
+    change: 'created',
   });
   return id;
 }
@@ -197,6 +208,12 @@ export async function revokeGrant(ctx: AppContext, actor: Actor, id: string, rea
       reason: why,
       detail: null,
     });
+    await grantChanged(t, {
+      grantId: id,
+      entryId: g.entry_id,
+      consumerDepartmentId: g.consumer_department_id,
+      change: 'revoked',
+    });
     await tellConsumer(t, g.consumer_department_id, {
       kind: 'sharing.grant.revoked',
       title: `共享授权已撤销：${g.entry_name}（${g.no}）`,
@@ -249,6 +266,12 @@ export async function renewGrant(ctx: AppContext, actor: Actor, id: string, vali
       reason: null,
       detail: JSON.stringify({ from: locked.valid_to, to: validTo }),
     });
+    await grantChanged(t, {
+      grantId: id,
+      entryId: g.entry_id,
+      consumerDepartmentId: g.consumer_department_id,
+      change: 'renewed',
+    });
     await tellConsumer(t, g.consumer_department_id, {
       kind: 'sharing.grant.renewed',
       title: `共享授权已续期至 ${validTo}：${g.entry_name}（${g.no}）`,
@@ -272,6 +295,12 @@ export async function expireDueGrants(ctx: AppContext): Promise<number> {
         actor_id: null,
         reason: null,
         detail: JSON.stringify({ validTo: g.valid_to }),
+      });
+      await grantChanged(t, {
+        grantId: g.id,
+        entryId: g.entry_id,
+        consumerDepartmentId: g.consumer_department_id,
+        change: 'expired',
       });
       await tellConsumer(t, g.consumer_department_id, {
         kind: 'sharing.grant.expired',

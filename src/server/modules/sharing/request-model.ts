@@ -1,6 +1,6 @@
 import type { Actor } from '../../platform/context';
 import { can } from '../../platform/rbac/permissions';
-import type { EntryVersion } from '../catalog/entries-schemas';
+import type { EntryVersion } from '../catalog';
 import { OPEN_REQUEST_STATUSES } from './enums';
 import type { Letter } from './letters-service';
 import type { RequestRow, StepRow } from './requests-repo';

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { enumOf, Nullable, Obj, Uuid } from '../../platform/http/schemas';
-import { SHARE_METHOD_CODES } from '../catalog/enums';
+import { SHARE_METHOD_CODES } from '../../../shared/catalog/enums';
 import { DECISIONS, GRANT_EVENT_KINDS, GRANT_STATUS_CODES, REQUEST_STATUS_CODES, STEP_KINDS } from './enums';
 
 /** HTTP shapes of the sharing module (R-10 … ); the services return exactly these. */

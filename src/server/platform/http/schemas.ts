@@ -1,15 +1,12 @@
-import { Type, type TProperties, type TSchema, type ObjectOptions } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Nullable, Obj } from '../../../shared/typebox';
 
-/** Objects reject unknown fields everywhere (400 with the field named), so a typo never passes silently. */
-export const Obj = <T extends TProperties>(props: T, opts: ObjectOptions = {}) =>
-  Type.Object(props, { additionalProperties: false, ...opts });
+export { Nullable, Obj };
 
 export const Uuid = Type.String({ format: 'uuid' });
 /** A string enumeration with its values listed in OpenAPI (and the meaning of each in the description). */
 export const enumOf = <T extends string>(values: readonly T[], description?: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
-
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const ErrorSchema = Obj({
   error: Obj({

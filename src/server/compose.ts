@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './app-context';
+import * as catalog from './modules/catalog';
+import * as exchangeDelivery from './modules/exchange-delivery';
+import * as exchangeIngest from './modules/exchange-ingest';
+import * as org from './modules/org';
+import * as sharing from './modules/sharing';
+import { subscribe } from './platform/events';
+import { registerPlatformTasks } from './platform/jobs/platform-tasks';
+import { registerJobHandler, registerPeriodicTask } from './platform/jobs/service';
+import type { ModuleDefinition } from './platform/module';
+
+/**
+ * The one composition root: every module's register(), in dependency order (docs/architecture.md
+ * draws the arrows). Modules never wire each other; where one needs another's answer without
+ * depending on it (the catalog asking sharing who holds grants) it is handed in here.
+ */
+export function modules(): ModuleDefinition[] {
+  return [
+    org.register(),
+    catalog.register({ grantHolders: sharing.activeGrantDepartments }),
+    sharing.register(),
+    exchangeIngest.register(),
+    exchangeDelivery.register(),
+  ];
+}
+
+/**
+ * Registers every job handler, periodic task and event subscription in this process. Every
+ * process that can publish events or run jobs (the server, the CLI, tests) calls it once before
+ * it does either: an event reaches the subscribers registered when it is published.
+ */
+export function registerBackgroundWork(defs: ModuleDefinition[] = modules()): void {
+  registerPlatformTasks();
+  for (const m of defs) {
+    for (const j of m.jobs ?? []) {
+      if (j.everyMs !== undefined) registerPeriodicTask(j.kind, j.everyMs, j.handler, j.options);
+      else registerJobHandler(j.kind, j.handler, j.options);
+    }
+    for (const s of m.events ?? []) subscribe(s);
+  }
+}
+
+/** Mounts every module's routes (the platform's own are mounted by app.ts before these). */
+export async function mountModuleRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  defs: ModuleDefinition[],
+): Promise<void> {
+  for (const m of defs) for (const r of m.routes ?? []) await app.register(r.plugin(ctx), { prefix: r.prefix });
+}

@@ -1,0 +1,41 @@
+import type { ModuleDefinition } from '../../platform/module';
+import { publishDueVersions } from './changes-service';
+import { wireGrantHolders, type GrantHolders } from './consumers';
+import * as demands from './demands-service';
+import * as objections from './objections-service';
+import { catalogRoutes } from './routes';
+import './events';
+
+/** The catalog (目录管理系统): entries, versions, review, change notices, objections, demands. The only door into this module. */
+export type { EntryVersion, EntryDetail, DataItem } from './entries-schemas';
+export type { CatalogActor } from './versions-model';
+export type { GrantHolders } from './consumers';
+export { createEntry, entryIdByCode, getEntry, publishedVersionOf } from './entries-service';
+export { ensureDepartmentItem, listClasses } from './classes-service';
+export { iterateSearch } from './search-service';
+export { loadVersion, submitVersion } from './versions-service';
+export { deptReview, platformReview } from './lifecycle-service';
+
+const MINUTE = 60_000;
+
+export function register(deps: { grantHolders: GrantHolders }): ModuleDefinition {
+  wireGrantHolders(deps.grantHolders);
+  return {
+    name: 'catalog',
+    routes: [{ prefix: '/api/catalog', plugin: catalogRoutes }],
+    jobs: [
+      {
+        // R-07: an approved impacting change takes effect at its effective date, not before, not much after.
+        kind: 'catalog.publish-due',
+        everyMs: MINUTE,
+        handler: async (ctx) => {
+          const n = await publishDueVersions(ctx);
+          if (n) ctx.log.info(`catalog: ${n} scheduled version(s) published`);
+        },
+      },
+      // Deadline reminders, scheduled by the services when a deadline is set (R-08, R-09).
+      { kind: objections.OVERDUE_JOB, handler: objections.remindOverdueObjection },
+      { kind: demands.OVERDUE_JOB, handler: demands.remindOverdueResponsibility },
+    ],
+  };
+}

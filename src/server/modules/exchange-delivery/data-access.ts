@@ -1,0 +1,96 @@
+import type { AppContext } from '../../app-context';
+import type { Actor } from '../../platform/context';
+import { notFound } from '../../platform/errors';
+import { compilePlan, suggestRule, type MaskRule, type RowMasker } from '../../platform/masking';
+import { entryIdByCode, publishedVersionOf } from '../catalog';
+import { checkGrant, requireGrant, type Grant } from '../sharing';
+import { findManaged } from '../exchange-ingest';
+import { configuredRules, ruleFor } from './masking-service';
+
+/**
+ * R-16/R-20/R-43: what one caller may read of a resource's managed table, through one channel.
+ * The providing department and the platform read every column as stored; any other department
+ * only the items of an active grant for that channel, each masked by its rule: the one configured
+ * for the grant's channel, else the one for all channels, else the rule suggested from the catalog.
+ */
+export interface DataAccess {
+  entryId: string;
+  code: string;
+  table: string;
+  /** Readable columns in item order, with the rule each is masked with ('none' when not masked). */
+  columns: Array<{ column: string; name: string; dataType: string; rule: MaskRule }>;
+  grant: Grant | null;
+  mask: RowMasker;
+}
+
+const NONE: MaskRule = { code: 'none' };
+
+/** `channels`: the share methods that allow this use, in order of preference (an export may come under an API or a file grant). */
+export async function resolveAccess(
+  ctx: AppContext,
+  actor: Pick<Actor, 'departmentId' | 'roles'>,
+  code: string,
+  channels: readonly string[],
+): Promise<DataAccess> {
+  const entryId = await entryIdByCode(ctx, code);
+  const v = entryId ? await publishedVersionOf(ctx, entryId) : null;
+  if (!entryId || !v) throw notFound('Published catalog entry', '已发布的信息资源');
+  const managed = await findManaged(ctx.db, entryId);
+  if (!managed) throw notFound('Resource data', '资源数据（尚未汇聚）');
+  const items = new Map(v.items.map((i) => [i.id, i]));
+  const own = actor.roles.includes('platform_admin') || actor.departmentId === v.providerDepartmentId;
+  let grant: Grant | null = null;
+  let columns: DataAccess['columns'];
+  if (own) {
+    columns = managed.columns.map((c) => ({
+      column: c.column,
+      name: items.get(c.itemId)?.name ?? c.column,
+      dataType: c.dataType,
+      rule: NONE,
+    }));
+  } else {
+    grant = await grantForAny(ctx, actor.departmentId ?? '', entryId, channels);
+    const configured = await configuredRules(ctx, entryId);
+    // The grant's method is the channel the data goes out through (an export may come under a file grant).
+    const channel = grant.method;
+    // Granted items are named by field: the grant may predate the current version (whose item ids are new).
+    const byField = new Map(grant.items.map((i) => [i.fieldName.toLowerCase(), i]));
+    const byName = new Map(grant.items.map((i) => [i.name, i]));
+    columns = managed.columns.flatMap((c) => {
+      const item = items.get(c.itemId);
+      const g = byField.get(c.column) ?? (item ? byName.get(item.name) : undefined);
+      if (!g || !item) return [];
+      const rule = ruleFor(configured, c.column, channel, () =>
+        suggestRule({
+          name: item.name,
+          fieldName: item.fieldName,
+          maskRule: g.maskRule ?? item.maskRule,
+          sensitivity: item.sensitivity,
+        }),
+      );
+      return [{ column: c.column, name: item.name, dataType: c.dataType, rule }];
+    });
+  }
+  return {
+    entryId,
+    code,
+    table: managed.table_name,
+    columns,
+    grant,
+    mask: compilePlan(columns.map((c) => ({ field: c.column, rule: c.rule }))),
+  };
+}
+
+async function grantForAny(
+  ctx: AppContext,
+  departmentId: string,
+  entryId: string,
+  channels: readonly string[],
+): Promise<Grant> {
+  for (const channel of channels.slice(0, -1)) {
+    const r = await checkGrant(ctx, { departmentId, entryId, channel });
+    if (r.ok) return r.grant;
+  }
+  // The last channel's refusal is the one reported.
+  return requireGrant(ctx, { departmentId, entryId, channel: channels.at(-1)! });
+}

@@ -1,0 +1,226 @@
+import type { AppContext } from '../../app-context';
+import type { Actor } from '../../platform/context';
+import { badRequest } from '../../platform/errors';
+import { deliveryStamp, type DeliveryStamp } from '../sharing';
+import { KEY_COLUMN } from '../exchange-ingest';
+import { resolveAccess, type DataAccess } from './data-access';
+import * as repo from './records-repo';
+import { recordsOpenApi } from './records-openapi';
+import { publishedVersionOf } from '../catalog';
+
+/** R-24 query API over the data resource center: filters, fields, sort, pages, masked per grant. */
+
+export const MAX_LIMIT = 1000;
+const EXPORT_BATCH = 2000;
+
+export interface RecordsQuery {
+  fields?: string;
+  filter?: string[];
+  sort?: string;
+  limit?: number;
+  offset?: number;
+  cursor?: string;
+}
+
+export interface RecordsPage {
+  columns: Array<{ field: string; name: string; dataType: string; masked: boolean }>;
+  items: Array<Record<string, unknown>>;
+  /** Pass as `cursor` for the next page (key order only); null on the last page. */
+  nextCursor: string | null;
+  grantNo: string | null;
+}
+
+const invalid = (field: string, message: string, messageZh: string) =>
+  badRequest('EXCHANGE_QUERY_INVALID', message, messageZh, {
+    problems: [{ field, code: 'EXCHANGE_QUERY_INVALID', message, messageZh }],
+  });
+
+/** Checks every name the caller used against what it may read; masked columns cannot be filtered or sorted on. */
+function plan(access: DataAccess, q: RecordsQuery): repo.RecordQuery {
+  const readable = new Map(access.columns.map((c) => [c.column, c]));
+  const columns = q.fields
+    ? q.fields
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : access.columns.map((c) => c.column);
+  for (const f of columns)
+    if (!readable.has(f)) throw invalid('fields', `No readable field ${f}`, `无权读取或不存在的字段：${f}`);
+  const plain = (f: string, what: string) => {
+    const c = readable.get(f);
+    if (!c) throw invalid(what, `No readable field ${f}`, `无权读取或不存在的字段：${f}`);
+    // Matching or ordering on a masked value would reveal it; comparison is R-25's audited 比对 instead.
+    if (c.rule.code !== 'none')
+      throw invalid(
+        what,
+        `Field ${f} is masked and cannot be used to ${what}`,
+        `字段 ${f} 已脱敏，不能用于${what === 'sort' ? '排序' : '筛选'}`,
+      );
+    return f;
+  };
+  const equals = (q.filter ?? []).map((s) => {
+    const i = s.indexOf(':');
+    if (i <= 0) throw invalid('filter', 'A filter is field:value', '筛选条件格式为“字段:值”');
+    return { column: plain(s.slice(0, i), 'filter'), value: s.slice(i + 1) };
+  });
+  const sort = q.sort ? { column: plain(q.sort.replace(/^-/, ''), 'sort'), desc: q.sort.startsWith('-') } : null;
+  if (q.cursor && (sort || q.offset))
+    throw invalid(
+      'cursor',
+      'A cursor pages in key order only, without sort or offset',
+      '游标分页不能与排序或偏移量同时使用',
+    );
+  const afterKey = q.cursor ? Buffer.from(q.cursor, 'base64url').toString('utf8') : null;
+  return {
+    table: access.table,
+    columns,
+    equals,
+    sort,
+    limit: Math.min(q.limit ?? 100, MAX_LIMIT),
+    offset: q.offset ?? 0,
+    afterKey,
+  };
+}
+
+export interface Delivery<T> {
+  body: T;
+  stamp: DeliveryStamp | null;
+  rows: number;
+}
+
+export async function queryRecords(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  q: RecordsQuery,
+): Promise<Delivery<RecordsPage>> {
+  const access = await resolveAccess(ctx, actor, code, ['api']);
+  const p = plan(access, q);
+  const rows = await repo.readRecords(ctx.db, p);
+  const lastKey = rows.length ? String(rows.at(-1)![KEY_COLUMN]) : null;
+  const items = rows.map((r) => {
+    delete r[KEY_COLUMN];
+    return access.mask(r);
+  });
+  const byColumn = new Map(access.columns.map((c) => [c.column, c]));
+  return {
+    body: {
+      columns: p.columns.map((f) => ({
+        field: f,
+        name: byColumn.get(f)!.name,
+        dataType: byColumn.get(f)!.dataType,
+        masked: byColumn.get(f)!.rule.code !== 'none',
+      })),
+      items,
+      nextCursor:
+        !p.sort && rows.length === p.limit && lastKey !== null
+          ? Buffer.from(lastKey, 'utf8').toString('base64url')
+          : null,
+      grantNo: access.grant?.no ?? null,
+    },
+    stamp: access.grant ? deliveryStamp(access.grant) : null,
+    rows: items.length,
+  };
+}
+
+/**
+ * Every readable row (filters apply), masked, in key order, batch by batch: a streaming export
+ * never holds the table in memory.
+ */
+export async function exportRecords(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  q: Pick<RecordsQuery, 'fields' | 'filter'>,
+) {
+  const access = await resolveAccess(ctx, actor, code, ['file', 'api']);
+  const p = plan(access, q);
+  async function* rows(): AsyncGenerator<Record<string, unknown>> {
+    let afterKey: string | null = null;
+    for (;;) {
+      const batch = await repo.readRecords(ctx.db, { ...p, limit: EXPORT_BATCH, offset: 0, sort: null, afterKey });
+      for (const r of batch) {
+        afterKey = String(r[KEY_COLUMN]);
+        delete r[KEY_COLUMN];
+        yield access.mask(r);
+      }
+      if (batch.length < EXPORT_BATCH) return;
+    }
+  }
+  return {
+    columns: p.columns,
+    rows: rows(),
+    stamp: access.grant ? deliveryStamp(access.grant) : null,
+    access,
+    plan: p,
+  };
+}
+
+type Export = Awaited<ReturnType<typeof exportRecords>>;
+
+/** A CSV field as csv-stringify writes it: quoted when it holds a comma, quote or line break. */
+const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/**
+ * The whole CSV (BOM, header, rows) straight from PostgreSQL's COPY, when no selected column needs
+ * masking or is binary and the server is PostgreSQL; null otherwise (the rows then go through the
+ * masking plan and a CSV writer). `counted` hears the rows sent; `done` when all were.
+ */
+export function csvByCopy(
+  ctx: AppContext,
+  e: Export,
+  counted: (rows: number) => void,
+  done: () => void,
+): AsyncGenerator<Buffer | string> | null {
+  const url = ctx.dbKind === 'postgresql' ? ctx.config.databaseUrl : undefined;
+  const byColumn = new Map(e.access.columns.map((c) => [c.column, c]));
+  const selected = e.columns.map((c) => byColumn.get(c)!);
+  if (!url || selected.some((c) => c.rule.code !== 'none' || c.dataType === 'G')) return null;
+  const flags = new Set(selected.filter((c) => c.dataType === 'L').map((c) => c.column));
+  return (async function* () {
+    yield `\uFEFF${e.columns.map(csvField).join(',')}\n`;
+    yield* repo.copyCsv(url, e.plan, flags, counted);
+    done();
+  })();
+}
+
+export const MAX_VERIFY = 1000;
+
+/**
+ * R-25 verification (比对): the caller sends values of granted items and learns, per record, whether
+ * the resource holds a row with exactly those values — never the row. Masked items may be compared:
+ * that is what comparison is for, and it is audited as such.
+ */
+export async function verifyRecords(
+  ctx: AppContext,
+  actor: Actor,
+  code: string,
+  fields: string[],
+  records: string[][],
+): Promise<Delivery<{ results: boolean[]; grantNo: string | null }>> {
+  const access = await resolveAccess(ctx, actor, code, ['api']);
+  const readable = new Set(access.columns.map((c) => c.column));
+  for (const f of fields)
+    if (!readable.has(f)) throw invalid('fields', `No readable field ${f}`, `无权比对或不存在的字段：${f}`);
+  if (new Set(fields).size !== fields.length) throw invalid('fields', 'A field is listed twice', '比对字段重复');
+  records.forEach((r, i) => {
+    if (r.length !== fields.length)
+      throw invalid(
+        `records[${i}]`,
+        `Record ${i + 1} needs ${fields.length} values`,
+        `第${i + 1}条记录应有${fields.length}个值`,
+      );
+  });
+  const results = await repo.matchRecords(ctx.db, access.table, fields, records);
+  return {
+    body: { results, grantNo: access.grant?.no ?? null },
+    stamp: access.grant ? deliveryStamp(access.grant) : null,
+    rows: records.length,
+  };
+}
+
+export async function resourceOpenApi(ctx: AppContext, actor: Actor, code: string): Promise<Record<string, unknown>> {
+  const access = await resolveAccess(ctx, actor, code, ['api']);
+  const v = await publishedVersionOf(ctx, access.entryId);
+  return recordsOpenApi(access, v?.name ?? code);
+}

@@ -1,0 +1,59 @@
+import { on } from '../../platform/events';
+import type { ModuleDefinition } from '../../platform/module';
+import { PULL_JOB, schedulePulls } from './bindings-service';
+import { followPublishedVersion } from './center-service';
+import { runPull } from './pull-service';
+import { ingestRoutes } from './routes';
+import './events';
+
+/**
+ * The exchange's ingest side (数据汇聚): department sources, table bindings and pulls, uploads, the
+ * data resource center's managed tables and their quality. The only door into this module; the
+ * delivery side reads the center through what is exported here.
+ */
+export type { ManagedTable } from './center-service';
+export type { LoadConnection } from './center-load-repo';
+export type { TargetColumn, TargetRow, TargetSpec } from './connectors/targets';
+export { bindingOfEntry } from './bindings-service';
+export { ensureManagedTable, managedColumns } from './center-service';
+export { countRows, findManaged, KEY_COLUMN, upsertRows } from './center-repo';
+export { WINDOW_BATCHES, withLoadConnection } from './center-load-repo';
+export { CopyText, decodeCopyField, eachLine } from './copy-text';
+export { sniffedStream, UnsupportedTypeError } from './files-sniff';
+export { targetColumnType } from './mapping';
+export { runPull } from './pull-service';
+export { measureQuality } from './quality-service';
+export { getSource, parseTableRef, withSourceTarget } from './sources-service';
+
+const MINUTE = 60_000;
+
+export function register(): ModuleDefinition {
+  return {
+    name: 'exchange-ingest',
+    routes: [{ prefix: '/api/exchange', plugin: ingestRoutes }],
+    jobs: [
+      {
+        // R-21: a pull asked for by a user or the schedule; it commits batch by batch itself.
+        kind: PULL_JOB,
+        handler: async (ctx, p: { bindingId: string; mode?: 'full' | 'incremental'; startedBy?: string }) => {
+          await runPull(ctx, p.bindingId, { mode: p.mode, startedBy: p.startedBy ?? null });
+        },
+        options: { transactional: false, maxAttempts: 1 },
+      },
+      {
+        kind: 'exchange.schedule-pulls',
+        everyMs: 5 * MINUTE,
+        handler: async (ctx) => {
+          const n = await schedulePulls(ctx);
+          if (n) ctx.log.info(`exchange: ${n} scheduled pull(s) queued`);
+        },
+      },
+    ],
+    events: [
+      // R-20: an entry's managed table follows the items of each newly published version.
+      on('catalog.version.published', 'exchange-ingest.follow-version', async (ctx, e) => {
+        if (!e.payload.deleted) await followPublishedVersion(ctx, e.payload.entryId);
+      }),
+    ],
+  };
+}

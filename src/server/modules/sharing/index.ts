@@ -1,0 +1,36 @@
+import type { ModuleDefinition } from '../../platform/module';
+import { expireDueGrants } from './grants-service';
+import { sharingRoutes } from './routes';
+import * as steps from './steps-service';
+import './events';
+
+/** The sharing portal (资源共享): requests, reviews with deadlines, letters, grants. The only door into this module. */
+export type { Grant } from './schemas';
+export type { DeliveryStamp } from './use-limits';
+export { activeGrantDepartments, checkGrant, getGrant, requireGrant } from './grants-service';
+export { deliveryStamp, USE_TERMS } from './use-limits';
+export { uploadLetter } from './letters-service';
+export { applyInfo, createRequest } from './requests-service';
+export { prereview } from './reviews-service';
+
+const MINUTE = 60_000;
+
+export function register(): ModuleDefinition {
+  return {
+    name: 'sharing',
+    routes: [{ prefix: '/api/sharing', plugin: sharingRoutes }],
+    jobs: [
+      // R-15: a review step past its deadline is flagged and escalated, once, at the moment it passes.
+      { kind: steps.OVERDUE_JOB, handler: steps.flagOverdueStep },
+      {
+        // R-16: grants end after their last valid day (Shanghai date); checked every 10 minutes.
+        kind: 'sharing.expire-grants',
+        everyMs: 10 * MINUTE,
+        handler: async (ctx) => {
+          const n = await expireDueGrants(ctx);
+          if (n) ctx.log.info(`sharing: ${n} grant(s) expired`);
+        },
+      },
+    ],
+  };
+}
