@@ -10,6 +10,7 @@ import { modules, mountModuleRoutes, registerBackgroundWork } from './compose';
 import { installErrorHandler } from './platform/http/error-handler';
 import { installGuard } from './platform/http/guard';
 import { installAuditHook } from './platform/audit/hook';
+import { installChangeTransactions, requestScoped } from './platform/audit/change-transaction';
 import { installRouteRegistry, type RouteEntry } from './platform/http/route-registry';
 import { systemRoutes } from './platform/http/system-routes';
 import { installWebApp } from './platform/http/web-app';
@@ -42,6 +43,7 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installRouteRegistry(app);
+  installChangeTransactions(app, ctx);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -61,15 +63,17 @@ export async function buildApp(
   installGuard(app, ctx);
   installAuditHook(app, ctx);
 
-  await app.register(systemRoutes(ctx), { prefix: '/api' });
-  await app.register(authRoutes(ctx), { prefix: '/api/auth' });
-  await app.register(auditRoutes(ctx), { prefix: '/api/audit' });
-  await app.register(calendarRoutes(ctx), { prefix: '/api/calendar' });
-  await app.register(notifyRoutes(ctx), { prefix: '/api' });
+  // Handlers see the request's change transaction as ctx.db (platform/audit/change-transaction.ts).
+  const scoped = requestScoped(ctx);
+  await app.register(systemRoutes(scoped), { prefix: '/api' });
+  await app.register(authRoutes(scoped), { prefix: '/api/auth' });
+  await app.register(auditRoutes(scoped), { prefix: '/api/audit' });
+  await app.register(calendarRoutes(scoped), { prefix: '/api/calendar' });
+  await app.register(notifyRoutes(scoped), { prefix: '/api' });
   const defs = modules();
   // Handlers are registered with the routes: a request may publish an event or queue a job at once.
   registerBackgroundWork(defs);
-  await mountModuleRoutes(app, ctx, defs);
+  await mountModuleRoutes(app, scoped, defs);
   if (opts.serveWeb) await installWebApp(app);
   await app.ready();
   return app;

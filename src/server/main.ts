@@ -7,6 +7,7 @@ import { systemClock } from './platform/clock';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed';
 import { startJobRunner, type JobRunner } from './platform/jobs/runner';
 import type { AppContext } from './app-context';
+import { startAuditSealer } from './platform/audit/service';
 
 /** start: config → db → migrate → (demo seed) → app → listen. */
 async function main(): Promise<void> {
@@ -27,16 +28,18 @@ async function main(): Promise<void> {
   const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock: systemClock, log };
   const seeded = config.demo ? await seedDemoIfEmpty(ctx) : false;
   const app = await buildApp(ctx, { logger: true, serveWeb: true });
-  const jobs: { runner?: JobRunner } = {};
+  const jobs: { runner?: JobRunner; stopSealer?: () => Promise<void> } = {};
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after error');
     await app.close();
     // Jobs write to the database, so the runner finishes its pass before the database closes.
     await jobs.runner?.stop();
+    await jobs.stopSealer?.();
     await database.close();
   });
   await app.listen({ port: config.port, host: config.host });
   jobs.runner = startJobRunner(ctx, { pollMs: 5_000 });
+  jobs.stopSealer = startAuditSealer(ctx);
   const address = app.server.address();
   const url = `http://localhost:${typeof address === 'object' && address ? address.port : config.port}/`;
   const lines = [

@@ -11,6 +11,7 @@ import * as m0009 from './migrations/0009_exchange_files';
 import * as m0010 from './migrations/0010_exchange_quality';
 import * as m0011 from './migrations/0011_exchange_masking';
 import * as m0012 from './migrations/0012_exchange_push';
+import * as m0013 from './migrations/0013_audit_unlocked';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010_exchange_quality': m0010,
   '0011_exchange_masking': m0011,
   '0012_exchange_push': m0012,
+  '0013_audit_unlocked': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -85,7 +85,10 @@ export interface SpecialistChangeTable {
 }
 
 export interface AuditEventTable {
-  seq: string;
+  /** Insertion order; the sealer takes unsealed rows by it. */
+  id: Generated<string>;
+  /** Place in the chain: null until sealed (with prev_hash and hash). */
+  seq: string | null;
   at: Timestamp;
   user_id: string | null;
   username: string | null;
@@ -103,8 +106,8 @@ export interface AuditEventTable {
   outcome: 'success' | 'denied' | 'failed';
   status_code: number | null;
   detail: unknown;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 export interface AuditHeadTable {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { outsideChangeTransaction } from '../../platform/audit/change-transaction';
 import type { RowError } from './excel-parse';
 
 export type ImportStatus = 'validating' | 'importing' | 'done' | 'failed';
@@ -73,7 +74,7 @@ export class ImportJobs {
   start(importId: string, work: () => Promise<void>): void {
     const job = this.jobs.get(importId);
     if (!job) throw new Error(`unknown import ${importId}`);
-    job.running = work()
+    job.running = outsideChangeTransaction(work)
       .catch(() => {
         // work() records its own failures; this only keeps a bug from leaving the poll at "validating".
         Object.assign(job.state, { status: 'failed', error: INTERNAL });

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../app-context';
+import { inTransaction } from '../../db/tx';
 import type { Actor } from '../../platform/context';
 import { AppError, badRequest, conflict } from '../../platform/errors';
 import { bindingOfEntry, ownEntry } from './bindings-service';
@@ -204,7 +205,7 @@ export async function applyUpload(
       report,
     );
   }
-  const counts = await ctx.db.transaction().execute(async (trx) => {
+  const counts = await inTransaction(ctx, async (trx) => {
     if (!(await repo.tryLockForUpload(trx, target.entryId, target.bindingId))) {
       throw conflict(
         'EXCHANGE_RUN_BUSY',

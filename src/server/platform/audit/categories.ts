@@ -24,4 +24,9 @@ export interface AuditSpec {
   /** Kind of object acted on, e.g. 'department'; the id comes from the route param named by targetParam. */
   targetType?: string;
   targetParam?: string;
+  /**
+   * false: a state-changing route whose writes must stay even when it answers with an error (login
+   * keeps its failed-attempt count) runs without the request's change transaction.
+   */
+  transaction?: false;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context';
 import type { AuditOutcome } from './categories';
+import { takeChangeTransaction } from './change-transaction';
 import { recordAudit } from './service';
 
 /** Denied = the guard said no (no session, no second factor, no permission); a wrong password is a failure. */
@@ -45,7 +46,7 @@ export function installAuditHook(app: FastifyInstance, ctx: AppContext): void {
     if (audit === false && outcome !== 'denied') return payload;
     const spec = audit || { category: 'access' as const, action: `${req.method} ${req.routeOptions.url ?? ''}` };
     const detail = { ...note.detail, ...(note.errorCode ? { errorCode: note.errorCode } : {}) };
-    await recordAudit(ctx, {
+    const event = {
       ...callerOf(req),
       category: spec.category,
       action: spec.action,
@@ -55,7 +56,24 @@ export function installAuditHook(app: FastifyInstance, ctx: AppContext): void {
       outcome,
       statusCode: reply.statusCode,
       detail: Object.keys(detail).length ? detail : null,
-    });
+    };
+    const change = takeChangeTransaction(req);
+    if (change && outcome === 'success') {
+      // The change and its event commit together; if either fails, neither stays and the client gets the error.
+      try {
+        await recordAudit({ ...ctx, db: change }, event);
+        await change.commit().execute();
+      } catch (e) {
+        await change
+          .rollback()
+          .execute()
+          .catch(() => undefined);
+        throw e;
+      }
+      return payload;
+    }
+    await change?.rollback().execute();
+    await recordAudit(ctx, event);
     return payload;
   });
 }

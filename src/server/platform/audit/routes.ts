@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../app-context';
-import type { Row } from '../../db/types';
+import type { SealedAuditRow } from './repo';
 import { Nullable, Obj, Ok, PageQuery, Paged, pageBounds } from '../http/schemas';
 import { AUDIT_CATEGORIES, AUDIT_CATEGORY_CODES } from './categories';
 import * as audit from './service';
@@ -55,7 +55,7 @@ const toFilter = (q: FilterQuery): audit.AuditFilter => ({
   q: q.q?.trim() || undefined,
 });
 
-const toDto = (r: Row<'audit_event'>) => ({
+const toDto = (r: SealedAuditRow) => ({
   seq: r.seq,
   at: r.at.toISOString(),
   userId: r.user_id,
@@ -109,7 +109,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         const p = pageBounds(req.query);
-        const { rows, total } = await audit.searchAuditEvents(ctx.db, toFilter(req.query), p.limit, p.offset);
+        const { rows, total } = await audit.searchAuditEvents(ctx, toFilter(req.query), p.limit, p.offset);
         req.auditNote.rowCount = rows.length;
         req.auditNote.detail = { filter: req.query };
         return { items: rows.map(toDto), total, page: p.page, pageSize: p.pageSize };
@@ -131,7 +131,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         req.auditNote.detail = { filter: req.query };
         const rows = Readable.from(
           (async function* () {
-            for await (const r of audit.streamAuditEvents(ctx.db, toFilter(req.query))) {
+            for await (const r of audit.streamAuditEvents(ctx, toFilter(req.query))) {
               const d = toDto(r);
               yield {
                 ...d,

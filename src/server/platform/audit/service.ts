@@ -1,14 +1,57 @@
 import type { AppContext } from '../../app-context';
+import { inTransactionOf } from '../../db/tx';
 import { badRequest } from '../errors';
 import { getSetting, putSetting } from '../settings/repo';
 import { GENESIS_HASH, chainHash } from './chain';
-import { appendAuditEvent, getAuditHead, scanAuditEvents, toRecord, type AuditInput } from './repo';
+import {
+  countUnsealed,
+  getAuditHead,
+  insertUnsealed,
+  sealAndAppend,
+  scanAuditEvents,
+  toRecord,
+  type AuditInput,
+} from './repo';
+import { auditWriter, BATCH } from './writer';
 
-export { searchAuditEvents, streamAuditEvents, type AuditFilter } from './repo';
+import * as repo from './repo';
 
-/** The only way anything is written to the audit log. */
+export type { AuditFilter } from './repo';
+
+/** The log as its readers see it: sealed first, so the newest events are in it with their links. */
+export async function searchAuditEvents(ctx: AppContext, f: repo.AuditFilter, limit: number, offset: number) {
+  await sealAuditLog(ctx);
+  return repo.searchAuditEvents(ctx.db, f, limit, offset);
+}
+
+export async function* streamAuditEvents(ctx: AppContext, f: repo.AuditFilter) {
+  await sealAuditLog(ctx);
+  yield* repo.streamAuditEvents(ctx.db, f);
+}
+
+/**
+ * The only way anything is written to the audit log. Inside a transaction (ctx.db is one) the event
+ * is inserted unsealed and commits or rolls back with the change it records; the sealer chains it
+ * once committed. Outside one it joins the chaining writer's next batch, sealed when this resolves.
+ * Neither path waits on a lock that other appends hold.
+ */
 export async function recordAudit(ctx: AppContext, input: Omit<AuditInput, 'at'> & { at?: Date }): Promise<void> {
-  await appendAuditEvent(ctx.db, { ...input, at: input.at ?? ctx.clock.now() });
+  const event = { ...input, at: input.at ?? ctx.clock.now() };
+  if (ctx.db.isTransaction) await insertUnsealed(ctx.db, [event]);
+  else await auditWriter(ctx.db).append(event);
+}
+
+/**
+ * Chains every event committed so far that is still unsealed; readers of the log call it first so
+ * that what they read is the sealed chain. Returns how many it sealed.
+ */
+export async function sealAuditLog(ctx: AppContext): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await inTransactionOf(ctx.db, (trx) => sealAndAppend(trx, [], BATCH));
+    total += n;
+    if (n < BATCH) return total;
+  }
 }
 
 /** What a piece of work nobody asked for at that moment did (the job runner, the CLI). */
@@ -63,6 +106,8 @@ export interface ChainReport {
   ok: boolean;
   checked: number;
   headSeq: string;
+  /** Events committed after the sealing pass that began the verification: not yet in the chain. */
+  unsealed: number;
   problems: ChainProblem[];
 }
 
@@ -75,6 +120,7 @@ export async function verifyAuditChain(ctx: AppContext, maxProblems = 100): Prom
   const add = (p: ChainProblem) => {
     if (problems.length < maxProblems) problems.push(p);
   };
+  await sealAuditLog(ctx);
   let expectedSeq = 1n;
   let prevHash = GENESIS_HASH;
   let checked = 0;
@@ -101,7 +147,7 @@ export async function verifyAuditChain(ctx: AppContext, maxProblems = 100): Prom
       message: `chain ends at seq ${expectedSeq - 1n} but the head records seq ${head.seq}`,
     });
   }
-  return { ok: problems.length === 0, checked, headSeq: head.seq, problems };
+  return { ok: problems.length === 0, checked, headSeq: head.seq, unsealed: await countUnsealed(ctx.db), problems };
 }
 
 const RETENTION_KEY = 'audit.retention_months';
@@ -122,4 +168,22 @@ export async function setRetentionMonths(ctx: AppContext, months: number, userId
     );
   }
   await putSetting(ctx.db, RETENTION_KEY, months, userId);
+}
+
+/**
+ * Seals in the background every few seconds, so events recorded inside transactions are chained
+ * soon even when no reader or writer comes by. Stops with the returned function.
+ */
+export function startAuditSealer(ctx: AppContext, everyMs = 2_000): () => Promise<void> {
+  let current: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    current = sealAuditLog(ctx).catch((e: unknown) =>
+      ctx.log.error(`audit sealer: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
 }

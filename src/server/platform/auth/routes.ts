@@ -41,7 +41,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/login',
       {
-        config: { access: 'public', audit: { category: 'login', action: 'auth.login' } },
+        config: { access: 'public', audit: { category: 'login', action: 'auth.login', transaction: false } },
         schema: {
           tags: ['auth'],
           summary: 'Log in with user name and password / 账号密码登录',
@@ -99,7 +99,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/logout',
       {
-        config: { access: 'mfa_pending', audit: { category: 'login', action: 'auth.logout' } },
+        config: { access: 'mfa_pending', audit: { category: 'login', action: 'auth.logout', transaction: false } },
         schema: { tags: ['auth'], summary: 'Log out / 退出登录', response: { 200: Ok } },
       },
       async (req, reply) => {
@@ -121,7 +121,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/mfa/setup',
       {
-        config: { access: 'mfa_pending', audit: { category: 'admin', action: 'auth.mfa.setup' } },
+        config: { access: 'mfa_pending', audit: { category: 'admin', action: 'auth.mfa.setup', transaction: false } },
         schema: {
           tags: ['auth'],
           summary: 'Start TOTP enrolment; returns the secret and a QR code / 绑定动态口令',
@@ -134,7 +134,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/mfa/enable',
       {
-        config: { access: 'mfa_pending', audit: { category: 'admin', action: 'auth.mfa.enable' } },
+        config: { access: 'mfa_pending', audit: { category: 'admin', action: 'auth.mfa.enable', transaction: false } },
         schema: {
           tags: ['auth'],
           summary: 'Confirm TOTP enrolment with a code / 确认绑定',
@@ -151,7 +151,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/mfa/verify',
       {
-        config: { access: 'mfa_pending', audit: { category: 'login', action: 'auth.mfa.verify' } },
+        config: { access: 'mfa_pending', audit: { category: 'login', action: 'auth.mfa.verify', transaction: false } },
         schema: {
           tags: ['auth'],
           summary: 'Second-factor step of login / 动态口令验证',
@@ -168,7 +168,10 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/password',
       {
-        config: { access: 'authenticated', audit: { category: 'admin', action: 'auth.password.change' } },
+        config: {
+          access: 'authenticated',
+          audit: { category: 'admin', action: 'auth.password.change', transaction: false },
+        },
         schema: {
           tags: ['auth'],
           summary: 'Change own password / 修改密码',

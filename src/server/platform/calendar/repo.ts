@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../app-context';
+import { inTransactionOf } from '../../db/tx';
 
 export function overridesBetween(db: Db, from: string, to: string) {
   return db
@@ -27,7 +28,7 @@ export async function replaceImportedYear(
   days: Array<{ date: string; isOffDay: boolean; name: string | null }>,
   userId: string | null,
 ) {
-  await db.transaction().execute(async (trx) => {
+  await inTransactionOf(db, async (trx) => {
     await trx
       .deleteFrom('calendar_day')
       .where('source', '=', 'import')
