@@ -334,7 +334,12 @@ describe('table upload', () => {
     expect(missing.json<{ error: { details: UploadReport } }>().error.details.problems).toMatchObject([
       { row: 1, field: 'uscc' },
     ]);
-    expect(await count(tableOf(entry.code))).toBe(0);
+    // Every upload was refused, so nothing stays, not even the center's table (its request rolled back whole).
+    const tables =
+      await sql`select 1 from information_schema.tables where table_schema = 'rc' and table_name = ${tableOf(entry.code)}`.execute(
+        t.ctx.db,
+      );
+    expect(tables.rows).toEqual([]);
   });
 
   it('reads quoted CSV values and refuses more rows than the limit', async () => {
