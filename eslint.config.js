@@ -50,6 +50,19 @@ export default tseslint.config(
     rules: { 'vue/multi-word-component-names': 'off' },
   },
   {
+    // "The platform or the own department" is decided by scopeOf (platform/rbac/scope.ts) alone.
+    files: ['src/server/modules/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='includes'] > Literal[value='platform_admin']",
+          message: 'Authorization by role goes through scopeOf/inScope (platform/rbac/scope.ts) or can().',
+        },
+      ],
+    },
+  },
+  {
     files: ['bin/**/*.mjs', 'scripts/**/*.mjs', '*.js', '*.cjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable' } },
   },

@@ -44,6 +44,7 @@ export async function setUpBinding(ctx: AppContext, mariaDb: string): Promise<Be
       password,
     });
     return {
+      kind: 'staff',
       userId: u.id,
       username,
       realName: '测试员',
@@ -130,6 +131,7 @@ export async function setUpBinding(ctx: AppContext, mariaDb: string): Promise<Be
         password,
       });
       const actor: Actor = {
+        kind: 'staff',
         userId: u.id,
         username: 'bench_rsj',
         realName: '测试员',

@@ -119,6 +119,7 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
     const actor = (username: string): Actor => {
       const a = accounts.get(username)!;
       return {
+        kind: 'staff',
         userId: userIds.get(username)!,
         username,
         realName: a.realName,

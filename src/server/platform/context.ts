@@ -1,33 +1,12 @@
 import type { RouteAccess } from './rbac/permissions';
 import type { AuditSpec } from './audit/categories';
-
-/** The signed-in person behind a request, as the audit log and the authorization filters see them. */
-export interface Actor {
-  userId: string;
-  username: string;
-  realName: string;
-  departmentId: string | null;
-  departmentName: string | null;
-  roles: string[];
-  sessionKind: 'cookie' | 'bearer';
-  mfaPassed: boolean;
-  tokenHash: string;
-}
+import type { StaffPrincipal } from './rbac/principal';
 
 /**
- * Whose rows a caller sees in department-scoped tables (catalog versions, requests, grants, sources):
- * its own department's, or every department's for the platform administrator. Repositories turn it
- * into a WHERE clause.
+ * The signed-in staff account behind a request (platform/rbac/principal.ts has the other kinds of
+ * principal). Authorization reads it through scopeOf and can, never by looking at its roles.
  */
-export interface DepartmentViewer {
-  departmentId: string | null;
-  isAdmin: boolean;
-}
-
-export const departmentViewer = (a: Pick<Actor, 'departmentId' | 'roles'>): DepartmentViewer => ({
-  departmentId: a.departmentId,
-  isAdmin: a.roles.includes('platform_admin'),
-});
+export type Actor = StaffPrincipal;
 
 /** Facts a handler adds to its request's audit event (target, rows read, anything else worth keeping). */
 export interface AuditNote {

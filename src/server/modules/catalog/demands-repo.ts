@@ -1,9 +1,9 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../app-context';
 import type { DB, NewRow, Row } from '../../db/types';
+import { scopeFilter, type Scope } from '../../platform/rbac/scope';
 
 /** platform_admin sees every demand and responsibility item; a department its own. */
-export type DemandScope = { all: true } | { departmentId: string | null };
 export type DemandStatus = Row<'catalog_demand'>['status'];
 export type ResponsibilityStatus = Row<'responsibility_item'>['status'];
 export type ResponsibilityKind = Row<'responsibility_item'>['kind'];
@@ -51,18 +51,8 @@ const DEMAND_COLUMNS = [
 
 export type DemandRow = NonNullable<Awaited<ReturnType<typeof findDemand>>>;
 
-export async function listDemands(
-  db: Db,
-  scope: DemandScope,
-  f: { status?: DemandStatus },
-  limit: number,
-  offset: number,
-) {
-  let q = demandBase(db);
-  if (!('all' in scope))
-    q = scope.departmentId
-      ? q.where('d.requester_department_id', '=', scope.departmentId)
-      : q.where((eb) => eb.val(false));
+export async function listDemands(db: Db, scope: Scope, f: { status?: DemandStatus }, limit: number, offset: number) {
+  let q = demandBase(db).where(scopeFilter(scope, 'd.requester_department_id'));
   if (f.status) q = q.where('d.status', '=', f.status);
   const [rows, total] = await Promise.all([
     q.select(DEMAND_COLUMNS).orderBy('d.created_at', 'desc').orderBy('d.id').limit(limit).offset(offset).execute(),
@@ -157,12 +147,8 @@ export interface ItemFilter {
   overdue?: boolean;
 }
 
-export async function listItems(db: Db, scope: DemandScope, f: ItemFilter, now: Date, limit: number, offset: number) {
-  let q = itemBase(db);
-  if (!('all' in scope))
-    q = scope.departmentId
-      ? q.where('i.provider_department_id', '=', scope.departmentId)
-      : q.where((eb) => eb.val(false));
+export async function listItems(db: Db, scope: Scope, f: ItemFilter, now: Date, limit: number, offset: number) {
+  let q = itemBase(db).where(scopeFilter(scope, 'i.provider_department_id'));
   if (f.providerDepartmentId) q = q.where('i.provider_department_id', '=', f.providerDepartmentId);
   if (f.status) q = q.where('i.status', '=', f.status);
   if (f.overdue !== undefined) {

@@ -7,6 +7,7 @@ import { notify } from '../../platform/notify/service';
 import { scheduleJob } from '../../platform/jobs/service';
 import * as repo from './demands-repo';
 import type { Demand, DemandInput, Responsibility, ResponsibilityInput } from './demands-routes';
+import { inScope, scopeOf } from '../../platform/rbac/scope';
 
 /**
  * R-09 (Art 7 para 2): departments file 共享需求; the platform aggregates them into a 责任清单 of
@@ -17,9 +18,7 @@ const DEMANDS_LINK = '/catalog/demands';
 const KIND_ZH: Record<repo.ResponsibilityKind, string> = { catalog: '编目', share: '共享', open: '开放' };
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function scopeOf(actor: Actor): repo.DemandScope {
-  return actor.roles.includes('platform_admin') ? { all: true } : { departmentId: actor.departmentId };
-}
+const readScope = (actor: Actor) => scopeOf(actor, 'catalog.demand.read');
 
 const fieldError = (code: string, field: string, en: string, zh: string) =>
   badRequest(code, en, zh, { problems: [{ field, code, message: en, messageZh: zh }] });
@@ -65,7 +64,7 @@ export async function listDemands(
   limit: number,
   offset: number,
 ) {
-  const { rows, total } = await repo.listDemands(ctx.db, scopeOf(actor), f, limit, offset);
+  const { rows, total } = await repo.listDemands(ctx.db, readScope(actor), f, limit, offset);
   return { items: rows.map(toDemand), total };
 }
 
@@ -203,7 +202,7 @@ export async function listResponsibilities(
   offset: number,
 ) {
   const now = ctx.clock.now();
-  const { rows, total } = await repo.listItems(ctx.db, scopeOf(actor), f, now, limit, offset);
+  const { rows, total } = await repo.listItems(ctx.db, readScope(actor), f, now, limit, offset);
   const demands = await repo.demandsOfItems(
     ctx.db,
     rows.map((r) => r.id),
@@ -349,8 +348,7 @@ export async function linkResponsibility(
   entryId: string,
 ): Promise<Responsibility> {
   const item = await repo.findItem(ctx.db, id);
-  const scope = scopeOf(actor);
-  if (!item || !('all' in scope || item.provider_department_id === scope.departmentId))
+  if (!item || !inScope(readScope(actor), item.provider_department_id))
     throw notFound('Responsibility item', '责任清单事项');
   if (item.provider_department_id !== actor.departmentId)
     throw forbidden('Only the responsible department can link an entry', '只有责任部门可以关联目录');

@@ -1,9 +1,9 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../app-context';
 import type { DB, NewRow, Row, RowUpdate } from '../../db/types';
+import { scopeFilter, type Scope } from '../../platform/rbac/scope';
 
 /** Whose objections a reader sees: platform_admin all; a department those it raised or received. */
-export type ObjectionScope = { all: true } | { departmentId: string | null };
 export type ObjectionStatus = Row<'catalog_objection'>['status'];
 
 export interface ObjectionFilter {
@@ -55,25 +55,24 @@ const COLUMNS = [
 
 export type ObjectionRow = NonNullable<Awaited<ReturnType<typeof findObjection>>>;
 
-function visible(eb: Q, scope: ObjectionScope, role: ObjectionFilter['role']) {
-  if ('all' in scope) return eb.val(true);
-  if (!scope.departmentId) return eb.val(false);
-  const raised = eb('o.raised_by_department_id', '=', scope.departmentId);
-  const received = eb('e.provider_department_id', '=', scope.departmentId);
-  return role === 'raised' ? raised : role === 'received' ? received : eb.or([raised, received]);
+/** A department sees the objections it raised or received (or one side, by role); the platform all. */
+function visible(scope: Scope, role: ObjectionFilter['role']) {
+  if (scope.kind !== 'department') return scopeFilter(scope);
+  const columns = { raised: ['o.raised_by_department_id'], received: ['e.provider_department_id'] };
+  return scopeFilter(scope, ...(role ? columns[role] : [...columns.raised, ...columns.received]));
 }
 
 const overdueExpr = (eb: Q, now: Date) => eb.and([eb('o.status', 'in', WAITING), eb('o.due_at', '<', now)]);
 
 export async function listObjections(
   db: Db,
-  scope: ObjectionScope,
+  scope: Scope,
   f: ObjectionFilter,
   now: Date,
   limit: number,
   offset: number,
 ) {
-  let q = base(db).where((eb) => visible(eb, scope, f.role));
+  let q = base(db).where(visible(scope, f.role));
   if (f.status) q = q.where('o.status', '=', f.status);
   if (f.entryId) q = q.where('o.entry_id', '=', f.entryId);
   if (f.overdue !== undefined) q = q.where((eb) => (f.overdue ? overdueExpr(eb, now) : eb.not(overdueExpr(eb, now))));
@@ -88,12 +87,8 @@ export function findObjection(db: Db, id: string) {
   return base(db).select(COLUMNS).where('o.id', '=', id).executeTakeFirst();
 }
 
-export function findVisibleObjection(db: Db, scope: ObjectionScope, id: string) {
-  return base(db)
-    .select(COLUMNS)
-    .where('o.id', '=', id)
-    .where((eb) => visible(eb, scope, undefined))
-    .executeTakeFirst();
+export function findVisibleObjection(db: Db, scope: Scope, id: string) {
+  return base(db).select(COLUMNS).where('o.id', '=', id).where(visible(scope, undefined)).executeTakeFirst();
 }
 
 /** The entry an objection is raised against, with its published name. */

@@ -10,6 +10,7 @@ import { scheduleJob } from '../../platform/jobs/service';
 import { OBJECTION_KINDS, type ObjectionKind } from '../../../shared/catalog/enums';
 import * as repo from './objections-repo';
 import type { Objection } from './objections-routes';
+import { scopeOf } from '../../platform/rbac/scope';
 
 /** R-08 (Art 9 para 2): a consumer's 疑义/纠错 on a published entry, answered by the provider within a working-day deadline. */
 
@@ -77,9 +78,7 @@ export async function remindOverdueObjection(ctx: AppContext, payload: { objecti
   await notify(ctx, { userIds: [o.raised_by] }, notice);
 }
 
-export function scopeOf(actor: Actor): repo.ObjectionScope {
-  return actor.roles.includes('platform_admin') ? { all: true } : { departmentId: actor.departmentId };
-}
+const readScope = (actor: Actor) => scopeOf(actor, 'catalog.objection.read');
 
 /** Working days the provider has to answer; admins set it, a missing or nonsensical value falls back to 5. */
 export async function dueWorkingDays(ctx: AppContext): Promise<number> {
@@ -95,7 +94,7 @@ const required = (s: string, field: string, en: string, zh: string) => {
 };
 
 async function load(ctx: AppContext, actor: Actor, id: string): Promise<repo.ObjectionRow> {
-  const row = await repo.findVisibleObjection(ctx.db, scopeOf(actor), id);
+  const row = await repo.findVisibleObjection(ctx.db, readScope(actor), id);
   if (!row) throw notFound('Objection', '疑义');
   return row;
 }
@@ -112,7 +111,7 @@ export async function listObjections(
   offset: number,
 ) {
   const now = ctx.clock.now();
-  const { rows, total } = await repo.listObjections(ctx.db, scopeOf(actor), filter, now, limit, offset);
+  const { rows, total } = await repo.listObjections(ctx.db, readScope(actor), filter, now, limit, offset);
   return { items: rows.map((r) => toObjection(r, now)), total };
 }
 

@@ -1,4 +1,5 @@
-import { departmentViewer, type Actor } from '../../platform/context';
+import type { Actor } from '../../platform/context';
+import { scopeOf } from '../../platform/rbac/scope';
 import type { OpenType } from '../../../shared/catalog/enums';
 import type {
   ChangeNotice,
@@ -18,7 +19,7 @@ import type { Db } from '../../app-context';
 /** Who acts: the parts of a signed-in Actor the catalog needs (seeds and jobs can build one). */
 export type CatalogActor = Pick<Actor, 'userId' | 'departmentId' | 'roles'>;
 
-export const viewerOf = departmentViewer;
+export const viewerOf = (actor: Pick<CatalogActor, 'departmentId' | 'roles'>) => scopeOf(actor, 'catalog.version.read');
 
 /** R-06 (Art 8): not open → sharing portal only; open (with or without conditions) → both portals. */
 export const portalsOf = (openType: OpenType): Portal[] => (openType === 'none' ? ['share'] : ['share', 'open']);

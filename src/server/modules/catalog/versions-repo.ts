@@ -1,12 +1,12 @@
-import type { DepartmentViewer } from '../../platform/context';
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context';
 import type { CatalogEntryTable, CatalogEntryVersionTable, DB, NewRow, RowUpdate } from '../../db/types';
 import type { NormalisedItem } from '../../../shared/catalog/rules';
+import type { Scope } from '../../platform/rbac/scope';
 import { segmentForIndex } from './segment';
 
-/** Who is reading, as the catalog's authorization filters need it. */
-export type Viewer = DepartmentViewer;
+/** Who is reading: scopeOf(actor, 'catalog.version.read'). */
+export type Viewer = Scope;
 
 /** Working-version statuses a platform administrator sees: what reached (or came back from) platform review. */
 const ADMIN_STATUSES = ['platform_review', 'scheduled', 'rejected'] as const;
@@ -17,14 +17,14 @@ type Aliased = DB & { v: CatalogEntryVersionTable; e: CatalogEntryTable };
 
 /**
  * Authorization as a query filter (v = catalog_entry_version, e = catalog_entry): published history
- * is readable by every internal user, a department also reads its own drafts, the platform
- * administrator what is in or came back from platform review.
+ * is readable by every internal user, a department also reads its own drafts, the city-wide scope
+ * (the platform administrator) what is in or came back from platform review.
  */
 export function visibleVersion(viewer: Viewer): Expression<SqlBool> {
   const eb = expressionBuilder<Aliased, 'v' | 'e'>();
   const ors = [eb('v.status', 'in', ['published', 'superseded'])];
-  if (viewer.departmentId) ors.push(eb('e.provider_department_id', '=', viewer.departmentId));
-  if (viewer.isAdmin) ors.push(eb('v.status', 'in', ADMIN_STATUSES));
+  if (viewer.kind === 'department') ors.push(eb('e.provider_department_id', '=', viewer.departmentId));
+  if (viewer.kind === 'all') ors.push(eb('v.status', 'in', ADMIN_STATUSES));
   return eb.or(ors);
 }
 
@@ -32,8 +32,8 @@ export function visibleVersion(viewer: Viewer): Expression<SqlBool> {
 export function visibleEntry(viewer: Viewer): Expression<SqlBool> {
   const eb = expressionBuilder<Aliased, 'e'>();
   const ors = [eb('e.current_version_id', 'is not', null)];
-  if (viewer.departmentId) ors.push(eb('e.provider_department_id', '=', viewer.departmentId));
-  if (viewer.isAdmin) {
+  if (viewer.kind === 'department') ors.push(eb('e.provider_department_id', '=', viewer.departmentId));
+  if (viewer.kind === 'all') {
     ors.push(
       eb.exists(
         eb

@@ -6,6 +6,7 @@ import { entryIdByCode, publishedVersionOf } from '../catalog';
 import { checkGrant, requireGrant, type Grant } from '../sharing';
 import { findManaged } from '../exchange-ingest';
 import { configuredRules, ruleFor } from './masking-service';
+import { inScope, scopeOf } from '../../platform/rbac/scope';
 
 /**
  * R-16/R-20/R-43: what one caller may read of a resource's managed table, through one channel.
@@ -38,7 +39,7 @@ export async function resolveAccess(
   const managed = await findManaged(ctx.db, entryId);
   if (!managed) throw notFound('Resource data', '资源数据（尚未汇聚）');
   const items = new Map(v.items.map((i) => [i.id, i]));
-  const own = actor.roles.includes('platform_admin') || actor.departmentId === v.providerDepartmentId;
+  const own = inScope(scopeOf(actor, 'exchange.entry.manage'), v.providerDepartmentId);
   let grant: Grant | null = null;
   let columns: DataAccess['columns'];
   if (own) {

@@ -9,6 +9,7 @@ import type { ResourceFile } from './files-schemas';
 import { sniffedStream, UnsupportedTypeError } from '../exchange-ingest';
 import { fsStorage } from './storage-fs';
 import { BlobMissingError, FileTooLargeError, type FileStorage } from './storage';
+import { inScope, scopeOf } from '../../platform/rbac/scope';
 
 /** R-22 resource files: versioned uploads by the provider, downloads only under a grant. */
 
@@ -179,7 +180,7 @@ export async function openFile(ctx: AppContext, actor: Actor, id: string): Promi
   const r = await loadFile(ctx, id);
   let stamp: DeliveryStamp | null = null;
   let grantNo: string | null = null;
-  if (!isProvider(actor, r.department_id) && !actor.roles.includes('platform_admin')) {
+  if (!inScope(scopeOf(actor, 'exchange.entry.manage'), r.department_id)) {
     if (!actor.departmentId) throw forbidden();
     const grant = await requireGrant(ctx, { departmentId: actor.departmentId, entryId: r.entry_id, channel: 'file' });
     if (r.withdrawn_at)

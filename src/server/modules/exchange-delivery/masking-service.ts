@@ -24,6 +24,7 @@ import {
   type Preview,
   type RuleCodeInfo,
 } from './masking-schemas';
+import { inScope, scopeOf } from '../../platform/rbac/scope';
 
 /**
  * R-43 masking configured per data item and channel. The providing department sets a rule for all
@@ -117,7 +118,7 @@ export const ruleFor = (
 async function ownEntry(ctx: AppContext, actor: Actor, entryId: string): Promise<EntryVersion> {
   const v = await publishedVersionOf(ctx, entryId);
   if (!v) throw notFound('Published catalog entry', '已发布的信息资源');
-  if (!actor.roles.includes('platform_admin') && v.providerDepartmentId !== actor.departmentId) {
+  if (!inScope(scopeOf(actor, 'exchange.entry.manage'), v.providerDepartmentId)) {
     throw forbidden(
       'Only the providing department configures the masking of its resource',
       '只有资源提供部门可以配置脱敏规则',

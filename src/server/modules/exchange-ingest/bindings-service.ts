@@ -9,6 +9,7 @@ import { suggestColumnMapping } from './mapping';
 import * as repo from './pull-repo';
 import { getSource, parseTableRef, useSource } from './sources-service';
 import type { Binding, BindingInput, Run } from './pull-schemas';
+import { inScope, scopeOf } from '../../platform/rbac/scope';
 
 /** which source table feeds an entry's managed table, and running that pull. */
 
@@ -44,7 +45,7 @@ export const toRun = (r: repo.RunRow): Run => ({
 export async function ownEntry(ctx: AppContext, actor: Actor, entryId: string) {
   const v = await publishedVersionOf(ctx, entryId);
   if (!v) throw notFound('Published catalog entry', '已发布的信息资源');
-  if (!actor.roles.includes('platform_admin') && v.providerDepartmentId !== actor.departmentId) {
+  if (!inScope(scopeOf(actor, 'exchange.entry.manage'), v.providerDepartmentId)) {
     throw forbidden('Only the providing department configures its exchange', '只有资源提供部门可以配置数据汇聚');
   }
   return v;

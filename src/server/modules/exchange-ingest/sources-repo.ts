@@ -1,17 +1,15 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context';
-import type { DepartmentViewer } from '../../platform/context';
 import type { DB, NewRow, RowUpdate } from '../../db/types';
+import { scopeFilter, type Scope } from '../../platform/rbac/scope';
 
-/** Whose sources a caller sees: its own department's, or all for the platform. */
-export type SourceViewer = DepartmentViewer;
+/** Whose sources a caller sees: scopeOf(actor, 'exchange.source.read'). */
+export type SourceViewer = Scope;
 
 type SourceEb = ExpressionBuilder<DB & { s: DB['exchange_source'] }, 's'>;
 
-export function visibleSources(eb: SourceEb, v: SourceViewer): Expression<SqlBool> {
-  if (v.isAdmin) return sql<SqlBool>`true`;
-  if (!v.departmentId) return sql<SqlBool>`false`;
-  return eb('s.department_id', '=', v.departmentId);
+export function visibleSources(_eb: SourceEb, v: SourceViewer): Expression<SqlBool> {
+  return scopeFilter(v, 's.department_id');
 }
 
 function sourceQuery(db: Db, viewer: SourceViewer) {

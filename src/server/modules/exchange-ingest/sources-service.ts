@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context';
-import { departmentViewer, type Actor } from '../../platform/context';
+import type { Actor } from '../../platform/context';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { secretBox } from '../../platform/crypto/secret-box';
 import { can } from '../../platform/rbac/permissions';
@@ -16,10 +16,11 @@ import type {
 } from './connectors/types';
 import * as repo from './sources-repo';
 import type { Source, SourceInput, SourcePatch } from './schemas';
+import { ALL, scopeOf } from '../../platform/rbac/scope';
 
 /** R-21 sources: a department registers its databases; the platform reads them for table exchange. */
 
-const viewerOf = departmentViewer;
+const viewerOf = (actor: Actor) => scopeOf(actor, 'exchange.source.read');
 
 /** The secret is bound to its row, so a ciphertext copied onto another source does not open there. */
 const secretContext = (id: string) => `exchange_source.password:${id}`;
@@ -65,7 +66,8 @@ export async function getSource(ctx: AppContext, actor: Actor, id: string): Prom
 
 /** The platform registers for any department it names; a specialist only for its own. */
 function targetDepartment(actor: Actor, requested: string | undefined): string {
-  if (actor.roles.includes('platform_admin')) {
+  const scope = scopeOf(actor, 'exchange.source.manage');
+  if (scope.kind === 'all') {
     const d = requested ?? actor.departmentId;
     if (!d)
       throw badRequest(
@@ -75,10 +77,10 @@ function targetDepartment(actor: Actor, requested: string | undefined): string {
       );
     return d;
   }
-  if (!actor.departmentId) throw forbidden('Only department staff register sources', '只有部门人员可以登记数据源');
-  if (requested && requested !== actor.departmentId)
+  if (scope.kind === 'none') throw forbidden('Only department staff register sources', '只有部门人员可以登记数据源');
+  if (requested && requested !== scope.departmentId)
     throw forbidden('Sources can be registered for your own department only', '只能为本部门登记数据源');
-  return actor.departmentId;
+  return scope.departmentId;
 }
 
 export async function createSource(ctx: AppContext, actor: Actor, input: SourceInput): Promise<Source> {
@@ -179,7 +181,7 @@ export async function withSourceConnector<T>(
   fn: (c: SourceConnector) => Promise<T>,
 ): Promise<T> {
   // The job acts for the platform: it sees every department's sources.
-  const r = await repo.findSource(ctx.db, sourceId, { departmentId: null, isAdmin: true });
+  const r = await repo.findSource(ctx.db, sourceId, ALL);
   if (!r) throw notFound('Exchange source', '数据源');
   return withConnector(paramsOf(ctx, r), fn);
 }
@@ -191,7 +193,7 @@ export async function withSourceTarget<T>(
   spec: (kind: ConnectionParams['kind'], database: string) => TargetSpec,
   fn: (w: TargetWriter) => Promise<T>,
 ): Promise<T> {
-  const r = await repo.findSource(ctx.db, sourceId, { departmentId: null, isAdmin: true });
+  const r = await repo.findSource(ctx.db, sourceId, ALL);
   if (!r) throw notFound('Exchange source', '数据源');
   return withTarget(paramsOf(ctx, r), spec(r.kind, r.database), fn);
 }

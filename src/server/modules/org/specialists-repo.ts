@@ -1,8 +1,8 @@
 import type { Db } from '../../app-context';
 import type { NewRow, RowUpdate } from '../../db/types';
+import { ALL, scopeFilter, type Scope } from '../../platform/rbac/scope';
 
 /** Which department's specialists a caller may manage: all, or one department (a WHERE clause, never a post-filter). */
-export type SpecialistScope = { all: true } | { departmentId: string };
 
 export interface SpecialistFilter {
   departmentId?: string;
@@ -57,9 +57,9 @@ export async function listSpecialists(db: Db, f: SpecialistFilter, limit: number
 }
 
 /** The specialist if it exists and lies inside the scope; `lock` holds the row until the transaction ends. */
-export function findSpecialist(db: Db, id: string, scope: SpecialistScope = { all: true }, lock = false) {
+export function findSpecialist(db: Db, id: string, scope: Scope = ALL, lock = false) {
   let q = base(db).select(COLUMNS).where('s.id', '=', id);
-  if ('departmentId' in scope) q = q.where('s.department_id', '=', scope.departmentId);
+  q = q.where(scopeFilter(scope, 's.department_id'));
   if (lock) q = q.forUpdate('s');
   return q.executeTakeFirst();
 }

@@ -7,6 +7,7 @@ import { notify } from '../../platform/notify/service';
 import * as repo from './specialists-repo';
 import { inTransaction } from '../../db/tx';
 import type { Specialist, SpecialistChange } from './schemas';
+import { ALL, inScope, scopeOf, type Scope } from '../../platform/rbac/scope';
 
 const MOBILE = /^1[3-9]\d{9}$/;
 
@@ -48,15 +49,15 @@ const today = (ctx: AppContext) => shanghaiDate(ctx.clock.now());
  * Art 28: each department reports its own specialists. The platform administrator manages every
  * department's; a department's specialist or reviewer only their own department's.
  */
-export function manageScope(actor: Actor | null): repo.SpecialistScope {
-  if (!actor || actor.roles.includes('platform_admin')) return { all: true };
-  if ((actor.roles.includes('dept_specialist') || actor.roles.includes('dept_leader')) && actor.departmentId)
-    return { departmentId: actor.departmentId };
-  throw forbidden();
+function manageScope(actor: Actor | null): Scope {
+  // The platform's own work (the demo seed) has no actor; the route permission already limits the roles.
+  const scope = actor ? scopeOf(actor, 'org.specialist.manage') : ALL;
+  if (scope.kind === 'none') throw forbidden();
+  return scope;
 }
 
-function checkInScope(scope: repo.SpecialistScope, departmentId: string) {
-  if ('departmentId' in scope && scope.departmentId !== departmentId) {
+function checkInScope(scope: Scope, departmentId: string) {
+  if (!inScope(scope, departmentId)) {
     throw forbidden("You can only manage your own department's data specialists", '只能管理本部门的数据专员');
   }
 }
@@ -204,7 +205,7 @@ export async function createSpecialist(
 }
 
 /** Loads the row inside the caller's scope and locked; 403 when it exists but belongs to another department. */
-async function loadForChange(trx: Db, id: string, scope: repo.SpecialistScope) {
+async function loadForChange(trx: Db, id: string, scope: Scope) {
   const row = await repo.findSpecialist(trx, id, scope, true);
   if (row) return row;
   if (await repo.specialistExists(trx, id))

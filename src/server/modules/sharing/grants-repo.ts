@@ -3,17 +3,13 @@ import type { Db } from '../../app-context';
 import type { DB, NewRow, RowUpdate } from '../../db/types';
 import type { GrantStatus } from './enums';
 import type { SharingViewer } from './requests-repo';
+import { scopeFilter } from '../../platform/rbac/scope';
 
 type GrantEb = ExpressionBuilder<DB & { g: DB['share_grant'] }, 'g'>;
 
 /** A grant is seen by the two departments it binds and by the platform. */
-export function visibleGrants(eb: GrantEb, v: SharingViewer): Expression<SqlBool> {
-  if (v.isAdmin) return sql<SqlBool>`true`;
-  if (!v.departmentId) return sql<SqlBool>`false`;
-  return eb.or([
-    eb('g.consumer_department_id', '=', v.departmentId),
-    eb('g.provider_department_id', '=', v.departmentId),
-  ]);
+export function visibleGrants(_eb: GrantEb, v: SharingViewer): Expression<SqlBool> {
+  return scopeFilter(v, 'g.consumer_department_id', 'g.provider_department_id');
 }
 
 function grantQuery(db: Db) {
@@ -47,7 +43,7 @@ export interface GrantFilter {
 
 export async function listGrants(db: Db, viewer: SharingViewer, f: GrantFilter, limit: number, offset: number) {
   const own = (column: 'g.consumer_department_id' | 'g.provider_department_id') => (eb: GrantEb) =>
-    viewer.departmentId ? eb(column, '=', viewer.departmentId) : sql<SqlBool>`false`;
+    viewer.kind === 'department' ? eb(column, '=', viewer.departmentId) : sql<SqlBool>`false`;
   const q = grantQuery(db)
     .where((eb) => visibleGrants(eb, viewer))
     .$if(f.side === 'consumer', (q) => q.where(own('g.consumer_department_id')))

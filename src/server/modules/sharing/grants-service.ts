@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context';
 import { publish, type EventMap } from '../../platform/events';
 import { inTransaction } from '../../db/tx';
-import { departmentViewer, type Actor } from '../../platform/context';
+import type { Actor } from '../../platform/context';
 import { addDays, isValidDate, shanghaiDate } from '../../platform/calendar/dates';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { notify } from '../../platform/notify/service';
@@ -10,15 +10,17 @@ import type { GrantMasking } from '../../db/types';
 import * as repo from './grants-repo';
 import { nextNumber } from './requests-repo';
 import type { Grant, GrantDetail } from './schemas';
+import { inScope, scopeOf } from '../../platform/rbac/scope';
 
 /** grants — who may use what, how and until when — and the one check every data path makes. */
 
-export const viewerOf = departmentViewer;
+/** Requests and grants a caller sees: the two departments concerned, and the platform. */
+export const viewerOf = (actor: Pick<Actor, 'departmentId' | 'roles'>) => scopeOf(actor, 'sharing.grant.read');
 
 /** The provider's specialists and leaders, or the platform, may revoke and renew. */
 function mayManage(actor: Pick<Actor, 'departmentId' | 'roles'> | null, providerDepartmentId: string): boolean {
   if (!actor || !can(actor.roles, 'sharing.grant.manage')) return false;
-  return actor.roles.includes('platform_admin') || actor.departmentId === providerDepartmentId;
+  return inScope(scopeOf(actor, 'sharing.grant.manage'), providerDepartmentId);
 }
 
 export function toGrant(r: repo.GrantRow, actor: Pick<Actor, 'departmentId' | 'roles'> | null): Grant {

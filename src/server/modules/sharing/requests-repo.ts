@@ -1,11 +1,11 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../app-context';
-import type { DepartmentViewer } from '../../platform/context';
 import type { DB, NewRow, RowUpdate } from '../../db/types';
 import type { RequestStatus, StepKind } from './enums';
+import { scopeFilter, type Scope } from '../../platform/rbac/scope';
 
-/** Who is looking: requests are filtered in SQL by this (authorization as a query filter). */
-export type SharingViewer = DepartmentViewer;
+/** Who is looking: requests and grants are filtered in SQL by this (authorization as a query filter). */
+export type SharingViewer = Scope;
 
 type RequestEb = ExpressionBuilder<DB & { r: DB['share_request'] }, 'r'>;
 
@@ -14,8 +14,7 @@ type RequestEb = ExpressionBuilder<DB & { r: DB['share_request'] }, 'r'>;
  * once the platform forwarded it (unconditional requests reach the provider at once, as grants).
  */
 export function visibleRequests(eb: RequestEb, v: SharingViewer): Expression<SqlBool> {
-  if (v.isAdmin) return sql<SqlBool>`true`;
-  if (!v.departmentId) return sql<SqlBool>`false`;
+  if (v.kind !== 'department') return scopeFilter(v);
   return eb.or([
     eb('r.consumer_department_id', '=', v.departmentId),
     eb.and([
@@ -69,7 +68,7 @@ const ownDepartment = (
   eb: RequestEb,
   column: 'r.consumer_department_id' | 'r.provider_department_id',
   v: SharingViewer,
-) => (v.departmentId ? eb(column, '=', v.departmentId) : sql<SqlBool>`false`);
+) => (v.kind === 'department' ? eb(column, '=', v.departmentId) : sql<SqlBool>`false`);
 
 const overdueStep = (eb: RequestEb, now: Date) =>
   eb.exists(

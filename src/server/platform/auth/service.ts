@@ -105,6 +105,7 @@ export async function login(
     expiresAt,
     mfa,
     actor: {
+      kind: 'staff',
       userId: user.id,
       username: user.username,
       realName: user.real_name,
@@ -139,6 +140,7 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<Ac
     await repo.touchSession(ctx.db, tokenHash, now, idleExpiry(ctx, now, s.created_at));
   }
   return {
+    kind: 'staff',
     userId: s.user_id,
     username: s.username,
     realName: s.real_name,
