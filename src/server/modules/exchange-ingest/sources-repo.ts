@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Expression, SqlBool } from 'kysely';
 import type { Db } from '../../app-context';
 import type { DB, NewRow, RowUpdate } from '../../db/types';
 import { scopeFilter, type Scope } from '../../platform/rbac/scope';
@@ -6,9 +6,7 @@ import { scopeFilter, type Scope } from '../../platform/rbac/scope';
 /** Whose sources a caller sees: scopeOf(actor, 'exchange.source.read'). */
 export type SourceViewer = Scope;
 
-type SourceEb = ExpressionBuilder<DB & { s: DB['exchange_source'] }, 's'>;
-
-export function visibleSources(_eb: SourceEb, v: SourceViewer): Expression<SqlBool> {
+export function visibleSources(v: SourceViewer): Expression<SqlBool> {
   return scopeFilter(v, 's.department_id');
 }
 
@@ -18,7 +16,7 @@ function sourceQuery(db: Db, viewer: SourceViewer) {
     .innerJoin('department as d', 'd.id', 's.department_id')
     .selectAll('s')
     .select('d.name as department_name')
-    .where((eb) => visibleSources(eb, viewer));
+    .where(visibleSources(viewer));
 }
 
 export type SourceRow = NonNullable<Awaited<ReturnType<typeof findSource>>>;

@@ -8,7 +8,7 @@ import { scopeFilter } from '../../platform/rbac/scope';
 type GrantEb = ExpressionBuilder<DB & { g: DB['share_grant'] }, 'g'>;
 
 /** A grant is seen by the two departments it binds and by the platform. */
-export function visibleGrants(_eb: GrantEb, v: SharingViewer): Expression<SqlBool> {
+export function visibleGrants(v: SharingViewer): Expression<SqlBool> {
   return scopeFilter(v, 'g.consumer_department_id', 'g.provider_department_id');
 }
 
@@ -27,7 +27,7 @@ export type GrantRow = NonNullable<Awaited<ReturnType<typeof findGrant>>>;
 export function findGrant(db: Db, id: string, viewer?: SharingViewer) {
   return grantQuery(db)
     .where('g.id', '=', id)
-    .$if(!!viewer, (q) => q.where((eb) => visibleGrants(eb, viewer!)))
+    .$if(!!viewer, (q) => q.where(visibleGrants(viewer!)))
     .executeTakeFirst();
 }
 
@@ -45,7 +45,7 @@ export async function listGrants(db: Db, viewer: SharingViewer, f: GrantFilter, 
   const own = (column: 'g.consumer_department_id' | 'g.provider_department_id') => (eb: GrantEb) =>
     viewer.kind === 'department' ? eb(column, '=', viewer.departmentId) : sql<SqlBool>`false`;
   const q = grantQuery(db)
-    .where((eb) => visibleGrants(eb, viewer))
+    .where(visibleGrants(viewer))
     .$if(f.side === 'consumer', (q) => q.where(own('g.consumer_department_id')))
     .$if(f.side === 'provider', (q) => q.where(own('g.provider_department_id')))
     .$if(!!f.status, (q) => q.where('g.status', '=', f.status!))
