@@ -1,6 +1,6 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { Db } from '../../app-context';
-import type { DB, NewRow, RowUpdate } from '../../db/types';
+import type { NewRow, RowUpdate } from '../../db/types';
 import { scopeFilter, type Scope } from '../../platform/rbac/scope';
 
 /** Whose sources a caller sees: scopeOf(actor, 'exchange.source.read'). */
