@@ -124,7 +124,7 @@ async function withCopyConnection<T>(url: string, fn: (c: LoadConnection) => Pro
   }
 }
 
-const ident = (id: string) => `"${id.replace(/"/g, '""')}"`;
+const ident = (id: string) => pg.escapeIdentifier(id);
 
 /** Every value as the server's text: nothing parsed that a push would only print again. */
 const AS_TEXT = { getTypeParser: () => (v: string) => v };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { TextDecoder } from 'node:util';
+import { CsvError, parse, type InfoRecord, type Options } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../platform/errors';
 import { sniffedStream, UnsupportedTypeError } from './files-sniff';
@@ -108,94 +108,51 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+/** Errors of a quoted field left open, or closed in the middle of a value. */
+const QUOTE_ERRORS = new Set([
+  'CSV_QUOTE_NOT_CLOSED',
+  'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE',
+  'CSV_INVALID_CLOSING_QUOTE',
+]);
+
 /**
- * RFC 4180 CSV, streamed: comma-separated, fields in double quotes may hold commas, quotes ("")
- * and line breaks; CRLF, LF or CR line ends; a leading BOM is dropped. A stray quote inside an
- * unquoted field is kept as text (as Excel does). Cells are trimmed.
+ * RFC 4180 CSV through csv-parse, streamed: comma-separated, fields in double quotes may hold
+ * commas, quotes ("") and line breaks (kept as \n); CRLF, LF or CR line ends; a leading BOM is
+ * dropped; a stray quote inside an unquoted field is kept as text (as Excel does). Cells are
+ * trimmed outside quotes. Each row carries the line it starts on, blank lines counted, as an editor
+ * shows it; a quoted field left open (or closed in the middle of a value) is a CsvSyntaxError of
+ * the row it starts on.
  */
 export async function* csvRows(source: AsyncIterable<Buffer | string>): AsyncGenerator<SheetRow> {
-  const decoder = new TextDecoder('utf-8');
-  let line = 1;
-  let start = 1;
-  let cells: string[] = [];
-  let field = '';
-  let quoted = false;
-  /** Inside a quoted field. */
-  let inQuotes = false;
-  /** The quote just read inside a quoted field may be the first of "" or the closing one. */
-  let quoteSeen = false;
-  let afterCr = false;
-  let first = true;
-  const endField = () => {
-    cells.push(quoted ? field : field.trim());
-    field = '';
-    quoted = false;
+  // Where the next record starts: after the last one's lines and the blank lines the parser skipped.
+  // Counted as the parser goes (on_record), so an error knows its row before the rows are read.
+  let next = 1;
+  let empty = 0;
+  // on_record turns each record into a SheetRow; the parser's overloads only type string[] records.
+  const options: Options<SheetRow, string[]> = {
+    bom: true,
+    trim: true,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    on_record: (record: string[], context: InfoRecord): SheetRow => {
+      const row = next + context.empty_lines - empty;
+      empty = context.empty_lines;
+      const cells = record.map((c) => c.replace(/\r\n?/g, '\n'));
+      next = row + 1 + cells.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
+      return { row, cells };
+    },
   };
-  const endRecord = (): SheetRow | null => {
-    endField();
-    const r = cells.some((c) => c !== '') ? { row: start, cells } : null;
-    cells = [];
-    return r;
-  };
-  for await (const chunk of source) {
-    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (first && text.length) {
-      text = text.replace(/^\uFEFF/, '');
-      first = false;
+  const parser = Readable.from(source).pipe(parse(options as unknown as Options));
+  try {
+    for await (const r of parser as AsyncIterable<SheetRow>) if (r.cells.some((c) => c !== '')) yield r;
+  } catch (e) {
+    if (e instanceof CsvError && QUOTE_ERRORS.has(e.code)) {
+      const skipped = (e as CsvError & { empty_lines?: number }).empty_lines ?? empty;
+      throw new CsvSyntaxError(next + skipped - empty);
     }
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i]!;
-      if (afterCr && ch === '\n') {
-        afterCr = false;
-        continue;
-      }
-      afterCr = false;
-      if (inQuotes) {
-        if (quoteSeen) {
-          quoteSeen = false;
-          if (ch === '"') {
-            field += '"';
-            continue;
-          }
-          inQuotes = false;
-          // Falls through: the character after the closing quote is read as outside quotes.
-        } else if (ch === '"') {
-          quoteSeen = true;
-          continue;
-        } else {
-          // Line breaks inside a value are kept, as \n whatever the file used.
-          if (ch === '\n' || ch === '\r') {
-            line++;
-            afterCr = ch === '\r';
-            field += '\n';
-          } else {
-            field += ch;
-          }
-          continue;
-        }
-      }
-      if (ch === ',') {
-        endField();
-      } else if (ch === '\n' || ch === '\r') {
-        afterCr = ch === '\r';
-        const r = endRecord();
-        if (r) yield r;
-        line++;
-        start = line;
-      } else if (ch === '"' && field.trim() === '' && !quoted) {
-        inQuotes = true;
-        quoted = true;
-        field = '';
-      } else {
-        field += ch;
-      }
-    }
+    throw e;
   }
-  const tail = decoder.decode();
-  if (tail) field += tail;
-  if (inQuotes && !quoteSeen) throw new CsvSyntaxError(start);
-  const r = endRecord();
-  if (r) yield r;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

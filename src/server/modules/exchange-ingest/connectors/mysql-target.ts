@@ -14,7 +14,7 @@ import {
   type TargetWriter,
 } from './targets';
 
-const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
+const q = (id: string) => mysql.escapeId(id, true);
 /** Rows per INSERT: well under max_allowed_packet for wide rows. */
 const CHUNK = 1000;
 

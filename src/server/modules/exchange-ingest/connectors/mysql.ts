@@ -39,7 +39,7 @@ export function kindOf(code: string | undefined): SourceErrorKind {
 type Row = Record<string, unknown>;
 
 /** A quoted identifier. */
-const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;
+const q = (id: string) => mysql.escapeId(id, true);
 
 /** MySQL and MariaDB; metadata through information_schema with bound parameters, limited to the source's database. */
 export class MysqlConnector implements SourceConnector {

@@ -19,8 +19,8 @@ import {
   type TargetWriter,
 } from './targets';
 
-const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
-const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const q = (id: string) => pg.escapeIdentifier(id);
+const literal = (s: string) => pg.escapeLiteral(s);
 /** Writes of a push may build a primary key over millions of rows: a generous limit, not none. */
 const WRITE_TIMEOUT_MS = 30 * 60_000;
 

@@ -49,7 +49,7 @@ const COLUMNS_SQL = `
   where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p', 'v', 'm')
   order by a.attnum`;
 
-const quoteIdent = (id: string) => `"${id.replace(/"/g, '""')}"`;
+const quoteIdent = (id: string) => pg.escapeIdentifier(id);
 /**
  * A column of the scanned table, qualified: the select lists each column as text under its own name,
  * and an unqualified ORDER BY would sort by that text (1, 10, 2 …) while the keyset WHERE compares
