@@ -123,7 +123,9 @@ const QUOTE_ERRORS = new Set([
  * shows it; a quoted field left open (or closed in the middle of a value) is a CsvSyntaxError of
  * the row it starts on.
  */
-export async function* csvRows(source: AsyncIterable<Buffer | string>): AsyncGenerator<SheetRow> {
+export async function* csvRows(
+  source: Iterable<Buffer | string> | AsyncIterable<Buffer | string>,
+): AsyncGenerator<SheetRow> {
   // Where the next record starts: after the last one's lines and the blank lines the parser skipped.
   // Counted as the parser goes (on_record), so an error knows its row before the rows are read.
   let next = 1;
