@@ -18,12 +18,23 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * The node-postgres pool behind each database this module opened. Kysely keeps its pool to itself,
+ * but a COPY stream (pg-copy-streams) needs a pool client of its own: it borrows one here, so that
+ * it counts against the pool's size and goes back (or is discarded) like any other connection.
+ */
+const pools = new WeakMap<Kysely<DB>, pg.Pool>();
+
+/** The pool of a database opened on PostgreSQL (not PGlite, whose adapter speaks no COPY protocol). */
+export const postgresPoolOf = (db: Kysely<DB>): pg.Pool | undefined => pools.get(db);
+
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection the server closes (restart, admin termination) is dropped by the pool and
   // replaced on next use; without a listener node-postgres would rethrow it and end the process.
   pool.on('error', (err) => process.stderr.write(`database: idle connection lost: ${err.message}\n`));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   return { db, kind: 'postgresql', close: () => db.destroy() };
 }
 

@@ -57,16 +57,23 @@ const COPY_PAGE = 100_000;
  * by page (each page's last key looked up just before it): the fastest way rows leave PostgreSQL. For unmasked,
  * non-binary columns only (the caller decides); 逻辑型 columns are written true/false as the other
  * export path writes them. `counted` hears the rows of each page as it ends.
+ *
+ * The connection is the pool's, borrowed when the first chunk is asked for and given back when the
+ * last page ends. A reader that stops early (the client went away) leaves the connection in the
+ * middle of a COPY, unfit for anyone else: it is then discarded, which frees its place in the pool.
  */
 export async function* copyCsv(
-  url: string,
+  pool: pg.Pool,
   q: Pick<RecordQuery, 'table' | 'columns' | 'equals'>,
   flags: ReadonlySet<string>,
   counted: (rows: number) => void,
 ): AsyncGenerator<Buffer> {
-  const client = new pg.Client({ connectionString: url, application_name: 'govshare-export' });
-  client.on('error', () => {});
-  await client.connect();
+  const client = await pool.connect();
+  // A checked-out client has no listener of the pool's: a lost connection must not end the process
+  // (the running query fails with the error anyway).
+  const ignore = () => {};
+  client.on('error', ignore);
+  let reusable = false;
   try {
     const id = (c: string) => client.escapeIdentifier(c);
     const table = `rc.${id(q.table)}`;
@@ -98,10 +105,14 @@ export async function* copyCsv(
       );
       for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
       counted(stream.rowCount);
-      if (upper === null) return;
+      if (upper === null) {
+        reusable = true;
+        return;
+      }
       lower = upper;
     }
   } finally {
-    await client.end().catch(() => {});
+    client.off('error', ignore);
+    client.release(!reusable);
   }
 }

@@ -1,22 +1,12 @@
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { Nullable, Obj } from '../../platform/http/schemas';
 import { auditStreamEnd } from '../../platform/audit/hook';
-import { publishedVersionOf } from '../catalog';
-import {
-  csvByCopy,
-  exportRecords,
-  MAX_LIMIT,
-  MAX_VERIFY,
-  queryRecords,
-  resourceOpenApi,
-  verifyRecords,
-} from './records-service';
-import { XLSX_TYPE, xlsxExportStream } from './records-xlsx';
+import { MAX_LIMIT, MAX_VERIFY, queryRecords, resourceOpenApi, verifyRecords } from './records-service';
+import { openExport } from './records-export';
+import { XLSX_TYPE } from './records-xlsx';
 
 const tags = ['data'];
 const actorOf = (req: { actor: Actor | null }) => req.actor as Actor;
@@ -170,82 +160,20 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const code = codeOf(req.params);
-        const e = await exportRecords(ctx, actorOf(req), code, req.query);
+        const e = await openExport(ctx, actorOf(req), code, req.query, req.log);
         req.auditNote.targetId = code;
-        req.auditNote.detail = {
-          grantNo: e.access.grant?.no ?? null,
-          fields: e.columns,
-          format: req.query.format ?? 'csv',
-        };
+        req.auditNote.detail = { grantNo: e.grantNo, fields: e.fields, format: e.format };
         if (e.stamp) reply.header(...e.stamp.header).header('x-govshare-notice', encodeURIComponent(e.stamp.notice));
-        const name = `${code.replace('/', '-')}${e.access.grant ? `-${e.access.grant.no}` : ''}`;
-        const title =
-          req.query.format === 'xlsx' ? ((await publishedVersionOf(ctx, e.access.entryId))?.name ?? null) : null;
         // The request's event is written before the body streams; the rows sent are recorded when it ends.
-        const sent = { rows: 0, all: false };
-        const counted = (async function* () {
-          for await (const r of e.rows) {
-            sent.rows++;
-            yield r;
-          }
-          sent.all = true;
-        })();
         auditStreamEnd(ctx, req, reply, () => ({
-          rowCount: sent.rows,
-          complete: sent.all,
-          detail: { grantNo: e.access.grant?.no ?? null, format: req.query.format ?? 'csv' },
+          rowCount: e.sent.rows,
+          complete: e.sent.all,
+          detail: { grantNo: e.grantNo, format: e.format },
         }));
-        if (req.query.format === 'xlsx') {
-          const byColumn = new Map(e.access.columns.map((c) => [c.column, c]));
-          const body = {
-            code,
-            name: title,
-            grantNo: e.access.grant?.no ?? null,
-            notice: e.stamp?.notice ?? null,
-            exportedAt: ctx.clock.now(),
-          };
-          reply.header('content-type', XLSX_TYPE).header('content-disposition', `attachment; filename="${name}.xlsx"`);
-          return reply.send(
-            xlsxExportStream({ ...body, columns: e.columns.map((f) => byColumn.get(f)!), rows: counted }, req.log),
-          );
-        }
-        const rows = Readable.from(counted);
-        if (req.query.format === 'jsonl') {
-          reply
-            .header('content-type', 'application/x-ndjson; charset=utf-8')
-            .header('content-disposition', `attachment; filename="${name}.jsonl"`);
-          const lines = Readable.from(
-            (async function* () {
-              // The first line says under which grant the data left the platform (R-19).
-              yield `${JSON.stringify({ resource: code, grantNo: e.access.grant?.no ?? null, notice: e.stamp?.notice ?? null })}\n`;
-              for await (const r of rows) yield `${JSON.stringify(r)}\n`;
-            })(),
-          );
-          return reply.send(lines);
-        }
-        const copied = csvByCopy(
-          ctx,
-          e,
-          (n) => (sent.rows += n),
-          () => (sent.all = true),
-        );
-        if (copied) {
-          reply
-            .header('content-type', 'text/csv; charset=utf-8')
-            .header('content-disposition', `attachment; filename="${name}.csv"`);
-          return reply.send(Readable.from(copied));
-        }
-        const csv = stringify({
-          header: true,
-          bom: true,
-          columns: e.columns.map((c) => ({ key: c, header: c })),
-          cast: { boolean: (b) => (b ? 'true' : 'false'), date: (d) => d.toISOString() },
-        });
-        rows.on('error', (err) => csv.destroy(err));
         reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${name}.csv"`);
-        return reply.send(rows.pipe(csv));
+          .header('content-type', e.contentType)
+          .header('content-disposition', `attachment; filename="${e.fileName}"`);
+        return reply.send(e.body);
       },
     );
   };

@@ -156,34 +156,6 @@ export async function exportRecords(
   };
 }
 
-type Export = Awaited<ReturnType<typeof exportRecords>>;
-
-/** A CSV field as csv-stringify writes it: quoted when it holds a comma, quote or line break. */
-const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
-/**
- * The whole CSV (BOM, header, rows) straight from PostgreSQL's COPY, when no selected column needs
- * masking or is binary and the server is PostgreSQL; null otherwise (the rows then go through the
- * masking plan and a CSV writer). `counted` hears the rows sent; `done` when all were.
- */
-export function csvByCopy(
-  ctx: AppContext,
-  e: Export,
-  counted: (rows: number) => void,
-  done: () => void,
-): AsyncGenerator<Buffer | string> | null {
-  const url = ctx.dbKind === 'postgresql' ? ctx.config.databaseUrl : undefined;
-  const byColumn = new Map(e.access.columns.map((c) => [c.column, c]));
-  const selected = e.columns.map((c) => byColumn.get(c)!);
-  if (!url || selected.some((c) => c.rule.code !== 'none' || c.dataType === 'G')) return null;
-  const flags = new Set(selected.filter((c) => c.dataType === 'L').map((c) => c.column));
-  return (async function* () {
-    yield `\uFEFF${e.columns.map(csvField).join(',')}\n`;
-    yield* repo.copyCsv(url, e.plan, flags, counted);
-    done();
-  })();
-}
-
 export const MAX_VERIFY = 1000;
 
 /**

@@ -140,7 +140,7 @@ const beijingTime = (at: Date) =>
   `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')}（北京时间）`;
 
 /** The workbook as a stream for reply.send; writing starts at once and follows the client's pace. */
-export function xlsxExportStream(x: XlsxExport, log: FastifyBaseLogger): Readable {
+export function xlsxExportStream(x: XlsxExport, log: Pick<FastifyBaseLogger, 'error'>): Readable {
   const out = new PassThrough();
   writeWorkbook(x, out).catch((err: unknown) => {
     log.error({ err, resource: x.code }, 'xlsx export failed');
