@@ -12,6 +12,7 @@ import * as m0010 from './migrations/0010_exchange_quality';
 import * as m0011 from './migrations/0011_exchange_masking';
 import * as m0012 from './migrations/0012_exchange_push';
 import * as m0013 from './migrations/0013_audit_unlocked';
+import * as m0014 from './migrations/0014_catalog_imports';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011_exchange_masking': m0011,
   '0012_exchange_push': m0012,
   '0013_audit_unlocked': m0013,
+  '0014_catalog_imports': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -608,6 +608,25 @@ export interface ExchangeMaskingTable {
   updated_at: Timestamp;
 }
 
+/** R-04 Excel import: progress and outcome, polled by the uploader (migration 0014). */
+export interface CatalogImportTable {
+  id: string;
+  owner_id: string;
+  /** The uploader as the import acts for them (no session token). */
+  actor: ColumnType<unknown, string, string>;
+  file_name: string;
+  job_id: ColumnType<string, string | number, string | number>;
+  status: Generated<'validating' | 'importing' | 'done' | 'failed'>;
+  total: Generated<number>;
+  processed: Generated<number>;
+  errors: ColumnType<unknown, string | null | undefined, string | null>;
+  error: ColumnType<unknown, string | null | undefined, string | null>;
+  created: ColumnType<unknown, string | null | undefined, string | null>;
+  started_at: Timestamp;
+  finished_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  heartbeat_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface DB {
   region: RegionTable;
   department: DepartmentTable;
@@ -631,6 +650,7 @@ export interface DB {
   catalog_change_notice: CatalogChangeNoticeTable;
   catalog_objection: CatalogObjectionTable;
   catalog_demand: CatalogDemandTable;
+  catalog_import: CatalogImportTable;
   responsibility_item: ResponsibilityItemTable;
   responsibility_item_demand: ResponsibilityItemDemandTable;
   sharing_number_seq: SharingNumberSeqTable;

@@ -1,6 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { outsideChangeTransaction } from '../../platform/audit/change-transaction';
+import type { Selectable } from 'kysely';
+import type { Db } from '../../app-context';
+import type { CatalogImportTable } from '../../db/types';
+import type { Actor } from '../../platform/context';
 import type { RowError } from './excel-parse';
+
+/**
+ * R-04 imports as jobs: what the uploader polls is a catalog_import row (migration 0014), written by
+ * whichever process does the work; the work itself is a job of kind IMPORT_JOB on the job table.
+ * All SQL of the import table is here.
+ */
 
 export type ImportStatus = 'validating' | 'importing' | 'done' | 'failed';
 
@@ -21,85 +29,118 @@ export interface ImportState {
   finishedAt?: string;
 }
 
+export type ImportOutcome = Pick<ImportState, 'status' | 'errors' | 'error' | 'created'>;
+
 export const INTERNAL = {
   code: 'INTERNAL',
   message: 'The import failed; nothing was imported',
   messageZh: '导入失败，未导入任何数据',
 };
 
-interface Job {
-  ownerId: string;
-  state: ImportState;
-  finishedAtMs?: number;
-  running?: Promise<void>;
+export const IMPORT_JOB = 'catalog.excel-import';
+/** A finished import answers polls for an hour, then it is deleted. */
+export const KEEP_FINISHED_MS = 60 * 60_000;
+
+export type ImportRow = Selectable<CatalogImportTable>;
+
+export function stateOf(row: ImportRow): ImportState {
+  return {
+    importId: row.id,
+    fileName: row.file_name,
+    status: row.status,
+    total: row.total,
+    processed: row.processed,
+    ...(row.errors ? { errors: row.errors as RowError[] } : {}),
+    ...(row.error ? { error: row.error as NonNullable<ImportState['error']> } : {}),
+    ...(row.created ? { created: row.created as NonNullable<ImportState['created']> } : {}),
+    startedAt: row.started_at.toISOString(),
+    ...(row.finished_at ? { finishedAt: row.finished_at.toISOString() } : {}),
+  };
 }
 
+/** The uploader as the import acts for them; the session's token is no business of the job table. */
+export const actorOf = (row: ImportRow): Actor => row.actor as Actor;
+
+export async function insertImport(
+  db: Db,
+  i: { id: string; actor: Actor; fileName: string; jobId: string; startedAt: Date },
+): Promise<ImportRow> {
+  return db
+    .insertInto('catalog_import')
+    .values({
+      id: i.id,
+      owner_id: i.actor.userId,
+      actor: JSON.stringify({ ...i.actor, tokenHash: '' }),
+      file_name: i.fileName,
+      job_id: i.jobId,
+      started_at: i.startedAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export const findImport = (db: Db, id: string): Promise<ImportRow | undefined> =>
+  db.selectFrom('catalog_import').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const unfinishedImportOf = (db: Db, ownerId: string): Promise<ImportRow | undefined> =>
+  db
+    .selectFrom('catalog_import')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .where('finished_at', 'is', null)
+    .executeTakeFirst();
+
 /**
- * Import progress kept in process memory (no schema change for a transient thing). Limitation: with
- * several app processes behind a load balancer, the poll must reach the process that took the upload,
- * and a restart forgets running imports (their transaction rolls back, so nothing half-imported stays).
- * Finished imports are forgotten after `ttlMs`.
+ * Takes an unfinished import for a run from the start, unless another process is working on it
+ * (its heartbeat is newer than staleBefore).
  */
-export class ImportJobs {
-  private readonly jobs = new Map<string, Job>();
+export const takeImport = (db: Db, id: string, now: Date, staleBefore: Date): Promise<ImportRow | undefined> =>
+  db
+    .updateTable('catalog_import')
+    .set({ status: 'validating', total: 0, processed: 0, errors: null, error: null, created: null, heartbeat_at: now })
+    .where('id', '=', id)
+    .where('finished_at', 'is', null)
+    .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]))
+    .returningAll()
+    .executeTakeFirst();
 
-  constructor(private readonly ttlMs = 60 * 60_000) {}
+export async function writeProgress(
+  db: Db,
+  id: string,
+  p: Pick<ImportState, 'status' | 'total' | 'processed'>,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('catalog_import')
+    .set({ status: p.status, total: p.total, processed: p.processed, heartbeat_at: now })
+    .where('id', '=', id)
+    .where('finished_at', 'is', null)
+    .execute();
+}
 
-  private sweep(now = Date.now()) {
-    for (const [id, j] of this.jobs)
-      if (j.finishedAtMs !== undefined && now - j.finishedAtMs > this.ttlMs) this.jobs.delete(id);
-  }
+/** Records the outcome once; false when the import was already finished. */
+export async function finishImport(
+  db: Db,
+  id: string,
+  o: ImportOutcome & { processed?: number },
+  at: Date,
+): Promise<ImportRow | undefined> {
+  return db
+    .updateTable('catalog_import')
+    .set({
+      status: o.status,
+      errors: o.errors ? JSON.stringify(o.errors) : null,
+      error: o.error ? JSON.stringify(o.error) : null,
+      created: o.created ? JSON.stringify(o.created) : null,
+      ...(o.processed !== undefined ? { processed: o.processed } : {}),
+      finished_at: at,
+    })
+    .where('id', '=', id)
+    .where('finished_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
 
-  /** The user's import still running, if any: one at a time per user keeps a big upload from being doubled. */
-  runningFor(ownerId: string): ImportState | undefined {
-    this.sweep();
-    return [...this.jobs.values()].find((j) => j.ownerId === ownerId && j.finishedAtMs === undefined)?.state;
-  }
-
-  create(ownerId: string, fileName: string, now: Date): ImportState {
-    this.sweep();
-    const state: ImportState = {
-      importId: randomUUID(),
-      fileName,
-      status: 'validating',
-      total: 0,
-      processed: 0,
-      startedAt: now.toISOString(),
-    };
-    this.jobs.set(state.importId, { ownerId, state });
-    return state;
-  }
-
-  /** Runs the import in the background; the promise is kept so shutdown can wait for it. */
-  start(importId: string, work: () => Promise<void>): void {
-    const job = this.jobs.get(importId);
-    if (!job) throw new Error(`unknown import ${importId}`);
-    job.running = outsideChangeTransaction(work)
-      .catch(() => {
-        // work() records its own failures; this only keeps a bug from leaving the poll at "validating".
-        Object.assign(job.state, { status: 'failed', error: INTERNAL });
-      })
-      .finally(() => {
-        job.finishedAtMs ??= Date.now();
-        job.running = undefined;
-      });
-  }
-
-  /** Marks the import finished as the poll will see it, so the uploader may start the next one at once. */
-  finish(state: ImportState, at: Date, outcome: Pick<ImportState, 'status' | 'errors' | 'error' | 'created'>): void {
-    Object.assign(state, outcome, { finishedAt: at.toISOString() });
-    const job = this.jobs.get(state.importId);
-    if (job) job.finishedAtMs = Date.now();
-  }
-
-  /** Only the uploader sees an import; to anyone else it does not exist. */
-  get(importId: string, ownerId: string): ImportState | undefined {
-    this.sweep();
-    const job = this.jobs.get(importId);
-    return job && job.ownerId === ownerId ? job.state : undefined;
-  }
-
-  async settle(): Promise<void> {
-    await Promise.allSettled([...this.jobs.values()].map((j) => j.running));
-  }
+export async function deleteFinishedBefore(db: Db, before: Date): Promise<void> {
+  await db.deleteFrom('catalog_import').where('finished_at', '<', before).execute();
 }

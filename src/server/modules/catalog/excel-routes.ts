@@ -7,10 +7,10 @@ import type { AppContext } from '../../app-context';
 import { shanghaiDate } from '../../platform/calendar/dates';
 import { badRequest } from '../../platform/errors';
 import type { Actor } from '../../platform/context';
+import { outsideChangeTransaction } from '../../platform/audit/change-transaction';
 import { IdParams, Nullable, Obj, Uuid } from '../../platform/http/schemas';
-import { ImportJobs } from './excel-jobs';
 import { exportSearch } from './excel-export';
-import { MAX_UPLOAD_BYTES, importState, startImport, templateFor } from './excel-service';
+import { MAX_UPLOAD_BYTES, importState, kickImport, startImport, templateFor } from './excel-service';
 import { SearchQuery } from './search-query';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -51,9 +51,13 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11 },
       throwFileSizeLimit: true,
     });
-    const jobs = new ImportJobs();
-    // A running import holds a transaction: let it end (commit or roll back) before the database closes.
-    app.addHook('onClose', () => jobs.settle());
+    // Imports this process started: a running one holds a transaction, which must end (commit or roll
+    // back) before the database closes.
+    const running = new Set<Promise<void>>();
+    const queued = new WeakMap<object, string>();
+    app.addHook('onClose', async () => {
+      await Promise.allSettled([...running]);
+    });
 
     app.get(
       '/excel/template',
@@ -86,6 +90,14 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           consumes: ['multipart/form-data'],
           response: { 202: ImportStateSchema },
         },
+        // The job commits with the request; then this process starts it rather than waiting for a runner's poll.
+        onResponse: async (req) => {
+          const jobId = queued.get(req);
+          if (!jobId) return;
+          const run = outsideChangeTransaction(() => kickImport(ctx, jobId));
+          running.add(run);
+          void run.finally(() => running.delete(run));
+        },
       },
       async (req, reply) => {
         if (!req.isMultipart())
@@ -101,7 +113,11 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             'Upload the workbook as multipart/form-data',
             '请选择要上传的 Excel 文件',
           );
-        const state = await startImport(ctx, jobs, req.actor as Actor, { file: part.file, fileName: part.filename });
+        const { state, jobId } = await startImport(ctx, req.actor as Actor, {
+          file: part.file,
+          fileName: part.filename,
+        });
+        queued.set(req, jobId);
         req.auditNote.targetId = state.importId;
         req.auditNote.detail = { fileName: part.filename };
         return reply.status(202).send(state);
@@ -120,7 +136,7 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: ImportStateSchema },
         },
       },
-      async (req) => importState(jobs, req.actor as Actor, req.params.id),
+      async (req) => importState(ctx, req.actor as Actor, req.params.id),
     );
 
     app.get(

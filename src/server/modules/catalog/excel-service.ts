@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { access, mkdir, open, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,7 +13,10 @@ import { catalogEnums, listClasses } from './classes-service';
 import { actorDepartment } from './entries-access';
 import { createEntry, ruleKnowledge } from './entries-service';
 import { ENTRY_SHEET } from './excel-columns';
-import { INTERNAL, type ImportJobs, type ImportState } from './excel-jobs';
+import { findJob, runJobNow, scheduleJob } from '../../platform/jobs/service';
+import { defaultWorkerId } from '../../platform/jobs/runner';
+import * as imports from './excel-jobs';
+import { IMPORT_JOB, INTERNAL, KEEP_FINISHED_MS, stateOf, type ImportOutcome, type ImportState } from './excel-jobs';
 import { readWorkbook, rowsToEntries, type ParsedEntry, type RowError } from './excel-parse';
 import { buildTemplate } from './excel-template';
 import { duplicateNames, ruleErrors, schemaErrors, shapedForRules, tidyErrors } from './excel-validate';
@@ -36,9 +38,16 @@ export async function templateFor(ctx: AppContext, departmentId: string | null):
   });
 }
 
-/** Spools the upload to a temp file (the parser streams from it) and checks it is a zip, as .xlsx files are. */
-async function spool(file: Upload['file']): Promise<string> {
-  const path = join(tmpdir(), `govshare-import-${randomUUID()}.xlsx`);
+/**
+ * Where an upload waits for its import: in FILES_DIR, which every app server sees (shared storage
+ * when there are several), so whichever server's job runner takes the job finds the file.
+ */
+const importFile = (ctx: AppContext, importId: string) =>
+  join(ctx.config.filesDir, 'catalog-imports', `${importId}.xlsx`);
+
+/** Streams the upload to `path` (the parser streams from it) and checks it is a zip, as .xlsx files are. */
+async function spool(file: Upload['file'], path: string): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
   try {
     await pipeline(file, createWriteStream(path));
     // busboy stops at the size limit and ends the stream normally, marking it truncated.
@@ -64,7 +73,6 @@ async function spool(file: Upload['file']): Promise<string> {
         '文件不是 Excel（.xlsx）工作簿，请使用下载的模板填写后上传',
       );
     }
-    return path;
   } catch (err) {
     await rm(path, { force: true });
     throw err;
@@ -72,7 +80,8 @@ async function spool(file: Upload['file']): Promise<string> {
 }
 
 /**
- * R-04 import, step 1: stores the upload and starts checking it in the background. The caller polls
+ * R-04 import, step 1: stores the upload and queues its checking as a job; the route starts that job
+ * at once in its own process (kickImport) once the request has committed. The caller polls
  * importState; the drafts appear only when every row of the file is right.
  */
 export interface Upload {
@@ -80,51 +89,141 @@ export interface Upload {
   fileName: string;
 }
 
+const runningConflict = (importId: string) =>
+  conflict('EXCEL_IMPORT_RUNNING', `Import ${importId} is still running`, '您的上一次导入尚未完成，请稍候');
+
+/** A heartbeat older than this means the process doing the import is gone. */
+const STALE_MS = 2 * 60_000;
+
 export async function startImport(
   ctx: AppContext,
-  jobs: ImportJobs,
   actor: Actor,
   upload: Upload,
-): Promise<ImportState> {
+): Promise<{ state: ImportState; jobId: string }> {
   actorDepartment(actor);
-  const running = jobs.runningFor(actor.userId);
-  if (running) {
+  const now = ctx.clock.now();
+  await imports.deleteFinishedBefore(ctx.db, new Date(now.getTime() - KEEP_FINISHED_MS));
+  const unfinished = await imports.unfinishedImportOf(ctx.db, actor.userId);
+  if (unfinished && !(await healed(ctx, unfinished))) {
     upload.file.resume();
-    throw conflict(
-      'EXCEL_IMPORT_RUNNING',
-      `Import ${running.importId} is still running`,
-      '您的上一次导入尚未完成，请稍候',
-    );
+    throw runningConflict(unfinished.id);
   }
-  const path = await spool(upload.file);
-  const state = jobs.create(actor.userId, upload.fileName, ctx.clock.now());
-  jobs.start(state.importId, () => runImport(ctx, jobs, actor, state, path));
-  return state;
+  const importId = randomUUID();
+  const path = importFile(ctx, importId);
+  await spool(upload.file, path);
+  try {
+    const job = await scheduleJob(ctx, { kind: IMPORT_JOB, runAt: now, payload: { importId } });
+    const row = await imports.insertImport(ctx.db, {
+      id: importId,
+      actor,
+      fileName: upload.fileName,
+      jobId: job.id,
+      startedAt: now,
+    });
+    return { state: stateOf(row), jobId: job.id };
+  } catch (err) {
+    await rm(path, { force: true });
+    // Two uploads of one user at once on two servers: the index lets one through.
+    if ((err as { code?: string }).code === '23505') throw runningConflict('');
+    throw err;
+  }
 }
 
-export function importState(jobs: ImportJobs, actor: Actor, importId: string): ImportState {
-  const state = jobs.get(importId, actor.userId);
-  if (!state)
+const WORKER = defaultWorkerId();
+
+/** Runs the queued import in this process now; a process that dies leaves the job to the other servers' runners. */
+export async function kickImport(ctx: AppContext, jobId: string): Promise<void> {
+  try {
+    await runJobNow(ctx, jobId, WORKER);
+  } catch (err) {
+    ctx.log.error(`catalog import job ${jobId} could not be started here: ${String(err)}`);
+  }
+}
+
+/**
+ * An unfinished import nobody works on any more (its job ended or failed for good, and no process
+ * has written progress lately) is recorded as failed; true when it was.
+ */
+async function healed(ctx: AppContext, row: imports.ImportRow): Promise<boolean> {
+  const now = ctx.clock.now();
+  if (row.heartbeat_at && row.heartbeat_at.getTime() > now.getTime() - STALE_MS) return false;
+  const job = await findJob(ctx, row.job_id);
+  if (job && (job.status === 'pending' || job.status === 'running')) return false;
+  const done = await imports.finishImport(ctx.db, row.id, { status: 'failed', error: INTERNAL, processed: 0 }, now);
+  if (done) Object.assign(row, done);
+  return true;
+}
+
+export async function importState(ctx: AppContext, actor: Actor, importId: string): Promise<ImportState> {
+  const row = await imports.findImport(ctx.db, importId);
+  const expired = row?.finished_at && row.finished_at.getTime() < ctx.clock.now().getTime() - KEEP_FINISHED_MS;
+  if (!row || row.owner_id !== actor.userId || expired)
     throw new AppError(
       404,
       'EXCEL_IMPORT_NOT_FOUND',
       'Import not found (imports are kept for an hour)',
       '导入任务不存在或已过期（导入结果保留一小时）',
     );
-  return state;
+  if (!row.finished_at) await healed(ctx, row);
+  return stateOf(row);
+}
+
+/**
+ * Progress as the poll sees it, written by the process doing the import (with its heartbeat) at
+ * most every PROGRESS_MS and never waited for: on PGlite's single connection the import's own
+ * transaction holds the connection, so a write waited for there would never come.
+ */
+const PROGRESS_MS = 50;
+
+class Progress {
+  status: ImportState['status'] = 'validating';
+  total = 0;
+  processed = 0;
+  private writing: Promise<void> | undefined;
+  private last = 0;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly importId: string,
+  ) {}
+
+  tick(): void {
+    if (this.writing || Date.now() - this.last < PROGRESS_MS) return;
+    this.last = Date.now();
+    this.writing = imports
+      .writeProgress(this.ctx.db, this.importId, this, this.ctx.clock.now())
+      .catch((err: unknown) =>
+        this.ctx.log.warn(`catalog import ${this.importId}: progress not written: ${String(err)}`),
+      )
+      .finally(() => (this.writing = undefined));
+  }
+
+  /** Waits for the write in flight; outside any transaction only. */
+  async settle(): Promise<void> {
+    await this.writing;
+  }
+
+  /** The next phase starts from 0, written before it starts. */
+  async phase(status: ImportState['status']): Promise<void> {
+    await this.settle();
+    this.status = status;
+    this.processed = 0;
+    await imports.writeProgress(this.ctx.db, this.importId, this, this.ctx.clock.now());
+  }
 }
 
 /** Every row is checked, whatever the earlier rows held, so the user fixes the file in one go. */
 async function validate(
   ctx: AppContext,
-  state: ImportState,
+  progress: Progress,
+  importId: string,
   departmentId: string,
   path: string,
 ): Promise<{ entries: ParsedEntry[]; errors: RowError[] }> {
   const enums = await catalogEnums(ctx);
   const sheets = await readWorkbook(path).catch((err: unknown) => {
     // A zip that is not a workbook, or a damaged one: exceljs and its unzip library throw plain errors.
-    ctx.log.warn(`catalog import ${state.importId}: unreadable workbook: ${String(err)}`);
+    ctx.log.warn(`catalog import ${importId}: unreadable workbook: ${String(err)}`);
     throw new AppError(
       422,
       'EXCEL_UNREADABLE',
@@ -135,7 +234,8 @@ async function validate(
   const { entries, errors } = rowsToEntries(sheets, {
     openDomains: enums.openDomains.map((d) => ({ code: d.code, nameZh: d.zh })),
   });
-  state.total = entries.length;
+  progress.total = entries.length;
+  progress.tick();
   if (!entries.length && !errors.length) {
     errors.push({
       sheet: ENTRY_SHEET,
@@ -164,7 +264,8 @@ async function validate(
     const key = JSON.stringify([input.classCode.trim(), input.relatedCodes ?? []]);
     if (!knowledge.has(key)) knowledge.set(key, ruleKnowledge(ctx, input, departmentId));
     errors.push(...ruleErrors(entry, entryProblems(input, await knowledge.get(key)!)));
-    state.processed++;
+    progress.processed++;
+    progress.tick();
   }
   return { entries, errors: tidyErrors(errors) };
 }
@@ -181,7 +282,7 @@ function rowErrorsOf(err: AppError, entry: ParsedEntry): RowError[] {
 /** All drafts in one transaction: a failure on any row (or in the database) leaves nothing behind. */
 async function createAll(
   ctx: AppContext,
-  state: ImportState,
+  progress: Progress,
   actor: Actor,
   entries: ParsedEntry[],
 ): Promise<NonNullable<ImportState['created']>> {
@@ -194,7 +295,8 @@ async function createAll(
         current = entry;
         const detail = await createEntry(t, actor, entry.input as EntryInput);
         created.push({ entryId: detail.id, code: detail.code, name: detail.pending?.name ?? String(entry.input.name) });
-        state.processed++;
+        progress.processed++;
+        progress.tick();
       }
       return created;
     });
@@ -210,23 +312,31 @@ class RowFailure extends Error {
   }
 }
 
-async function runImport(
-  ctx: AppContext,
-  jobs: ImportJobs,
-  actor: Actor,
-  state: ImportState,
-  path: string,
-): Promise<void> {
-  const departmentId = actorDepartment(actor);
-  let outcome: Pick<ImportState, 'status' | 'errors' | 'error' | 'created'>;
+/**
+ * The job of kind IMPORT_JOB (registered by the catalog module's register()): checks the stored
+ * workbook and, when every row is right, creates the drafts in one transaction, as the uploader.
+ */
+export async function runImportJob(ctx: AppContext, payload: { importId: string }): Promise<void> {
+  const { importId } = payload;
+  const now = ctx.clock.now();
+  const row = await imports.takeImport(ctx.db, importId, now, new Date(now.getTime() - STALE_MS));
+  // Finished, deleted, or alive in another process: nothing to do here.
+  if (!row) return;
+  const actor = imports.actorOf(row);
+  const path = importFile(ctx, importId);
+  const progress = new Progress(ctx, importId);
+  let outcome: ImportOutcome;
   try {
-    const { entries, errors } = await validate(ctx, state, departmentId, path);
+    const departmentId = actorDepartment(actor);
+    await access(path).catch(() => {
+      throw new Error(`the uploaded workbook is not at ${path}: is FILES_DIR shared storage for every server?`);
+    });
+    const { entries, errors } = await validate(ctx, progress, importId, departmentId, path);
     if (errors.length) {
       outcome = { status: 'failed', errors };
     } else {
-      state.status = 'importing';
-      state.processed = 0;
-      outcome = { status: 'done', created: await createAll(ctx, state, actor, entries) };
+      await progress.phase('importing');
+      outcome = { status: 'done', created: await createAll(ctx, progress, actor, entries) };
     }
   } catch (err) {
     if (err instanceof RowFailure) outcome = { status: 'failed', errors: err.errors };
@@ -236,15 +346,20 @@ async function runImport(
         error: { code: err.code, message: err.message, messageZh: err.messageZh ?? err.message },
       };
     else {
-      ctx.log.error(`catalog import ${state.importId} failed: ${(err as Error).stack ?? String(err)}`);
+      ctx.log.error(`catalog import ${importId} failed: ${(err as Error).stack ?? String(err)}`);
       outcome = { status: 'failed', error: INTERNAL };
     }
   } finally {
     await rm(path, { force: true });
   }
-  if (outcome.status === 'failed') state.processed = 0;
-  jobs.finish(state, ctx.clock.now(), outcome);
-  await auditOutcome(ctx, actor, state);
+  await progress.settle();
+  const done = await imports.finishImport(
+    ctx.db,
+    importId,
+    { ...outcome, processed: outcome.status === 'failed' ? 0 : progress.processed },
+    ctx.clock.now(),
+  );
+  if (done) await auditOutcome(ctx, actor, stateOf(done));
 }
 
 /** The request that uploaded the file is audited by the hook; what the background work did is recorded here. */

@@ -3,6 +3,8 @@ import { publishDueVersions } from './changes-service';
 import { wireGrantHolders, type GrantHolders } from './consumers';
 import * as demands from './demands-service';
 import * as objections from './objections-service';
+import { IMPORT_JOB } from './excel-jobs';
+import { runImportJob } from './excel-service';
 import { catalogRoutes } from './routes';
 import './events';
 
@@ -36,6 +38,9 @@ export function register(deps: { grantHolders: GrantHolders }): ModuleDefinition
       // Deadline reminders, scheduled by the services when a deadline is set.
       { kind: objections.OVERDUE_JOB, handler: objections.remindOverdueObjection },
       { kind: demands.OVERDUE_JOB, handler: demands.remindOverdueResponsibility },
+      // R-04 Excel imports: started at once by the process that took the upload, else by any runner.
+      // Long work with transactions of its own; a retry after a crash starts the import over.
+      { kind: IMPORT_JOB, handler: runImportJob, options: { transactional: false, maxAttempts: 3 } },
     ],
   };
 }

@@ -91,6 +91,16 @@ export async function claimDue(db: Db, kinds: string[], workerId: string, now: D
   return r.rows.map((row) => ({ ...row, id: String(row.id) }));
 }
 
+/** Claims one job by id when it is pending (due or not); undefined when another worker has it or it ran. */
+export async function claimById(db: Db, id: string, workerId: string, now: Date): Promise<JobRow | undefined> {
+  const r = await sql<JobRow>`
+    update job set status = 'running', locked_by = ${workerId}, locked_at = ${now}, attempts = attempts + 1
+    where id = (select id from job where id = ${id} and status = 'pending' for update skip locked)
+    returning *`.execute(db);
+  const row = r.rows[0];
+  return row && { ...row, id: String(row.id) };
+}
+
 /** Marks a claimed job done, only while this worker still holds it; false when the claim was lost. */
 export async function markDone(db: Db, id: string, workerId: string, now: Date): Promise<boolean> {
   const r = await jobs(db)

@@ -153,6 +153,21 @@ export async function runDueJobs(
   return summary;
 }
 
+/**
+ * Runs one job now in this process, when it is still pending: for work a user waits for (an upload
+ * being imported), which should not wait for the next poll. Claimed like any other job, so no other
+ * worker runs it too; should this process die, the job is still in the table for the others.
+ * Null when the job was not pending (another worker took it, or it ran).
+ */
+export async function runJobNow(
+  ctx: AppContext,
+  id: string,
+  workerId: string,
+): Promise<'done' | 'retried' | 'failed' | 'lost' | null> {
+  const job = await repo.claimById(ctx.db, id, workerId, ctx.clock.now());
+  return job ? runOne(ctx, workerId, job) : null;
+}
+
 async function runOne(
   ctx: AppContext,
   workerId: string,
