@@ -5,6 +5,7 @@ export type Me = Res<'/api/auth/me'>;
 export type LoginResponse = Res<'/api/auth/login', 'post'>;
 export type MfaStep = LoginResponse['mfa'];
 export type MfaEnrolment = Res<'/api/auth/mfa/setup', 'post'>;
+/** The {ok} answer of logout, password and settings changes. */
 export type Ok = Res<'/api/auth/logout', 'post'>;
 
 export type Region = Item<Res<'/api/regions'>>;
