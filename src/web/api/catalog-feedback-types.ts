@@ -1,91 +1,18 @@
-/** Objections (R-08), demands and the responsibility list (R-09): wire shapes of objections-routes.ts and demands-routes.ts. */
+/** Objections (R-08), demands and the responsibility list (R-09), picked from the generated OpenAPI types. */
+import type { Body, Res } from './openapi';
 
-export type ObjectionStatus = 'open' | 'answered' | 'confirmed' | 'reopened';
-export interface Objection {
-  id: string;
-  entryId: string;
-  entryCode: string;
-  entryName: string | null;
-  versionId: string | null;
-  providerDepartmentId: string;
-  providerDepartmentName: string;
-  kind: string;
-  /** The objection, followed by earlier answers and reasons for reopening. */
-  content: string;
-  raisedBy: string;
-  raisedByName: string;
-  raisedByDepartmentId: string | null;
-  raisedByDepartmentName: string | null;
-  raisedAt: string;
-  dueAt: string;
-  status: ObjectionStatus;
-  answer: string | null;
-  answeredBy: string | null;
-  answeredByName: string | null;
-  answeredAt: string | null;
-  rating: number | null;
-  closedAt: string | null;
-  overdue: boolean;
-}
+/** `content`: the objection, followed by earlier answers and reasons for reopening. */
+export type Objection = Res<'/api/catalog/objections/{id}'>;
+export type ObjectionStatus = Objection['status'];
+export type ObjectionInput = Body<'/api/catalog/entries/{id}/objections', 'post'>;
 
-export type DemandStatus = 'submitted' | 'assigned' | 'rejected' | 'fulfilled';
-export type ResponsibilityKind = 'catalog' | 'share' | 'open';
-export type ResponsibilityStatus = 'open' | 'fulfilled' | 'cancelled';
-export interface Demand {
-  id: string;
-  requesterDepartmentId: string;
-  requesterDepartmentName: string;
-  requesterId: string;
-  requesterName: string;
-  title: string;
-  description: string;
-  reason: string;
-  wantedProviderDepartmentId: string | null;
-  wantedProviderDepartmentName: string | null;
-  wantedEntryId: string | null;
-  wantedEntryName: string | null;
-  status: DemandStatus;
-  /** The reason when declined. */
-  adminNote: string | null;
-  createdAt: string;
-  updatedAt: string;
-  responsibility: { id: string; providerDepartmentName: string; dueAt: string; status: ResponsibilityStatus } | null;
-}
-export interface DemandInput {
-  title: string;
-  description: string;
-  reason: string;
-  wantedProviderDepartmentId: string | null;
-}
-export interface Responsibility {
-  id: string;
-  providerDepartmentId: string;
-  providerDepartmentName: string;
-  kind: ResponsibilityKind;
-  description: string;
-  dueAt: string;
-  entryId: string | null;
-  entryCode: string | null;
-  entryName: string | null;
-  status: ResponsibilityStatus;
-  createdBy: string;
-  createdByName: string;
-  createdAt: string;
-  fulfilledAt: string | null;
-  overdue: boolean;
-  demands: Array<{
-    id: string;
-    title: string;
-    status: DemandStatus;
-    requesterDepartmentId: string;
-    requesterDepartmentName: string;
-  }>;
-}
-export interface ResponsibilityInput {
-  providerDepartmentId: string;
-  kind: ResponsibilityKind;
-  description: string;
-  /** YYYY-MM-DD; due at the end of that day in Beijing time. */
-  dueDate: string;
-  demandIds: string[];
-}
+/** `adminNote`: the reason when declined. */
+export type Demand = Res<'/api/catalog/demands', 'post'>;
+export type DemandStatus = Demand['status'];
+export type DemandInput = Body<'/api/catalog/demands', 'post'>;
+
+export type Responsibility = Res<'/api/catalog/responsibilities', 'post'>;
+export type ResponsibilityKind = Responsibility['kind'];
+export type ResponsibilityStatus = Responsibility['status'];
+/** `dueDate`: YYYY-MM-DD; due at the end of that day in Beijing time. */
+export type ResponsibilityInput = Body<'/api/catalog/responsibilities', 'post'>;

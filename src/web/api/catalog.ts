@@ -2,32 +2,43 @@
 import { api, buildUrl, type Paged, type Query } from './client';
 import type {
   CatalogClass,
+  CatalogEnums,
   CatalogEntry,
   CatalogVersion,
   EntryInput,
   ImportStatus,
+  ReviewDecision,
   ReviewStep,
   SearchResult,
   VersionDiff,
   VersionRow,
   VersionWithReviews,
 } from './catalog-types';
-import type { Demand, DemandInput, Objection, Responsibility, ResponsibilityInput } from './catalog-feedback-types';
+import type {
+  Demand,
+  DemandInput,
+  Objection,
+  ObjectionInput,
+  Responsibility,
+  ResponsibilityInput,
+} from './catalog-feedback-types';
+import type { Res } from './openapi';
 
 export type * from './catalog-types';
 export type * from './catalog-feedback-types';
 export { FACET_NAMES } from './catalog-types';
 
 export type SearchParams = Query;
+type Subscription = Res<'/api/catalog/entries/{id}/subscription', 'post'>;
 
 export const catalogApi = {
-  enums: () => api.get<unknown>('/api/catalog/enums'),
+  enums: () => api.get<CatalogEnums>('/api/catalog/enums'),
   classes: () => api.get<CatalogClass[]>('/api/catalog/classes'),
   createEntry: (body: EntryInput) => api.post<CatalogEntry>('/api/catalog/entries', body),
   updateVersion: (id: string, body: EntryInput & { changeNote?: string | null }) =>
     api.patch<CatalogVersion>(`/api/catalog/versions/${id}`, body),
   submit: (id: string) => api.post<CatalogVersion>(`/api/catalog/versions/${id}/submit`),
-  review: (id: string, step: ReviewStep, decision: 'approve' | 'reject', reason?: string) =>
+  review: (id: string, step: ReviewStep, decision: ReviewDecision, reason?: string) =>
     api.post<CatalogVersion>(`/api/catalog/versions/${id}/${step === 'dept' ? 'dept-review' : 'platform-review'}`, {
       decision,
       ...(reason ? { reason } : {}),
@@ -43,8 +54,8 @@ export const catalogApi = {
   withdraw: (id: string) => api.post<CatalogVersion>(`/api/catalog/versions/${id}/withdraw`),
   requestDeletion: (entryId: string, reason: string) =>
     api.post<CatalogVersion>(`/api/catalog/entries/${entryId}/deletion`, { reason }),
-  subscribe: (entryId: string) => api.post<{ subscribed: boolean }>(`/api/catalog/entries/${entryId}/subscription`),
-  unsubscribe: (entryId: string) => api.delete<{ subscribed: boolean }>(`/api/catalog/entries/${entryId}/subscription`),
+  subscribe: (entryId: string) => api.post<Subscription>(`/api/catalog/entries/${entryId}/subscription`),
+  unsubscribe: (entryId: string) => api.delete<Subscription>(`/api/catalog/entries/${entryId}/subscription`),
   search: (q: SearchParams) => api.get<SearchResult>('/api/catalog/search', q),
   exportUrl: (q: SearchParams) => buildUrl('/api/catalog/excel/export', q),
   templateUrl: () => '/api/catalog/excel/template',
@@ -55,7 +66,7 @@ export const catalogApi = {
   },
   entryObjections: (entryId: string) =>
     api.get<Paged<Objection>>(`/api/catalog/entries/${entryId}/objections`, { pageSize: 100 }),
-  raiseObjection: (entryId: string, body: { kind: string; content: string }) =>
+  raiseObjection: (entryId: string, body: ObjectionInput) =>
     api.post<Objection>(`/api/catalog/entries/${entryId}/objections`, body),
   objection: (id: string) => api.get<Objection>(`/api/catalog/objections/${id}`),
   answerObjection: (id: string, answer: string) =>

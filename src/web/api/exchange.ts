@@ -1,5 +1,6 @@
 /** Data exchange (数据交换) API calls: source databases, an entry's pull binding and runs, resource data. */
 import { api, buildUrl } from './client';
+import type { Res } from './openapi';
 import type {
   Binding,
   BindingInput,
@@ -13,11 +14,10 @@ import type {
   RecordsPage,
   ResourceFile,
   Run,
+  RunMode,
   Source,
-  SourceColumn,
   SourceInput,
   SourcePatch,
-  SourceTable,
   TestResult,
 } from './exchange-types';
 
@@ -31,20 +31,20 @@ const dataBase = (code: string) => `/api/v1/data/${code.split('/').map(encodeURI
 
 export const exchangeApi = {
   libraries: (kind: LibraryKind) => api.get<Library[]>(`${base}/libraries/${kind}`),
-  sources: (departmentId?: string) => api.get<{ items: Source[] }>(`${base}/sources`, { departmentId }),
+  sources: (departmentId?: string) => api.get<Res<'/api/exchange/sources'>>(`${base}/sources`, { departmentId }),
   createSource: (body: SourceInput) => api.post<Source>(`${base}/sources`, body),
   updateSource: (id: string, body: SourcePatch) => api.patch<Source>(`${base}/sources/${id}`, body),
-  deleteSource: (id: string) => api.delete<{ ok: boolean }>(`${base}/sources/${id}`),
+  deleteSource: (id: string) => api.delete<Res<'/api/exchange/sources/{id}', 'delete'>>(`${base}/sources/${id}`),
   testSource: (id: string) => api.post<TestResult>(`${base}/sources/${id}/test`),
-  tables: (id: string) => api.get<{ items: SourceTable[] }>(`${base}/sources/${id}/tables`),
+  tables: (id: string) => api.get<Res<'/api/exchange/sources/{id}/tables'>>(`${base}/sources/${id}/tables`),
   columns: (id: string, table: string) =>
-    api.get<{ items: SourceColumn[] }>(`${base}/sources/${id}/columns`, { table }),
+    api.get<Res<'/api/exchange/sources/{id}/columns'>>(`${base}/sources/${id}/columns`, { table }),
   binding: (entryId: string) => api.get<Binding>(`${base}/entries/${entryId}/binding`),
   saveBinding: (entryId: string, body: BindingInput) => api.put<Binding>(`${base}/entries/${entryId}/binding`, body),
-  pull: (entryId: string, mode?: 'full' | 'incremental') =>
-    api.post<{ queued: boolean }>(`${base}/entries/${entryId}/runs`, mode ? { mode } : {}),
+  pull: (entryId: string, mode?: RunMode) =>
+    api.post<Res<'/api/exchange/entries/{id}/runs', 'post'>>(`${base}/entries/${entryId}/runs`, mode ? { mode } : {}),
   runs: (entryId: string) => api.get<Run[]>(`${base}/entries/${entryId}/runs`),
-  files: (entryId: string) => api.get<{ items: ResourceFile[] }>(`${base}/entries/${entryId}/files`),
+  files: (entryId: string) => api.get<Res<'/api/exchange/entries/{id}/files'>>(`${base}/entries/${entryId}/files`),
   /** The note goes first: the server reads fields before the file. */
   uploadFile: (entryId: string, file: File, note: string) => {
     const form = new FormData();

@@ -1,193 +1,54 @@
-/** Wire shapes the console reads; they mirror the server's TypeBox schemas (src/server/**). */
+/** Wire shapes of the platform and org APIs, picked from the generated OpenAPI types (openapi.ts). */
+import { everyOf, type Body, type Item, type QueryOf, type Res } from './openapi';
 
-export interface Me {
-  id: string;
-  username: string;
-  realName: string;
-  departmentId: string | null;
-  departmentName: string | null;
-  roles: string[];
-  permissions: string[];
-  mfaPassed: boolean;
-}
+export type Me = Res<'/api/auth/me'>;
+export type LoginResponse = Res<'/api/auth/login', 'post'>;
+export type MfaStep = LoginResponse['mfa'];
+export type MfaEnrolment = Res<'/api/auth/mfa/setup', 'post'>;
+/** The {ok} answer of logout, password and settings changes. */
+export type Ok = Res<'/api/auth/logout', 'post'>;
 
-export type MfaStep = 'none' | 'verify' | 'enrol';
+export type Region = Item<Res<'/api/regions'>>;
+export type RegionLevel = Region['level'];
 
-export interface LoginResponse {
-  mfa: MfaStep;
-  expiresAt: string;
-  user: Me;
-}
+export type Department = Res<'/api/departments/{id}'>;
+export type DepartmentKind = Department['kind'];
+export type DepartmentStatus = Department['status'];
+export const DEPARTMENT_KINDS = everyOf<DepartmentKind>()([
+  'government',
+  'institution',
+  'social_organisation',
+  'public_enterprise',
+]);
 
-export interface MfaEnrolment {
-  secret: string;
-  otpauthUri: string;
-  qrDataUrl: string;
-}
+export type User = Res<'/api/users/{id}'>;
+export type UserStatus = User['status'];
 
-export interface Ok {
-  ok: boolean;
-}
+/** `separated`: 三员分立 (platform_admin, security_admin, auditor) — one per account, nothing else beside it. */
+export type RoleInfo = Item<Res<'/api/roles'>>;
 
-export type RegionLevel = 'province' | 'city' | 'county' | 'zone';
-export interface Region {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  parentCode: string | null;
-  sort?: number;
-}
+export type Specialist = Item<Res<'/api/specialists'>['items']>;
+export type SpecialistChange = Item<Res<'/api/specialists/{id}/history'>>;
 
-export const DEPARTMENT_KINDS = ['government', 'institution', 'social_organisation', 'public_enterprise'] as const;
-export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
-export type DepartmentStatus = 'active' | 'inactive';
+export type AuditEvent = Item<Res<'/api/audit/events'>['items']>;
+export type AuditCategory = Item<Res<'/api/audit/categories'>>;
+/** The filter form's state: the events query without paging, each field as the inputs hold it. */
+export type AuditFilter = {
+  [K in Exclude<keyof QueryOf<'/api/audit/events'>, 'page' | 'pageSize'>]?: string;
+};
+export type AuditVerifyResult = Res<'/api/audit/verify', 'post'>;
+export type Retention = Res<'/api/audit/retention'>;
 
-export interface Department {
-  id: string;
-  creditCode: string;
-  name: string;
-  shortName: string | null;
-  kind: DepartmentKind;
-  regionCode: string;
-  regionName?: string;
-  parentId: string | null;
-  parentName?: string | null;
-  status: DepartmentStatus;
-  createdAt?: string;
-  updatedAt?: string;
-}
+export type CalendarYear = Res<'/api/calendar/years/{year}'>;
+export type CalendarDay = Item<CalendarYear['days']>;
+export type CalendarSource = CalendarDay['source'];
+export type CalendarStatus = Res<'/api/calendar/status'>;
+export type CalendarImport = Body<'/api/calendar/import', 'post'>;
+export type CalendarImportResult = Res<'/api/calendar/import', 'post'>;
+export type WorkingDays = Res<'/api/calendar/working-days'>;
+/** /api/calendar/status declares its warnings as unknown[]; /api/health sends the same ones typed. */
+export type CalendarWarning = Item<Res<'/api/health'>['warnings']>;
 
-export type UserStatus = 'active' | 'disabled';
-export interface User {
-  id: string;
-  username: string;
-  realName: string;
-  departmentId: string | null;
-  departmentName: string | null;
-  roles: string[];
-  email: string | null;
-  phone: string | null;
-  status: UserStatus;
-  lockedUntil?: string | null;
-  locked?: boolean;
-  mfaEnabled?: boolean;
-  lastLoginAt?: string | null;
-  createdAt?: string;
-}
-
-export interface RoleInfo {
-  code: string;
-  zh: string;
-  en: string;
-  /** 三员分立: platform_admin, security_admin, auditor — one per account, nothing else beside it. */
-  separated?: boolean;
-  needsDepartment?: boolean;
-}
-
-export interface Specialist {
-  id: string;
-  departmentId: string;
-  departmentName: string;
-  userId: string | null;
-  name: string;
-  title: string | null;
-  phone: string | null;
-  mobile: string;
-  email: string | null;
-  activeFrom: string;
-  activeTo: string | null;
-  active: boolean;
-}
-
-export interface SpecialistChange {
-  id: string;
-  specialistId: string;
-  action: 'create' | 'update' | 'retire';
-  changedAt: string;
-  changedBy: string | null;
-  changedByName: string | null;
-  before: unknown;
-  after: unknown;
-}
-
-export type AuditOutcome = 'success' | 'denied' | 'failed';
-export interface AuditEvent {
-  seq: string;
-  at: string;
-  userId: string | null;
-  username: string | null;
-  realName: string | null;
-  departmentId: string | null;
-  departmentName: string | null;
-  roles: string[];
-  category: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  rowCount: number | null;
-  ip: string | null;
-  userAgent: string | null;
-  outcome: AuditOutcome | string;
-  statusCode: number | null;
-  detail: unknown;
-}
-
-export interface AuditCategory {
-  code: string;
-  zh: string;
-  en: string;
-}
-
-export interface AuditFilter {
-  [key: string]: string | undefined;
-  from?: string;
-  to?: string;
-  category?: string;
-  outcome?: string;
-  q?: string;
-}
-
-export interface AuditVerifyResult {
-  ok: boolean;
-  checked: number;
-  headSeq: string;
-  problems: Array<{ seq: string; kind: string; message: string }>;
-}
-
-export interface Retention {
-  months: number;
-  minimum: number;
-}
-
-export type CalendarSource = 'builtin' | 'import' | 'manual' | 'weekday_rule';
-export interface CalendarDay {
-  date: string;
-  isOffDay: boolean;
-  name: string | null;
-  source: CalendarSource;
-}
-export interface CalendarYear {
-  year: number;
-  source: string;
-  days: CalendarDay[];
-}
-export interface CalendarWarning {
-  code: string;
-  message: string;
-  messageZh: string;
-}
-export interface CalendarStatus {
-  neededYears: number[];
-  missingYears: number[];
-  warnings: unknown[];
-}
-
-export interface InboxItem {
-  id: string;
-  kind: string;
-  title: string;
-  body: string | null;
-  link: string | null;
-  createdAt: string;
-  readAt: string | null;
-}
+export type InboxItem = Item<Res<'/api/inbox'>['items']>;
+export type UnreadCount = Res<'/api/inbox/unread-count'>;
+export type ReadResult = Res<'/api/inbox/read', 'post'>;

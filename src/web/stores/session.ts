@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, ApiError } from '../api/client';
-import type { LoginResponse, Me, MfaEnrolment, Ok } from '../api/types';
+import type { LoginResponse, Me, MfaEnrolment, Ok, UnreadCount } from '../api/types';
 
 /** Who is signed in, and the login steps (password, then TOTP verify or enrolment). */
 export const useSessionStore = defineStore('session', () => {
@@ -63,7 +63,7 @@ export const useSessionStore = defineStore('session', () => {
   async function refreshUnread(): Promise<void> {
     if (!loggedIn.value) return;
     try {
-      unread.value = (await api.get<{ unread: number }>('/api/inbox/unread-count')).unread;
+      unread.value = (await api.get<UnreadCount>('/api/inbox/unread-count')).unread;
     } catch {
       // A missed poll is harmless; the next one tries again.
     }

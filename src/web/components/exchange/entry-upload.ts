@@ -1,22 +1,10 @@
 /** Table upload (POST /api/exchange/entries/:id/upload): the request with upload progress, and the error report as CSV. */
 import { ApiError, type ApiErrorBody } from '../../api/client';
 import type { DataItem } from '../../api/catalog-types';
+import type { Res } from '../../api/openapi';
 
-export type UploadMode = 'upsert' | 'replace';
-
-/** UploadResult in src/server/modules/exchange/upload-schemas.ts. */
-export interface TableUploadResult {
-  mode: UploadMode;
-  fileName: string;
-  keyFields: string[];
-  columns: string[];
-  ignoredHeaders: string[];
-  rowsRead: number;
-  rowsWritten: number;
-  rowsDeleted: number;
-  rowsInTable: number;
-  quality: { completeness: number; accuracy: number | null } | null;
-}
+export type TableUploadResult = Res<'/api/exchange/entries/{id}/upload', 'post'>;
+export type UploadMode = TableUploadResult['mode'];
 
 export interface UploadProblem {
   row: number;
@@ -26,7 +14,7 @@ export interface UploadProblem {
   messageZh: string;
 }
 
-/** details of 400 EXCHANGE_UPLOAD_INVALID (UploadReport on the server). */
+/** details of 400 EXCHANGE_UPLOAD_INVALID (UploadReport on the server): error bodies are not in the OpenAPI document. */
 export interface UploadReport {
   problems: UploadProblem[];
   problemCount: number;
