@@ -79,6 +79,44 @@ describe('audit appends', () => {
     expect(Number(n.n)).toBe(120);
   });
 
+  it('keep one chain while batches overlap and the sealer and a second process move the head', async () => {
+    const total = 3000;
+    let sealing = true;
+    const sealer = (async () => {
+      // Yields a turn between passes: on PGlite its queries never leave the microtask queue.
+      for (; sealing; await new Promise((r) => setImmediate(r))) await sealAuditLog(ctx2);
+    })();
+    await Promise.all(
+      Array.from({ length: total }, (_, i) => {
+        const c = i % 4 ? ctx : ctx2;
+        return i % 10
+          ? recordAudit(c, event(`overlap.plain.${i}`))
+          : c.db.transaction().execute((trx) => recordAudit({ ...c, db: trx }, event(`overlap.tx.${i}`)));
+      }),
+    );
+    sealing = false;
+    await sealer;
+    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, unsealed: 0, problems: [] });
+    const written = await ctx.db
+      .selectFrom('audit_event')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('action', 'like', 'overlap.%')
+      .where('seq', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(written.n)).toBe(total);
+    const repeated =
+      await sql`select seq from audit_event where seq is not null group by seq having count(*) > 1`.execute(ctx.db);
+    expect(repeated.rows).toEqual([]);
+  });
+
+  it('fail the callers of a batch that could not be written, and go on with the next', async () => {
+    await expect(recordAudit(ctx, { ...event('refused'), outcome: 'bogus' as 'success' })).rejects.toThrow();
+    await recordAudit(ctx, event('after.refused'));
+    expect(await seqOf('refused')).toBeUndefined();
+    expect(await seqOf('after.refused')).toBeTruthy();
+    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true });
+  });
+
   it('leave nothing of a transaction that rolled back, and the chain stays whole', async () => {
     await expect(
       ctx.db.transaction().execute(async (trx) => {

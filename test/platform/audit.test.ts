@@ -199,6 +199,14 @@ describe('SM3 chain verification', () => {
     expect(r.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['modified', 'head_mismatch']));
   });
 
+  it('reports a row copied under a seq the chain already has', async () => {
+    const columns = `seq, at, user_id, username, real_name, department_id, department_name, roles, category, action,
+      target_type, target_id, row_count, ip, user_agent, outcome, status_code, detail, prev_hash, hash`;
+    const r = await tampered(`insert into audit_event (${columns}) select ${columns} from audit_event where seq = 2`);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toContainEqual(expect.objectContaining({ seq: '2', kind: 'repeated' }));
+  });
+
   it('passes on an untouched log, also through the API', async () => {
     const res = await t.inject({ method: 'POST', url: '/api/audit/verify', headers: auditor });
     expect(res.json()).toMatchObject({ ok: true, problems: [] });

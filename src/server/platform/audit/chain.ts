@@ -1,4 +1,4 @@
-import { canonicalJson, sm3Hex } from '../crypto/sm3';
+import { canonicalValue, sm3Hex } from '../crypto/sm3';
 import type { AuditOutcome } from './categories';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -25,10 +25,14 @@ export interface AuditRecord {
   detail: unknown;
 }
 
-/** hash_n = SM3(hash_{n-1} ‖ canonical(event_n)): changing, removing or inserting any row breaks every later link. */
-export function chainHash(prevHash: string, r: AuditRecord): string {
-  const body = canonicalJson([
-    r.seq,
+/**
+ * hash_n = SM3(hash_{n-1} ‖ canonical(event_n)): changing, removing or inserting any row breaks every later link.
+ * The body is canonicalJson of the field list; only `detail` can hold objects whose keys need sorting, so
+ * only it goes through canonicalJson's sorting (the writer hashes every event, and this is its hot path).
+ */
+export function chainHash(prevHash: string, seq: string, r: Omit<AuditRecord, 'seq'>): string {
+  const body = JSON.stringify([
+    seq,
     r.at.toISOString(),
     r.userId,
     r.username,
@@ -45,7 +49,7 @@ export function chainHash(prevHash: string, r: AuditRecord): string {
     r.userAgent,
     r.outcome,
     r.statusCode,
-    r.detail ?? null,
+    canonicalValue(r.detail ?? null),
   ]);
   return sm3Hex(prevHash + body);
 }

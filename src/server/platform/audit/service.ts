@@ -12,7 +12,7 @@ import {
   toRecord,
   type AuditInput,
 } from './repo';
-import { auditWriter, BATCH } from './writer';
+import { auditWriter } from './writer';
 
 import * as repo from './repo';
 
@@ -46,9 +46,10 @@ export async function recordAudit(ctx: AppContext, input: Omit<AuditInput, 'at'>
  * that what they read is the sealed chain. Returns how many it sealed.
  */
 export async function sealAuditLog(ctx: AppContext): Promise<number> {
+  const BATCH = 1000;
   let total = 0;
   for (;;) {
-    const n = await inTransactionOf(ctx.db, (trx) => sealAndAppend(trx, [], BATCH));
+    const n = (await inTransactionOf(ctx.db, (trx) => sealAndAppend(trx, [], BATCH))).sealed;
     total += n;
     if (n < BATCH) return total;
   }
@@ -96,7 +97,7 @@ export async function recordSystemAudit(
   });
 }
 
-export type ChainProblemKind = 'modified' | 'missing' | 'relinked' | 'head_mismatch';
+export type ChainProblemKind = 'modified' | 'missing' | 'repeated' | 'relinked' | 'head_mismatch';
 export interface ChainProblem {
   seq: string;
   kind: ChainProblemKind;
@@ -113,7 +114,8 @@ export interface ChainReport {
 
 /**
  * Walks the whole chain. A changed row fails its own hash; a deleted row leaves a gap in seq and a
- * link that no longer matches; an inserted row breaks the next link or runs past the recorded head.
+ * link that no longer matches; an inserted row repeats a seq, breaks the next link or runs past the
+ * recorded head.
  */
 export async function verifyAuditChain(ctx: AppContext, maxProblems = 100): Promise<ChainReport> {
   const problems: ChainProblem[] = [];
@@ -127,13 +129,15 @@ export async function verifyAuditChain(ctx: AppContext, maxProblems = 100): Prom
   for await (const row of scanAuditEvents(ctx.db)) {
     checked++;
     const seq = BigInt(row.seq);
-    if (seq !== expectedSeq) {
+    if (seq < expectedSeq) {
+      add({ seq: row.seq, kind: 'repeated', message: `seq ${row.seq} appears more than once` });
+    } else if (seq !== expectedSeq) {
       add({ seq: row.seq, kind: 'missing', message: `rows ${expectedSeq}..${seq - 1n} are missing` });
     }
     if (row.prev_hash !== prevHash) {
       add({ seq: row.seq, kind: 'relinked', message: 'previous-hash link does not match the row before it' });
     }
-    if (chainHash(row.prev_hash, toRecord(row)) !== row.hash) {
+    if (chainHash(row.prev_hash, row.seq, toRecord(row)) !== row.hash) {
       add({ seq: row.seq, kind: 'modified', message: 'row content does not match its hash' });
     }
     prevHash = row.hash;
