@@ -125,14 +125,16 @@ export async function insertAhead(trx: Db, c: ChainedAhead): Promise<void> {
 }
 
 /**
- * Step two: moves the head past the batch if it is still the head the batch follows. Waits for the
- * lock of the batch ahead (its commit). Returns false when the head had moved meanwhile: the caller
- * must then roll back — the rows sit on numbers that are not theirs — and chain them again.
+ * Step two: moves the head past the batch if it is still the head the batch follows and no committed
+ * event waits unsealed (those come first: the chain keeps the order in which events committed). Waits
+ * for the lock of the batch ahead (its commit). Returns false otherwise: the caller must then roll back
+ * — the rows sit on numbers that are not theirs — and chain them again under the lock.
  */
 export async function moveHeadPast(trx: Db, c: ChainedAhead): Promise<boolean> {
   // The condition is in SET, not WHERE: WHERE would be judged on the head as it was when the statement
   // began, before the batch ahead committed; SET sees the head as it is once the lock is ours.
-  const follows = sql<boolean>`seq = ${c.after.seq} and hash = ${c.after.hash}`;
+  const follows = sql<boolean>`seq = ${c.after.seq} and hash = ${c.after.hash}
+    and not exists (select from audit_event where seq is null)`;
   const r = await sql<{ hash: string }>`
     update audit_head set seq = case when ${follows} then ${c.head.seq}::bigint else seq end,
       hash = case when ${follows} then ${c.head.hash} else hash end

@@ -36,8 +36,9 @@ class HeadMoved extends Error {}
  * Batches overlap. Each batch is chained after the head the batch before it will leave, and inserts its
  * rows at once while the batches before it still commit. Then, once the batch before it holds the head
  * (so the updates queue in order), it moves the head past its rows; that waits for the commit ahead and
- * succeeds only if the head is then the one it followed. If another process or the sealer moved the
- * head, or a batch ahead failed, it rolls back; the writer lets the batches in flight finish, and the
+ * succeeds only if the head is then the one it followed and no committed event waits unsealed (it must
+ * come first). If another process or the sealer moved the head, a batch ahead failed, or an event recorded
+ * inside a transaction waits, it rolls back; the writer lets the batches in flight finish, and the
  * next batch chains again under the head's lock. A caller's promise settles when its event has
  * committed, so a request whose event could not be written still fails.
  */
