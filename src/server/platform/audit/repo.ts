@@ -89,21 +89,24 @@ async function writeChained(trx: Db, c: Chained): Promise<void> {
   await sql`with ${sql.join(steps)} select 1`.execute(trx);
 }
 
+/** Unsealed rows one chaining step takes at most: the sealer loops until a step takes fewer. */
+export const SEAL_STEP = 1000;
+
 /** Committed rows still waiting for their link, oldest first. */
 function unsealedRows(trx: Db, limit: number) {
   return trx.selectFrom('audit_event').selectAll().where('seq', 'is', null).orderBy('id').limit(limit).execute();
 }
 
 /**
- * One chaining step, in the caller's transaction: holds the head, reads up to `limit` committed
+ * One chaining step, in the caller's transaction: holds the head, reads up to SEAL_STEP committed
  * unsealed rows (after the head is held, so none is chained twice), gives them the next seq numbers
  * and links in insertion order, then chains `fresh` events after them, and moves the head. Rows that
  * committed earlier thus come first: the chain's order is the order in which events committed.
  * Returns how many unsealed rows it sealed and the head it left.
  */
-export async function sealAndAppend(trx: Db, fresh: AuditInput[], limit: number) {
+export async function sealAndAppend(trx: Db, fresh: AuditInput[]) {
   const head = await lockHead(trx);
-  const unsealed = await unsealedRows(trx, limit);
+  const unsealed = await unsealedRows(trx, SEAL_STEP);
   const chained = chainAfter(head, unsealed, fresh);
   await writeChained(trx, chained);
   return { sealed: unsealed.length, head: chained.head };

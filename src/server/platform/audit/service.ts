@@ -8,6 +8,7 @@ import {
   getAuditHead,
   insertUnsealed,
   sealAndAppend,
+  SEAL_STEP,
   scanAuditEvents,
   toRecord,
   type AuditInput,
@@ -46,12 +47,11 @@ export async function recordAudit(ctx: AppContext, input: Omit<AuditInput, 'at'>
  * that what they read is the sealed chain. Returns how many it sealed.
  */
 export async function sealAuditLog(ctx: AppContext): Promise<number> {
-  const BATCH = 1000;
   let total = 0;
   for (;;) {
-    const n = (await inTransactionOf(ctx.db, (trx) => sealAndAppend(trx, [], BATCH))).sealed;
+    const n = (await inTransactionOf(ctx.db, (trx) => sealAndAppend(trx, []))).sealed;
     total += n;
-    if (n < BATCH) return total;
+    if (n < SEAL_STEP) return total;
   }
 }
 

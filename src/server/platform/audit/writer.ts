@@ -16,8 +16,6 @@ import {
  */
 const BATCH = 64;
 const DEPTH = 4;
-/** Unsealed rows (recorded inside transactions) a batch chains first when it has to take the lock anyway. */
-const UNSEALED_PER_BATCH = 1000;
 
 interface Waiting {
   input: AuditInput;
@@ -99,7 +97,7 @@ class AuditWriter {
     try {
       if (ahead && (await this.#writeAhead(ahead, before, held))) return;
       await this.db.transaction().execute(async (trx) => {
-        const { head } = await sealAndAppend(trx, inputs, UNSEALED_PER_BATCH);
+        const { head } = await sealAndAppend(trx, inputs);
         // The only batch in flight: the next ones can follow it while it commits.
         if (this.#open === 1 && !this.#draining) this.#lastHead = head;
         held();
