@@ -1,23 +1,32 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../../src/server/db/open';
 import { migrateToLatest } from '../../src/server/db/migrate';
 
+let pgliteTemplate: Blob | undefined;
+
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
- * `t_<random>` on the PostgreSQL named by TEST_DATABASE_URL (dropped again on close).
+ * `t_<random>` on the PostgreSQL named by TEST_DATABASE_URL (dropped again on close). Both start as a
+ * copy of the database the global setup migrated (test/helpers/database-template.ts); migrating again
+ * finds nothing to do, and migrates a database made without that setup.
  */
 export async function freshDatabase(): Promise<Database & { url?: string }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
-    const d = await openPglite('memory://');
+    const dump = inject('pgliteTemplate');
+    if (dump) pgliteTemplate ??= new Blob([fs.readFileSync(dump)]);
+    const d = await openPglite('memory://', pgliteTemplate);
     await migrateToLatest(d.db);
     return d;
   }
   const name = `t_${randomBytes(6).toString('hex')}`;
+  const template = inject('postgresTemplate');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
