@@ -172,6 +172,45 @@ describe('audit appends', () => {
     );
     expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true });
   });
+
+  it('store what was recorded character for character, whatever it holds (the batches go in by COPY on PostgreSQL)', async () => {
+    const awkward = {
+      ...event('awkward.one'),
+      username: 'tab\there\nnew line\\back "quote"',
+      realName: '张三\r\n',
+      roles: ['a"b', 'c\\d', 'e,f', '{g}', 'NULL', ''],
+      targetId: '\\N',
+      ip: '::1',
+      userAgent: 'Mozilla/5.0 (中文 \u2028 \\t)',
+      rowCount: 0,
+      statusCode: 418,
+      detail: { s: 'x\\y\t"z"\n', list: [1, null, 'a\\N'], nested: { 'k\tk': '中文' } },
+    };
+    const plain = { ...event('awkward.two'), detail: null, roles: ['dept_user'] };
+    await recordAudit(ctx, event('awkward.before'));
+    // Recorded at once, after the writer knows the head: they go out on its fast path.
+    await Promise.all([recordAudit(ctx, awkward), recordAudit(ctx, plain)]);
+    const rows = await ctx.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('action', 'in', ['awkward.one', 'awkward.two'])
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((r) => r.seq)).not.toContain(null);
+    expect(rows[0]).toMatchObject({
+      username: awkward.username,
+      real_name: awkward.realName,
+      roles: awkward.roles,
+      target_id: '\\N',
+      ip: '::1',
+      user_agent: awkward.userAgent,
+      row_count: 0,
+      status_code: 418,
+      detail: awkward.detail,
+    });
+    expect(rows[1]).toMatchObject({ detail: null, roles: ['dept_user'], real_name: null, target_id: null });
+    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, unsealed: 0, problems: [] });
+  });
 });
 
 describe('an audited change and its event', () => {

@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Readable } from 'node:stream';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { copyField } from './copy-text';
+import { copyField } from '../../db/copy-field';
 import type { AppContext, Db } from '../../app-context';
 import type { DB } from '../../db/types';
 import { KEY_COLUMN, LOADED_COLUMN, readForPush, RUN_COLUMN, textOf } from './center-repo';

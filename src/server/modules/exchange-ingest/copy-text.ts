@@ -4,6 +4,8 @@
  * escapes COPY needs and are never decoded into JavaScript strings — at a million rows, those
  * strings and their garbage collection cost more than both databases' own work.
  */
+import { escapeCopy } from '../../db/copy-field';
+
 const BACKSLASH = 92;
 const TAB = 9;
 const LF = 10;
@@ -11,22 +13,6 @@ const CR = 13;
 /** Below this many bytes a loop copies faster than a native call. */
 const SHORT_COPY = 256;
 const HEX = Buffer.from(Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0')).join(''), 'latin1');
-
-/** Escapes a string for a COPY text field (backslash, tab and line breaks). */
-export function escapeCopy(s: string): string {
-  return /[\\\t\n\r]/.test(s)
-    ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
-    : s;
-}
-
-/** A value as one COPY text field: \N for null, t/f, ISO times, bytea hex for binary, the rest as escaped text. */
-export function copyField(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (v instanceof Date) return v.toISOString();
-  if (Buffer.isBuffer(v)) return `\\\\x${v.toString('hex')}`;
-  return escapeCopy(typeof v === 'string' ? v : String(v));
-}
 
 const UNESCAPED: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 

@@ -3,7 +3,7 @@ import { Readable, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyField } from '../copy-text';
+import { copyField } from '../../../db/copy-field';
 import { targetError } from './errors';
 import { pgSettings } from './settings';
 import { kindOf } from './postgresql';
