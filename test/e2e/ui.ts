@@ -1,5 +1,6 @@
 /** Small Element Plus helpers for the browser tests: pick from selects, wait for API answers. */
 import type { Locator, Page, Request, Response } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** The open dropdown/popper (Element Plus teleports them to <body>). */
 export const openPopper = (page: Page) => page.locator('.el-popper:visible');
@@ -9,8 +10,20 @@ export async function choose(page: Page, testId: string, option: string, typeToF
   // ElTreeSelect copies its attributes onto the inner tree too, so aim at the select box itself.
   const select = page.locator(`.el-select[data-testid="${testId}"]`);
   await select.click();
-  if (typeToFilter !== undefined) await select.locator('input').fill(typeToFilter);
-  await openPopper(page).getByText(option, { exact: true }).first().click();
+  const popper = openPopper(page);
+  if (typeToFilter !== undefined) {
+    await select.locator('input').fill(typeToFilter);
+    // A remote select shows its old list until the search answers, then replaces it: a click in
+    // between lands on an option being replaced and leaves the list open. Wait for the filtered list.
+    await expect
+      .poll(async () => {
+        const items = await popper.locator('.el-select-dropdown__item').allInnerTexts();
+        const target = await popper.getByText(option, { exact: true }).count();
+        return target > 0 && items.every((text) => text.includes(typeToFilter));
+      })
+      .toBe(true);
+  }
+  await popper.getByText(option, { exact: true }).first().click();
 }
 
 /**
