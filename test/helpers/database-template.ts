@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest } from '../../src/server/db/migrate';
 import { openPglite, openPostgres } from '../../src/server/db/open';
+import { onAdmin } from './db';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,16 +18,6 @@ declare module 'vitest' {
     pgliteTemplate?: string;
     /** PostgreSQL runs: the migrated database to copy. */
     postgresTemplate?: string;
-  }
-}
-
-async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
   }
 }
 
@@ -43,12 +33,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => fs.rmSync(file, { force: true });
   }
   const name = `t_template_${randomBytes(6).toString('hex')}`;
-  await admin(adminUrl, (c) => c.query(`create database ${name}`));
+  await onAdmin(adminUrl, (c) => c.query(`create database ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const d = await openPostgres(url.toString(), 1);
   await migrateToLatest(d.db);
   await d.close();
   project.provide('postgresTemplate', name);
-  return () => admin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {});
+  return async () => {
+    await onAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+  };
 }

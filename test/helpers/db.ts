@@ -7,6 +7,17 @@ import { migrateToLatest } from '../../src/server/db/migrate';
 
 let pgliteTemplate: Blob | undefined;
 
+/** Runs statements on the PostgreSQL server's maintenance database (create, copy, drop test databases). */
+export async function onAdmin(adminUrl: string, fn: (c: pg.Client) => Promise<unknown>): Promise<void> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
  * `t_<random>` on the PostgreSQL named by TEST_DATABASE_URL (dropped again on close). Both start as a
@@ -24,10 +35,7 @@ export async function freshDatabase(): Promise<Database & { url?: string }> {
   }
   const name = `t_${randomBytes(6).toString('hex')}`;
   const template = inject('postgresTemplate');
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
-  await admin.end();
+  await onAdmin(adminUrl, (c) => c.query(`create database ${name}${template ? ` template ${template}` : ''}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const d = await openPostgres(url.toString(), 5);
@@ -37,19 +45,18 @@ export async function freshDatabase(): Promise<Database & { url?: string }> {
     url: url.toString(),
     close: async () => {
       await d.close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      // pool.end() resolves before its sockets have closed: wait for them, so that "force" below
-      // does not kill a connection still saying goodbye (its client would report 57P01 uncaught).
-      for (let i = 0; i < 50; i++) {
-        const r = await a.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [
-          name,
-        ]);
-        if (r.rows[0]!.n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await onAdmin(adminUrl, async (a) => {
+        // pool.end() resolves before its sockets have closed: wait for them, so that "force" below
+        // does not kill a connection still saying goodbye (its client would report 57P01 uncaught).
+        for (let i = 0; i < 50; i++) {
+          const r = await a.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [
+            name,
+          ]);
+          if (r.rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await a.query(`drop database if exists ${name} with (force)`);
+      });
     },
   };
 }

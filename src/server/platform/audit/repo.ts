@@ -146,7 +146,7 @@ export async function appendAhead(db: Db, c: ChainedAhead, turn: Turn): Promise<
     return await db.transaction().execute(async (trx) => {
       await insertStatement(c.rows).execute(trx);
       await turn.before;
-      const moved = await sql<{ hash: string }>`${sql.raw(moveHeadText(c))}`.execute(trx);
+      const moved = await sql.raw<{ hash: string }>(moveHeadText(c)).execute(trx);
       turn.held();
       if (moved.rows[0]?.hash !== c.head.hash) throw new HeadMoved();
       return true;
