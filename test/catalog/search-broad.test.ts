@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import { searchEntries } from '../../src/server/modules/catalog/search-service';
+import { broadnessOf, searchEntries } from '../../src/server/modules/catalog/search-service';
+import { estimatedMatches } from '../../src/server/modules/catalog/search-repo';
 import { insertEntry } from './search-fixtures';
 
 /**
@@ -52,5 +54,29 @@ describe('broad searches', () => {
     const r = await searchEntries(t.ctx, staff, { q: '公交' });
     expect(r).toMatchObject({ total: 5, approximate: false });
     expect(r.items.slice(0, 3).every((h) => h.name.startsWith('公交'))).toBe(true);
+  });
+
+  it("trusts the planner's estimate of the matches only far from the threshold, and counts in between", () => {
+    expect(broadnessOf(30_001, 10_000)).toBe('broad');
+    expect(broadnessOf(30_000, 10_000)).toBe('count');
+    expect(broadnessOf(5_000, 10_000)).toBe('count');
+    expect(broadnessOf(4_999, 10_000)).toBe('narrow');
+    // The planner never estimates below one row, so a tiny threshold is always checked by counting.
+    expect(broadnessOf(1, 2)).toBe('count');
+  });
+
+  it("reads the planner's estimate of the matches from the table's statistics", async () => {
+    // 40 entries of one more department, so the statistics have something to count.
+    const env = await t.department({ name: '上饶市生态环境局' });
+    for (let i = 0; i < 40; i++)
+      await insertEntry(t.ctx.db, { name: `水质监测点位${i}`, departmentId: env.id, publishedAt: day(11) });
+    await sql`analyze catalog_search`.execute(t.ctx.db);
+    const estimate = await estimatedMatches(t.ctx.db, {
+      actor: staff,
+      openOnly: false,
+      filters: { department: env.id },
+    });
+    expect(estimate).toBeGreaterThanOrEqual(30);
+    expect(estimate).toBeLessThanOrEqual(46);
   });
 });
