@@ -145,28 +145,39 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     expect(await consumer.getByTestId('data-export-csv').count()).toBe(0);
 
     // 5. It applies (unconditional, 服务接口) and is granted at once.
-    const applied = (await (
-      await e2e.apiAs('rsj_yh')
-    )('POST', '/api/sharing/requests', {
-      entryId: entry.id,
-      purpose: '企业参保登记时核验企业登记信息',
-      systemName: '上饶市社会保险经办系统',
-      itemIds: entry.itemIds,
-      method: 'api',
-      acceptTerms: true,
-      termsVersion: USE_TERMS.version,
-    })) as { status: string; grant: { no: string } };
-    expect(applied.status).toBe('approved');
-    const grantNo = applied.grant.no;
+    const apply = async (method: 'api' | 'table') =>
+      (await (
+        await e2e.apiAs('rsj_yh')
+      )('POST', '/api/sharing/requests', {
+        entryId: entry.id,
+        purpose: '企业参保登记时核验企业登记信息',
+        systemName: '上饶市社会保险经办系统',
+        itemIds: entry.itemIds,
+        method,
+        acceptTerms: true,
+        termsVersion: USE_TERMS.version,
+      })) as { status: string; grant: { id: string; no: string } };
+    const byApi = await apply('api');
+    expect(byApi.status).toBe('approved');
 
-    // 6. Now the preview shows the pulled rows under the grant, and the CSV downloads.
+    // 6. Now the preview shows the pulled rows under the grant; a 服务接口 grant offers no bulk download (R-16).
     await consumer.reload();
-    await expect.poll(() => consumer.getByTestId('data-grant').innerText()).toContain(grantNo);
+    await expect.poll(() => consumer.getByTestId('data-grant').innerText()).toContain(byApi.grant.no);
     await expect
       .poll(() => consumer.getByTestId('data-preview').locator('.el-table__body-wrapper tr.el-table__row').count())
       .toBe(20);
     expect(await consumer.getByTestId('data-preview').innerText()).toContain('上饶测试企业1有限公司');
+    expect(await consumer.getByTestId('data-export-csv').count()).toBe(0);
     await maybeScreenshot(consumer, 'exchange-data');
+
+    // 7. The platform revokes it; 人社局 applies for 库表 instead: downloads, no query preview.
+    await (
+      await e2e.apiAs('admin')
+    )('POST', `/api/sharing/grants/${byApi.grant.id}/revoke`, { reason: '改为库表方式' });
+    const byTable = await apply('table');
+    const grantNo = byTable.grant.no;
+    await consumer.reload();
+    await expect.poll(() => consumer.getByTestId('data-no-query').innerText()).toContain(grantNo);
     const [download] = await Promise.all([
       consumer.waitForEvent('download'),
       consumer.getByTestId('data-export-csv').click(),

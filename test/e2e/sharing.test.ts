@@ -212,11 +212,19 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await panel.waitFor();
     await panel.getByTestId('decision-item').filter({ hasText: '登记日期' }).click();
     await textareaOf(panel, 'decision-conditions').fill('仅限参保登记核验使用');
+    // Terms (R-16): by service API, at most 5,000 rows a day, from the consumer's network only.
+    await panel.getByTestId('decision-method-api').click();
+    const cap = panel.getByTestId('decision-row-cap').locator('input');
+    await cap.fill('5000');
+    await cap.press('Tab');
+    await textareaOf(panel, 'decision-ip-ranges').fill('10.20.0.0/16');
     const decided = await expectCall(provider, 'POST', `/api/sharing/requests/${request.id}/decision`, () =>
       panel.getByTestId('decision-submit').click(),
     );
     expect(decided.status()).toBe(200);
-    expect((JSON.parse(decided.request().postData() ?? '{}') as { itemIds: string[] }).itemIds).toHaveLength(2);
+    const sentBody = JSON.parse(decided.request().postData() ?? '{}') as { itemIds: string[]; terms: unknown };
+    expect(sentBody.itemIds).toHaveLength(2);
+    expect(sentBody.terms).toEqual({ dailyRowCap: 5000, ipRanges: ['10.20.0.0/16'] });
     await expect.poll(() => provider.getByTestId('request-status').innerText()).toBe('已批准');
     await maybeScreenshot(provider, 'sharing-approved-request');
     await provider.context().close();
@@ -232,6 +240,9 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     expect(granted).toContain('统一社会信用代码');
     expect(granted).not.toContain('登记日期');
     expect(await back.getByTestId('grant-conditions').innerText()).toContain('仅限参保登记核验使用');
+    const terms = await back.getByTestId('grant-terms').innerText();
+    expect(terms).toContain('每日最多 5,000 行');
+    expect(terms).toContain('仅限 IP：10.20.0.0/16');
     await maybeScreenshot(back, 'sharing-narrowed-grant');
     await back.context().close();
   });

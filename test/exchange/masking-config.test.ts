@@ -174,9 +174,12 @@ describe('masking configuration (R-43)', () => {
     ]);
 
     // The table channel (what a push job reads) gets its own override; the * rule covers what it does not override.
-    const table = await resolveAccess(t.ctx, { departmentId: tableConsumer.id, roles: ['dept_user'] }, b.entry.code, [
-      'table',
-    ]);
+    const table = await resolveAccess(
+      t.ctx,
+      { departmentId: tableConsumer.id, roles: ['dept_user'] },
+      b.entry.code,
+      'push',
+    );
     expect(table.columns.map((c) => [c.column, c.rule.code])).toEqual([
       ['corp_id', 'none'],
       ['uscc', 'redact'],

@@ -22,7 +22,7 @@ beforeAll(async () => {
   b = await boundEntry(t, src, { shareMethods: ['table', 'api'] });
   await runPull(t.ctx, b.binding.id);
   consumer = await catalogDepartment(t);
-  grantNo = (await grantItems(t, b.entry, consumer, 'api', ['corp_id', 'uscc', 'corp_name'])).no;
+  grantNo = (await grantItems(t, b.entry, consumer, 'table', ['corp_id', 'uscc', 'corp_name'])).no;
 });
 afterAll(async () => {
   await src?.drop();
@@ -174,7 +174,7 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
     expectStatus(
       await submitRequest(t, other.user, b.entry, {
         letterId: null,
-        method: 'api',
+        method: 'table',
         itemIds: items,
         periodFrom: undefined,
         periodTo: undefined,

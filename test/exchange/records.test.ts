@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import { catalogDepartment, expectStatus, type CatalogDepartment } from '../catalog/factory';
+import { catalogDepartment, expectStatus, sessionsOf, signInAgain, type CatalogDepartment } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
 import { mask } from '../../src/server/platform/masking';
 import { boundEntry, corpSource, corpUscc as uscc, grantItems, USCC_RULE, type CorpSource } from './pull-fixtures';
@@ -10,6 +10,9 @@ let src: CorpSource;
 let b: Awaited<ReturnType<typeof boundEntry>>;
 let consumer: CatalogDepartment;
 let grantNo: string;
+/** Holds a 库表 grant: may export (the api grant above may only query). */
+let tableConsumer: CatalogDepartment;
+let tableGrantNo: string;
 const ROWS = 300;
 
 beforeAll(async () => {
@@ -19,6 +22,8 @@ beforeAll(async () => {
   await runPull(t.ctx, b.binding.id);
   consumer = await catalogDepartment(t);
   grantNo = (await grantItems(t, b.entry, consumer, 'api', ['corp_id', 'uscc', 'corp_name'])).no;
+  tableConsumer = await catalogDepartment(t);
+  tableGrantNo = (await grantItems(t, b.entry, tableConsumer, 'table', ['corp_id', 'uscc', 'corp_name'])).no;
 });
 afterAll(async () => {
   await src?.drop();
@@ -103,10 +108,10 @@ describe('query API (R-24) over the data resource center', () => {
     expect(top.items.map((r: { corp_id: string }) => r.corp_id)).toEqual(['300', '299', '298']);
   });
 
-  it('exports every row as CSV and JSON lines, masked and carrying the grant number', async () => {
-    const csv = expectStatus(await get(consumer.user, `/api/v1/data/${b.entry.code}/export`), 200);
-    expect(csv.headers['x-govshare-grant']).toBe(grantNo);
-    expect(csv.headers['content-disposition']).toContain(grantNo);
+  it('exports every row as CSV and JSON lines under a table grant, masked and carrying the grant number', async () => {
+    const csv = expectStatus(await get(tableConsumer.user, `/api/v1/data/${b.entry.code}/export`), 200);
+    expect(csv.headers['x-govshare-grant']).toBe(tableGrantNo);
+    expect(csv.headers['content-disposition']).toContain(tableGrantNo);
     const lines = csv.body
       .replace(/^\uFEFF/, '')
       .trim()
@@ -115,16 +120,115 @@ describe('query API (R-24) over the data resource center', () => {
     expect(lines).toHaveLength(ROWS + 1);
     expect(lines[1]).toBe(`1,${mask(USCC_RULE, uscc(1))},上饶测试企业1有限公司`);
     const jsonl = expectStatus(
-      await get(consumer.user, `/api/v1/data/${b.entry.code}/export?format=jsonl&filter=corp_id:7`),
+      await get(tableConsumer.user, `/api/v1/data/${b.entry.code}/export?format=jsonl&filter=corp_id:7`),
       200,
     )
       .body.trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(jsonl[0]).toMatchObject({ resource: b.entry.code, grantNo });
+    expect(jsonl[0]).toMatchObject({ resource: b.entry.code, grantNo: tableGrantNo });
     expect(jsonl.slice(1)).toEqual([
       { corp_id: '7', uscc: mask(USCC_RULE, uscc(7)), corp_name: '上饶测试企业7有限公司' },
     ]);
+  });
+
+  it('keeps a service-API grant to the query API: no export in any format, and a denial in the audit log', async () => {
+    for (const format of ['csv', 'xlsx', 'jsonl']) {
+      const res = await get(consumer.user, `/api/v1/data/${b.entry.code}/export?format=${format}`);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error).toMatchObject({
+        code: 'SHARING_GRANT_METHOD_NOT_ALLOWED',
+        messageZh: expect.any(String),
+      });
+    }
+    const denied = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['outcome', 'detail'])
+      .where('action', '=', 'exchange.records.export')
+      .where('user_id', '=', consumer.user.id)
+      .execute();
+    expect(denied).toHaveLength(3);
+    expect(denied.every((e) => e.outcome === 'denied')).toBe(true);
+    // And the table grant does not open the query API.
+    expect((await get(tableConsumer.user, path())).json().error.code).toBe('SHARING_GRANT_METHOD_NOT_ALLOWED');
+  });
+
+  it('refuses a table grant’s export when its terms allow push only', async () => {
+    await t.ctx.db.updateTable('share_grant').set({ bulk_export: false }).where('no', '=', tableGrantNo).execute();
+    try {
+      const res = await get(tableConsumer.user, `/api/v1/data/${b.entry.code}/export`);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.code).toBe('SHARING_GRANT_EXPORT_NOT_ALLOWED');
+    } finally {
+      await t.ctx.db.updateTable('share_grant').set({ bulk_export: true }).where('no', '=', tableGrantNo).execute();
+    }
+  });
+
+  it('stops the query API at the grant’s daily row cap, and verification too', async () => {
+    const capped = await catalogDepartment(t);
+    const g = await grantItems(t, b.entry, capped, 'api', ['corp_id', 'uscc']);
+    await t.ctx.db.updateTable('share_grant').set({ daily_row_cap: 250 }).where('id', '=', g.id).execute();
+    const first = expectStatus(await get(capped.user, `${path()}?fields=corp_id&limit=200`), 200).json();
+    expect(first.items).toHaveLength(200);
+    // Only 50 rows of today's allowance are left: the next page is cut there, the cursor still offered.
+    const second = expectStatus(
+      await get(capped.user, `${path()}?fields=corp_id&limit=200&cursor=${first.nextCursor}`),
+      200,
+    ).json();
+    expect(second.items.map((r: { corp_id: string }) => r.corp_id)).toHaveLength(50);
+    expect(second.nextCursor).not.toBeNull();
+    const refused = await get(capped.user, `${path()}?fields=corp_id&limit=1&cursor=${second.nextCursor}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('SHARING_GRANT_ROW_CAP_REACHED');
+    const verify = await t.inject({
+      method: 'POST',
+      url: `/api/v1/data/${b.entry.code}/verify`,
+      headers: capped.user.headers,
+      payload: { fields: ['corp_id'], records: [['1']] },
+    });
+    expect(verify.json().error.code).toBe('SHARING_GRANT_ROW_CAP_REACHED');
+    const outcomes = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['action', 'outcome'])
+      .where('user_id', '=', capped.user.id)
+      .where('action', 'like', 'exchange.records.%')
+      .orderBy('id')
+      .execute();
+    expect(outcomes.map((e) => e.outcome)).toEqual(['success', 'success', 'denied', 'denied']);
+    // Tomorrow (Beijing date) the allowance is whole again.
+    t.clock.advance(24 * 3600_000);
+    await signInAgain(t, capped.user, ...sessionsOf(b.provider), consumer.user, tableConsumer.user);
+    expect(expectStatus(await get(capped.user, `${path()}?fields=corp_id&limit=10`), 200).json().items).toHaveLength(
+      10,
+    );
+  });
+
+  it('takes parallel calls under a cap out of one allowance', async () => {
+    const capped = await catalogDepartment(t);
+    const g = await grantItems(t, b.entry, capped, 'api', ['corp_id']);
+    await t.ctx.db.updateTable('share_grant').set({ daily_row_cap: 100 }).where('id', '=', g.id).execute();
+    const pages = await Promise.all(
+      Array.from({ length: 6 }, () => get(capped.user, `${path()}?fields=corp_id&limit=30`)),
+    );
+    const delivered = pages.filter((p) => p.statusCode === 200).reduce((n, p) => n + p.json().items.length, 0);
+    expect(delivered).toBe(100);
+    expect(pages.filter((p) => p.statusCode === 403).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('answers calls under a grant with IP ranges only from those ranges', async () => {
+    const fenced = await catalogDepartment(t);
+    const g = await grantItems(t, b.entry, fenced, 'api', ['corp_id']);
+    await t.ctx.db
+      .updateTable('share_grant')
+      .set({ ip_ranges: ['10.20.0.0/16'] })
+      .where('id', '=', g.id)
+      .execute();
+    const from = (remoteAddress: string) =>
+      t.inject({ method: 'GET', url: `${path()}?fields=corp_id&limit=1`, headers: fenced.user.headers, remoteAddress });
+    expect((await from('10.20.3.4')).statusCode).toBe(200);
+    const outside = await from('10.21.0.1');
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json().error.code).toBe('SHARING_GRANT_IP_NOT_ALLOWED');
   });
 
   it('gives the provider the same CSV whether PostgreSQL COPYs it or the rows are written one by one', async () => {
@@ -179,6 +283,7 @@ describe('query API (R-24) over the data resource center', () => {
       .selectFrom('audit_event')
       .select(['category', 'row_count', 'detail'])
       .where('action', '=', 'exchange.records.verify')
+      .where('user_id', '=', consumer.user.id)
       .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({

@@ -35,31 +35,36 @@ async function grant(opts: { periodFrom?: string; periodTo?: string; itemCount?:
 describe('grants (R-16) and checkGrant', () => {
   it('lets a use within the grant through and says why others are refused', async () => {
     const g = await grant();
+    // An unconditional table grant gets the method's default terms: export allowed, no cap, any address.
+    expect(g.grant.terms).toEqual({ bulkExport: true, dailyRowCap: null, ipRanges: [] });
     const use = { departmentId: g.consumer.id, entryId: g.entry.id };
-    expect(await checkGrant(t.ctx, { ...use, channel: 'table', itemIds: g.itemIds })).toMatchObject({
+    expect(await checkGrant(t.ctx, { ...use, use: 'push', itemIds: g.itemIds })).toMatchObject({
       ok: true,
       grant: { id: g.grant.id },
     });
-    expect(await checkGrant(t.ctx, { ...use, channel: 'api' })).toMatchObject({ ok: false, reason: 'channel' });
-    expect(await checkGrant(t.ctx, { ...use, channel: 'table', itemIds: g.allItemIds })).toMatchObject({
+    expect(await checkGrant(t.ctx, { ...use, use: 'query', ip: '10.0.0.1' })).toMatchObject({
+      ok: false,
+      reason: 'method_not_allowed',
+    });
+    expect(await checkGrant(t.ctx, { ...use, use: 'push', itemIds: g.allItemIds })).toMatchObject({
       ok: false,
       reason: 'items',
     });
     const stranger = await catalogDepartment(t);
-    expect(await checkGrant(t.ctx, { departmentId: stranger.id, entryId: g.entry.id, channel: 'table' })).toEqual({
+    expect(await checkGrant(t.ctx, { departmentId: stranger.id, entryId: g.entry.id, use: 'push' })).toEqual({
       ok: false,
       reason: 'no_grant',
       grant: null,
     });
-    await expect(requireGrant(t.ctx, { ...use, channel: 'file' })).rejects.toMatchObject({
+    await expect(requireGrant(t.ctx, { ...use, use: 'download', ip: '10.0.0.1' })).rejects.toMatchObject({
       status: 403,
-      code: 'SHARING_GRANT_CHANNEL',
+      code: 'SHARING_GRANT_METHOD_NOT_ALLOWED',
     });
   });
 
   it('refuses a grant before its first and after its last day', async () => {
     const g = await grant({ periodFrom: '2026-12-01', periodTo: '2026-12-10' });
-    const use = { departmentId: g.consumer.id, entryId: g.entry.id, channel: 'table' };
+    const use = { departmentId: g.consumer.id, entryId: g.entry.id, use: 'push' as const };
     expect(await checkGrant(t.ctx, use)).toMatchObject({ ok: false, reason: 'not_yet_valid' });
     expect(await checkGrant(t.ctx, { ...use, at: new Date('2026-12-10T15:00:00Z') })).toMatchObject({ ok: true });
     // 2026-12-11 00:30 in Shanghai is past the last day.
@@ -91,9 +96,10 @@ describe('grants (R-16) and checkGrant', () => {
       revokeReason: '发现超范围使用',
       actions: { revoke: false, renew: false },
     });
-    expect(
-      await checkGrant(t.ctx, { departmentId: g.consumer.id, entryId: g.entry.id, channel: 'table' }),
-    ).toMatchObject({ ok: false, reason: 'revoked' });
+    expect(await checkGrant(t.ctx, { departmentId: g.consumer.id, entryId: g.entry.id, use: 'push' })).toMatchObject({
+      ok: false,
+      reason: 'revoked',
+    });
     const inbox = (await get(t, '/api/inbox', g.consumer.user)).json<{ items: Array<{ kind: string; body: string }> }>()
       .items;
     expect(inbox.find((n) => n.kind === 'sharing.grant.revoked')).toMatchObject({ body: '发现超范围使用' });
@@ -129,9 +135,9 @@ describe('grants (R-16) and checkGrant', () => {
       200,
     ).json<Grant>();
     expect(renewed).toMatchObject({ status: 'active', validTo: '2027-06-30' });
-    expect(
-      await checkGrant(t.ctx, { departmentId: g.consumer.id, entryId: g.entry.id, channel: 'table' }),
-    ).toMatchObject({ ok: true });
+    expect(await checkGrant(t.ctx, { departmentId: g.consumer.id, entryId: g.entry.id, use: 'push' })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('shows each side its grants, and the platform all', async () => {

@@ -241,15 +241,29 @@ describe('applying for a resource (R-10 – R-13)', () => {
       periodTo: '2028-01-01',
     });
     expect(wider.json().error.details.problems[0]).toMatchObject({ field: 'periodTo', code: 'SHARING_PERIOD_WIDER' });
+    // Terms must fit the method: a row cap is for service-API grants, ranges must be addresses.
+    const misfit = await post(t, `/api/sharing/requests/${request.id}/decision`, provider.specialist, {
+      decision: 'approve',
+      terms: { dailyRowCap: 1000, ipRanges: ['10.1.0.0/16', '10.1.0.0/40', 'intranet'] },
+    });
+    expect(misfit.json().error.details.problems.map((p: { field: string; code: string }) => [p.field, p.code])).toEqual(
+      [
+        ['terms.dailyRowCap', 'SHARING_TERMS_CAP_NEEDS_API'],
+        ['terms.ipRanges[1]', 'SHARING_TERMS_IP_RANGE'],
+        ['terms.ipRanges[2]', 'SHARING_TERMS_IP_RANGE'],
+      ],
+    );
     const ok = expectStatus(
       await post(t, `/api/sharing/requests/${request.id}/decision`, provider.specialist, {
         decision: 'approve',
         itemIds: kept,
         periodTo: '2027-05-31',
         conditions: '仅用于企业开办核验',
+        terms: { bulkExport: false, ipRanges: ['10.1.0.0/16'] },
       }),
       200,
     ).json<ShareRequest>();
+    expect(ok.grant!.terms).toEqual({ bulkExport: false, dailyRowCap: null, ipRanges: ['10.1.0.0/16'] });
     expect(ok.status).toBe('approved');
     expect(ok.grant).toMatchObject({
       status: 'active',

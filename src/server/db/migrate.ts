@@ -14,6 +14,7 @@ import * as m0012 from './migrations/0012_exchange_push';
 import * as m0013 from './migrations/0013_audit_unlocked';
 import * as m0014 from './migrations/0014_catalog_imports';
 import * as m0015 from './migrations/0015_audit_pipelined';
+import * as m0016 from './migrations/0016_grant_terms';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013_audit_unlocked': m0013,
   '0014_catalog_imports': m0014,
   '0015_audit_pipelined': m0015,
+  '0016_grant_terms': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -400,11 +400,24 @@ export interface ShareGrantTable {
   valid_from: DateOnly;
   valid_to: DateOnly;
   conditions: string | null;
+  /** Terms (migration 0016): a table grant may also be exported whole. */
+  bulk_export: Generated<boolean>;
+  /** Rows the query API may return per day under the grant; null: no cap. */
+  daily_row_cap: number | null;
+  /** CIDR ranges calls under the grant may come from; empty: anywhere. */
+  ip_ranges: Generated<string[]>;
   revoked_at: Date | null;
   revoked_by: string | null;
   revoke_reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface ShareGrantUsageTable {
+  grant_id: string;
+  /** Beijing date. */
+  day: DateOnly;
+  rows: number;
 }
 
 /** One granted data item as it is delivered: its field and the masking rule applied to it. */
@@ -659,6 +672,7 @@ export interface DB {
   share_review_step: ShareReviewStepTable;
   share_grant: ShareGrantTable;
   share_grant_event: ShareGrantEventTable;
+  share_grant_usage: ShareGrantUsageTable;
   exchange_source: ExchangeSourceTable;
   exchange_managed_table: ExchangeManagedTableTable;
   exchange_binding: ExchangeBindingTable;

@@ -196,6 +196,8 @@ const exchangeEn: ExchangeMessages = {
     notPulled: 'No data has been pulled for this resource yet',
     empty: 'No data',
     apply: 'Apply for sharing',
+    exportOnly: 'Grant {no} is by table: bulk download or push, no query preview',
+    noQuery: "Grant {no}'s method includes neither queries nor bulk download: use what it grants (push or files)",
   },
   quality: {
     title: 'Data quality',

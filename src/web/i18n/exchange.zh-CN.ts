@@ -194,6 +194,8 @@ const exchangeZh = {
     notPulled: '该资源尚未汇聚数据',
     empty: '暂无数据',
     apply: '申请共享',
+    exportOnly: '授权 {no} 为库表方式：可批量下载或推送，不提供接口查询预览',
+    noQuery: '授权 {no} 的共享方式不含接口查询与批量下载，请按授权的方式获取数据（推送或文件）',
   },
   quality: {
     title: '数据质量',

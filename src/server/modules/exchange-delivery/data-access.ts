@@ -3,7 +3,7 @@ import type { Actor } from '../../platform/context';
 import { notFound } from '../../platform/errors';
 import { compilePlan, suggestRule, type MaskRule, type RowMasker } from '../../platform/masking';
 import { entryIdByCode, publishedVersionOf } from '../catalog';
-import { checkGrant, requireGrant, type Grant } from '../sharing';
+import { requireGrant, type DataUse, type Grant } from '../sharing';
 import { findManaged } from '../exchange-ingest';
 import { configuredRules, ruleFor } from './masking-service';
 import { inScope, scopeOf } from '../../platform/rbac/scope';
@@ -26,12 +26,15 @@ export interface DataAccess {
 
 const NONE: MaskRule = { code: 'none' };
 
-/** `channels`: the share methods that allow this use, in order of preference (an export may come under an API or a file grant). */
+/** Who reads: the department and roles, and where the call comes from (none for a push job). */
+export type DataCaller = Pick<Actor, 'departmentId' | 'roles'> & { ip?: string };
+
+/** `use`: what the data is taken for; the grant's method and terms must allow it (sharing's METHOD_OF_USE). */
 export async function resolveAccess(
   ctx: AppContext,
-  actor: Pick<Actor, 'departmentId' | 'roles'>,
+  actor: DataCaller,
   code: string,
-  channels: readonly string[],
+  use: DataUse,
 ): Promise<DataAccess> {
   const entryId = await entryIdByCode(ctx, code);
   const v = entryId ? await publishedVersionOf(ctx, entryId) : null;
@@ -50,9 +53,9 @@ export async function resolveAccess(
       rule: NONE,
     }));
   } else {
-    grant = await grantForAny(ctx, actor.departmentId ?? '', entryId, channels);
+    grant = await requireGrant(ctx, { departmentId: actor.departmentId ?? '', entryId, use, ip: actor.ip });
     const configured = await configuredRules(ctx, entryId);
-    // The grant's method is the channel the data goes out through (an export may come under a file grant).
+    // Masking rules are configured per channel: the grant's method.
     const channel = grant.method;
     // Granted items are named by field: the grant may predate the current version (whose item ids are new).
     const byField = new Map(grant.items.map((i) => [i.fieldName.toLowerCase(), i]));
@@ -80,18 +83,4 @@ export async function resolveAccess(
     grant,
     mask: compilePlan(columns.map((c) => ({ field: c.column, rule: c.rule }))),
   };
-}
-
-async function grantForAny(
-  ctx: AppContext,
-  departmentId: string,
-  entryId: string,
-  channels: readonly string[],
-): Promise<Grant> {
-  for (const channel of channels.slice(0, -1)) {
-    const r = await checkGrant(ctx, { departmentId, entryId, channel });
-    if (r.ok) return r.grant;
-  }
-  // The last channel's refusal is the one reported.
-  return requireGrant(ctx, { departmentId, entryId, channel: channels.at(-1)! });
 }

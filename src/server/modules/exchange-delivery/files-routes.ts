@@ -115,7 +115,7 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (req, reply) => {
-        const d = await files.openFile(ctx, actorOf(req), req.params.id);
+        const d = await files.openFile(ctx, { ...actorOf(req), ip: req.ip }, req.params.id);
         req.auditNote.detail = {
           entryId: d.file.entryId,
           versionNo: d.file.versionNo,

@@ -252,7 +252,7 @@ async function pushLocked(
     }));
   try {
     // Checked at every run: a revoked or expired grant stops the deliveries.
-    const access = await resolveAccess(ctx, { departmentId: p.department_id, roles: [] }, p.entry_code, ['table']);
+    const access = await resolveAccess(ctx, { departmentId: p.department_id, roles: [] }, p.entry_code, 'push');
     const managed = await center.findManaged(ctx.db, p.entry_id);
     const pgTypes = new Map((managed?.columns ?? []).map((c) => [c.column, c.pgType]));
     return await deliver(ctx, load, { p, run, resumed: !!existing, access, pgTypes }, opts);

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../app-context';
 import { postgresPoolOf } from '../../db/open';
-import type { Actor } from '../../platform/context';
+import type { DataCaller } from './data-access';
 import type { DeliveryStamp } from '../sharing';
 import { publishedVersionOf } from '../catalog';
 import * as repo from './records-repo';
@@ -35,7 +35,7 @@ type Export = Awaited<ReturnType<typeof exportRecords>>;
 
 export async function openExport(
   ctx: AppContext,
-  actor: Actor,
+  actor: DataCaller,
   code: string,
   q: Pick<RecordsQuery, 'fields' | 'filter'> & { format?: ExportFormat },
   log: Pick<FastifyBaseLogger, 'error'> = ctx.log,

@@ -9,7 +9,8 @@ import { openExport } from './records-export';
 import { XLSX_TYPE } from './records-xlsx';
 
 const tags = ['data'];
-const actorOf = (req: { actor: Actor | null }) => req.actor as Actor;
+/** The signed-in caller and the address the grant's IP ranges are checked against. */
+const callerOf = (req: { actor: Actor | null; ip: string }) => ({ ...(req.actor as Actor), ip: req.ip });
 const CodeParams = Obj({
   prefix: Type.String({ pattern: '^[0-9]{1,12}$' }),
   seq: Type.String({ pattern: '^[0-9]{6}$' }),
@@ -63,7 +64,7 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const code = codeOf(req.params);
-        const d = await queryRecords(ctx, actorOf(req), code, req.query);
+        const d = await queryRecords(ctx, callerOf(req), code, req.query);
         req.auditNote.targetId = code;
         req.auditNote.rowCount = d.rows;
         req.auditNote.detail = {
@@ -92,7 +93,7 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         req.auditNote.targetId = codeOf(req.params);
-        return resourceOpenApi(ctx, actorOf(req), codeOf(req.params));
+        return resourceOpenApi(ctx, callerOf(req), codeOf(req.params));
       },
     );
 
@@ -121,7 +122,7 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const code = codeOf(req.params);
-        const d = await verifyRecords(ctx, actorOf(req), code, req.body.fields, req.body.records);
+        const d = await verifyRecords(ctx, callerOf(req), code, req.body.fields, req.body.records);
         req.auditNote.targetId = code;
         req.auditNote.rowCount = d.rows;
         // Which fields were compared and how many matched; never the values themselves.
@@ -160,7 +161,7 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const code = codeOf(req.params);
-        const e = await openExport(ctx, actorOf(req), code, req.query, req.log);
+        const e = await openExport(ctx, callerOf(req), code, req.query, req.log);
         req.auditNote.targetId = code;
         req.auditNote.detail = { grantNo: e.grantNo, fields: e.fields, format: e.format };
         if (e.stamp) reply.header(...e.stamp.header).header('x-govshare-notice', encodeURIComponent(e.stamp.notice));

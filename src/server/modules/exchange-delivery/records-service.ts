@@ -1,9 +1,8 @@
 import type { AppContext } from '../../app-context';
-import type { Actor } from '../../platform/context';
 import { badRequest } from '../../platform/errors';
-import { deliveryStamp, type DeliveryStamp } from '../sharing';
+import { deliveryStamp, reserveGrantRows, type DeliveryStamp } from '../sharing';
 import { KEY_COLUMN } from '../exchange-ingest';
-import { resolveAccess, type DataAccess } from './data-access';
+import { resolveAccess, type DataAccess, type DataCaller } from './data-access';
 import * as repo from './records-repo';
 import { recordsOpenApi } from './records-openapi';
 import { publishedVersionOf } from '../catalog';
@@ -82,6 +81,30 @@ function plan(access: DataAccess, q: RecordsQuery): repo.RecordQuery {
   };
 }
 
+/**
+ * Reads under the grant's daily row cap (no grant, no cap: the provider's own reads): at most what
+ * is left of today's allowance (`all`: every row or a refusal); what the read did not deliver, or
+ * everything when it failed, goes back to the allowance.
+ */
+async function withinRowCap<T>(
+  ctx: AppContext,
+  access: DataAccess,
+  want: number,
+  all: boolean,
+  read: (limit: number) => Promise<T[]>,
+): Promise<T[]> {
+  if (!access.grant) return read(want);
+  const quota = await reserveGrantRows(ctx, access.grant, want, { all });
+  let delivered = 0;
+  try {
+    const out = await read(quota.rows);
+    delivered = out.length;
+    return out;
+  } finally {
+    await quota.settle(delivered);
+  }
+}
+
 export interface Delivery<T> {
   body: T;
   stamp: DeliveryStamp | null;
@@ -90,13 +113,18 @@ export interface Delivery<T> {
 
 export async function queryRecords(
   ctx: AppContext,
-  actor: Actor,
+  actor: DataCaller,
   code: string,
   q: RecordsQuery,
 ): Promise<Delivery<RecordsPage>> {
-  const access = await resolveAccess(ctx, actor, code, ['api']);
+  const access = await resolveAccess(ctx, actor, code, 'query');
   const p = plan(access, q);
-  const rows = await repo.readRecords(ctx.db, p);
+  // Under a daily row cap the page is cut to what is left of today's allowance.
+  let limit = p.limit;
+  const rows = await withinRowCap(ctx, access, p.limit, false, (allowed) => {
+    limit = allowed;
+    return repo.readRecords(ctx.db, { ...p, limit });
+  });
   const lastKey = rows.length ? String(rows.at(-1)![KEY_COLUMN]) : null;
   const items = rows.map((r) => {
     delete r[KEY_COLUMN];
@@ -113,7 +141,7 @@ export async function queryRecords(
       })),
       items,
       nextCursor:
-        !p.sort && rows.length === p.limit && lastKey !== null
+        !p.sort && rows.length === limit && lastKey !== null
           ? Buffer.from(lastKey, 'utf8').toString('base64url')
           : null,
       grantNo: access.grant?.no ?? null,
@@ -129,11 +157,11 @@ export async function queryRecords(
  */
 export async function exportRecords(
   ctx: AppContext,
-  actor: Actor,
+  actor: DataCaller,
   code: string,
   q: Pick<RecordsQuery, 'fields' | 'filter'>,
 ) {
-  const access = await resolveAccess(ctx, actor, code, ['file', 'api']);
+  const access = await resolveAccess(ctx, actor, code, 'export');
   const p = plan(access, q);
   async function* rows(): AsyncGenerator<Record<string, unknown>> {
     let afterKey: string | null = null;
@@ -165,12 +193,12 @@ export const MAX_VERIFY = 1000;
  */
 export async function verifyRecords(
   ctx: AppContext,
-  actor: Actor,
+  actor: DataCaller,
   code: string,
   fields: string[],
   records: string[][],
 ): Promise<Delivery<{ results: boolean[]; grantNo: string | null }>> {
-  const access = await resolveAccess(ctx, actor, code, ['api']);
+  const access = await resolveAccess(ctx, actor, code, 'query');
   const readable = new Set(access.columns.map((c) => c.column));
   for (const f of fields)
     if (!readable.has(f)) throw invalid('fields', `No readable field ${f}`, `无权比对或不存在的字段：${f}`);
@@ -183,7 +211,10 @@ export async function verifyRecords(
         `第${i + 1}条记录应有${fields.length}个值`,
       );
   });
-  const results = await repo.matchRecords(ctx.db, access.table, fields, records);
+  // Each compared record counts against a daily row cap; a comparison is answered whole or refused.
+  const results = await withinRowCap(ctx, access, records.length, true, () =>
+    repo.matchRecords(ctx.db, access.table, fields, records),
+  );
   return {
     body: { results, grantNo: access.grant?.no ?? null },
     stamp: access.grant ? deliveryStamp(access.grant) : null,
@@ -191,8 +222,12 @@ export async function verifyRecords(
   };
 }
 
-export async function resourceOpenApi(ctx: AppContext, actor: Actor, code: string): Promise<Record<string, unknown>> {
-  const access = await resolveAccess(ctx, actor, code, ['api']);
+export async function resourceOpenApi(
+  ctx: AppContext,
+  actor: DataCaller,
+  code: string,
+): Promise<Record<string, unknown>> {
+  const access = await resolveAccess(ctx, actor, code, 'query');
   const v = await publishedVersionOf(ctx, access.entryId);
   return recordsOpenApi(access, v?.name ?? code);
 }

@@ -133,3 +133,51 @@ export function eventsOf(db: Db, grantId: string) {
     .orderBy('e.id')
     .execute();
 }
+
+/**
+ * Reserves up to `want` of the day's rows under a capped grant, in one transaction (db must be one):
+ * the day's row is locked, so two calls at once never reserve the same rows. Returns what was reserved.
+ */
+export async function reserveRows(db: Db, grantId: string, day: string, want: number, cap: number): Promise<number> {
+  await db
+    .insertInto('share_grant_usage')
+    .values({ grant_id: grantId, day, rows: 0 })
+    .onConflict((oc) => oc.columns(['grant_id', 'day']).doNothing())
+    .execute();
+  const { rows } = await db
+    .selectFrom('share_grant_usage')
+    .select('rows')
+    .where('grant_id', '=', grantId)
+    .where('day', '=', day)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const reserved = Math.max(0, Math.min(want, cap - rows));
+  if (reserved > 0)
+    await db
+      .updateTable('share_grant_usage')
+      .set({ rows: rows + reserved })
+      .where('grant_id', '=', grantId)
+      .where('day', '=', day)
+      .execute();
+  return reserved;
+}
+
+/** Gives back reserved rows a read did not deliver. */
+export async function releaseRows(db: Db, grantId: string, day: string, n: number): Promise<void> {
+  await db
+    .updateTable('share_grant_usage')
+    .set((eb) => ({ rows: eb('rows', '-', n) }))
+    .where('grant_id', '=', grantId)
+    .where('day', '=', day)
+    .execute();
+}
+
+export async function rowsUsed(db: Db, grantId: string, day: string): Promise<number> {
+  const r = await db
+    .selectFrom('share_grant_usage')
+    .select('rows')
+    .where('grant_id', '=', grantId)
+    .where('day', '=', day)
+    .executeTakeFirst();
+  return r?.rows ?? 0;
+}

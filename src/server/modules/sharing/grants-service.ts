@@ -11,6 +11,7 @@ import * as repo from './grants-repo';
 import { nextNumber } from './requests-repo';
 import type { Grant, GrantDetail } from './schemas';
 import { inScope, scopeOf } from '../../platform/rbac/scope';
+import { defaultTerms, ipAllowed, METHOD_OF_USE, type DataUse, type GrantTerms } from './grant-terms';
 
 /** R-16: grants — who may use what, how and until when — and the one check every data path makes. */
 
@@ -47,6 +48,7 @@ export function toGrant(r: repo.GrantRow, actor: Pick<Actor, 'departmentId' | 'r
     validFrom: r.valid_from,
     validTo: r.valid_to,
     conditions: r.conditions,
+    terms: { bulkExport: r.bulk_export, dailyRowCap: r.daily_row_cap, ipRanges: r.ip_ranges },
     createdAt: r.created_at.toISOString(),
     revokedAt: r.revoked_at ? r.revoked_at.toISOString() : null,
     revokeReason: r.revoke_reason,
@@ -70,7 +72,15 @@ export interface NewGrant {
   validFrom: string;
   validTo: string;
   conditions: string | null;
+  /** Omitted: the method's defaults (defaultTerms). */
+  terms?: GrantTerms;
 }
+
+const termsColumns = (t: GrantTerms) => ({
+  bulk_export: t.bulkExport,
+  daily_row_cap: t.dailyRowCap,
+  ip_ranges: t.ipRanges.map((r) => r.trim()),
+});
 
 /** Every change of a grant's state is an event for the modules that deliver under it, in the change's transaction. */
 const grantChanged = (ctx: AppContext, e: EventMap['sharing.grant.changed']) =>
@@ -100,6 +110,7 @@ export async function createGrant(ctx: AppContext, g: NewGrant, actorId: string)
     valid_from: g.validFrom,
     valid_to: g.validTo,
     conditions: g.conditions,
+    ...termsColumns(g.terms ?? defaultTerms(g.method)),
     created_at: now,
     updated_at: now,
   });
@@ -109,7 +120,12 @@ export async function createGrant(ctx: AppContext, g: NewGrant, actorId: string)
     at: now,
     actor_id: actorId,
     reason: null,
-    detail: JSON.stringify({ validFrom: g.validFrom, validTo: g.validTo, method: g.method }),
+    detail: JSON.stringify({
+      validFrom: g.validFrom,
+      validTo: g.validTo,
+      method: g.method,
+      terms: g.terms ?? defaultTerms(g.method),
+    }),
   });
   await grantChanged(ctx, {
     grantId: id,
@@ -318,15 +334,25 @@ export async function expireDueGrants(ctx: AppContext): Promise<number> {
 export const activeGrantDepartments = (ctx: AppContext, entryId: string) =>
   repo.activeGrantDepartments(ctx.db, entryId);
 
-export type GrantRefusal = 'no_grant' | 'expired' | 'revoked' | 'not_yet_valid' | 'channel' | 'items';
+export type GrantRefusal =
+  | 'no_grant'
+  | 'expired'
+  | 'revoked'
+  | 'not_yet_valid'
+  | 'method_not_allowed'
+  | 'export_not_allowed'
+  | 'ip_not_allowed'
+  | 'items';
 
 export type GrantCheck = { ok: true; grant: Grant } | { ok: false; reason: GrantRefusal; grant: Grant | null };
 
 export interface GrantUse {
   departmentId: string;
   entryId: string;
-  /** How the data leaves: a share method (table, file, api, …). */
-  channel: string;
+  /** What the data is taken for; the grant's method must be the one this use needs (METHOD_OF_USE). */
+  use: DataUse;
+  /** Where the call comes from; checked against the grant's IP ranges. Omitted only by a push, which no one calls. */
+  ip?: string | null;
   /** Data items the use touches; omitted = only items the grant covers are delivered. */
   itemIds?: readonly string[];
   /** Defaults to now. */
@@ -336,7 +362,8 @@ export interface GrantUse {
 /**
  * R-16 "every use checked against an active grant": the one function every data path calls before
  * delivering anything (table sync, file download, API gateway, export). It answers why not, too,
- * so the caller can tell the consumer and the audit log exactly what was refused.
+ * so the caller can tell the consumer and the audit log exactly what was refused. The daily row cap
+ * is counted as rows go out (reserveGrantRows).
  */
 export async function checkGrant(ctx: AppContext, use: GrantUse): Promise<GrantCheck> {
   const today = shanghaiDate(use.at ?? ctx.clock.now());
@@ -350,26 +377,76 @@ export async function checkGrant(ctx: AppContext, use: GrantUse): Promise<GrantC
     return { ok: false, reason, grant: toGrant(latest, null) };
   }
   const grant = toGrant(inForce, null);
-  if (inForce.method !== use.channel) return { ok: false, reason: 'channel', grant };
-  if (use.itemIds?.some((id) => !inForce.item_ids.includes(id))) return { ok: false, reason: 'items', grant };
+  const refuse = (reason: GrantRefusal): GrantCheck => ({ ok: false, reason, grant });
+  if (inForce.method !== METHOD_OF_USE[use.use]) return refuse('method_not_allowed');
+  if (use.use === 'export' && !inForce.bulk_export) return refuse('export_not_allowed');
+  if (use.use !== 'push' && !ipAllowed(inForce.ip_ranges, use.ip)) return refuse('ip_not_allowed');
+  if (use.itemIds?.some((id) => !inForce.item_ids.includes(id))) return refuse('items');
   return { ok: true, grant };
 }
 
-const REFUSALS: Record<GrantRefusal, [string, string]> = {
+const REFUSALS: Record<GrantRefusal | 'row_cap_reached', [string, string]> = {
   no_grant: ['No grant covers this resource', '未获得该资源的共享授权'],
   expired: ['The grant has expired', '共享授权已过期'],
   revoked: ['The grant was revoked', '共享授权已被撤销'],
   not_yet_valid: ['The grant is not valid yet', '共享授权尚未生效'],
-  channel: ['The grant does not cover this sharing method', '共享授权不包含该共享方式'],
+  method_not_allowed: [
+    "The grant's sharing method does not allow this use (service API: queries; table: push and export; file: downloads)",
+    '共享授权的共享方式不允许此用途（服务接口：接口查询；库表：推送和批量导出；文件：文件下载）',
+  ],
+  export_not_allowed: ['The grant does not allow bulk export', '该共享授权不允许批量导出'],
+  ip_not_allowed: [
+    'Calls under this grant must come from its permitted IP ranges',
+    '该共享授权只允许从指定的 IP 地址范围调用',
+  ],
   items: ['The grant does not cover these data items', '共享授权不包含所请求的数据项'],
+  row_cap_reached: [
+    "The grant's daily row cap is reached; try again tomorrow",
+    '已达到该共享授权的每日调用行数上限，请明日再试',
+  ],
 };
+
+function refusal(reason: keyof typeof REFUSALS): AppError {
+  const [en, zh] = REFUSALS[reason];
+  return new AppError(403, `SHARING_GRANT_${reason.toUpperCase()}`, en, zh);
+}
 
 /** checkGrant for callers that stop on refusal: 403 with a code per reason (SHARING_GRANT_EXPIRED …). */
 export async function requireGrant(ctx: AppContext, use: GrantUse): Promise<Grant> {
   const r = await checkGrant(ctx, use);
   if (r.ok) return r.grant;
-  const [en, zh] = REFUSALS[r.reason];
-  throw new AppError(403, `SHARING_GRANT_${r.reason.toUpperCase()}`, en, zh);
+  throw refusal(r.reason);
+}
+
+export interface RowQuota {
+  /** Rows the caller may deliver now. */
+  rows: number;
+  /** Called once with what was delivered: unused rows go back to the day's allowance. */
+  settle(delivered: number): Promise<void>;
+}
+
+/**
+ * The daily row cap (R-16 terms): reserves up to `want` rows of today's allowance before a read, so
+ * parallel calls never pass the cap together; `all` refuses unless every row fits (a comparison is
+ * answered whole or not at all). A grant without a cap gives what is asked. Refusal: 403
+ * SHARING_GRANT_ROW_CAP_REACHED, audited as a denial.
+ */
+export async function reserveGrantRows(
+  ctx: AppContext,
+  grant: Grant,
+  want: number,
+  opts: { all?: boolean } = {},
+): Promise<RowQuota> {
+  const cap = grant.terms.dailyRowCap;
+  if (cap === null) return { rows: want, settle: () => Promise.resolve() };
+  const day = shanghaiDate(ctx.clock.now());
+  const reserved = await inTransaction(ctx, (db) => repo.reserveRows(db, grant.id, day, want, cap));
+  const release = (n: number) => (n > 0 ? repo.releaseRows(ctx.db, grant.id, day, n) : Promise.resolve());
+  if (reserved === 0 || (opts.all && reserved < want)) {
+    await release(reserved);
+    throw refusal('row_cap_reached');
+  }
+  return { rows: reserved, settle: (delivered) => release(reserved - delivered) };
 }
 
 /** The default validity when a request names none: from today for DEFAULT_GRANT_MONTHS. */

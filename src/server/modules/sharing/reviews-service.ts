@@ -10,6 +10,7 @@ import * as grants from './grants-service';
 import * as repo from './requests-repo';
 import { findVisible, getRequest, maskingOf } from './requests-service';
 import { openStepFor } from './steps-service';
+import { defaultTerms, termsProblems, type GrantTerms } from './grant-terms';
 import type { DecisionInput, PrereviewInput, ShareRequest } from './schemas';
 
 /** the platform's pre-review and the provider's decision, each against its deadline. */
@@ -102,7 +103,7 @@ export async function prereview(
 function decisionProblems(
   input: DecisionInput,
   requested: readonly string[],
-  r: { period_from: string | null; period_to: string | null },
+  r: { period_from: string | null; period_to: string | null; method: string },
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const add = (field: string, code: string, message: string, messageZh: string) =>
@@ -119,6 +120,7 @@ function decisionProblems(
       add('reason', 'SHARING_REASON_REQUIRED', 'A refusal must state its reason', '拒绝共享须说明理由');
     return problems;
   }
+  if (input.terms) problems.push(...termsProblems(input.terms, input.method ?? r.method));
   if (input.itemIds?.some((i) => !requested.includes(i)))
     add(
       'itemIds',
@@ -140,6 +142,16 @@ function decisionProblems(
     );
   }
   return problems;
+}
+
+/** The terms chosen at approval, the method's defaults for what was not chosen. */
+function termsOf(input: DecisionInput, method: string): GrantTerms {
+  const d = defaultTerms(method);
+  return {
+    bulkExport: input.terms?.bulkExport ?? d.bulkExport,
+    dailyRowCap: input.terms?.dailyRowCap ?? d.dailyRowCap,
+    ipRanges: input.terms?.ipRanges ?? d.ipRanges,
+  };
 }
 
 /**
@@ -200,6 +212,7 @@ export async function decide(ctx: AppContext, actor: Actor, id: string, input: D
       periodFrom: input.periodFrom ?? r.period_from!,
       periodTo: input.periodTo ?? r.period_to!,
       conditions: input.conditions?.trim() || null,
+      terms: termsOf(input, input.method ?? r.method),
     };
     await repo.decideStep(db, step.id, {
       decided_at: now,
@@ -227,6 +240,7 @@ export async function decide(ctx: AppContext, actor: Actor, id: string, input: D
         validFrom: narrowed.periodFrom,
         validTo: narrowed.periodTo,
         conditions: narrowed.conditions,
+        terms: narrowed.terms,
       },
       actor.userId,
     );

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { enumOf, Nullable, Obj, Uuid } from '../../platform/http/schemas';
 import { SHARE_METHOD_CODES } from '../../../shared/catalog/enums';
+import { MAX_DAILY_ROW_CAP, MAX_IP_RANGES } from './grant-terms';
 import { DECISIONS, GRANT_EVENT_KINDS, GRANT_STATUS_CODES, REQUEST_STATUS_CODES, STEP_KINDS } from './enums';
 
 /** HTTP shapes of the sharing module (R-10 … ); the services return exactly these. */
@@ -15,6 +16,19 @@ export const RequestStatus = enumOf(
 export const GrantStatus = enumOf(GRANT_STATUS_CODES, 'active 有效 | revoked 已撤销 | expired 已过期');
 const Kind = enumOf(['unconditional', 'conditional'] as const, 'unconditional 无条件共享 | conditional 有条件共享');
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+
+const IpRanges = Type.Array(Type.String({ maxLength: 64, description: 'an IP address or CIDR range' }), {
+  maxItems: MAX_IP_RANGES,
+});
+
+/** R-16 terms every data path enforces (sharing/grant-terms.ts). */
+export const GrantTerms = Obj({
+  bulkExport: Type.Boolean({ description: '库表 grants: may also be exported whole (CSV/XLSX/JSON)' }),
+  dailyRowCap: Nullable(
+    Type.Integer({ minimum: 1, maximum: MAX_DAILY_ROW_CAP, description: '服务接口 grants: rows per day' }),
+  ),
+  ipRanges: IpRanges,
+});
 
 export const Letter = Obj({
   id: Uuid,
@@ -68,6 +82,7 @@ export const Grant = Obj({
   validFrom: DateOnly,
   validTo: DateOnly,
   conditions: Nullable(Type.String()),
+  terms: GrantTerms,
   createdAt: Instant,
   revokedAt: Nullable(Instant),
   revokeReason: Nullable(Type.String()),
@@ -167,6 +182,13 @@ export const DecisionInput = Obj({
   periodFrom: Type.Optional(DateOnly),
   periodTo: Type.Optional(DateOnly),
   conditions: Type.Optional(Type.String({ maxLength: 2000 })),
+  terms: Type.Optional(
+    Obj({
+      bulkExport: Type.Optional(Type.Boolean()),
+      dailyRowCap: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_DAILY_ROW_CAP }))),
+      ipRanges: Type.Optional(IpRanges),
+    }),
+  ),
 });
 export type DecisionInput = Static<typeof DecisionInput>;
 

@@ -5848,6 +5848,13 @@ export interface paths {
                  */
                 validTo: string;
                 conditions: string | null;
+                terms: {
+                  /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                  bulkExport: boolean;
+                  /** @description 服务接口 grants: rows per day */
+                  dailyRowCap: number | null;
+                  ipRanges: string[];
+                };
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -6267,6 +6274,13 @@ export interface paths {
                  */
                 validTo: string;
                 conditions: string | null;
+                terms: {
+                  /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                  bulkExport: boolean;
+                  /** @description 服务接口 grants: rows per day */
+                  dailyRowCap: number | null;
+                  ipRanges: string[];
+                };
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -6492,6 +6506,13 @@ export interface paths {
                  */
                 validTo: string;
                 conditions: string | null;
+                terms: {
+                  /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                  bulkExport: boolean;
+                  /** @description 服务接口 grants: rows per day */
+                  dailyRowCap: number | null;
+                  ipRanges: string[];
+                };
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -6729,6 +6750,13 @@ export interface paths {
                  */
                 validTo: string;
                 conditions: string | null;
+                terms: {
+                  /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                  bulkExport: boolean;
+                  /** @description 服务接口 grants: rows per day */
+                  dailyRowCap: number | null;
+                  ipRanges: string[];
+                };
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -6993,6 +7021,13 @@ export interface paths {
                  */
                 validTo: string;
                 conditions: string | null;
+                terms: {
+                  /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                  bulkExport: boolean;
+                  /** @description 服务接口 grants: rows per day */
+                  dailyRowCap: number | null;
+                  ipRanges: string[];
+                };
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -7228,6 +7263,13 @@ export interface paths {
                  */
                 validTo: string;
                 conditions: string | null;
+                terms: {
+                  /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                  bulkExport: boolean;
+                  /** @description 服务接口 grants: rows per day */
+                  dailyRowCap: number | null;
+                  ipRanges: string[];
+                };
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -7303,6 +7345,11 @@ export interface paths {
              */
             periodTo?: string;
             conditions?: string;
+            terms?: {
+              bulkExport?: boolean;
+              dailyRowCap?: number | null;
+              ipRanges?: string[];
+            };
           };
         };
       };
@@ -7486,6 +7533,13 @@ export interface paths {
                  */
                 validTo: string;
                 conditions: string | null;
+                terms: {
+                  /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                  bulkExport: boolean;
+                  /** @description 服务接口 grants: rows per day */
+                  dailyRowCap: number | null;
+                  ipRanges: string[];
+                };
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -7596,6 +7650,13 @@ export interface paths {
                  */
                 validTo: string;
                 conditions: string | null;
+                terms: {
+                  /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                  bulkExport: boolean;
+                  /** @description 服务接口 grants: rows per day */
+                  dailyRowCap: number | null;
+                  ipRanges: string[];
+                };
                 /** Format: date-time */
                 createdAt: string;
                 /** Format: date-time */
@@ -7698,6 +7759,13 @@ export interface paths {
                */
               validTo: string;
               conditions: string | null;
+              terms: {
+                /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                bulkExport: boolean;
+                /** @description 服务接口 grants: rows per day */
+                dailyRowCap: number | null;
+                ipRanges: string[];
+              };
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
@@ -7813,6 +7881,13 @@ export interface paths {
                */
               validTo: string;
               conditions: string | null;
+              terms: {
+                /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                bulkExport: boolean;
+                /** @description 服务接口 grants: rows per day */
+                dailyRowCap: number | null;
+                ipRanges: string[];
+              };
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
@@ -7921,6 +7996,13 @@ export interface paths {
                */
               validTo: string;
               conditions: string | null;
+              terms: {
+                /** @description 库表 grants: may also be exported whole (CSV/XLSX/JSON) */
+                bulkExport: boolean;
+                /** @description 服务接口 grants: rows per day */
+                dailyRowCap: number | null;
+                ipRanges: string[];
+              };
               /** Format: date-time */
               createdAt: string;
               /** Format: date-time */
