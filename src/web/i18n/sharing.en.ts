@@ -184,6 +184,28 @@ const sharingEn: SharingMessages = {
     ipsOf: 'Only from IP {ips}',
     anyIp: 'From any IP',
   },
+  access: {
+    title: 'How to get the data',
+    api: 'A service-API grant: page through the granted items (sensitive ones masked) with the query API, or check values with the comparison API.',
+    endpoint: 'Query API',
+    verify: 'Comparison API',
+    spec: 'API description (OpenAPI)',
+    example: 'Example',
+    tokenStep: '1. Get a token with an account of your department (client: api)',
+    callStep: '2. Call the query API with the token; nextCursor pages on',
+    tableExport:
+      'A table grant: download CSV/Excel/JSON Lines, or let your data specialist push it into your database.',
+    tablePush:
+      'A table grant whose terms allow push only: your data specialist pushes it into your database; no bulk download.',
+    file: 'A file grant: download the current file versions the provider published.',
+    noFiles: 'The provider has not uploaded a file yet',
+    fileName: 'File',
+    uploadedAt: 'Uploaded',
+    download: 'Download',
+    offline: 'An offline grant (e-mail or storage medium): ask the provider’s data specialist.',
+    stamped:
+      'Everything delivered carries grant number {no}: for your department’s duties only, never for third parties.',
+  },
   grant: {
     title: 'What is granted',
     no: 'Grant no.',
