@@ -187,10 +187,11 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     expect(download.suggestedFilename()).toBe(`${entry.code.replace('/', '-')}-${grantNo}.csv`);
     const csv = fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
     const lines = csv.trim().split(/\r?\n/);
-    expect(lines[0]).toContain('uscc');
-    expect(lines[0]).toContain('ent_name');
+    // Columns named by the data items, and the grant on every row (R-19).
+    expect(lines[0]).toMatch(/^统一社会信用代码,企业名称,.*,共享授权编号$/);
     expect(lines).toHaveLength(ROWS + 1);
     expect(csv).toContain('91361100000000001X,上饶测试企业1有限公司');
+    expect(lines.slice(1).every((l) => l.endsWith(`,${grantNo}`))).toBe(true);
     expect(csv).toContain('上饶测试企业25有限公司');
   }, 180_000);
 

@@ -171,7 +171,7 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
   it('records the rows of a filtered CSV export too, and the chain stays whole', async () => {
     const other = await catalogDepartment(t);
     const items = b.entry.current!.items.filter((i) => i.fieldName === 'corp_id').map((i) => i.id);
-    expectStatus(
+    const granted = expectStatus(
       await submitRequest(t, other.user, b.entry, {
         letterId: null,
         method: 'table',
@@ -180,11 +180,11 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
         periodTo: undefined,
       }),
       201,
-    );
+    ).json<{ grant: { no: string } }>().grant;
     const csv = expectStatus(
       await t.inject({
         method: 'GET',
-        url: `/api/v1/data/${b.entry.code}/export?filter=corp_id:7`,
+        url: `/api/v1/data/${b.entry.code}/export?filter=corp_id:7&header=code`,
         headers: other.user.headers,
       }),
       200,
@@ -194,7 +194,7 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
         .replace(/^\uFEFF/, '')
         .trim()
         .split('\n'),
-    ).toEqual(['corp_id', '7']);
+    ).toEqual(['corp_id,grant_no', `7,${granted.no}`]);
     const audit = await endEvents(other.user.id);
     expect(audit.at(-1)).toMatchObject({ row_count: 1, detail: { format: 'csv', complete: true } });
     expect((await verifyAuditChain(t.ctx)).ok).toBe(true);

@@ -116,18 +116,33 @@ describe('query API (R-24) over the data resource center', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\n');
-    expect(lines[0]).toBe('corp_id,uscc,corp_name');
+    // Columns are named by the data items for people, and every row names the grant it left under (R-19).
+    expect(lines[0]).toBe('企业编号,统一社会信用代码,企业名称,共享授权编号');
     expect(lines).toHaveLength(ROWS + 1);
-    expect(lines[1]).toBe(`1,${mask(USCC_RULE, uscc(1))},上饶测试企业1有限公司`);
-    const jsonl = expectStatus(
-      await get(tableConsumer.user, `/api/v1/data/${b.entry.code}/export?format=jsonl&filter=corp_id:7`),
-      200,
-    )
-      .body.trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(jsonl[0]).toMatchObject({ resource: b.entry.code, grantNo: tableGrantNo });
-    expect(jsonl.slice(1)).toEqual([
+    expect(lines[1]).toBe(`1,${mask(USCC_RULE, uscc(1))},上饶测试企业1有限公司,${tableGrantNo}`);
+    const csvLines = async (query: string) =>
+      expectStatus(await get(tableConsumer.user, `/api/v1/data/${b.entry.code}/export?${query}`), 200)
+        .body.replace(/^\uFEFF/, '')
+        .trim()
+        .split('\n');
+    // Field names for programs.
+    expect((await csvLines('header=code&filter=corp_id:7')).slice(0, 2)).toEqual([
+      'corp_id,uscc,corp_name,grant_no',
+      `7,${mask(USCC_RULE, uscc(7))},上饶测试企业7有限公司,${tableGrantNo}`,
+    ]);
+    // Only unmasked columns: on PostgreSQL this comes straight from COPY, the grant column too.
+    expect((await csvLines('fields=corp_id,corp_name&filter=corp_id:7')).slice(0, 2)).toEqual([
+      '企业编号,企业名称,共享授权编号',
+      `7,上饶测试企业7有限公司,${tableGrantNo}`,
+    ]);
+    const jsonl = async (query: string) =>
+      (await csvLines(`format=jsonl&filter=corp_id:7${query}`)).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const named = await jsonl('');
+    expect(named[0]).toMatchObject({ resource: b.entry.code, grantNo: tableGrantNo });
+    expect(named.slice(1)).toEqual([
+      { 企业编号: '7', 统一社会信用代码: mask(USCC_RULE, uscc(7)), 企业名称: '上饶测试企业7有限公司' },
+    ]);
+    expect((await jsonl('&header=code')).slice(1)).toEqual([
       { corp_id: '7', uscc: mask(USCC_RULE, uscc(7)), corp_name: '上饶测试企业7有限公司' },
     ]);
   });
@@ -236,13 +251,17 @@ describe('query API (R-24) over the data resource center', () => {
     const all = expectStatus(await get(b.provider.user, `/api/v1/data/${b.entry.code}/export`), 200);
     expect(all.body.startsWith('\uFEFF')).toBe(true);
     const lines = all.body.slice(1).trim().split('\n');
-    expect(lines[0]).toBe('corp_id,uscc,corp_name,reg_date,active,capital');
+    // The provider's own data leaves under no grant: no grant column.
+    expect(lines[0]).toBe('企业编号,统一社会信用代码,企业名称,成立日期,是否存续,注册资本');
     expect(lines).toHaveLength(ROWS + 1);
     // Key order is the text order of the key: 1, 10, 100, 101, …
     expect(lines.slice(1, 4).map((l) => l.split(',')[0])).toEqual(['1', '10', '100']);
     expect(lines[1]).toBe(`1,${uscc(1)},上饶测试企业1有限公司,2020-01-02,true,10.5000`);
     const some = expectStatus(
-      await get(b.provider.user, `/api/v1/data/${b.entry.code}/export?fields=corp_id,active&filter=active:false`),
+      await get(
+        b.provider.user,
+        `/api/v1/data/${b.entry.code}/export?fields=corp_id,active&filter=active:false&header=code`,
+      ),
       200,
     );
     const rows = some.body.slice(1).trim().split('\n');

@@ -67,6 +67,8 @@ export async function* copyCsv(
   q: Pick<RecordQuery, 'table' | 'columns' | 'equals'>,
   flags: ReadonlySet<string>,
   counted: (rows: number) => void,
+  /** Constant values after the columns, on every row (the grant number). */
+  trailing: readonly string[] = [],
 ): AsyncGenerator<Buffer> {
   const client = await pool.connect();
   // A checked-out client has no listener of the pool's: a lost connection must not end the process
@@ -84,6 +86,7 @@ export async function* copyCsv(
       .map((c) =>
         flags.has(c) ? `case when ${id(c)} then 'true' when not ${id(c)} then 'false' end as ${id(c)}` : id(c),
       )
+      .concat(trailing.map((v) => client.escapeLiteral(v)))
       .join(', ');
     const above = (lower: string | null) =>
       lower !== null ? [`${id(KEY_COLUMN)} > ${client.escapeLiteral(lower)}`] : [];

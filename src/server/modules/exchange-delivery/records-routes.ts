@@ -155,6 +155,13 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             format: Type.Optional(
               Type.Union([Type.Literal('csv'), Type.Literal('jsonl'), Type.Literal('xlsx')], { default: 'csv' }),
             ),
+            header: Type.Optional(
+              Type.Union([Type.Literal('name'), Type.Literal('code')], {
+                default: 'name',
+                description:
+                  'CSV and JSON Lines column names: the data items’ names (数据项名称, default) or field names (code); Excel has both lines',
+              }),
+            ),
           }),
           produces: ['text/csv', 'application/x-ndjson', XLSX_TYPE],
         },

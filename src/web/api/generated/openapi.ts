@@ -9796,6 +9796,8 @@ export interface paths {
           /** @description field:value (equality), repeatable; not on masked fields */
           filter?: string[];
           format?: 'csv' | 'jsonl' | 'xlsx';
+          /** @description CSV and JSON Lines column names: the data items’ names (数据项名称, default) or field names (code); Excel has both lines */
+          header?: 'name' | 'code';
         };
         header?: never;
         path: {
