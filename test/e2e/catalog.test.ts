@@ -266,6 +266,10 @@ async function review(page: Page, name: string, step: 'dept-review' | 'platform-
   expect(await drawer.getByTestId('items-table').innerText()).toContain('巡护日期');
   await maybeScreenshot(page, `catalog-${step}`);
   await drawer.getByTestId('review-approve').click();
+  // The platform's approval publishes, and its confirmation says so.
+  await expect
+    .poll(() => page.locator('.gs-confirm').innerText())
+    .toContain(step === 'platform-review' ? '将发布到全市统一目录' : '将提交平台管理机构审核');
   const [res] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith(`/${step}`)),
     acceptConfirm(page),

@@ -196,8 +196,11 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     // The sealed letter can be downloaded by the reviewer.
     const href = await admin.getByTestId('request-letter').getAttribute('href');
     expect((await admin.request.get(href!)).status()).toBe(200);
+    // Forwarding ends the platform's step: it asks first, naming who answers next.
+    await admin.getByTestId('prereview-forward').click();
+    await expect.poll(() => admin.locator('.gs-confirm').innerText()).toContain('市场监督管理局');
     const fwd = await expectCall(admin, 'POST', `/api/sharing/requests/${request.id}/prereview`, () =>
-      admin.getByTestId('prereview-forward').click(),
+      acceptConfirm(admin),
     );
     expect(JSON.parse(fwd.request().postData() ?? '{}')).toEqual({ decision: 'forward' });
     await expect.poll(() => admin.getByTestId('request-status').innerText()).toBe('待提供方审核');
@@ -218,8 +221,11 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await cap.fill('5000');
     await cap.press('Tab');
     await textareaOf(panel, 'decision-ip-ranges').fill('10.20.0.0/16');
+    await panel.getByTestId('decision-submit').click();
+    // Approval creates a grant at once: the confirmation says so before anything is sent.
+    await expect.poll(() => provider.locator('.gs-confirm').innerText()).toContain('批准后将生成共享授权');
     const decided = await expectCall(provider, 'POST', `/api/sharing/requests/${request.id}/decision`, () =>
-      panel.getByTestId('decision-submit').click(),
+      acceptConfirm(provider),
     );
     expect(decided.status()).toBe(200);
     const sentBody = JSON.parse(decided.request().postData() ?? '{}') as { itemIds: string[]; terms: unknown };
@@ -264,6 +270,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await admin.goto(`/sharing/requests/${request.id}`);
     await admin.getByTestId('prereview-return').click();
     const dialog = admin.getByTestId('reason-dialog');
+    expect(await dialog.getByTestId('reason-consequence').innerText()).toContain('重新提交');
     await textareaOf(dialog, 'reason-input').fill(reason);
     const returned = await expectCall(admin, 'POST', `/api/sharing/requests/${request.id}/prereview`, () =>
       dialog.getByTestId('reason-confirm').click(),
@@ -323,8 +330,10 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await maybeScreenshot(provider, 'sharing-reject-validation');
 
     await textareaOf(panel, 'decision-basis').fill('《中华人民共和国社会保险法》第八十一条');
+    await panel.getByTestId('decision-submit').click();
+    await expect.poll(() => provider.locator('.gs-confirm').innerText()).toContain('申请即告结束');
     const res = await expectCall(provider, 'POST', `/api/sharing/requests/${request.id}/decision`, () =>
-      panel.getByTestId('decision-submit').click(),
+      acceptConfirm(provider),
     );
     expect(res.status()).toBe(200);
     await expect.poll(() => provider.getByTestId('request-status').innerText()).toBe('已驳回');

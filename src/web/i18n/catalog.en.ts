@@ -159,7 +159,9 @@ const catalogEn: CatalogMessages = {
     open: 'Review',
     approve: 'Approve',
     reject: 'Return',
-    approveConfirm: 'Approve "{name}"?',
+    approveConfirm: 'Once approved, "{name}" goes to the platform for review. Approve?',
+    publishConfirm:
+      'Once approved, "{name}" is published in the city-wide catalog (changes that affect consumers wait out their notice period) and every department can see it and apply. Publish?',
     approved: 'Approved',
     rejected: 'Returned',
     rejectTitle: 'Return "{name}"',

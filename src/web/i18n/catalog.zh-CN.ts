@@ -157,7 +157,9 @@ const catalogZh = {
     open: '审核',
     approve: '审核通过',
     reject: '退回',
-    approveConfirm: '确定审核通过“{name}”吗？',
+    approveConfirm: '审核通过后，“{name}”将提交平台管理机构审核。确定审核通过吗？',
+    publishConfirm:
+      '审核通过后，“{name}”将发布到全市统一目录（影响已有使用部门的变更按通知期排期发布），各部门即可查看并申请共享。确定发布吗？',
     approved: '已审核通过',
     rejected: '已退回',
     rejectTitle: '退回“{name}”',

@@ -135,6 +135,10 @@ const sharingEn: SharingMessages = {
   prereview: {
     hint: 'Check the purpose, system, items and letter; forward to the provider what is complete.',
     forward: 'Forward to the provider',
+    forwardConfirm: 'Forwarding ends the pre-review; {dept} answers within its time limit. Forward?',
+    returnConsequence: 'The applicant must supplement and resubmit, and the request is pre-reviewed again.',
+    rejectConsequence:
+      'Rejecting ends the request for good; the department must apply again if it still needs the data.',
     forwarded: 'Forwarded to the provider',
     return: 'Return for supplement',
     returnReason: 'What to supplement (the applicant will read it)',
@@ -156,6 +160,9 @@ const sharingEn: SharingMessages = {
     reasonRequired: 'A refusal must state its reason',
     submitApprove: 'Approve and grant',
     submitReject: 'Send the refusal',
+    approveConfirm: 'Approving creates a grant (no. SQ-…): {dept} can take the data by {method} at once. Approve?',
+    rejectConfirm:
+      'Refusing ends the request and cannot be undone; {dept} must apply again if it still needs the data. Submit?',
     approved: 'Approved; the grant is created',
     rejected: 'Refusal sent',
   },

@@ -125,6 +125,9 @@ const sharingZh = {
   prereview: {
     hint: '请核对用途、信息系统、申请信息项和申请函，符合要求的转提供方审核。',
     forward: '转提供方审核',
+    forwardConfirm: '转提供方后，平台初审即告完成，由{dept}在规定时限内答复。确定转提供方审核吗？',
+    returnConsequence: '退回后申请方需补充材料重新提交，并重新进行平台初审。',
+    rejectConsequence: '驳回后申请即告结束，不能恢复；使用部门如仍需数据须重新申请。',
     forwarded: '已转提供方审核',
     return: '退回补充',
     returnReason: '退回意见（申请方将看到）',
@@ -146,6 +149,8 @@ const sharingZh = {
     reasonRequired: '拒绝共享须说明理由',
     submitApprove: '同意并授权',
     submitReject: '提交不予同意意见',
+    approveConfirm: '批准后将生成共享授权（编号 SQ-…），{dept}可立即按“{method}”方式获取数据。确定同意共享吗？',
+    rejectConfirm: '不予同意后申请即告结束，不能撤回；{dept}如仍需数据须重新申请。确定提交吗？',
     approved: '已同意，授权已生成',
     rejected: '已答复不予同意',
   },
