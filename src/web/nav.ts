@@ -137,12 +137,14 @@ export const NAV: NavGroup[] = [
   {
     title: 'nav.org',
     items: [
-      { path: '/org/regions', label: 'nav.regions', icon: Location, permission: 'org.read', id: 'regions' },
+      // Every role reads regions, departments and the calendar through the API (selects, deadlines);
+      // the pages are for those who keep them.
+      { path: '/org/regions', label: 'nav.regions', icon: Location, permission: 'org.manage', id: 'regions' },
       {
         path: '/org/departments',
         label: 'nav.departments',
         icon: OfficeBuilding,
-        permission: 'org.read',
+        permission: 'org.manage',
         id: 'departments',
       },
       { path: '/org/users', label: 'nav.users', icon: User, permission: 'user.read', id: 'users' },
@@ -160,7 +162,7 @@ export const NAV: NavGroup[] = [
     items: [
       { path: '/audit', label: 'nav.audit', icon: Document, permission: 'audit.read', id: 'audit' },
       { path: '/settings/security', label: 'nav.security', icon: Lock, permission: 'audit.settings', id: 'security' },
-      { path: '/calendar', label: 'nav.calendar', icon: Calendar, permission: 'calendar.read', id: 'calendar' },
+      { path: '/calendar', label: 'nav.calendar', icon: Calendar, permission: 'calendar.manage', id: 'calendar' },
     ],
   },
   {
