@@ -132,7 +132,18 @@ describe('demo row generators', () => {
       expect(r['累计缴费月数']).toBeGreaterThan(0);
       expect(['参保', '暂停', '终止']).toContain(r['参保状态']);
     }
-    for (const r of rec('行政处罚信息')) expect(String(r['公示截止期']) > String(r['处罚决定日期'])).toBe(true);
+    const penalties = rec('行政处罚信息');
+    for (const r of penalties) {
+      expect(String(r['公示截止期']) > String(r['处罚决定日期'])).toBe(true);
+      // A warning has no fine; a fine has an amount; each violation cites the one law that punishes it.
+      expect((r['罚款金额（万元）'] as number) > 0).toBe(String(r['处罚类别']).includes('罚款'));
+    }
+    const basisOf = new Map<unknown, Set<unknown>>();
+    for (const r of penalties)
+      basisOf.set(r['违法行为类型'], (basisOf.get(r['违法行为类型']) ?? new Set()).add(r['处罚依据']));
+    expect([...basisOf.values()].every((b) => b.size === 1)).toBe(true);
+    expect(basisOf.size).toBeGreaterThan(3);
+    expect(new Set(penalties.map((r) => r['处罚类别']))).toContain('警告');
     for (const r of rec('政务服务事项目录'))
       expect(r['承诺办结时限（工作日）']).toBeLessThanOrEqual(r['法定办结时限（工作日）'] as number);
     for (const r of rec('标准地名地址信息')) {

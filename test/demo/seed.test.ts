@@ -84,6 +84,10 @@ describe('Shangrao demo seed', () => {
       'scj_yh',
       'rsj_zy',
       'rsj_yh',
+      'gaj_zy',
+      'gaj_ld',
+      'bdc_zy',
+      'bdc_ld',
       'public',
     ]);
     for (const a of DEMO_ACCOUNTS) {
@@ -128,5 +132,38 @@ describe('Shangrao demo seed', () => {
     expect(queue.items.map((i: { entryName: string }) => i.entryName)).toEqual(['不动产登记信息']);
     const grants = (await t.inject({ method: 'GET', url: '/api/sharing/grants?side=consumer', headers: rsj })).json();
     expect(grants.items).toEqual([expect.objectContaining({ entryName: '行政处罚信息', status: 'active' })]);
+  });
+
+  it('carries every open demo request to its end with the demo accounts', async () => {
+    const admin = await t.login('admin', DEMO_PASSWORD);
+    const open = (await t.inject({ method: 'GET', url: '/api/sharing/requests?pageSize=100', headers: admin }))
+      .json<{ items: Array<{ id: string; status: string; providerDepartmentName: string }> }>()
+      .items.filter((r) => ['prereview', 'provider_review'].includes(r.status));
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    for (const r of open) {
+      if (r.status === 'prereview') {
+        const fwd = await t.inject({
+          method: 'POST',
+          url: `/api/sharing/requests/${r.id}/prereview`,
+          headers: admin,
+          payload: { decision: 'forward' },
+        });
+        expect(fwd.statusCode, fwd.body).toBe(200);
+      }
+      // Someone of the providing department answers: its demo specialist.
+      const answerer = DEMO_ACCOUNTS.find(
+        (a) => a.department === r.providerDepartmentName && a.username.endsWith('_zy'),
+      );
+      expect(answerer, r.providerDepartmentName).toBeDefined();
+      const provider = await t.login(answerer!.username, DEMO_PASSWORD);
+      const answered = await t.inject({
+        method: 'POST',
+        url: `/api/sharing/requests/${r.id}/decision`,
+        headers: provider,
+        payload: { decision: 'approve' },
+      });
+      expect(answered.statusCode, answered.body).toBe(200);
+      expect(answered.json().status).toBe('approved');
+    }
   });
 });

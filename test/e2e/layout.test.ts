@@ -29,15 +29,24 @@ const LISTS: Array<{ user: string; path: string }> = [
   { user: 'rsj_yh', path: '/sharing/grants' },
 ];
 
+/** The few DOM properties read below (the tests compile without the DOM library). */
+interface Box {
+  scrollWidth: number;
+  clientWidth: number;
+  innerText: string;
+  querySelector(selector: string): Box | null;
+  querySelectorAll(selector: string): ArrayLike<Box>;
+}
+
 /** For every table on the page: whether its body scrolls sideways, and which headers are cut. */
 async function tableFit(page: Page) {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('.el-table')).map((table) => {
-      const wrap = table.querySelector<HTMLElement>('.el-table__body-wrapper .el-scrollbar__wrap');
+  return page.locator('.el-table').evaluateAll((tables) =>
+    (tables as unknown as Box[]).map((table) => {
+      const wrap = table.querySelector('.el-table__body-wrapper .el-scrollbar__wrap');
       return {
         scrolls: !!wrap && wrap.scrollWidth > wrap.clientWidth + 1,
         width: wrap ? `${wrap.scrollWidth} px of columns in ${wrap.clientWidth} px` : '',
-        cut: Array.from(table.querySelectorAll<HTMLElement>('.el-table__header-wrapper th .cell'))
+        cut: Array.from(table.querySelectorAll('.el-table__header-wrapper th .cell'))
           .filter((c) => c.innerText.trim() && c.scrollWidth > c.clientWidth + 1)
           .map((c) => c.innerText.trim()),
       };

@@ -147,6 +147,33 @@ const pool =
   (row) =>
     skewed(row.r, values);
 
+/**
+ * One administrative penalty, consistent across its columns: the violation, the article that
+ * punishes it, and the sanctions that article provides (synthetic cases, plausible pairings).
+ */
+const PENALTY_CASES = [
+  {
+    act: '销售不符合食品安全标准的食品',
+    basis: '《中华人民共和国食品安全法》第一百二十四条',
+    kinds: ['没收违法所得、罚款', '罚款'],
+  },
+  {
+    act: '未按规定办理变更登记',
+    basis: '《中华人民共和国市场主体登记管理条例》第四十六条',
+    kinds: ['罚款'],
+  },
+  { act: '虚假宣传', basis: '《中华人民共和国反不正当竞争法》第二十条', kinds: ['罚款', '警告、罚款'] },
+  { act: '无照经营', basis: '《无证无照经营查处办法》第十三条', kinds: ['没收违法所得、罚款', '罚款'] },
+  { act: '销售侵犯注册商标专用权的商品', basis: '《中华人民共和国商标法》第六十条', kinds: ['没收违法所得、罚款'] },
+  { act: '未按规定使用计量器具', basis: '《中华人民共和国计量法》第二十七条', kinds: ['警告', '罚款'] },
+  { act: '价格违法行为', basis: '《中华人民共和国价格法》第四十条', kinds: ['警告、罚款', '没收违法所得、罚款'] },
+  { act: '未经许可从事特种设备作业', basis: '《中华人民共和国特种设备安全法》第八十六条', kinds: ['罚款'] },
+] as const;
+
+const penaltyCase = (row: RowMaker) => row.once('penalty', () => row.r.pick(PENALTY_CASES));
+const penaltyKind = (row: RowMaker): string =>
+  row.once('penalty-kind', () => row.r.pick(penaltyCase(row).kinds) as string);
+
 const RULES: Rule[] = [
   // People.
   {
@@ -239,38 +266,19 @@ const RULES: Rule[] = [
     unique: true,
     make: () => (row) => `饶市监处罚〔${dateOf(row.start()).slice(0, 4)}〕${row.i + 1}号`,
   },
-  {
-    name: /违法行为/,
-    types: 'C',
-    make: pool(
-      '销售不符合食品安全标准的食品',
-      '未按规定公示年度报告',
-      '虚假宣传',
-      '无照经营',
-      '销售侵犯注册商标专用权的商品',
-      '未按规定使用计量器具',
-      '价格违法行为',
-      '未经许可从事特种设备作业',
-    ),
-  },
+  { name: /违法行为/, types: 'C', make: () => (row) => penaltyCase(row).act },
   {
     name: /违法事实|违法行为/,
     make: () => (row) =>
       `经查，${row.org('').name}于${dateOf(row.start() - row.r.int(10, 90))}在经营活动中存在违法行为，事实清楚，证据确凿（合成演示数据）。`,
   },
+  { name: /处罚依据/, make: () => (row) => penaltyCase(row).basis },
+  { name: /处罚类别/, make: () => (row) => penaltyKind(row) },
+  // A warning alone carries no fine: the amount is 0 (the column stays filled, as the quality check wants).
   {
-    name: /处罚依据/,
-    make: pool(
-      '《中华人民共和国食品安全法》第一百二十四条',
-      '《中华人民共和国反不正当竞争法》第二十条',
-      '《无证无照经营查处办法》第十三条',
-      '《中华人民共和国商标法》第六十条',
-      '《中华人民共和国价格法》第四十条',
-      '《企业信息公示暂行条例》第十八条',
-    ),
+    name: /罚款/,
+    make: () => (row) => (penaltyKind(row).includes('罚款') ? round(logUniform(row.r, 0.05, 50), 2) : 0),
   },
-  { name: /处罚类别/, make: pool('罚款', '警告、罚款', '没收违法所得、罚款', '警告') },
-  { name: /罚款/, make: () => (row) => round(logUniform(row.r, 0.05, 50), 2) },
 
   // 政务服务事项.
   {

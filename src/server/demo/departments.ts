@@ -17,6 +17,8 @@ export interface DemoDepartment {
 export const OPERATOR = '上饶市大数据发展管理局';
 export const SCJ = '上饶市市场监督管理局';
 export const RSJ = '上饶市人力资源和社会保障局';
+export const GAJ = '上饶市公安局';
+export const BDC = '上饶市不动产登记中心';
 
 const d = (
   name: string,

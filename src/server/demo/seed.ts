@@ -2,7 +2,7 @@ import { recordSystemAudit } from '../platform/audit/service';
 import type { AppContext } from '../app-context';
 import { type Role, ROLE_NAMES } from '../platform/rbac/roles';
 import { countDepartments, createDepartment, createSpecialist, createUser } from '../modules/org';
-import { DEMO_DEPARTMENTS, OPERATOR, RSJ, SCJ, demoCreditCode } from './departments';
+import { BDC, DEMO_DEPARTMENTS, GAJ, OPERATOR, RSJ, SCJ, demoCreditCode } from './departments';
 import { lockSeeding } from './seed-repo';
 import { seedDemoCatalog } from './seed-catalog';
 import { seedDemoSharing } from './seed-sharing';
@@ -29,6 +29,11 @@ const ACCOUNTS: DemoAccount[] = [
   { username: 'scj_yh', realName: '杨帆', role: 'dept_user', department: SCJ },
   { username: 'rsj_zy', realName: '赵磊', role: 'dept_specialist', department: RSJ },
   { username: 'rsj_yh', realName: '周婷', role: 'dept_user', department: RSJ },
+  // Departments the demo requests wait on (a request to them can be carried to its end).
+  { username: 'gaj_zy', realName: '钱军', role: 'dept_specialist', department: GAJ },
+  { username: 'gaj_ld', realName: '邓飞', role: 'dept_leader', department: GAJ },
+  { username: 'bdc_zy', realName: '曹宇', role: 'dept_specialist', department: BDC },
+  { username: 'bdc_ld', realName: '彭敏', role: 'dept_leader', department: BDC },
   { username: 'public', realName: '吴刚', role: 'public_user' },
 ];
 
@@ -50,7 +55,8 @@ const SPECIALISTS: Array<{
   { department: OPERATOR, name: '孙伟', title: '数据资源科科长', mobile: '13800000101', phone: '0793-0000101' },
   { department: SCJ, name: '刘洋', title: '信息中心主任', mobile: '13800000102', account: 'scj_zy' },
   { department: RSJ, name: '赵磊', title: '信息化科副科长', mobile: '13900000103', account: 'rsj_zy' },
-  { department: '上饶市公安局', name: '钱军', title: '科技信息化支队民警', mobile: '13900000104' },
+  { department: GAJ, name: '钱军', title: '科技信息化支队民警', mobile: '13900000104', account: 'gaj_zy' },
+  { department: BDC, name: '曹宇', title: '信息科科长', mobile: '13800000109', account: 'bdc_zy' },
   { department: '上饶市自然资源局', name: '郑丽', title: '信息中心工程师', mobile: '13800000105' },
   { department: '上饶市卫生健康委员会', name: '冯涛', title: '规划信息科科员', mobile: '13900000106' },
   { department: '婺源县文化广电新闻出版旅游局', name: '何雪', title: '办公室副主任', mobile: '13800000107' },
