@@ -7,6 +7,7 @@ import ajvFormats from 'ajv-formats';
 import type { AppContext } from './app-context';
 import { VERSION } from './version';
 import { modules, mountModuleRoutes, registerBackgroundWork } from './compose';
+import { todoRoutes } from './platform/todo/routes';
 import { installErrorHandler } from './platform/http/error-handler';
 import { installGuard } from './platform/http/guard';
 import { installAuditHook } from './platform/audit/hook';
@@ -74,6 +75,14 @@ export async function buildApp(
   // Handlers are registered with the routes: a request may publish an event or queue a job at once.
   registerBackgroundWork(defs);
   await mountModuleRoutes(app, scoped, defs);
+  await app.register(
+    todoRoutes(
+      scoped,
+      defs.flatMap((d) => (d.todos ? [d.todos] : [])),
+      defs.flatMap((d) => (d.overview ? [d.overview] : [])),
+    ),
+    { prefix: '/api' },
+  );
   if (opts.serveWeb) await installWebApp(app);
   await app.ready();
   return app;

@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context';
 import type { Subscription } from './events';
 import type { HandlerOptions, JobHandler } from './jobs/service';
+import type { OverviewSource, TodoSource } from './todo/types';
 
 /**
  * What a module hands the composition root (src/server/compose.ts): its HTTP routes, the jobs it
- * runs and the events it reacts to. A module's index.ts exports register() returning this; nothing
+ * runs, the events it reacts to, and what it adds to the to-do home. A module's index.ts exports register() returning this; nothing
  * else of the module is wired by anyone else.
  */
 export interface ModuleDefinition {
@@ -13,6 +14,10 @@ export interface ModuleDefinition {
   routes?: { prefix: string; plugin: (ctx: AppContext) => FastifyPluginAsyncTypebox }[];
   jobs?: JobDefinition[];
   events?: Subscription[];
+  /** Its part of every user's to-do home (待办). */
+  todos?: TodoSource;
+  /** Its city-wide counts for the platform's overview. */
+  overview?: OverviewSource;
 }
 
 /** A job kind with its handler; with `everyMs` a periodic task. */

@@ -92,6 +92,37 @@ const en: Messages = {
     unread: 'Unread messages',
     intro:
       'Under the Shangrao Measures on Government Information Resource Sharing and Opening, the platform runs the catalog, the sharing exchange and the open data service for the whole city.',
+    todo: {
+      title: 'My to-do',
+      unread: '{n} unread messages',
+      more: 'See all',
+      due: 'Due',
+      overdue: 'Overdue since',
+      overdueCount: '{n} overdue',
+      empty: 'Nothing to do. Requests returned for supplement and grants about to end show here.',
+      emptyReviewer:
+        'Nothing to do. Catalog versions to review, requests and objections to answer, and grants about to end show here, most urgent first.',
+      emptyAdmin: 'Nothing to do. Catalog versions for the platform and requests to pre-review show here by deadline.',
+      kinds: {
+        catalog_review_dept: 'Catalog versions for department review',
+        catalog_review_platform: 'Catalog versions for platform review',
+        catalog_objection_answer: 'Catalog objections to answer',
+        catalog_change_notice: 'Catalog changes affecting your department',
+        sharing_prereview: 'Requests to pre-review',
+        sharing_decide: 'Requests for your department to decide',
+        sharing_resubmit: 'Requests returned for supplement',
+        sharing_grant_expiring: 'Grants ending within 30 days',
+      },
+    },
+    overview: {
+      title: 'City overview',
+      none: 'No data',
+      series: {
+        catalog_versionsByStatus: 'Catalog by status',
+        sharing_requestsByStatus: 'Requests by status',
+        sharing_overdueByHolder: 'Overdue steps by holder',
+      },
+    },
   },
   forbidden: {
     title: 'Access denied',

@@ -44,3 +44,16 @@ export async function dueVersionIds(db: Db, now: Date): Promise<string[]> {
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** Every announced change not in effect yet, with its entry's name (few: each waits a month at most). */
+export function pendingNotices(db: Db) {
+  return db
+    .selectFrom('catalog_change_notice as n')
+    .innerJoin('catalog_entry_version as v', 'v.id', 'n.version_id')
+    .innerJoin('catalog_entry as e', 'e.id', 'n.entry_id')
+    .innerJoin('department as d', 'd.id', 'e.provider_department_id')
+    .select(['n.entry_id', 'n.effective_at', 'v.name', 'e.code', 'd.name as provider_name'])
+    .where('n.status', '=', 'pending')
+    .orderBy('n.effective_at')
+    .execute();
+}

@@ -6,6 +6,7 @@ import * as objections from './objections-service';
 import { IMPORT_JOB } from './excel-jobs';
 import { runImportJob } from './excel-service';
 import { catalogRoutes } from './routes';
+import { catalogOverview, catalogTodos } from './todos';
 import './events';
 
 /** The catalog (目录管理系统): entries, versions, review, change notices, objections, demands. The only door into this module. */
@@ -25,6 +26,8 @@ export function register(deps: { grantHolders: GrantHolders }): ModuleDefinition
   return {
     name: 'catalog',
     routes: [{ prefix: '/api/catalog', plugin: catalogRoutes }],
+    todos: catalogTodos,
+    overview: catalogOverview,
     jobs: [
       {
         // an approved impacting change takes effect at its effective date, not before, not much after.

@@ -235,3 +235,13 @@ export async function maxVersionNo(db: Db, entryId: string): Promise<number> {
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
+
+/** City-wide: current versions by status (published ones, and those on their way). */
+export function versionCountsByStatus(db: Db) {
+  return db
+    .selectFrom('catalog_entry_version')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('status', 'in', ['published', ...OPEN_STATUSES])
+    .groupBy('status')
+    .execute();
+}

@@ -39,6 +39,8 @@ export interface GrantFilter {
   side?: 'consumer' | 'provider';
   status?: GrantStatus;
   entryId?: string;
+  /** Only grants whose last valid day is on or before this date (YYYY-MM-DD). */
+  endsBy?: string;
 }
 
 export async function listGrants(db: Db, viewer: SharingViewer, f: GrantFilter, limit: number, offset: number) {
@@ -49,9 +51,14 @@ export async function listGrants(db: Db, viewer: SharingViewer, f: GrantFilter, 
     .$if(f.side === 'consumer', (q) => q.where(own('g.consumer_department_id')))
     .$if(f.side === 'provider', (q) => q.where(own('g.provider_department_id')))
     .$if(!!f.status, (q) => q.where('g.status', '=', f.status!))
-    .$if(f.entryId !== undefined, (q) => q.where('g.entry_id', '=', f.entryId!));
+    .$if(f.entryId !== undefined, (q) => q.where('g.entry_id', '=', f.entryId!))
+    .$if(f.endsBy !== undefined, (q) => q.where('g.valid_to', '<=', f.endsBy!));
   const [rows, count] = await Promise.all([
-    q.orderBy('g.created_at', 'desc').orderBy('g.id').limit(limit).offset(offset).execute(),
+    (f.endsBy ? q.orderBy('g.valid_to') : q.orderBy('g.created_at', 'desc'))
+      .orderBy('g.id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
     q
       .clearSelect()
       .select((eb) => eb.fn.countAll<string>().as('n'))

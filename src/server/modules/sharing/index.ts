@@ -1,6 +1,7 @@
 import type { ModuleDefinition } from '../../platform/module';
 import { expireDueGrants } from './grants-service';
 import { sharingRoutes } from './routes';
+import { sharingOverview, sharingTodos } from './todos';
 import * as steps from './steps-service';
 import './events';
 
@@ -21,6 +22,8 @@ export function register(): ModuleDefinition {
   return {
     name: 'sharing',
     routes: [{ prefix: '/api/sharing', plugin: sharingRoutes }],
+    todos: sharingTodos,
+    overview: sharingOverview,
     jobs: [
       // a review step past its deadline is flagged and escalated, once, at the moment it passes.
       { kind: steps.OVERDUE_JOB, handler: steps.flagOverdueStep },

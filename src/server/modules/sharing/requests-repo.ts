@@ -222,3 +222,31 @@ export function overdueCounts(db: Db, since: Date) {
     .groupBy(['s.kind', 'r.provider_department_id'])
     .execute();
 }
+
+/** City-wide counts of requests by status (the platform's overview). */
+export function countsByStatus(db: Db) {
+  return db
+    .selectFrom('share_request')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('status')
+    .execute();
+}
+
+/**
+ * Open review steps past their deadline, by who holds them: the platform for its pre-review, the
+ * providing department for its decision.
+ */
+export function overdueStepsByHolder(db: Db, now: Date) {
+  return db
+    .selectFrom('share_review_step as s')
+    .innerJoin('share_request as r', 'r.id', 's.request_id')
+    .innerJoin('department as d', 'd.id', 'r.provider_department_id')
+    .select([
+      sql<string>`case when s.kind = 'admin_prereview' then '平台初审' else d.name end`.as('holder'),
+      (eb) => eb.fn.countAll<string>().as('n'),
+    ])
+    .where('s.decided_at', 'is', null)
+    .where('s.due_at', '<', now)
+    .groupBy('holder')
+    .execute();
+}

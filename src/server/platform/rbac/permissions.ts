@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   'catalog.demand.file': ['dept_specialist', 'dept_leader', 'dept_user'],
   'catalog.demand.manage': ['platform_admin'],
   // Sharing (R-10 … R-16): what each side of a request may do; rows are filtered by department in SQL.
+  // The platform's city-wide overview on its home page.
+  'overview.read': ['platform_admin'],
   'sharing.read': ['platform_admin', 'dept_specialist', 'dept_leader', 'dept_user'],
   'sharing.request': ['dept_specialist', 'dept_leader', 'dept_user'],
   'sharing.prereview': ['platform_admin'],
