@@ -18,13 +18,14 @@ const MENU: Array<[id: string, permission: string | string[] | null]> = [
   ['sharing-grants', 'sharing.read'],
   ['exchange-libraries', 'catalog.read'],
   ['exchange-sources', 'exchange.read'],
-  ['regions', 'org.read'],
-  ['departments', 'org.read'],
+  // Every role reads regions and departments through the API; the pages are for those who keep them.
+  ['regions', 'org.manage'],
+  ['departments', 'org.manage'],
   ['users', 'user.read'],
   ['specialists', 'specialist.read'],
   ['audit', 'audit.read'],
   ['security', 'audit.settings'],
-  ['calendar', 'calendar.read'],
+  ['calendar', 'calendar.manage'],
   ['inbox', null],
   ['password', null],
 ];
