@@ -185,7 +185,8 @@ interface Problem {
 
 /**
  * Field-level messages from an API error: rule problems (details.problems[].field) and schema
- * validation errors (details[].path). Empty when the error is not about fields.
+ * validation errors (details[].field, named as the form names them: `items[2].name`; the server
+ * says it in both languages). Empty when the error is not about fields.
  */
 export function fieldErrors(e: unknown): Record<string, string> {
   if (!(e instanceof ApiError)) return {};

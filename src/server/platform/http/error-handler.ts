@@ -1,12 +1,16 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, type ErrorBody } from '../errors';
+import { validationMessages } from './validation-messages';
 
 const pgMessages: Record<string, [string, string, string]> = {
   '23505': ['DUPLICATE', 'A record with the same unique value already exists', '存在重复的唯一值记录'],
   '23503': ['REFERENCE_INVALID', 'A referenced record does not exist or is still in use', '引用的记录不存在或仍被使用'],
 };
 
-/** One error shape for every failure: {error: {code, message, messageZh?, details?}}. */
+/**
+ * One error shape for every failure: {error: {code, message, messageZh?, details?}}; schema
+ * validation failures carry one detail per field, in English and Chinese.
+ */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     let status = 500;
@@ -16,23 +20,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       body = { error: { code: err.code, message: err.message, messageZh: err.messageZh, details: err.details } };
     } else if ('validation' in err && err.validation) {
       status = 400;
-      body = {
-        error: {
-          code: 'VALIDATION_FAILED',
-          message: err.message,
-          messageZh:
-            '输入数据不符合要求：' +
-            err.validation
-              .map((v) => `${v.instancePath || v.params?.['additionalProperty'] || ''} ${v.message ?? ''}`)
-              .join('；'),
-          details: err.validation.map((v) => ({
-            path: v.instancePath,
-            keyword: v.keyword,
-            params: v.params,
-            message: v.message,
-          })),
-        },
-      };
+      const { message, messageZh, details } = validationMessages(err.validation, err.validationContext);
+      body = { error: { code: 'VALIDATION_FAILED', message, messageZh, details } };
     } else if ('code' in err && typeof err.code === 'string' && pgMessages[err.code]) {
       const [code, message, messageZh] = pgMessages[err.code]!;
       status = 409;
