@@ -14,6 +14,7 @@ import { installAuditHook } from './platform/audit/hook';
 import { installChangeTransactions, requestScoped } from './platform/audit/change-transaction';
 import { installRouteRegistry, type RouteEntry } from './platform/http/route-registry';
 import { systemRoutes } from './platform/http/system-routes';
+import { installUploadLimits } from './platform/http/upload-limit';
 import { installWebApp } from './platform/http/web-app';
 import { authRoutes } from './platform/auth/routes';
 import { auditRoutes } from './platform/audit/routes';
@@ -44,6 +45,7 @@ export async function buildApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installRouteRegistry(app);
+  installUploadLimits(app);
   installChangeTransactions(app, ctx);
   await app.register(cookie);
   await app.register(swagger, {

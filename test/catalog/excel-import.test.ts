@@ -198,7 +198,7 @@ describe('Excel import (R-04)', () => {
     await waitForImport(t, dept.specialist.headers, fits.json<ImportState>().importId);
     const big = await upload(t, dept.specialist.headers, zipOf(10 * 1024 * 1024 + 10));
     expect(big.statusCode).toBe(413);
-    expect(big.json().error.code).toBe('EXCEL_TOO_LARGE');
+    expect(big.json().error.code).toBe('UPLOAD_TOO_LARGE');
   });
 
   it('shows an import only to the person who uploaded it', async () => {

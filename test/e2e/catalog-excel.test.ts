@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness';
-import { expectCall, inputOf, rowsWith } from './ui';
+import { countCalls, expectCall, inputOf, rowsWith } from './ui';
 import { entryRow, itemRow, workbook, XLSX } from '../catalog/excel-helpers';
 
 const tag = () => String(Date.now() % 1_000_000).padStart(6, '0');
@@ -69,6 +69,73 @@ describeBrowser('catalog Excel in the browser', () => {
     await expectCall(page, 'GET', '/api/catalog/mine', () => page.getByTestId('mine-search-submit').click());
     await expect.poll(() => rowsWith(page, 'mine-table', good).innerText()).toContain('草稿');
     expect(await rowsWith(page, 'mine-table', bad).innerText()).toContain('草稿');
+    await page.context().close();
+  });
+
+  it('refuses a file over the limit before sending it, and lets the user choose what a re-import does to drafts', async () => {
+    const t = tag();
+    const first = `食品经营许可信息${t}`;
+    const second = `特种设备登记信息${t}`;
+    const page = await e2e.login('scj_zy');
+    await page.getByTestId('menu-catalog-mine').click();
+    await page.getByTestId('mine-table').waitFor();
+    await page.getByTestId('catalog-import').click();
+    const dialog = page.getByTestId('import-dialog');
+    const uploads = countCalls(page, 'POST', '/api/catalog/excel/import');
+
+    // 10 MB and one byte: refused on picking, with the limit named; pressing import sends nothing.
+    const huge = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(10 * 1024 * 1024 - 3)]);
+    await dialog.getByTestId('import-file').setInputFiles({ name: '大目录.xlsx', mimeType: XLSX, buffer: huge });
+    await expect
+      .poll(() => dialog.getByTestId('import-file-error').innerText())
+      .toBe('文件超过 10 MB 上限，请拆分后分批导入');
+    await dialog.getByTestId('import-start').click();
+    expect(await dialog.getByTestId('import-file-error').innerText()).toContain('10 MB');
+    expect(uploads()).toBe(0);
+
+    const file = await workbook(
+      [entryRow({ 信息资源名称: first }), entryRow({ 信息资源名称: second })],
+      [itemRow(2), itemRow(3)],
+    );
+    await dialog.getByTestId('import-file').setInputFiles({ name: '目录.xlsx', mimeType: XLSX, buffer: file });
+    await dialog.getByTestId('import-start').click();
+    await dialog.getByTestId('import-ok').waitFor({ timeout: 60_000 });
+
+    // The same file again: by default its rows are refused, each named.
+    await dialog.getByTestId('import-file').setInputFiles({ name: '目录.xlsx', mimeType: XLSX, buffer: file });
+    expect(await dialog.getByTestId('import-duplicates-hint').innerText()).toContain('逐行列为错误');
+    await expectCall(
+      page,
+      'POST',
+      '/api/catalog/excel/import',
+      () => dialog.getByTestId('import-start').click(),
+      (url) => url.searchParams.get('duplicates') === 'refuse',
+    );
+    await dialog.getByTestId('import-failed').waitFor();
+    const refused = rowsWith(page, 'import-problems', first);
+    await expect.poll(() => refused.count()).toBe(1);
+    expect(await refused.innerText()).toContain(`第 2 行：已有同名草稿“${first}”`);
+    await maybeScreenshot(page, 'catalog-reimport-refused');
+
+    // Chosen: the drafts are updated from the rows, none added.
+    await dialog.getByTestId('import-duplicates-update').click();
+    expect(await dialog.getByTestId('import-duplicates-hint').innerText()).toContain('替换该草稿');
+    await expectCall(
+      page,
+      'POST',
+      '/api/catalog/excel/import',
+      () => dialog.getByTestId('import-start').click(),
+      (url) => url.searchParams.get('duplicates') === 'update',
+    );
+    await dialog.getByTestId('import-ok').waitFor({ timeout: 60_000 });
+    expect(await dialog.getByTestId('import-ok').innerText()).toContain('新建 0 条、更新 2 条');
+    const drafts = await e2e.ctx.db
+      .selectFrom('catalog_entry_version')
+      .select('name')
+      .where('name', 'in', [first, second])
+      .execute();
+    expect(drafts).toHaveLength(2);
+    expect(uploads()).toBe(3);
     await page.context().close();
   });
 

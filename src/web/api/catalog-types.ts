@@ -72,3 +72,5 @@ export const FACET_NAMES = everyOf<FacetName>()([
 export type ImportStatus = Res<'/api/catalog/excel/imports/{id}'>;
 /** One wrong cell of an import: the sheet and row as Excel shows them, the Chinese column header. */
 export type ImportProblem = Item<ImportStatus['errors']>;
+/** What rows named like a draft of the department do: refused (the default) or updating that draft. */
+export type ImportDuplicates = NonNullable<QueryOf<'/api/catalog/excel/import', 'post'>['duplicates']>;

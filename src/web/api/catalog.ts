@@ -6,6 +6,7 @@ import type {
   CatalogEntry,
   CatalogVersion,
   EntryInput,
+  ImportDuplicates,
   ImportStatus,
   ReviewDecision,
   ReviewStep,
@@ -59,10 +60,10 @@ export const catalogApi = {
   search: (q: SearchParams) => api.get<SearchResult>('/api/catalog/search', q),
   exportUrl: (q: SearchParams) => buildUrl('/api/catalog/excel/export', q),
   templateUrl: () => '/api/catalog/excel/template',
-  importFile: (file: File) => {
+  importFile: (file: File, duplicates: ImportDuplicates) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return api.upload<ImportStatus>('/api/catalog/excel/import', form);
+    return api.upload<ImportStatus>(buildUrl('/api/catalog/excel/import', { duplicates }), form);
   },
   entryObjections: (entryId: string) =>
     api.get<Paged<Objection>>(`/api/catalog/entries/${entryId}/objections`, { pageSize: 100 }),

@@ -136,15 +136,25 @@ const catalogEn: CatalogMessages = {
   },
   excel: {
     importTitle: 'Import catalog from Excel',
-    importHint: 'Download the template, fill it in and upload it (.xlsx). If any row is wrong, nothing is imported.',
+    importHint:
+      'Download the template, fill it in and upload it (.xlsx, at most {mb} MB). If any row is wrong, nothing is imported.',
     choose: 'Choose file',
     upload: 'Import',
     fileRequired: 'Choose an .xlsx file to import',
     wrongType: 'Only .xlsx files can be imported',
+    tooLarge: 'The file is larger than the {mb} MB limit; split it and import the parts one by one',
     validating: 'Checking: {done} of {total} rows',
     importing: 'Importing: {done} of {total} entries',
     sheet: 'Sheet',
     succeeded: 'Imported {n} entries as drafts',
+    succeededWithUpdates: 'Imported: {created} new drafts, {updated} drafts updated',
+    duplicates: 'Rows named like a draft of your department:',
+    duplicatesRefuse: 'Do not import them',
+    duplicatesUpdate: 'Update those drafts',
+    duplicatesRefuseHint:
+      'Each such row is listed as an error (and, as with any error, nothing is imported); delete those rows or choose to update, then upload again.',
+    duplicatesUpdateHint:
+      'Each such row replaces that draft (an empty cell clears its field, items are replaced); other rows become new drafts. Drafts in review cannot be updated; published entries are not touched.',
     failed: '{n} problems found; nothing was imported',
     row: 'Row',
     column: 'Column',

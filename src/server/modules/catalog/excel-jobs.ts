@@ -25,11 +25,30 @@ export interface ImportState {
   /** A failure that is not about a cell (unreadable file, database error). */
   error?: { code: string; message: string; messageZh: string };
   created?: Array<{ entryId: string; code: string; name: string }>;
+  /** Drafts the re-import updated (rows named like a draft the department had, when the uploader chose so). */
+  updated?: Array<{ entryId: string; code: string; name: string }>;
   startedAt: string;
   finishedAt?: string;
 }
 
-export type ImportOutcome = Pick<ImportState, 'status' | 'errors' | 'error' | 'created'>;
+export type ImportOutcome = Pick<ImportState, 'status' | 'errors' | 'error' | 'created' | 'updated'>;
+
+/**
+ * The column `created` holds every draft the import wrote; those it updated are marked, so no
+ * migration was needed when re-imports began updating drafts.
+ */
+type Written = NonNullable<ImportState['created']>[number] & { updated?: true };
+
+function writtenOf(o: ImportOutcome): Written[] | undefined {
+  if (!o.created && !o.updated) return undefined;
+  return [...(o.created ?? []), ...(o.updated ?? []).map((u) => ({ ...u, updated: true as const }))];
+}
+
+function splitWritten(rows: Written[]): Pick<ImportState, 'created' | 'updated'> {
+  const plain = ({ updated: _updated, ...r }: Written) => r;
+  const updated = rows.filter((r) => r.updated).map(plain);
+  return { created: rows.filter((r) => !r.updated).map(plain), ...(updated.length ? { updated } : {}) };
+}
 
 export const INTERNAL = {
   code: 'INTERNAL',
@@ -52,7 +71,7 @@ export function stateOf(row: ImportRow): ImportState {
     processed: row.processed,
     ...(row.errors ? { errors: row.errors as RowError[] } : {}),
     ...(row.error ? { error: row.error as NonNullable<ImportState['error']> } : {}),
-    ...(row.created ? { created: row.created as NonNullable<ImportState['created']> } : {}),
+    ...(row.created ? splitWritten(row.created as Written[]) : {}),
     startedAt: row.started_at.toISOString(),
     ...(row.finished_at ? { finishedAt: row.finished_at.toISOString() } : {}),
   };
@@ -131,7 +150,7 @@ export async function finishImport(
       status: o.status,
       errors: o.errors ? JSON.stringify(o.errors) : null,
       error: o.error ? JSON.stringify(o.error) : null,
-      created: o.created ? JSON.stringify(o.created) : null,
+      created: writtenOf(o) ? JSON.stringify(writtenOf(o)) : null,
       ...(o.processed !== undefined ? { processed: o.processed } : {}),
       finished_at: at,
     })

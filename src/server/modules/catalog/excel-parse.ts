@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import {
@@ -9,6 +10,7 @@ import {
   type ColumnSpec,
   type EnumColumn,
 } from './excel-columns';
+import { openZip } from './excel-zip';
 
 /** One problem in an uploaded workbook, located the way the user sees it: sheet, row, column header. */
 export interface RowError {
@@ -58,42 +60,86 @@ export function cellText(v: ExcelJS.CellValue | undefined): string {
 }
 
 /**
- * Streams the two data sheets out of an .xlsx; other sheets (填写说明, 代码表) are skipped unread.
- * exceljs's reader spools worksheets that come before the shared strings to a temp file, so memory
- * stays bounded by the rows kept, not by the decompressed workbook.
+ * What exceljs 4's streaming WorkbookReader does for each part of the archive, called here in the
+ * order a reader needs them (relationships, workbook, shared strings, then the sheets) on parts
+ * read through the archive's directory (excel-zip.ts explains why not its own front-to-back walk).
+ * Internal to exceljs 4, hence the guarded look-up; the import tests read real workbooks through it.
  */
-export async function readWorkbook(input: Readable | string): Promise<Map<string, SheetRows>> {
-  const wanted = new Set([ENTRY_SHEET, ITEM_SHEET]);
-  const sheets = new Map<string, SheetRows>();
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input as Readable, {
+interface ReaderSteps {
+  workbookRels?: Array<{ Id: string; Target: string }>;
+  model?: { sheets?: Array<{ name: string; rId: string }> };
+  _parseRels(part: Readable): Promise<void>;
+  _parseWorkbook(part: Readable): Promise<void>;
+  _parseSharedStrings(part: Readable): AsyncIterable<unknown>;
+  _parseWorksheet(part: Readable, sheetNo: string): Iterable<{ value: AsyncIterable<ExcelJS.Row> }>;
+}
+
+function readerSteps(): ReaderSteps {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(undefined as unknown as Readable, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',
     worksheets: 'emit',
-  });
-  for await (const ws of reader) {
-    const name = ((ws as unknown as { name?: string }).name ?? '').trim();
-    const keep = wanted.has(name) && !sheets.has(name);
-    const data: SheetRows = { headers: new Map(), headerRow: 0, rows: [] };
-    for await (const row of ws) {
-      if (!keep) continue;
-      const cells = new Map<number, string>();
-      const values = row.values as ExcelJS.CellValue[];
-      for (let c = 1; c < values.length; c++) {
-        const text = cellText(values[c]);
-        if (text) cells.set(c, text);
-      }
-      if (cells.size === 0) continue;
-      if (!data.headerRow) {
-        data.headerRow = row.number;
-        for (const [c, text] of cells) data.headers.set(normaliseHeader(text), c);
-      } else {
-        data.rows.push({ row: row.number, cells });
-      }
+  }) as unknown as ReaderSteps;
+  for (const step of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseWorksheet'] as const)
+    if (typeof reader[step] !== 'function') throw new Error(`exceljs has no ${step} any more: see readWorkbook`);
+  return reader;
+}
+
+/** A relationship target is relative to the workbook part's folder, or absolute from the package root. */
+const partOf = (target: string) => posix.normalize(target.startsWith('/') ? target.slice(1) : posix.join('xl', target));
+
+/**
+ * Streams the two data sheets out of an .xlsx; other sheets (填写说明, 代码表) are skipped unread.
+ * Memory stays bounded by the rows kept (and the shared strings), not by the decompressed workbook.
+ */
+export async function readWorkbook(path: string): Promise<Map<string, SheetRows>> {
+  const wanted = new Set([ENTRY_SHEET, ITEM_SHEET]);
+  const sheets = new Map<string, SheetRows>();
+  const zip = await openZip(path);
+  try {
+    const reader = readerSteps();
+    const rels = zip.entry('xl/_rels/workbook.xml.rels');
+    const book = zip.entry('xl/workbook.xml');
+    if (!rels || !book) throw new Error('not a workbook: xl/workbook.xml or its relationships are missing');
+    await reader._parseRels(await zip.text(rels));
+    await reader._parseWorkbook(await zip.text(book));
+    const strings = zip.entry('xl/sharedStrings.xml');
+    if (strings) for await (const _ of reader._parseSharedStrings(await zip.text(strings)));
+    for (const sheet of reader.model?.sheets ?? []) {
+      const name = (sheet.name ?? '').trim();
+      if (!wanted.has(name) || sheets.has(name)) continue;
+      const target = reader.workbookRels?.find((r) => r.Id === sheet.rId)?.Target;
+      const part = target === undefined ? undefined : zip.entry(partOf(target));
+      if (!part) throw new Error(`not a workbook: sheet ${name} has no part`);
+      const [emitted] = reader._parseWorksheet(await zip.text(part), part.name.match(/(\d+)\.xml$/)?.[1] ?? '0');
+      if (!emitted) throw new Error('exceljs emitted no worksheet: see readWorkbook');
+      sheets.set(name, await rowsOf(emitted.value));
     }
-    if (keep) sheets.set(name, data);
+  } finally {
+    await zip.close();
   }
   return sheets;
+}
+
+async function rowsOf(ws: AsyncIterable<ExcelJS.Row>): Promise<SheetRows> {
+  const data: SheetRows = { headers: new Map(), headerRow: 0, rows: [] };
+  for await (const row of ws) {
+    const cells = new Map<number, string>();
+    const values = row.values as ExcelJS.CellValue[];
+    for (let c = 1; c < values.length; c++) {
+      const text = cellText(values[c]);
+      if (text) cells.set(c, text);
+    }
+    if (cells.size === 0) continue;
+    if (!data.headerRow) {
+      data.headerRow = row.number;
+      for (const [c, text] of cells) data.headers.set(normaliseHeader(text), c);
+    } else {
+      data.rows.push({ row: row.number, cells });
+    }
+  }
+  return data;
 }
 
 const MULTI_SEPARATOR = /[、,，;；\n\r]+/;

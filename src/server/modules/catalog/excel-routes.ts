@@ -12,6 +12,7 @@ import { IdParams, Nullable, Obj, Uuid } from '../../platform/http/schemas';
 import { exportSearch } from './excel-export';
 import { MAX_UPLOAD_BYTES, importState, kickImport, startImport, templateFor } from './excel-service';
 import { SearchQuery } from './search-query';
+import { DUPLICATE_CHOICES } from './excel-duplicates';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const attachment = (name: string) =>
@@ -23,6 +24,21 @@ const RowError = Obj({
   column: Nullable(Type.String({ description: 'the Chinese column header' })),
   message: Type.String(),
   messageZh: Type.String(),
+});
+
+const ImportQuery = Obj({
+  duplicates: Type.Optional(
+    Type.Union(
+      DUPLICATE_CHOICES.map((c) => Type.Literal(c)),
+      {
+        default: 'refuse',
+        description:
+          'Rows named like a draft the department already has (never published): refuse lists each such row as an error ' +
+          '(and, as with any error, imports nothing); update makes the row the draft’s new content. ' +
+          'Published entries are not matched: a row named like one becomes a new draft.',
+      },
+    ),
+  ),
 });
 
 const ImportStateSchema = Obj({
@@ -39,6 +55,11 @@ const ImportStateSchema = Obj({
   errors: Type.Optional(Type.Array(RowError, { description: 'every wrong cell; when present nothing was imported' })),
   error: Type.Optional(Obj({ code: Type.String(), message: Type.String(), messageZh: Type.String() })),
   created: Type.Optional(Type.Array(Obj({ entryId: Uuid, code: Type.String(), name: Type.String() }))),
+  updated: Type.Optional(
+    Type.Array(Obj({ entryId: Uuid, code: Type.String(), name: Type.String() }), {
+      description: 'drafts of the department the rows updated (duplicates=update)',
+    }),
+  ),
   startedAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
@@ -80,14 +101,17 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: {
           access: 'catalog.compile',
           audit: { category: 'maintain', action: 'catalog.excel.import', targetType: 'catalog_import' },
+          upload: { maxBytes: MAX_UPLOAD_BYTES },
         },
         schema: {
           tags: ['catalog'],
           summary: 'Import a filled template as drafts / 导入目录（异步）',
           description:
-            'multipart/form-data with one .xlsx file (at most 10 MB). Answers 202 at once; poll GET /excel/imports/{id}. ' +
+            `multipart/form-data with one .xlsx file (at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; 413 UPLOAD_TOO_LARGE above, ` +
+            'refused from Content-Length before the body is read). Answers 202 at once; poll GET /excel/imports/{id}. ' +
             'Every row is checked; if any is wrong nothing is imported and the status lists every error.',
           consumes: ['multipart/form-data'],
+          querystring: ImportQuery,
           response: { 202: ImportStateSchema },
         },
         // The job commits with the request; then this process starts it rather than waiting for a runner's poll.
@@ -116,10 +140,11 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const { state, jobId } = await startImport(ctx, req.actor as Actor, {
           file: part.file,
           fileName: part.filename,
+          duplicates: req.query.duplicates ?? 'refuse',
         });
         queued.set(req, jobId);
         req.auditNote.targetId = state.importId;
-        req.auditNote.detail = { fileName: part.filename };
+        req.auditNote.detail = { fileName: part.filename, duplicates: req.query.duplicates ?? 'refuse' };
         return reply.status(202).send(state);
       },
     );

@@ -19,12 +19,16 @@ import * as imports from './excel-jobs';
 import { IMPORT_JOB, INTERNAL, KEEP_FINISHED_MS, stateOf, type ImportOutcome, type ImportState } from './excel-jobs';
 import { readWorkbook, rowsToEntries, type ParsedEntry, type RowError } from './excel-parse';
 import { buildTemplate } from './excel-template';
+import { matchDrafts, replacingPatch, type DuplicateChoice } from './excel-duplicates';
+import type { SameNameDraft } from './excel-repo';
+import { updateVersion } from './versions-service';
 import { duplicateNames, ruleErrors, schemaErrors, shapedForRules, tidyErrors } from './excel-validate';
 import { entryProblems, type RuleKnowledge } from '../../../shared/catalog/rules';
 import type { EntryInput, FieldProblem } from '../../../shared/catalog/schemas';
+import { CATALOG_IMPORT_MAX_BYTES } from '../../../shared/catalog/excel-limits';
+import { uploadTooLarge } from '../../platform/http/upload-limit';
 
-const MAX_UPLOAD_MB = 10;
-export const MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = CATALOG_IMPORT_MAX_BYTES;
 /** One import is one transaction; beyond this many entries, split the file. */
 export const MAX_IMPORT_ENTRIES = 5000;
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -51,13 +55,7 @@ async function spool(file: Upload['file'], path: string): Promise<void> {
   try {
     await pipeline(file, createWriteStream(path));
     // busboy stops at the size limit and ends the stream normally, marking it truncated.
-    if (file.truncated)
-      throw new AppError(
-        413,
-        'EXCEL_TOO_LARGE',
-        `The file is larger than ${MAX_UPLOAD_MB} MB`,
-        `文件超过${MAX_UPLOAD_MB}MB，请拆分后分批导入`,
-      );
+    if (file.truncated) throw uploadTooLarge({ maxBytes: MAX_UPLOAD_BYTES });
     const head = Buffer.alloc(4);
     const fh = await open(path, 'r');
     try {
@@ -87,6 +85,8 @@ async function spool(file: Upload['file'], path: string): Promise<void> {
 export interface Upload {
   file: Readable & { truncated?: boolean };
   fileName: string;
+  /** What rows named like one of the department's drafts do (excel-duplicates.ts). */
+  duplicates: DuplicateChoice;
 }
 
 const runningConflict = (importId: string) =>
@@ -112,7 +112,8 @@ export async function startImport(
   const path = importFile(ctx, importId);
   await spool(upload.file, path);
   try {
-    const job = await scheduleJob(ctx, { kind: IMPORT_JOB, runAt: now, payload: { importId } });
+    const payload: ImportJobPayload = { importId, duplicates: upload.duplicates };
+    const job = await scheduleJob(ctx, { kind: IMPORT_JOB, runAt: now, payload });
     const row = await imports.insertImport(ctx.db, {
       id: importId,
       actor,
@@ -219,7 +220,8 @@ async function validate(
   importId: string,
   departmentId: string,
   path: string,
-): Promise<{ entries: ParsedEntry[]; errors: RowError[] }> {
+  duplicates: DuplicateChoice,
+): Promise<{ entries: ParsedEntry[]; errors: RowError[]; updates: Map<ParsedEntry, SameNameDraft> }> {
   const enums = await catalogEnums(ctx);
   const sheets = await readWorkbook(path).catch((err: unknown) => {
     // A zip that is not a workbook, or a damaged one: exceljs and its unzip library throw plain errors.
@@ -253,9 +255,11 @@ async function validate(
       message: `At most ${MAX_IMPORT_ENTRIES} entries per file`,
       messageZh: `每个文件至多导入${MAX_IMPORT_ENTRIES}条信息资源，请拆分文件`,
     });
-    return { entries, errors };
+    return { entries, errors, updates: new Map() };
   }
   errors.push(...duplicateNames(entries));
+  const drafts = await matchDrafts(ctx, departmentId, entries, duplicates);
+  errors.push(...drafts.errors);
   // Rows mostly share a handful of classes: what the rules know depends only on class and related codes.
   const knowledge = new Map<string, Promise<RuleKnowledge>>();
   for (const entry of entries) {
@@ -267,7 +271,7 @@ async function validate(
     progress.processed++;
     progress.tick();
   }
-  return { entries, errors: tidyErrors(errors) };
+  return { entries, errors: tidyErrors(errors), updates: drafts.updates };
 }
 
 /** A refusal from the lifecycle service while importing, placed on the row that caused it. */
@@ -279,26 +283,41 @@ function rowErrorsOf(err: AppError, entry: ParsedEntry): RowError[] {
   ];
 }
 
-/** All drafts in one transaction: a failure on any row (or in the database) leaves nothing behind. */
-async function createAll(
+/**
+ * All drafts in one transaction, new ones created and matched ones updated: a failure on any row (or
+ * in the database) leaves nothing behind.
+ */
+async function writeAll(
   ctx: AppContext,
   progress: Progress,
   actor: Actor,
   entries: ParsedEntry[],
-): Promise<NonNullable<ImportState['created']>> {
+  updates: Map<ParsedEntry, SameNameDraft>,
+): Promise<Pick<ImportState, 'created' | 'updated'>> {
   let current: ParsedEntry | undefined;
   try {
     return await inTransaction(ctx, async (db) => {
       const t: AppContext = { ...ctx, db };
       const created: NonNullable<ImportState['created']> = [];
+      const updated: NonNullable<ImportState['updated']> = [];
       for (const entry of entries) {
         current = entry;
-        const detail = await createEntry(t, actor, entry.input as EntryInput);
-        created.push({ entryId: detail.id, code: detail.code, name: detail.pending?.name ?? String(entry.input.name) });
+        const draft = updates.get(entry);
+        if (draft) {
+          const v = await updateVersion(t, actor, draft.versionId, replacingPatch(entry));
+          updated.push({ entryId: draft.entryId, code: draft.code, name: v.name });
+        } else {
+          const detail = await createEntry(t, actor, entry.input as EntryInput);
+          created.push({
+            entryId: detail.id,
+            code: detail.code,
+            name: detail.pending?.name ?? String(entry.input.name),
+          });
+        }
         progress.processed++;
         progress.tick();
       }
-      return created;
+      return { created, updated };
     });
   } catch (err) {
     if (err instanceof AppError && current) throw new RowFailure(rowErrorsOf(err, current));
@@ -312,12 +331,18 @@ class RowFailure extends Error {
   }
 }
 
+export interface ImportJobPayload {
+  importId: string;
+  /** Absent in jobs queued before re-imports could update drafts: those refused, as now by default. */
+  duplicates?: DuplicateChoice;
+}
+
 /**
  * The job of kind IMPORT_JOB (registered by the catalog module's register()): checks the stored
- * workbook and, when every row is right, creates the drafts in one transaction, as the uploader.
+ * workbook and, when every row is right, creates (or updates) the drafts in one transaction, as the uploader.
  */
-export async function runImportJob(ctx: AppContext, payload: { importId: string }): Promise<void> {
-  const { importId } = payload;
+export async function runImportJob(ctx: AppContext, payload: ImportJobPayload): Promise<void> {
+  const { importId, duplicates = 'refuse' } = payload;
   const now = ctx.clock.now();
   const row = await imports.takeImport(ctx.db, importId, now, new Date(now.getTime() - STALE_MS));
   // Finished, deleted, or alive in another process: nothing to do here.
@@ -331,12 +356,12 @@ export async function runImportJob(ctx: AppContext, payload: { importId: string 
     await access(path).catch(() => {
       throw new Error(`the uploaded workbook is not at ${path}: is FILES_DIR shared storage for every server?`);
     });
-    const { entries, errors } = await validate(ctx, progress, importId, departmentId, path);
+    const { entries, errors, updates } = await validate(ctx, progress, importId, departmentId, path, duplicates);
     if (errors.length) {
       outcome = { status: 'failed', errors };
     } else {
       await progress.phase('importing');
-      outcome = { status: 'done', created: await createAll(ctx, progress, actor, entries) };
+      outcome = { status: 'done', ...(await writeAll(ctx, progress, actor, entries, updates)) };
     }
   } catch (err) {
     if (err instanceof RowFailure) outcome = { status: 'failed', errors: err.errors };
@@ -376,7 +401,7 @@ async function auditOutcome(ctx: AppContext, actor: Actor, state: ImportState): 
       action: 'catalog.excel.import.finish',
       targetType: 'catalog_import',
       targetId: state.importId,
-      rowCount: state.created?.length ?? 0,
+      rowCount: (state.created?.length ?? 0) + (state.updated?.length ?? 0),
       ip: null,
       userAgent: null,
       outcome: state.status === 'done' ? 'success' : 'failed',
@@ -384,6 +409,8 @@ async function auditOutcome(ctx: AppContext, actor: Actor, state: ImportState): 
       detail: {
         fileName: state.fileName,
         total: state.total,
+        created: state.created?.length ?? 0,
+        updated: state.updated?.length ?? 0,
         errors: state.errors?.length ?? 0,
         ...(state.error ? { errorCode: state.error.code } : {}),
       },

@@ -21,6 +21,7 @@ export function letterRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: {
           access: 'sharing.request',
           audit: { category: 'share', action: 'sharing.letter.upload', targetType: 'sharing_letter' },
+          upload: { maxBytes: MAX_LETTER_BYTES, code: 'SHARING_LETTER_TOO_LARGE' },
         },
         schema: {
           tags: ['sharing'],
