@@ -5,6 +5,7 @@ import * as exchangeDelivery from './modules/exchange-delivery';
 import * as exchangeIngest from './modules/exchange-ingest';
 import * as org from './modules/org';
 import * as sharing from './modules/sharing';
+import { registerAuditTargets } from './platform/audit/targets';
 import { subscribe } from './platform/events';
 import { registerPlatformTasks } from './platform/jobs/platform-tasks';
 import { registerJobHandler, registerPeriodicTask } from './platform/jobs/service';
@@ -26,13 +27,15 @@ export function modules(): ModuleDefinition[] {
 }
 
 /**
- * Registers every job handler, periodic task and event subscription in this process. Every
- * process that can publish events or run jobs (the server, the CLI, tests) calls it once before
- * it does either: an event reaches the subscribers registered when it is published.
+ * Registers every job handler, periodic task, event subscription and audit target resolver in this
+ * process. Every process that can publish events, run jobs or record audit events (the server, the
+ * CLI, tests) calls it once before it does either: an event reaches the subscribers registered when
+ * it is published, and an audit event is named by the resolvers registered when it is written.
  */
 export function registerBackgroundWork(defs: ModuleDefinition[] = modules()): void {
   registerPlatformTasks();
   for (const m of defs) {
+    if (m.auditTargets) registerAuditTargets(m.auditTargets);
     for (const j of m.jobs ?? []) {
       if (j.everyMs !== undefined) registerPeriodicTask(j.kind, j.everyMs, j.handler, j.options);
       else registerJobHandler(j.kind, j.handler, j.options);

@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { completeCreditCode } from '../../src/shared/org/credit-code';
 import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness';
-import { expectCall, rowsWith } from './ui';
+import { expectCall, inputOf, rowsWith } from './ui';
 
 describeBrowser('audit log in the browser', () => {
   let e2e: E2E;
   let deptId: string;
   let userId: string;
   const suffix = Date.now().toString(36).slice(-5);
+  const deptName = `上饶市审计测试办公室${suffix}`;
 
   beforeAll(async () => {
     e2e = await startE2E();
@@ -16,7 +17,7 @@ describeBrowser('audit log in the browser', () => {
     const admin = await e2e.apiAs('admin');
     const dept = (await admin('POST', '/api/departments', {
       creditCode: completeCreditCode('11361100', `AU${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`),
-      name: `上饶市审计测试办公室${suffix}`,
+      name: deptName,
       kind: 'government',
       regionCode: '361100',
     })) as { id: string };
@@ -39,21 +40,30 @@ describeBrowser('audit log in the browser', () => {
     await page.getByTestId('menu-audit').click();
     await page.getByTestId('audit-table').waitFor();
 
-    for (const [action, targetId] of [
-      ['org.department.create', deptId],
-      ['org.user.create', userId],
+    for (const [action, label, target] of [
+      ['org.department.create', '新增部门', deptName],
+      ['org.user.create', '新增用户', `审计对象（audit_${suffix}）`],
     ] as const) {
       await page.getByTestId('audit-keyword').fill(action);
       const res = await expectCall(page, 'GET', '/api/audit/events', () => page.getByTestId('audit-search').click());
       expect(new URL(res.url()).searchParams.get('q')).toBe(action);
-      const rows = rowsWith(page, 'audit-table', targetId);
+      // The search is in the page's URL, so it can be bookmarked or linked to.
+      await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(action);
+      // The target by the name it had when the event was written, the action by its label (code in a tooltip).
+      const rows = rowsWith(page, 'audit-table', target);
       await expect.poll(() => rows.count()).toBe(1);
       const text = await rows.innerText();
-      expect(text).toContain(action);
+      expect(text).toContain(label);
+      expect(text).not.toContain(action);
+      expect(await rows.getByTestId('audit-row-action').getAttribute('data-action')).toBe(action);
       expect(text).toContain('admin / 张明');
       expect(text).toContain('管理'); // category shown by its Chinese name
       expect(text).toContain('成功');
     }
+    // The ids are one click away, in the row's detail.
+    const row = rowsWith(page, 'audit-table', `审计对象（audit_${suffix}）`);
+    await row.locator('.el-table__expand-icon').click();
+    await expect.poll(() => page.getByTestId('audit-table').innerText()).toContain(`user ${userId}`);
     await maybeScreenshot(page, 'audit');
     await page.context().close();
   });
@@ -73,7 +83,31 @@ describeBrowser('audit log in the browser', () => {
     const csv = fs.readFileSync(file, 'utf8');
     expect(csv.split('\n')[0]).toContain('操作类别');
     expect(csv).toContain(deptId);
+    expect(csv).toContain(deptName);
+    expect(csv).toContain('新增部门');
     expect(csv).not.toContain('org.user.create');
+    await page.context().close();
+  });
+
+  it('opens the events of a catalog resource with one click from its page', async () => {
+    const auditor = await e2e.apiAs('auditor');
+    const hit = (
+      (await auditor('GET', '/api/catalog/search?pageSize=1')) as {
+        items: Array<{ entryId: string; code: string; name: string }>;
+      }
+    ).items[0]!;
+    const page = await e2e.login('auditor');
+    await page.goto(`/catalog/entries/${hit.entryId}`);
+    await page.getByTestId('entry-detail').waitFor();
+    await maybeScreenshot(page, 'audit-link-entry');
+    const res = await expectCall(page, 'GET', '/api/audit/events', () => page.getByTestId('audit-events-link').click());
+    expect(new URL(res.url()).searchParams.get('q')).toBe(hit.code);
+    await page.getByTestId('audit-table').waitFor();
+    expect(await inputOf(page, 'audit-keyword').inputValue()).toBe(hit.code);
+    // Opening the page was itself an event: the auditor's read, named by the resource and its code.
+    const read = rowsWith(page, 'audit-table', '查看目录').filter({ hasText: 'auditor / 王芳' });
+    await expect.poll(() => read.count()).toBeGreaterThan(0);
+    expect(await read.first().innerText()).toContain(`${hit.name}（${hit.code}）`);
     await page.context().close();
   });
 });

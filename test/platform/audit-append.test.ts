@@ -180,6 +180,7 @@ describe('audit appends', () => {
       realName: '张三\r\n',
       roles: ['a"b', 'c\\d', 'e,f', '{g}', 'NULL', ''],
       targetId: '\\N',
+      targetName: '企业\t登记（361100/000123）\\N',
       ip: '::1',
       userAgent: 'Mozilla/5.0 (中文 \u2028 \\t)',
       rowCount: 0,
@@ -202,13 +203,20 @@ describe('audit appends', () => {
       real_name: awkward.realName,
       roles: awkward.roles,
       target_id: '\\N',
+      target_name: awkward.targetName,
       ip: '::1',
       user_agent: awkward.userAgent,
       row_count: 0,
       status_code: 418,
       detail: awkward.detail,
     });
-    expect(rows[1]).toMatchObject({ detail: null, roles: ['dept_user'], real_name: null, target_id: null });
+    expect(rows[1]).toMatchObject({
+      detail: null,
+      roles: ['dept_user'],
+      real_name: null,
+      target_id: null,
+      target_name: null,
+    });
     expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, unsealed: 0, problems: [] });
   });
 });

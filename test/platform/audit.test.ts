@@ -162,6 +162,8 @@ describe('SM3 chain verification', () => {
       url: '/api/auth/login',
       payload: { username: u.username, password: TEST_PASSWORD },
     });
+    // Last, an event with a target name: a dept_user looking at a user is denied, and the user named.
+    await m.inject({ method: 'GET', url: `/api/users/${u.id}`, headers: await m.login(u.username) });
     expect((await verifyAuditChain(m.ctx)).ok).toBe(true);
     await m.ctx.db.connection().execute(async (c) => {
       await sql`set session_replication_role = replica`.execute(c);
@@ -177,6 +179,14 @@ describe('SM3 chain verification', () => {
     const r = await tampered(`update audit_event set username = 'someone_else' where seq = 2`);
     expect(r.ok).toBe(false);
     expect(r.problems).toContainEqual(expect.objectContaining({ seq: '2', kind: 'modified' }));
+  });
+
+  it('reports a changed or removed target name', async () => {
+    for (const name of [`'someone else'`, 'null']) {
+      const r = await tampered(`update audit_event set target_name = ${name} where target_name is not null`);
+      expect(r.ok).toBe(false);
+      expect(r.problems.map((p) => p.kind)).toEqual(['modified']);
+    }
   });
 
   it('reports a deleted row', async () => {
@@ -201,7 +211,7 @@ describe('SM3 chain verification', () => {
 
   it('reports a row copied under a seq the chain already has', async () => {
     const columns = `seq, at, user_id, username, real_name, department_id, department_name, roles, category, action,
-      target_type, target_id, row_count, ip, user_agent, outcome, status_code, detail, prev_hash, hash`;
+      target_type, target_id, target_name, row_count, ip, user_agent, outcome, status_code, detail, prev_hash, hash`;
     const r = await tampered(`insert into audit_event (${columns}) select ${columns} from audit_event where seq = 2`);
     expect(r.ok).toBe(false);
     expect(r.problems).toContainEqual(expect.objectContaining({ seq: '2', kind: 'repeated' }));

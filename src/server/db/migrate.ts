@@ -15,6 +15,7 @@ import * as m0013 from './migrations/0013_audit_unlocked';
 import * as m0014 from './migrations/0014_catalog_imports';
 import * as m0015 from './migrations/0015_audit_pipelined';
 import * as m0016 from './migrations/0016_grant_terms';
+import * as m0017 from './migrations/0017_audit_targets';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014_catalog_imports': m0014,
   '0015_audit_pipelined': m0015,
   '0016_grant_terms': m0016,
+  '0017_audit_targets': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -100,6 +100,8 @@ export interface AuditEventTable {
   action: string;
   target_type: string | null;
   target_id: string | null;
+  /** The target's human name when the event was written (resource name and code, request number…). */
+  target_name: string | null;
   row_count: number | null;
   ip: string | null;
   user_agent: string | null;

@@ -12,6 +12,8 @@ export type Actor = StaffPrincipal;
 export interface AuditNote {
   targetType?: string;
   targetId?: string;
+  /** The target's human name when the handler has it at hand; otherwise the target type's resolver finds it. */
+  targetName?: string;
   rowCount?: number;
   detail?: Record<string, unknown>;
   /** For login: who tried, before there is a session. */
@@ -26,6 +28,12 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** How the route is audited, or false for routes that touch nothing worth logging (health, docs). */
     audit?: AuditSpec | false;
+    /**
+     * The route answers whether the caller has a session (the login page asks /api/auth/me): its
+     * 401 for a missing or expired session is that answer, not a refused attempt, so it is not
+     * logged as denied. Any other denial on it still is.
+     */
+    sessionProbe?: true;
   }
   interface FastifyRequest {
     actor: Actor | null;

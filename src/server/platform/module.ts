@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context';
+import type { AuditTargetNames } from './audit/targets';
 import type { Subscription } from './events';
 import type { HandlerOptions, JobHandler } from './jobs/service';
 import type { OverviewSource, TodoSource } from './todo/types';
 
 /**
  * What a module hands the composition root (src/server/compose.ts): its HTTP routes, the jobs it
- * runs, the events it reacts to, and what it adds to the to-do home. A module's index.ts exports register() returning this; nothing
+ * runs, the events it reacts to, what it adds to the to-do home, and its audit targets' names. A module's index.ts exports register() returning this; nothing
  * else of the module is wired by anyone else.
  */
 export interface ModuleDefinition {
@@ -18,6 +19,8 @@ export interface ModuleDefinition {
   todos?: TodoSource;
   /** Its city-wide counts for the platform's overview. */
   overview?: OverviewSource;
+  /** How the audit log names the targets its routes and recorders declare, by targetType. */
+  auditTargets?: AuditTargetNames;
 }
 
 /** A job kind with its handler; with `everyMs` a periodic task. */

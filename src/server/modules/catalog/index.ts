@@ -1,4 +1,5 @@
 import type { ModuleDefinition } from '../../platform/module';
+import { catalogAuditTargets } from './audit-targets';
 import { publishDueVersions } from './changes-service';
 import { wireGrantHolders, type GrantHolders } from './consumers';
 import * as demands from './demands-service';
@@ -28,6 +29,7 @@ export function register(deps: { grantHolders: GrantHolders }): ModuleDefinition
     routes: [{ prefix: '/api/catalog', plugin: catalogRoutes }],
     todos: catalogTodos,
     overview: catalogOverview,
+    auditTargets: catalogAuditTargets,
     jobs: [
       {
         // an approved impacting change takes effect at its effective date, not before, not much after.

@@ -423,7 +423,8 @@ async function finish(ctx: AppContext, f: Finishing, progress: PushProgress): Pr
     // R-20: the delivery is recorded as sharing, under the grant, with its row count and the masked items.
     await recordSystemAudit({ ...ctx, db: trx }, 'job-runner', {
       category: 'share',
-      action: `exchange.push.${progress.mode}`,
+      // Spelled out, not built from the mode: every action code is findable and labelled (src/shared/audit/actions.ts).
+      action: progress.mode === 'full' ? 'exchange.push.full' : 'exchange.push.incremental',
       targetType: 'catalog_entry',
       targetId: f.p.entry_id,
       rowCount: progress.written,

@@ -141,7 +141,12 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         config: {
           access: 'exchange.data.read',
-          audit: { category: 'download', action: 'exchange.records.export', targetType: 'catalog_entry_code' },
+          audit: {
+            category: 'download',
+            action: 'exchange.records.export',
+            targetType: 'catalog_entry_code',
+            streamEnd: true,
+          },
         },
         schema: {
           tags,

@@ -389,7 +389,8 @@ async function finish(ctx: AppContext, f: Finishing, p: PullProgress): Promise<P
       await repo.updateBinding(trx, f.bindingId, { last_checkpoint: JSON.stringify(f.next), updated_at: now });
     await recordSystemAudit({ ...ctx, db: trx }, 'job-runner', {
       category: 'aggregate',
-      action: `exchange.pull.${f.mode}`,
+      // Spelled out, not built from the mode: every action code is findable and labelled (src/shared/audit/actions.ts).
+      action: f.mode === 'full' ? 'exchange.pull.full' : 'exchange.pull.incremental',
       targetType: 'catalog_entry',
       targetId: f.entryId,
       rowCount: p.written,

@@ -1,4 +1,5 @@
 import type { ModuleDefinition } from '../../platform/module';
+import { orgAuditTargets } from './audit-targets';
 import { orgRoutes } from './routes';
 
 /** Organisations: regions, departments, accounts, data specialists. The only door into this module. */
@@ -7,5 +8,5 @@ export { createSpecialist, listSpecialists } from './specialists-service';
 export { createUser, listUsers } from './users-service';
 
 export function register(): ModuleDefinition {
-  return { name: 'org', routes: [{ prefix: '/api', plugin: orgRoutes }] };
+  return { name: 'org', routes: [{ prefix: '/api', plugin: orgRoutes }], auditTargets: orgAuditTargets };
 }

@@ -1,4 +1,5 @@
 import type { ModuleDefinition } from '../../platform/module';
+import { sharingAuditTargets } from './audit-targets';
 import { expireDueGrants } from './grants-service';
 import { sharingRoutes } from './routes';
 import { sharingOverview, sharingTodos } from './todos';
@@ -24,6 +25,7 @@ export function register(): ModuleDefinition {
     routes: [{ prefix: '/api/sharing', plugin: sharingRoutes }],
     todos: sharingTodos,
     overview: sharingOverview,
+    auditTargets: sharingAuditTargets,
     jobs: [
       // a review step past its deadline is flagged and escalated, once, at the moment it passes.
       { kind: steps.OVERDUE_JOB, handler: steps.flagOverdueStep },

@@ -66,6 +66,8 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           kind: r.kind,
           status: r.status,
           grantId: r.grant?.id ?? null,
+          // Searching the log by a grant's number finds the event that created it (platform/audit/repo.ts).
+          grantNo: r.grant?.no ?? null,
         };
         return reply.status(201).send(r);
       },
@@ -239,7 +241,10 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         req.auditNote.detail = { decision: req.body.decision };
-        return reviews.decide(ctx, actorOf(req), req.params.id, req.body);
+        const r = await reviews.decide(ctx, actorOf(req), req.params.id, req.body);
+        // Searching the log by a grant's number finds the decision that created it.
+        if (r.grant) req.auditNote.detail.grantNo = r.grant.no;
+        return r;
       },
     );
   };

@@ -29,4 +29,9 @@ export interface AuditSpec {
    * keeps its failed-attempt count) runs without the request's change transaction.
    */
   transaction?: false;
+  /**
+   * true: the route streams its body and also records `<action>.end` with the rows sent, through
+   * auditStreamEnd; declared so that the action label table can be checked against the routes.
+   */
+  streamEnd?: true;
 }

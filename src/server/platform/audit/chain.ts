@@ -17,6 +17,8 @@ export interface AuditRecord {
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** The target's human name when the event was written (migration 0017); null in older events. */
+  targetName: string | null;
   rowCount: number | null;
   ip: string | null;
   userAgent: string | null;
@@ -29,9 +31,11 @@ export interface AuditRecord {
  * hash_n = SM3(hash_{n-1} ‖ canonical(event_n)): changing, removing or inserting any row breaks every later link.
  * The body is canonicalJson of the field list; only `detail` can hold objects whose keys need sorting, so
  * only it goes through canonicalJson's sorting (the writer hashes every event, and this is its hot path).
+ * targetName came later: it is appended only when set, so events written before it hash as they did
+ * and their chain still verifies, while a name added, changed or removed afterwards breaks the link.
  */
 export function chainHash(prevHash: string, seq: string, r: Omit<AuditRecord, 'seq'>): string {
-  const body = JSON.stringify([
+  const fields: unknown[] = [
     seq,
     r.at.toISOString(),
     r.userId,
@@ -50,6 +54,7 @@ export function chainHash(prevHash: string, seq: string, r: Omit<AuditRecord, 's
     r.outcome,
     r.statusCode,
     canonicalValue(r.detail ?? null),
-  ]);
-  return sm3Hex(prevHash + body);
+  ];
+  if (r.targetName != null) fields.push(r.targetName);
+  return sm3Hex(prevHash + JSON.stringify(fields));
 }

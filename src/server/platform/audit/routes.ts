@@ -5,7 +5,9 @@ import { Readable } from 'node:stream';
 import type { AppContext } from '../../app-context';
 import type { SealedAuditRow } from './repo';
 import { Nullable, Obj, Ok, PageQuery, Paged, pageBounds } from '../http/schemas';
-import { AUDIT_CATEGORIES, AUDIT_CATEGORY_CODES } from './categories';
+import { auditActionLabel } from '../../../shared/audit/actions';
+import { shanghaiDateTime } from '../calendar/dates';
+import { AUDIT_CATEGORIES, AUDIT_CATEGORY_CODES, type AuditCategory, type AuditOutcome } from './categories';
 import * as audit from './service';
 
 const Event = Obj({
@@ -19,8 +21,13 @@ const Event = Obj({
   roles: Type.Array(Type.String()),
   category: Type.String(),
   action: Type.String(),
+  actionLabel: Type.String({ description: 'The action in Chinese / 操作名称' }),
+  actionLabelEn: Type.String({ description: 'The action in English' }),
   targetType: Nullable(Type.String()),
   targetId: Nullable(Type.String()),
+  targetName: Nullable(
+    Type.String({ description: 'The target as it was named when the event was written / 对象名称' }),
+  ),
   rowCount: Nullable(Type.Integer()),
   ip: Nullable(Type.String()),
   userAgent: Nullable(Type.String()),
@@ -55,44 +62,85 @@ const toFilter = (q: FilterQuery): audit.AuditFilter => ({
   q: q.q?.trim() || undefined,
 });
 
-const toDto = (r: SealedAuditRow) => ({
+const toDto = (r: SealedAuditRow) => {
+  const label = auditActionLabel(r.action);
+  return {
+    seq: r.seq,
+    at: r.at.toISOString(),
+    userId: r.user_id,
+    username: r.username,
+    realName: r.real_name,
+    departmentId: r.department_id,
+    departmentName: r.department_name,
+    roles: r.roles,
+    category: r.category,
+    action: r.action,
+    actionLabel: label.zh,
+    actionLabelEn: label.en,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    targetName: r.target_name,
+    rowCount: r.row_count,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    outcome: r.outcome,
+    statusCode: r.status_code,
+    detail: r.detail ?? null,
+  };
+};
+
+const OUTCOME_ZH: Record<AuditOutcome, string> = { success: '成功', denied: '拒绝', failed: '失败' };
+
+/**
+ * One line of the CSV export: what a person reads first (Beijing time, Chinese labels, the target's
+ * name), then the codes a machine reads (the same event's category, action, outcome, target type and
+ * id, and its time as ISO UTC).
+ */
+const csvLine = (r: SealedAuditRow) => ({
   seq: r.seq,
-  at: r.at.toISOString(),
-  userId: r.user_id,
+  at: shanghaiDateTime(r.at),
   username: r.username,
   realName: r.real_name,
-  departmentId: r.department_id,
   departmentName: r.department_name,
-  roles: r.roles,
-  category: r.category,
-  action: r.action,
-  targetType: r.target_type,
-  targetId: r.target_id,
+  roles: r.roles.join(' '),
+  category: AUDIT_CATEGORIES[r.category as AuditCategory]?.zh ?? r.category,
+  action: auditActionLabel(r.action).zh,
+  target: r.target_name ?? r.target_id,
   rowCount: r.row_count,
   ip: r.ip,
   userAgent: r.user_agent,
-  outcome: r.outcome,
+  outcome: OUTCOME_ZH[r.outcome],
   statusCode: r.status_code,
-  detail: r.detail ?? null,
+  categoryCode: r.category,
+  actionCode: r.action,
+  outcomeCode: r.outcome,
+  targetType: r.target_type,
+  targetId: r.target_id,
+  atUtc: r.at.toISOString(),
 });
 
-const CSV_COLUMNS = [
+const CSV_COLUMNS: Array<[keyof ReturnType<typeof csvLine>, string]> = [
   ['seq', '序号'],
-  ['at', '时间'],
+  ['at', '时间（北京时间）'],
   ['username', '账号'],
   ['realName', '姓名'],
   ['departmentName', '部门'],
   ['roles', '角色'],
   ['category', '操作类别'],
   ['action', '操作'],
-  ['targetType', '对象类型'],
-  ['targetId', '对象'],
+  ['target', '操作对象'],
   ['rowCount', '数据条数'],
-  ['ip', 'IP'],
+  ['ip', 'IP地址'],
   ['userAgent', '客户端'],
   ['outcome', '结果'],
   ['statusCode', '状态码'],
-] as const;
+  ['categoryCode', '操作类别代码'],
+  ['actionCode', '操作代码'],
+  ['outcomeCode', '结果代码'],
+  ['targetType', '对象类型代码'],
+  ['targetId', '对象标识'],
+  ['atUtc', '时间（UTC）'],
+];
 
 export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -131,14 +179,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         req.auditNote.detail = { filter: req.query };
         const rows = Readable.from(
           (async function* () {
-            for await (const r of audit.streamAuditEvents(ctx, toFilter(req.query))) {
-              const d = toDto(r);
-              yield {
-                ...d,
-                roles: d.roles.join(' '),
-                category: AUDIT_CATEGORIES[d.category as keyof typeof AUDIT_CATEGORIES]?.zh ?? d.category,
-              };
-            }
+            for await (const r of audit.streamAuditEvents(ctx, toFilter(req.query))) yield csvLine(r);
           })(),
         );
         const csv = stringify({

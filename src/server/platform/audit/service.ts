@@ -13,6 +13,7 @@ import {
   toRecord,
   type AuditInput,
 } from './repo';
+import { resolveTargetName } from './targets';
 import { auditWriter } from './writer';
 
 import * as repo from './repo';
@@ -30,14 +31,20 @@ export async function* streamAuditEvents(ctx: AppContext, f: repo.AuditFilter) {
   yield* repo.streamAuditEvents(ctx.db, f);
 }
 
+/** An event as its recorders give it: the time defaults to now, the target's name to its resolver's answer. */
+export type RecordInput = Omit<AuditInput, 'at' | 'targetName'> & { at?: Date; targetName?: string | null };
+
 /**
  * The only way anything is written to the audit log. Inside a transaction (ctx.db is one) the event
  * is inserted unsealed and commits or rolls back with the change it records; the sealer chains it
  * once committed. Outside one it joins the chaining writer's next batch, sealed when this resolves.
- * Neither path waits on a lock that other appends hold.
+ * Neither path waits on a lock that other appends hold. The target's name is looked up here, once, and
+ * stored with the event: the log says what the target was called then.
  */
-export async function recordAudit(ctx: AppContext, input: Omit<AuditInput, 'at'> & { at?: Date }): Promise<void> {
-  const event = { ...input, at: input.at ?? ctx.clock.now() };
+export async function recordAudit(ctx: AppContext, input: RecordInput): Promise<void> {
+  const targetName =
+    input.targetName !== undefined ? input.targetName : await resolveTargetName(ctx, input.targetType, input.targetId);
+  const event = { ...input, targetName, at: input.at ?? ctx.clock.now() };
   if (ctx.db.isTransaction) await insertUnsealed(ctx.db, [event]);
   else await auditWriter(ctx.db).append(event);
 }
@@ -61,6 +68,7 @@ export interface SystemAuditInput {
   action: string;
   targetType?: string | null;
   targetId?: string | null;
+  targetName?: string | null;
   rowCount?: number | null;
   outcome?: AuditInput['outcome'];
   detail?: unknown;
@@ -88,6 +96,7 @@ export async function recordSystemAudit(
     action: e.action,
     targetType: e.targetType ?? null,
     targetId: e.targetId ?? null,
+    targetName: e.targetName,
     rowCount: e.rowCount ?? null,
     ip: null,
     userAgent: `govshare-${operator}`,

@@ -112,7 +112,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/me',
       {
-        config: { access: 'mfa_pending', audit: false },
+        config: { access: 'mfa_pending', audit: false, sessionProbe: true },
         schema: { tags: ['auth'], summary: 'The signed-in user / 当前用户', response: { 200: Me } },
       },
       async (req) => me(actorOf(req.actor)),

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { AuditSpec } from '../audit/categories';
 import type { RouteAccess } from '../rbac/permissions';
 
 export interface RouteEntry {
   method: string;
   url: string;
   access: RouteAccess;
+  audit: AuditSpec | false;
 }
 
 /** Swagger UI's own routes: static documentation, public and not audited. */
@@ -12,7 +14,7 @@ const DOCS_PREFIX = '/api/docs';
 
 /**
  * Refuses to start with an API route that does not say who may call it and how it is audited,
- * and records every route so the permission matrix test can enumerate them.
+ * and records every route so the permission matrix and audit label tests can enumerate them.
  */
 export function installRouteRegistry(app: FastifyInstance): void {
   app.decorate('routeTable', []);
@@ -24,12 +26,13 @@ export function installRouteRegistry(app: FastifyInstance): void {
       route.schema = { ...route.schema, hide: true };
     }
     const access = route.config?.access;
-    if (access === undefined || route.config?.audit === undefined) {
+    const audit = route.config?.audit;
+    if (access === undefined || audit === undefined) {
       throw new Error(`Route ${methods.join(',')} ${route.url} must declare config.access and config.audit`);
     }
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      app.routeTable.push({ method, url: route.url, access });
+      app.routeTable.push({ method, url: route.url, access, audit });
     }
   });
 }

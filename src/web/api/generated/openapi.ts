@@ -419,8 +419,14 @@ export interface paths {
                 roles: string[];
                 category: string;
                 action: string;
+                /** @description The action in Chinese / 操作名称 */
+                actionLabel: string;
+                /** @description The action in English */
+                actionLabelEn: string;
                 targetType: string | null;
                 targetId: string | null;
+                /** @description The target as it was named when the event was written / 对象名称 */
+                targetName: string | null;
                 rowCount: number | null;
                 ip: string | null;
                 userAgent: string | null;
@@ -4489,11 +4495,14 @@ export interface paths {
     put?: never;
     /**
      * Import a filled template as drafts / 导入目录（异步）
-     * @description multipart/form-data with one .xlsx file (at most 10 MB). Answers 202 at once; poll GET /excel/imports/{id}. Every row is checked; if any is wrong nothing is imported and the status lists every error.
+     * @description multipart/form-data with one .xlsx file (at most 10 MB; 413 UPLOAD_TOO_LARGE above, refused from Content-Length before the body is read). Answers 202 at once; poll GET /excel/imports/{id}. Every row is checked; if any is wrong nothing is imported and the status lists every error.
      */
     post: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Rows named like a draft the department already has (never published): refuse lists each such row as an error (and, as with any error, imports nothing); update makes the row the draft’s new content. Published entries are not matched: a row named like one becomes a new draft. */
+          duplicates?: 'refuse' | 'update';
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -4532,6 +4541,13 @@ export interface paths {
                 messageZh: string;
               };
               created?: {
+                /** Format: uuid */
+                entryId: string;
+                code: string;
+                name: string;
+              }[];
+              /** @description drafts of the department the rows updated (duplicates=update) */
+              updated?: {
                 /** Format: uuid */
                 entryId: string;
                 code: string;
@@ -4603,6 +4619,13 @@ export interface paths {
                 messageZh: string;
               };
               created?: {
+                /** Format: uuid */
+                entryId: string;
+                code: string;
+                name: string;
+              }[];
+              /** @description drafts of the department the rows updated (duplicates=update) */
+              updated?: {
                 /** Format: uuid */
                 entryId: string;
                 code: string;

@@ -1,0 +1,175 @@
+/**
+ * Every action code the audit log records, with the words an investigator reads. One table for the
+ * server (API labels, CSV export) and the web; test/platform/audit-actions.test.ts fails when an
+ * audited route or a recorder outside routes uses a code missing here, or when a code here is
+ * recorded by nobody.
+ */
+export interface AuditActionLabel {
+  zh: string;
+  en: string;
+}
+
+export const AUDIT_ACTIONS = {
+  // Sign-in and the account's own security
+  'auth.login': { zh: '登录', en: 'Log in' },
+  'auth.logout': { zh: '退出登录', en: 'Log out' },
+  'auth.mfa.setup': { zh: '设置动态口令', en: 'Set up second factor' },
+  'auth.mfa.enable': { zh: '启用动态口令', en: 'Enable second factor' },
+  'auth.mfa.verify': { zh: '动态口令验证', en: 'Second-factor check' },
+  'auth.password.change': { zh: '修改密码', en: 'Change password' },
+
+  // The audit log itself
+  'audit.search': { zh: '查询审计日志', en: 'Audit log search' },
+  'audit.export': { zh: '导出审计日志', en: 'Audit log export' },
+  'audit.verify': { zh: '审计日志完整性校验', en: 'Audit chain verification' },
+  'audit.retention.set': { zh: '设置日志保留期限', en: 'Set log retention' },
+
+  // Working calendar
+  'calendar.view': { zh: '查看工作日历', en: 'View calendar' },
+  'calendar.day.set': { zh: '设置日历日期', en: 'Set calendar day' },
+  'calendar.day.clear': { zh: '清除日历设置', en: 'Clear calendar day' },
+  'calendar.import': { zh: '导入节假日', en: 'Import holidays' },
+
+  // Organisations and accounts
+  'org.region.create': { zh: '新增行政区划', en: 'Create region' },
+  'org.region.update': { zh: '修改行政区划', en: 'Update region' },
+  'org.department.search': { zh: '查询部门', en: 'Department search' },
+  'org.department.create': { zh: '新增部门', en: 'Create department' },
+  'org.department.update': { zh: '修改部门', en: 'Update department' },
+  'org.user.search': { zh: '查询用户', en: 'User search' },
+  'org.user.view': { zh: '查看用户', en: 'View user' },
+  'org.user.create': { zh: '新增用户', en: 'Create user' },
+  'org.user.update': { zh: '修改用户', en: 'Update user' },
+  'org.user.unlock': { zh: '解锁账号', en: 'Unlock account' },
+  'org.user.reset_password': { zh: '重置密码', en: 'Reset password' },
+  'org.user.reset_mfa': { zh: '重置动态口令', en: 'Reset second factor' },
+  'org.specialist.search': { zh: '查询数据专员', en: 'Data specialist search' },
+  'org.specialist.history': { zh: '查看数据专员变更记录', en: 'Data specialist history' },
+  'org.specialist.create': { zh: '新增数据专员', en: 'Add data specialist' },
+  'org.specialist.update': { zh: '修改数据专员', en: 'Update data specialist' },
+  'org.specialist.retire': { zh: '数据专员离任', en: 'Retire data specialist' },
+
+  // Catalog
+  'catalog.class.create': { zh: '新增目录分类', en: 'Create catalog class' },
+  'catalog.class.update': { zh: '修改目录分类', en: 'Update catalog class' },
+  'catalog.class.department_item': { zh: '新增部门分类项', en: 'Add department class item' },
+  'catalog.entry.create': { zh: '新建目录', en: 'Create catalog entry' },
+  'catalog.entry.read': { zh: '查看目录', en: 'View catalog entry' },
+  'catalog.entry.versions': { zh: '查看目录版本', en: 'View entry versions' },
+  'catalog.entry.mine': { zh: '查看本部门目录', en: "View own department's entries" },
+  'catalog.version.read': { zh: '查看目录版本详情', en: 'View catalog version' },
+  'catalog.version.diff': { zh: '目录版本比对', en: 'Compare catalog versions' },
+  'catalog.version.update': { zh: '编辑目录', en: 'Edit catalog version' },
+  'catalog.version.submit': { zh: '提交目录审核', en: 'Submit for review' },
+  'catalog.version.withdraw': { zh: '撤回目录审核', en: 'Withdraw from review' },
+  'catalog.review.dept': { zh: '部门审核目录', en: 'Department review' },
+  'catalog.review.platform': { zh: '平台审核目录', en: 'Platform review' },
+  'catalog.review.queue': { zh: '查看目录待审', en: 'View review queue' },
+  'catalog.change.start': { zh: '发起目录变更', en: 'Start catalog change' },
+  'catalog.change.delete': { zh: '申请删除目录', en: 'Request entry deletion' },
+  'catalog.version.publish.effective': { zh: '目录发布生效', en: 'Version publication took effect' },
+  'catalog.entry.delete.effective': { zh: '目录删除生效', en: 'Entry deletion took effect' },
+  'catalog.subscribe': { zh: '订阅目录', en: 'Subscribe to entry' },
+  'catalog.unsubscribe': { zh: '取消订阅目录', en: 'Unsubscribe from entry' },
+  'catalog.subscriptions': { zh: '查看订阅', en: 'View subscriptions' },
+  'catalog.search': { zh: '目录检索', en: 'Catalog search' },
+  'catalog.excel.template': { zh: '下载目录导入模板', en: 'Download import template' },
+  'catalog.excel.import': { zh: '导入目录Excel', en: 'Import catalog Excel' },
+  'catalog.excel.import.finish': { zh: '目录Excel导入完成', en: 'Catalog Excel import finished' },
+  'catalog.excel.export': { zh: '导出目录Excel', en: 'Export catalog Excel' },
+  'catalog.objection.raise': { zh: '提出目录异议', en: 'Raise objection' },
+  'catalog.objection.search': { zh: '查询目录异议', en: 'Objection search' },
+  'catalog.objection.read': { zh: '查看目录异议', en: 'View objection' },
+  'catalog.objection.answer': { zh: '答复目录异议', en: 'Answer objection' },
+  'catalog.objection.confirm': { zh: '确认异议答复', en: 'Confirm objection answer' },
+  'catalog.objection.reopen': { zh: '重新提出异议', en: 'Reopen objection' },
+  'catalog.demand.file': { zh: '提出目录需求', en: 'File catalog demand' },
+  'catalog.demand.search': { zh: '查询目录需求', en: 'Demand search' },
+  'catalog.demand.reject': { zh: '驳回目录需求', en: 'Reject demand' },
+  'catalog.responsibility.create': { zh: '新增责任清单事项', en: 'Create responsibility item' },
+  'catalog.responsibility.search': { zh: '查询责任清单', en: 'Responsibility search' },
+  'catalog.responsibility.link': { zh: '责任清单关联目录', en: 'Link responsibility item' },
+
+  // Sharing
+  'sharing.apply-info': { zh: '查看申请须知', en: 'View application info' },
+  'sharing.request.create': { zh: '提交共享申请', en: 'Submit share request' },
+  'sharing.request.search': { zh: '查询共享申请', en: 'Share request search' },
+  'sharing.request.read': { zh: '查看共享申请', en: 'View share request' },
+  'sharing.request.resubmit': { zh: '重新提交共享申请', en: 'Resubmit share request' },
+  'sharing.request.withdraw': { zh: '撤回共享申请', en: 'Withdraw share request' },
+  'sharing.request.prereview': { zh: '共享申请预审', en: 'Pre-review share request' },
+  'sharing.request.decide': { zh: '共享申请审核', en: 'Decide share request' },
+  'sharing.letter.upload': { zh: '上传申请函', en: 'Upload request letter' },
+  'sharing.letter.download': { zh: '下载申请函', en: 'Download request letter' },
+  'sharing.grant.search': { zh: '查询共享授权', en: 'Grant search' },
+  'sharing.grant.read': { zh: '查看共享授权', en: 'View grant' },
+  'sharing.grant.revoke': { zh: '撤销共享授权', en: 'Revoke grant' },
+  'sharing.grant.renew': { zh: '续期共享授权', en: 'Renew grant' },
+
+  // Exchange: sources, the data resource center, files, pushes
+  'exchange.source.list': { zh: '查询数据源', en: 'Data source search' },
+  'exchange.source.read': { zh: '查看数据源', en: 'View data source' },
+  'exchange.source.create': { zh: '新增数据源', en: 'Create data source' },
+  'exchange.source.update': { zh: '修改数据源', en: 'Update data source' },
+  'exchange.source.delete': { zh: '删除数据源', en: 'Delete data source' },
+  'exchange.source.test': { zh: '测试数据源连接', en: 'Test data source' },
+  'exchange.source.tables': { zh: '查看数据源表', en: 'List source tables' },
+  'exchange.source.columns': { zh: '查看数据源字段', en: 'List source columns' },
+  'exchange.binding.save': { zh: '保存汇聚配置', en: 'Save source binding' },
+  'exchange.pull.request': { zh: '发起数据汇聚', en: 'Start data pull' },
+  'exchange.pull.full': { zh: '全量汇聚', en: 'Full pull' },
+  'exchange.pull.incremental': { zh: '增量汇聚', en: 'Incremental pull' },
+  'exchange.libraries': { zh: '查看资源库', en: 'View resource libraries' },
+  'exchange.upload': { zh: '上传数据', en: 'Upload data' },
+  'exchange.file.upload': { zh: '上传文件', en: 'Upload file' },
+  'exchange.file.list': { zh: '查看文件', en: 'List files' },
+  'exchange.file.download': { zh: '下载文件', en: 'Download file' },
+  'exchange.file.withdraw': { zh: '撤回文件', en: 'Withdraw file' },
+  'exchange.masking.save': { zh: '保存脱敏规则', en: 'Save masking rules' },
+  'exchange.push.save': { zh: '保存推送配置', en: 'Save push settings' },
+  'exchange.push.delete': { zh: '删除推送配置', en: 'Delete push settings' },
+  'exchange.push.request': { zh: '发起数据推送', en: 'Start data push' },
+  'exchange.push.full': { zh: '全量推送', en: 'Full push' },
+  'exchange.push.incremental': { zh: '增量推送', en: 'Incremental push' },
+  'exchange.records.query': { zh: '接口查询数据', en: 'Data query (API)' },
+  'exchange.records.openapi': { zh: '查看资源接口说明', en: 'View resource API description' },
+  'exchange.records.verify': { zh: '数据比对核验', en: 'Data verification' },
+  'exchange.records.export': { zh: '导出资源数据', en: 'Export resource data' },
+  'exchange.records.export.end': { zh: '资源数据导出结束', en: 'Resource data export ended' },
+
+  // The platform's overview, and work nobody requested at that moment
+  'overview.read': { zh: '查看全市概览', en: 'View city overview' },
+  'demo.seed': { zh: '导入示例数据', en: 'Seed demo data' },
+  'user.create': { zh: '命令行创建用户', en: 'Create user (CLI)' },
+} as const satisfies Record<string, AuditActionLabel>;
+
+export type AuditActionCode = keyof typeof AUDIT_ACTIONS;
+
+export function isAuditAction(code: string): code is AuditActionCode {
+  return Object.hasOwn(AUDIT_ACTIONS, code);
+}
+
+/** A denied call to a route that is otherwise unaudited records its method and path as the action. */
+const ROUTE_ACTION = /^(GET|POST|PUT|PATCH|DELETE) \//;
+
+/**
+ * The label of an action code. A denied call to an unaudited route is labelled as an API call with
+ * its path; a code missing from the table (an event older than a renamed action) shows as itself.
+ */
+export function auditActionLabel(code: string): AuditActionLabel {
+  if (isAuditAction(code)) return AUDIT_ACTIONS[code];
+  if (ROUTE_ACTION.test(code)) return { zh: `调用接口 ${code}`, en: `API call ${code}` };
+  return { zh: code, en: code };
+}
+
+/**
+ * The action codes a keyword names: those whose code or label contains it (any case), and the
+ * keyword itself, which may be a code missing here (a denied call's `GET /api/…`, an older code).
+ */
+export function matchingAuditActions(keyword: string): string[] {
+  const k = keyword.toLowerCase();
+  const codes = Object.entries(AUDIT_ACTIONS)
+    .filter(([code, l]) => code.includes(k) || l.zh.includes(keyword) || l.en.toLowerCase().includes(k))
+    .map(([code]) => code);
+  return codes.includes(keyword) ? codes : [...codes, keyword];
+}
