@@ -1,5 +1,6 @@
 import type { Db } from '../../app-context';
-import type { NewRow, RowUpdate } from '../../db/types';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { DB, NewRow, RowUpdate } from '../../db/types';
 import { visibleEntry, type Viewer } from './versions-repo';
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -87,6 +88,25 @@ export interface MineFilter {
 }
 
 /** A department's entries, each with its latest version (the one in progress, else the published one). */
+type EntryVersionEb = ExpressionBuilder<DB & { e: DB['catalog_entry']; v: DB['catalog_entry_version'] }, 'e' | 'v'>;
+
+/** v is e's latest version that was not withdrawn: what the department's own list shows of each entry. */
+export function latestVersion(eb: EntryVersionEb): Expression<SqlBool> {
+  return eb.and([
+    eb('v.status', '!=', 'withdrawn'),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('catalog_entry_version as n')
+          .select('n.id')
+          .whereRef('n.entry_id', '=', 'e.id')
+          .whereRef('n.version_no', '>', 'v.version_no')
+          .where('n.status', '!=', 'withdrawn'),
+      ),
+    ),
+  ]);
+}
+
 export async function listDepartmentEntries(
   db: Db,
   departmentId: string,
@@ -94,21 +114,7 @@ export async function listDepartmentEntries(
   limit: number,
   offset: number,
 ) {
-  let q = rowBase(db)
-    .where('e.provider_department_id', '=', departmentId)
-    .where('v.status', '!=', 'withdrawn')
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('catalog_entry_version as n')
-            .select('n.id')
-            .whereRef('n.entry_id', '=', 'e.id')
-            .whereRef('n.version_no', '>', 'v.version_no')
-            .where('n.status', '!=', 'withdrawn'),
-        ),
-      ),
-    );
+  let q = rowBase(db).where('e.provider_department_id', '=', departmentId).where(latestVersion);
   if (f.q)
     q = q.where((eb) =>
       eb.or([eb('v.name', 'ilike', `%${escapeLike(f.q!)}%`), eb('e.code', 'like', `${escapeLike(f.q!)}%`)]),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../app-context';
 import type { VersionStatus } from '../../../shared/catalog/enums';
+import { latestVersion } from './entries-repo';
 
 /** An entry of the department never published yet, named like a row of an uploaded workbook. */
 export interface SameNameDraft {
@@ -32,20 +33,8 @@ export async function unpublishedNamed(db: Db, departmentId: string, names: stri
     ])
     .where('e.provider_department_id', '=', departmentId)
     .where('e.status', '=', 'draft')
-    .where('v.status', '!=', 'withdrawn')
     .where(sql<boolean>`v.name = any(${names}::text[])`)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('catalog_entry_version as n')
-            .select('n.id')
-            .whereRef('n.entry_id', '=', 'e.id')
-            .whereRef('n.version_no', '>', 'v.version_no')
-            .where('n.status', '!=', 'withdrawn'),
-        ),
-      ),
-    )
+    .where(latestVersion)
     .orderBy('e.code')
     .execute();
 }
