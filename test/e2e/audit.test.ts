@@ -110,4 +110,42 @@ describeBrowser('audit log in the browser', () => {
     expect(await read.first().innerText()).toContain(`${hit.name}（${hit.code}）`);
     await page.context().close();
   });
+
+  it('follows a request and a grant to their events: the auditor reads both pages without an error', async () => {
+    const auditor = await e2e.apiAs('auditor');
+    type Page = { items: Array<{ id: string; no: string }> };
+    const request = ((await auditor('GET', '/api/sharing/requests?pageSize=1')) as Page).items[0]!;
+    const grant = ((await auditor('GET', '/api/sharing/grants?pageSize=1')) as Page).items[0]!;
+    const ACTIONS = ['request-action', 'request-withdraw', 'grant-revoke', 'grant-renew']
+      .map((x) => `[data-testid="${x}"]`)
+      .join(', ');
+    const page = await e2e.login('auditor');
+    const failures: string[] = [];
+    page.on('response', (res) => {
+      if (res.url().includes('/api/') && res.status() >= 400) failures.push(`${res.status()} ${res.url()}`);
+    });
+    for (const [path, testId, no] of [
+      [`/sharing/requests/${request.id}`, 'request-detail', request.no],
+      [`/sharing/grants/${grant.id}`, 'grant-detail', grant.no],
+    ] as const) {
+      await page.goto(path);
+      await page.getByTestId(testId).waitFor();
+      // Read only: no action the auditor could take on the record.
+      expect(await page.locator(ACTIONS).count()).toBe(0);
+      const res = await expectCall(page, 'GET', '/api/audit/events', () =>
+        page.getByTestId('audit-events-link').click(),
+      );
+      expect(new URL(res.url()).searchParams.get('q')).toBe(no);
+      const rows = rowsWith(page, 'audit-table', no);
+      await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    }
+    // From an event's grant number back to the grant: the list finds it by number.
+    await page.goto('/sharing/grants');
+    await inputOf(page, 'grant-q').fill(grant.no);
+    await expectCall(page, 'GET', '/api/sharing/grants', () => page.getByTestId('grant-search').click());
+    await expect.poll(() => page.getByTestId('grant-row-link').allInnerTexts()).toEqual([grant.no]);
+    expect(failures).toEqual([]);
+    expect(await page.locator('.el-message--error').count()).toBe(0);
+    await page.context().close();
+  });
 });

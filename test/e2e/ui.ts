@@ -10,7 +10,10 @@ export async function choose(page: Page, testId: string, option: string, typeToF
   // ElTreeSelect copies its attributes onto the inner tree too, so aim at the select box itself.
   const select = page.locator(`.el-select[data-testid="${testId}"]`);
   await select.click();
-  const popper = openPopper(page);
+  // This select's own list (the input names it): another select's list may still be fading out
+  // with the same options in it, and a click there lands on nothing.
+  const list = await select.locator('input[role="combobox"]').first().getAttribute('aria-controls');
+  const popper = list ? page.locator(`[id="${list}"]`) : openPopper(page);
   if (typeToFilter !== undefined) {
     await select.locator('input').fill(typeToFilter);
     // A remote select shows its old list until the search answers, then replaces it: a click in

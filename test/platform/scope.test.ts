@@ -37,7 +37,8 @@ describe('scopeOf: one answer to "the platform or the own department"', () => {
       expect(scopeOf(staff(['dept_user'], 'd1'), action)).toEqual({ kind: 'department', departmentId: 'd1' });
       // The security administrator and the auditor act for no department (三员分立).
       expect(scopeOf(staff(['security_admin'], null), action)).toEqual(NONE);
-      expect(scopeOf(staff(['auditor'], null), action)).toEqual(NONE);
+      // The auditor reads every request and grant, to follow an event to its record; acts on nothing.
+      expect(scopeOf(staff(['auditor'], null), action)).toEqual(action === 'sharing.grant.read' ? ALL : NONE);
       expect(scopeOf(null, action)).toEqual(NONE);
     }
   });

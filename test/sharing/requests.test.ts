@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import { catalogDepartment, expectStatus, platformAdmin, type Session } from '../catalog/factory';
+import { catalogDepartment, expectStatus, platformAdmin, session, type Session } from '../catalog/factory';
 import type { ApplyInfo, ShareRequest } from '../../src/server/modules/sharing/schemas';
 import { conditionalRequest, get, post, requestBody, sharedEntry, submitRequest } from './factory';
 
@@ -419,5 +419,35 @@ describe('applying for a resource (R-10 – R-13)', () => {
       200,
     ).json<{ items: Array<{ id: string }> }>();
     expect(byName.items.map((i) => i.id)).toEqual([b.request.id]);
+  });
+
+  it('lets the auditor read every request and grant, to follow an audit event to its record, and act on none', async () => {
+    const { request } = await conditionalRequest(t);
+    const { entry } = await sharedEntry(t, 'unconditional');
+    const granted = expectStatus(
+      await submitRequest(t, (await catalogDepartment(t)).user, entry, { letterId: null, method: 'api' }),
+      201,
+    ).json<ShareRequest>();
+    const auditor = await session(t, ['auditor'], { departmentId: null });
+    const read = expectStatus(await get(t, `/api/sharing/requests/${request.id}`, auditor), 200).json<ShareRequest>();
+    expect(read.actions).toEqual({ prereview: false, decide: false, resubmit: false, withdraw: false });
+    const list = expectStatus(
+      await get(t, `/api/sharing/grants?q=${encodeURIComponent(granted.grant!.no)}`, auditor),
+      200,
+    ).json<{ items: Array<{ id: string }> }>();
+    expect(list.items.map((g) => g.id)).toEqual([granted.grant!.id]);
+    const grant = expectStatus(await get(t, `/api/sharing/grants/${granted.grant!.id}`, auditor), 200).json<{
+      actions: { revoke: boolean; renew: boolean };
+    }>();
+    expect(grant.actions).toEqual({ revoke: false, renew: false });
+    // Reading is all: the steps and the grant's changes stay with those who own them.
+    expect(
+      (await post(t, `/api/sharing/requests/${request.id}/prereview`, auditor, { decision: 'forward' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await post(t, `/api/sharing/grants/${granted.grant!.id}/revoke`, auditor, { reason: '审计员不应能撤销' }))
+        .statusCode,
+    ).toBe(403);
+    expect((await submitRequest(t, auditor, entry, { letterId: null })).statusCode).toBe(403);
   });
 });

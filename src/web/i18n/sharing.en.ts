@@ -175,6 +175,7 @@ const sharingEn: SharingMessages = {
       provider: 'Your department’s resources are not granted to anyone yet',
       all: 'No grants',
     },
+    qPlaceholder: 'Grant/request no., resource name or code',
   },
   terms: {
     title: 'Terms',

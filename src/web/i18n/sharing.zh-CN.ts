@@ -159,6 +159,7 @@ const sharingZh = {
     title: '共享授权',
     side: { consumer: '我部门获得的授权', provider: '我部门提供的授权', all: '全部授权' },
     empty: { consumer: '本部门还没有获得授权', provider: '本部门的资源还没有授权给其他部门', all: '暂无授权' },
+    qPlaceholder: '授权/申请编号、资源名称或代码',
   },
   terms: {
     title: '授权条款',

@@ -2,8 +2,7 @@ import type { Db } from '../../app-context';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { DB, NewRow, RowUpdate } from '../../db/types';
 import { visibleEntry, type Viewer } from './versions-repo';
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+import { escapeLike } from '../../db/like';
 
 export async function insertEntry(db: Db, row: NewRow<'catalog_entry'>): Promise<string> {
   return (await db.insertInto('catalog_entry').values(row).returning('id').executeTakeFirstOrThrow()).id;

@@ -9,6 +9,7 @@ import {
   UPDATE_CYCLE_CODES,
 } from '../../../shared/catalog/enums';
 import { searchTokens } from './segment';
+import { escapeLike } from '../../db/like';
 
 /**
  * The unified catalog search (R-05): its request and response shapes, and the translation of the
@@ -136,7 +137,6 @@ export interface TextMatch {
   marks: string[];
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const chars = (s: string) => Array.from(s).length;
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../app-context';
 import type { DepartmentKind, NewRow, RowUpdate } from '../../db/types';
+import { escapeLike } from '../../db/like';
 
 export interface DepartmentFilter {
   q?: string;
@@ -8,8 +9,6 @@ export interface DepartmentFilter {
   kind?: DepartmentKind;
   status?: 'active' | 'inactive';
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function base(db: Db) {
   return db

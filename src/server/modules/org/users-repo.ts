@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../app-context';
 import type { NewRow, RowUpdate } from '../../db/types';
+import { escapeLike } from '../../db/like';
 
 /** Profile side of app_user; credentials and sessions live in platform/auth/repo. Never selects password_hash or mfa_secret. */
 
@@ -10,8 +11,6 @@ export interface UserFilter {
   role?: string;
   status?: 'active' | 'disabled';
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const COLUMNS = [
   'u.id',

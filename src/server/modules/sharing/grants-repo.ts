@@ -4,6 +4,7 @@ import type { DB, NewRow, RowUpdate } from '../../db/types';
 import type { GrantStatus } from './enums';
 import type { SharingViewer } from './requests-repo';
 import { scopeFilter } from '../../platform/rbac/scope';
+import { escapeLike } from '../../db/like';
 
 type GrantEb = ExpressionBuilder<DB & { g: DB['share_grant'] }, 'g'>;
 
@@ -41,18 +42,31 @@ export interface GrantFilter {
   entryId?: string;
   /** Only grants whose last valid day is on or before this date (YYYY-MM-DD). */
   endsBy?: string;
+  /** Part of the grant's or its request's number, or of the resource's name or code. */
+  q?: string;
 }
 
 export async function listGrants(db: Db, viewer: SharingViewer, f: GrantFilter, limit: number, offset: number) {
   const own = (column: 'g.consumer_department_id' | 'g.provider_department_id') => (eb: GrantEb) =>
     viewer.kind === 'department' ? eb(column, '=', viewer.departmentId) : sql<SqlBool>`false`;
+  const like = f.q ? `%${escapeLike(f.q)}%` : null;
   const q = grantQuery(db)
     .where(visibleGrants(viewer))
     .$if(f.side === 'consumer', (q) => q.where(own('g.consumer_department_id')))
     .$if(f.side === 'provider', (q) => q.where(own('g.provider_department_id')))
     .$if(!!f.status, (q) => q.where('g.status', '=', f.status!))
     .$if(f.entryId !== undefined, (q) => q.where('g.entry_id', '=', f.entryId!))
-    .$if(f.endsBy !== undefined, (q) => q.where('g.valid_to', '<=', f.endsBy!));
+    .$if(f.endsBy !== undefined, (q) => q.where('g.valid_to', '<=', f.endsBy!))
+    .$if(!!like, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('g.no', 'ilike', like!),
+          eb('r.no', 'ilike', like!),
+          eb('g.entry_name', 'ilike', like!),
+          eb('g.entry_code', 'ilike', like!),
+        ]),
+      ),
+    );
   const [rows, count] = await Promise.all([
     (f.endsBy ? q.orderBy('g.valid_to') : q.orderBy('g.created_at', 'desc'))
       .orderBy('g.id')

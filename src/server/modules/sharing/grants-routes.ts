@@ -27,6 +27,9 @@ export function grantRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             ),
             status: Type.Optional(GrantStatus),
             entryId: Type.Optional(Uuid),
+            q: Type.Optional(
+              Type.String({ maxLength: 100, description: '授权编号、申请编号、资源名称或代码（部分即可）' }),
+            ),
             ...PageQuery,
           }),
           response: { 200: Paged(Grant) },

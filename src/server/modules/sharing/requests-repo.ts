@@ -3,6 +3,7 @@ import type { Db } from '../../app-context';
 import type { DB, NewRow, RowUpdate } from '../../db/types';
 import type { RequestStatus, StepKind } from './enums';
 import { scopeFilter, type Scope } from '../../platform/rbac/scope';
+import { escapeLike } from '../../db/like';
 
 /** Who is looking: requests and grants are filtered in SQL by this (authorization as a query filter). */
 export type SharingViewer = Scope;
@@ -88,7 +89,7 @@ export async function listRequests(
   limit: number,
   offset: number,
 ) {
-  const escaped = f.q?.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const like = f.q ? `%${escapeLike(f.q)}%` : null;
   const q = requestQuery(db)
     .where((eb) => visibleRequests(eb, viewer))
     .$if(f.box === 'mine', (q) => q.where((eb) => ownDepartment(eb, 'r.consumer_department_id', viewer)))
@@ -100,9 +101,7 @@ export async function listRequests(
     .$if(f.entryId !== undefined, (q) => q.where('r.entry_id', '=', f.entryId!))
     .$if(f.overdue === true, (q) => q.where((eb) => overdueStep(eb, now)))
     .$if(f.overdue === false, (q) => q.where((eb) => eb.not(overdueStep(eb, now))))
-    .$if(!!escaped, (q) =>
-      q.where((eb) => eb.or([eb('r.entry_name', 'ilike', `%${escaped}%`), eb('r.no', 'ilike', `%${escaped}%`)])),
-    );
+    .$if(!!like, (q) => q.where((eb) => eb.or([eb('r.entry_name', 'ilike', like!), eb('r.no', 'ilike', like!)])));
   const [rows, count] = await Promise.all([
     q.orderBy('r.submitted_at', 'desc').orderBy('r.id').limit(limit).offset(offset).execute(),
     q

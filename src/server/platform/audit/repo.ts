@@ -8,6 +8,7 @@ import type { Db } from '../../app-context';
 import type { Row } from '../../db/types';
 import { matchingAuditActions } from '../../../shared/audit/actions';
 import { chainHash, type AuditRecord } from './chain';
+import { escapeLike } from '../../db/like';
 
 export type AuditInput = Omit<AuditRecord, 'seq'>;
 
@@ -323,7 +324,7 @@ function filtered(db: Db, f: AuditFilter) {
     if (f.departmentId) conds.push(eb('department_id', '=', f.departmentId));
     if (f.beforeSeq) conds.push(sql<SqlBool>`seq < ${f.beforeSeq}::bigint`);
     if (f.q) {
-      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = `%${escapeLike(f.q)}%`;
       // Each alternative has an index of its own, so PostgreSQL ORs their bitmaps instead of reading every row.
       conds.push(
         eb.or([

@@ -39,7 +39,8 @@ export const PERMISSIONS = {
   // Sharing (R-10 … R-16): what each side of a request may do; rows are filtered by department in SQL.
   // The platform's city-wide overview on its home page.
   'overview.read': ['platform_admin'],
-  'sharing.read': ['platform_admin', 'dept_specialist', 'dept_leader', 'dept_user'],
+  // The auditor reads every request and grant (nothing more) to follow an audit event to its record.
+  'sharing.read': ['platform_admin', 'auditor', 'dept_specialist', 'dept_leader', 'dept_user'],
   'sharing.request': ['dept_specialist', 'dept_leader', 'dept_user'],
   'sharing.prereview': ['platform_admin'],
   'sharing.decide': ['dept_specialist', 'dept_leader'],

@@ -18,7 +18,7 @@ const CITY_WIDE = {
   'catalog.objection.read': ['platform_admin'],
   'catalog.demand.read': ['platform_admin'],
   'org.specialist.manage': ['platform_admin'],
-  'sharing.grant.read': ['platform_admin'],
+  'sharing.grant.read': ['platform_admin', 'auditor'],
   'sharing.grant.manage': ['platform_admin'],
   'exchange.source.read': ['platform_admin'],
   'exchange.source.manage': ['platform_admin'],

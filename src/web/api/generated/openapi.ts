@@ -7606,6 +7606,8 @@ export interface paths {
           /** @description active 有效 | revoked 已撤销 | expired 已过期 */
           status?: 'active' | 'revoked' | 'expired';
           entryId?: string;
+          /** @description 授权编号、申请编号、资源名称或代码（部分即可） */
+          q?: string;
           page?: number;
           pageSize?: number;
         };
