@@ -3,6 +3,7 @@ import type { AppContext } from './app-context';
 import * as catalog from './modules/catalog';
 import * as exchangeDelivery from './modules/exchange-delivery';
 import * as exchangeIngest from './modules/exchange-ingest';
+import * as open from './modules/open';
 import * as org from './modules/org';
 import * as sharing from './modules/sharing';
 import { registerAuditTargets } from './platform/audit/targets';
@@ -23,6 +24,7 @@ export function modules(): ModuleDefinition[] {
     sharing.register(),
     exchangeIngest.register(),
     exchangeDelivery.register(),
+    open.register(),
   ];
 }
 

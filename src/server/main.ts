@@ -8,6 +8,7 @@ import { seedDemoIfEmpty, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed';
 import { startJobRunner, type JobRunner } from './platform/jobs/runner';
 import type { AppContext } from './app-context';
 import { startAuditSealer } from './platform/audit/service';
+import { CONSOLE } from '../shared/console';
 
 /** start: config → db → migrate → (demo seed) → app → listen. */
 async function main(): Promise<void> {
@@ -41,11 +42,13 @@ async function main(): Promise<void> {
   jobs.runner = startJobRunner(ctx, { pollMs: 5_000 });
   jobs.stopSealer = startAuditSealer(ctx);
   const address = app.server.address();
-  const url = `http://localhost:${typeof address === 'object' && address ? address.port : config.port}/`;
+  const origin = `http://localhost:${typeof address === 'object' && address ? address.port : config.port}`;
   const lines = [
     '',
-    `govshare is running at ${url}  (database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
-    `API docs: ${url}api/docs`,
+    `govshare is running  (database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+    `Open-data portal:   ${origin}/`,
+    `Department console: ${origin}${CONSOLE}`,
+    `API docs:           ${origin}/api/docs`,
   ];
   if (config.demo) {
     lines.push(seeded ? 'Shangrao demo data seeded.' : 'Demo mode.', `Demo accounts (password ${DEMO_PASSWORD}):`);

@@ -6,4 +6,6 @@ import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
 
-createApp(App).use(createPinia()).use(i18n).use(router).mount('#app');
+const app = createApp(App).use(createPinia()).use(i18n).use(router);
+// Mounting empties #app: a dataset page the server pre-rendered stays readable until its route is ready.
+void router.isReady().finally(() => app.mount('#app'));

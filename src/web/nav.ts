@@ -13,6 +13,8 @@ import {
   Key,
   Lock,
   OfficeBuilding,
+  Promotion,
+  Reading,
   Location,
   Search,
   Share,
@@ -20,6 +22,7 @@ import {
   User,
   UserFilled,
 } from '@element-plus/icons-vue';
+import { CONSOLE, consoleLink } from '../shared/console';
 
 /** A permission, or a list of which the user must hold at least one. */
 export type PermissionNeed = string | readonly string[];
@@ -48,51 +51,58 @@ export interface NavGroup {
 }
 
 export const NAV: NavGroup[] = [
-  { items: [{ path: '/', label: 'nav.home', icon: House, id: 'home' }] },
+  { items: [{ path: CONSOLE, label: 'nav.home', icon: House, id: 'home' }] },
   {
     title: 'catalog.nav.group',
     items: [
       {
-        path: '/catalog/search',
+        path: consoleLink('/catalog/search'),
         label: 'catalog.nav.search',
         icon: Search,
         permission: 'catalog.read',
         id: 'catalog-search',
       },
       {
-        path: '/catalog/mine',
+        path: consoleLink('/catalog/mine'),
         label: 'catalog.nav.mine',
         icon: Files,
         permission: ['catalog.compile', 'catalog.dept_review'],
         id: 'catalog-mine',
       },
       {
-        path: '/catalog/review',
+        path: consoleLink('/catalog/review'),
         label: 'catalog.nav.review',
         icon: Checked,
         permission: ['catalog.dept_review', 'catalog.platform_review'],
         id: 'catalog-review',
       },
       {
-        path: '/catalog/objections',
+        path: consoleLink('/catalog/objections'),
         label: 'catalog.nav.objections',
         icon: ChatLineSquare,
         permission: 'catalog.read',
         id: 'catalog-objections',
       },
       {
-        path: '/catalog/demands',
+        path: consoleLink('/catalog/demands'),
         label: 'catalog.nav.demands',
         icon: Share,
         permission: 'catalog.read',
         id: 'catalog-demands',
       },
       {
-        path: '/catalog/classes',
+        path: consoleLink('/catalog/classes'),
         label: 'catalog.nav.classes',
         icon: Collection,
         permission: 'catalog.classify',
         id: 'catalog-classes',
+      },
+      {
+        path: consoleLink('/catalog/synonyms'),
+        label: 'catalog.nav.synonyms',
+        icon: Reading,
+        permission: 'catalog.classify',
+        id: 'catalog-synonyms',
       },
     ],
   },
@@ -100,14 +110,14 @@ export const NAV: NavGroup[] = [
     title: 'sharing.nav.group',
     items: [
       {
-        path: '/sharing/requests',
+        path: consoleLink('/sharing/requests'),
         label: 'sharing.nav.requests',
         icon: Tickets,
         permission: 'sharing.read',
         id: 'sharing-requests',
       },
       {
-        path: '/sharing/grants',
+        path: consoleLink('/sharing/grants'),
         label: 'sharing.nav.grants',
         icon: DocumentChecked,
         permission: 'sharing.read',
@@ -119,14 +129,14 @@ export const NAV: NavGroup[] = [
     title: 'exchange.nav.group',
     items: [
       {
-        path: '/exchange/libraries',
+        path: consoleLink('/exchange/libraries'),
         label: 'exchange.nav.libraries',
         icon: Collection,
         permission: 'catalog.read',
         id: 'exchange-libraries',
       },
       {
-        path: '/exchange/sources',
+        path: consoleLink('/exchange/sources'),
         label: 'exchange.nav.sources',
         icon: Coin,
         permission: 'exchange.read',
@@ -135,21 +145,39 @@ export const NAV: NavGroup[] = [
     ],
   },
   {
+    title: 'open.nav.group',
+    items: [
+      {
+        path: consoleLink('/open/datasets'),
+        label: 'open.nav.datasets',
+        icon: Promotion,
+        permission: 'open.read',
+        id: 'open-datasets',
+      },
+    ],
+  },
+  {
     title: 'nav.org',
     items: [
       // Every role reads regions, departments and the calendar through the API (selects, deadlines);
       // the pages are for those who keep them.
-      { path: '/org/regions', label: 'nav.regions', icon: Location, permission: 'org.manage', id: 'regions' },
       {
-        path: '/org/departments',
+        path: consoleLink('/org/regions'),
+        label: 'nav.regions',
+        icon: Location,
+        permission: 'org.manage',
+        id: 'regions',
+      },
+      {
+        path: consoleLink('/org/departments'),
         label: 'nav.departments',
         icon: OfficeBuilding,
         permission: 'org.manage',
         id: 'departments',
       },
-      { path: '/org/users', label: 'nav.users', icon: User, permission: 'user.read', id: 'users' },
+      { path: consoleLink('/org/users'), label: 'nav.users', icon: User, permission: 'user.read', id: 'users' },
       {
-        path: '/org/specialists',
+        path: consoleLink('/org/specialists'),
         label: 'nav.specialists',
         icon: UserFilled,
         permission: 'specialist.read',
@@ -160,16 +188,28 @@ export const NAV: NavGroup[] = [
   {
     title: 'nav.system',
     items: [
-      { path: '/audit', label: 'nav.audit', icon: Document, permission: 'audit.read', id: 'audit' },
-      { path: '/settings/security', label: 'nav.security', icon: Lock, permission: 'audit.settings', id: 'security' },
-      { path: '/calendar', label: 'nav.calendar', icon: Calendar, permission: 'calendar.manage', id: 'calendar' },
+      { path: consoleLink('/audit'), label: 'nav.audit', icon: Document, permission: 'audit.read', id: 'audit' },
+      {
+        path: consoleLink('/settings/security'),
+        label: 'nav.security',
+        icon: Lock,
+        permission: 'audit.settings',
+        id: 'security',
+      },
+      {
+        path: consoleLink('/calendar'),
+        label: 'nav.calendar',
+        icon: Calendar,
+        permission: 'calendar.manage',
+        id: 'calendar',
+      },
     ],
   },
   {
     title: 'nav.personal',
     items: [
-      { path: '/inbox', label: 'nav.inbox', icon: Bell, id: 'inbox' },
-      { path: '/password', label: 'nav.password', icon: Key, id: 'password' },
+      { path: consoleLink('/inbox'), label: 'nav.inbox', icon: Bell, id: 'inbox' },
+      { path: consoleLink('/password'), label: 'nav.password', icon: Key, id: 'password' },
     ],
   },
 ];

@@ -1,13 +1,19 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
 import { setUnauthenticatedHandler } from './api/client';
 import { useSessionStore } from './stores/session';
 import ConsoleLayout from './layouts/ConsoleLayout.vue';
+import PortalLayout from './layouts/PortalLayout.vue';
 import { holds, type PermissionNeed } from './nav';
+import { CONSOLE } from '../shared/console';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without a session. */
     public?: boolean;
+    /** Part of the department console (set on its layout, so every page under /console has it): staff only. */
+    console?: boolean;
+    /** A page of the public open-data portal (set on its layout): its own header and site name. */
+    portal?: boolean;
     /** A permission from me.permissions the user must hold (any one of a list); otherwise the 403 page. */
     permission?: PermissionNeed;
     /** i18n key of the page title (browser tab, breadcrumb). */
@@ -72,6 +78,12 @@ const catalogRoutes: RouteRecordRaw[] = [
     meta: { permission: 'catalog.read', title: 'catalog.nav.demands' },
   },
   {
+    path: 'catalog/synonyms',
+    name: 'catalog-synonyms',
+    component: () => import('./views/catalog/SynonymsView.vue'),
+    meta: { permission: 'catalog.classify', title: 'catalog.nav.synonyms' },
+  },
+  {
     path: 'catalog/classes',
     name: 'catalog-classes',
     component: () => import('./views/catalog/ClassesView.vue'),
@@ -122,7 +134,61 @@ const exchangeRoutes: RouteRecordRaw[] = [
   },
 ];
 
+const openRoutes: RouteRecordRaw[] = [
+  {
+    path: 'open/datasets',
+    name: 'open-datasets',
+    component: () => import('./views/open/OpenDatasetsView.vue'),
+    meta: { permission: 'open.read', title: 'open.nav.datasets' },
+  },
+  {
+    path: 'open/datasets/:entryId',
+    name: 'open-dataset',
+    component: () => import('./views/open/OpenDatasetView.vue'),
+    meta: { permission: 'open.read', title: 'open.nav.dataset' },
+  },
+];
+
+/** The open-data portal, for anyone: `/datasets/:prefix/:seq` is also served pre-rendered by the server (portal-pages.ts). */
+const portalRoutes: RouteRecordRaw[] = [
+  {
+    path: '',
+    name: 'portal-home',
+    component: () => import('./views/portal/PortalHomeView.vue'),
+    meta: { title: 'portal.title' },
+  },
+  {
+    path: 'datasets',
+    name: 'portal-search',
+    component: () => import('./views/portal/PortalSearchView.vue'),
+    meta: { title: 'portal.nav.datasets' },
+  },
+  {
+    path: 'datasets/:prefix/:seq',
+    name: 'portal-dataset',
+    component: () => import('./views/portal/PortalDatasetView.vue'),
+    meta: { title: 'portal.dataset.title' },
+  },
+  {
+    path: 'departments/:id',
+    name: 'portal-department',
+    component: () => import('./views/portal/PortalDepartmentView.vue'),
+    meta: { title: 'portal.department.title' },
+  },
+  {
+    path: ':pathMatch(.*)*',
+    name: 'portal-not-found',
+    component: () => import('./views/NotFoundView.vue'),
+    meta: { title: 'notFound.title' },
+  },
+];
+
+/** The console's old top-level sections (before it moved under /console), kept for bookmarks and stored links. */
+const OLD_CONSOLE_PATHS =
+  '/:section(catalog|sharing|exchange|org|audit|settings|calendar|inbox|password|403)/:rest(.*)*';
+
 const routes: RouteRecordRaw[] = [
+  { path: '/', component: PortalLayout, meta: { public: true, portal: true }, children: portalRoutes },
   {
     path: '/login',
     name: 'login',
@@ -130,13 +196,15 @@ const routes: RouteRecordRaw[] = [
     meta: { public: true, title: 'login.title' },
   },
   {
-    path: '/',
+    path: CONSOLE,
     component: ConsoleLayout,
+    meta: { console: true },
     children: [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
       ...catalogRoutes,
       ...sharingRoutes,
       ...exchangeRoutes,
+      ...openRoutes,
       {
         path: 'org/regions',
         name: 'regions',
@@ -200,7 +268,14 @@ const routes: RouteRecordRaw[] = [
       },
     ],
   },
+  { path: OLD_CONSOLE_PATHS, redirect: (to) => ({ path: CONSOLE + to.path, query: to.query, hash: to.hash }) },
 ];
+
+/** The login page, coming back to `to` afterwards (the console's home is where a login lands anyway). */
+const loginFor = (to: RouteLocationNormalized) => ({
+  name: 'login',
+  query: to.fullPath === CONSOLE ? {} : { redirect: to.fullPath },
+});
 
 export const router = createRouter({ history: createWebHistory('/'), routes });
 
@@ -214,7 +289,9 @@ router.beforeEach(async (to) => {
     }
   }
   if (to.meta.public) return to.name === 'login' && session.loggedIn ? { name: 'home' } : true;
-  if (!session.loggedIn) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+  if (!session.loggedIn) return loginFor(to);
+  // A member of the public has no console: the portal is theirs.
+  if (to.meta.console && session.publicOnly) return { name: 'portal-home' };
   if (!holds(session.can, to.meta.permission)) return { name: 'forbidden' };
   return true;
 });
@@ -223,6 +300,6 @@ setUnauthenticatedHandler(() => {
   const session = useSessionStore();
   session.clear();
   const current = router.currentRoute.value;
-  if (current.name !== 'login')
-    void router.push({ name: 'login', query: current.fullPath === '/' ? {} : { redirect: current.fullPath } });
+  // The portal is browsed without a session; only a page that needs one sends to the login.
+  if (!current.meta.public) void router.push(loginFor(current));
 });

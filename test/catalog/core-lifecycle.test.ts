@@ -53,7 +53,7 @@ describe('catalog lifecycle (R-03)', () => {
     ).json();
     expect(submitted.status).toBe('dept_review');
     expect(await inbox(provider.leader)).toContainEqual(
-      expect.objectContaining({ kind: 'catalog.review.requested', link: `/catalog/entries/${entry.id}` }),
+      expect.objectContaining({ kind: 'catalog.review.requested', link: `/console/catalog/entries/${entry.id}` }),
     );
     const deptQueue = expectStatus(await get('/api/catalog/review-queue?step=dept', provider.leader), 200).json();
     expect(deptQueue.items.map((r: { versionId: string }) => r.versionId)).toEqual([version.id]);

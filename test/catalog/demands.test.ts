@@ -93,7 +93,7 @@ describe('demands (R-09)', () => {
     });
     expect(
       (await inbox(admin)).some(
-        (n) => n.title === '收到共享需求：户籍人口基本信息共享' && n.link === '/catalog/demands',
+        (n) => n.title === '收到共享需求：户籍人口基本信息共享' && n.link === '/console/catalog/demands',
       ),
     ).toBe(true);
 
@@ -238,7 +238,7 @@ describe('demands (R-09)', () => {
     expect(after.demands[0].status).toBe('fulfilled');
     const told = (await inbox(requesterUser)).filter((n) => n.title === '共享需求已满足：出生医学证明信息');
     expect(told).toHaveLength(1);
-    expect(told[0]?.link).toBe(`/catalog/entries/${draft}`);
+    expect(told[0]?.link).toBe(`/console/catalog/entries/${draft}`);
 
     // A later publication of the same entry changes nothing and tells no one again.
     await change(draft, provider, { summary: '新增了签发机构字段说明' });

@@ -79,10 +79,10 @@ describe('objections (R-08)', () => {
     });
     expect(o.dueAt).toBe('2026-12-01T15:59:59.999Z');
     const notes = await inbox(providerSpecialist);
-    expect(notes.find((n) => n.link === `/catalog/objections/${o.id}`)).toMatchObject({
+    expect(notes.find((n) => n.link === `/console/catalog/objections/${o.id}`)).toMatchObject({
       title: '收到目录疑义：企业登记信息',
     });
-    expect((await inbox(otherUser)).some((n) => n.link === `/catalog/objections/${o.id}`)).toBe(false);
+    expect((await inbox(otherUser)).some((n) => n.link === `/console/catalog/objections/${o.id}`)).toBe(false);
   });
 
   it('takes the number of working days from the setting', async () => {
@@ -144,7 +144,7 @@ describe('objections (R-08)', () => {
     expect((await post(`${url}/answer`, providerSpecialist, { answer: '再答一次' })).json().error.code).toBe(
       'OBJECTION_NOT_OPEN',
     );
-    expect((await inbox(raiserUser)).find((n) => n.link === `/catalog/objections/${o.id}`)).toMatchObject({
+    expect((await inbox(raiserUser)).find((n) => n.link === `/console/catalog/objections/${o.id}`)).toMatchObject({
       title: '目录疑义已答复：行政处罚信息',
     });
 
@@ -221,7 +221,9 @@ describe('objections (R-08)', () => {
     expect((await inbox(providerHere)).filter((n) => n.title === reminder)).toHaveLength(1);
     expect((await inbox(mine.leader.headers)).some((n) => n.title === reminder)).toBe(true);
     expect(
-      (await inbox(raiserUser)).some((n) => n.title === reminder && n.link === `/catalog/objections/${late.id}`),
+      (await inbox(raiserUser)).some(
+        (n) => n.title === reminder && n.link === `/console/catalog/objections/${late.id}`,
+      ),
     ).toBe(true);
     expect((await inbox(providerHere)).some((n) => n.title === '目录疑义逾期未答复：学校名录')).toBe(false);
 

@@ -3,6 +3,7 @@ import type { Db } from '../../src/server/app-context';
 import type { NewRow } from '../../src/server/db/types';
 import { segmentForIndex } from '../../src/server/modules/catalog/segment';
 import type { TestApp } from '../helpers/app';
+import { pinyinKey } from '../../src/shared/search/pinyin';
 
 /**
  * Catalog entries written straight into the tables for the search tests, so they do not depend on
@@ -25,6 +26,10 @@ export interface EntrySpec {
   /** Defaults: entry 'published', version 'published'. */
   entryStatus?: 'draft' | 'published' | 'deleted';
   versionStatus?: NewRow<'catalog_entry_version'>['status'];
+  /** Whether the version passed its confidentiality reviews and is on the portal; default: when open. */
+  onPortal?: boolean;
+  /** Inserted while the later search migrations are rolled back: only the columns of migration 0004. */
+  beforeMigration?: boolean;
 }
 
 let seq = 0;
@@ -75,6 +80,8 @@ async function insertVersion(
       created_by: null,
       updated_at: new Date(),
       search_doc: searchDoc(s.name, items, summary),
+      // Left out only while the pinyin migration is rolled back (the migration test).
+      ...(s.beforeMigration ? {} : { name_pinyin: pinyinKey(s.name) }),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -122,7 +129,12 @@ export async function insertEntry(db: Db, s: EntrySpec): Promise<{ entryId: stri
   const versionId = await insertVersion(db, e.id, 1, s, s.versionStatus ?? 'published');
   await db
     .updateTable('catalog_entry')
-    .set({ status: s.entryStatus ?? 'published', current_version_id: versionId })
+    .set({
+      status: s.entryStatus ?? 'published',
+      current_version_id: versionId,
+      // Only when on the portal: a test may insert while the portal migration is rolled back.
+      ...((s.onPortal ?? (s.openType ?? 'none') !== 'none') ? { portal_version_id: versionId } : {}),
+    })
     .where('id', '=', e.id)
     .execute();
   return { entryId: e.id, versionId, code };

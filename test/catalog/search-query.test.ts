@@ -19,8 +19,21 @@ describe('search text → tsquery', () => {
     expect(parseSearchText('上饶市的企业')?.tsquery).toBe("'上饶市':* & '企业':*");
   });
 
-  it('accepts the full word for an abbreviation', () => {
-    expect(parseSearchText('社保')?.tsquery).toBe("('社保':* | '社会保险':*)");
+  it('accepts the full word for an abbreviation, and a synonym jieba splits as all its words', () => {
+    const dictionary = new Map([
+      ['社保', ['社会保险']],
+      ['营业执照', ['企业登记']],
+      ['企业登记', ['营业执照']],
+    ]);
+    expect(parseSearchText('社保', dictionary)?.tsquery).toBe("('社保':* | '社会保险':*)");
+    expect(parseSearchText('社保')?.tsquery).toBe("'社保':*");
+    expect(parseSearchText('企业登记', dictionary)?.tsquery).toBe("(('企业':* & '登记':*) | '营业执照':*)");
+  });
+
+  it('matches letters-only text against the names’ pinyin too', () => {
+    expect(parseSearchText('QYDJ')?.pinyinPattern).toBe('%qydj%');
+    expect(parseSearchText('企业')?.pinyinPattern).toBeNull();
+    expect(parseSearchText('a')?.pinyinPattern).toBeNull();
   });
 
   it('builds the ranking tiers on the same words', () => {

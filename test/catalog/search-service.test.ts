@@ -3,6 +3,8 @@ import { testApp, type TestApp } from '../helpers/app';
 import { iterateSearch, searchEntries, type SearchHit } from '../../src/server/modules/catalog/search-service';
 import { AppError } from '../../src/server/platform/errors';
 import * as searchTable from '../../src/server/db/migrations/0004_catalog_search';
+import * as openPortal from '../../src/server/db/migrations/0018_open_portal';
+import * as searchWords from '../../src/server/db/migrations/0019_search_words';
 import { insertEntry } from './search-fixtures';
 
 let t: TestApp;
@@ -86,9 +88,18 @@ describe('search service for other modules', () => {
   });
 
   it('fills the search table from the entries already published when the migration runs', async () => {
+    // The later migrations build on the search table: down and up around it.
+    await searchWords.down(t.ctx.db as never);
+    await openPortal.down(t.ctx.db as never);
     await searchTable.down(t.ctx.db as never);
-    await insertEntry(t.ctx.db, { name: '地下管网信息', departmentId: (await t.department()).id });
+    await insertEntry(t.ctx.db, {
+      name: '地下管网信息',
+      departmentId: (await t.department()).id,
+      beforeMigration: true,
+    });
     await searchTable.up(t.ctx.db as never);
+    await openPortal.up(t.ctx.db as never);
+    await searchWords.up(t.ctx.db as never);
     expect((await searchEntries(t.ctx, staff, { q: '地下管网' })).items.map((h) => h.name)).toEqual(['地下管网信息']);
     expect((await searchEntries(t.ctx, staff, { q: '公交线路' })).total).toBe(14);
   });

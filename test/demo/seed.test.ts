@@ -3,6 +3,7 @@ import { testApp, type TestApp } from '../helpers/app';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
 import { creditCodeProblem } from '../../src/shared/org/credit-code';
 import { checkPasswordPolicy } from '../../src/server/platform/auth/password';
+import { ROLE_NAMES } from '../../src/server/platform/rbac/roles';
 
 let t: TestApp;
 let firstRun: boolean;
@@ -110,6 +111,28 @@ describe('Shangrao demo seed', () => {
     const inbox = (await t.inject({ method: 'GET', url: '/api/inbox?pageSize=50', headers: admin })).json();
     const kinds = inbox.items.map((i: { kind: string }) => i.kind);
     expect(kinds.filter((k: string) => k === 'org.specialist.changed')).toHaveLength(await count('specialist'));
+  });
+
+  it('opens the open entries of departments with a leader account on the portal; the others await review', async () => {
+    const home = (await t.inject({ method: 'GET', url: '/api/portal/home' })).json();
+    expect(home.totals.datasets).toBeGreaterThan(0);
+    expect(home.newest.length).toBeGreaterThan(0);
+    const admin = await t.login('admin', DEMO_PASSWORD);
+    const list = async (status: string) =>
+      (
+        await t.inject({ method: 'GET', url: `/api/open/datasets?status=${status}&pageSize=200`, headers: admin })
+      ).json<{ total: number; items: Array<{ providerName: string }> }>();
+    const open = await list('open');
+    expect(open.total).toBe(home.totals.datasets);
+    const leaders = new Set(
+      DEMO_ACCOUNTS.filter((a) => a.roleLabel === ROLE_NAMES.dept_leader.zh).map((a) => a.department),
+    );
+    expect(open.items.every((d) => leaders.has(d.providerName))).toBe(true);
+    expect((await list('unreviewed')).total).toBeGreaterThan(0);
+    // Every one on the portal has a page, and the sitemap lists it.
+    const first = home.newest[0].code;
+    expect((await t.inject({ method: 'GET', url: `/datasets/${first}` })).statusCode).toBe(200);
+    expect((await t.inject({ method: 'GET', url: '/sitemap.xml' })).body).toContain(`/datasets/${first}<`);
   });
 
   it('starts the sharing portal with grants in force and requests waiting at each review step', async () => {

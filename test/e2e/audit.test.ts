@@ -97,7 +97,7 @@ describeBrowser('audit log in the browser', () => {
       }
     ).items[0]!;
     const page = await e2e.login('auditor');
-    await page.goto(`/catalog/entries/${hit.entryId}`);
+    await page.goto(`/console/catalog/entries/${hit.entryId}`);
     await page.getByTestId('entry-detail').waitFor();
     await maybeScreenshot(page, 'audit-link-entry');
     const res = await expectCall(page, 'GET', '/api/audit/events', () => page.getByTestId('audit-events-link').click());
@@ -125,8 +125,8 @@ describeBrowser('audit log in the browser', () => {
       if (res.url().includes('/api/') && res.status() >= 400) failures.push(`${res.status()} ${res.url()}`);
     });
     for (const [path, testId, no] of [
-      [`/sharing/requests/${request.id}`, 'request-detail', request.no],
-      [`/sharing/grants/${grant.id}`, 'grant-detail', grant.no],
+      [`/console/sharing/requests/${request.id}`, 'request-detail', request.no],
+      [`/console/sharing/grants/${grant.id}`, 'grant-detail', grant.no],
     ] as const) {
       await page.goto(path);
       await page.getByTestId(testId).waitFor();
@@ -140,7 +140,7 @@ describeBrowser('audit log in the browser', () => {
       await expect.poll(() => rows.count()).toBeGreaterThan(0);
     }
     // From an event's grant number back to the grant: the list finds it by number.
-    await page.goto('/sharing/grants');
+    await page.goto('/console/sharing/grants');
     await inputOf(page, 'grant-q').fill(grant.no);
     await expectCall(page, 'GET', '/api/sharing/grants', () => page.getByTestId('grant-search').click());
     await expect.poll(() => page.getByTestId('grant-row-link').allInnerTexts()).toEqual([grant.no]);

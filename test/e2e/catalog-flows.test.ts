@@ -44,7 +44,7 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     const content = `登记日期与营业执照不一致（${tag()}）`;
 
     const raiser = await e2e.login('rsj_zy');
-    await raiser.goto(`/catalog/entries/${entry.id}`);
+    await raiser.goto(`/console/catalog/entries/${entry.id}`);
     await raiser.getByTestId('entry-raise').click();
     const dialog = raiser.getByTestId('objection-dialog');
     await textareaOf(dialog, 'objection-content').fill(content);
@@ -97,9 +97,9 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     const name = `农民专业合作社登记信息${tag()}`;
     const entry = await publishedEntry(name);
     const page = await e2e.login('scj_zy');
-    await page.goto(`/catalog/entries/${entry.id}`);
+    await page.goto(`/console/catalog/entries/${entry.id}`);
     await page.getByTestId('entry-change').click();
-    await Promise.all([page.waitForURL(/\/catalog\/versions\/[^/]+\/edit$/), acceptConfirm(page)]);
+    await Promise.all([page.waitForURL(/\/console\/catalog\/versions\/[^/]+\/edit$/), acceptConfirm(page)]);
     await page.getByTestId('entry-form').waitFor();
     await expect.poll(() => inputOf(page, 'entry-name').inputValue()).toBe(name);
     await textareaOf(page, 'entry-summary').fill(`${name}，增加成员出资额信息。`);
@@ -125,7 +125,7 @@ describeBrowser('catalog entry page, objections and demands in the browser', () 
     )('POST', `/api/catalog/versions/${versionId}/platform-review`, { decision: 'approve' });
 
     const reader = await e2e.login('rsj_yh');
-    await reader.goto(`/catalog/entries/${entry.id}`);
+    await reader.goto(`/console/catalog/entries/${entry.id}`);
     await reader.getByTestId('entry-tabs').getByText('版本历史').click();
     const table = reader.getByTestId('version-table');
     await expect.poll(() => table.locator('tbody tr').count()).toBe(2);

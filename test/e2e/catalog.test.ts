@@ -190,7 +190,7 @@ describeBrowser('catalog in the browser', () => {
       if (r.method() !== 'GET' && new URL(r.url()).pathname.startsWith('/api/catalog/'))
         posts.push(`${r.method()} ${new URL(r.url()).pathname}`);
     });
-    await page.goto('/catalog/entries/new');
+    await page.goto('/console/catalog/entries/new');
     await fillBasics(page, name);
     await fillItem(page, 0, '抽检批次号', 'batch_no', 'C 字符型', 32);
 
@@ -228,7 +228,7 @@ describeBrowser('catalog in the browser', () => {
   it('shows the problems only the server can find next to their field and row', async () => {
     const name = `特种设备登记${suffix()}`;
     const page = await e2e.login('scj_zy');
-    await page.goto('/catalog/entries/new');
+    await page.goto('/console/catalog/entries/new');
     await fillBasics(page, name);
     await fillItem(page, 0, '设备编号', 'device_no', 'C 字符型', 40);
     // Well formed but unknown: only the database can tell.

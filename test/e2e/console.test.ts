@@ -14,10 +14,12 @@ const MENU: Array<[id: string, permission: string | string[] | null]> = [
   ['catalog-objections', 'catalog.read'],
   ['catalog-demands', 'catalog.read'],
   ['catalog-classes', 'catalog.classify'],
+  ['catalog-synonyms', 'catalog.classify'],
   ['sharing-requests', 'sharing.read'],
   ['sharing-grants', 'sharing.read'],
   ['exchange-libraries', 'catalog.read'],
   ['exchange-sources', 'exchange.read'],
+  ['open-datasets', 'open.read'],
   // Every role reads regions and departments through the API; the pages are for those who keep them.
   ['regions', 'org.manage'],
   ['departments', 'org.manage'],
@@ -82,7 +84,7 @@ describeBrowser('console: menus, language, working calendar', () => {
     await expect.poll(() => adminMenu.innerText()).toContain('部门管理');
     expect(await adminMenu.innerText()).not.toContain('审计日志');
     // A page the role may not open answers with the 403 page, not a broken screen.
-    await admin.goto('/audit');
+    await admin.goto('/console/audit');
     await admin.getByTestId('forbidden').waitFor();
     await admin.context().close();
   });

@@ -92,7 +92,7 @@ describeBrowser('exchange: upload, quality and push in the browser', () => {
 
   it('a provider uploads a CSV: a bad row is listed and nothing is written; a good file is, and the quality card shows it', async () => {
     const page = await e2e.login('scj_zy');
-    await page.goto(`/catalog/entries/${entry.id}`);
+    await page.goto(`/console/catalog/entries/${entry.id}`);
     // Nothing loaded yet: the quality card says so.
     const quality = page.getByTestId('entry-quality');
     await quality.getByTestId('quality-empty').waitFor();
@@ -171,7 +171,7 @@ describeBrowser('exchange: upload, quality and push in the browser', () => {
     });
 
     const page = await e2e.login('rsj_zy');
-    await page.goto(`/sharing/grants/${applied.grant.id}`);
+    await page.goto(`/console/sharing/grants/${applied.grant.id}`);
     const card = page.getByTestId('grant-push');
     await card.getByTestId('push-target').waitFor();
     // Saving needs a target and a valid table name.

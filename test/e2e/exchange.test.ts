@@ -51,7 +51,7 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
 
   async function registerSource(page: Page, name: string): Promise<void> {
     await page.getByTestId('menu-exchange-sources').click();
-    await page.waitForURL('**/exchange/sources');
+    await page.waitForURL('**/console/exchange/sources');
     await page.getByTestId('source-create').click();
     const dialog = page.getByTestId('source-dialog');
     await inputOf(dialog, 'source-name').fill(name);
@@ -83,7 +83,7 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     await maybeScreenshot(page, 'exchange-sources');
 
     // 2. Binds 企业登记信息 to table corp on its 数据汇聚 tab.
-    await page.goto(`/catalog/entries/${entry.id}`);
+    await page.goto(`/console/catalog/entries/${entry.id}`);
     await page.locator('#tab-pull').click();
     const form = page.getByTestId('binding-form');
     await form.getByTestId('binding-map').waitFor();
@@ -131,7 +131,7 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     );
 
     // R-26: the base library 102 (法人单位) lists the resource with the rows the center now holds.
-    await page.goto(`${e2e.baseUrl}/exchange/libraries`);
+    await page.goto(`${e2e.baseUrl}/console/exchange/libraries`);
     const library = page.getByTestId('library-table-102');
     const listed = library.locator('.el-table__body-wrapper tr.el-table__row', { hasText: entry.code });
     await expect.poll(() => listed.innerText()).toContain(String(ROWS));
@@ -139,7 +139,7 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
 
     // 4. 人社局 has no grant yet: the data card says so and offers to apply; no download link.
     const consumer = await e2e.login('rsj_yh');
-    await consumer.goto(`/catalog/entries/${entry.id}`);
+    await consumer.goto(`/console/catalog/entries/${entry.id}`);
     await expect.poll(() => consumer.getByTestId('data-refused').innerText()).toContain('未获得该资源的共享授权');
     expect(await consumer.getByTestId('data-apply').isVisible()).toBe(true);
     expect(await consumer.getByTestId('data-export-csv').count()).toBe(0);
@@ -224,7 +224,7 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
   it('a provider uploads, downloads and withdraws a resource file version', async () => {
     const entryId = await fileEntry(`企业登记统计月报${Date.now() % 100000}`);
     const page = await e2e.login('scj_zy');
-    await page.goto(`/catalog/entries/${entryId}`);
+    await page.goto(`/console/catalog/entries/${entryId}`);
     const card = page.getByTestId('entry-files');
     await expect.poll(() => card.getByTestId('file-table').innerText()).toContain('尚未上传资源文件');
     const content = 'stat_month,new_count\n2026-10,1520\n2026-11,1488\n';

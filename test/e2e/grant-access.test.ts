@@ -69,7 +69,7 @@ describeBrowser('grant page for the consumer', () => {
     page.on('response', (res) => {
       if (res.url().includes('/api/') && res.status() >= 400) failures.push(res.status());
     });
-    await page.goto(`/sharing/grants/${grantId}`);
+    await page.goto(`/console/sharing/grants/${grantId}`);
     await page.getByTestId('grant-access').waitFor();
     await page.waitForLoadState('networkidle');
     return failures;

@@ -14,7 +14,7 @@ describeBrowser('second factor enrolment in the browser', () => {
 
   it('shows the QR code and secret, accepts a TOTP code and lands on the home page', async () => {
     const page = await e2e.newPage();
-    await page.goto('/');
+    await page.goto('/console');
     await page.getByTestId('login-username').fill('admin');
     await page.getByTestId('login-password').fill(DEMO_PASSWORD);
     await page.getByTestId('login-submit').click();
@@ -40,7 +40,7 @@ describeBrowser('second factor enrolment in the browser', () => {
     expect(ok.status()).toBe(200);
     await page.getByTestId('welcome').waitFor();
     expect(await page.getByTestId('welcome').innerText()).toContain('张明');
-    expect(new URL(page.url()).pathname).toBe('/');
+    expect(new URL(page.url()).pathname).toBe('/console');
     await page.context().close();
   });
 });

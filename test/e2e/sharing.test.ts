@@ -76,7 +76,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     entryId: string,
     o: { purpose: string; system: string; letter?: boolean },
   ): Promise<{ id: string; status: string }> {
-    await page.goto(`/catalog/entries/${entryId}`);
+    await page.goto(`/console/catalog/entries/${entryId}`);
     await page.getByTestId('entry-apply').click();
     const dialog = page.getByTestId('apply-dialog');
     await textareaOf(dialog, 'request-purpose').fill(o.purpose);
@@ -102,7 +102,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
   it('a: a department gets an unconditional grant in one step', async () => {
     const entryId = await demoEntry('企业登记信息');
     const page = await e2e.login('rsj_yh');
-    await page.goto(`/catalog/entries/${entryId}`);
+    await page.goto(`/console/catalog/entries/${entryId}`);
     // The provider's data specialist is named on the page (from apply-info).
     await expect.poll(() => page.getByTestId('entry-contact').innerText()).toContain('刘洋');
     await page.getByTestId('entry-apply').click();
@@ -131,14 +131,14 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     expect(body.status).toBe('approved');
     await expect.poll(() => dialog.getByTestId('apply-granted').innerText()).toContain(body.grant.no);
     await dialog.getByTestId('apply-grant-link').click();
-    await page.waitForURL(`**/sharing/grants/${body.grant.id}`);
+    await page.waitForURL(`**/console/sharing/grants/${body.grant.id}`);
     await expect.poll(() => page.getByTestId('grant-status').first().innerText()).toBe('有效');
     expect(await page.getByTestId('grant-items').innerText()).toContain('统一社会信用代码');
     expect(await page.getByTestId('grant-events').innerText()).toContain('授权');
     await maybeScreenshot(page, 'sharing-grant');
 
     // Back on the entry page the grant is shown instead of the apply button.
-    await page.goto(`/catalog/entries/${entryId}`);
+    await page.goto(`/console/catalog/entries/${entryId}`);
     await expect.poll(() => page.getByTestId('apply-existing').innerText()).toContain(body.grant.no);
     expect(await page.getByTestId('entry-apply').count()).toBe(0);
     await page.context().close();
@@ -147,7 +147,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
   it('a 不予共享 entry shows its basis instead of the apply button', async () => {
     const entryId = await demoEntry('收养登记信息');
     const page = await e2e.login('rsj_yh');
-    await page.goto(`/catalog/entries/${entryId}`);
+    await page.goto(`/console/catalog/entries/${entryId}`);
     await expect.poll(() => page.getByTestId('apply-basis').innerText()).toContain('民法典');
     expect(await page.getByTestId('entry-apply').count()).toBe(0);
     await page.context().close();
@@ -157,7 +157,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     const name = `企业年报公示信息${suffix()}`;
     const entryId = await conditionalEntry(name);
     const consumer = await e2e.login('rsj_yh');
-    await consumer.goto(`/catalog/entries/${entryId}`);
+    await consumer.goto(`/console/catalog/entries/${entryId}`);
     await consumer.getByTestId('entry-apply').click();
     const dialog = consumer.getByTestId('apply-dialog');
     const kind = await dialog.getByTestId('apply-kind').innerText();
@@ -180,7 +180,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     expect(res.status()).toBe(201);
     const request = (await res.json()) as { id: string; no: string };
     // A conditional request lands on its own page, waiting for the platform with its deadline.
-    await consumer.waitForURL(`**/sharing/requests/${request.id}`);
+    await consumer.waitForURL(`**/console/sharing/requests/${request.id}`);
     await expect.poll(() => consumer.getByTestId('request-status').innerText()).toBe('待平台初审');
     expect(await consumer.getByTestId('request-current').innerText()).toMatch(/剩余 \d+ 天|今日到期/);
     await consumer.context().close();
@@ -207,7 +207,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     await admin.context().close();
 
     const provider = await e2e.login('scj_zy');
-    await provider.goto('/sharing/requests?box=incoming');
+    await provider.goto('/console/sharing/requests?box=incoming');
     const incoming = rowsWith(provider, 'request-table', name);
     await expect.poll(() => incoming.count()).toBe(1);
     await incoming.getByTestId('request-link').click();
@@ -267,7 +267,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
 
     const reason = `申请函未写明使用期限，请补充（${suffix()}）`;
     const admin = await e2e.login('admin');
-    await admin.goto(`/sharing/requests/${request.id}`);
+    await admin.goto(`/console/sharing/requests/${request.id}`);
     await admin.getByTestId('prereview-return').click();
     const dialog = admin.getByTestId('reason-dialog');
     expect(await dialog.getByTestId('reason-consequence').innerText()).toContain('重新提交');
@@ -317,7 +317,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     )('POST', `/api/sharing/requests/${request.id}/prereview`, { decision: 'forward' });
 
     const provider = await e2e.login('rsj_zy');
-    await provider.goto(`/sharing/requests/${request.id}`);
+    await provider.goto(`/console/sharing/requests/${request.id}`);
     const panel = provider.getByTestId('decision-panel');
     await panel.getByTestId('decision-reject').click();
     await textareaOf(panel, 'decision-reason').fill('涉及个人社保缴费明细，超出履职所需');
@@ -350,7 +350,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
       system: '社保经办系统',
       letter: true,
     });
-    await consumer.goto('/sharing/requests');
+    await consumer.goto('/console/sharing/requests');
     await expect.poll(() => rowsWith(consumer, 'request-table', name).innerText()).toMatch(/剩余 \d+ 天|今日到期/);
     await consumer.context().close();
 
@@ -371,7 +371,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
       const row = rowsWith(admin, 'request-table', name);
       await expect.poll(() => row.getByTestId('due-overdue').innerText()).toBe('已逾期');
       await row.getByTestId('request-link').click();
-      await admin.waitForURL(`**/sharing/requests/${request.id}`);
+      await admin.waitForURL(`**/console/sharing/requests/${request.id}`);
       await expect
         .poll(() => admin.getByTestId('request-current').getByTestId('due-overdue').innerText())
         .toBe('已逾期');
@@ -391,13 +391,13 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
       system: '社保经办系统',
       letter: true,
     });
-    await page.waitForURL(`**/sharing/requests/${request.id}`);
+    await page.waitForURL(`**/console/sharing/requests/${request.id}`);
     await page.getByTestId('request-withdraw').click();
     await expectCall(page, 'POST', `/api/sharing/requests/${request.id}/withdraw`, () => acceptConfirm(page));
     await expect.poll(() => page.getByTestId('request-status').innerText()).toBe('已撤回');
     expect(await page.getByTestId('request-withdraw').count()).toBe(0);
     // With nothing in progress the entry can be applied for again.
-    await page.goto(`/catalog/entries/${entryId}`);
+    await page.goto(`/console/catalog/entries/${entryId}`);
     await page.getByTestId('entry-apply').waitFor();
     await page.context().close();
   });
@@ -420,7 +420,7 @@ describeBrowser('sharing: apply, review and grants in the browser', () => {
     )('POST', `/api/sharing/requests/${request.id}/decision`, { decision: 'approve' })) as { grant: { id: string } };
 
     const provider = await e2e.login('scj_zy');
-    await provider.goto(`/sharing/grants/${approved.grant.id}`);
+    await provider.goto(`/console/sharing/grants/${approved.grant.id}`);
     await provider.getByTestId('grant-renew').click();
     const renew = provider.getByTestId('renew-dialog');
     await renew.getByTestId('renew-date').locator('input').fill('2099-12-31');

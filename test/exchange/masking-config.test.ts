@@ -157,7 +157,7 @@ describe('masking configuration (R-43)', () => {
       200,
     ).json<Masking>();
     const u = saved.items.find((i) => i.field === 'uscc')!;
-    expect(u.configured).toEqual({ '*': 'keep:2,2', table: 'redact', file: null, api: FIRST_NINE_DIGITS });
+    expect(u.configured).toEqual({ '*': 'keep:2,2', table: 'redact', file: null, api: FIRST_NINE_DIGITS, open: null });
     expect(u.effective.file.rule).toBe('keep:2,2');
     expect(saved.updatedAt).not.toBeNull();
 

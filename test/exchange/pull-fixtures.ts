@@ -139,12 +139,18 @@ export async function registerMariaSource(
 export async function boundEntry(
   t: TestApp,
   src: CorpSource,
-  opts: { watermark?: boolean; provider?: CatalogDepartment; shareMethods?: EntryInput['shareMethods'] } = {},
+  opts: {
+    watermark?: boolean;
+    provider?: CatalogDepartment;
+    shareMethods?: EntryInput['shareMethods'];
+    openType?: EntryInput['openType'];
+  } = {},
 ) {
   const provider = opts.provider ?? (await catalogDepartment(t));
   const { entry } = await publishedEntry(t, {
     provider,
     shareMethods: opts.shareMethods ?? ['table'],
+    openType: opts.openType,
     items: [
       item({ name: '企业编号', fieldName: 'corp_id', dataType: 'I', length: null }),
       item({

@@ -27,6 +27,7 @@ const ACTIONS: ScopedAction[] = [
   'exchange.source.read',
   'exchange.source.manage',
   'exchange.entry.manage',
+  'open.dataset.manage',
 ];
 
 describe('scopeOf: one answer to "the platform or the own department"', () => {

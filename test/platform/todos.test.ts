@@ -68,7 +68,12 @@ describe('the to-do home (待办)', () => {
     const rsj = await todosOf('rsj_yh');
     expect(group(rsj, 'sharing.grant.expiring')).toMatchObject({
       total: 1,
-      items: [{ title: expect.stringContaining('行政处罚信息'), link: expect.stringMatching(/^\/sharing\/grants\//) }],
+      items: [
+        {
+          title: expect.stringContaining('行政处罚信息'),
+          link: expect.stringMatching(/^\/console\/sharing\/grants\//),
+        },
+      ],
     });
   });
 

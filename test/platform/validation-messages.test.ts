@@ -33,6 +33,7 @@ interface ValidationBody {
 function concrete(url: string): string {
   return url
     .replace(/:id\b/g, NO_ID)
+    .replace(/:\w+Id\b/g, NO_ID)
     .replace(/:code\b/g, '361100')
     .replace(/:date\b/g, '2026-01-05')
     .replace(/:prefix\b/g, '1')

@@ -41,7 +41,7 @@ const notices = async (userId: string, kind: string, requestId: string) =>
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .where('user_id', '=', userId)
         .where('kind', '=', kind)
-        .where('link', '=', `/sharing/requests/${requestId}`)
+        .where('link', '=', `/console/sharing/requests/${requestId}`)
         .executeTakeFirstOrThrow()
     ).n,
   );

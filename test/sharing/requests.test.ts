@@ -204,7 +204,7 @@ describe('applying for a resource (R-10 – R-13)', () => {
     const admin = await platformAdmin(t);
     expect(
       (await inboxKinds(admin)).some(
-        (n) => n.kind === 'sharing.request.submitted' && n.link === `/sharing/requests/${request.id}`,
+        (n) => n.kind === 'sharing.request.submitted' && n.link === `/console/sharing/requests/${request.id}`,
       ),
     ).toBe(true);
     // One request in progress per department and resource.
@@ -296,7 +296,7 @@ describe('applying for a resource (R-10 – R-13)', () => {
     ).json<ShareRequest>();
     expect(back).toMatchObject({ status: 'returned', currentStep: null });
     const note = (await inboxKinds(consumer.user)).find((n) => n.kind === 'sharing.request.returned');
-    expect(note).toMatchObject({ body: '申请函未加盖公章', link: `/sharing/requests/${request.id}` });
+    expect(note).toMatchObject({ body: '申请函未加盖公章', link: `/console/sharing/requests/${request.id}` });
 
     const mine = expectStatus(
       await get(t, `/api/sharing/requests/${request.id}`, consumer.user),
@@ -394,7 +394,7 @@ describe('applying for a resource (R-10 – R-13)', () => {
     // The provider, who was to answer, hears of it.
     expect(
       (await inboxKinds(provider.leader)).some(
-        (n) => n.kind === 'sharing.request.withdrawn' && n.link === `/sharing/requests/${request.id}`,
+        (n) => n.kind === 'sharing.request.withdrawn' && n.link === `/console/sharing/requests/${request.id}`,
       ),
     ).toBe(true);
     expect((await post(t, `/api/sharing/requests/${request.id}/withdraw`, consumer.user)).json().error.code).toBe(

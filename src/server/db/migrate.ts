@@ -16,6 +16,8 @@ import * as m0014 from './migrations/0014_catalog_imports';
 import * as m0015 from './migrations/0015_audit_pipelined';
 import * as m0016 from './migrations/0016_grant_terms';
 import * as m0017 from './migrations/0017_audit_targets';
+import * as m0018 from './migrations/0018_open_portal';
+import * as m0019 from './migrations/0019_search_words';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -36,6 +38,8 @@ const migrations: Record<string, Migration> = {
   '0015_audit_pipelined': m0015,
   '0016_grant_terms': m0016,
   '0017_audit_targets': m0017,
+  '0018_open_portal': m0018,
+  '0019_search_words': m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -179,6 +179,8 @@ export interface CatalogEntryTable {
   provider_department_id: string;
   status: Generated<'draft' | 'published' | 'deleted'>;
   current_version_id: string | null;
+  /** The version the open portal may show: set when its confidentiality reviews pass. */
+  portal_version_id: string | null;
   created_by: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
@@ -216,6 +218,8 @@ export interface CatalogEntryVersionTable {
   updated_at: Timestamp;
   /** Written with sql (to_tsvector of jieba tokens); never read as a value. */
   search_doc: unknown;
+  /** Full pinyin and initials of the name (catalog/pinyin.ts), written with search_doc. */
+  name_pinyin: Generated<string>;
 }
 
 export interface CatalogDataItemTable {
@@ -616,7 +620,7 @@ export interface ExchangeMaskingTable {
   /** The managed column (the item's field name, or c_<position>). */
   field_name: string;
   /** '*' is every channel; the others override it. */
-  channel: '*' | 'table' | 'file' | 'api';
+  channel: '*' | 'table' | 'file' | 'api' | 'open';
   /** Canonical spec from formatRuleSpec. */
   rule: string;
   updated_by: string;
@@ -684,6 +688,44 @@ export interface DB {
   exchange_quality: ExchangeQualityTable;
   exchange_file: ExchangeFileTable;
   exchange_masking: ExchangeMaskingTable;
+  open_dataset: OpenDatasetTable;
+  open_review: OpenReviewTable;
+  search_synonym: SearchSynonymTable;
+}
+
+export type OpenDatasetStatus = 'platform_review' | 'open' | 'refused' | 'withdrawn';
+
+export interface OpenDatasetTable {
+  entry_id: string;
+  version_id: string;
+  status: OpenDatasetStatus;
+  opened_at: Date | null;
+  withdrawn_at: Date | null;
+  withdrawn_by: string | null;
+  withdrawn_reason: string | null;
+  view_count: Generated<string>;
+  download_count: Generated<string>;
+  api_call_count: Generated<string>;
+  updated_at: Timestamp;
+}
+
+export interface OpenReviewTable {
+  id: Generated<string>;
+  entry_id: string;
+  version_id: string;
+  stage: 'provider' | 'platform';
+  reviewer_id: string;
+  checklist: ColumnType<unknown, string, string>;
+  conclusion: 'pass' | 'fail';
+  opinion: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface SearchSynonymTable {
+  id: Generated<string>;
+  terms: string[];
+  updated_by: string | null;
+  updated_at: Generated<Date>;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

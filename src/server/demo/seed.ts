@@ -7,6 +7,7 @@ import { lockSeeding } from './seed-repo';
 import { seedDemoCatalog } from './seed-catalog';
 import { seedDemoSharing } from './seed-sharing';
 import { seedDemoRows } from './seed-exchange';
+import { seedDemoPortal } from './seed-open';
 import type { Actor } from '../platform/context';
 
 /** Every demo account's password; meets the password policy (checked when the seed creates them). */
@@ -138,6 +139,11 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
       };
     };
     const requests = await seedDemoSharing(tctx, actor, deptId);
+    const opened = await seedDemoPortal(
+      tctx,
+      actor('admin'),
+      ACCOUNTS.filter((a) => a.role === 'dept_leader').map((a) => actor(a.username)),
+    );
     // In the same transaction, so a failed seed leaves no half-filled tables behind (and it takes seconds only).
     const data =
       ctx.config.demoRows > 0
@@ -155,6 +161,7 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
         specialists: SPECIALISTS.length,
         ...catalog,
         shareRequests: requests,
+        openDatasets: opened,
         dataTables: data.tables,
         dataRows: data.rows,
       },

@@ -53,6 +53,8 @@ export const AUDIT_ACTIONS = {
   'catalog.class.create': { zh: '新增目录分类', en: 'Create catalog class' },
   'catalog.class.update': { zh: '修改目录分类', en: 'Update catalog class' },
   'catalog.class.department_item': { zh: '新增部门分类项', en: 'Add department class item' },
+  'catalog.synonyms.read': { zh: '查看检索同义词', en: 'View search synonyms' },
+  'catalog.synonyms.set': { zh: '维护检索同义词', en: 'Edit search synonyms' },
   'catalog.entry.create': { zh: '新建目录', en: 'Create catalog entry' },
   'catalog.entry.read': { zh: '查看目录', en: 'View catalog entry' },
   'catalog.entry.versions': { zh: '查看目录版本', en: 'View entry versions' },
@@ -141,6 +143,15 @@ export const AUDIT_ACTIONS = {
   'overview.read': { zh: '查看全市概览', en: 'View city overview' },
   'demo.seed': { zh: '导入示例数据', en: 'Seed demo data' },
   'user.create': { zh: '命令行创建用户', en: 'Create user (CLI)' },
+
+  // Open portal (R-30 … R-33)
+  'open.dataset.search': { zh: '查询开放目录', en: 'Search open datasets' },
+  'open.dataset.read': { zh: '查看开放目录', en: 'View open dataset' },
+  'open.dataset.review': { zh: '开放保密审查', en: 'Confidentiality review' },
+  'open.dataset.withdraw': { zh: '撤回开放', en: 'Withdraw from the portal' },
+  'open.data.preview': { zh: '预览开放数据', en: 'Preview open data' },
+  'open.data.download': { zh: '下载开放数据', en: 'Download open data' },
+  'open.data.download.end': { zh: '开放数据下载结束', en: 'Open data download ended' },
 } as const satisfies Record<string, AuditActionLabel>;
 
 export type AuditActionCode = keyof typeof AUDIT_ACTIONS;

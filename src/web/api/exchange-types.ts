@@ -48,7 +48,7 @@ export type Masking = Omit<Res<'/api/exchange/entries/{id}/masking'>, 'channels'
 export type MaskingItem = Item<Masking['items']>;
 export type MaskingChannel = keyof MaskingItem['configured'];
 export type OverrideChannel = keyof MaskingItem['effective'];
-export const MASKING_CHANNELS = everyOf<MaskingChannel>()(['*', 'table', 'file', 'api']);
+export const MASKING_CHANNELS = everyOf<MaskingChannel>()(['*', 'table', 'file', 'api', 'open']);
 /** `rule`: the canonical spec (mobile, address:town, keep:3,4, regex:/…/…/). */
 export type RuleView = MaskingItem['suggested'];
 export type RuleCodeInfo = Item<Masking['ruleCodes']>;

@@ -9,6 +9,7 @@ const catalogEn: CatalogMessages = {
     objections: 'Objections',
     demands: 'Sharing demands',
     classes: 'Classification',
+    synonyms: 'Search synonyms',
     entry: 'Information resource',
     edit: 'Compile entry',
   },
@@ -356,6 +357,17 @@ const catalogEn: CatalogMessages = {
     departmentRequired: 'Choose a department',
     sort: 'Order',
     filter: 'Filter by name or code',
+  },
+  synonyms: {
+    hint: 'One group of words that mean the same per line (e.g. 社保、社会保险), separated by 、 or spaces: a search for any of them in the catalog or on the open portal also finds the others.',
+    words: 'Synonyms and abbreviations',
+    placeholder: 'e.g. 公积金、住房公积金',
+    remove: 'Delete this group',
+    add: 'Add a group',
+    empty: 'No synonyms',
+    saved: 'Synonyms saved; search uses them at once',
+    incomplete: '{n} rows have fewer than two words: complete or delete them',
+    updatedAt: 'Last updated {at}',
   },
 };
 

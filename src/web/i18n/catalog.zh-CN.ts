@@ -8,6 +8,7 @@ const catalogZh = {
     objections: '疑义纠错',
     demands: '共享需求与责任清单',
     classes: '分类管理',
+    synonyms: '检索同义词',
     entry: '信息资源详情',
     edit: '编制目录',
   },
@@ -348,6 +349,17 @@ const catalogZh = {
     departmentRequired: '请选择部门',
     sort: '排序',
     filter: '输入名称或代码筛选',
+  },
+  synonyms: {
+    hint: '每行一组意思相同的词（如 社保、社会保险），用顿号或空格分隔；目录检索和开放门户检索输入其中任一个词，都会同时查找其余各词。',
+    words: '同义词、简称',
+    placeholder: '例如：公积金、住房公积金',
+    remove: '删除该组',
+    add: '新增一组',
+    empty: '暂无同义词',
+    saved: '同义词已保存，检索立即生效',
+    incomplete: '{n} 行少于两个词，请补充或删除',
+    updatedAt: '最近更新：{at}',
   },
 };
 

@@ -1,6 +1,8 @@
 import type { Messages } from './zh-CN';
 import catalog from './catalog.en';
 import exchange from './exchange.en';
+import open from './open.en';
+import portal from './portal.en';
 import sharing from './sharing.en';
 
 const en: Messages = {
@@ -334,6 +336,8 @@ const en: Messages = {
   catalog,
   sharing,
   exchange,
+  open,
+  portal,
 };
 
 export default en;

@@ -135,7 +135,7 @@ const exchangeEn: ExchangeMessages = {
     catalogRule: 'Catalog masking note',
     suggested: 'Suggested rule',
     all: 'All channels',
-    channel: { table: 'Table', file: 'File', api: 'API' },
+    channel: { table: 'Table', file: 'File', api: 'API', open: 'Open portal' },
     useSuggested: 'Suggested: {rule}',
     inherit: 'As all channels',
     sample: 'Sample value',

@@ -134,7 +134,7 @@ const exchangeZh = {
     catalogRule: '目录脱敏要求',
     suggested: '建议规则',
     all: '全部渠道',
-    channel: { table: '库表', file: '文件', api: '接口' },
+    channel: { table: '库表', file: '文件', api: '接口', open: '开放' },
     useSuggested: '按建议：{rule}',
     inherit: '同全部渠道',
     sample: '示例值',

@@ -1,6 +1,8 @@
 /** Chinese (default) UI text. en.ts must have exactly the same keys (checked by its type). */
 import catalog from './catalog.zh-CN';
 import exchange from './exchange.zh-CN';
+import open from './open.zh-CN';
+import portal from './portal.zh-CN';
 import sharing from './sharing.zh-CN';
 const zhCN = {
   app: {
@@ -322,6 +324,8 @@ const zhCN = {
   catalog,
   sharing,
   exchange,
+  open,
+  portal,
 };
 
 export default zhCN;

@@ -103,6 +103,9 @@ export const useCatalogStore = defineStore('catalog', () => {
     const o = enums.value[kind].find((x) => x.code === code);
     return o ? (currentLocale() === 'en' ? o.en : o.zh) : code;
   }
+  /** label(), or the name the server sent (`fallback`) for a code not in the list. */
+  const labelOr = (kind: EnumKind, code: string, fallback: string) =>
+    enums.value[kind].some((x) => x.code === code) ? label(kind, code) : fallback;
   const options = (kind: EnumKind) =>
     enums.value[kind].map((o) => ({ value: o.code, label: currentLocale() === 'en' ? o.en : o.zh }));
 
@@ -145,5 +148,5 @@ export const useCatalogStore = defineStore('catalog', () => {
     return out;
   }
 
-  return { enums, classes, classTree, loadEnums, loadClasses, label, options, classPath, classChain };
+  return { enums, classes, classTree, loadEnums, loadClasses, label, labelOr, options, classPath, classChain };
 });

@@ -13,6 +13,8 @@ export const useSessionStore = defineStore('session', () => {
   const loggedIn = computed(() => me.value !== null && me.value.mfaPassed);
   const permissions = computed(() => new Set(me.value?.permissions ?? []));
   const can = (permission: string) => permissions.value.has(permission);
+  /** A member of the public, with no staff role: the portal is theirs, the console is not. */
+  const publicOnly = computed(() => !!me.value?.roles.length && me.value.roles.every((r) => r === 'public_user'));
 
   async function load(): Promise<Me | null> {
     try {
@@ -76,6 +78,7 @@ export const useSessionStore = defineStore('session', () => {
     loggedIn,
     permissions,
     can,
+    publicOnly,
     load,
     login,
     verifyMfa,

@@ -17,6 +17,7 @@ import { subscriberDepartments } from './subscriptions-repo';
 import * as versions from './versions-repo';
 import { loadVersion, moveToDeptReview } from './versions-service';
 import { viewerOf, type CatalogActor } from './versions-model';
+import { consoleLink } from '../../../shared/console';
 
 /**
  * R-07 (Art 9): a published version never changes; a change or deletion is a new version that goes
@@ -134,7 +135,7 @@ async function notifyConsumers(
   let n = 0;
   for (const departmentId of await consumersOf(ctx, entryId)) {
     for (const role of ['dept_specialist', 'dept_user'] as const) {
-      n += await notify(ctx, { role, departmentId }, { ...notice, link: `/catalog/entries/${entryId}` });
+      n += await notify(ctx, { role, departmentId }, { ...notice, link: consoleLink(`/catalog/entries/${entryId}`) });
     }
   }
   return n;
@@ -194,7 +195,7 @@ export async function applyApprovedChange(ctx: AppContext, v: EntryVersion): Pro
       kind: 'catalog.change.scheduled',
       title: `${what}已通过平台审核，将于${date}生效：${current.name}`,
       body: impactSummaryZh(impact),
-      link: `/catalog/entries/${v.entryId}`,
+      link: consoleLink(`/catalog/entries/${v.entryId}`),
     },
   );
   return impact;

@@ -8,13 +8,14 @@ import { scheduleJob } from '../../platform/jobs/service';
 import * as repo from './demands-repo';
 import type { Demand, DemandInput, Responsibility, ResponsibilityInput } from './demands-routes';
 import { inScope, scopeOf } from '../../platform/rbac/scope';
+import { consoleLink } from '../../../shared/console';
 
 /**
  * R-09 (Art 7 para 2): departments file 共享需求; the platform aggregates them into a 责任清单 of
  * items (provider, what, deadline); an item is fulfilled when its provider publishes the linked entry.
  */
 
-const DEMANDS_LINK = '/catalog/demands';
+const DEMANDS_LINK = consoleLink('/catalog/demands');
 const KIND_ZH: Record<repo.ResponsibilityKind, string> = { catalog: '编目', share: '共享', open: '开放' };
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -404,7 +405,7 @@ async function fulfil(ctx: AppContext, entryId: string, onlyItemId?: string): Pr
     items.map((i) => i.id),
     now,
   );
-  const entryLink = `/catalog/entries/${entryId}`;
+  const entryLink = consoleLink(`/catalog/entries/${entryId}`);
   for (const item of items) {
     const mine = demands.filter((d) => d.item_id === item.id);
     await notify(

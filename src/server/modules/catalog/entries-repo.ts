@@ -148,3 +148,8 @@ export async function reviewQueue(
 export async function lockEntry(db: Db, id: string): Promise<void> {
   await db.selectFrom('catalog_entry').select('id').where('id', '=', id).forUpdate().execute();
 }
+
+/** The version the open portal shows, or none (migration 0018; the search table follows by trigger). */
+export async function setPortalVersion(db: Db, entryId: string, versionId: string | null): Promise<void> {
+  await db.updateTable('catalog_entry').set({ portal_version_id: versionId }).where('id', '=', entryId).execute();
+}

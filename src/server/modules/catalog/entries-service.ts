@@ -214,3 +214,11 @@ export async function listMine(
   );
   return { items: rows.map(toVersionRow), total };
 }
+
+/**
+ * R-33: the open module puts a version whose confidentiality reviews passed on the portal, or takes
+ * the entry off it (null) — in the caller's transaction, so a withdrawal is on no public path the
+ * moment it commits.
+ */
+export const setPortalVersion = (ctx: AppContext, entryId: string, versionId: string | null) =>
+  repo.setPortalVersion(ctx.db, entryId, versionId);

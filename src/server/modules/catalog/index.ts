@@ -14,9 +14,11 @@ import './events';
 export type { EntryVersion, EntryDetail, DataItem } from './entries-schemas';
 export type { CatalogActor } from './versions-model';
 export type { GrantHolders } from './consumers';
-export { createEntry, entryIdByCode, getEntry, publishedVersionOf } from './entries-service';
+export { createEntry, entryIdByCode, getEntry, publishedVersionOf, setPortalVersion } from './entries-service';
 export { ensureDepartmentItem, listClasses } from './classes-service';
-export { iterateSearch } from './search-service';
+export { iterateSearch, searchEntries } from './search-service';
+export type { SearchHit } from './search-service';
+export { SearchQuery, SearchResult } from './search-query';
 export { loadVersion, submitVersion } from './versions-service';
 export { deptReview, platformReview } from './lifecycle-service';
 

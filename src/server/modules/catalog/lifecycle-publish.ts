@@ -4,6 +4,7 @@ import { fulfilResponsibilitiesFor } from './demands-service';
 import { publish } from '../../platform/events';
 import { updateEntry } from './entries-repo';
 import * as repo from './versions-repo';
+import { consoleLink } from '../../../shared/console';
 
 /**
  * Makes a version the entry's current one. Runs inside the caller's transaction (ctx.db is it):
@@ -39,7 +40,7 @@ export async function publishVersion(ctx: AppContext, versionId: string): Promis
     {
       kind: deleted ? 'catalog.deleted' : 'catalog.published',
       title: deleted ? `目录已删除：${v.name}` : `目录已发布：${v.name}（第${v.version_no}版）`,
-      link: `/catalog/entries/${v.entry_id}`,
+      link: consoleLink(`/catalog/entries/${v.entry_id}`),
       payload: { versionId: v.id },
     },
   );

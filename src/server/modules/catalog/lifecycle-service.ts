@@ -11,6 +11,7 @@ import { publishVersion } from './lifecycle-publish';
 import * as repo from './versions-repo';
 import { expectStatus, loadVersion } from './versions-service';
 import { toVersionRow, type CatalogActor } from './versions-model';
+import { consoleLink } from '../../../shared/console';
 
 /**
  * R-03 review steps: the department's reviewer (dept_leader) and then the platform administrator
@@ -76,7 +77,7 @@ async function returnToDepartment(
       kind: 'catalog.review.rejected',
       title: `${WHAT[v.changeKind]}被${step === 'dept' ? '部门审核' : '平台审核'}退回：${v.name}`,
       body: reason,
-      link: `/catalog/entries/${v.entryId}`,
+      link: consoleLink(`/catalog/entries/${v.entryId}`),
       payload: { versionId: v.id, step },
     },
   );
@@ -96,7 +97,7 @@ export async function deptReview(ctx: AppContext, actor: CatalogActor, id: strin
       {
         kind: 'catalog.review.requested',
         title: `待平台审核：${v.name}（${v.providerDepartmentName}，${WHAT[v.changeKind]}）`,
-        link: `/catalog/entries/${v.entryId}`,
+        link: consoleLink(`/catalog/entries/${v.entryId}`),
         payload: { versionId: id, step: 'platform' },
       },
     );

@@ -11,6 +11,7 @@ import { OBJECTION_KINDS, type ObjectionKind } from '../../../shared/catalog/enu
 import * as repo from './objections-repo';
 import type { Objection } from './objections-routes';
 import { scopeOf } from '../../platform/rbac/scope';
+import { consoleLink } from '../../../shared/console';
 
 /** R-08 (Art 9 para 2): a consumer's 疑义/纠错 on a published entry, answered by the provider within a working-day deadline. */
 
@@ -19,7 +20,7 @@ const DEFAULT_DUE_WORKING_DAYS = 5;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const excerpt = (s: string, n = 80) => (s.length > n ? `${s.slice(0, n)}…` : s);
-const link = (id: string) => `/catalog/objections/${id}`;
+const link = (id: string) => consoleLink(`/catalog/objections/${id}`);
 
 export function isOverdue(status: repo.ObjectionStatus, dueAt: Date, now: Date): boolean {
   return repo.WAITING.includes(status) && dueAt.getTime() < now.getTime();

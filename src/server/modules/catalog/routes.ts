@@ -10,6 +10,7 @@ import { searchRoutes } from './search-routes';
 import { excelRoutes } from './excel-routes';
 import { objectionRoutes } from './objections-routes';
 import { demandRoutes } from './demands-routes';
+import { synonymRoutes } from './synonyms-routes';
 
 /** The catalog management system (目录管理系统), mounted at /api/catalog. */
 export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -24,5 +25,6 @@ export function catalogRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     await app.register(excelRoutes(ctx));
     await app.register(objectionRoutes(ctx));
     await app.register(demandRoutes(ctx));
+    await app.register(synonymRoutes(ctx));
   };
 }

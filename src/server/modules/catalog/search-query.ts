@@ -10,6 +10,7 @@ import {
 } from '../../../shared/catalog/enums';
 import { searchTokens } from './segment';
 import { escapeLike } from '../../db/like';
+import { isPinyinQuery } from '../../../shared/search/pinyin';
 
 /**
  * The unified catalog search (R-05): its request and response shapes, and the translation of the
@@ -72,7 +73,13 @@ export const SearchHit = Obj({
   publishedAt: Nullable(Type.String({ format: 'date-time' })),
   highlights: Type.Optional(
     Obj(
-      { name: Type.Optional(Type.String()), items: Type.Optional(Type.Array(Type.String())) },
+      {
+        name: Type.Optional(Type.String()),
+        items: Type.Optional(Type.Array(Type.String())),
+        summary: Type.Optional(
+          Type.String({ description: 'the summary around the match, when only the summary matched' }),
+        ),
+      },
       { description: 'HTML-escaped text in which the matched words are wrapped in <mark></mark>; no other markup' },
     ),
   ),
@@ -102,20 +109,21 @@ export const SearchResult = Type.Composite([
     approximate: Type.Boolean({
       description: 'true for a broad search: total and facet counts are estimates from a sample (shown as 约)',
     }),
+    didYouMean: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'when nothing matched: visible names most like the text (您是不是要找)',
+      }),
+    ),
   }),
 ]);
 export type SearchResult = Static<typeof SearchResult>;
 export type Facets = Record<FacetName, FacetValue[]>;
 
 /**
- * Abbreviations users type for words catalogs write out in full (社保 for 社会保险). Each is an
- * alternative of its token, so 社保 finds 社会保险参保信息 as well as 社保缴费记录. Every value must be
- * one word that jieba emits whole when indexing (cutForSearch keeps 社会保险 beside 社会 and 保险).
+ * Words that mean the same (社保 = 社会保险), from the admin-edited dictionary (search_synonym): each
+ * word maps to the others of its groups. Applied when a query is parsed, so the index needs nothing.
  */
-const SYNONYMS: Record<string, string[]> = {
-  社保: ['社会保险'],
-  医保: ['医疗保险'],
-};
+export type Synonyms = ReadonlyMap<string, readonly string[]>;
 
 /** Single-character function words that jieba emits on their own; requiring them would match almost nothing. */
 const STOP_WORDS = new Set(['的', '和', '与', '及', '或', '之', '在', '了', '是', '等', '对', '为']);
@@ -135,6 +143,8 @@ export interface TextMatch {
   namePattern: string | null;
   /** Words to mark in highlights, longest first. */
   marks: string[];
+  /** LIKE pattern on the names' pinyin (catalog/pinyin.ts) when the text is letters only (`shangrao`, `qydj`). */
+  pinyinPattern: string | null;
 }
 
 const chars = (s: string) => Array.from(s).length;
@@ -153,20 +163,31 @@ function lexemes(text: string): string[] {
   return meaningful.length ? meaningful : all;
 }
 
-function tsqueryOf(groups: string[][], weights: string): string {
+/** One alternative: lexemes that must all match (a synonym jieba splits, 企业登记 → 企业 & 登记). */
+type Alternative = string[];
+
+function tsqueryOf(groups: Alternative[][], weights: string): string {
+  const term = (t: string) => {
+    const label = `${chars(t) >= 2 ? '*' : ''}${weights}`;
+    return label ? `'${t}':${label}` : `'${t}'`;
+  };
+  const alternative = (a: Alternative) => (a.length > 1 ? `(${a.map(term).join(' & ')})` : term(a[0]!));
   return groups
-    .map((alts) => {
-      const terms = alts.map((t) => {
-        const label = `${chars(t) >= 2 ? '*' : ''}${weights}`;
-        return label ? `'${t}':${label}` : `'${t}'`;
-      });
-      return terms.length > 1 ? `(${terms.join(' | ')})` : terms[0];
-    })
+    .map((alts) => (alts.length > 1 ? `(${alts.map(alternative).join(' | ')})` : alternative(alts[0]!)))
     .join(' & ');
 }
 
+/**
+ * The lexemes a text must match: jieba's search mode emits a word with its parts (不动产 → 不动, 动产,
+ * 不动产) in the query as in every indexed text, so requiring the parts adds nothing but cost (ts_rank_cd
+ * over one term instead of three is three times cheaper). The parts still count for highlighting.
+ */
+function required(all: string[]): string[] {
+  return all.filter((t) => !all.some((u) => u !== t && u.includes(t)));
+}
+
 /** Validates and segments q; undefined for browsing (no or blank q). */
-export function parseSearchText(q: string | undefined): TextMatch | undefined {
+export function parseSearchText(q: string | undefined, synonyms: Synonyms = new Map()): TextMatch | undefined {
   const text = (q ?? '').trim().replace(/\s+/g, ' ');
   if (!text) return undefined;
   if (chars(text) > MAX_QUERY_LENGTH) {
@@ -180,13 +201,15 @@ export function parseSearchText(q: string | undefined): TextMatch | undefined {
     );
   }
   const all = lexemes(text);
-  // jieba's search mode emits a word with its parts (不动产 → 不动, 动产, 不动产) in the query as in
-  // every indexed text, so requiring the parts adds nothing but cost: ts_rank_cd over one term
-  // instead of three is three times cheaper. The parts still count for highlighting.
-  const required = all.filter((t) => !all.some((u) => u !== t && u.includes(t)));
-  const groups = required.map((t) => [t, ...(SYNONYMS[t] ?? [])]);
+  const alternativesOf = (word: string): Alternative[] =>
+    (synonyms.get(word) ?? []).map((w) => required(lexemes(w))).filter((a) => a.length);
+  let groups: Alternative[][] = required(all).map((t) => [[t], ...alternativesOf(t)]);
+  // The whole text may be a dictionary word jieba splits (营业执照 ↔ 企业登记): the text's own tokens, or a synonym's.
+  const whole = alternativesOf(text.toLowerCase());
+  if (whole.length && groups.length > 1) groups = [[groups.map((g) => g[0]!).flat(), ...whole]];
   const namePattern = chars(text) >= 3 || groups.length === 0 ? `%${escapeLike(text)}%` : null;
-  const marks = [...new Set([text, ...all, ...groups.flat()])].sort((a, b) => chars(b) - chars(a));
+  const words = [...(synonyms.get(text.toLowerCase()) ?? []), ...all.flatMap((t) => synonyms.get(t) ?? [])];
+  const marks = [...new Set([text, ...all, ...words, ...groups.flat(2)])].sort((a, b) => chars(b) - chars(a));
   return {
     text,
     tsquery: groups.length ? tsqueryOf(groups, '') : null,
@@ -194,6 +217,7 @@ export function parseSearchText(q: string | undefined): TextMatch | undefined {
     tsqueryNameItems: groups.length ? tsqueryOf(groups, 'AB') : null,
     namePattern,
     marks,
+    pinyinPattern: isPinyinQuery(text) ? `%${text.toLowerCase()}%` : null,
   };
 }
 

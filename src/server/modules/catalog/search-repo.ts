@@ -4,23 +4,27 @@ import type { Actor } from '../../platform/context';
 import { can } from '../../platform/rbac/permissions';
 import type { FacetName, TextMatch } from './search-query';
 
-/** Where the three columns visibility depends on are, in the query at hand. */
+/** Where the columns visibility depends on are, in the query at hand. */
 export interface VisibilityColumns {
   entryStatus: string;
   versionStatus: string;
   openType: string;
+  /** Whether this version passed its confidentiality reviews and is on the portal (R-33). */
+  onPortal: RawBuilder<SqlBool>;
 }
 /** catalog_entry as e joined to its current version as v — the usual shape of catalog queries. */
 export const ENTRY_VERSION_COLUMNS: VisibilityColumns = {
   entryStatus: 'e.status',
   versionStatus: 'v.status',
   openType: 'v.open_type',
+  onPortal: sql<SqlBool>`coalesce(e.portal_version_id = v.id, false)`,
 };
-/** The search table (migration 0004) as s, which copies the same columns. */
+/** The search table (migrations 0004, 0018) as s, which copies the same columns. */
 export const SEARCH_TABLE_COLUMNS: VisibilityColumns = {
   entryStatus: 's.entry_status',
   versionStatus: 's.version_status',
   openType: 's.open_type',
+  onPortal: sql<SqlBool>`s.portal_open`,
 };
 
 /**
@@ -33,7 +37,8 @@ export const SEARCH_TABLE_COLUMNS: VisibilityColumns = {
  * published entry, whatever its department or share type — 不予共享 entries are listed with their
  * basis (R-11), they just cannot be requested. Drafts and versions in review are never visible here:
  * they belong to the department's own catalog, not the unified one. Anyone without catalog.read (a
- * public user, or no one signed in) sees only what is open to the public (R-06).
+ * public user, or no one signed in) sees only what is open to the public (R-06) and has passed its
+ * confidentiality reviews (R-33): an open entry not yet reviewed, or withdrawn, is on no public path.
  */
 export function visibleEntriesFilter(
   actor: Pick<Actor, 'roles'> | null,
@@ -41,7 +46,12 @@ export function visibleEntriesFilter(
 ): RawBuilder<SqlBool> {
   const published = sql<SqlBool>`(${sql.ref(cols.entryStatus)} = 'published' and ${sql.ref(cols.versionStatus)} = 'published')`;
   if (actor && can(actor.roles, 'catalog.read')) return published;
-  return sql<SqlBool>`(${published} and ${sql.ref(cols.openType)} in ('unconditional', 'conditional'))`;
+  return sql<SqlBool>`(${published} and ${openToPublic(cols)})`;
+}
+
+/** Open (无条件 or 有条件开放) and on the portal. */
+function openToPublic(cols: VisibilityColumns): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(cols.openType)} in ('unconditional', 'conditional') and ${cols.onPortal})`;
 }
 
 export type SearchFilters = Partial<Record<FacetName, string>>;
@@ -84,13 +94,14 @@ function matchCondition(m: TextMatch): RawBuilder<SqlBool> {
   const parts: RawBuilder<SqlBool>[] = [];
   if (m.tsquery) parts.push(sql`s.search_doc @@ ${m.tsquery}::tsquery`);
   if (m.namePattern) parts.push(sql`s.name ilike ${m.namePattern}`);
+  if (m.pinyinPattern) parts.push(sql`s.name_pinyin like ${m.pinyinPattern}`);
   return sql`(${sql.join(parts, sql` or `)})`;
 }
 
 /** What every row of the result and of the facet counts passes: visibility, portal and text. */
 function baseConditions(c: SearchCriteria): RawBuilder<SqlBool>[] {
   const conds: RawBuilder<SqlBool>[] = [visibleEntriesFilter(c.actor, SEARCH_TABLE_COLUMNS)];
-  if (c.openOnly) conds.push(sql`s.open_type in ('unconditional', 'conditional')`);
+  if (c.openOnly) conds.push(openToPublic(SEARCH_TABLE_COLUMNS));
   if (c.match) conds.push(matchCondition(c.match));
   return conds;
 }
@@ -117,6 +128,7 @@ function tierHits(m: TextMatch): { name: RawBuilder<SqlBool>; items: RawBuilder<
   const nameHit = [
     m.tsqueryName && sql`s.search_doc @@ ${m.tsqueryName}::tsquery`,
     m.namePattern && sql`s.name ilike ${m.namePattern}`,
+    m.pinyinPattern && sql`s.name_pinyin like ${m.pinyinPattern}`,
   ].filter((x): x is RawBuilder<SqlBool> => !!x);
   return {
     name: sql<SqlBool>`coalesce(${sql.join(nameHit, sql` or `)}, false)`,
@@ -389,4 +401,18 @@ export async function searchFacets(db: Db, c: SearchCriteria, sample?: { percent
       left join catalog_class cc on f.facet in ('class1', 'class3') and cc.code = f.value
       left join open_domain od on f.facet = 'openDomain' and od.code = f.value`.execute(db);
   return r.rows;
+}
+
+/**
+ * "Did you mean": the visible names most like a text that found nothing (trigram similarity, the
+ * name's trigram index), under the same visibility and filters.
+ */
+export async function similarNames(db: Db, c: SearchCriteria, text: string, limit: number): Promise<string[]> {
+  const rest = { ...c, match: undefined };
+  const r = await sql<{ name: string }>`
+    select s.name from ${FROM}
+    where ${where(rest)} and s.name % ${text}
+    order by similarity(s.name, ${text}) desc, s.name
+    limit ${limit}`.execute(db);
+  return [...new Set(r.rows.map((x) => x.name))];
 }

@@ -13,8 +13,11 @@ import {
   type SearchHit,
   type SearchQuery,
   type SearchResult,
+  type Synonyms,
   type TextMatch,
 } from './search-query';
+import { synonymsOf } from './synonyms-service';
+import { pinyinMatch } from '../../../shared/search/pinyin';
 
 export type { SearchHit, SearchQuery, SearchResult } from './search-query';
 
@@ -26,8 +29,8 @@ interface Prepared {
   sort: repo.SearchSort;
 }
 
-function prepare(actor: Searcher, query: SearchQuery): Prepared {
-  const match = parseSearchText(query.q);
+function prepare(actor: Searcher, query: SearchQuery, synonyms: Synonyms): Prepared {
+  const match = parseSearchText(query.q, synonyms);
   const filters: repo.SearchFilters = {
     department: query.departmentId,
     region: query.regionCode,
@@ -96,11 +99,43 @@ async function withHighlights(
     byVersion.set(it.version_id, list);
   }
   return hits.map((h, i) => {
-    const name = highlight(h.name, match.marks);
+    const name = highlight(h.name, match.marks) ?? pinyinHighlight(h.name, match);
     const itemMarks = byVersion.get(rows[i]!.version_id);
-    if (!name && !itemMarks) return h;
-    return { ...h, highlights: { ...(name ? { name } : {}), ...(itemMarks ? { items: itemMarks } : {}) } };
+    // A hit found by its summary alone says so: the sentence around the first match.
+    const summary = name || itemMarks ? undefined : snippet(rows[i]!.summary, match.marks);
+    if (!name && !itemMarks && !summary) return h;
+    return {
+      ...h,
+      highlights: {
+        ...(name ? { name } : {}),
+        ...(itemMarks ? { items: itemMarks } : {}),
+        ...(summary ? { summary } : {}),
+      },
+    };
   });
+}
+
+/** The characters of the name a pinyin query stands for, marked (qydj → 企业登记). */
+function pinyinHighlight(name: string, match: TextMatch): string | undefined {
+  if (!match.pinyinPattern) return undefined;
+  const at = pinyinMatch(name, match.text);
+  if (!at?.length) return undefined;
+  const cs = Array.from(name);
+  return highlight(name, [cs.slice(at[0], at.at(-1)! + 1).join('')]);
+}
+
+const SNIPPET_CHARS = 60;
+
+/** About 60 characters of the text around the first mark, highlighted, with … where cut. */
+function snippet(text: string, marks: string[]): string | undefined {
+  const lower = text.toLowerCase();
+  const at = Math.min(...marks.map((m) => lower.indexOf(m.toLowerCase())).filter((i) => i >= 0));
+  if (!Number.isFinite(at)) return undefined;
+  const cs = Array.from(text);
+  const start = Math.max(0, Array.from(text.slice(0, at)).length - SNIPPET_CHARS / 3);
+  const part = cs.slice(start, start + SNIPPET_CHARS).join('');
+  const marked = highlight(part, marks);
+  return marked && `${start > 0 ? '…' : ''}${marked}${start + SNIPPET_CHARS < cs.length ? '…' : ''}`;
 }
 
 const ENUM_LABELS: Partial<Record<FacetName, Record<string, { zh: string }>>> = {
@@ -185,7 +220,7 @@ export async function searchEntries(
   query: SearchQuery,
   tuning: SearchTuning = {},
 ): Promise<SearchResult> {
-  const { criteria, sort } = prepare(actor, query);
+  const { criteria, sort } = prepare(actor, query, await synonymsOf(ctx));
   const p = pageBounds(query);
   const broad = await isBroad(ctx, criteria, tuning.broadMatches ?? BROAD_MATCHES);
   const sample = broad ? await samplePercent(ctx, tuning.sampleRows ?? SAMPLE_ROWS) : undefined;
@@ -198,6 +233,9 @@ export async function searchEntries(
     rows.then((r) => withHighlights(ctx, r, criteria.match)),
     repo.searchFacets(ctx.db, criteria, sample).then(toFacets),
   ]);
+  // Nothing found: the names most like the text, to try instead.
+  const didYouMean =
+    counted.total === 0 && criteria.match ? await repo.similarNames(ctx.db, criteria, criteria.match.text, 3) : [];
   return {
     items,
     total: counted.total,
@@ -205,6 +243,7 @@ export async function searchEntries(
     pageSize: p.pageSize,
     facets: counted.facets,
     approximate: !!sample,
+    ...(didYouMean.length ? { didYouMean } : {}),
   };
 }
 
@@ -226,7 +265,7 @@ export async function* iterateSearch(
   query: SearchQuery,
   opts: { batchSize?: number } = {},
 ): AsyncGenerator<SearchHit> {
-  const { criteria, sort } = prepare(actor, query);
+  const { criteria, sort } = prepare(actor, query, await synonymsOf(ctx));
   const ids = await repo.searchOrderedIds(ctx.db, criteria, sort);
   const batchSize = opts.batchSize ?? 500;
   for (let i = 0; i < ids.length; i += batchSize) {

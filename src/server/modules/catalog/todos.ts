@@ -8,6 +8,7 @@ import { consumersOf } from './changes-service';
 import { reviewQueue } from './lifecycle-service';
 import { listObjections } from './objections-service';
 import { versionCountsByStatus } from './versions-repo';
+import { consoleLink } from '../../../shared/console';
 
 /**
  * The catalog's part of the to-do home: versions waiting for this reviewer (R-03), objections to
@@ -32,12 +33,12 @@ async function reviews(ctx: AppContext, actor: Actor, step: 'dept' | 'platform')
     kind: `catalog.review.${step}`,
     total,
     overdue: 0,
-    more: '/catalog/review',
+    more: consoleLink('/catalog/review'),
     items: items.map((v) => ({
       kind: `catalog.review.${step}`,
       title: v.name,
       detail: v.providerDepartmentName,
-      link: '/catalog/review',
+      link: consoleLink('/catalog/review'),
       dueAt: null,
       overdue: false,
     })),
@@ -54,12 +55,12 @@ async function objections(ctx: AppContext, actor: Actor): Promise<TodoGroup> {
     kind: 'catalog.objection.answer',
     total: open.total + reopened.total,
     overdue: overdue.total,
-    more: '/catalog/objections',
+    more: consoleLink('/catalog/objections'),
     items: [...open.items, ...reopened.items].map((o) => ({
       kind: 'catalog.objection.answer',
       title: o.entryName ?? '—',
       detail: o.raisedByDepartmentName ?? o.raisedByName,
-      link: `/catalog/objections/${o.id}`,
+      link: consoleLink(`/catalog/objections/${o.id}`),
       dueAt: new Date(o.dueAt),
       overdue: o.overdue,
     })),
@@ -74,12 +75,12 @@ async function changeNotices(ctx: AppContext, departmentId: string): Promise<Tod
     kind: 'catalog.change.notice',
     total: notices.length,
     overdue: 0,
-    more: '/inbox',
+    more: consoleLink('/inbox'),
     items: notices.slice(0, TODO_TOP).map((n) => ({
       kind: 'catalog.change.notice',
       title: `${n.name}（${n.code}）`,
       detail: n.provider_name,
-      link: `/catalog/entries/${n.entry_id}`,
+      link: consoleLink(`/catalog/entries/${n.entry_id}`),
       // Not a deadline for this department, but the day it must be ready for the change.
       dueAt: n.effective_at,
       overdue: false,

@@ -4,6 +4,7 @@ import type { CatalogEntryTable, CatalogEntryVersionTable, DB, NewRow, RowUpdate
 import type { NormalisedItem } from '../../../shared/catalog/rules';
 import type { Scope } from '../../platform/rbac/scope';
 import { segmentForIndex } from './segment';
+import { pinyinKey } from '../../../shared/search/pinyin';
 
 /** Who is reading: scopeOf(actor, 'catalog.version.read'). */
 export type Viewer = Scope;
@@ -182,8 +183,8 @@ export async function replaceItems(db: Db, versionId: string, items: readonly No
 
 /**
  * The search document of a version (R-05): jieba tokens of the name weigh most (A), then the data
- * items' names and descriptions (B), then the summary (C). Every version save calls this; search
- * reads search_doc and never recomputes it.
+ * items' names and descriptions (B), then the summary (C); and the name's pinyin. Every version save
+ * calls this; search reads them and never recomputes them.
  */
 export async function writeSearchDoc(
   db: Db,
@@ -197,6 +198,7 @@ export async function writeSearchDoc(
     .updateTable('catalog_entry_version')
     .set({
       search_doc: sql`setweight(to_tsvector('simple', ${name}), 'A') || setweight(to_tsvector('simple', ${items}), 'B') || setweight(to_tsvector('simple', ${summary}), 'C')`,
+      name_pinyin: pinyinKey(doc.name),
     })
     .where('id', '=', versionId)
     .execute();

@@ -11,6 +11,7 @@ import { assertEntryValid } from './assert-entry';
 import type { EntryInput } from '../../../shared/catalog/schemas';
 import * as repo from './versions-repo';
 import { reviewsFor, viewerOf, withItems, type CatalogActor } from './versions-model';
+import { consoleLink } from '../../../shared/console';
 
 /** Versions: read, edit while draft or returned, submit for department review (R-03). */
 
@@ -180,7 +181,7 @@ export async function moveToDeptReview(
     {
       kind: 'catalog.review.requested',
       title: `待部门审核：${v.name}（${what}）`,
-      link: `/catalog/entries/${v.entryId}`,
+      link: consoleLink(`/catalog/entries/${v.entryId}`),
       payload: { versionId: v.id, step: 'dept' },
     },
   );

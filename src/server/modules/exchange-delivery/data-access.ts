@@ -26,8 +26,15 @@ export interface DataAccess {
 
 const NONE: MaskRule = { code: 'none' };
 
-/** Who reads: the department and roles, and where the call comes from (none for a push job). */
-export type DataCaller = Pick<Actor, 'departmentId' | 'roles'> & { ip?: string };
+/**
+ * Who reads: the department and roles, and where the call comes from (none for a push job); or the
+ * public through the open portal (the open module decides first that the entry is open to them).
+ */
+export type DataCaller = StaffCaller | PortalCaller;
+export type StaffCaller = Pick<Actor, 'departmentId' | 'roles'> & { ip?: string; portal?: never };
+export interface PortalCaller {
+  portal: true;
+}
 
 /** `use`: what the data is taken for; the grant's method and terms must allow it (sharing's METHOD_OF_USE). */
 export async function resolveAccess(
@@ -42,6 +49,7 @@ export async function resolveAccess(
   const managed = await findManaged(ctx.db, entryId);
   if (!managed) throw notFound('Resource data', '资源数据（尚未汇聚）');
   const items = new Map(v.items.map((i) => [i.id, i]));
+  if (actor.portal) return openAccess(ctx, entryId, code, managed, items);
   const own = inScope(scopeOf(actor, 'exchange.entry.manage'), v.providerDepartmentId);
   let grant: Grant | null = null;
   let columns: DataAccess['columns'];
@@ -83,4 +91,29 @@ export async function resolveAccess(
     grant,
     mask: compilePlan(columns.map((c) => ({ field: c.column, rule: c.rule }))),
   };
+}
+
+type Managed = NonNullable<Awaited<ReturnType<typeof findManaged>>>;
+type Item = NonNullable<Awaited<ReturnType<typeof publishedVersionOf>>>['items'][number];
+
+/**
+ * R-31/R-43: what the public reads of an open entry — its open items (开放属性 not 不予开放), each
+ * masked by the rule configured for the open channel, else for all channels, else the suggestion.
+ */
+async function openAccess(
+  ctx: AppContext,
+  entryId: string,
+  code: string,
+  managed: Managed,
+  items: Map<string, Item>,
+): Promise<DataAccess> {
+  const configured = await configuredRules(ctx, entryId);
+  const columns = managed.columns.flatMap((c) => {
+    const item = items.get(c.itemId);
+    if (!item || item.openType === 'none') return [];
+    const rule = ruleFor(configured, c.column, 'open', () => suggestRule(item));
+    return [{ column: c.column, name: item.name, dataType: c.dataType, rule }];
+  });
+  const mask = compilePlan(columns.map((c) => ({ field: c.column, rule: c.rule })));
+  return { entryId, code, table: managed.table_name, columns, grant: null, mask };
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { DataCaller } from './data-access';
+import type { StaffCaller } from './data-access';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
@@ -177,7 +177,7 @@ export interface Delivery {
  * The providing department and the platform read every version; any other department only a
  * version not withdrawn, and only through an active grant for the file method (from its IP ranges).
  */
-export async function openFile(ctx: AppContext, actor: DataCaller, id: string): Promise<Delivery> {
+export async function openFile(ctx: AppContext, actor: StaffCaller, id: string): Promise<Delivery> {
   const r = await loadFile(ctx, id);
   let stamp: DeliveryStamp | null = null;
   let grantNo: string | null = null;

@@ -10,6 +10,10 @@ import { deliveryRoutes } from './routes';
  * The only door into this module.
  */
 export { pushIdOfGrantNo, runPush } from './push-service';
+export { getMasking, openMaskingGaps, saveMasking } from './masking-service';
+export { openExport, type ExportDownload, type ExportFormat } from './records-export';
+export { queryRecords } from './records-service';
+export type { PortalCaller } from './data-access';
 
 export function register(): ModuleDefinition {
   return {

@@ -2,10 +2,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { enumOf, Nullable, Obj } from '../../platform/http/schemas';
 import { MAX_SPEC_LENGTH, RULE_CODES } from '../../platform/masking';
 
-/** '*' applies to every channel; table, file and api override it for that channel. */
-export const MASKING_CHANNELS = ['*', 'table', 'file', 'api'] as const;
+/**
+ * '*' applies to every channel; table, file and api (sharing's methods) and open (the public portal's
+ * downloads, preview and open API, R-31) override it for that channel (R-43).
+ */
+export const MASKING_CHANNELS = ['*', 'table', 'file', 'api', 'open'] as const;
 export type MaskingChannel = (typeof MASKING_CHANNELS)[number];
-export const OVERRIDE_CHANNELS = ['table', 'file', 'api'] as const;
+export const OVERRIDE_CHANNELS = ['table', 'file', 'api', 'open'] as const;
+export type OverrideChannel = (typeof OVERRIDE_CHANNELS)[number];
 
 const Spec = Type.String({
   minLength: 1,
@@ -17,7 +21,7 @@ const RuleView = Obj({ rule: Type.String({ description: 'canonical spec' }), lab
 
 export const MaskingRuleInput = Obj({
   field: Type.String({ minLength: 1, maxLength: 64, description: 'managed column of a data item (its field name)' }),
-  channel: enumOf(MASKING_CHANNELS, "'*' every channel; table 库表, file 文件, api 接口 override it"),
+  channel: enumOf(MASKING_CHANNELS, "'*' every channel; table 库表, file 文件, api 接口, open 开放 override it"),
   rule: Spec,
 });
 export type MaskingRuleInput = Static<typeof MaskingRuleInput>;
@@ -38,9 +42,10 @@ export const MaskingItem = Obj({
     table: Nullable(Type.String()),
     file: Nullable(Type.String()),
     api: Nullable(Type.String()),
+    open: Nullable(Type.String()),
   }),
   effective: Obj(
-    { table: RuleView, file: RuleView, api: RuleView },
+    { table: RuleView, file: RuleView, api: RuleView, open: RuleView },
     { description: 'what a consumer of each channel gets: the override, else *, else the suggestion' },
   ),
 });
@@ -58,7 +63,7 @@ export type RuleCodeInfo = Static<typeof RuleCodeInfo>;
 
 export const Masking = Obj({
   entryId: Type.String(),
-  /** The channels the entry is shared through (overrides for others are kept but unused). */
+  /** The channels the entry is shared or opened through (overrides for others are kept but unused). */
   channels: Type.Array(Type.String()),
   items: Type.Array(MaskingItem),
   ruleCodes: Type.Array(RuleCodeInfo),

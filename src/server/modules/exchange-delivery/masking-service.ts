@@ -32,7 +32,13 @@ import { inScope, scopeOf } from '../../platform/rbac/scope';
  * without a configured rule keep the rule suggested from the catalog's free text.
  */
 
-const CHANNEL_ZH: Record<MaskingChannel, string> = { '*': '全部渠道', table: '库表', file: '文件', api: '接口' };
+const CHANNEL_ZH: Record<MaskingChannel, string> = {
+  '*': '全部渠道',
+  table: '库表',
+  file: '文件',
+  api: '接口',
+  open: '开放门户',
+};
 const LEVEL: Record<string, { zh: string; en: string }> = {
   district: { zh: '到区县', en: 'to the county' },
   town: { zh: '到乡镇街道', en: 'to the town' },
@@ -150,14 +156,21 @@ export async function getMasking(ctx: AppContext, actor: Actor, entryId: string)
       sensitivity: item.sensitivity,
       catalogRule: item.maskRule,
       suggested: view(suggested),
-      configured: { '*': at('*'), table: at('table'), file: at('file'), api: at('api') },
-      effective: { table: effective('table'), file: effective('file'), api: effective('api') },
+      configured: { '*': at('*'), table: at('table'), file: at('file'), api: at('api'), open: at('open') },
+      effective: {
+        table: effective('table'),
+        file: effective('file'),
+        api: effective('api'),
+        open: effective('open'),
+      },
     };
   });
   const last = rows.reduce<Date | null>((a, r) => (!a || r.updated_at > a ? r.updated_at : a), null);
   return {
     entryId,
-    channels: OVERRIDE_CHANNELS.filter((ch) => v.shareMethods.includes(ch)),
+    channels: OVERRIDE_CHANNELS.filter((ch) =>
+      ch === 'open' ? v.openType !== 'none' : (v.shareMethods as string[]).includes(ch),
+    ),
     items: out,
     ruleCodes: RULE_CODE_INFO,
     updatedAt: last ? last.toISOString() : null,
@@ -281,4 +294,21 @@ export async function previewMasking(
   await ownEntry(ctx, actor, entryId);
   const rule = parseRuleSpec(input.rule);
   return { ...view(rule), masked: mask(rule, input.value) };
+}
+
+/**
+ * R-33 (Art 20): an entry is opened only once every open item holding personal or sensitive data has
+ * a masking rule chosen for the public (the open channel's, or the one for every channel) — a
+ * suggestion nobody confirmed does not count. The names of the items still lacking one.
+ */
+export async function openMaskingGaps(ctx: AppContext, entryId: string): Promise<string[]> {
+  const v = await publishedVersionOf(ctx, entryId);
+  if (!v) return [];
+  const configured = await configuredRules(ctx, entryId);
+  const items = new Map(v.items.map((i) => [i.id, i]));
+  return managedColumns(v).flatMap((c) => {
+    const item = items.get(c.itemId)!;
+    const sensitive = item.openType !== 'none' && item.sensitivity !== 'none';
+    return sensitive && !configured(c.column, 'open') && !configured(c.column, '*') ? [item.name] : [];
+  });
 }

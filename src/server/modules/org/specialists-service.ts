@@ -8,6 +8,7 @@ import * as repo from './specialists-repo';
 import { inTransaction } from '../../db/tx';
 import type { Specialist, SpecialistChange } from './schemas';
 import { ALL, inScope, scopeOf, type Scope } from '../../platform/rbac/scope';
+import { consoleLink } from '../../../shared/console';
 
 const MOBILE = /^1[3-9]\d{9}$/;
 
@@ -164,7 +165,7 @@ async function record(
       kind: 'org.specialist.changed',
       title: `${after.department_name}${verb[1]}数据专员：${after.name}`,
       body: action === 'create' ? `自${after.active_from}起任职，手机${after.mobile}` : `任职至${after.active_to}`,
-      link: `/org/specialists?departmentId=${after.department_id}`,
+      link: consoleLink(`/org/specialists?departmentId=${after.department_id}`),
       payload: { specialistId: after.id, departmentId: after.department_id, action },
     },
   );

@@ -12,6 +12,7 @@ import { nextNumber } from './requests-repo';
 import type { Grant, GrantDetail } from './schemas';
 import { inScope, scopeOf } from '../../platform/rbac/scope';
 import { defaultTerms, ipAllowed, METHOD_OF_USE, type DataUse, type GrantTerms } from './grant-terms';
+import { consoleLink } from '../../../shared/console';
 
 /** R-16: grants — who may use what, how and until when — and the one check every data path makes. */
 
@@ -172,7 +173,7 @@ export async function getGrant(ctx: AppContext, actor: Actor, id: string): Promi
   };
 }
 
-const link = (id: string) => `/sharing/grants/${id}`;
+const link = (id: string) => consoleLink(`/sharing/grants/${id}`);
 
 /** Tells the consuming department (its specialists and users) what happened to its grant. */
 async function tellConsumer(

@@ -15,10 +15,11 @@ import { toRequest, toSummary } from './request-model';
 import { deadlineDays, openStepFor } from './steps-service';
 import type { ApplyInfo, RequestInput, ResubmitInput, ShareRequest } from './schemas';
 import { USE_TERMS } from './use-limits';
+import { consoleLink } from '../../../shared/console';
 
 /** R-10 … R-13: what a department may request, and requests from submission to the first review step. */
 
-const link = (id: string) => `/sharing/requests/${id}`;
+const link = (id: string) => consoleLink(`/sharing/requests/${id}`);
 
 const requestProblem = (field: string, code: string, message: string, messageZh: string): FieldProblem => ({
   field,
@@ -341,7 +342,7 @@ export async function createRequest(ctx: AppContext, actor: Actor, input: Reques
           kind: 'sharing.grant.unconditional',
           title: `${actor.departmentName ?? ''}已获得无条件共享授权：${v.name}`,
           body: `用途：${input.purpose.trim()}；信息系统：${input.systemName.trim()}`,
-          link: `/sharing/grants/${grantId}`,
+          link: consoleLink(`/sharing/grants/${grantId}`),
         },
       );
     } else {

@@ -12,10 +12,11 @@ import { findVisible, getRequest, maskingOf } from './requests-service';
 import { openStepFor } from './steps-service';
 import { defaultTerms, termsProblems, type GrantTerms } from './grant-terms';
 import type { DecisionInput, PrereviewInput, ShareRequest } from './schemas';
+import { consoleLink } from '../../../shared/console';
 
 /** R-13/R-14: the platform's pre-review and the provider's decision, each against its deadline. */
 
-const link = (id: string) => `/sharing/requests/${id}`;
+const link = (id: string) => consoleLink(`/sharing/requests/${id}`);
 
 /** Takes the request's waiting step under a lock, checking it is the expected one. */
 async function lockOpenStep(db: AppContext['db'], requestId: string, status: 'prereview' | 'provider_review') {
@@ -247,7 +248,7 @@ export async function decide(ctx: AppContext, actor: Actor, id: string, input: D
     await applicantAndDepartment(t, r, {
       kind: 'sharing.request.approved',
       title: `共享申请已获批准：${r.entry_name}（${r.no}）`,
-      link: `/sharing/grants/${grantId}`,
+      link: consoleLink(`/sharing/grants/${grantId}`),
     });
   });
   return getRequest(ctx, actor, id);

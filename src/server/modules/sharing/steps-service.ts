@@ -5,6 +5,7 @@ import { notify } from '../../platform/notify/service';
 import { getSetting } from '../../platform/settings/repo';
 import { DEADLINE_SETTINGS, STEP_KINDS, type StepKind } from './enums';
 import * as repo from './requests-repo';
+import { consoleLink } from '../../../shared/console';
 
 /** R-13 – R-15: review steps with working-day deadlines, and what happens when one passes. */
 
@@ -57,7 +58,7 @@ export async function flagOverdueStep(ctx: AppContext, payload: { stepId: string
     kind: 'sharing.step.overdue',
     title: `共享申请${STEP_KINDS[step.kind].zh}已逾期：${r.entry_name}（${r.no}）`,
     body: `办理期限：${step.due_at.toISOString()}`,
-    link: `/sharing/requests/${r.id}`,
+    link: consoleLink(`/sharing/requests/${r.id}`),
   };
   if (step.kind === 'provider_decision') {
     for (const role of ['dept_specialist', 'dept_leader'] as const)

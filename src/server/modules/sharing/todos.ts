@@ -9,6 +9,7 @@ import { listRequests } from './requests-service';
 import * as repo from './requests-repo';
 import type { RequestFilter } from './requests-repo';
 import type { RequestSummary } from './schemas';
+import { consoleLink } from '../../../shared/console';
 
 /** A grant ending within this many days is worth renewing (or replacing) now. */
 export const EXPIRING_DAYS = 30;
@@ -45,13 +46,13 @@ async function requests(ctx: AppContext, actor: Actor, kind: string, f: RequestF
     kind,
     total: all.total,
     overdue: late.total,
-    more: `/sharing/requests?box=${f.box}`,
+    more: consoleLink(`/sharing/requests?box=${f.box}`),
     items: items.map((r) => ({
       kind,
       title: `${r.entryName}（${r.no}）`,
       detail:
         kind === 'sharing.decide' || kind === 'sharing.prereview' ? r.consumerDepartmentName : r.providerDepartmentName,
-      link: `/sharing/requests/${r.id}`,
+      link: consoleLink(`/sharing/requests/${r.id}`),
       dueAt: r.currentStep ? new Date(r.currentStep.dueAt) : null,
       overdue: r.overdue,
     })),
@@ -71,12 +72,12 @@ async function expiringGrants(ctx: AppContext, actor: Actor): Promise<TodoGroup>
     kind: 'sharing.grant.expiring',
     total,
     overdue: 0,
-    more: '/sharing/grants',
+    more: consoleLink('/sharing/grants'),
     items: items.map((g) => ({
       kind: 'sharing.grant.expiring',
       title: `${g.entryName}（${g.no}）`,
       detail: g.providerDepartmentName,
-      link: `/sharing/grants/${g.id}`,
+      link: consoleLink(`/sharing/grants/${g.id}`),
       // The end of its last valid day, Beijing time.
       dueAt: new Date(`${g.validTo}T23:59:59.999+08:00`),
       overdue: false,

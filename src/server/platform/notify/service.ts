@@ -10,7 +10,7 @@ export interface Notice {
   kind: string;
   title: string;
   body?: string;
-  /** Route in the web app that the inbox entry opens, e.g. '/catalog/entries/…'. */
+  /** Page of the web app that the inbox entry opens, e.g. consoleLink('/catalog/entries/…'). */
   link?: string;
   payload?: Record<string, unknown>;
 }

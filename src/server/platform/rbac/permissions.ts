@@ -53,6 +53,11 @@ export const PERMISSIONS = {
   // Resource files (R-22): the provider's specialist uploads and withdraws; downloads are checked against grants.
   'exchange.file.manage': ['dept_specialist'],
   'exchange.file.download': ['platform_admin', 'dept_specialist', 'dept_leader', 'dept_user'],
+  // Open portal (R-30 … R-34): the open entries' way to the portal, scoped to the provider in SQL.
+  'open.read': ['platform_admin', 'dept_specialist', 'dept_leader'],
+  // 保密审查 (R-33, Art 20): the provider's leader answers for the department, the platform for the city.
+  'open.review': ['platform_admin', 'dept_leader'],
+  'open.withdraw': ['platform_admin', 'dept_leader'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -24,6 +24,8 @@ const CITY_WIDE = {
   'exchange.source.manage': ['platform_admin'],
   /** Configure an entry's binding, masking and files, and read its rows unmasked: the provider's business. */
   'exchange.entry.manage': ['platform_admin'],
+  /** Read, review and withdraw open datasets. */
+  'open.dataset.manage': ['platform_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ScopedAction = keyof typeof CITY_WIDE;

@@ -4383,6 +4383,8 @@ export interface paths {
                 highlights?: {
                   name?: string;
                   items?: string[];
+                  /** @description the summary around the match, when only the summary matched */
+                  summary?: string;
                 };
               }[];
               total: number;
@@ -4437,6 +4439,8 @@ export interface paths {
               };
               /** @description true for a broad search: total and facet counts are estimates from a sample (shown as 约) */
               approximate: boolean;
+              /** @description when nothing matched: visible names most like the text (您是不是要找) */
+              didYouMean?: string[];
             };
           };
         };
@@ -5748,6 +5752,79 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/catalog/synonyms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Search synonyms and abbreviations / 检索同义词和简称 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description groups of words that mean the same (社保, 社会保险); a word in one group only */
+              groups: string[][];
+              /** Format: date-time */
+              updatedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Replace the search synonyms / 维护检索同义词 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description groups of words that mean the same (社保, 社会保险); a word in one group only */
+            groups: string[][];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description groups of words that mean the same (社保, 社会保险); a word in one group only */
+              groups: string[][];
+              /** Format: date-time */
+              updatedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -9409,6 +9486,7 @@ export interface paths {
                   table: string | null;
                   file: string | null;
                   api: string | null;
+                  open: string | null;
                 };
                 /** @description what a consumer of each channel gets: the override, else *, else the suggestion */
                 effective: {
@@ -9429,6 +9507,14 @@ export interface paths {
                     };
                   };
                   api: {
+                    /** @description canonical spec */
+                    rule: string;
+                    label: {
+                      zh: string;
+                      en: string;
+                    };
+                  };
+                  open: {
                     /** @description canonical spec */
                     rule: string;
                     label: {
@@ -9491,10 +9577,10 @@ export interface paths {
             /** @description managed column of a data item (its field name) */
             field: string;
             /**
-             * @description '*' every channel; table 库表, file 文件, api 接口 override it
+             * @description '*' every channel; table 库表, file 文件, api 接口, open 开放 override it
              * @enum {string}
              */
-            channel: '*' | 'table' | 'file' | 'api';
+            channel: '*' | 'table' | 'file' | 'api' | 'open';
             /** @description rule spec: mobile, address:town, keep:3,4, regex:/\d{4}$/****\/ … */
             rule: string;
           }[];
@@ -9530,6 +9616,7 @@ export interface paths {
                   table: string | null;
                   file: string | null;
                   api: string | null;
+                  open: string | null;
                 };
                 /** @description what a consumer of each channel gets: the override, else *, else the suggestion */
                 effective: {
@@ -9550,6 +9637,14 @@ export interface paths {
                     };
                   };
                   api: {
+                    /** @description canonical spec */
+                    rule: string;
+                    label: {
+                      zh: string;
+                      en: string;
+                    };
+                  };
+                  open: {
                     /** @description canonical spec */
                     rule: string;
                     label: {
@@ -9823,6 +9918,780 @@ export interface paths {
           format?: 'csv' | 'jsonl' | 'xlsx';
           /** @description CSV and JSON Lines column names: the data items’ names (数据项名称, default) or field names (code); Excel has both lines */
           header?: 'name' | 'code';
+        };
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/datasets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open entries and their confidentiality reviews / 开放目录及保密审查 */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'unreviewed' | 'platform_review' | 'open' | 'refused' | 'withdrawn';
+          /** @description part of the name or code */
+          q?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                entryId: string;
+                code: string;
+                name: string;
+                /** Format: uuid */
+                versionId: string;
+                versionNo: number;
+                openType: string;
+                /** Format: uuid */
+                providerDepartmentId: string;
+                providerName: string;
+                /**
+                 * @description unreviewed | platform_review | open | refused | withdrawn
+                 * @enum {string}
+                 */
+                status: 'unreviewed' | 'platform_review' | 'open' | 'refused' | 'withdrawn';
+                /** Format: date-time */
+                openedAt: string | null;
+                /** Format: date-time */
+                withdrawnAt: string | null;
+                withdrawnReason: string | null;
+                viewCount: number;
+                downloadCount: number;
+                actions: {
+                  review: boolean;
+                  withdraw: boolean;
+                };
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/datasets/{entryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One open entry with its reviews / 开放目录详情 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              entryId: string;
+              code: string;
+              name: string;
+              /** Format: uuid */
+              versionId: string;
+              versionNo: number;
+              openType: string;
+              /** Format: uuid */
+              providerDepartmentId: string;
+              providerName: string;
+              /**
+               * @description unreviewed | platform_review | open | refused | withdrawn
+               * @enum {string}
+               */
+              status: 'unreviewed' | 'platform_review' | 'open' | 'refused' | 'withdrawn';
+              /** Format: date-time */
+              openedAt: string | null;
+              /** Format: date-time */
+              withdrawnAt: string | null;
+              withdrawnReason: string | null;
+              viewCount: number;
+              downloadCount: number;
+              actions: {
+                review: boolean;
+                withdraw: boolean;
+              };
+              reviews: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                versionId: string;
+                versionNo: number;
+                /**
+                 * @description provider 提供部门 | platform 平台
+                 * @enum {string}
+                 */
+                stage: 'provider' | 'platform';
+                reviewerName: string;
+                checklist: {
+                  [key: string]: string;
+                };
+                conclusion: string;
+                opinion: string | null;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+              maskingGaps: string[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/datasets/{entryId}/reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a confidentiality review (保密审查) / 提交保密审查 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            checklist: {
+              /**
+               * @description clear 无此情形 | concern 存在此情形
+               * @enum {string}
+               */
+              stateSecret: 'clear' | 'concern';
+              /**
+               * @description clear 无此情形 | concern 存在此情形
+               * @enum {string}
+               */
+              commercialSecret: 'clear' | 'concern';
+              /**
+               * @description clear 无此情形 | concern 存在此情形
+               * @enum {string}
+               */
+              personalPrivacy: 'clear' | 'concern';
+              /**
+               * @description clear 无此情形 | concern 存在此情形
+               * @enum {string}
+               */
+              publicSafety: 'clear' | 'concern';
+            };
+            /**
+             * @description pass 同意开放 | fail 不同意开放
+             * @enum {string}
+             */
+            conclusion: 'pass' | 'fail';
+            /** @description 审查意见; required when failing */
+            opinion?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              entryId: string;
+              code: string;
+              name: string;
+              /** Format: uuid */
+              versionId: string;
+              versionNo: number;
+              openType: string;
+              /** Format: uuid */
+              providerDepartmentId: string;
+              providerName: string;
+              /**
+               * @description unreviewed | platform_review | open | refused | withdrawn
+               * @enum {string}
+               */
+              status: 'unreviewed' | 'platform_review' | 'open' | 'refused' | 'withdrawn';
+              /** Format: date-time */
+              openedAt: string | null;
+              /** Format: date-time */
+              withdrawnAt: string | null;
+              withdrawnReason: string | null;
+              viewCount: number;
+              downloadCount: number;
+              actions: {
+                review: boolean;
+                withdraw: boolean;
+              };
+              reviews: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                versionId: string;
+                versionNo: number;
+                /**
+                 * @description provider 提供部门 | platform 平台
+                 * @enum {string}
+                 */
+                stage: 'provider' | 'platform';
+                reviewerName: string;
+                checklist: {
+                  [key: string]: string;
+                };
+                conclusion: string;
+                opinion: string | null;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+              maskingGaps: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/datasets/{entryId}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take a dataset off the open portal at once / 撤回开放 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 撤回理由 */
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              entryId: string;
+              code: string;
+              name: string;
+              /** Format: uuid */
+              versionId: string;
+              versionNo: number;
+              openType: string;
+              /** Format: uuid */
+              providerDepartmentId: string;
+              providerName: string;
+              /**
+               * @description unreviewed | platform_review | open | refused | withdrawn
+               * @enum {string}
+               */
+              status: 'unreviewed' | 'platform_review' | 'open' | 'refused' | 'withdrawn';
+              /** Format: date-time */
+              openedAt: string | null;
+              /** Format: date-time */
+              withdrawnAt: string | null;
+              withdrawnReason: string | null;
+              viewCount: number;
+              downloadCount: number;
+              actions: {
+                review: boolean;
+                withdraw: boolean;
+              };
+              reviews: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                versionId: string;
+                versionNo: number;
+                /**
+                 * @description provider 提供部门 | platform 平台
+                 * @enum {string}
+                 */
+                stage: 'provider' | 'platform';
+                reviewerName: string;
+                checklist: {
+                  [key: string]: string;
+                };
+                conclusion: string;
+                opinion: string | null;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+              maskingGaps: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/home': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open portal home: domains, counts, newest and most used / 开放门户首页 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              totals: {
+                datasets: number;
+                departments: number;
+                downloads: number;
+              };
+              domains: {
+                value: string;
+                label: string;
+                count: number;
+              }[];
+              departments: {
+                value: string;
+                label: string;
+                count: number;
+              }[];
+              newest: {
+                code: string;
+                name: string;
+                summary: string;
+                providerName: string;
+                openType: string;
+                updateCycle: string;
+                /** Format: date-time */
+                publishedAt: string | null;
+                viewCount: number;
+                downloadCount: number;
+              }[];
+              popular: {
+                code: string;
+                name: string;
+                summary: string;
+                providerName: string;
+                openType: string;
+                updateCycle: string;
+                /** Format: date-time */
+                publishedAt: string | null;
+                viewCount: number;
+                downloadCount: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Search the open datasets with facets / 开放数据检索 */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Chinese search text, at most 100 characters; empty = browse */
+          q?: string;
+          departmentId?: string;
+          /** @description provider department's region */
+          regionCode?: string;
+          /** @description class code prefix: 1 matches 101, 101001, … */
+          classCode?: string;
+          openType?: 'unconditional' | 'conditional' | 'none';
+          formatKind?:
+            | 'electronic_file'
+            | 'spreadsheet'
+            | 'database'
+            | 'image'
+            | 'streaming'
+            | 'self_describing'
+            | 'service'
+            | 'other';
+          openDomain?: string;
+          updateCycle?:
+            'realtime' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'semiannual' | 'yearly' | 'irregular';
+          /** @description default: relevance with q, published_desc without */
+          sort?: 'relevance' | 'published_desc' | 'name';
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                entryId: string;
+                code: string;
+                name: string;
+                /** @description shortened to about 120 characters */
+                summary: string;
+                /** Format: uuid */
+                providerDepartmentId: string;
+                providerName: string;
+                regionCode: string;
+                regionName: string;
+                classCode: string;
+                className: string;
+                shareType: string;
+                openType: string;
+                formatKind: string;
+                shareMethods: string[];
+                updateCycle: string;
+                openDomains: string[];
+                /** Format: date-time */
+                publishedAt: string | null;
+                /** @description HTML-escaped text in which the matched words are wrapped in <mark></mark>; no other markup */
+                highlights?: {
+                  name?: string;
+                  items?: string[];
+                  /** @description the summary around the match, when only the summary matched */
+                  summary?: string;
+                };
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+              facets: {
+                department: {
+                  value: string;
+                  label: string;
+                  count: number;
+                }[];
+                region: {
+                  value: string;
+                  label: string;
+                  count: number;
+                }[];
+                class: {
+                  value: string;
+                  label: string;
+                  count: number;
+                }[];
+                shareType: {
+                  value: string;
+                  label: string;
+                  count: number;
+                }[];
+                openType: {
+                  value: string;
+                  label: string;
+                  count: number;
+                }[];
+                formatKind: {
+                  value: string;
+                  label: string;
+                  count: number;
+                }[];
+                shareMethod: {
+                  value: string;
+                  label: string;
+                  count: number;
+                }[];
+                openDomain: {
+                  value: string;
+                  label: string;
+                  count: number;
+                }[];
+                updateCycle: {
+                  value: string;
+                  label: string;
+                  count: number;
+                }[];
+              };
+              /** @description true for a broad search: total and facet counts are estimates from a sample (shown as 约) */
+              approximate: boolean;
+              /** @description when nothing matched: visible names most like the text (您是不是要找) */
+              didYouMean?: string[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One open dataset: summary, provider, data dictionary, usage / 开放数据集详情 */
+    get: {
+      parameters: {
+        query?: {
+          /** @description count this as a page view */
+          view?: boolean;
+        };
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              entryId: string;
+              code: string;
+              name: string;
+              summary: string;
+              /** Format: uuid */
+              providerDepartmentId: string;
+              providerName: string;
+              providerOffice: string | null;
+              /**
+               * @description unconditional 无条件开放 | conditional 有条件开放
+               * @enum {string}
+               */
+              openType: 'unconditional' | 'conditional';
+              openCondition: string | null;
+              openDomains: string[];
+              updateCycle: string;
+              formatKind: string;
+              formatType: string | null;
+              versionNo: number;
+              /** Format: date-time */
+              publishedAt: string | null;
+              /** Format: date-time */
+              openedAt: string | null;
+              items: {
+                name: string;
+                fieldName: string | null;
+                dataType: string;
+                length: number | null;
+                description: string | null;
+                /** @description the public gets this item masked (脱敏) */
+                masked: boolean;
+              }[];
+              counts: {
+                views: number;
+                downloads: number;
+                apiCalls: number;
+              };
+              related: {
+                code: string;
+                name: string;
+              }[];
+              downloadable: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The first rows of an open dataset, masked for the public / 数据预览 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              columns: {
+                field: string;
+                name: string;
+                dataType: string;
+                masked: boolean;
+              }[];
+              items: {
+                [key: string]: unknown;
+              }[];
+              available: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}/download': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download an open dataset (CSV UTF-8 with BOM, Excel, JSON lines), masked / 下载开放数据 */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'csv' | 'xlsx' | 'jsonl';
         };
         header?: never;
         path: {

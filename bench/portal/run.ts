@@ -1,0 +1,157 @@
+/**
+ * Open portal benchmark (issue #12 point 9, R-30). Run: `npx tsx bench/portal/run.ts` (or `npm run
+ * bench`); BENCH_SHORT=1 for a CI-sized run; BENCH_DATABASE_URL names the server.
+ *
+ * Loads 100k published entries (5k short) with the catalog-search loader, opens them all (无条件开放,
+ * reviewed: on the portal), then runs CONCURRENCY clients at once, each repeating, interleaved:
+ *   page     GET /datasets/{code}: a dataset page as server-rendered HTML with its JSON-LD;
+ *   portal   GET /api/portal/datasets?q=…: the portal's search (anonymous, with facets);
+ *   console  GET /api/catalog/search?q=…: the console's search for a signed-in user — the baseline
+ *            the portal is compared with, measured in the same run under the same load.
+ * Goal: page and portal search p95 ≤ 50 ms.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { openPostgres } from '../../src/server/db/open';
+import { migrateToLatest } from '../../src/server/db/migrate';
+import { buildApp } from '../../src/server/app';
+import { loadConfig } from '../../src/server/config';
+import { systemClock } from '../../src/server/platform/clock';
+import { hashPassword } from '../../src/server/platform/auth/password';
+import type { AppContext } from '../../src/server/app-context';
+import { databaseUrl, pgAdmin } from '../pg-admin';
+import { loadCatalog } from '../catalog-search/load';
+
+const SHORT = process.env.BENCH_SHORT === '1';
+const ENTRIES = SHORT ? 5_000 : 100_000;
+const ROUNDS = SHORT ? 5 : 40;
+const CONCURRENCY = 4;
+const GOAL_MS = 50;
+const QUERIES = ['企业登记', '户籍人口', '不动产', '上饶', '社保', '空气质量', '公交线路', '医疗机构', '行政处罚', ''];
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+const ms = (x: number) => x.toFixed(1);
+
+/** Every loaded entry open and on the portal, as two passed reviews would leave it. */
+async function openAll(ctx: AppContext): Promise<string[]> {
+  await sql`update catalog_entry_version set share_type = 'unconditional', share_condition = null, open_type = 'unconditional'`.execute(
+    ctx.db,
+  );
+  await sql`update catalog_entry set portal_version_id = current_version_id`.execute(ctx.db);
+  await sql`insert into open_dataset (entry_id, version_id, status, opened_at)
+    select id, current_version_id, 'open', now() from catalog_entry`.execute(ctx.db);
+  await sql`vacuum analyze`.execute(ctx.db);
+  const r = await sql<{ code: string }>`select code from catalog_entry order by random() limit 500`.execute(ctx.db);
+  return r.rows.map((x) => x.code);
+}
+
+async function signedInCookie(ctx: AppContext, app: Awaited<ReturnType<typeof buildApp>>) {
+  const dept = await ctx.db.selectFrom('department').select('id').limit(1).executeTakeFirstOrThrow();
+  const password = 'Bench-Passw0rd!';
+  await ctx.db
+    .insertInto('app_user')
+    .values({
+      username: 'bench',
+      real_name: '基准测试',
+      department_id: dept.id,
+      roles: ['dept_user'],
+      email: null,
+      phone: null,
+      password_hash: await hashPassword(password),
+      locked_until: null,
+      mfa_secret: null,
+      last_login_at: null,
+      updated_at: new Date(),
+    })
+    .execute();
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench', password } });
+  const c = res.cookies.find((k) => k.name === 'gs_session');
+  if (!c) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return `gs_session=${c.value}`;
+}
+
+async function main() {
+  const name = `bench_${randomBytes(5).toString('hex')}`;
+  console.log(
+    `open portal benchmark: ${ENTRIES} open entries, ${CONCURRENCY} concurrent clients${SHORT ? ' (short)' : ''}`,
+  );
+  await pgAdmin(`create database ${name}`);
+  const database = await openPostgres(databaseUrl(name), 10);
+  try {
+    await migrateToLatest(database.db);
+    const t0 = performance.now();
+    await loadCatalog(database.db, ENTRIES, (done) => process.stdout.write(`\r  loading ${done}/${ENTRIES}`));
+    const ctx: AppContext = {
+      db: database.db,
+      dbKind: 'postgresql',
+      config: { ...loadConfig({}), demo: false, requireMfa: false, secureCookies: false },
+      clock: systemClock,
+      log: console,
+    };
+    const codes = await openAll(ctx);
+    console.log(`\r  loaded and opened ${ENTRIES} entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const app = await buildApp(ctx, { serveWeb: true });
+    const cookie = await signedInCookie(ctx, app);
+
+    const get = async (url: string, headers: Record<string, string> = {}) => {
+      const t = performance.now();
+      const res = await app.inject({ method: 'GET', url, headers });
+      if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+      return { ms: performance.now() - t, body: res.body };
+    };
+    // The page must really be the dataset's, with its JSON-LD: a fast wrong answer proves nothing.
+    const sample = await get(`/datasets/${codes[0]}`);
+    if (!sample.body.includes('application/ld+json')) throw new Error('dataset page without JSON-LD');
+
+    const times = { page: [] as number[], portal: [] as number[], console: [] as number[] };
+    const client = async (c: number) => {
+      for (let i = 0; i < ROUNDS * QUERIES.length; i++) {
+        const q = encodeURIComponent(QUERIES[(i + c) % QUERIES.length]!);
+        times.page.push((await get(`/datasets/${codes[(i * CONCURRENCY + c) % codes.length]}`)).ms);
+        times.portal.push((await get(`/api/portal/datasets?q=${q}&pageSize=20`)).ms);
+        times.console.push((await get(`/api/catalog/search?q=${q}&pageSize=20`, { cookie })).ms);
+      }
+    };
+    // Warm: plan cache, jieba dictionary, buffers.
+    await client(0);
+    for (const k of Object.keys(times) as Array<keyof typeof times>) times[k] = [];
+    const load = () =>
+      loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ');
+    console.log(`  load average before timing: ${load()} (comparable only on an otherwise idle machine)`);
+    await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => client(c)));
+    await app.close();
+
+    const con = percentile(times.console, 95);
+    console.log(`\n  ${'request'.padEnd(34)}${'n'.padEnd(7)}${'p50'.padEnd(8)}${'p95'.padEnd(8)}p95 / console p95`);
+    for (const [label, xs] of [
+      ['dataset page (HTML, /datasets/…)', times.page],
+      ['portal search (/api/portal/…)', times.portal],
+      ['console search (/api/catalog/…)', times.console],
+    ] as const) {
+      const p95 = percentile(xs, 95);
+      console.log(
+        `  ${label.padEnd(34)}${String(xs.length).padEnd(7)}${ms(percentile(xs, 50)).padEnd(8)}${ms(p95).padEnd(8)}${(p95 / con).toFixed(2)}`,
+      );
+    }
+    console.log(`  load average after timing: ${load()}`);
+    const worst = Math.max(percentile(times.page, 95), percentile(times.portal, 95));
+    console.log(
+      `  worst portal p95: ${ms(worst)} ms under ${CONCURRENCY} concurrent clients — goal ≤ ${GOAL_MS} ms: ${worst <= GOAL_MS ? 'met' : 'MISSED'}${SHORT ? ' (short run: timings indicative only)' : ''}`,
+    );
+  } finally {
+    await database.close();
+    await pgAdmin(`drop database if exists ${name} with (force)`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

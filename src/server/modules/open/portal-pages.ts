@@ -1,0 +1,186 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../../app-context';
+import { AppError } from '../../platform/errors';
+import { escapeHtml, jsonLdScript, renderShell } from '../../platform/http/page-shell';
+import { Obj } from '../../platform/http/schemas';
+import { Type } from '@sinclair/typebox';
+import { DATA_TYPES, OPEN_DOMAINS, UPDATE_CYCLES } from '../../../shared/catalog/enums';
+import * as repo from './portal-repo';
+import { CodeParams, codeOf, type PortalDataset } from './portal-schemas';
+import { portalDataset } from './portal-service';
+
+/** The portal's own pages, listed first in the first sitemap file. */
+const PORTAL_PAGES = ['/', '/datasets'];
+/** A sitemap file holds at most 50,000 URLs (sitemaps.org): the datasets per file, leaving room for those pages. */
+export const SITEMAP_DATASETS = 50_000 - PORTAL_PAGES.length;
+const SITE = '上饶市公共数据开放平台';
+
+const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
+export const datasetPath = (code: string) => `/datasets/${code}`;
+const label = (map: Record<string, { zh: string }>, code: string) => map[code]?.zh ?? code;
+
+/** schema.org Dataset (what search engines show as a dataset result). */
+function datasetLd(d: PortalDataset, origin: string) {
+  const url = `${origin}${datasetPath(d.code)}`;
+  const api = `${origin}/api/portal/datasets/${d.code}`;
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'Dataset',
+    '@id': url,
+    url,
+    identifier: d.code,
+    name: d.name,
+    description: d.summary,
+    inLanguage: 'zh-CN',
+    keywords: d.openDomains.map((c) => label(OPEN_DOMAINS, c)),
+    isAccessibleForFree: true,
+    license: `${origin}/terms`,
+    publisher: { '@type': 'GovernmentOrganization', name: d.providerName },
+    creator: { '@type': 'GovernmentOrganization', name: d.providerName },
+    dateModified: d.publishedAt ?? undefined,
+    datePublished: d.openedAt ?? undefined,
+    variableMeasured: d.items.map((i) => i.name),
+    distribution: d.downloadable
+      ? [
+          { '@type': 'DataDownload', encodingFormat: 'text/csv', contentUrl: `${api}/download?format=csv` },
+          {
+            '@type': 'DataDownload',
+            encodingFormat: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            contentUrl: `${api}/download?format=xlsx`,
+          },
+          {
+            '@type': 'DataDownload',
+            encodingFormat: 'application/x-ndjson',
+            contentUrl: `${api}/download?format=jsonl`,
+          },
+        ]
+      : [],
+  };
+}
+
+/** The page as a crawler (or a browser before the app starts) reads it. */
+function datasetBody(d: PortalDataset): string {
+  const e = escapeHtml;
+  const rows = d.items
+    .map(
+      (i) =>
+        `<tr><td>${e(i.name)}</td><td>${e(label(DATA_TYPES, i.dataType))}</td><td>${i.masked ? '脱敏' : ''}</td><td>${e(i.description ?? '')}</td></tr>`,
+    )
+    .join('');
+  return `<main class="portal-ssr" data-testid="ssr-dataset">
+<nav><a href="/">${SITE}</a> › <a href="/datasets">数据目录</a></nav>
+<h1>${e(d.name)}</h1>
+<p>${e(d.summary)}</p>
+<dl>
+<dt>提供部门</dt><dd><a href="/departments/${d.providerDepartmentId}">${e(d.providerName)}</a>${d.providerOffice ? ` ${e(d.providerOffice)}` : ''}</dd>
+<dt>资源代码</dt><dd>${e(d.code)}</dd>
+<dt>开放类型</dt><dd>${d.openType === 'unconditional' ? '无条件开放' : '有条件开放'}</dd>
+<dt>更新周期</dt><dd>${e(label(UPDATE_CYCLES, d.updateCycle))}</dd>
+<dt>开放领域</dt><dd>${e(d.openDomains.map((c) => label(OPEN_DOMAINS, c)).join('、'))}</dd>
+</dl>
+<h2>数据项</h2>
+<table><thead><tr><th>名称</th><th>类型</th><th>脱敏</th><th>说明</th></tr></thead><tbody>${rows}</tbody></table>
+</main>`;
+}
+
+/**
+ * R-30 "found by search engines": dataset pages as HTML with their content and schema.org JSON-LD,
+ * the sitemap (paged past 50,000 URLs) and robots.txt. The web app takes over each page once loaded.
+ */
+export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/datasets/:prefix/:seq',
+      { config: { access: 'public', audit: false }, schema: { hide: true, params: CodeParams } },
+      async (req, reply) => {
+        let d: PortalDataset;
+        try {
+          d = await portalDataset(ctx, codeOf(req.params));
+        } catch (err) {
+          if (!(err instanceof AppError) || err.status !== 404) throw err;
+          // Not on the portal: the app's own not-found page, with a status crawlers understand.
+          return reply
+            .status(404)
+            .type('text/html; charset=utf-8')
+            .send(renderShell({ title: `未找到数据集 - ${SITE}`, description: '该数据集不存在或未开放', body: '' }));
+        }
+        const origin = originOf(req);
+        return reply.type('text/html; charset=utf-8').send(
+          renderShell({
+            title: `${d.name} - ${d.providerName} - ${SITE}`,
+            description: d.summary.slice(0, 160),
+            canonical: `${origin}${datasetPath(d.code)}`,
+            head: jsonLdScript(datasetLd(d, origin)),
+            body: datasetBody(d),
+          }),
+        );
+      },
+    );
+
+    app.get('/robots.txt', { config: { access: 'public', audit: false }, schema: { hide: true } }, async (req, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send(
+          [
+            'User-agent: *',
+            'Allow: /',
+            'Disallow: /console',
+            'Disallow: /api/',
+            'Disallow: /login',
+            `Sitemap: ${originOf(req)}/sitemap.xml`,
+            '',
+          ].join('\n'),
+        ),
+    );
+
+    app.get(
+      '/sitemap.xml',
+      { config: { access: 'public', audit: false }, schema: { hide: true } },
+      async (req, reply) => {
+        const origin = originOf(req);
+        const files = sitemapFiles(await repo.portalCount(ctx.db));
+        reply.type('application/xml; charset=utf-8');
+        if (files === 1) return xml(urlset(origin, 1, await repo.portalCodes(ctx.db, SITEMAP_DATASETS, 0)));
+        const maps = Array.from(
+          { length: files },
+          (_, i) => `<sitemap><loc>${origin}/sitemap-${i + 1}.xml</loc></sitemap>`,
+        );
+        return xml(`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${maps.join('')}</sitemapindex>`);
+      },
+    );
+
+    app.get(
+      '/sitemap-:page.xml',
+      {
+        config: { access: 'public', audit: false },
+        schema: { hide: true, params: Obj({ page: Type.Integer({ minimum: 1, maximum: 100_000 }) }) },
+      },
+      async (req, reply) => {
+        const { page } = req.params;
+        const rows = await repo.portalCodes(ctx.db, SITEMAP_DATASETS, (page - 1) * SITEMAP_DATASETS);
+        if (!rows.length && page > 1) return reply.status(404).type('text/plain').send('no such sitemap page');
+        return reply.type('application/xml; charset=utf-8').send(xml(urlset(originOf(req), page, rows)));
+      },
+    );
+  };
+}
+
+/** How many sitemap files the datasets take: one sitemap.xml, or an index over sitemap-1.xml … */
+export function sitemapFiles(datasets: number, perFile = SITEMAP_DATASETS): number {
+  return Math.max(1, Math.ceil(datasets / perFile));
+}
+
+const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`;
+
+/** One sitemap file; the first also names the portal's own pages. */
+function urlset(origin: string, page: number, rows: Array<{ code: string; updated_at: Date }>): string {
+  const urls = [
+    ...(page === 1 ? PORTAL_PAGES : []).map((p) => `<url><loc>${origin}${p}</loc></url>`),
+    ...rows.map(
+      (r) =>
+        `<url><loc>${escapeHtml(`${origin}${datasetPath(r.code)}`)}</loc><lastmod>${r.updated_at.toISOString().slice(0, 10)}</lastmod></url>`,
+    ),
+  ];
+  return `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>`;
+}

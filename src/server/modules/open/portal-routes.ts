@@ -1,0 +1,117 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../app-context';
+import { auditStreamEnd } from '../../platform/audit/hook';
+import { SearchQuery, SearchResult } from '../catalog';
+import { portalDataset, portalDownload, portalHome, portalPreview, searchPortal } from './portal-service';
+import { CodeParams, codeOf, PortalDataset, PortalHome, PortalPreview } from './portal-schemas';
+import { Obj } from '../../platform/http/schemas';
+
+const tags = ['portal'];
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const target = { targetType: 'catalog_entry_code' } as const;
+
+/**
+ * R-30/R-31: the open portal's data for its pages, under /api/portal, for anyone (no login). Reading
+ * the catalog is not audited (it is public); data leaving the platform is.
+ */
+export function portalRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/home',
+      {
+        config: { access: 'public', audit: false },
+        schema: {
+          tags,
+          summary: 'Open portal home: domains, counts, newest and most used / 开放门户首页',
+          response: { 200: PortalHome },
+        },
+      },
+      async () => portalHome(ctx),
+    );
+
+    app.get(
+      '/datasets',
+      {
+        config: { access: 'public', audit: false },
+        schema: {
+          tags,
+          summary: 'Search the open datasets with facets / 开放数据检索',
+          querystring: Type.Omit(SearchQuery, ['portal', 'shareType', 'shareMethod']),
+          response: { 200: SearchResult },
+        },
+      },
+      async (req) => searchPortal(ctx, req.query),
+    );
+
+    app.get(
+      '/datasets/:prefix/:seq',
+      {
+        config: { access: 'public', audit: false },
+        schema: {
+          tags,
+          summary: 'One open dataset: summary, provider, data dictionary, usage / 开放数据集详情',
+          params: CodeParams,
+          querystring: Obj({ view: Type.Optional(Type.Boolean({ description: 'count this as a page view' })) }),
+          response: { 200: PortalDataset },
+        },
+      },
+      async (req) => portalDataset(ctx, codeOf(req.params), req.query.view === true),
+    );
+
+    app.get(
+      '/datasets/:prefix/:seq/preview',
+      {
+        config: { access: 'public', audit: { category: 'query', action: 'open.data.preview', ...target } },
+        schema: {
+          tags,
+          summary: `The first rows of an open dataset, masked for the public / 数据预览`,
+          params: CodeParams,
+          response: { 200: PortalPreview },
+        },
+      },
+      async (req) => {
+        req.auditNote.targetId = codeOf(req.params);
+        const p = await portalPreview(ctx, codeOf(req.params));
+        req.auditNote.rowCount = p.items.length;
+        return p;
+      },
+    );
+
+    app.get(
+      '/datasets/:prefix/:seq/download',
+      {
+        config: {
+          access: 'public',
+          audit: { category: 'download', action: 'open.data.download', ...target, streamEnd: true },
+        },
+        schema: {
+          tags,
+          summary: 'Download an open dataset (CSV UTF-8 with BOM, Excel, JSON lines), masked / 下载开放数据',
+          params: CodeParams,
+          querystring: Obj({
+            format: Type.Optional(
+              Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('jsonl')], { default: 'csv' }),
+            ),
+          }),
+          produces: ['text/csv', 'application/x-ndjson', XLSX_TYPE],
+        },
+      },
+      async (req, reply) => {
+        const code = codeOf(req.params);
+        req.auditNote.targetId = code;
+        const d = await portalDownload(ctx, code, req.query.format ?? 'csv');
+        req.auditNote.detail = { format: d.format, fields: d.fields };
+        auditStreamEnd(ctx, req, reply, () => ({
+          rowCount: d.sent.rows,
+          complete: d.sent.all,
+          detail: { format: d.format },
+        }));
+        return reply
+          .header('content-type', d.contentType)
+          .header('content-disposition', `attachment; filename="${d.fileName}"`)
+          .send(d.body);
+      },
+    );
+  };
+}

@@ -1,0 +1,164 @@
+import type { AppContext } from '../../app-context';
+import { AppError, badRequest, notFound } from '../../platform/errors';
+import { OPEN_DOMAINS } from '../../../shared/catalog/enums';
+import { entryIdByCode, publishedVersionOf, searchEntries, type SearchHit, type SearchQuery } from '../catalog';
+import { openExport, queryRecords, type ExportDownload, type ExportFormat } from '../exchange-delivery';
+import * as repo from './portal-repo';
+import type { PortalCard, PortalDataset, PortalHome, PortalPreview } from './portal-schemas';
+
+/**
+ * R-30/R-31 (Art 19, 21, 22): the open portal for citizens, companies and researchers, no login.
+ * It lists only what the catalog's public visibility allows (open and reviewed, visibleEntriesFilter)
+ * and serves data only for datasets on the portal, masked for the open channel.
+ */
+const PORTAL = { portal: true } as const;
+export const PREVIEW_ROWS = 20;
+
+/** The catalog's search as anyone outside sees it: open, reviewed entries only. */
+export const searchPortal = (ctx: AppContext, q: SearchQuery) => searchEntries(ctx, null, { ...q, portal: 'open' });
+
+const cardOf = (h: SearchHit, usage?: { view_count: string; download_count: string }): PortalCard => ({
+  code: h.code,
+  name: h.name,
+  summary: h.summary,
+  providerName: h.providerName,
+  openType: h.openType,
+  updateCycle: h.updateCycle,
+  publishedAt: h.publishedAt,
+  viewCount: Number(usage?.view_count ?? 0),
+  downloadCount: Number(usage?.download_count ?? 0),
+});
+
+export async function portalHome(ctx: AppContext): Promise<PortalHome> {
+  const [browse, popular, downloads] = await Promise.all([
+    searchPortal(ctx, { sort: 'published_desc', pageSize: 6 }),
+    repo.popular(ctx.db, 6),
+    repo.totalDownloads(ctx.db),
+  ]);
+  const usage = new Map(
+    (
+      await repo.usageOf(
+        ctx.db,
+        browse.items.map((h) => h.entryId),
+      )
+    ).map((u) => [u.entry_id, u]),
+  );
+  const inDomain = new Map(browse.facets.openDomain.map((f) => [f.value, f.count]));
+  return {
+    totals: { datasets: browse.total, departments: browse.facets.department.length, downloads },
+    domains: Object.entries(OPEN_DOMAINS).map(([value, l]) => ({
+      value,
+      label: l.zh,
+      count: inDomain.get(value) ?? 0,
+    })),
+    departments: browse.facets.department.map((f) => ({ value: f.value, label: f.label, count: f.count })),
+    newest: browse.items.map((h) => cardOf(h, usage.get(h.entryId))),
+    popular: popular.map((p) => ({
+      code: p.code,
+      name: p.name,
+      summary: p.summary.length > 120 ? `${p.summary.slice(0, 120)}…` : p.summary,
+      providerName: p.provider_name,
+      openType: p.open_type,
+      updateCycle: p.update_cycle,
+      publishedAt: p.published_at?.toISOString() ?? null,
+      viewCount: Number(p.view_count),
+      downloadCount: Number(p.download_count),
+    })),
+  };
+}
+
+const unknownDataset = () => notFound('Open dataset', '开放数据集');
+
+/** The entry and its shown version when the dataset is on the portal; the same 404 as a code that does not exist. */
+async function onPortal(ctx: AppContext, code: string) {
+  const entryId = await entryIdByCode(ctx, code);
+  const row = entryId ? await repo.openDataset(ctx.db, entryId) : undefined;
+  const v = row ? await publishedVersionOf(ctx, row.entry_id) : null;
+  if (!row || !v || v.openType === 'none') throw unknownDataset();
+  return { row, v };
+}
+
+/** A dataset page's content; `count` adds the visit to its views (the page, not the API's own reads). */
+export async function portalDataset(ctx: AppContext, code: string, count = false): Promise<PortalDataset> {
+  const { row, v } = await onPortal(ctx, code);
+  if (count) await repo.bump(ctx.db, row.entry_id, 'view_count');
+  const related = (
+    await Promise.all(
+      v.relatedCodes.map(async (c) => {
+        try {
+          return [{ code: c, name: (await onPortal(ctx, c)).v.name }];
+        } catch (e) {
+          if (e instanceof AppError && e.status === 404) return [];
+          throw e;
+        }
+      }),
+    )
+  ).flat();
+  return {
+    entryId: row.entry_id,
+    code: v.code,
+    name: v.name,
+    summary: v.summary,
+    providerDepartmentId: v.providerDepartmentId,
+    providerName: v.providerDepartmentName,
+    providerOffice: v.providerOffice,
+    openType: v.openType as 'unconditional' | 'conditional',
+    openCondition: v.openCondition,
+    openDomains: v.openDomains,
+    updateCycle: v.updateCycle,
+    formatKind: v.formatKind,
+    formatType: v.formatType,
+    versionNo: v.versionNo,
+    publishedAt: v.publishedAt,
+    openedAt: row.opened_at?.toISOString() ?? null,
+    // The open items only; the public gets personal and sensitive ones masked (a rule is required to open, R-33).
+    items: v.items
+      .filter((i) => i.openType !== 'none')
+      .map((i) => ({
+        name: i.name,
+        fieldName: i.fieldName,
+        dataType: i.dataType,
+        length: i.length,
+        description: i.description,
+        masked: i.sensitivity !== 'none',
+      })),
+    counts: {
+      views: Number(row.view_count) + (count ? 1 : 0),
+      downloads: Number(row.download_count),
+      apiCalls: Number(row.api_call_count),
+    },
+    related,
+    downloadable: v.openType === 'unconditional',
+  };
+}
+
+/** 有条件开放 data goes only to approved applicants (R-32); 无条件开放 data to anyone. */
+async function downloadable(ctx: AppContext, code: string) {
+  const { row, v } = await onPortal(ctx, code);
+  if (v.openType !== 'unconditional')
+    throw badRequest(
+      'OPEN_APPLICATION_REQUIRED',
+      'This dataset is open on conditions: apply for it first',
+      '该数据集为有条件开放，请先提交开放申请',
+    );
+  return row;
+}
+
+export async function portalPreview(ctx: AppContext, code: string): Promise<PortalPreview> {
+  await downloadable(ctx, code);
+  try {
+    const page = await queryRecords(ctx, PORTAL, code, { limit: PREVIEW_ROWS });
+    return { columns: page.body.columns, items: page.body.items, available: true };
+  } catch (e) {
+    // Not loaded yet: the page says so instead of failing.
+    if (e instanceof AppError && e.status === 404) return { columns: [], items: [], available: false };
+    throw e;
+  }
+}
+
+export async function portalDownload(ctx: AppContext, code: string, format: ExportFormat): Promise<ExportDownload> {
+  const row = await downloadable(ctx, code);
+  const d = await openExport(ctx, PORTAL, code, { format });
+  await repo.bump(ctx.db, row.entry_id, 'download_count');
+  return d;
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { WEB_DIST } from './web-app';
+
+/** What a server-rendered page puts into the web app's index.html. */
+export interface ShellPage {
+  title: string;
+  description: string;
+  /** Absolute URL of the page (canonical link). */
+  canonical?: string;
+  /** Extra head markup, already safe (JSON-LD through jsonLdScript). */
+  head?: string;
+  /** The page's content as HTML, already escaped: what a crawler reads; the app replaces it when it starts. */
+  body: string;
+}
+
+const FALLBACK = `<!doctype html><html lang="zh-CN"><head><meta charset="UTF-8" /><title></title></head><body><div id="app"></div></body></html>`;
+
+let cached: { mtimeMs: number; html: string } | null = null;
+
+/** The built index.html (re-read when a new build replaces it); a bare document when the web is not built. */
+function indexHtml(): string {
+  const file = path.join(WEB_DIST, 'index.html');
+  try {
+    const { mtimeMs } = fs.statSync(file);
+    if (cached?.mtimeMs !== mtimeMs) cached = { mtimeMs, html: fs.readFileSync(file, 'utf8') };
+    return cached.html;
+  } catch {
+    return FALLBACK;
+  }
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON-LD in a script element; `<` is escaped so no value can close the element. */
+export function jsonLdScript(data: unknown): string {
+  return `<script type="application/ld+json">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;
+}
+
+/**
+ * Pages that search engines read (the open portal's datasets and departments) are served as the web
+ * app's own index.html with their title, description and content already in it, so they are complete
+ * without running JavaScript; the app then starts on the same URL and takes over.
+ */
+export function renderShell(p: ShellPage): string {
+  const head = [
+    `<title>${escapeHtml(p.title)}</title>`,
+    `<meta name="description" content="${escapeHtml(p.description)}" />`,
+    p.canonical ? `<link rel="canonical" href="${escapeHtml(p.canonical)}" />` : '',
+    p.head ?? '',
+  ].join('\n    ');
+  return indexHtml()
+    .replace(/<title>[^<]*<\/title>/, () => head)
+    .replace('<div id="app"></div>', () => `<div id="app">${p.body}</div>`);
+}
