@@ -36,6 +36,21 @@ export interface Config {
   filesDir: string;
   /** MAX_FILE_MB: the largest resource file accepted, default 200. */
   maxFileMb: number;
+  /**
+   * SMTP_URL (smtp://user:pass@host:587, smtps://… for TLS): where e-mail to the public goes. Unset:
+   * messages (e-mail and SMS alike) are written to OUTBOX_FILE instead, for the demo and for tests.
+   */
+  smtpUrl?: string;
+  /** MAIL_FROM: the sender address of that e-mail. */
+  mailFrom: string;
+  /** OUTBOX_FILE: JSON lines of the messages not sent (default <dataDir>/outbox.jsonl). */
+  outboxFile: string;
+  /**
+   * REALNAME_URL: the real-name verification service (R-34) checking a name against an identity
+   * number or a credit code (accounts-realname.ts has its contract). Unset: in demo mode a built-in
+   * stand-in accepts every well-formed number; otherwise accounts stay unverified.
+   */
+  realNameUrl?: string;
 }
 
 function bool(v: string | undefined, dflt: boolean): boolean {
@@ -81,5 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyFile: env.GOVSHARE_KEY_FILE ? path.resolve(env.GOVSHARE_KEY_FILE) : undefined,
     filesDir: env.FILES_DIR ? path.resolve(env.FILES_DIR) : path.join(dataDir, 'files'),
     maxFileMb: int('MAX_FILE_MB', env.MAX_FILE_MB, 200),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || 'govshare <no-reply@govshare.local>',
+    outboxFile: env.OUTBOX_FILE ? path.resolve(env.OUTBOX_FILE) : path.join(dataDir, 'outbox.jsonl'),
+    realNameUrl: env.REALNAME_URL || undefined,
   };
 }

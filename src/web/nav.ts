@@ -154,6 +154,20 @@ export const NAV: NavGroup[] = [
         permission: 'open.read',
         id: 'open-datasets',
       },
+      {
+        path: consoleLink('/open/requests'),
+        label: 'feedback.console.requests',
+        icon: Tickets,
+        permission: 'open.feedback.answer',
+        id: 'open-requests',
+      },
+      {
+        path: consoleLink('/open/feedback'),
+        label: 'feedback.console.feedback',
+        icon: ChatLineSquare,
+        permission: 'open.feedback.answer',
+        id: 'open-feedback',
+      },
     ],
   },
   {

@@ -147,6 +147,52 @@ const openRoutes: RouteRecordRaw[] = [
     component: () => import('./views/open/OpenDatasetView.vue'),
     meta: { permission: 'open.read', title: 'open.nav.dataset' },
   },
+  {
+    path: 'open/requests',
+    name: 'open-requests',
+    component: () => import('./views/open/OpenRequestsView.vue'),
+    meta: { permission: 'open.feedback.answer', title: 'feedback.console.requests' },
+  },
+  {
+    path: 'open/requests/:id',
+    name: 'open-request',
+    component: () => import('./views/open/OpenRequestsView.vue'),
+    meta: { permission: 'open.feedback.answer', title: 'feedback.console.requests' },
+  },
+  {
+    path: 'open/feedback',
+    name: 'open-feedback',
+    component: () => import('./views/open/OpenFeedbackView.vue'),
+    meta: { permission: 'open.feedback.answer', title: 'feedback.console.feedback' },
+  },
+];
+
+/** A public user's centre (用户中心): needs a session; ME_PAGES (views/portal/me/pages.ts) is its menu. */
+const meRoutes: RouteRecordRaw[] = [
+  {
+    path: 'profile',
+    name: 'portal-me-profile',
+    component: () => import('./views/portal/me/ProfileView.vue'),
+    meta: { title: 'account.nav.profile' },
+  },
+  {
+    path: 'security',
+    name: 'portal-me-security',
+    component: () => import('./views/portal/me/SecurityView.vue'),
+    meta: { title: 'account.nav.security' },
+  },
+  {
+    path: 'requests',
+    name: 'portal-me-requests',
+    component: () => import('./views/portal/me/RequestsView.vue'),
+    meta: { title: 'feedback.me.title' },
+  },
+  {
+    path: 'keys',
+    name: 'portal-me-keys',
+    component: () => import('./views/portal/me/KeysView.vue'),
+    meta: { title: 'openapi.nav.keys' },
+  },
 ];
 
 /** The open-data portal, for anyone: `/datasets/:prefix/:seq` is also served pre-rendered by the server (portal-pages.ts). */
@@ -170,10 +216,42 @@ const portalRoutes: RouteRecordRaw[] = [
     meta: { title: 'portal.dataset.title' },
   },
   {
+    path: 'requests',
+    name: 'portal-requests',
+    component: () => import('./views/portal/PortalRequestsView.vue'),
+    meta: { title: 'feedback.nav.requests' },
+  },
+  {
     path: 'departments/:id',
     name: 'portal-department',
     component: () => import('./views/portal/PortalDepartmentView.vue'),
     meta: { title: 'portal.department.title' },
+  },
+  {
+    path: 'account/login',
+    name: 'portal-login',
+    component: () => import('./views/portal/account/PortalLoginView.vue'),
+    meta: { title: 'account.login.title' },
+  },
+  {
+    path: 'account/register',
+    name: 'portal-register',
+    component: () => import('./views/portal/account/RegisterView.vue'),
+    meta: { title: 'account.register.title' },
+  },
+  {
+    path: 'account/reset',
+    name: 'portal-reset',
+    component: () => import('./views/portal/account/ResetPasswordView.vue'),
+    meta: { title: 'account.reset.title' },
+  },
+  {
+    path: 'me',
+    name: 'portal-me',
+    component: () => import('./views/portal/me/MeLayout.vue'),
+    redirect: { name: 'portal-me-profile' },
+    meta: { public: false, permission: 'open.account', title: 'account.title' },
+    children: meRoutes,
   },
   {
     path: ':pathMatch(.*)*',
@@ -271,11 +349,17 @@ const routes: RouteRecordRaw[] = [
   { path: OLD_CONSOLE_PATHS, redirect: (to) => ({ path: CONSOLE + to.path, query: to.query, hash: to.hash }) },
 ];
 
-/** The login page, coming back to `to` afterwards (the console's home is where a login lands anyway). */
+/**
+ * The login page, coming back to `to` afterwards (the console's home is where a login lands anyway);
+ * a portal page asks on the portal's own sign-in page.
+ */
 const loginFor = (to: RouteLocationNormalized) => ({
-  name: 'login',
+  name: to.meta.portal ? 'portal-login' : 'login',
   query: to.fullPath === CONSOLE ? {} : { redirect: to.fullPath },
 });
+
+/** Where a signed-in user asking for a sign-in page goes instead. */
+const SIGN_IN_PAGES = new Set(['login', 'portal-login', 'portal-register']);
 
 export const router = createRouter({ history: createWebHistory('/'), routes });
 
@@ -288,7 +372,10 @@ router.beforeEach(async (to) => {
       session.clear();
     }
   }
-  if (to.meta.public) return to.name === 'login' && session.loggedIn ? { name: 'home' } : true;
+  if (to.meta.public) {
+    if (!session.loggedIn || !SIGN_IN_PAGES.has(String(to.name))) return true;
+    return session.publicOnly ? { name: 'portal-me' } : { name: 'home' };
+  }
   if (!session.loggedIn) return loginFor(to);
   // A member of the public has no console: the portal is theirs.
   if (to.meta.console && session.publicOnly) return { name: 'portal-home' };

@@ -47,6 +47,10 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    proxy: { '/api': { target: 'http://localhost:3000', changeOrigin: false } },
+    // /open/api is the open API and its try-it page, served by the same server.
+    proxy: {
+      '/api': { target: 'http://localhost:3000', changeOrigin: false },
+      '/open/api': { target: 'http://localhost:3000', changeOrigin: false },
+    },
   },
 });

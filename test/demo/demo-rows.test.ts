@@ -3,9 +3,10 @@ import { loadConfig } from '../../src/server/config';
 import { DemoTableRows, type DemoItem } from '../../src/server/demo/demo-rows';
 import { permutation } from '../../src/server/demo/demo-random';
 import { COUNTIES, SURNAMES } from '../../src/server/demo/demo-vocab';
-import { DemoWorld, idNumberCheckChar } from '../../src/server/demo/demo-world';
+import { DemoWorld } from '../../src/server/demo/demo-world';
+import { idNumberCheckChar, isValidIdNumber } from '../../src/shared/org/id-number';
 import { PEOPLE_ENTRY, demoRowCount, demoTableEntries } from '../../src/server/demo/seed-exchange';
-import { formatCheckFor, isValidIdNumber } from '../../src/server/modules/exchange-ingest/quality-checks';
+import { formatCheckFor } from '../../src/server/modules/exchange-ingest/quality-checks';
 import { isValidCreditCode } from '../../src/shared/org/credit-code';
 
 /** Synthetic demo rows (issue #5 point 10): deterministic, check-digit valid, unique, plausible. */

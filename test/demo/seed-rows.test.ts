@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { testApp, type TestApp } from '../helpers/app';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
 import { ENTERPRISE_ENTRY, PEOPLE_ENTRY, demoRowCount, demoTableEntries } from '../../src/server/demo/seed-exchange';
-import { isValidIdNumber } from '../../src/server/modules/exchange-ingest/quality-checks';
+import { isValidIdNumber } from '../../src/shared/org/id-number';
 import { isValidCreditCode } from '../../src/shared/org/credit-code';
 
 /** The demo seed with its synthetic rows on (issue #5 point 10), at full scale. */

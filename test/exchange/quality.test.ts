@@ -3,7 +3,7 @@ import { testApp, type TestApp } from '../helpers/app';
 import { expectStatus, signInAgain, sessionsOf } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
 import { completeCreditCode, isValidCreditCode } from '../../src/shared/org/credit-code';
-import { isValidIdNumber } from '../../src/server/modules/exchange-ingest/quality-checks';
+import { isValidIdNumber } from '../../src/shared/org/id-number';
 import { boundEntry, corpSource, type CorpSource } from './pull-fixtures';
 
 let t: TestApp;

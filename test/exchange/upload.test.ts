@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, item, platformAdmin, publishedEntry, type Session } from '../catalog/factory';
 import { completeCreditCode } from '../../src/shared/org/credit-code';
+import { idNumberCheckChar } from '../../src/shared/org/id-number';
 import { boundEntry, corpSource } from './pull-fixtures';
 import type { UploadReport, UploadResult } from '../../src/server/modules/exchange-ingest/upload-schemas';
 
@@ -19,9 +20,7 @@ afterAll(async () => {
 });
 
 const code = (n: number) => completeCreditCode('91361100', String(n).padStart(8, '0'));
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const idNumber = (first17: string) =>
-  first17 + '10X98765432'[ID_WEIGHTS.reduce((a, w, i) => a + w * Number(first17[i]), 0) % 11];
+const idNumber = (first17: string) => first17 + idNumberCheckChar(first17);
 
 function form(file: Buffer, fileName: string, fields: Record<string, string> = {}) {
   const boundary = `----govshare${Math.random().toString(16).slice(2)}`;

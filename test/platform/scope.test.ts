@@ -28,6 +28,8 @@ const ACTIONS: ScopedAction[] = [
   'exchange.source.manage',
   'exchange.entry.manage',
   'open.dataset.manage',
+  'open.feedback.answer',
+  'open.application.manage',
 ];
 
 describe('scopeOf: one answer to "the platform or the own department"', () => {

@@ -18,6 +18,10 @@ import * as m0016 from './migrations/0016_grant_terms';
 import * as m0017 from './migrations/0017_audit_targets';
 import * as m0018 from './migrations/0018_open_portal';
 import * as m0019 from './migrations/0019_search_words';
+import * as m0020 from './migrations/0020_public_accounts';
+import * as m0021 from './migrations/0021_open_api_keys';
+import * as m0022 from './migrations/0022_open_feedback';
+import * as m0023 from './migrations/0023_open_applications';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -40,6 +44,10 @@ const migrations: Record<string, Migration> = {
   '0017_audit_targets': m0017,
   '0018_open_portal': m0018,
   '0019_search_words': m0019,
+  '0020_public_accounts': m0020,
+  '0021_open_api_keys': m0021,
+  '0022_open_feedback': m0022,
+  '0023_open_applications': m0023,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

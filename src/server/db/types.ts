@@ -37,7 +37,7 @@ export interface AppUserTable {
   phone: string | null;
   password_hash: string;
   password_changed_at: Timestamp;
-  status: Generated<'active' | 'disabled'>;
+  status: Generated<'active' | 'disabled' | 'pending'>;
   failed_logins: Generated<number>;
   locked_until: Date | null;
   mfa_secret: string | null;
@@ -45,6 +45,63 @@ export interface AppUserTable {
   last_login_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+}
+
+export interface PublicAccountTable {
+  user_id: string;
+  kind: 'citizen' | 'legal_person';
+  person_name: string;
+  id_number_digest: string;
+  id_number_sealed: string;
+  id_number_masked: string;
+  org_name: string | null;
+  credit_code: string | null;
+  contact_kind: 'email' | 'mobile';
+  contact_verified_at: Date | null;
+  real_name_status: Generated<'verified' | 'unverified' | 'failed'>;
+  real_name_provider: string | null;
+  real_name_checked_at: Date | null;
+  real_name_message: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface OpenApplicationTable {
+  id: Generated<string>;
+  no: string;
+  entry_id: string;
+  provider_department_id: string;
+  applicant_id: string;
+  applicant_name: string;
+  purpose: string;
+  scenario: string;
+  fields: string[];
+  wanted_until: DateOnly;
+  commitment_version: string;
+  commitment_signed_name: string;
+  commitment_signed_at: Date;
+  status: Generated<'submitted' | 'approved' | 'refused' | 'withdrawn'>;
+  received_at: Date;
+  due_at: Date;
+  decided_at: Date | null;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  approved_fields: string[] | null;
+  access_until: DateOnly | null;
+  refusal_basis: string | null;
+  refusal_reason: string | null;
+  use_report: string | null;
+  use_reported_at: Date | null;
+}
+
+export interface AccountCodeTable {
+  id: Generated<string>;
+  user_id: string;
+  purpose: 'verify_contact' | 'reset_password';
+  code_digest: string;
+  attempts: Generated<number>;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: Generated<Date>;
 }
 
 export interface SessionTable {
@@ -651,6 +708,9 @@ export interface DB {
   department: DepartmentTable;
   app_user: AppUserTable;
   user_session: SessionTable;
+  public_account: PublicAccountTable;
+  account_code: AccountCodeTable;
+  open_application: OpenApplicationTable;
   specialist: SpecialistTable;
   specialist_change: SpecialistChangeTable;
   audit_event: AuditEventTable;
@@ -691,6 +751,13 @@ export interface DB {
   open_dataset: OpenDatasetTable;
   open_review: OpenReviewTable;
   search_synonym: SearchSynonymTable;
+  open_data_request: OpenDataRequestTable;
+  open_data_request_vote: OpenDataRequestVoteTable;
+  open_rating: OpenRatingTable;
+  open_comment: OpenCommentTable;
+  open_error_report: OpenErrorReportTable;
+  open_api_key: OpenApiKeyTable;
+  open_api_usage: OpenApiUsageTable;
 }
 
 export type OpenDatasetStatus = 'platform_review' | 'open' | 'refused' | 'withdrawn';
@@ -726,6 +793,97 @@ export interface SearchSynonymTable {
   terms: string[];
   updated_by: string | null;
   updated_at: Generated<Date>;
+}
+
+/** the public's data requests, ratings, comments and 纠错 (migration 0022). */
+export type OpenDataRequestStatus = 'submitted' | 'published' | 'rejected' | 'answered';
+
+export interface OpenDataRequestTable {
+  id: Generated<string>;
+  title: string;
+  description: string;
+  purpose: string;
+  wanted_department_id: string | null;
+  department_id: string | null;
+  requester_id: string;
+  status: Generated<OpenDataRequestStatus>;
+  reject_reason: string | null;
+  moderated_by: string | null;
+  moderated_at: Date | null;
+  answer: string | null;
+  answer_entry_id: string | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+  vote_count: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OpenDataRequestVoteTable {
+  request_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+export interface OpenRatingTable {
+  entry_id: string;
+  user_id: string;
+  stars: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type OpenCommentStatus = 'pending' | 'published' | 'hidden';
+
+export interface OpenCommentTable {
+  id: Generated<string>;
+  entry_id: string;
+  user_id: string;
+  content: string;
+  status: Generated<OpenCommentStatus>;
+  hidden_reason: string | null;
+  moderated_by: string | null;
+  moderated_at: Date | null;
+  created_at: Timestamp;
+}
+
+export type OpenErrorReportStatus = 'open' | 'answered';
+
+export interface OpenErrorReportTable {
+  id: Generated<string>;
+  entry_id: string;
+  user_id: string;
+  item_name: string | null;
+  content: string;
+  status: Generated<OpenErrorReportStatus>;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+  created_at: Timestamp;
+}
+
+/** a public user's open API key; only its hash is kept (migration 0021). */
+export interface OpenApiKeyTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  status: Generated<'active' | 'revoked'>;
+  rate_per_minute: number;
+  daily_quota: number;
+  created_at: Timestamp;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+/** Calls answered, rows returned and calls refused (429) per key and Beijing date. */
+export interface OpenApiUsageTable {
+  key_id: string;
+  day: DateOnly;
+  calls: Generated<number>;
+  rows: Generated<string>;
+  refused: Generated<number>;
 }
 
 export type Row<T extends keyof DB> = Selectable<DB[T]>;

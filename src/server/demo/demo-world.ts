@@ -1,4 +1,5 @@
 import { completeCreditCode } from '../../shared/org/credit-code';
+import { idNumberCheckChar } from '../../shared/org/id-number';
 import { hash32, permutation, rng, type Rng } from './demo-random';
 import {
   COUNTIES,
@@ -63,17 +64,6 @@ export interface WorldOptions {
 const DAY = 86_400_000;
 export const dayNumber = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
 export const dateOf = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
-
-/** The GB 11643 (ISO 7064 MOD 11-2) check character of a 公民身份号码's first 17 digits. */
-export function idNumberCheckChar(first17: string): string {
-  if (!/^\d{17}$/.test(first17)) throw new Error('idNumberCheckChar needs 17 digits');
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += ID_WEIGHTS[i]! * Number(first17[i]);
-  return ID_CHECK[sum % 11]!;
-}
 
 /** Birth dates of the synthetic population: adults of working age and retirees. */
 const BORN_FROM = dayNumber('1950-01-01');

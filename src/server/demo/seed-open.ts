@@ -1,7 +1,8 @@
 import type { AppContext } from '../app-context';
 import type { Actor } from '../platform/context';
 import { getMasking, saveMasking } from '../modules/exchange-delivery';
-import { getDataset, listDatasets, reviewDataset } from '../modules/open';
+import { attachAccount, getDataset, listDatasets, reviewDataset } from '../modules/open';
+import { idNumberCheckChar } from '../../shared/org/id-number';
 
 const CLEAR = {
   stateSecret: 'clear',
@@ -42,4 +43,14 @@ async function maskForPublic(ctx: AppContext, admin: Actor, entryId: string): Pr
     .filter((i) => i.sensitivity !== 'none' && !i.configured.open && !i.configured['*'])
     .map((i) => ({ field: i.field, channel: 'open' as const, rule: i.suggested.rule }));
   await saveMasking(ctx, admin, entryId, [...kept, ...added]);
+}
+
+/** The demo's public user gets the real-name account a registration would give (a synthetic number). */
+export async function seedDemoPublicAccount(ctx: AppContext, userId: string, personName: string): Promise<void> {
+  const first17 = '36110219900307001';
+  await attachAccount(ctx, userId, {
+    personName,
+    idNumber: first17 + idNumberCheckChar(first17),
+    contactKind: 'email',
+  });
 }

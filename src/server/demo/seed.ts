@@ -7,7 +7,7 @@ import { lockSeeding } from './seed-repo';
 import { seedDemoCatalog } from './seed-catalog';
 import { seedDemoSharing } from './seed-sharing';
 import { seedDemoRows } from './seed-exchange';
-import { seedDemoPortal } from './seed-open';
+import { seedDemoPortal, seedDemoPublicAccount } from './seed-open';
 import type { Actor } from '../platform/context';
 
 /** Every demo account's password; meets the password policy (checked when the seed creates them). */
@@ -138,6 +138,7 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
         tokenHash: '',
       };
     };
+    await seedDemoPublicAccount(tctx, userIds.get('public')!, accounts.get('public')!.realName);
     const requests = await seedDemoSharing(tctx, actor, deptId);
     const opened = await seedDemoPortal(
       tctx,

@@ -17,6 +17,13 @@ export const AUDIT_ACTIONS = {
   'auth.mfa.enable': { zh: '启用动态口令', en: 'Enable second factor' },
   'auth.mfa.verify': { zh: '动态口令验证', en: 'Second-factor check' },
   'auth.password.change': { zh: '修改密码', en: 'Change password' },
+  // Public accounts
+  'open.account.register': { zh: '注册公众账号', en: 'Register public account' },
+  'open.account.confirm': { zh: '激活公众账号', en: 'Confirm public account' },
+  'open.account.resend': { zh: '重发激活验证码', en: 'Resend confirmation code' },
+  'open.account.password.forgot': { zh: '申请找回密码', en: 'Ask for password reset' },
+  'open.account.password.reset': { zh: '重置密码', en: 'Reset password' },
+  'open.account.realname': { zh: '重新实名核验', en: 'Recheck real name' },
 
   // The audit log itself
   'audit.search': { zh: '查询审计日志', en: 'Audit log search' },
@@ -152,6 +159,31 @@ export const AUDIT_ACTIONS = {
   'open.data.preview': { zh: '预览开放数据', en: 'Preview open data' },
   'open.data.download': { zh: '下载开放数据', en: 'Download open data' },
   'open.data.download.end': { zh: '开放数据下载结束', en: 'Open data download ended' },
+  // Open API and its free keys
+  'open.key.create': { zh: '申请开放接口密钥', en: 'Create open API key' },
+  'open.key.disable': { zh: '停用开放接口密钥', en: 'Disable open API key' },
+  'open.api.records': { zh: '开放接口查询数据', en: 'Open API data query' },
+
+  // Public data requests and feedback
+  'open.application.apply': { zh: '提交有条件开放申请', en: 'Apply for conditional open data' },
+  'open.application.search': { zh: '查询开放申请', en: 'Application search' },
+  'open.application.read': { zh: '查看开放申请', en: 'View application' },
+  'open.application.decide': { zh: '答复开放申请', en: 'Answer application' },
+  'open.application.withdraw': { zh: '撤回开放申请', en: 'Withdraw application' },
+  'open.application.report': { zh: '反馈数据使用成效', en: 'Report data use' },
+  'open.request.file': { zh: '提出数据需求', en: 'File data request' },
+  'open.request.vote': { zh: '数据需求“我也需要”', en: 'Vote for data request' },
+  'open.request.search': { zh: '查询数据需求', en: 'Data request search' },
+  'open.request.read': { zh: '查看数据需求', en: 'View data request' },
+  'open.request.moderate': { zh: '审核数据需求', en: 'Moderate data request' },
+  'open.request.answer': { zh: '答复数据需求', en: 'Answer data request' },
+  'open.dataset.rate': { zh: '开放数据评分', en: 'Rate open dataset' },
+  'open.comment.post': { zh: '发表开放数据评论', en: 'Comment on open dataset' },
+  'open.comment.search': { zh: '查询开放数据评论', en: 'Comment search' },
+  'open.comment.moderate': { zh: '审核开放数据评论', en: 'Moderate comment' },
+  'open.error.report': { zh: '开放数据纠错', en: 'Report data error' },
+  'open.error.search': { zh: '查询开放数据纠错', en: 'Error report search' },
+  'open.error.answer': { zh: '答复开放数据纠错', en: 'Answer error report' },
 } as const satisfies Record<string, AuditActionLabel>;
 
 export type AuditActionCode = keyof typeof AUDIT_ACTIONS;

@@ -3,6 +3,9 @@ import catalog from './catalog.en';
 import exchange from './exchange.en';
 import open from './open.en';
 import portal from './portal.en';
+import account from './account.en';
+import feedback from './feedback.en';
+import openapi from './openapi.en';
 import sharing from './sharing.en';
 
 const en: Messages = {
@@ -109,6 +112,7 @@ const en: Messages = {
         catalog_review_dept: 'Catalog versions for department review',
         catalog_review_platform: 'Catalog versions for platform review',
         catalog_objection_answer: 'Catalog objections to answer',
+        open_application_decide: 'Conditional open-data applications to answer',
         catalog_change_notice: 'Catalog changes affecting your department',
         sharing_prereview: 'Requests to pre-review',
         sharing_decide: 'Requests for your department to decide',
@@ -181,7 +185,7 @@ const en: Messages = {
     email: 'Email',
     phone: 'Phone',
     status: 'Status',
-    statuses: { active: 'Active', disabled: 'Disabled' },
+    statuses: { active: 'Active', disabled: 'Disabled', pending: 'Awaiting confirmation' },
     locked: 'Locked',
     mfa: 'Second factor',
     mfaOn: 'Set up',
@@ -338,6 +342,9 @@ const en: Messages = {
   exchange,
   open,
   portal,
+  account,
+  feedback,
+  openapi,
 };
 
 export default en;

@@ -3,6 +3,9 @@ import catalog from './catalog.zh-CN';
 import exchange from './exchange.zh-CN';
 import open from './open.zh-CN';
 import portal from './portal.zh-CN';
+import account from './account.zh-CN';
+import feedback from './feedback.zh-CN';
+import openapi from './openapi.zh-CN';
 import sharing from './sharing.zh-CN';
 const zhCN = {
   app: {
@@ -106,6 +109,7 @@ const zhCN = {
         catalog_review_dept: '待部门审核的目录',
         catalog_review_platform: '待平台审核的目录',
         catalog_objection_answer: '待答复的目录疑义',
+        open_application_decide: '待答复的有条件开放申请',
         catalog_change_notice: '影响本部门的目录变更',
         sharing_prereview: '待平台初审的共享申请',
         sharing_decide: '待本部门审核的共享申请',
@@ -178,7 +182,7 @@ const zhCN = {
     email: '电子邮箱',
     phone: '联系电话',
     status: '状态',
-    statuses: { active: '正常', disabled: '停用' },
+    statuses: { active: '正常', disabled: '停用', pending: '待验证' },
     locked: '已锁定',
     mfa: '动态口令',
     mfaOn: '已绑定',
@@ -326,6 +330,9 @@ const zhCN = {
   exchange,
   open,
   portal,
+  account,
+  feedback,
+  openapi,
 };
 
 export default zhCN;

@@ -34,6 +34,8 @@ export type DataCaller = StaffCaller | PortalCaller;
 export type StaffCaller = Pick<Actor, 'departmentId' | 'roles'> & { ip?: string; portal?: never };
 export interface PortalCaller {
   portal: true;
+  /** Only these items (field names): what an approved 有条件开放 application opened to this reader. */
+  fields?: readonly string[];
 }
 
 /** `use`: what the data is taken for; the grant's method and terms must allow it (sharing's METHOD_OF_USE). */
@@ -49,7 +51,7 @@ export async function resolveAccess(
   const managed = await findManaged(ctx.db, entryId);
   if (!managed) throw notFound('Resource data', '资源数据（尚未汇聚）');
   const items = new Map(v.items.map((i) => [i.id, i]));
-  if (actor.portal) return openAccess(ctx, entryId, code, managed, items);
+  if (actor.portal) return openAccess(ctx, entryId, code, managed, items, actor.fields);
   const own = inScope(scopeOf(actor, 'exchange.entry.manage'), v.providerDepartmentId);
   let grant: Grant | null = null;
   let columns: DataAccess['columns'];
@@ -106,11 +108,14 @@ async function openAccess(
   code: string,
   managed: Managed,
   items: Map<string, Item>,
+  fields?: readonly string[],
 ): Promise<DataAccess> {
   const configured = await configuredRules(ctx, entryId);
+  const only = fields ? new Set(fields.map((f) => f.toLowerCase())) : null;
   const columns = managed.columns.flatMap((c) => {
     const item = items.get(c.itemId);
     if (!item || item.openType === 'none') return [];
+    if (only && !only.has(c.column.toLowerCase())) return [];
     const rule = ruleFor(configured, c.column, 'open', () => suggestRule(item));
     return [{ column: c.column, name: item.name, dataType: c.dataType, rule }];
   });

@@ -12,6 +12,7 @@ import { deliveryRoutes } from './routes';
 export { pushIdOfGrantNo, runPush } from './push-service';
 export { getMasking, openMaskingGaps, saveMasking } from './masking-service';
 export { openExport, type ExportDownload, type ExportFormat } from './records-export';
+export type { XlsxSheet } from './records-xlsx';
 export { queryRecords } from './records-service';
 export type { PortalCaller } from './data-access';
 

@@ -8,7 +8,7 @@ import type { DeliveryStamp } from '../sharing';
 import { publishedVersionOf } from '../catalog';
 import * as repo from './records-repo';
 import { exportRecords, type RecordsQuery } from './records-service';
-import { XLSX_TYPE, xlsxExportStream } from './records-xlsx';
+import { XLSX_TYPE, xlsxExportStream, type XlsxSheet } from './records-xlsx';
 
 /**
  * R-24 exports as files: which format, which way the rows leave the database (PostgreSQL's COPY when
@@ -50,7 +50,12 @@ export async function openExport(
   ctx: AppContext,
   actor: DataCaller,
   code: string,
-  q: Pick<RecordsQuery, 'fields' | 'filter'> & { format?: ExportFormat; header?: ExportHeader },
+  q: Pick<RecordsQuery, 'fields' | 'filter'> & {
+    format?: ExportFormat;
+    header?: ExportHeader;
+    /** Sheets an XLSX export ends with (ignored by the other formats). */
+    appendix?: XlsxSheet[];
+  },
   log: Pick<FastifyBaseLogger, 'error'> = ctx.log,
 ): Promise<ExportDownload> {
   const format = q.format ?? 'csv';
@@ -81,6 +86,7 @@ export async function openExport(
           exportedAt: ctx.clock.now(),
           columns: e.columns.map((f) => byColumn.get(f)!),
           rows: counted,
+          appendix: q.appendix,
         },
         log,
       );

@@ -38,6 +38,15 @@ export interface XlsxExport {
   rows: AsyncIterable<Record<string, unknown>>;
   /** Rows per data sheet, Excel's limit unless a test needs a small one. */
   rowsPerSheet?: number;
+  /** Sheets the caller adds after 说明 (the open portal's 数据字典 and 许可协议). */
+  appendix?: XlsxSheet[];
+}
+
+/** A small sheet of plain values under a bold header line. */
+export interface XlsxSheet {
+  name: string;
+  columns: Array<{ header: string; width: number }>;
+  rows: Array<Array<string | number | boolean | null>>;
 }
 
 type CellValue = string | number | boolean | Date | null;
@@ -195,6 +204,7 @@ async function writeWorkbook(x: XlsxExport, out: PassThrough): Promise<void> {
   if (out.destroyed) return;
   ws.commit();
   notesSheet(wb, x, { rows: total, sheets: part, truncated: truncated.n });
+  for (const sheet of x.appendix ?? []) appendixSheet(wb, sheet);
   await wb.commit();
 }
 
@@ -244,5 +254,18 @@ function notesSheet(
       isMasked(c) ? `${rule.nameZh}：${rule.keepsZh}` : '',
     ]).commit();
   }
+  ws.commit();
+}
+
+function appendixSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, sheet: XlsxSheet): void {
+  const ws = wb.addWorksheet(sheet.name);
+  ws.columns = sheet.columns.map((c) => ({
+    width: c.width,
+    style: { alignment: { wrapText: true, vertical: 'top' } },
+  }));
+  const head = ws.addRow(sheet.columns.map((c) => c.header));
+  head.eachCell((cell) => (cell.style = NAME_STYLE));
+  head.commit();
+  for (const r of sheet.rows) ws.addRow(r).commit();
   ws.commit();
 }

@@ -1,13 +1,25 @@
 import type { ModuleDefinition } from '../../platform/module';
+import { accountRoutes } from './accounts-routes';
+import { apiKeyRoutes } from './api-keys-routes';
+import { applicationConsoleRoutes, applicationPortalRoutes } from './applications-routes';
+import { OVERDUE_JOB, remindOverdueApplication } from './applications-service';
+import { openAuditTargets } from './audit-targets';
+import { openTodos } from './todos';
+import { openApiDocRoutes } from './open-api-docs-routes';
+import { openApiRoutes } from './open-api-routes';
 import { portalPages } from './portal-pages';
 import { portalRoutes } from './portal-routes';
 import { reviewRoutes } from './review-routes';
+import { dataRequestConsoleRoutes, dataRequestPortalRoutes } from './data-requests-routes';
+import { feedbackConsoleRoutes, feedbackPortalRoutes } from './feedback-routes';
 
 export { getDataset, listDatasets, reviewDataset } from './review-service';
+export { attachAccount } from './accounts-service';
 
 /**
  * The open portal (资源开放门户, Chapter 4): confidentiality review before opening (R-33), the public
- * site and its data (R-30, R-31). The only door into this module.
+ * site and its data (R-30, R-31), 有条件开放 applications (R-32), public accounts (R-34), requests and
+ * feedback (R-36). The only door into this module.
  */
 export function register(): ModuleDefinition {
   return {
@@ -15,7 +27,20 @@ export function register(): ModuleDefinition {
     routes: [
       { prefix: '/api/open', plugin: reviewRoutes },
       { prefix: '/api/portal', plugin: portalRoutes },
+      { prefix: '/api/portal', plugin: accountRoutes },
+      { prefix: '/api/portal', plugin: applicationPortalRoutes },
+      { prefix: '/api/open', plugin: applicationConsoleRoutes },
+      { prefix: '/api/open', plugin: dataRequestConsoleRoutes },
+      { prefix: '/api/portal', plugin: dataRequestPortalRoutes },
+      { prefix: '/api/open', plugin: feedbackConsoleRoutes },
+      { prefix: '/api/portal', plugin: feedbackPortalRoutes },
+      { prefix: '/api/portal/me', plugin: apiKeyRoutes },
+      { prefix: '/open/api/v1', plugin: openApiRoutes },
+      { prefix: '/open/api', plugin: openApiDocRoutes },
       { prefix: '', plugin: portalPages },
     ],
+    jobs: [{ kind: OVERDUE_JOB, handler: remindOverdueApplication }],
+    todos: openTodos,
+    auditTargets: openAuditTargets,
   };
 }

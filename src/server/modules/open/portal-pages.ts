@@ -35,7 +35,7 @@ function datasetLd(d: PortalDataset, origin: string) {
     inLanguage: 'zh-CN',
     keywords: d.openDomains.map((c) => label(OPEN_DOMAINS, c)),
     isAccessibleForFree: true,
-    license: `${origin}/terms`,
+    license: `${origin}/api/portal/licence?format=text`,
     publisher: { '@type': 'GovernmentOrganization', name: d.providerName },
     creator: { '@type': 'GovernmentOrganization', name: d.providerName },
     dateModified: d.publishedAt ?? undefined,

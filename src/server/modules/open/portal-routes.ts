@@ -3,13 +3,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import { auditStreamEnd } from '../../platform/audit/hook';
 import { SearchQuery, SearchResult } from '../catalog';
-import { portalDataset, portalDownload, portalHome, portalPreview, searchPortal } from './portal-service';
+import type { Actor } from '../../platform/context';
+import { portalDataset, portalHome, portalPreview, searchPortal, type OpenReader } from './portal-service';
+import { datasetDictionary, dictionaryCsv, licence, openDownload } from './portal-dictionary';
+import { Dictionary, DictionaryQuery, Licence } from './open-api-schemas';
 import { CodeParams, codeOf, PortalDataset, PortalHome, PortalPreview } from './portal-schemas';
 import { Obj } from '../../platform/http/schemas';
 
 const tags = ['portal'];
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const target = { targetType: 'catalog_entry_code' } as const;
+/** A signed-in caller reads as themselves (approved applications open 有条件开放 data); anyone else as the public. */
+const readerOf = (req: { actor: Actor | null }): OpenReader =>
+  req.actor?.mfaPassed ? { userId: req.actor.userId } : null;
 
 /**
  * R-30/R-31: the open portal's data for its pages, under /api/portal, for anyone (no login). Reading
@@ -72,7 +78,7 @@ export function portalRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         req.auditNote.targetId = codeOf(req.params);
-        const p = await portalPreview(ctx, codeOf(req.params));
+        const p = await portalPreview(ctx, codeOf(req.params), readerOf(req));
         req.auditNote.rowCount = p.items.length;
         return p;
       },
@@ -100,7 +106,7 @@ export function portalRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (req, reply) => {
         const code = codeOf(req.params);
         req.auditNote.targetId = code;
-        const d = await portalDownload(ctx, code, req.query.format ?? 'csv');
+        const d = await openDownload(ctx, code, req.query.format ?? 'csv', readerOf(req));
         req.auditNote.detail = { format: d.format, fields: d.fields };
         auditStreamEnd(ctx, req, reply, () => ({
           rowCount: d.sent.rows,
@@ -110,7 +116,63 @@ export function portalRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         return reply
           .header('content-type', d.contentType)
           .header('content-disposition', `attachment; filename="${d.fileName}"`)
+          .header('link', d.links)
           .send(d.body);
+      },
+    );
+
+    app.get(
+      '/datasets/:prefix/:seq/dictionary',
+      {
+        config: { access: 'public', audit: false },
+        schema: {
+          tags,
+          summary: 'Data dictionary of an open dataset (JSON or CSV) / 数据字典',
+          params: CodeParams,
+          querystring: DictionaryQuery,
+          response: {
+            200: {
+              description: 'the dictionary',
+              content: { 'application/json': { schema: Dictionary }, 'text/csv': { schema: Type.String() } },
+            },
+          },
+        },
+      },
+      async (req, reply) => {
+        const code = codeOf(req.params);
+        const d = await datasetDictionary(ctx, code);
+        if (req.query.format !== 'csv') return d;
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${code.replace('/', '-')}-dictionary.csv"`)
+          .send(dictionaryCsv(d));
+      },
+    );
+
+    app.get(
+      '/licence',
+      {
+        config: { access: 'public', audit: false },
+        schema: {
+          tags,
+          summary: 'The licence open data is published under / 公共数据开放许可协议',
+          querystring: Obj({
+            format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('text')], { default: 'json' })),
+          }),
+          response: {
+            200: {
+              description: 'the licence',
+              content: { 'application/json': { schema: Licence }, 'text/plain': { schema: Type.String() } },
+            },
+          },
+        },
+      },
+      async (req, reply) => {
+        const l = licence();
+        if (req.query.format !== 'text') return l;
+        return reply
+          .header('content-type', 'text/plain; charset=utf-8')
+          .send(`${l.title}（${l.version}）\n\n${l.text}\n\n${l.titleEn}\n\n${l.textEn}\n`);
       },
     );
   };

@@ -1,9 +1,19 @@
 import type { AppContext } from '../../app-context';
-import { AppError, badRequest, notFound } from '../../platform/errors';
+import { AppError, badRequest } from '../../platform/errors';
 import { OPEN_DOMAINS } from '../../../shared/catalog/enums';
-import { entryIdByCode, publishedVersionOf, searchEntries, type SearchHit, type SearchQuery } from '../catalog';
-import { openExport, queryRecords, type ExportDownload, type ExportFormat } from '../exchange-delivery';
+import { searchEntries, type SearchHit, type SearchQuery } from '../catalog';
+import {
+  openExport,
+  queryRecords,
+  type ExportDownload,
+  type ExportFormat,
+  type PortalCaller,
+  type XlsxSheet,
+} from '../exchange-delivery';
+import { shanghaiDate } from '../../platform/calendar/dates';
+import { approvedFields } from './applications-repo';
 import * as repo from './portal-repo';
+import { onPortal } from './portal-entry';
 import type { PortalCard, PortalDataset, PortalHome, PortalPreview } from './portal-schemas';
 
 /**
@@ -67,17 +77,6 @@ export async function portalHome(ctx: AppContext): Promise<PortalHome> {
   };
 }
 
-const unknownDataset = () => notFound('Open dataset', '开放数据集');
-
-/** The entry and its shown version when the dataset is on the portal; the same 404 as a code that does not exist. */
-async function onPortal(ctx: AppContext, code: string) {
-  const entryId = await entryIdByCode(ctx, code);
-  const row = entryId ? await repo.openDataset(ctx.db, entryId) : undefined;
-  const v = row ? await publishedVersionOf(ctx, row.entry_id) : null;
-  if (!row || !v || v.openType === 'none') throw unknownDataset();
-  return { row, v };
-}
-
 /** A dataset page's content; `count` adds the visit to its views (the page, not the API's own reads). */
 export async function portalDataset(ctx: AppContext, code: string, count = false): Promise<PortalDataset> {
   const { row, v } = await onPortal(ctx, code);
@@ -132,22 +131,33 @@ export async function portalDataset(ctx: AppContext, code: string, count = false
   };
 }
 
-/** 有条件开放 data goes only to approved applicants (R-32); 无条件开放 data to anyone. */
-async function downloadable(ctx: AppContext, code: string) {
+/** Who fetches open data: anyone (null), or a signed-in public user, whose approved applications open 有条件开放 data. */
+export type OpenReader = { userId: string } | null;
+
+/**
+ * 无条件开放 data goes to anyone; 有条件开放 data only to an approved applicant (R-32, Art 22), only
+ * the items approved and only until the approved date. Returns the portal row and how to read.
+ */
+export async function downloadable(ctx: AppContext, code: string, reader: OpenReader = null) {
   const { row, v } = await onPortal(ctx, code);
-  if (v.openType !== 'unconditional')
+  if (v.openType === 'unconditional') return { row, caller: PORTAL as PortalCaller };
+  const fields = reader
+    ? await approvedFields(ctx.db, row.entry_id, reader.userId, shanghaiDate(ctx.clock.now()))
+    : [];
+  if (!fields.length) {
     throw badRequest(
       'OPEN_APPLICATION_REQUIRED',
       'This dataset is open on conditions: apply for it first',
       '该数据集为有条件开放，请先提交开放申请',
     );
-  return row;
+  }
+  return { row, caller: { portal: true, fields } as PortalCaller };
 }
 
-export async function portalPreview(ctx: AppContext, code: string): Promise<PortalPreview> {
-  await downloadable(ctx, code);
+export async function portalPreview(ctx: AppContext, code: string, reader: OpenReader = null): Promise<PortalPreview> {
+  const { caller } = await downloadable(ctx, code, reader);
   try {
-    const page = await queryRecords(ctx, PORTAL, code, { limit: PREVIEW_ROWS });
+    const page = await queryRecords(ctx, caller, code, { limit: PREVIEW_ROWS });
     return { columns: page.body.columns, items: page.body.items, available: true };
   } catch (e) {
     // Not loaded yet: the page says so instead of failing.
@@ -156,9 +166,16 @@ export async function portalPreview(ctx: AppContext, code: string): Promise<Port
   }
 }
 
-export async function portalDownload(ctx: AppContext, code: string, format: ExportFormat): Promise<ExportDownload> {
-  const row = await downloadable(ctx, code);
-  const d = await openExport(ctx, PORTAL, code, { format });
+/** `appendix`: the sheets an XLSX ends with (the dictionary and licence, portal-dictionary.ts). */
+export async function portalDownload(
+  ctx: AppContext,
+  code: string,
+  format: ExportFormat,
+  appendix?: XlsxSheet[],
+  reader: OpenReader = null,
+): Promise<ExportDownload> {
+  const { row, caller } = await downloadable(ctx, code, reader);
+  const d = await openExport(ctx, caller, code, { format, appendix });
   await repo.bump(ctx.db, row.entry_id, 'download_count');
   return d;
 }

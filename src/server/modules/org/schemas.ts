@@ -54,7 +54,7 @@ export const User = Obj({
   roles: Type.Array(Type.String()),
   email: Nullable(Type.String()),
   phone: Nullable(Type.String()),
-  status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+  status: Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('pending')]),
   lockedUntil: Nullable(Instant),
   /** lockedUntil is still in the future. */
   locked: Type.Boolean(),

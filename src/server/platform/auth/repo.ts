@@ -48,10 +48,11 @@ export async function countFailedLogin(db: Db, userId: string, limit: number, lo
   return row.failed_logins;
 }
 
-export async function markLoginSucceeded(db: Db, userId: string, at: Date): Promise<void> {
+/** Clears failures and the lock; `at` null keeps the last login time (a password reset is no login). */
+export async function markLoginSucceeded(db: Db, userId: string, at: Date | null): Promise<void> {
   await db
     .updateTable('app_user')
-    .set({ failed_logins: 0, locked_until: null, last_login_at: at })
+    .set({ failed_logins: 0, locked_until: null, ...(at ? { last_login_at: at } : {}) })
     .where('id', '=', userId)
     .execute();
 }
@@ -119,4 +120,22 @@ export async function setPasswordHash(db: Db, userId: string, passwordHash: stri
     .set({ password_hash: passwordHash, password_changed_at: at, updated_at: at })
     .where('id', '=', userId)
     .execute();
+}
+
+export async function insertPendingPublicUser(db: Db, row: NewRow<'app_user'>): Promise<string> {
+  const r = await db.insertInto('app_user').values(row).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function activatePendingUser(db: Db, userId: string): Promise<void> {
+  await db
+    .updateTable('app_user')
+    .set({ status: 'active', updated_at: new Date() })
+    .where('id', '=', userId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function deletePendingUser(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('app_user').where('id', '=', userId).where('status', '=', 'pending').execute();
 }

@@ -72,13 +72,22 @@ export async function login(
     departmentName: user.department_name,
     roles: user.roles,
   });
-  if (user.status !== 'active') throw new AppError(403, 'ACCOUNT_DISABLED', 'Account disabled', '账号已停用');
+  if (user.status === 'disabled') throw new AppError(403, 'ACCOUNT_DISABLED', 'Account disabled', '账号已停用');
   if (user.locked_until && user.locked_until > now) throw accountLocked(user.locked_until, now);
   if (!(await verifyPassword(user.password_hash, input.password))) {
     const lockUntil = new Date(now.getTime() + LOCK_MINUTES * MINUTE);
     const failures = await repo.countFailedLogin(ctx.db, user.id, MAX_FAILED_LOGINS, lockUntil);
     if (failures >= MAX_FAILED_LOGINS) throw accountLocked(lockUntil, now);
     throw invalidCredentials(MAX_FAILED_LOGINS - failures);
+  }
+  // Said only after the password matched, so the answer does not tell strangers the address is registered.
+  if (user.status === 'pending') {
+    throw new AppError(
+      403,
+      'ACCOUNT_NOT_CONFIRMED',
+      'Confirm your e-mail or mobile number with the code we sent before signing in',
+      '账号尚未激活，请先输入发送到您邮箱或手机的验证码',
+    );
   }
   await repo.markLoginSucceeded(ctx.db, user.id, now);
   const mfa: MfaStep = user.mfa_enabled
@@ -211,4 +220,39 @@ export async function changePassword(ctx: AppContext, actor: Actor, current: str
   }
   checkPasswordPolicy(next, creds.username);
   await repo.setPasswordHash(ctx.db, actor.userId, await hashPassword(next), ctx.clock.now());
+}
+
+/**
+ * A public account's sign-in (R-34): a public_user that cannot sign in until its e-mail or mobile
+ * is confirmed (activateLogin). The open module keeps who the person is; this keeps how they sign in.
+ */
+export async function createPendingLogin(
+  ctx: AppContext,
+  input: { username: string; realName: string; email: string | null; phone: string | null; password: string },
+): Promise<string> {
+  checkPasswordPolicy(input.password, input.username);
+  return repo.insertPendingPublicUser(ctx.db, {
+    username: input.username,
+    real_name: input.realName,
+    email: input.email,
+    phone: input.phone,
+    roles: ['public_user'],
+    status: 'pending',
+    password_hash: await hashPassword(input.password),
+    password_changed_at: ctx.clock.now(),
+    updated_at: ctx.clock.now(),
+  });
+}
+
+export const activateLogin = (ctx: AppContext, userId: string) => repo.activatePendingUser(ctx.db, userId);
+
+/** Registration abandoned before confirmation: the address may be used again. */
+export const dropPendingLogin = (ctx: AppContext, userId: string) => repo.deletePendingUser(ctx.db, userId);
+
+/** A forgotten password replaced after proving the address: unlocks and signs out every session. */
+export async function resetPassword(ctx: AppContext, userId: string, username: string, next: string): Promise<void> {
+  checkPasswordPolicy(next, username);
+  await repo.setPasswordHash(ctx.db, userId, await hashPassword(next), ctx.clock.now());
+  await repo.markLoginSucceeded(ctx.db, userId, null);
+  await repo.deleteUserSessions(ctx.db, userId);
 }

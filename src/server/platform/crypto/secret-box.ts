@@ -37,11 +37,21 @@ const badSecret = () =>
 export class SecretBox {
   readonly #encKey: Buffer;
   readonly #macKey: Buffer;
+  readonly #lookupKey: Buffer;
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== KEY_BYTES) throw new Error(`secret-box master key must be ${KEY_BYTES} bytes`);
     this.#encKey = deriveKey(masterKey, 'sm4-cbc encryption', 16);
     this.#macKey = deriveKey(masterKey, 'hmac-sm3 authentication', 32);
+    this.#lookupKey = deriveKey(masterKey, 'hmac-sm3 lookup digest', 32);
+  }
+
+  /**
+   * A keyed digest (HMAC-SM3, hex) to find a sealed value by equality, e.g. "this identity number is
+   * registered already". Keyed because a plain hash of a 身份证号 is reversed by trying every one.
+   */
+  lookupDigest(plain: string): string {
+    return hmacSm3(this.#lookupKey, Buffer.from(plain, 'utf8')).toString('hex');
   }
 
   /** context binds the value to where it is stored, so a ciphertext copied to another row does not open. */

@@ -58,6 +58,19 @@ export const PERMISSIONS = {
   // 保密审查 (R-33, Art 20): the provider's leader answers for the department, the platform for the city.
   'open.review': ['platform_admin', 'dept_leader'],
   'open.withdraw': ['platform_admin', 'dept_leader'],
+  // A public user's own account: profile, real-name status.
+  'open.account': ['public_user'],
+  // 有条件开放 (R-32, Art 22): the public applies; the provider answers (scoped in SQL); the platform oversees.
+  'open.application.apply': ['public_user'],
+  'open.application.read': ['platform_admin', 'dept_specialist', 'dept_leader'],
+  'open.application.decide': ['dept_specialist', 'dept_leader'],
+  // a registered public user's own open API keys and their statistics (rows filtered to the owner in SQL).
+  'open.key.manage': ['public_user'],
+  // Public feedback: the public files data requests, rates, comments and reports errors; the platform
+  // moderates; the provider's specialist or leader answers what concerns its data (scoped in SQL).
+  'open.feedback.file': ['public_user'],
+  'open.feedback.moderate': ['platform_admin'],
+  'open.feedback.answer': ['platform_admin', 'dept_specialist', 'dept_leader'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

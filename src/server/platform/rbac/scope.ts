@@ -26,6 +26,10 @@ const CITY_WIDE = {
   'exchange.entry.manage': ['platform_admin'],
   /** Read, review and withdraw open datasets. */
   'open.dataset.manage': ['platform_admin'],
+  /** 有条件开放 applications: the provider answers its own, the platform oversees every one. */
+  'open.application.manage': ['platform_admin'],
+  /** Read and answer the public's data requests routed to a department and 纠错 on its datasets. */
+  'open.feedback.answer': ['platform_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ScopedAction = keyof typeof CITY_WIDE;

@@ -1532,7 +1532,7 @@ export interface paths {
                 roles: string[];
                 email: string | null;
                 phone: string | null;
-                status: 'active' | 'disabled';
+                status: 'active' | 'disabled' | 'pending';
                 /** Format: date-time */
                 lockedUntil: string | null;
                 locked: boolean;
@@ -1602,7 +1602,7 @@ export interface paths {
               roles: string[];
               email: string | null;
               phone: string | null;
-              status: 'active' | 'disabled';
+              status: 'active' | 'disabled' | 'pending';
               /** Format: date-time */
               lockedUntil: string | null;
               locked: boolean;
@@ -1660,7 +1660,7 @@ export interface paths {
               roles: string[];
               email: string | null;
               phone: string | null;
-              status: 'active' | 'disabled';
+              status: 'active' | 'disabled' | 'pending';
               /** Format: date-time */
               lockedUntil: string | null;
               locked: boolean;
@@ -1731,7 +1731,7 @@ export interface paths {
               roles: string[];
               email: string | null;
               phone: string | null;
-              status: 'active' | 'disabled';
+              status: 'active' | 'disabled' | 'pending';
               /** Format: date-time */
               lockedUntil: string | null;
               locked: boolean;
@@ -1787,7 +1787,7 @@ export interface paths {
               roles: string[];
               email: string | null;
               phone: string | null;
-              status: 'active' | 'disabled';
+              status: 'active' | 'disabled' | 'pending';
               /** Format: date-time */
               lockedUntil: string | null;
               locked: boolean;
@@ -10708,6 +10708,2798 @@ export interface paths {
             [name: string]: unknown;
           };
           content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}/dictionary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Data dictionary of an open dataset (JSON or CSV) / 数据字典 */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'csv';
+        };
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the dictionary */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              name: string;
+              items: {
+                /** @description 数据项名称 */
+                name: string;
+                /** @description the key of this item in records; null before data is loaded */
+                field: string | null;
+                /** @description catalog data type code (C, N, D, T …) */
+                dataType: string;
+                /** @description 数据类型 */
+                dataTypeName: string;
+                length: number | null;
+                description: string | null;
+                /** @description the public gets this item masked (脱敏) */
+                masked: boolean;
+              }[];
+              licence: {
+                id: string;
+                title: string;
+                url: string;
+              };
+            };
+            'text/csv': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/licence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The licence open data is published under / 公共数据开放许可协议 */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'text';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the licence */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              version: string;
+              title: string;
+              titleEn: string;
+              text: string;
+              textEn: string;
+              /** @description where the licence is served */
+              url: string;
+            };
+            'text/plain': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/account/register': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Register as a citizen or a legal person; a code is sent to confirm / 注册公众账号 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description citizen 自然人 | legal_person 法人
+             * @enum {string}
+             */
+            kind: 'citizen' | 'legal_person';
+            /** @description 姓名（法人注册时为经办人姓名） */
+            personName: string;
+            /** @description 身份证号（法人注册时为经办人身份证号） */
+            idNumber: string;
+            /** @description 法人名称 */
+            orgName?: string;
+            /** @description 统一社会信用代码 */
+            creditCode?: string;
+            /**
+             * @description email 电子邮箱 | mobile 手机号
+             * @enum {string}
+             */
+            contactKind: 'email' | 'mobile';
+            /** @description 电子邮箱或手机号 */
+            contact: string;
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sentTo: string;
+              /** Format: date-time */
+              expiresAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/account/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm the e-mail or mobile with the code / 验证码激活账号 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 电子邮箱或手机号 */
+            contact: string;
+            /** @description 6 位验证码 */
+            code: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ok: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/account/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send the confirmation code again / 重新发送验证码 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 电子邮箱或手机号 */
+            contact: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sentTo: string;
+              /** Format: date-time */
+              expiresAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/account/password/forgot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a password reset code to a registered address / 找回密码 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 电子邮箱或手机号 */
+            contact: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ok: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/account/password/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password with the reset code / 重置密码 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 电子邮箱或手机号 */
+            contact: string;
+            /** @description 6 位验证码 */
+            code: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ok: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/account': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My account / 我的账号 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description citizen 自然人 | legal_person 法人
+               * @enum {string}
+               */
+              kind: 'citizen' | 'legal_person';
+              personName: string;
+              idNumberMasked: string;
+              orgName: string | null;
+              creditCode: string | null;
+              /**
+               * @description email 电子邮箱 | mobile 手机号
+               * @enum {string}
+               */
+              contactKind: 'email' | 'mobile';
+              contact: string;
+              /**
+               * @description verified 已实名核验 | unverified 未核验 | failed 核验未通过
+               * @enum {string}
+               */
+              realNameStatus: 'verified' | 'unverified' | 'failed';
+              realNameProvider: string | null;
+              /** Format: date-time */
+              realNameCheckedAt: string | null;
+              realNameMessage: string | null;
+              mfaEnabled: boolean;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/account/realname': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Check the real name again / 重新实名核验 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description citizen 自然人 | legal_person 法人
+               * @enum {string}
+               */
+              kind: 'citizen' | 'legal_person';
+              personName: string;
+              idNumberMasked: string;
+              orgName: string | null;
+              creditCode: string | null;
+              /**
+               * @description email 电子邮箱 | mobile 手机号
+               * @enum {string}
+               */
+              contactKind: 'email' | 'mobile';
+              contact: string;
+              /**
+               * @description verified 已实名核验 | unverified 未核验 | failed 核验未通过
+               * @enum {string}
+               */
+              realNameStatus: 'verified' | 'unverified' | 'failed';
+              realNameProvider: string | null;
+              /** Format: date-time */
+              realNameCheckedAt: string | null;
+              realNameMessage: string | null;
+              mfaEnabled: boolean;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Apply for a conditionally open dataset / 提交有条件开放申请 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 数据用途 */
+            purpose: string;
+            /** @description 应用场景 */
+            scenario: string;
+            /** @description 所需数据项（字段名） */
+            fields: string[];
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            wantedUntil: string;
+            /** @description 承诺人签名（本人姓名） */
+            commitmentSignedName: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              datasetCode: string;
+              datasetName: string;
+              /** Format: uuid */
+              providerDepartmentId: string;
+              providerName: string;
+              applicantName: string;
+              purpose: string;
+              scenario: string;
+              fields: {
+                field: string;
+                name: string;
+              }[];
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              wantedUntil: string;
+              commitmentVersion: string;
+              commitmentSignedName: string;
+              /** Format: date-time */
+              commitmentSignedAt: string;
+              /**
+               * @description submitted 待答复 | approved 已同意 | refused 不予开放 | withdrawn 已撤回
+               * @enum {string}
+               */
+              status: 'submitted' | 'approved' | 'refused' | 'withdrawn';
+              /** Format: date-time */
+              receivedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              overdue: boolean;
+              /** Format: date-time */
+              decidedAt: string | null;
+              decidedByName: string | null;
+              approvedFields:
+                | {
+                    field: string;
+                    name: string;
+                  }[]
+                | null;
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              accessUntil: string | null;
+              accessOpen: boolean;
+              refusalBasis: string | null;
+              refusalReason: string | null;
+              useReport: string | null;
+              /** Format: date-time */
+              useReportedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My applications / 我的开放申请 */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                no: string;
+                datasetCode: string;
+                datasetName: string;
+                /** Format: uuid */
+                providerDepartmentId: string;
+                providerName: string;
+                applicantName: string;
+                purpose: string;
+                scenario: string;
+                fields: {
+                  field: string;
+                  name: string;
+                }[];
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                wantedUntil: string;
+                commitmentVersion: string;
+                commitmentSignedName: string;
+                /** Format: date-time */
+                commitmentSignedAt: string;
+                /**
+                 * @description submitted 待答复 | approved 已同意 | refused 不予开放 | withdrawn 已撤回
+                 * @enum {string}
+                 */
+                status: 'submitted' | 'approved' | 'refused' | 'withdrawn';
+                /** Format: date-time */
+                receivedAt: string;
+                /** Format: date-time */
+                dueAt: string;
+                overdue: boolean;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedByName: string | null;
+                approvedFields:
+                  | {
+                      field: string;
+                      name: string;
+                    }[]
+                  | null;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                accessUntil: string | null;
+                accessOpen: boolean;
+                refusalBasis: string | null;
+                refusalReason: string | null;
+                useReport: string | null;
+                /** Format: date-time */
+                useReportedAt: string | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/applications/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw a waiting application / 撤回申请 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              datasetCode: string;
+              datasetName: string;
+              /** Format: uuid */
+              providerDepartmentId: string;
+              providerName: string;
+              applicantName: string;
+              purpose: string;
+              scenario: string;
+              fields: {
+                field: string;
+                name: string;
+              }[];
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              wantedUntil: string;
+              commitmentVersion: string;
+              commitmentSignedName: string;
+              /** Format: date-time */
+              commitmentSignedAt: string;
+              /**
+               * @description submitted 待答复 | approved 已同意 | refused 不予开放 | withdrawn 已撤回
+               * @enum {string}
+               */
+              status: 'submitted' | 'approved' | 'refused' | 'withdrawn';
+              /** Format: date-time */
+              receivedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              overdue: boolean;
+              /** Format: date-time */
+              decidedAt: string | null;
+              decidedByName: string | null;
+              approvedFields:
+                | {
+                    field: string;
+                    name: string;
+                  }[]
+                | null;
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              accessUntil: string | null;
+              accessOpen: boolean;
+              refusalBasis: string | null;
+              refusalReason: string | null;
+              useReport: string | null;
+              /** Format: date-time */
+              useReportedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/applications/{id}/use-report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Report how the data was used / 反馈数据使用成效 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 成效反馈 */
+            report: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              datasetCode: string;
+              datasetName: string;
+              /** Format: uuid */
+              providerDepartmentId: string;
+              providerName: string;
+              applicantName: string;
+              purpose: string;
+              scenario: string;
+              fields: {
+                field: string;
+                name: string;
+              }[];
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              wantedUntil: string;
+              commitmentVersion: string;
+              commitmentSignedName: string;
+              /** Format: date-time */
+              commitmentSignedAt: string;
+              /**
+               * @description submitted 待答复 | approved 已同意 | refused 不予开放 | withdrawn 已撤回
+               * @enum {string}
+               */
+              status: 'submitted' | 'approved' | 'refused' | 'withdrawn';
+              /** Format: date-time */
+              receivedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              overdue: boolean;
+              /** Format: date-time */
+              decidedAt: string | null;
+              decidedByName: string | null;
+              approvedFields:
+                | {
+                    field: string;
+                    name: string;
+                  }[]
+                | null;
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              accessUntil: string | null;
+              accessOpen: boolean;
+              refusalBasis: string | null;
+              refusalReason: string | null;
+              useReport: string | null;
+              /** Format: date-time */
+              useReportedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Applications to answer or oversee / 开放申请 */
+    get: {
+      parameters: {
+        query?: {
+          /** @description submitted 待答复 | approved 已同意 | refused 不予开放 | withdrawn 已撤回 */
+          status?: 'submitted' | 'approved' | 'refused' | 'withdrawn';
+          overdue?: boolean;
+          /** @description 申请编号、数据集名称或申请人 */
+          q?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                no: string;
+                datasetCode: string;
+                datasetName: string;
+                /** Format: uuid */
+                providerDepartmentId: string;
+                providerName: string;
+                applicantName: string;
+                purpose: string;
+                scenario: string;
+                fields: {
+                  field: string;
+                  name: string;
+                }[];
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                wantedUntil: string;
+                commitmentVersion: string;
+                commitmentSignedName: string;
+                /** Format: date-time */
+                commitmentSignedAt: string;
+                /**
+                 * @description submitted 待答复 | approved 已同意 | refused 不予开放 | withdrawn 已撤回
+                 * @enum {string}
+                 */
+                status: 'submitted' | 'approved' | 'refused' | 'withdrawn';
+                /** Format: date-time */
+                receivedAt: string;
+                /** Format: date-time */
+                dueAt: string;
+                overdue: boolean;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedByName: string | null;
+                approvedFields:
+                  | {
+                      field: string;
+                      name: string;
+                    }[]
+                  | null;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                accessUntil: string | null;
+                accessOpen: boolean;
+                refusalBasis: string | null;
+                refusalReason: string | null;
+                useReport: string | null;
+                /** Format: date-time */
+                useReportedAt: string | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/applications/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One application / 开放申请详情 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              datasetCode: string;
+              datasetName: string;
+              /** Format: uuid */
+              providerDepartmentId: string;
+              providerName: string;
+              applicantName: string;
+              purpose: string;
+              scenario: string;
+              fields: {
+                field: string;
+                name: string;
+              }[];
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              wantedUntil: string;
+              commitmentVersion: string;
+              commitmentSignedName: string;
+              /** Format: date-time */
+              commitmentSignedAt: string;
+              /**
+               * @description submitted 待答复 | approved 已同意 | refused 不予开放 | withdrawn 已撤回
+               * @enum {string}
+               */
+              status: 'submitted' | 'approved' | 'refused' | 'withdrawn';
+              /** Format: date-time */
+              receivedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              overdue: boolean;
+              /** Format: date-time */
+              decidedAt: string | null;
+              decidedByName: string | null;
+              approvedFields:
+                | {
+                    field: string;
+                    name: string;
+                  }[]
+                | null;
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              accessUntil: string | null;
+              accessOpen: boolean;
+              refusalBasis: string | null;
+              refusalReason: string | null;
+              useReport: string | null;
+              /** Format: date-time */
+              useReportedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/applications/{id}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or refuse (with basis and reason) / 答复开放申请 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description approve 同意 | refuse 不予开放
+             * @enum {string}
+             */
+            decision: 'approve' | 'refuse';
+            fields?: string[];
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            accessUntil?: string;
+            /** @description 不予开放的法律法规或政策依据 */
+            basis?: string;
+            /** @description 不予开放的理由 */
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              datasetCode: string;
+              datasetName: string;
+              /** Format: uuid */
+              providerDepartmentId: string;
+              providerName: string;
+              applicantName: string;
+              purpose: string;
+              scenario: string;
+              fields: {
+                field: string;
+                name: string;
+              }[];
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              wantedUntil: string;
+              commitmentVersion: string;
+              commitmentSignedName: string;
+              /** Format: date-time */
+              commitmentSignedAt: string;
+              /**
+               * @description submitted 待答复 | approved 已同意 | refused 不予开放 | withdrawn 已撤回
+               * @enum {string}
+               */
+              status: 'submitted' | 'approved' | 'refused' | 'withdrawn';
+              /** Format: date-time */
+              receivedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              overdue: boolean;
+              /** Format: date-time */
+              decidedAt: string | null;
+              decidedByName: string | null;
+              approvedFields:
+                | {
+                    field: string;
+                    name: string;
+                  }[]
+                | null;
+              /**
+               * Format: date
+               * @description YYYY-MM-DD
+               */
+              accessUntil: string | null;
+              accessOpen: boolean;
+              refusalBasis: string | null;
+              refusalReason: string | null;
+              useReport: string | null;
+              /** Format: date-time */
+              useReportedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Data requests from the public: all for the platform, those routed to my department otherwise / 数据需求管理 */
+    get: {
+      parameters: {
+        query?: {
+          q?: string;
+          /** @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复 */
+          status?: 'submitted' | 'published' | 'rejected' | 'answered';
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                description: string;
+                /** @description what the data would be used for (用途、应用场景) */
+                purpose: string;
+                /**
+                 * @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复
+                 * @enum {string}
+                 */
+                status: 'submitted' | 'published' | 'rejected' | 'answered';
+                /** Format: uuid */
+                wantedDepartmentId: string | null;
+                wantedDepartmentName: string | null;
+                /** Format: uuid */
+                departmentId: string | null;
+                departmentName: string | null;
+                rejectReason: string | null;
+                answer: string | null;
+                /** @description the answering department, or the platform */
+                answeredByName: string | null;
+                /** @description open dataset that satisfies it */
+                answerEntry: {
+                  code: string;
+                  name: string;
+                } | null;
+                /** @description 我也需要: people who need it, the requester included */
+                votes: number;
+                /** @description the signed-in user has said they need it too */
+                voted: boolean;
+                /** @description the signed-in user filed it */
+                mine: boolean;
+                requesterName: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                moderatedAt: string | null;
+                /** Format: date-time */
+                answeredAt: string | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One data request / 数据需求详情 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              description: string;
+              /** @description what the data would be used for (用途、应用场景) */
+              purpose: string;
+              /**
+               * @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复
+               * @enum {string}
+               */
+              status: 'submitted' | 'published' | 'rejected' | 'answered';
+              /** Format: uuid */
+              wantedDepartmentId: string | null;
+              wantedDepartmentName: string | null;
+              /** Format: uuid */
+              departmentId: string | null;
+              departmentName: string | null;
+              rejectReason: string | null;
+              answer: string | null;
+              /** @description the answering department, or the platform */
+              answeredByName: string | null;
+              /** @description open dataset that satisfies it */
+              answerEntry: {
+                code: string;
+                name: string;
+              } | null;
+              /** @description 我也需要: people who need it, the requester included */
+              votes: number;
+              /** @description the signed-in user has said they need it too */
+              voted: boolean;
+              /** @description the signed-in user filed it */
+              mine: boolean;
+              requesterName: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              moderatedAt: string | null;
+              /** Format: date-time */
+              answeredAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/requests/{id}/moderate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publish a data request and route it to a department, or reject it with a reason / 审核数据需求 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description publish 公开 | reject 不予公开
+             * @enum {string}
+             */
+            decision: 'publish' | 'reject';
+            reason?: string;
+            /** Format: uuid */
+            departmentId?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              description: string;
+              /** @description what the data would be used for (用途、应用场景) */
+              purpose: string;
+              /**
+               * @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复
+               * @enum {string}
+               */
+              status: 'submitted' | 'published' | 'rejected' | 'answered';
+              /** Format: uuid */
+              wantedDepartmentId: string | null;
+              wantedDepartmentName: string | null;
+              /** Format: uuid */
+              departmentId: string | null;
+              departmentName: string | null;
+              rejectReason: string | null;
+              answer: string | null;
+              /** @description the answering department, or the platform */
+              answeredByName: string | null;
+              /** @description open dataset that satisfies it */
+              answerEntry: {
+                code: string;
+                name: string;
+              } | null;
+              /** @description 我也需要: people who need it, the requester included */
+              votes: number;
+              /** @description the signed-in user has said they need it too */
+              voted: boolean;
+              /** @description the signed-in user filed it */
+              mine: boolean;
+              requesterName: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              moderatedAt: string | null;
+              /** Format: date-time */
+              answeredAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/requests/{id}/answer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer a published data request (the department it was routed to, or the platform) / 答复数据需求 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            answer: string;
+            entryCode?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              description: string;
+              /** @description what the data would be used for (用途、应用场景) */
+              purpose: string;
+              /**
+               * @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复
+               * @enum {string}
+               */
+              status: 'submitted' | 'published' | 'rejected' | 'answered';
+              /** Format: uuid */
+              wantedDepartmentId: string | null;
+              wantedDepartmentName: string | null;
+              /** Format: uuid */
+              departmentId: string | null;
+              departmentName: string | null;
+              rejectReason: string | null;
+              answer: string | null;
+              /** @description the answering department, or the platform */
+              answeredByName: string | null;
+              /** @description open dataset that satisfies it */
+              answerEntry: {
+                code: string;
+                name: string;
+              } | null;
+              /** @description 我也需要: people who need it, the requester included */
+              votes: number;
+              /** @description the signed-in user has said they need it too */
+              voted: boolean;
+              /** @description the signed-in user filed it */
+              mine: boolean;
+              requesterName: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              moderatedAt: string | null;
+              /** Format: date-time */
+              answeredAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Published and answered data requests / 公开的数据需求 */
+    get: {
+      parameters: {
+        query?: {
+          q?: string;
+          /** @description published 待答复 | answered 已答复; both when omitted */
+          status?: 'published' | 'answered';
+          /** @description newest first (default) or most needed first */
+          sort?: 'newest' | 'votes';
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                description: string;
+                /** @description what the data would be used for (用途、应用场景) */
+                purpose: string;
+                /**
+                 * @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复
+                 * @enum {string}
+                 */
+                status: 'submitted' | 'published' | 'rejected' | 'answered';
+                /** Format: uuid */
+                wantedDepartmentId: string | null;
+                wantedDepartmentName: string | null;
+                /** Format: uuid */
+                departmentId: string | null;
+                departmentName: string | null;
+                rejectReason: string | null;
+                answer: string | null;
+                /** @description the answering department, or the platform */
+                answeredByName: string | null;
+                /** @description open dataset that satisfies it */
+                answerEntry: {
+                  code: string;
+                  name: string;
+                } | null;
+                /** @description 我也需要: people who need it, the requester included */
+                votes: number;
+                /** @description the signed-in user has said they need it too */
+                voted: boolean;
+                /** @description the signed-in user filed it */
+                mine: boolean;
+                requesterName: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                moderatedAt: string | null;
+                /** Format: date-time */
+                answeredAt: string | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Ask for data that is not open yet / 提出数据需求 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title: string;
+            description: string;
+            purpose: string;
+            /** Format: uuid */
+            wantedDepartmentId?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              description: string;
+              /** @description what the data would be used for (用途、应用场景) */
+              purpose: string;
+              /**
+               * @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复
+               * @enum {string}
+               */
+              status: 'submitted' | 'published' | 'rejected' | 'answered';
+              /** Format: uuid */
+              wantedDepartmentId: string | null;
+              wantedDepartmentName: string | null;
+              /** Format: uuid */
+              departmentId: string | null;
+              departmentName: string | null;
+              rejectReason: string | null;
+              answer: string | null;
+              /** @description the answering department, or the platform */
+              answeredByName: string | null;
+              /** @description open dataset that satisfies it */
+              answerEntry: {
+                code: string;
+                name: string;
+              } | null;
+              /** @description 我也需要: people who need it, the requester included */
+              votes: number;
+              /** @description the signed-in user has said they need it too */
+              voted: boolean;
+              /** @description the signed-in user filed it */
+              mine: boolean;
+              requesterName: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              moderatedAt: string | null;
+              /** Format: date-time */
+              answeredAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/requests/mine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The data requests I filed, in every state / 我的数据需求 */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                description: string;
+                /** @description what the data would be used for (用途、应用场景) */
+                purpose: string;
+                /**
+                 * @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复
+                 * @enum {string}
+                 */
+                status: 'submitted' | 'published' | 'rejected' | 'answered';
+                /** Format: uuid */
+                wantedDepartmentId: string | null;
+                wantedDepartmentName: string | null;
+                /** Format: uuid */
+                departmentId: string | null;
+                departmentName: string | null;
+                rejectReason: string | null;
+                answer: string | null;
+                /** @description the answering department, or the platform */
+                answeredByName: string | null;
+                /** @description open dataset that satisfies it */
+                answerEntry: {
+                  code: string;
+                  name: string;
+                } | null;
+                /** @description 我也需要: people who need it, the requester included */
+                votes: number;
+                /** @description the signed-in user has said they need it too */
+                voted: boolean;
+                /** @description the signed-in user filed it */
+                mine: boolean;
+                requesterName: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                moderatedAt: string | null;
+                /** Format: date-time */
+                answeredAt: string | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One published data request (or my own) / 数据需求详情 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              description: string;
+              /** @description what the data would be used for (用途、应用场景) */
+              purpose: string;
+              /**
+               * @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复
+               * @enum {string}
+               */
+              status: 'submitted' | 'published' | 'rejected' | 'answered';
+              /** Format: uuid */
+              wantedDepartmentId: string | null;
+              wantedDepartmentName: string | null;
+              /** Format: uuid */
+              departmentId: string | null;
+              departmentName: string | null;
+              rejectReason: string | null;
+              answer: string | null;
+              /** @description the answering department, or the platform */
+              answeredByName: string | null;
+              /** @description open dataset that satisfies it */
+              answerEntry: {
+                code: string;
+                name: string;
+              } | null;
+              /** @description 我也需要: people who need it, the requester included */
+              votes: number;
+              /** @description the signed-in user has said they need it too */
+              voted: boolean;
+              /** @description the signed-in user filed it */
+              mine: boolean;
+              requesterName: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              moderatedAt: string | null;
+              /** Format: date-time */
+              answeredAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/requests/{id}/vote': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Say I need this data too (once per person) / 我也需要 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              description: string;
+              /** @description what the data would be used for (用途、应用场景) */
+              purpose: string;
+              /**
+               * @description submitted 待审核 | published 已公开待答复 | rejected 未通过审核 | answered 已答复
+               * @enum {string}
+               */
+              status: 'submitted' | 'published' | 'rejected' | 'answered';
+              /** Format: uuid */
+              wantedDepartmentId: string | null;
+              wantedDepartmentName: string | null;
+              /** Format: uuid */
+              departmentId: string | null;
+              departmentName: string | null;
+              rejectReason: string | null;
+              answer: string | null;
+              /** @description the answering department, or the platform */
+              answeredByName: string | null;
+              /** @description open dataset that satisfies it */
+              answerEntry: {
+                code: string;
+                name: string;
+              } | null;
+              /** @description 我也需要: people who need it, the requester included */
+              votes: number;
+              /** @description the signed-in user has said they need it too */
+              voted: boolean;
+              /** @description the signed-in user filed it */
+              mine: boolean;
+              requesterName: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              moderatedAt: string | null;
+              /** Format: date-time */
+              answeredAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/comments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Comments to moderate (oldest pending first) / 评论审核 */
+    get: {
+      parameters: {
+        query?: {
+          /** @description pending 待审核 | published 已发布 | hidden 已屏蔽 */
+          status?: 'pending' | 'published' | 'hidden';
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                entryCode: string;
+                entryName: string;
+                content: string;
+                /**
+                 * @description pending 待审核 | published 已发布 | hidden 已屏蔽
+                 * @enum {string}
+                 */
+                status: 'pending' | 'published' | 'hidden';
+                hiddenReason: string | null;
+                authorName: string;
+                mine: boolean;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/comments/{id}/moderate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publish a comment, or hide it with a reason / 审核评论 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description publish 发布 | hide 屏蔽
+             * @enum {string}
+             */
+            decision: 'publish' | 'hide';
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              entryCode: string;
+              entryName: string;
+              content: string;
+              /**
+               * @description pending 待审核 | published 已发布 | hidden 已屏蔽
+               * @enum {string}
+               */
+              status: 'pending' | 'published' | 'hidden';
+              hiddenReason: string | null;
+              authorName: string;
+              mine: boolean;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/error-reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 纠错 on my department’s open datasets (all for the platform) / 开放数据纠错 */
+    get: {
+      parameters: {
+        query?: {
+          /** @description open 待答复 | answered 已答复 */
+          status?: 'open' | 'answered';
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                entryId: string;
+                entryCode: string;
+                entryName: string;
+                providerDepartmentName: string;
+                /** @description the data item the error is in, if the reporter named one */
+                itemName: string | null;
+                content: string;
+                /**
+                 * @description open 待答复 | answered 已答复
+                 * @enum {string}
+                 */
+                status: 'open' | 'answered';
+                answer: string | null;
+                /** Format: date-time */
+                answeredAt: string | null;
+                reporterName: string | null;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/error-reports/{id}/answer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer a 纠错 (the provider, or the platform) / 答复纠错 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            answer: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              entryId: string;
+              entryCode: string;
+              entryName: string;
+              providerDepartmentName: string;
+              /** @description the data item the error is in, if the reporter named one */
+              itemName: string | null;
+              content: string;
+              /**
+               * @description open 待答复 | answered 已答复
+               * @enum {string}
+               */
+              status: 'open' | 'answered';
+              answer: string | null;
+              /** Format: date-time */
+              answeredAt: string | null;
+              reporterName: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}/feedback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Ratings, published comments and 纠错 counts of an open dataset / 评分、评论与纠错 */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              rating: {
+                average: number | null;
+                count: number;
+                mine: number | null;
+              };
+              comments: {
+                items: {
+                  /** Format: uuid */
+                  id: string;
+                  entryCode: string;
+                  entryName: string;
+                  content: string;
+                  /**
+                   * @description pending 待审核 | published 已发布 | hidden 已屏蔽
+                   * @enum {string}
+                   */
+                  status: 'pending' | 'published' | 'hidden';
+                  hiddenReason: string | null;
+                  authorName: string;
+                  mine: boolean;
+                  /** Format: date-time */
+                  createdAt: string;
+                }[];
+                total: number;
+                page: number;
+                pageSize: number;
+              };
+              errorReports: {
+                total: number;
+                answered: number;
+              };
+              myErrorReports: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                entryId: string;
+                entryCode: string;
+                entryName: string;
+                providerDepartmentName: string;
+                /** @description the data item the error is in, if the reporter named one */
+                itemName: string | null;
+                content: string;
+                /**
+                 * @description open 待答复 | answered 已答复
+                 * @enum {string}
+                 */
+                status: 'open' | 'answered';
+                answer: string | null;
+                /** Format: date-time */
+                answeredAt: string | null;
+                reporterName: string | null;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}/rating': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Rate an open dataset 1–5 (one rating per person, changeable) / 评分 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            stars: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              average: number | null;
+              count: number;
+              mine: number | null;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}/comments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Comment on an open dataset (shown once moderated) / 发表评论 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            content: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              entryCode: string;
+              entryName: string;
+              content: string;
+              /**
+               * @description pending 待审核 | published 已发布 | hidden 已屏蔽
+               * @enum {string}
+               */
+              status: 'pending' | 'published' | 'hidden';
+              hiddenReason: string | null;
+              authorName: string;
+              mine: boolean;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}/error-reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Report an error in an open dataset to its provider / 数据纠错 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            itemName?: string | null;
+            content: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              entryId: string;
+              entryCode: string;
+              entryName: string;
+              providerDepartmentName: string;
+              /** @description the data item the error is in, if the reporter named one */
+              itemName: string | null;
+              content: string;
+              /**
+               * @description open 待答复 | answered 已答复
+               * @enum {string}
+               */
+              status: 'open' | 'answered';
+              answer: string | null;
+              /** Format: date-time */
+              answeredAt: string | null;
+              reporterName: string | null;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/feedback/mine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My ratings, comments and 纠错 with their answers / 我的评价与纠错 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ratings: {
+                entryCode: string;
+                entryName: string;
+                stars: number;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              comments: {
+                /** Format: uuid */
+                id: string;
+                entryCode: string;
+                entryName: string;
+                content: string;
+                /**
+                 * @description pending 待审核 | published 已发布 | hidden 已屏蔽
+                 * @enum {string}
+                 */
+                status: 'pending' | 'published' | 'hidden';
+                hiddenReason: string | null;
+                authorName: string;
+                mine: boolean;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+              errorReports: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                entryId: string;
+                entryCode: string;
+                entryName: string;
+                providerDepartmentName: string;
+                /** @description the data item the error is in, if the reporter named one */
+                itemName: string | null;
+                content: string;
+                /**
+                 * @description open 待答复 | answered 已答复
+                 * @enum {string}
+                 */
+                status: 'open' | 'answered';
+                answer: string | null;
+                /** Format: date-time */
+                answeredAt: string | null;
+                reporterName: string | null;
+                /** Format: date-time */
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/me/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My open API keys with today’s calls / 我的 API 密钥 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @description the first characters of the key, to tell keys apart */
+                prefix: string;
+                /**
+                 * @description active 有效 | revoked 已停用
+                 * @enum {string}
+                 */
+                status: 'active' | 'revoked';
+                ratePerMinute: number;
+                dailyQuota: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                revokedAt: string | null;
+                /** Format: date-time */
+                lastUsedAt: string | null;
+                callsToday: number;
+              }[];
+              maxActive: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create an API key, shown once / 申请 API 密钥（仅显示一次） */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description what the key is for, e.g. the application */
+            name: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the API key; shown once, only its hash is stored */
+              key: string;
+              item: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @description the first characters of the key, to tell keys apart */
+                prefix: string;
+                /**
+                 * @description active 有效 | revoked 已停用
+                 * @enum {string}
+                 */
+                status: 'active' | 'revoked';
+                ratePerMinute: number;
+                dailyQuota: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                revokedAt: string | null;
+                /** Format: date-time */
+                lastUsedAt: string | null;
+                callsToday: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/me/keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke one of my API keys / 停用 API 密钥 */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              name: string;
+              /** @description the first characters of the key, to tell keys apart */
+              prefix: string;
+              /**
+               * @description active 有效 | revoked 已停用
+               * @enum {string}
+               */
+              status: 'active' | 'revoked';
+              ratePerMinute: number;
+              dailyQuota: number;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              revokedAt: string | null;
+              /** Format: date-time */
+              lastUsedAt: string | null;
+              callsToday: number;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/me/keys/{id}/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Calls of one of my keys per day, last 30 days / 密钥调用统计 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              keyId: string;
+              days: {
+                /**
+                 * Format: date
+                 * @description Beijing date
+                 */
+                day: string;
+                calls: number;
+                rows: number;
+                /** @description calls refused with 429 (rate limit or daily quota) */
+                refused: number;
+              }[];
+              totals: {
+                calls: number;
+                rows: number;
+                refused: number;
+              };
+            };
+          };
         };
       };
     };

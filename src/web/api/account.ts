@@ -1,0 +1,19 @@
+/** A public user's account: registration, confirmation, password reset, the own profile. */
+import { api } from './client';
+import type { Body, Res } from './openapi';
+
+export type RegisterInput = Body<'/api/portal/account/register', 'post'>;
+export type CodeSent = Res<'/api/portal/account/register', 'post'>;
+export type PublicAccount = Res<'/api/portal/account'>;
+export type ContactKind = RegisterInput['contactKind'];
+
+export const accountApi = {
+  register: (body: RegisterInput) => api.post<CodeSent>('/api/portal/account/register', body),
+  confirm: (contact: string, code: string) => api.post('/api/portal/account/confirm', { contact, code }),
+  resend: (contact: string) => api.post<CodeSent>('/api/portal/account/resend', { contact }),
+  forgot: (contact: string) => api.post('/api/portal/account/password/forgot', { contact }),
+  reset: (contact: string, code: string, newPassword: string) =>
+    api.post('/api/portal/account/password/reset', { contact, code, newPassword }),
+  get: () => api.get<PublicAccount>('/api/portal/account'),
+  recheck: () => api.post<PublicAccount>('/api/portal/account/realname', {}),
+};
