@@ -12,10 +12,12 @@
  *
  * Performance depends on the machine's load (Lighthouse times the real main thread, then simulates
  * the network): compare it only between runs on an otherwise idle machine. The other three
- * categories do not depend on load. LIGHTHOUSE_VERBOSE=1 lists failed audits of every category.
+ * categories do not depend on load. LIGHTHOUSE_VERBOSE=1 lists failed audits of every category;
+ * LIGHTHOUSE_SAVE=<dir> writes each run's full report there as JSON (open it in the Lighthouse viewer).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +35,7 @@ import { databaseUrl, pgAdmin } from '../pg-admin';
 const SHORT = process.env.BENCH_SHORT === '1';
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? (SHORT ? 1 : 3));
 const VERBOSE = process.env.LIGHTHOUSE_VERBOSE === '1';
+const SAVE = process.env.LIGHTHOUSE_SAVE;
 const GOAL = 90;
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -66,7 +69,8 @@ function summarize(lhr: Result): { scores: Scores; failures: Map<string, Failure
   const failures = new Map<string, Failure[]>();
   for (const c of CATEGORIES) {
     const cat = lhr.categories[c];
-    if (!cat || cat.score === null) throw new Error(`Lighthouse gave no ${c} score: ${lhr.runtimeError?.message ?? ''}`);
+    if (!cat || cat.score === null)
+      throw new Error(`Lighthouse gave no ${c} score: ${lhr.runtimeError?.message ?? ''}`);
     scores[c] = Math.round(cat.score * 100);
     if (scores[c] >= GOAL && !VERBOSE) continue;
     const failed: Failure[] = [];
@@ -91,7 +95,8 @@ async function audit(url: string, port: number, preset: Preset): Promise<Result>
     preset === 'desktop' ? desktopConfig : undefined,
   );
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
-  if (result.lhr.runtimeError) throw new Error(`${url}: ${result.lhr.runtimeError.code} ${result.lhr.runtimeError.message}`);
+  if (result.lhr.runtimeError)
+    throw new Error(`${url}: ${result.lhr.runtimeError.code} ${result.lhr.runtimeError.message}`);
   return result.lhr;
 }
 
@@ -135,7 +140,11 @@ async function main() {
         { label: 'dataset', path: `/datasets/${first.code}` },
       ];
 
-      chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROMIUM_FLAGS, logLevel: 'error' });
+      chrome = await chromeLauncher.launch({
+        chromePath: CHROMIUM_PATH,
+        chromeFlags: CHROMIUM_FLAGS,
+        logLevel: 'error',
+      });
       console.log(
         `  load average before: ${loadavg()
           .map((x) => x.toFixed(1))
@@ -148,7 +157,14 @@ async function main() {
       for (const page of pages) {
         for (const preset of PRESETS) {
           const runs: Array<ReturnType<typeof summarize>> = [];
-          for (let i = 0; i < RUNS; i++) runs.push(summarize(await audit(`${origin}${page.path}`, chrome.port, preset)));
+          for (let i = 0; i < RUNS; i++) {
+            const lhr = await audit(`${origin}${page.path}`, chrome.port, preset);
+            if (SAVE) {
+              fs.mkdirSync(SAVE, { recursive: true });
+              fs.writeFileSync(path.join(SAVE, `${page.label}-${preset}-${i + 1}.json`), JSON.stringify(lhr));
+            }
+            runs.push(summarize(lhr));
+          }
           const cells = CATEGORIES.map((c) => {
             const xs = runs.map((r) => r.scores[c]);
             worst = Math.min(worst, median(xs));
@@ -164,7 +180,8 @@ async function main() {
         }
       }
       console.log(`\n${header}\n${lines.join('\n')}`);
-      if (notes.length) console.log(`\n  failed audits${VERBOSE ? '' : ` (categories under ${GOAL})`}:\n${notes.join('\n')}`);
+      if (notes.length)
+        console.log(`\n  failed audits${VERBOSE ? '' : ` (categories under ${GOAL})`}:\n${notes.join('\n')}`);
       console.log(
         `\n  lowest median score: ${worst} — goal ≥ ${GOAL} each: ${worst >= GOAL ? 'met' : 'MISSED'}${SHORT ? ' (short run: one page, one preset)' : ''}`,
       );

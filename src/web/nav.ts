@@ -155,6 +155,13 @@ export const NAV: NavGroup[] = [
         id: 'open-datasets',
       },
       {
+        path: consoleLink('/open/applications'),
+        label: 'applications.console.title',
+        icon: DocumentChecked,
+        permission: 'open.application.read',
+        id: 'open-applications',
+      },
+      {
         path: consoleLink('/open/requests'),
         label: 'feedback.console.requests',
         icon: Tickets,

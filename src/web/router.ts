@@ -160,6 +160,18 @@ const openRoutes: RouteRecordRaw[] = [
     meta: { permission: 'open.feedback.answer', title: 'feedback.console.requests' },
   },
   {
+    path: 'open/applications',
+    name: 'open-applications',
+    component: () => import('./views/open/OpenApplicationsView.vue'),
+    meta: { permission: 'open.application.read', title: 'applications.console.title' },
+  },
+  {
+    path: 'open/applications/:id',
+    name: 'open-application',
+    component: () => import('./views/open/OpenApplicationsView.vue'),
+    meta: { permission: 'open.application.read', title: 'applications.console.title' },
+  },
+  {
     path: 'open/feedback',
     name: 'open-feedback',
     component: () => import('./views/open/OpenFeedbackView.vue'),
@@ -180,6 +192,24 @@ const meRoutes: RouteRecordRaw[] = [
     name: 'portal-me-security',
     component: () => import('./views/portal/me/SecurityView.vue'),
     meta: { title: 'account.nav.security' },
+  },
+  {
+    path: 'favourites',
+    name: 'portal-me-favourites',
+    component: () => import('./views/portal/me/FavouritesView.vue'),
+    meta: { title: 'account.nav.favourites' },
+  },
+  {
+    path: 'downloads',
+    name: 'portal-me-downloads',
+    component: () => import('./views/portal/me/DownloadsView.vue'),
+    meta: { title: 'account.nav.downloads' },
+  },
+  {
+    path: 'applications',
+    name: 'portal-me-applications',
+    component: () => import('./views/portal/me/ApplicationsView.vue'),
+    meta: { title: 'applications.me.title' },
   },
   {
     path: 'requests',

@@ -57,6 +57,18 @@ describeBrowser('confidentiality review in the console', () => {
     await expect.poll(() => pass.getAttribute('class')).toContain('is-disabled');
     await leader.getByTestId('open-check-personalPrivacy').getByText('无此情形').click();
     await leader.getByTestId('open-conclusion').getByText('同意开放', { exact: true }).click();
+    // The signed review form goes with the review (uploaded as soon as it is chosen).
+    const uploaded = await expectCall(leader, 'POST', '/api/open/attachments', () =>
+      leader
+        .getByTestId('attachment-upload')
+        .locator('input[type=file]')
+        .setInputFiles({
+          name: '保密审查表.pdf',
+          mimeType: 'application/pdf',
+          buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+        }),
+    );
+    expect(uploaded.status()).toBe(201);
     await leader.getByTestId('open-review-submit').click();
     const confirm = leader.locator('.el-message-box');
     await expect.poll(() => confirm.innerText()).toContain('平台审查通过后生效');
@@ -64,6 +76,7 @@ describeBrowser('confidentiality review in the console', () => {
       confirm.getByRole('button', { name: /确定|OK/ }).click(),
     );
     await expect.poll(() => leader.getByTestId('open-status').innerText()).toBe('待平台保密审查');
+    await leader.getByTestId('open-reviews').getByRole('link', { name: '保密审查表.pdf' }).waitFor();
     expect(await portalStatus()).toBe(404);
 
     // Then the platform: its approval opens the dataset at once.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness';
-import { inputOf } from './ui';
+import { expectCall, inputOf } from './ui';
 import { startSmtpInbox, type SmtpInbox } from '../helpers/smtp-inbox';
 import { idNumberCheckChar } from '../../src/shared/org/id-number';
 import { currentTotp } from '../../src/server/platform/auth/totp';
@@ -59,6 +59,17 @@ describeBrowser('public accounts on the portal', () => {
     expect(await page.getByTestId('profile-id-number').textContent()).toBe(`361123********${idNumber.slice(-4)}`);
     expect(await page.getByTestId('profile-realname').textContent()).toContain('已核验');
     expect(await page.getByTestId('portal-me-name').textContent()).toBe('刘敏');
+
+    // A dataset kept with 收藏 is in 我的收藏.
+    const home = await e2e.app.inject({ method: 'GET', url: '/api/portal/home' });
+    const ds = (JSON.parse(home.body) as { newest: Array<{ code: string; name: string }> }).newest[0]!;
+    await page.goto(`/datasets/${ds.code}`);
+    await expectCall(page, 'PUT', `/api/portal/datasets/${ds.code}/favourite`, () =>
+      page.getByTestId('dataset-favourite').click(),
+    );
+    await expect.poll(() => page.getByTestId('dataset-favourite').getAttribute('aria-pressed')).toBe('true');
+    await page.goto('/me/favourites');
+    await page.getByTestId('portal-me-favourites').getByText(ds.name).waitFor();
 
     // The console is not theirs: it sends them back to the portal.
     await page.goto('/console/catalog/search');

@@ -148,13 +148,15 @@ describeBrowser('open-data portal for anyone', () => {
     await page.context().close();
   });
 
-  it('suggests a name when a misspelt search finds nothing', async () => {
+  it('suggests a name and the most used datasets when a misspelt search finds nothing', async () => {
     const page = await e2e.newPage();
     // One character wrong (the name's last): nothing matches, the dataset is suggested.
     const typo = `${Array.from(ds.name).slice(0, -1).join('')}罽`;
     await page.goto(`/datasets?q=${encodeURIComponent(typo)}`);
     const suggestion = page.getByTestId('portal-did-you-mean');
     await expect.poll(() => suggestion.innerText()).toContain(ds.name);
+    // And the most used datasets instead of an empty page.
+    await page.getByTestId('portal-search-popular').locator('[data-testid="dataset-card-name"]').first().waitFor();
     await expectCall(
       page,
       'GET',

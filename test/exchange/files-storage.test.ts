@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fsStorage } from '../../src/server/modules/exchange-delivery/storage-fs';
-import { BlobMissingError, FileTooLargeError } from '../../src/server/modules/exchange-delivery/storage';
+import { fsStorage } from '../../src/server/platform/storage/fs-storage';
+import { BlobMissingError, FileTooLargeError } from '../../src/server/platform/storage/storage';
 import { sniffType, sniffedStream, UnsupportedTypeError } from '../../src/server/modules/exchange-ingest/files-sniff';
 import { filesUnder, sha256, sm3 } from './files-fixtures';
 

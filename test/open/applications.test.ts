@@ -15,6 +15,7 @@ let realName: Awaited<ReturnType<typeof startRealNameDouble>>;
 let src: CorpSource;
 let b: Awaited<ReturnType<typeof boundEntry>>;
 let admin: Session;
+let reviewForm: string;
 const ROWS = 12;
 const CLEAR = { stateSecret: 'clear', commercialSecret: 'clear', personalPrivacy: 'clear', publicSafety: 'clear' };
 
@@ -26,14 +27,16 @@ beforeAll(async () => {
   await runPull(t.ctx, b.binding.id);
   admin = await platformAdmin(t);
   // On the portal: both confidentiality reviews, with a masking rule for the public on the credit code.
-  const review = (s: Session) =>
+  const review = (s: Session, attachmentIds: string[] = []) =>
     t.inject({
       method: 'POST',
       url: `/api/open/datasets/${b.entry.id}/reviews`,
       headers: s.headers,
-      payload: { checklist: CLEAR, conclusion: 'pass' },
+      payload: { checklist: CLEAR, conclusion: 'pass', attachmentIds },
     });
-  expectStatus(await review(b.provider.leader), 200);
+  // The leader's review carries the signed review form (R-33).
+  reviewForm = expectStatus(await upload(b.provider.leader, '保密审查表.pdf'), 201).json<{ id: string }>().id;
+  expectStatus(await review(b.provider.leader, [reviewForm]), 200);
   expectStatus(
     await t.inject({
       method: 'PUT',
@@ -84,9 +87,43 @@ const applyAs = (s: Session, over: Record<string, unknown> = {}, name = '孙申�
   });
 const codeOf = (res: { json: () => unknown }) => (res.json() as { error: { code: string } }).error.code;
 
+/** A small real PDF (the type is read from the content). */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+async function upload(s: Session, fileName: string, content = PDF) {
+  const boundary = `----govshare${Math.random().toString(16).slice(2)}`;
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return t.inject({
+    method: 'POST',
+    url: '/api/open/attachments',
+    headers: { ...s.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
+}
+
+describe('attachments of a confidentiality review (R-33)', () => {
+  it('shows the review form with the review, to the provider and the platform only', async () => {
+    const d = expectStatus(await send('GET', `/api/open/datasets/${b.entry.id}`, admin), 200).json<{
+      reviews: Array<{ stage: string; attachments: Array<{ id: string; fileName: string }> }>;
+    }>();
+    expect(d.reviews.find((r) => r.stage === 'provider')!.attachments).toEqual([
+      expect.objectContaining({ id: reviewForm, fileName: '保密审查表.pdf' }),
+    ]);
+    expectStatus(await send('GET', `/api/open/attachments/${reviewForm}`, admin), 200);
+    expectStatus(await send('GET', `/api/open/attachments/${reviewForm}`, b.provider.specialist), 200);
+    expect((await send('GET', `/api/open/attachments/${reviewForm}`, await applicant('冯好奇'))).statusCode).toBe(404);
+  });
+});
+
 describe('有条件开放 applications (R-32, Art 22)', () => {
   let alice: Session;
   let id: string;
+  let attachmentId: string;
 
   it('takes an application only from a real-name account, for open items, signed with the own name', async () => {
     alice = await applicant('孙申请');
@@ -111,7 +148,19 @@ describe('有条件开放 applications (R-32, Art 22)', () => {
     expect((await applyAs(b.provider.user)).statusCode).toBe(403);
     expect((await send('POST', `${base()}/applications`, undefined, {})).statusCode).toBe(401);
 
-    const a = expectStatus(await applyAs(alice), 200).json<{
+    // Evidence goes with the application: uploaded first, named when applying; only one's own.
+    const file = expectStatus(await upload(alice, '课题立项书.pdf'), 201).json<{ id: string; mime: string }>();
+    expect(file.mime).toBe('application/pdf');
+    expect(codeOf(expectStatus(await upload(alice, 'x.exe', Buffer.from('MZ\x90\x00binary')), 415))).toBe(
+      'OPEN_ATTACHMENT_TYPE',
+    );
+    const stranger = await applicant('郑他人');
+    const foreign = expectStatus(await upload(stranger, '别人的.pdf'), 201).json<{ id: string }>();
+    expect(codeOf(expectStatus(await applyAs(alice, { attachmentIds: [foreign.id] }), 400))).toBe(
+      'OPEN_ATTACHMENT_INVALID',
+    );
+
+    const a = expectStatus(await applyAs(alice, { attachmentIds: [file.id] }), 200).json<{
       id: string;
       no: string;
       status: string;
@@ -126,6 +175,7 @@ describe('有条件开放 applications (R-32, Art 22)', () => {
     // Twenty working days of receipt (the platform calendar, weekends and holidays skipped).
     expect(a.dueAt).toBe((await workingDaysDeadline(t.ctx, t.clock.now(), 20)).toISOString());
     expect(codeOf(expectStatus(await applyAs(alice), 409))).toBe('OPEN_APPLICATION_WAITING');
+    attachmentId = file.id;
 
     const notes = await t.ctx.db
       .selectFrom('notification')
@@ -140,7 +190,13 @@ describe('有条件开放 applications (R-32, Art 22)', () => {
   });
 
   it('is answered by the provider only; a refusal needs its basis and reason', async () => {
+    const seen = expectStatus(await send('GET', `/api/open/applications/${id}`, b.provider.specialist), 200).json();
+    expect(seen.attachments).toEqual([expect.objectContaining({ id: attachmentId, fileName: '课题立项书.pdf' })]);
+    const pdf = expectStatus(await send('GET', `/api/open/attachments/${attachmentId}`, b.provider.specialist), 200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.equals(PDF)).toBe(true);
     const other = await catalogDepartment(t);
+    expect((await send('GET', `/api/open/attachments/${attachmentId}`, other.leader)).statusCode).toBe(404);
     expect((await send('GET', `/api/open/applications/${id}`, other.leader)).statusCode).toBe(404);
     const mine = expectStatus(await send('GET', '/api/open/applications', other.leader), 200).json<{ total: number }>();
     expect(mine.total).toBe(0);

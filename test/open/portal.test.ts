@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import { expectStatus, platformAdmin, publishedEntry, type Session } from '../catalog/factory';
+import { expectStatus, platformAdmin, publishedEntry, session, type Session } from '../catalog/factory';
 import { runPull } from '../../src/server/modules/exchange-ingest/pull-service';
 import { mask, parseRuleSpec } from '../../src/server/platform/masking';
-import { sitemapFiles } from '../../src/server/modules/open/portal-pages';
+import { SITEMAP_DATASETS, sitemapFiles } from '../../src/server/modules/open/portal-pages';
 import { boundEntry, corpSource, corpUscc as uscc, type CorpSource } from '../exchange/pull-fixtures';
 
 let t: TestApp;
@@ -158,6 +158,39 @@ describe('confidentiality review before opening (R-33, Art 20)', () => {
     expect((await get('/robots.txt')).body).toContain('Sitemap: ');
   });
 
+  it("serves the provider's page as HTML with its open datasets, and lists it in the sitemap", async () => {
+    const res = expectStatus(await get(`/departments/${b.provider.id}`), 200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain(`<h1>${b.provider.name}</h1>`);
+    expect(res.body).toContain(`<a href="/datasets/${b.entry.code}">${b.entry.current!.name}</a>`);
+    expect(res.body).toContain('"@type":"GovernmentOrganization"');
+    expect((await get('/sitemap.xml')).body).toContain(`/departments/${b.provider.id}<`);
+    // A department with nothing on the portal has no page.
+    const other = await t.department();
+    expect((await get(`/departments/${other.id}`)).statusCode).toBe(404);
+  });
+
+  it("keeps a public user's favourites and the record of their downloads in the user centre (R-34)", async () => {
+    const citizen = await session(t, ['public_user'], { departmentId: null });
+    const fav = `${api()}/favourite`;
+    expect(expectStatus(await get(fav, citizen), 200).json()).toEqual({ favourite: false });
+    const put = await t.inject({ method: 'PUT', url: fav, headers: citizen.headers });
+    expect(expectStatus(put, 200).json()).toEqual({ favourite: true });
+    expect(expectStatus(await get(fav, citizen), 200).json()).toEqual({ favourite: true });
+    const list = expectStatus(await get('/api/portal/me/favourites', citizen), 200).json();
+    expect(list.items.map((f: { code: string }) => f.code)).toEqual([b.entry.code]);
+    // Staff have no user centre.
+    expect((await get('/api/portal/me/favourites', admin)).statusCode).toBe(403);
+
+    expectStatus(await get(`${api()}/download?format=csv`, citizen), 200);
+    await expect
+      .poll(async () => expectStatus(await get('/api/portal/me/downloads', citizen), 200).json().items)
+      .toEqual([expect.objectContaining({ via: 'download', code: b.entry.code, format: 'csv', rows: ROWS })]);
+
+    await t.inject({ method: 'DELETE', url: fav, headers: citizen.headers });
+    expect(expectStatus(await get('/api/portal/me/favourites', citizen), 200).json().total).toBe(0);
+  });
+
   it('takes a withdrawn dataset off every public path at once, and records who and why', async () => {
     const specialist = await post(`/api/open/datasets/${b.entry.id}/withdraw`, b.provider.specialist, {
       reason: '数据有误',
@@ -205,8 +238,9 @@ describe('confidentiality review before opening (R-33, Art 20)', () => {
 describe('sitemap', () => {
   it('fits in one file up to the limit and becomes an index of files beyond it', () => {
     expect(sitemapFiles(0)).toBe(1);
-    expect(sitemapFiles(49_998)).toBe(1);
-    expect(sitemapFiles(49_999)).toBe(2);
-    expect(sitemapFiles(120_000)).toBe(3);
+    expect(SITEMAP_DATASETS).toBeLessThan(50_000);
+    expect(sitemapFiles(SITEMAP_DATASETS)).toBe(1);
+    expect(sitemapFiles(SITEMAP_DATASETS + 1)).toBe(2);
+    expect(sitemapFiles(SITEMAP_DATASETS * 2 + 1)).toBe(3);
   });
 });

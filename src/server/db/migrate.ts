@@ -22,6 +22,8 @@ import * as m0020 from './migrations/0020_public_accounts';
 import * as m0021 from './migrations/0021_open_api_keys';
 import * as m0022 from './migrations/0022_open_feedback';
 import * as m0023 from './migrations/0023_open_applications';
+import * as m0024 from './migrations/0024_open_favourites';
+import * as m0025 from './migrations/0025_open_attachments';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -48,6 +50,8 @@ const migrations: Record<string, Migration> = {
   '0021_open_api_keys': m0021,
   '0022_open_feedback': m0022,
   '0023_open_applications': m0023,
+  '0024_open_favourites': m0024,
+  '0025_open_attachments': m0025,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

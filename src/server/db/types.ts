@@ -93,6 +93,27 @@ export interface OpenApplicationTable {
   use_reported_at: Date | null;
 }
 
+export interface OpenAttachmentTable {
+  id: Generated<string>;
+  owner_type: 'review' | 'application' | null;
+  owner_id: string | null;
+  file_name: string;
+  mime: string;
+  /** bigint: pg returns it as a string. */
+  size: ColumnType<string, number, number>;
+  sha256: string;
+  sm3: string;
+  storage_key: string;
+  uploaded_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface OpenFavouriteTable {
+  user_id: string;
+  entry_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface AccountCodeTable {
   id: Generated<string>;
   user_id: string;
@@ -711,6 +732,8 @@ export interface DB {
   public_account: PublicAccountTable;
   account_code: AccountCodeTable;
   open_application: OpenApplicationTable;
+  open_favourite: OpenFavouriteTable;
+  open_attachment: OpenAttachmentTable;
   specialist: SpecialistTable;
   specialist_change: SpecialistChangeTable;
   audit_event: AuditEventTable;

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = {
   'open.account.password.forgot': { zh: '申请找回密码', en: 'Ask for password reset' },
   'open.account.password.reset': { zh: '重置密码', en: 'Reset password' },
   'open.account.realname': { zh: '重新实名核验', en: 'Recheck real name' },
+  'open.favourite.add': { zh: '收藏开放数据集', en: 'Keep a dataset' },
+  'open.favourite.remove': { zh: '取消收藏开放数据集', en: 'Stop keeping a dataset' },
 
   // The audit log itself
   'audit.search': { zh: '查询审计日志', en: 'Audit log search' },
@@ -171,6 +173,8 @@ export const AUDIT_ACTIONS = {
   'open.application.decide': { zh: '答复开放申请', en: 'Answer application' },
   'open.application.withdraw': { zh: '撤回开放申请', en: 'Withdraw application' },
   'open.application.report': { zh: '反馈数据使用成效', en: 'Report data use' },
+  'open.attachment.upload': { zh: '上传开放审查或申请附件', en: 'Upload attachment' },
+  'open.attachment.download': { zh: '下载开放审查或申请附件', en: 'Download attachment' },
   'open.request.file': { zh: '提出数据需求', en: 'File data request' },
   'open.request.vote': { zh: '数据需求“我也需要”', en: 'Vote for data request' },
   'open.request.search': { zh: '查询数据需求', en: 'Data request search' },

@@ -1,6 +1,6 @@
 /** A public user's account (R-34): registration, confirmation, password reset, the own profile. */
-import { api } from './client';
-import type { Body, Res } from './openapi';
+import { api, type Paged } from './client';
+import type { Body, Item, Res } from './openapi';
 
 export type RegisterInput = Body<'/api/portal/account/register', 'post'>;
 export type CodeSent = Res<'/api/portal/account/register', 'post'>;
@@ -16,4 +16,19 @@ export const accountApi = {
     api.post('/api/portal/account/password/reset', { contact, code, newPassword }),
   get: () => api.get<PublicAccount>('/api/portal/account'),
   recheck: () => api.post<PublicAccount>('/api/portal/account/realname', {}),
+};
+
+export type Favourite = Item<Res<'/api/portal/me/favourites'>['items']>;
+export type MyDownload = Item<Res<'/api/portal/me/downloads'>['items']>;
+type FavouriteState = Res<'/api/portal/datasets/{prefix}/{seq}/favourite'>;
+
+/** The user centre's lists and the dataset page's 收藏 button. */
+export const meApi = {
+  favourites: (page: number) => api.get<Paged<Favourite>>('/api/portal/me/favourites', { page, pageSize: 20 }),
+  downloads: (page: number) => api.get<Paged<MyDownload>>('/api/portal/me/downloads', { page, pageSize: 20 }),
+  favourite: (code: string) => api.get<FavouriteState>(`/api/portal/datasets/${code}/favourite`),
+  setFavourite: (code: string, on: boolean) =>
+    on
+      ? api.put<FavouriteState>(`/api/portal/datasets/${code}/favourite`)
+      : api.delete<FavouriteState>(`/api/portal/datasets/${code}/favourite`),
 };

@@ -3,7 +3,24 @@ import type zh from './account.zh-CN';
 /** The public user's account and centre. */
 const en: typeof zh = {
   title: 'My account',
-  nav: { profile: 'Profile', security: 'Security' },
+  nav: { profile: 'Profile', security: 'Security', favourites: 'Favourites', downloads: 'Downloads' },
+  favourites: {
+    empty: 'No favourites yet. Press “Keep” on a dataset page to find it here.',
+    add: 'Keep',
+    remove: 'Kept',
+    added: 'Added to favourites',
+    removed: 'Removed from favourites',
+    browse: 'Browse the datasets',
+  },
+  downloads: {
+    empty: 'No downloads or API reads yet.',
+    at: 'Time',
+    dataset: 'Dataset',
+    via: 'How',
+    vias: { download: 'Download', api: 'API' },
+    format: 'Format',
+    rows: 'Rows',
+  },
   header: { login: 'Sign in', register: 'Register', centre: 'My account', logout: 'Sign out' },
   login: {
     title: 'Sign in',

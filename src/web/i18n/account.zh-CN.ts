@@ -1,7 +1,24 @@
 /** 公众账号与用户中心. */
 export default {
   title: '用户中心',
-  nav: { profile: '个人信息', security: '账号安全' },
+  nav: { profile: '个人信息', security: '账号安全', favourites: '我的收藏', downloads: '下载记录' },
+  favourites: {
+    empty: '还没有收藏的数据集。在数据集页面点击“收藏”即可在这里找到它。',
+    add: '收藏',
+    remove: '已收藏',
+    added: '已加入收藏',
+    removed: '已取消收藏',
+    browse: '去看看数据目录',
+  },
+  downloads: {
+    empty: '还没有下载或接口调用记录。',
+    at: '时间',
+    dataset: '数据集',
+    via: '方式',
+    vias: { download: '下载', api: '接口调用' },
+    format: '格式',
+    rows: '条数',
+  },
   header: { login: '登录', register: '注册', centre: '用户中心', logout: '退出' },
   login: {
     title: '公众用户登录',

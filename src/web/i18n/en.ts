@@ -6,6 +6,7 @@ import portal from './portal.en';
 import account from './account.en';
 import feedback from './feedback.en';
 import openapi from './openapi.en';
+import applications from './applications.en';
 import sharing from './sharing.en';
 
 const en: Messages = {
@@ -345,6 +346,7 @@ const en: Messages = {
   account,
   feedback,
   openapi,
+  applications,
 };
 
 export default en;

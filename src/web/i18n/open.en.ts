@@ -31,6 +31,11 @@ const en: typeof zh = {
     reviewer: 'Reviewer',
     reviewedAt: 'Reviewed at',
   },
+  attachments: {
+    title: 'Attachments',
+    add: 'Attach a file',
+    hint: 'Review forms, approvals and the like as PDF, OFD, Word, Excel, ZIP or images; up to 20 MB each, {n} at most',
+  },
   review: {
     action: 'Review',
     submit: 'Submit review',

@@ -30,6 +30,11 @@ export default {
     reviewer: '审查人',
     reviewedAt: '审查时间',
   },
+  attachments: {
+    title: '附件',
+    add: '添加附件',
+    hint: '可上传审查表、批复文件等 PDF、OFD、Word、Excel、ZIP 或图片，单个不超过 20 MB，最多 {n} 个',
+  },
   review: {
     action: '保密审查',
     submit: '提交审查',

@@ -36,6 +36,7 @@ const portalEn: PortalMessages = {
     didYouMean: 'Did you mean:',
     emptyHint: 'Try other words or fewer filters',
     browseAll: 'Browse all datasets',
+    popular: 'Datasets people use most',
   },
   card: {
     provider: 'Provider: {name}',
@@ -63,7 +64,6 @@ const portalEn: PortalMessages = {
     noData: 'The provider has not loaded data yet',
     conditional: 'Open on application: apply to get the data',
     condition: 'Condition: {text}',
-    apply: 'Apply for data (coming soon)',
     download: 'Download',
     formats: { csv: 'CSV', xlsx: 'Excel', jsonl: 'JSON' },
     related: 'Related datasets',

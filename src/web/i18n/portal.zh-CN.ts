@@ -35,6 +35,7 @@ const portalZh = {
     didYouMean: '您是不是要找：',
     emptyHint: '请尝试更换关键词或减少筛选条件',
     browseAll: '浏览全部数据',
+    popular: '大家常用的数据集',
   },
   card: {
     provider: '提供部门：{name}',
@@ -62,7 +63,6 @@ const portalZh = {
     noData: '提供部门尚未汇聚数据',
     conditional: '有条件开放：需申请后获取',
     condition: '开放条件：{text}',
-    apply: '申请数据 (即将开放)',
     download: '下载数据',
     formats: { csv: 'CSV', xlsx: 'Excel', jsonl: 'JSON' },
     related: '相关数据集',

@@ -6,6 +6,7 @@ import portal from './portal.zh-CN';
 import account from './account.zh-CN';
 import feedback from './feedback.zh-CN';
 import openapi from './openapi.zh-CN';
+import applications from './applications.zh-CN';
 import sharing from './sharing.zh-CN';
 const zhCN = {
   app: {
@@ -333,6 +334,7 @@ const zhCN = {
   account,
   feedback,
   openapi,
+  applications,
 };
 
 export default zhCN;

@@ -13,10 +13,9 @@ import { exportSearch } from './excel-export';
 import { MAX_UPLOAD_BYTES, importState, kickImport, startImport, templateFor } from './excel-service';
 import { SearchQuery } from './search-query';
 import { DUPLICATE_CHOICES } from './excel-duplicates';
+import { attachmentDisposition } from '../../platform/http/file-names';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const attachment = (name: string) =>
-  `attachment; filename="catalog.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 const RowError = Obj({
   sheet: Type.String({ description: '工作表: 信息资源 or 信息项' }),
@@ -90,7 +89,7 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const file = await templateFor(ctx, req.actor!.departmentId);
         return reply
           .header('content-type', XLSX)
-          .header('content-disposition', attachment('信息资源目录导入模板.xlsx'))
+          .header('content-disposition', attachmentDisposition('信息资源目录导入模板.xlsx'))
           .send(file);
       },
     );
@@ -185,7 +184,7 @@ export function excelRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         stream.on('close', () => void rm(path, { force: true }).catch(() => undefined));
         return reply
           .header('content-type', XLSX)
-          .header('content-disposition', attachment(`信息资源目录_${shanghaiDate(ctx.clock.now())}.xlsx`))
+          .header('content-disposition', attachmentDisposition(`信息资源目录_${shanghaiDate(ctx.clock.now())}.xlsx`))
           .send(stream);
       },
     );

@@ -5,6 +5,7 @@ import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { badRequest } from '../../platform/errors';
 import { IdParams, Obj } from '../../platform/http/schemas';
+import { attachmentDisposition } from '../../platform/http/file-names';
 import { ResourceFile, WithdrawInput } from './files-schemas';
 import * as files from './files-service';
 
@@ -12,11 +13,6 @@ const tags = ['exchange'];
 const actorOf = (req: { actor: Actor | null }) => req.actor as Actor;
 const fileTarget = { targetType: 'exchange_file', targetParam: 'id' } as const;
 
-/** RFC 6266/5987: an ASCII fallback for old clients and the real (Chinese) name in filename*. */
-const attachment = (name: string) => {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
-};
 
 /** R-22 resource files, mounted under /api/exchange. */
 export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -132,7 +128,7 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         // held up app.close() for about 70 s (files-http.test.ts checks the shutdown stays quick).
         return reply
           .header('content-type', d.file.mime)
-          .header('content-disposition', attachment(d.file.fileName))
+          .header('content-disposition', attachmentDisposition(d.file.fileName))
           .header('x-content-sha256', d.file.sha256)
           .header('x-content-sm3', d.file.sm3)
           .header('x-content-type-options', 'nosniff')

@@ -8,18 +8,14 @@ import { requireGrant, deliveryStamp, type DeliveryStamp } from '../sharing';
 import * as repo from './files-repo';
 import type { ResourceFile } from './files-schemas';
 import { sniffedStream, UnsupportedTypeError } from '../exchange-ingest';
-import { fsStorage } from './storage-fs';
-import { BlobMissingError, FileTooLargeError, type FileStorage } from './storage';
+import { storageFor } from '../../platform/storage/fs-storage';
+import { BlobMissingError, FileTooLargeError, type FileStorage } from '../../platform/storage/storage';
 import { inScope, scopeOf } from '../../platform/rbac/scope';
+import { cleanFileName } from '../../platform/http/file-names';
 
 /** R-22 resource files: versioned uploads by the provider, downloads only under a grant (R-16, R-20). */
 
-const storages = new Map<string, FileStorage>();
-export function storageOf(ctx: AppContext): FileStorage {
-  let s = storages.get(ctx.config.filesDir);
-  if (!s) storages.set(ctx.config.filesDir, (s = fsStorage(ctx.config.filesDir)));
-  return s;
-}
+const storageOf = (ctx: AppContext): FileStorage => storageFor(ctx.config);
 
 export const maxFileBytes = (ctx: AppContext) => ctx.config.maxFileMb * 1024 * 1024;
 
@@ -53,17 +49,6 @@ export interface Upload {
   note?: string | null;
 }
 
-/** Safe to show and to put in a header: no path, no control characters, bounded length. */
-function cleanName(name: string): string {
-  const base = name
-    .split(/[\\/]/)
-    .pop()!
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
-    .trim();
-  return base.slice(-200) || 'file';
-}
-
 export async function uploadFile(
   ctx: AppContext,
   actor: Actor,
@@ -80,7 +65,7 @@ export async function uploadFile(
       '只能为已发布的信息资源目录上传文件',
     );
   if (!isProvider(actor, version.providerDepartmentId)) throw notProvider();
-  const fileName = cleanName(upload.fileName);
+  const fileName = cleanFileName(upload.fileName);
   const found: { mime?: string } = {};
   const max = maxFileBytes(ctx);
   const storage = storageOf(ctx);

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { APPLICATION_STATUS_CODES } from '../../../shared/open/applications';
 import { enumOf, Nullable, Obj, PageQuery, Uuid } from '../../platform/http/schemas';
+import { AttachmentOut } from './attachments-schemas';
 
 const DateOnly = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Instant = Type.String({ format: 'date-time' });
@@ -21,6 +22,8 @@ export const ApplyInput = Obj({
   wantedUntil: DateOnly,
   /** The applicant's own name typed under the commitment: the online signature. */
   commitmentSignedName: Type.String({ minLength: 1, maxLength: 100, description: '承诺人签名（本人姓名）' }),
+  /** Files uploaded first to POST /api/open/attachments (a project approval, a data security plan). */
+  attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 10 })),
 });
 export type ApplyInput = Static<typeof ApplyInput>;
 
@@ -67,6 +70,7 @@ export const Application = Obj({
   refusalReason: Nullable(Type.String()),
   useReport: Nullable(Type.String()),
   useReportedAt: Nullable(Instant),
+  attachments: Type.Array(AttachmentOut),
 });
 export type Application = Static<typeof Application>;
 

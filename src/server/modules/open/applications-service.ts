@@ -11,6 +11,7 @@ import { consoleLink } from '../../../shared/console';
 import { APPLICATION_ANSWER_WORKING_DAYS, APPLICATION_MAX_DAYS, COMMITMENT } from '../../../shared/open/applications';
 import { findAccount } from './accounts-repo';
 import * as repo from './applications-repo';
+import { attachmentsByOwner, bindAttachments, type Attachment } from './attachments-service';
 import type { Application, ApplicationQuery, ApplyInput, DecideInput } from './applications-schemas';
 import { onPortal } from './portal-entry';
 
@@ -36,7 +37,7 @@ type Items = Map<string, string>;
 const named = (fields: string[] | null, items: Items) =>
   fields ? fields.map((f) => ({ field: f, name: items.get(f.toLowerCase()) ?? f })) : null;
 
-function toApplication(r: repo.ApplicationRow, items: Items, now: Date): Application {
+function toApplication(r: repo.ApplicationRow, items: Items, now: Date, files: Attachment[]): Application {
   const today = shanghaiDate(now);
   return {
     id: r.id,
@@ -66,6 +67,7 @@ function toApplication(r: repo.ApplicationRow, items: Items, now: Date): Applica
     refusalReason: r.refusal_reason,
     useReport: r.use_report,
     useReportedAt: r.use_reported_at?.toISOString() ?? null,
+    attachments: files,
   };
 }
 
@@ -89,8 +91,13 @@ async function present(ctx: AppContext, rows: repo.ApplicationRow[]): Promise<Ap
     ctx,
     rows.map((r) => r.dataset_code),
   );
+  const files = await attachmentsByOwner(
+    ctx,
+    'application',
+    rows.map((r) => r.id),
+  );
   const now = ctx.clock.now();
-  return rows.map((r) => toApplication(r, items, now));
+  return rows.map((r) => toApplication(r, items, now, files.get(r.id) ?? []));
 }
 
 const one = async (ctx: AppContext, r: repo.ApplicationRow) => (await present(ctx, [r]))[0]!;
@@ -180,6 +187,7 @@ export async function apply(ctx: AppContext, actor: Actor, code: string, input: 
       received_at: now,
       due_at: dueAt,
     });
+    await bindAttachments(db, actor, input.attachmentIds, 'application', newId);
     await scheduleJob(tx, {
       kind: OVERDUE_JOB,
       runAt: new Date(dueAt.getTime() + 1),

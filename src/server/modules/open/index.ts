@@ -4,6 +4,8 @@ import { apiKeyRoutes } from './api-keys-routes';
 import { applicationConsoleRoutes, applicationPortalRoutes } from './applications-routes';
 import { OVERDUE_JOB, remindOverdueApplication } from './applications-service';
 import { openAuditTargets } from './audit-targets';
+import { attachmentRoutes } from './attachments-routes';
+import { meRoutes } from './me-routes';
 import { openTodos } from './todos';
 import { openApiDocRoutes } from './open-api-docs-routes';
 import { openApiRoutes } from './open-api-routes';
@@ -28,8 +30,10 @@ export function register(): ModuleDefinition {
       { prefix: '/api/open', plugin: reviewRoutes },
       { prefix: '/api/portal', plugin: portalRoutes },
       { prefix: '/api/portal', plugin: accountRoutes },
+      { prefix: '/api/portal', plugin: meRoutes },
       { prefix: '/api/portal', plugin: applicationPortalRoutes },
       { prefix: '/api/open', plugin: applicationConsoleRoutes },
+      { prefix: '/api/open', plugin: attachmentRoutes },
       { prefix: '/api/open', plugin: dataRequestConsoleRoutes },
       { prefix: '/api/portal', plugin: dataRequestPortalRoutes },
       { prefix: '/api/open', plugin: feedbackConsoleRoutes },

@@ -8,12 +8,14 @@ import { Type } from '@sinclair/typebox';
 import { DATA_TYPES, OPEN_DOMAINS, UPDATE_CYCLES } from '../../../shared/catalog/enums';
 import * as repo from './portal-repo';
 import { CodeParams, codeOf, type PortalDataset } from './portal-schemas';
-import { portalDataset } from './portal-service';
+import { portalDataset, searchPortal } from './portal-service';
 
 /** The portal's own pages, listed first in the first sitemap file. */
 const PORTAL_PAGES = ['/', '/datasets'];
-/** A sitemap file holds at most 50,000 URLs (sitemaps.org): the datasets per file, leaving room for those pages. */
-export const SITEMAP_DATASETS = 50_000 - PORTAL_PAGES.length;
+/** Room kept in the first sitemap file for departments' pages (a city has a few hundred departments at most). */
+const SITEMAP_DEPARTMENTS = 2_000;
+/** A sitemap file holds at most 50,000 URLs (sitemaps.org): the datasets per file, leaving room for the other pages. */
+export const SITEMAP_DATASETS = 50_000 - PORTAL_PAGES.length - SITEMAP_DEPARTMENTS;
 const SITE = '上饶市公共数据开放平台';
 
 const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
@@ -84,8 +86,31 @@ function datasetBody(d: PortalDataset): string {
 </main>`;
 }
 
+const DEPARTMENT_DATASETS = 200;
+export const departmentPath = (id: string) => `/departments/${id}`;
+
+/** A department as the portal knows it: the name its open datasets carry, and those datasets. */
+async function portalDepartment(ctx: AppContext, id: string) {
+  const r = await searchPortal(ctx, { departmentId: id, sort: 'name', pageSize: DEPARTMENT_DATASETS });
+  const name = r.facets.department.find((f) => f.value === id)?.label;
+  return name && r.items.length ? { name, total: r.total, items: r.items } : null;
+}
+
+function departmentBody(d: NonNullable<Awaited<ReturnType<typeof portalDepartment>>>): string {
+  const e = escapeHtml;
+  const rows = d.items
+    .map((h) => `<li><a href="${datasetPath(h.code)}">${e(h.name)}</a><p>${e(h.summary ?? '')}</p></li>`)
+    .join('');
+  return `<main class="portal-ssr" data-testid="ssr-department">
+<nav><a href="/">${SITE}</a> › <a href="/datasets">数据目录</a></nav>
+<h1>${e(d.name)}</h1>
+<p>开放数据集 ${d.total} 个</p>
+<ul>${rows}</ul>
+</main>`;
+}
+
 /**
- * R-30 "found by search engines": dataset pages as HTML with their content and schema.org JSON-LD,
+ * R-30 "found by search engines": dataset and department pages as HTML with their content and schema.org JSON-LD,
  * the sitemap (paged past 50,000 URLs) and robots.txt. The web app takes over each page once loaded.
  */
 export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -118,6 +143,48 @@ export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
     );
 
+    app.get(
+      '/departments/:id',
+      {
+        config: { access: 'public', audit: false },
+        schema: { hide: true, params: Obj({ id: Type.String({ format: 'uuid' }) }) },
+      },
+      async (req, reply) => {
+        const d = await portalDepartment(ctx, req.params.id);
+        reply.type('text/html; charset=utf-8');
+        if (!d) {
+          return reply
+            .status(404)
+            .send(renderShell({ title: `未找到部门 - ${SITE}`, description: '该部门没有开放的数据集', body: '' }));
+        }
+        const origin = originOf(req);
+        const url = `${origin}${departmentPath(req.params.id)}`;
+        return reply.send(
+          renderShell({
+            title: `${d.name} - 开放数据 - ${SITE}`,
+            description: `${d.name}在${SITE}开放的数据集（${d.total}个）：${d.items
+              .slice(0, 5)
+              .map((h) => h.name)
+              .join('、')}`.slice(0, 160),
+            canonical: url,
+            head: jsonLdScript({
+              '@context': 'https://schema.org',
+              '@type': 'GovernmentOrganization',
+              '@id': url,
+              url,
+              name: d.name,
+              subjectOf: d.items.map((h) => ({
+                '@type': 'Dataset',
+                name: h.name,
+                url: `${origin}${datasetPath(h.code)}`,
+              })),
+            }),
+            body: departmentBody(d),
+          }),
+        );
+      },
+    );
+
     app.get('/robots.txt', { config: { access: 'public', audit: false }, schema: { hide: true } }, async (req, reply) =>
       reply
         .type('text/plain; charset=utf-8')
@@ -141,7 +208,10 @@ export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
         const origin = originOf(req);
         const files = sitemapFiles(await repo.portalCount(ctx.db));
         reply.type('application/xml; charset=utf-8');
-        if (files === 1) return xml(urlset(origin, 1, await repo.portalCodes(ctx.db, SITEMAP_DATASETS, 0)));
+        const departments = await portalDepartmentIds(ctx);
+        if (files === 1) {
+          return xml(urlset(origin, 1, await repo.portalCodes(ctx.db, SITEMAP_DATASETS, 0), departments));
+        }
         const maps = Array.from(
           { length: files },
           (_, i) => `<sitemap><loc>${origin}/sitemap-${i + 1}.xml</loc></sitemap>`,
@@ -160,7 +230,8 @@ export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
         const { page } = req.params;
         const rows = await repo.portalCodes(ctx.db, SITEMAP_DATASETS, (page - 1) * SITEMAP_DATASETS);
         if (!rows.length && page > 1) return reply.status(404).type('text/plain').send('no such sitemap page');
-        return reply.type('application/xml; charset=utf-8').send(xml(urlset(originOf(req), page, rows)));
+        const departments = page === 1 ? await portalDepartmentIds(ctx) : [];
+        return reply.type('application/xml; charset=utf-8').send(xml(urlset(originOf(req), page, rows, departments)));
       },
     );
   };
@@ -173,10 +244,22 @@ export function sitemapFiles(datasets: number, perFile = SITEMAP_DATASETS): numb
 
 const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`;
 
-/** One sitemap file; the first also names the portal's own pages. */
-function urlset(origin: string, page: number, rows: Array<{ code: string; updated_at: Date }>): string {
+/** The departments with datasets on the portal (each has its page). */
+async function portalDepartmentIds(ctx: AppContext): Promise<string[]> {
+  const r = await searchPortal(ctx, { pageSize: 1 });
+  return r.facets.department.map((f) => f.value).slice(0, SITEMAP_DEPARTMENTS);
+}
+
+/** One sitemap file; the first also names the portal's own pages and the departments' pages. */
+function urlset(
+  origin: string,
+  page: number,
+  rows: Array<{ code: string; updated_at: Date }>,
+  departments: string[] = [],
+): string {
   const urls = [
     ...(page === 1 ? PORTAL_PAGES : []).map((p) => `<url><loc>${origin}${p}</loc></url>`),
+    ...departments.map((id) => `<url><loc>${origin}${departmentPath(id)}</loc></url>`),
     ...rows.map(
       (r) =>
         `<url><loc>${escapeHtml(`${origin}${datasetPath(r.code)}`)}</loc><lastmod>${r.updated_at.toISOString().slice(0, 10)}</lastmod></url>`,

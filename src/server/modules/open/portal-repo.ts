@@ -33,7 +33,8 @@ export async function bump(db: Db, entryId: string, counter: Counter): Promise<v
 }
 
 /** The most used datasets on the portal: downloads count double a page view. */
-export function popular(db: Db, limit: number) {
+/** Datasets on the portal with what a card shows of them. */
+function cards(db: Db) {
   return onPortal(db)
     .innerJoin('catalog_entry_version as v', 'v.id', 'e.current_version_id')
     .innerJoin('department as d', 'd.id', 'e.provider_department_id')
@@ -47,11 +48,51 @@ export function popular(db: Db, limit: number) {
       'v.published_at',
       'od.view_count',
       'od.download_count',
-    ])
+    ]);
+}
+export type CardRow = Awaited<ReturnType<ReturnType<typeof cards>['execute']>>[number];
+
+export function popular(db: Db, limit: number) {
+  return cards(db)
     .orderBy(sql`od.download_count * 2 + od.view_count`, 'desc')
     .orderBy('e.code')
     .limit(limit)
     .execute();
+}
+
+/** A user's favourites still on the portal, newest first (a withdrawn one comes back when it is reopened). */
+export async function favourites(db: Db, userId: string, limit: number, offset: number) {
+  const q = cards(db).innerJoin('open_favourite as f', 'f.entry_id', 'e.id').where('f.user_id', '=', userId);
+  const [rows, count] = await Promise.all([
+    q.select('f.created_at as favoured_at').orderBy('f.created_at', 'desc').limit(limit).offset(offset).execute(),
+    q
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function setFavourite(db: Db, userId: string, entryId: string, on: boolean): Promise<void> {
+  if (on) {
+    await db
+      .insertInto('open_favourite')
+      .values({ user_id: userId, entry_id: entryId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  } else {
+    await db.deleteFrom('open_favourite').where('user_id', '=', userId).where('entry_id', '=', entryId).execute();
+  }
+}
+
+export async function isFavourite(db: Db, userId: string, entryId: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('open_favourite')
+    .select('entry_id')
+    .where('user_id', '=', userId)
+    .where('entry_id', '=', entryId)
+    .executeTakeFirst();
+  return !!r;
 }
 
 /** Usage of these entries (for cards the catalog search found), and downloads city-wide. */

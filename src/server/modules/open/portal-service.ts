@@ -39,6 +39,19 @@ const cardOf = (h: SearchHit, usage?: { view_count: string; download_count: stri
   downloadCount: Number(usage?.download_count ?? 0),
 });
 
+/** A card from the portal's own card query (most used, favourites). */
+export const cardOfRow = (p: repo.CardRow): PortalCard => ({
+  code: p.code,
+  name: p.name,
+  summary: p.summary.length > 120 ? `${p.summary.slice(0, 120)}…` : p.summary,
+  providerName: p.provider_name,
+  openType: p.open_type,
+  updateCycle: p.update_cycle,
+  publishedAt: p.published_at?.toISOString() ?? null,
+  viewCount: Number(p.view_count),
+  downloadCount: Number(p.download_count),
+});
+
 export async function portalHome(ctx: AppContext): Promise<PortalHome> {
   const [browse, popular, downloads] = await Promise.all([
     searchPortal(ctx, { sort: 'published_desc', pageSize: 6 }),
@@ -63,17 +76,7 @@ export async function portalHome(ctx: AppContext): Promise<PortalHome> {
     })),
     departments: browse.facets.department.map((f) => ({ value: f.value, label: f.label, count: f.count })),
     newest: browse.items.map((h) => cardOf(h, usage.get(h.entryId))),
-    popular: popular.map((p) => ({
-      code: p.code,
-      name: p.name,
-      summary: p.summary.length > 120 ? `${p.summary.slice(0, 120)}…` : p.summary,
-      providerName: p.provider_name,
-      openType: p.open_type,
-      updateCycle: p.update_cycle,
-      publishedAt: p.published_at?.toISOString() ?? null,
-      viewCount: Number(p.view_count),
-      downloadCount: Number(p.download_count),
-    })),
+    popular: popular.map(cardOfRow),
   };
 }
 
@@ -141,9 +144,7 @@ export type OpenReader = { userId: string } | null;
 export async function downloadable(ctx: AppContext, code: string, reader: OpenReader = null) {
   const { row, v } = await onPortal(ctx, code);
   if (v.openType === 'unconditional') return { row, caller: PORTAL as PortalCaller };
-  const fields = reader
-    ? await approvedFields(ctx.db, row.entry_id, reader.userId, shanghaiDate(ctx.clock.now()))
-    : [];
+  const fields = reader ? await approvedFields(ctx.db, row.entry_id, reader.userId, shanghaiDate(ctx.clock.now())) : [];
   if (!fields.length) {
     throw badRequest(
       'OPEN_APPLICATION_REQUIRED',

@@ -92,8 +92,9 @@ export async function updateDataset(db: Db, entryId: string, set: RowUpdate<'ope
   await db.updateTable('open_dataset').set(set).where('entry_id', '=', entryId).execute();
 }
 
-export async function insertReview(db: Db, row: NewRow<'open_review'>): Promise<void> {
-  await db.insertInto('open_review').values(row).execute();
+export async function insertReview(db: Db, row: NewRow<'open_review'>): Promise<string> {
+  const r = await db.insertInto('open_review').values(row).returning('id').executeTakeFirstOrThrow();
+  return r.id;
 }
 
 export function reviewsOf(db: Db, entryId: string) {

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { OPEN_DATASET_STATUSES, OPEN_REVIEW_CHECK_CODES, type OpenReviewCheck } from '../../../shared/open/review';
 import { enumOf, Nullable, Obj, PageQuery, Uuid } from '../../platform/http/schemas';
+import { AttachmentOut } from './attachments-schemas';
 
 const Answer = enumOf(['clear', 'concern'] as const, 'clear 无此情形 | concern 存在此情形');
 const STATUS_CODES = Object.keys(OPEN_DATASET_STATUSES) as Array<keyof typeof OPEN_DATASET_STATUSES>;
@@ -12,6 +13,8 @@ export const ReviewInput = Obj({
   ),
   conclusion: enumOf(['pass', 'fail'] as const, 'pass 同意开放 | fail 不同意开放'),
   opinion: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: '审查意见; required when failing' }))),
+  /** Files uploaded first to POST /api/open/attachments (e.g. the signed review form). */
+  attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 10 })),
 });
 export type ReviewInput = Static<typeof ReviewInput>;
 
@@ -24,6 +27,7 @@ export const Review = Obj({
   checklist: Type.Record(Type.String(), Type.String()),
   conclusion: Type.String(),
   opinion: Nullable(Type.String()),
+  attachments: Type.Array(AttachmentOut),
   createdAt: Type.String({ format: 'date-time' }),
 });
 export type Review = Static<typeof Review>;

@@ -10,6 +10,7 @@ import { OPEN_REVIEW_CHECKS, type OpenReviewCheck } from '../../../shared/open/r
 import { setPortalVersion } from '../catalog';
 import { openMaskingGaps } from '../exchange-delivery';
 import * as repo from './review-repo';
+import { attachmentsByOwner, bindAttachments } from './attachments-service';
 import type { OpenDataset, OpenDatasetDetail, Review, ReviewInput } from './review-schemas';
 
 /**
@@ -74,6 +75,11 @@ async function load(ctx: AppContext, actor: Actor, entryId: string): Promise<rep
 export async function getDataset(ctx: AppContext, actor: Actor, entryId: string): Promise<OpenDatasetDetail> {
   const d = await load(ctx, actor, entryId);
   const [reviews, maskingGaps] = await Promise.all([repo.reviewsOf(ctx.db, entryId), openMaskingGaps(ctx, entryId)]);
+  const files = await attachmentsByOwner(
+    ctx,
+    'review',
+    reviews.map((r) => r.id),
+  );
   return {
     ...toDataset(actor, d),
     reviews: reviews.map((r): Review => ({
@@ -85,6 +91,7 @@ export async function getDataset(ctx: AppContext, actor: Actor, entryId: string)
       checklist: (typeof r.checklist === 'string' ? JSON.parse(r.checklist) : r.checklist) as Record<string, string>,
       conclusion: r.conclusion,
       opinion: r.opinion,
+      attachments: files.get(r.id) ?? [],
       createdAt: r.created_at.toISOString(),
     })),
     maskingGaps,
@@ -135,7 +142,7 @@ export async function reviewDataset(
         );
     }
     const now = ctx.clock.now();
-    await repo.insertReview(db, {
+    const reviewId = await repo.insertReview(db, {
       entry_id: entryId,
       version_id: d.version_id,
       stage,
@@ -144,6 +151,7 @@ export async function reviewDataset(
       conclusion: input.conclusion,
       opinion: input.opinion?.trim() || null,
     });
+    await bindAttachments(db, actor, input.attachmentIds, 'review', reviewId);
     const opens = stage === 'platform' && pass;
     await repo.saveDataset(db, {
       entry_id: entryId,

@@ -15,11 +15,11 @@ import {
   ResubmitInput,
   ShareRequest,
 } from './schemas';
+import { attachmentDisposition } from '../../platform/http/file-names';
 
 const tags = ['sharing'];
 /** The guard has already required a session on every route here. */
 const actorOf = (req: { actor: Actor | null }) => req.actor as Actor;
-const attachment = (name: string) => `attachment; filename="letter"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** R-10 … R-15: applying for a resource and the two review steps, mounted under /api/sharing. */
 export function requestRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -140,7 +140,7 @@ export function requestRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         req.auditNote.detail = { sha256: letter.sha256, size: letter.size };
         return reply
           .header('content-type', letter.mime)
-          .header('content-disposition', attachment(letter.file_name))
+          .header('content-disposition', attachmentDisposition(letter.file_name))
           .header('x-content-sha256', letter.sha256)
           .send(letter.content);
       },

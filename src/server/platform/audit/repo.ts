@@ -294,6 +294,9 @@ export interface AuditFilter {
   category?: string;
   outcome?: string;
   departmentId?: string;
+  /** One account's events (a public user's own downloads in the user centre). */
+  userId?: string;
+  actions?: string[];
   /**
    * Matches an account, a real name, a target's name or the grant an event of the data API names
    * (parts of them too), a target id whole, or an action by part of its code or label: a request or
@@ -322,6 +325,8 @@ function filtered(db: Db, f: AuditFilter) {
     if (f.category) conds.push(eb('category', '=', f.category));
     if (f.outcome) conds.push(eb('outcome', '=', f.outcome as Row<'audit_event'>['outcome']));
     if (f.departmentId) conds.push(eb('department_id', '=', f.departmentId));
+    if (f.userId) conds.push(eb('user_id', '=', f.userId));
+    if (f.actions?.length) conds.push(eb('action', 'in', f.actions));
     if (f.beforeSeq) conds.push(sql<SqlBool>`seq < ${f.beforeSeq}::bigint`);
     if (f.q) {
       const like = `%${escapeLike(f.q)}%`;

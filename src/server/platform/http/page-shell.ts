@@ -52,6 +52,7 @@ export function renderShell(p: ShellPage): string {
     p.head ?? '',
   ].join('\n    ');
   return indexHtml()
+    .replace(/<meta\s+name="description"[^>]*>\s*/, '')
     .replace(/<title>[^<]*<\/title>/, () => head)
     .replace('<div id="app"></div>', () => `<div id="app">${p.body}</div>`);
 }

@@ -5,13 +5,33 @@ import fastifyStatic from '@fastify/static';
 
 export const WEB_DIST = path.resolve(import.meta.dirname, '../../../../dist/web');
 
+/**
+ * Files under /assets carry a content hash in their name (Vite): a new build gives new names, so a
+ * browser may keep them for a year without asking. index.html names the current ones: always revalidated.
+ */
+export function cacheControlOf(file: string): string {
+  return file.startsWith(path.join(WEB_DIST, 'assets') + path.sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 /** Serves the built Vue app; any non-API GET that is not a file gets index.html (client-side routes). */
 export async function installWebApp(app: FastifyInstance): Promise<void> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     app.log.warn(`web app not built (${WEB_DIST}); run npm run build:web`);
     return;
   }
-  await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
+  await app.register(fastifyStatic, {
+    root: WEB_DIST,
+    wildcard: false,
+    index: ['index.html'],
+    // The build writes .br and .gz beside each file (vite.config.ts): sent as they are, per Accept-Encoding.
+    preCompressed: true,
+    cacheControl: false,
+    setHeaders: (res, file) => {
+      res.setHeader('cache-control', cacheControlOf(file));
+      // A shared cache must not hand the brotli copy to a client that asked for none.
+      res.setHeader('vary', 'accept-encoding');
+    },
+  });
   app.get('/*', { schema: { hide: true } }, (req, reply) => {
     if (req.url.startsWith('/api/')) {
       return reply.status(404).send({

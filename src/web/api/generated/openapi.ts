@@ -10090,6 +10090,13 @@ export interface paths {
                 };
                 conclusion: string;
                 opinion: string | null;
+                attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  fileName: string;
+                  mime: string;
+                  size: number;
+                }[];
                 /** Format: date-time */
                 createdAt: string;
               }[];
@@ -10158,6 +10165,7 @@ export interface paths {
             conclusion: 'pass' | 'fail';
             /** @description 审查意见; required when failing */
             opinion?: string | null;
+            attachmentIds?: string[];
           };
         };
       };
@@ -10213,6 +10221,13 @@ export interface paths {
                 };
                 conclusion: string;
                 opinion: string | null;
+                attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  fileName: string;
+                  mime: string;
+                  size: number;
+                }[];
                 /** Format: date-time */
                 createdAt: string;
               }[];
@@ -10307,6 +10322,13 @@ export interface paths {
                 };
                 conclusion: string;
                 opinion: string | null;
+                attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  fileName: string;
+                  mime: string;
+                  size: number;
+                }[];
                 /** Format: date-time */
                 createdAt: string;
               }[];
@@ -11212,6 +11234,206 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/portal/me/favourites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My favourite datasets / 我的收藏 */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                code: string;
+                name: string;
+                summary: string;
+                providerName: string;
+                openType: string;
+                updateCycle: string;
+                /** Format: date-time */
+                publishedAt: string | null;
+                viewCount: number;
+                downloadCount: number;
+                /** Format: date-time */
+                favouredAt: string;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/datasets/{prefix}/{seq}/favourite': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether I keep this dataset / 是否已收藏 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              favourite: boolean;
+            };
+          };
+        };
+      };
+    };
+    /** Keep a dataset / 收藏 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              favourite: boolean;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Stop keeping a dataset / 取消收藏 */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          prefix: string;
+          seq: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              favourite: boolean;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/me/downloads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My downloads and API reads / 我的下载记录 */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: date-time */
+                at: string;
+                via: 'download' | 'api';
+                code: string | null;
+                name: string | null;
+                format: string | null;
+                rows: number | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/portal/datasets/{prefix}/{seq}/applications': {
     parameters: {
       query?: never;
@@ -11248,6 +11470,7 @@ export interface paths {
             wantedUntil: string;
             /** @description 承诺人签名（本人姓名） */
             commitmentSignedName: string;
+            attachmentIds?: string[];
           };
         };
       };
@@ -11313,6 +11536,13 @@ export interface paths {
               useReport: string | null;
               /** Format: date-time */
               useReportedAt: string | null;
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+              }[];
             };
           };
         };
@@ -11406,6 +11636,13 @@ export interface paths {
                 useReport: string | null;
                 /** Format: date-time */
                 useReportedAt: string | null;
+                attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  fileName: string;
+                  mime: string;
+                  size: number;
+                }[];
               }[];
               total: number;
               page: number;
@@ -11505,6 +11742,13 @@ export interface paths {
               useReport: string | null;
               /** Format: date-time */
               useReportedAt: string | null;
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+              }[];
             };
           };
         };
@@ -11605,6 +11849,13 @@ export interface paths {
               useReport: string | null;
               /** Format: date-time */
               useReportedAt: string | null;
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+              }[];
             };
           };
         };
@@ -11703,6 +11954,13 @@ export interface paths {
                 useReport: string | null;
                 /** Format: date-time */
                 useReportedAt: string | null;
+                attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  fileName: string;
+                  mime: string;
+                  size: number;
+                }[];
               }[];
               total: number;
               page: number;
@@ -11800,6 +12058,13 @@ export interface paths {
               useReport: string | null;
               /** Format: date-time */
               useReportedAt: string | null;
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+              }[];
             };
           };
         };
@@ -11915,11 +12180,99 @@ export interface paths {
               useReport: string | null;
               /** Format: date-time */
               useReportedAt: string | null;
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+              }[];
             };
           };
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/attachments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload an attachment for a review or an application / 上传附件
+     * @description multipart/form-data with one "file": PDF, OFD, DOCX, XLSX, ZIP, PNG or JPEG (checked by content), at most 20 MB. Name its id in attachmentIds when submitting.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              fileName: string;
+              mime: string;
+              size: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/open/attachments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download an attachment / 下载附件 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

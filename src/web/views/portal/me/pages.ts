@@ -5,6 +5,9 @@
 export const ME_PAGES = [
   { name: 'portal-me-profile', title: 'account.nav.profile' },
   { name: 'portal-me-security', title: 'account.nav.security' },
+  { name: 'portal-me-applications', title: 'applications.me.title' },
+  { name: 'portal-me-favourites', title: 'account.nav.favourites' },
+  { name: 'portal-me-downloads', title: 'account.nav.downloads' },
   { name: 'portal-me-requests', title: 'feedback.me.title' },
   { name: 'portal-me-keys', title: 'openapi.nav.keys' },
 ] as const;

@@ -4,6 +4,7 @@ import { access, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Config } from '../../config';
 import { BlobMissingError, FileTooLargeError, type FileStorage, type PutOptions, type StoredObject } from './storage';
 
 const KEY = /^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
@@ -75,4 +76,13 @@ export function fsStorage(root: string): FileStorage {
       await rm(pathOf(key), { force: true });
     },
   };
+}
+
+const storages = new Map<string, FileStorage>();
+
+/** The store under FILES_DIR (resource files, review and application attachments), one per directory. */
+export function storageFor(config: Pick<Config, 'filesDir'>): FileStorage {
+  let s = storages.get(config.filesDir);
+  if (!s) storages.set(config.filesDir, (s = fsStorage(config.filesDir)));
+  return s;
 }
