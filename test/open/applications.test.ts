@@ -316,5 +316,14 @@ describe('有条件开放 applications (R-32, Art 22)', () => {
       overdue: false,
       refusalBasis: '《中华人民共和国个人信息保护法》第十三条',
     });
+
+    // Counted city-wide for supervision on the platform's overview.
+    const series = expectStatus(await send('GET', '/api/overview', admin), 200).json<
+      Array<{ key: string; points: Array<{ label: string; value: number }> }>
+    >();
+    expect(series.find((x) => x.key === 'open.applicationsByStatus')!.points).toEqual([
+      { label: '已同意', value: 1 },
+      { label: '不予开放', value: 1 },
+    ]);
   });
 });

@@ -91,6 +91,7 @@ describe('the to-do home (待办)', () => {
       'catalog.versionsByStatus',
       'sharing.requestsByStatus',
       'sharing.overdueByHolder',
+      'open.applicationsByStatus',
     ]);
     expect(series[0]!.points.find((p) => p.label === '已发布')!.value).toBeGreaterThanOrEqual(60);
     expect(series[2]!.points).toContainEqual({ label: '上饶市人力资源和社会保障局', value: 1 });

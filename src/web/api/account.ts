@@ -1,5 +1,5 @@
 /** A public user's account (R-34): registration, confirmation, password reset, the own profile. */
-import { api, type Paged } from './client';
+import { api } from './client';
 import type { Body, Item, Res } from './openapi';
 
 export type RegisterInput = Body<'/api/portal/account/register', 'post'>;
@@ -22,10 +22,8 @@ export type Favourite = Item<Res<'/api/portal/me/favourites'>['items']>;
 export type MyDownload = Item<Res<'/api/portal/me/downloads'>['items']>;
 type FavouriteState = Res<'/api/portal/datasets/{prefix}/{seq}/favourite'>;
 
-/** The user centre's lists and the dataset page's 收藏 button. */
+/** The dataset page's 收藏 button (the user centre's lists are paged lists of their paths). */
 export const meApi = {
-  favourites: (page: number) => api.get<Paged<Favourite>>('/api/portal/me/favourites', { page, pageSize: 20 }),
-  downloads: (page: number) => api.get<Paged<MyDownload>>('/api/portal/me/downloads', { page, pageSize: 20 }),
   favourite: (code: string) => api.get<FavouriteState>(`/api/portal/datasets/${code}/favourite`),
   setFavourite: (code: string, on: boolean) =>
     on

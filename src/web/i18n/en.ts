@@ -128,6 +128,7 @@ const en: Messages = {
         catalog_versionsByStatus: 'Catalog by status',
         sharing_requestsByStatus: 'Requests by status',
         sharing_overdueByHolder: 'Overdue steps by holder',
+        open_applicationsByStatus: 'Conditional open-data applications by status',
       },
     },
   },

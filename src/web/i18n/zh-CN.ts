@@ -125,6 +125,7 @@ const zhCN = {
         catalog_versionsByStatus: '目录（按状态）',
         sharing_requestsByStatus: '共享申请（按状态）',
         sharing_overdueByHolder: '逾期环节（按承办方）',
+        open_applicationsByStatus: '有条件开放申请（按状态）',
       },
     },
   },

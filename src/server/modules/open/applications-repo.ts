@@ -134,3 +134,15 @@ export async function countWaiting(db: Db, scope: Scope, now: Date) {
     .executeTakeFirstOrThrow();
   return { total: Number(r.total), overdue: Number(r.overdue) };
 }
+
+/** City-wide: applications by status, the waiting ones split into in time and overdue (R-32 supervision). */
+export function countsByStatus(db: Db, now: Date) {
+  return db
+    .selectFrom('open_application')
+    .select((eb) => [
+      sql<string>`case when status = 'submitted' and due_at < ${now} then 'overdue' else status end`.as('status'),
+      eb.fn.countAll<string>().as('n'),
+    ])
+    .groupBy(sql`1`)
+    .execute();
+}

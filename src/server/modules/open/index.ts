@@ -6,7 +6,7 @@ import { OVERDUE_JOB, remindOverdueApplication } from './applications-service';
 import { openAuditTargets } from './audit-targets';
 import { attachmentRoutes } from './attachments-routes';
 import { meRoutes } from './me-routes';
-import { openTodos } from './todos';
+import { openOverview, openTodos } from './todos';
 import { openApiDocRoutes } from './open-api-docs-routes';
 import { openApiRoutes } from './open-api-routes';
 import { portalPages } from './portal-pages';
@@ -45,6 +45,7 @@ export function register(): ModuleDefinition {
     ],
     jobs: [{ kind: OVERDUE_JOB, handler: remindOverdueApplication }],
     todos: openTodos,
+    overview: openOverview,
     auditTargets: openAuditTargets,
   };
 }

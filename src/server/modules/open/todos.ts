@@ -2,7 +2,8 @@ import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { can } from '../../platform/rbac/permissions';
 import { scopeOf } from '../../platform/rbac/scope';
-import { TODO_TOP, type TodoGroup } from '../../platform/todo/types';
+import { TODO_TOP, type OverviewSeries, type TodoGroup } from '../../platform/todo/types';
+import { APPLICATION_STATUSES } from '../../../shared/open/applications';
 import { consoleLink } from '../../../shared/console';
 import * as repo from './applications-repo';
 
@@ -30,6 +31,24 @@ export async function openTodos(ctx: AppContext, actor: Actor): Promise<TodoGrou
         dueAt: r.due_at,
         overdue: r.due_at < now,
       })),
+    },
+  ];
+}
+
+/** The platform's overview: 有条件开放 applications by where they stand, overdue ones apart. */
+export async function openOverview(ctx: AppContext): Promise<OverviewSeries[]> {
+  const rows = await repo.countsByStatus(ctx.db, ctx.clock.now());
+  const labels: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(APPLICATION_STATUSES).map(([k, v]) => [k, v.zh])),
+    overdue: '逾期未答复',
+  };
+  const order = ['submitted', 'overdue', 'approved', 'refused', 'withdrawn'];
+  return [
+    {
+      key: 'open.applicationsByStatus',
+      points: rows
+        .sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status))
+        .map((r) => ({ label: labels[r.status] ?? r.status, value: Number(r.n) })),
     },
   ];
 }
