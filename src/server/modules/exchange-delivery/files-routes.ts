@@ -13,7 +13,6 @@ const tags = ['exchange'];
 const actorOf = (req: { actor: Actor | null }) => req.actor as Actor;
 const fileTarget = { targetType: 'exchange_file', targetParam: 'id' } as const;
 
-
 /** R-22 resource files, mounted under /api/exchange. */
 export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
