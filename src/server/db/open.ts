@@ -65,6 +65,7 @@ export async function openPglite(dataDir: string, from?: Blob): Promise<PgliteDa
       extensions: { pgcrypto, pg_trgm },
       loadDataDir: from,
     });
+    failInsteadOfSpinning(pglite);
     const pool = new pg.Pool(createPgConfig(pglite));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
@@ -81,6 +82,47 @@ export async function openPglite(dataDir: string, from?: Blob): Promise<PgliteDa
     release();
     throw e;
   }
+}
+
+/** The parts of PGlite's Emscripten module that failInsteadOfSpinning wraps. */
+interface PgliteModule {
+  _PostgresMainLoopOnce(): void;
+  stackRestore(sp: number): void;
+}
+
+/** PGlite's own marker for a longjmp out of a backend step (pglitec.c POSTGRES_MAIN_LONGJMP). */
+const POSTGRES_MAIN_LONGJMP = 100;
+
+/**
+ * PGlite 0.5's protocol loop swallows every exception of a backend step but its longjmp
+ * (electric-sql/pglite#1058, fixed upstream by #1097, not released): when the backend exits (a FATAL)
+ * or traps, the loop spins synchronously forever and the whole process hangs at full CPU, with no
+ * timer able to interrupt it. The first such exception is kept and thrown again from the stack
+ * restore the loop's catch calls first, so the query fails with its cause instead; the backend is
+ * gone, so every later query fails the same way.
+ */
+export function failInsteadOfSpinning(pglite: object): void {
+  const mod = (pglite as { mod?: PgliteModule }).mod;
+  if (!mod) return;
+  const step = mod._PostgresMainLoopOnce.bind(mod);
+  const restore = mod.stackRestore.bind(mod);
+  let failure: unknown;
+  mod._PostgresMainLoopOnce = () => {
+    try {
+      step();
+    } catch (e) {
+      if ((e as { status?: unknown } | null)?.status !== POSTGRES_MAIN_LONGJMP) failure ??= e;
+      throw e;
+    }
+  };
+  mod.stackRestore = (sp) => {
+    restore(sp);
+    if (failure !== undefined) {
+      // Emscripten's ExitStatus is no Error but has a message.
+      const what = (failure as { message?: unknown } | null)?.message ?? String(failure);
+      throw new Error(`The embedded database stopped: ${String(what)}`, { cause: failure });
+    }
+  };
 }
 
 export class DataDirLockedError extends Error {}

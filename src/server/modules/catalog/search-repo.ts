@@ -404,14 +404,17 @@ export async function searchFacets(db: Db, c: SearchCriteria, sample?: { percent
 }
 
 /**
- * "Did you mean": the visible names most like a text that found nothing (trigram similarity, the
- * name's trigram index), under the same visibility and filters.
+ * "Did you mean": the visible names most like a text that found nothing (trigram similarity), under
+ * the same visibility and filters. similarity() on the filtered rows, not the `%` operator through
+ * the trigram index: on the embedded PGlite that index scan, under CPU load, traps the WebAssembly
+ * backend in a later statement (seen in browser tests: "null function or function signature
+ * mismatch"), and this runs only when a search found nothing.
  */
 export async function similarNames(db: Db, c: SearchCriteria, text: string, limit: number): Promise<string[]> {
   const rest = { ...c, match: undefined };
   const r = await sql<{ name: string }>`
     select s.name from ${FROM}
-    where ${where(rest)} and s.name % ${text}
+    where ${where(rest)} and similarity(s.name, ${text}) >= 0.3
     order by similarity(s.name, ${text}) desc, s.name
     limit ${limit}`.execute(db);
   return [...new Set(r.rows.map((x) => x.name))];
