@@ -1,7 +1,6 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
 import { setUnauthenticatedHandler } from './api/client';
 import { useSessionStore } from './stores/session';
-import ConsoleLayout from './layouts/ConsoleLayout.vue';
 import PortalLayout from './layouts/PortalLayout.vue';
 import { holds, type PermissionNeed } from './nav';
 import { CONSOLE } from '../shared/console';
@@ -305,7 +304,8 @@ const routes: RouteRecordRaw[] = [
   },
   {
     path: CONSOLE,
-    component: ConsoleLayout,
+    // Loaded on first use: the public portal's visitors do not download the console's frame.
+    component: () => import('./layouts/ConsoleLayout.vue'),
     meta: { console: true },
     children: [
       { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },

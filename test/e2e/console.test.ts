@@ -20,6 +20,9 @@ const MENU: Array<[id: string, permission: string | string[] | null]> = [
   ['exchange-libraries', 'catalog.read'],
   ['exchange-sources', 'exchange.read'],
   ['open-datasets', 'open.read'],
+  ['open-applications', 'open.application.read'],
+  ['open-requests', 'open.feedback.answer'],
+  ['open-feedback', 'open.feedback.answer'],
   // Every role reads regions and departments through the API; the pages are for those who keep them.
   ['regions', 'org.manage'],
   ['departments', 'org.manage'],
