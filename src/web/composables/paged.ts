@@ -32,10 +32,16 @@ export function usePagedList<T, F extends Query>(path: string, initialFilter: F,
     return load();
   }
 
+  /** Another page of the same filter (a pager's change). */
+  function toPage(p: number): Promise<void> {
+    page.value = p;
+    return load();
+  }
+
   function reset(): Promise<void> {
     Object.assign(filter, initialFilter);
     return search();
   }
 
-  return { filter, items, total, page, size, loading, load, search, reset };
+  return { filter, items, total, page, size, loading, load, search, toPage, reset };
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { AppContext, Db } from '../../app-context';
 import type { Actor } from '../../platform/context';
-import { AppError, badRequest, notFound } from '../../platform/errors';
+import { AppError, badRequest, forbidden, notFound } from '../../platform/errors';
 import { cleanFileName } from '../../platform/http/file-names';
 import { can } from '../../platform/rbac/permissions';
 import { inScope, scopeOf } from '../../platform/rbac/scope';
@@ -39,7 +39,7 @@ export async function uploadAttachment(
   actor: Actor,
   upload: { file: AsyncIterable<Buffer>; fileName: string },
 ): Promise<Attachment> {
-  if (!mayAttach(actor)) throw new AppError(403, 'FORBIDDEN', 'Permission denied', '无权执行此操作');
+  if (!mayAttach(actor)) throw forbidden();
   const fileName = cleanFileName(upload.fileName);
   const found: { mime?: string } = {};
   let stored;
