@@ -3,20 +3,20 @@ import { highlight, parseSearchText } from '../../src/server/modules/catalog/sea
 import { AppError } from '../../src/server/platform/errors';
 
 describe('search text → tsquery', () => {
-  it('requires every word, each also as a prefix', () => {
-    expect(parseSearchText('企业登记')?.tsquery).toBe("'企业':* & '登记':*");
-    expect(parseSearchText('户籍人口')?.tsquery).toBe("'户籍':* & '人口':*");
+  it('requires every word, exactly (jieba indexes the parts of compound words)', () => {
+    expect(parseSearchText('企业登记')?.tsquery).toBe("'企业' & '登记'");
+    expect(parseSearchText('户籍人口')?.tsquery).toBe("'户籍' & '人口'");
   });
 
   it('leaves out the parts jieba emits beside a longer word, which every match has anyway', () => {
-    expect(parseSearchText('不动产')?.tsquery).toBe("'不动产':*");
-    expect(parseSearchText('空气质量')?.tsquery).toBe("'空气质量':*");
+    expect(parseSearchText('不动产')?.tsquery).toBe("'不动产'");
+    expect(parseSearchText('空气质量')?.tsquery).toBe("'空气质量'");
     expect(parseSearchText('空气质量')?.marks).toEqual(expect.arrayContaining(['空气质量', '空气', '质量']));
   });
 
   it('matches one-character words exactly and drops function words', () => {
-    expect(parseSearchText('市婚姻')?.tsquery).toBe("'市' & '婚姻':*");
-    expect(parseSearchText('上饶市的企业')?.tsquery).toBe("'上饶市':* & '企业':*");
+    expect(parseSearchText('市婚姻')?.tsquery).toBe("'市' & '婚姻'");
+    expect(parseSearchText('上饶市的企业')?.tsquery).toBe("'上饶市' & '企业'");
   });
 
   it('accepts the full word for an abbreviation, and a synonym jieba splits as all its words', () => {
@@ -25,9 +25,9 @@ describe('search text → tsquery', () => {
       ['营业执照', ['企业登记']],
       ['企业登记', ['营业执照']],
     ]);
-    expect(parseSearchText('社保', dictionary)?.tsquery).toBe("('社保':* | '社会保险':*)");
-    expect(parseSearchText('社保')?.tsquery).toBe("'社保':*");
-    expect(parseSearchText('企业登记', dictionary)?.tsquery).toBe("(('企业':* & '登记':*) | '营业执照':*)");
+    expect(parseSearchText('社保', dictionary)?.tsquery).toBe("('社保' | '社会保险')");
+    expect(parseSearchText('社保')?.tsquery).toBe("'社保'");
+    expect(parseSearchText('企业登记', dictionary)?.tsquery).toBe("(('企业' & '登记') | '营业执照')");
   });
 
   it('matches letters-only text against the names’ pinyin too', () => {
@@ -38,8 +38,8 @@ describe('search text → tsquery', () => {
 
   it('builds the ranking tiers on the same words', () => {
     const m = parseSearchText('企业登记')!;
-    expect(m.tsqueryName).toBe("'企业':*A & '登记':*A");
-    expect(m.tsqueryNameItems).toBe("'企业':*AB & '登记':*AB");
+    expect(m.tsqueryName).toBe("'企业':A & '登记':A");
+    expect(m.tsqueryNameItems).toBe("'企业':AB & '登记':AB");
   });
 
   it('falls back to the name for 3+ characters, escaping LIKE wildcards', () => {
@@ -49,7 +49,7 @@ describe('search text → tsquery', () => {
   });
 
   it('keeps tsquery syntax out of the query and browses on blank text', () => {
-    expect(parseSearchText("企业' & !登记:*")?.tsquery).toBe("'企业':* & '登记':*");
+    expect(parseSearchText("企业' & !登记:*")?.tsquery).toBe("'企业' & '登记'");
     expect(parseSearchText('（）、')?.tsquery).toBeNull();
     expect(parseSearchText('   ')).toBeUndefined();
     expect(parseSearchText(undefined)).toBeUndefined();

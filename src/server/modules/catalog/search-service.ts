@@ -224,15 +224,8 @@ export async function searchEntries(
   const p = pageBounds(query);
   const broad = await isBroad(ctx, criteria, tuning.broadMatches ?? BROAD_MATCHES);
   const sample = broad ? await samplePercent(ctx, tuning.sampleRows ?? SAMPLE_ROWS) : undefined;
-  // Sorting by name or date walks an index already; only relevance needs the tiered page.
-  const rows =
-    broad && sort === 'relevance'
-      ? repo.broadPageIds(ctx.db, criteria, p.limit, p.offset).then((ids) => repo.hitsInOrder(ctx.db, ids))
-      : repo.searchPage(ctx.db, criteria, sort, p.limit, p.offset);
-  const [items, counted] = await Promise.all([
-    rows.then((r) => withHighlights(ctx, r, criteria.match)),
-    repo.searchFacets(ctx.db, criteria, sample).then(toFacets),
-  ]);
+  const counted = await pageAndFacets(ctx, criteria, sort, p, sample);
+  const items = await withHighlights(ctx, counted.rows, criteria.match);
   // Nothing found: the names most like the text, to try instead.
   const didYouMean =
     counted.total === 0 && criteria.match ? await repo.similarNames(ctx.db, criteria, criteria.match.text, 3) : [];
@@ -245,6 +238,31 @@ export async function searchEntries(
     approximate: !!sample,
     ...(didYouMean.length ? { didYouMean } : {}),
   };
+}
+
+/**
+ * The page's rows and the facet counts. A text search that is not broad matches its text once for
+ * both; browsing counts from the precounted combinations and walks the date index, and a broad search
+ * pages tier by tier and counts a sample, each cheap on its own.
+ */
+async function pageAndFacets(
+  ctx: AppContext,
+  criteria: repo.SearchCriteria,
+  sort: repo.SearchSort,
+  p: { limit: number; offset: number },
+  sample: { percent: number } | undefined,
+): Promise<{ rows: repo.HitRow[]; facets: Facets; total: number }> {
+  if (criteria.match && !sample) {
+    const both = await repo.searchPageAndFacets(ctx.db, criteria, sort, p.limit, p.offset);
+    return { rows: await repo.hitsInOrder(ctx.db, both.ids), ...toFacets(both.facets) };
+  }
+  // Sorting by name or date walks an index already; only relevance needs the tiered page.
+  const rows =
+    sample && sort === 'relevance'
+      ? repo.broadPageIds(ctx.db, criteria, p.limit, p.offset).then((ids) => repo.hitsInOrder(ctx.db, ids))
+      : repo.searchPage(ctx.db, criteria, sort, p.limit, p.offset);
+  const [r, counted] = await Promise.all([rows, repo.searchFacets(ctx.db, criteria, sample).then(toFacets)]);
+  return { rows: r, ...counted };
 }
 
 /** The share of the search table that holds about `rows` entries; undefined when that is all of it. */
