@@ -3,7 +3,6 @@ import { computed } from 'vue';
 import zhCnElement from 'element-plus/es/locale/lang/zh-cn';
 import enElement from 'element-plus/es/locale/lang/en';
 import zhCN, { type Messages } from './zh-CN';
-import en from './en';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: Locale[] = ['zh-CN', 'en'];
@@ -19,14 +18,28 @@ function initialLocale(): Locale {
   return 'zh-CN';
 }
 
+// Chinese is built in (the default, and the fallback); English loads when chosen, so most visitors
+// do not download a second copy of every text.
 export const i18n = createI18n<[Messages], Locale, false>({
   legacy: false,
-  locale: initialLocale(),
+  locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': zhCN } as Record<Locale, Messages>,
 });
 
-export function setLocale(locale: Locale): void {
+async function loadMessages(locale: Locale): Promise<void> {
+  if (locale === 'en' && !i18n.global.availableLocales.includes('en'))
+    i18n.global.setLocaleMessage('en', (await import('./en')).default);
+}
+
+/** The language saved from the last visit, with its texts loaded: awaited before the app mounts. */
+export async function restoreLocale(): Promise<void> {
+  const locale = initialLocale();
+  if (locale !== 'zh-CN') await setLocale(locale);
+}
+
+export async function setLocale(locale: Locale): Promise<void> {
+  await loadMessages(locale);
   i18n.global.locale.value = locale;
   document.documentElement.lang = locale;
   try {
