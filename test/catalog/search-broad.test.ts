@@ -50,6 +50,14 @@ describe('broad searches', () => {
     expect(r.items.map((h) => h.name).slice(0, 3)).toEqual(['公交站点信息', '公交票价信息', '公交线路信息']);
   });
 
+  it('counts exactly when the matches, read up to the threshold, do not pass it', async () => {
+    // Five matches in a six-entry table: the estimate (at most 6) is never 3× over the threshold, so
+    // the search reads the matches itself, finds no more than five, and keeps its exact counts.
+    const r = await searchEntries(t.ctx, staff, { q: '公交' }, { broadMatches: 5, sampleRows: 2 });
+    expect(r).toMatchObject({ total: 5, approximate: false });
+    expect(r.facets.department[0]!.count).toBe(5);
+  });
+
   it('keeps exact ranking and counts below the threshold', async () => {
     const r = await searchEntries(t.ctx, staff, { q: '公交' });
     expect(r).toMatchObject({ total: 5, approximate: false });

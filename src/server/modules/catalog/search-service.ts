@@ -193,10 +193,11 @@ export interface SearchTuning {
 }
 
 /**
- * Whether a search is broad, from the planner's estimate of its matches where that is clear and by
- * counting (at most cap + 1 rows, ~8 ms at 100k entries) where it is not. At 100k entries the
- * estimates came within 0.2–2× of the true counts (bench/catalog-search), so only an estimate more
- * than 3× over the cap or 2× under it decides alone; a wrong call costs time, never correctness.
+ * Whether a search is broad, from the planner's estimate of its matches where that is clear; where
+ * it is not, the text search itself stops at cap + 1 matches and tells (see searchEntries). At 100k
+ * entries the estimates came within 0.2–2× of the true counts (bench/catalog-search), so only an
+ * estimate more than 3× over the cap or 2× under it decides alone; a wrong call costs time, never
+ * correctness.
  */
 export function broadnessOf(estimate: number, cap: number): 'broad' | 'narrow' | 'count' {
   if (estimate > 3 * cap) return 'broad';
@@ -204,10 +205,10 @@ export function broadnessOf(estimate: number, cap: number): 'broad' | 'narrow' |
   return 'count';
 }
 
-async function isBroad(ctx: AppContext, criteria: repo.SearchCriteria, cap: number): Promise<boolean> {
-  if (!criteria.match) return false;
-  const verdict = broadnessOf(await repo.estimatedMatches(ctx.db, criteria), cap);
-  return verdict === 'count' ? repo.matchesMoreThan(ctx.db, criteria, cap) : verdict === 'broad';
+interface Counted {
+  rows: repo.HitRow[];
+  facets: Facets;
+  total: number;
 }
 
 /**
@@ -222,9 +223,17 @@ export async function searchEntries(
 ): Promise<SearchResult> {
   const { criteria, sort } = prepare(actor, query, await synonymsOf(ctx));
   const p = pageBounds(query);
-  const broad = await isBroad(ctx, criteria, tuning.broadMatches ?? BROAD_MATCHES);
-  const sample = broad ? await samplePercent(ctx, tuning.sampleRows ?? SAMPLE_ROWS) : undefined;
-  const counted = await pageAndFacets(ctx, criteria, sort, p, sample);
+  const cap = tuning.broadMatches ?? BROAD_MATCHES;
+  const verdict = criteria.match ? broadnessOf(await repo.estimatedMatches(ctx.db, criteria), cap) : 'narrow';
+  // A text search not clearly broad matches its text once for the page and the counts, stopping
+  // at cap + 1 matches when the estimate was unsure (then it is broad after all).
+  let counted: Counted | undefined;
+  if (criteria.match && verdict !== 'broad') {
+    const both = await repo.searchPageAndFacets(ctx.db, criteria, sort, p, verdict === 'count' ? cap : undefined);
+    if (both) counted = { rows: await repo.hitsInOrder(ctx.db, both.ids), ...toFacets(both.facets) };
+  }
+  const sample = criteria.match && !counted ? await samplePercent(ctx, tuning.sampleRows ?? SAMPLE_ROWS) : undefined;
+  counted ??= await pageAndFacets(ctx, criteria, sort, p, sample);
   const items = await withHighlights(ctx, counted.rows, criteria.match);
   // Nothing found: the names most like the text, to try instead.
   const didYouMean =
@@ -241,9 +250,8 @@ export async function searchEntries(
 }
 
 /**
- * The page's rows and the facet counts. A text search that is not broad matches its text once for
- * both; browsing counts from the precounted combinations and walks the date index, and a broad search
- * pages tier by tier and counts a sample, each cheap on its own.
+ * The page's rows and the facet counts when browsing (the precounted combinations, the date index)
+ * or searching broadly (the page tier by tier, counts from a sample), each cheap on its own.
  */
 async function pageAndFacets(
   ctx: AppContext,
@@ -251,14 +259,10 @@ async function pageAndFacets(
   sort: repo.SearchSort,
   p: { limit: number; offset: number },
   sample: { percent: number } | undefined,
-): Promise<{ rows: repo.HitRow[]; facets: Facets; total: number }> {
-  if (criteria.match && !sample) {
-    const both = await repo.searchPageAndFacets(ctx.db, criteria, sort, p.limit, p.offset);
-    return { rows: await repo.hitsInOrder(ctx.db, both.ids), ...toFacets(both.facets) };
-  }
+): Promise<Counted> {
   // Sorting by name or date walks an index already; only relevance needs the tiered page.
   const rows =
-    sample && sort === 'relevance'
+    criteria.match && sort === 'relevance'
       ? repo.broadPageIds(ctx.db, criteria, p.limit, p.offset).then((ids) => repo.hitsInOrder(ctx.db, ids))
       : repo.searchPage(ctx.db, criteria, sort, p.limit, p.offset);
   const [r, counted] = await Promise.all([rows, repo.searchFacets(ctx.db, criteria, sample).then(toFacets)]);
