@@ -60,6 +60,16 @@ describeBrowser('public accounts on the portal', () => {
     expect(await page.getByTestId('profile-realname').textContent()).toContain('已核验');
     expect(await page.getByTestId('portal-me-name').textContent()).toBe('刘敏');
 
+    // On a phone the centre's menu wraps: every page's entry stays on screen.
+    const desktop = page.viewportSize()!;
+    await page.setViewportSize({ width: 390, height: 844 });
+    const entries = page.locator('[data-testid^="portal-me-nav-"]');
+    expect(await entries.count()).toBe(7);
+    await expect
+      .poll(() => entries.evaluateAll((els) => Math.max(...els.map((e) => e.getBoundingClientRect().right))))
+      .toBeLessThanOrEqual(390);
+    await page.setViewportSize(desktop);
+
     // A dataset kept with 收藏 is in 我的收藏.
     const home = await e2e.app.inject({ method: 'GET', url: '/api/portal/home' });
     const ds = (JSON.parse(home.body) as { newest: Array<{ code: string; name: string }> }).newest[0]!;

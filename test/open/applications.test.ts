@@ -273,6 +273,19 @@ describe('有条件开放 applications (R-32, Art 22)', () => {
     expect(mine!.accessOpen).toBe(false);
   });
 
+  it("lists the applicant's applications for one dataset (the dataset page's panel)", async () => {
+    const code = b.entry.code;
+    const one = expectStatus(
+      await send('GET', `/api/portal/applications?dataset=${encodeURIComponent(code)}`, alice),
+      200,
+    ).json<{ items: Array<{ datasetCode: string }>; total: number }>();
+    expect(one.total).toBeGreaterThan(0);
+    expect(one.items.every((a) => a.datasetCode === code)).toBe(true);
+    const none = expectStatus(await send('GET', '/api/portal/applications?dataset=ZZ%2F999999', alice), 200).json();
+    expect(none).toMatchObject({ items: [], total: 0 });
+    expect((await send('GET', '/api/portal/applications?dataset=bad', alice)).statusCode).toBe(400);
+  });
+
   it("takes the applicant's report of the use afterwards", async () => {
     const res = expectStatus(
       await send('POST', `/api/portal/applications/${id}/use-report`, alice, {

@@ -26,6 +26,7 @@ export interface ApplicationFilter {
   status?: string;
   overdueAt?: Date;
   q?: string;
+  datasetCode?: string;
 }
 
 export async function listApplications(
@@ -42,6 +43,7 @@ export async function listApplications(
         ? sql<SqlBool>`a.applicant_id = ${viewer.applicantId}`
         : scopeFilter(viewer.scope, 'a.provider_department_id'),
     )
+    .$if(!!f.datasetCode, (q) => q.where('e.code', '=', f.datasetCode!))
     .$if(!!f.status, (q) => q.where('a.status', '=', f.status as 'submitted'))
     .$if(!!f.overdueAt, (q) => q.where('a.status', '=', 'submitted').where('a.due_at', '<', f.overdueAt!))
     .$if(!!like, (q) =>

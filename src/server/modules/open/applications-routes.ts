@@ -1,9 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
-import { IdParams, Obj, Paged, PageQuery, pageBounds } from '../../platform/http/schemas';
+import { IdParams, Paged, pageBounds } from '../../platform/http/schemas';
 import * as applications from './applications-service';
-import { Application, ApplicationQuery, ApplyInput, DecideInput, UseReportInput } from './applications-schemas';
+import {
+  Application,
+  ApplicationQuery,
+  ApplyInput,
+  DecideInput,
+  MyApplicationQuery,
+  UseReportInput,
+} from './applications-schemas';
 import { CodeParams, codeOf } from './portal-schemas';
 
 const tags = ['open-applications'];
@@ -42,13 +49,13 @@ export function applicationPortalRoutes(ctx: AppContext): FastifyPluginAsyncType
         schema: {
           tags,
           summary: 'My applications / 我的开放申请',
-          querystring: Obj(PageQuery),
+          querystring: MyApplicationQuery,
           response: { 200: Paged(Application) },
         },
       },
       async (req) => {
         const p = pageBounds(req.query);
-        const { items, total } = await applications.listMine(ctx, actorOf(req), p.limit, p.offset);
+        const { items, total } = await applications.listMine(ctx, actorOf(req), req.query.dataset, p.limit, p.offset);
         return { items, total, page: p.page, pageSize: p.pageSize };
       },
     );

@@ -81,3 +81,9 @@ export const ApplicationQuery = Obj({
   ...PageQuery,
 });
 export type ApplicationQuery = Static<typeof ApplicationQuery>;
+
+/** The applicant's own list; `dataset` narrows it to one dataset's applications (the dataset page's panel). */
+export const MyApplicationQuery = Obj({
+  dataset: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,16}/[0-9]{6}$', description: '数据集代码' })),
+  ...PageQuery,
+});

@@ -226,8 +226,20 @@ export async function remindOverdueApplication(ctx: AppContext, payload: { appli
 
 const manageScope = (actor: Actor) => scopeOf(actor, 'open.application.manage');
 
-export async function listMine(ctx: AppContext, actor: Actor, limit: number, offset: number) {
-  const { rows, total } = await repo.listApplications(ctx.db, { applicantId: actor.userId }, {}, limit, offset);
+export async function listMine(
+  ctx: AppContext,
+  actor: Actor,
+  datasetCode: string | undefined,
+  limit: number,
+  offset: number,
+) {
+  const { rows, total } = await repo.listApplications(
+    ctx.db,
+    { applicantId: actor.userId },
+    { datasetCode },
+    limit,
+    offset,
+  );
   return { items: await present(ctx, rows), total };
 }
 
