@@ -168,6 +168,30 @@ describeBrowser('open-data portal for anyone', () => {
     await page.context().close();
   });
 
+  it('starts a server-rendered dataset page from the data it was rendered with, then counts the view', async () => {
+    const page = await e2e.newPage();
+    // Hold the counting request: the app must show the dataset without it.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let counted = false;
+    await page.route(
+      (u) => u.pathname === `/api/portal/datasets/${ds.code}` && u.searchParams.get('view') === 'true',
+      async (route) => {
+        await held;
+        counted = true;
+        await route.continue();
+      },
+    );
+    await page.goto(`/datasets/${ds.code}`);
+    // portal-dataset-title is the app's (the server's HTML has ssr-dataset): rendered while the request waits.
+    await expect.poll(() => page.getByTestId('portal-dataset-title').innerText()).toBe(ds.name);
+    expect(counted).toBe(false);
+    expect(await page.locator('#gs-ssr-data').count()).toBe(0);
+    release();
+    await expect.poll(() => counted).toBe(true);
+    await page.close();
+  });
+
   it('fits a dataset page on a phone, without a sideways scroll', async () => {
     const context = await e2e.browser.newContext({
       baseURL: e2e.baseUrl,

@@ -155,7 +155,20 @@ describe('confidentiality review before opening (R-33, Art 20)', () => {
     });
     expect(ld.distribution.map((d: { encodingFormat: string }) => d.encodingFormat)).toContain('text/csv');
     expect(ld.distribution[0].contentUrl).toContain(`/api/portal/datasets/${b.entry.code}/download`);
+    // The data the page was rendered from, as the API gives it, for the web app to start with.
+    const data = JSON.parse(/<script type="application\/json" id="gs-ssr-data">(.*?)<\/script>/s.exec(html)![1]!);
+    expect(data.dataset).toEqual(expectStatus(await get(`/api/portal/datasets/${b.entry.code}`), 200).json());
     expect((await get('/robots.txt')).body).toContain('Sitemap: ');
+  });
+
+  it('serves the home as HTML with its domains, datasets and departments, and the data for the app', async () => {
+    const res = expectStatus(await get('/'), 200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('<h1>上饶市公共数据开放平台</h1>');
+    expect(res.body).toContain(`<a href="/datasets/${b.entry.code}">${b.entry.current!.name}</a>`);
+    expect(res.body).toContain(`<a href="/departments/${b.provider.id}">`);
+    const data = JSON.parse(/<script type="application\/json" id="gs-ssr-data">(.*?)<\/script>/s.exec(res.body)![1]!);
+    expect(data.home).toEqual(expectStatus(await get('/api/portal/home'), 200).json());
   });
 
   it("serves the provider's page as HTML with its open datasets, and lists it in the sitemap", async () => {

@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context';
 import { AppError } from '../../platform/errors';
-import { escapeHtml, jsonLdScript, renderShell } from '../../platform/http/page-shell';
+import { escapeHtml, jsonLdScript, renderShell, ssrDataScript } from '../../platform/http/page-shell';
 import { Obj } from '../../platform/http/schemas';
 import { Type } from '@sinclair/typebox';
 import { DATA_TYPES, OPEN_DOMAINS, UPDATE_CYCLES } from '../../../shared/catalog/enums';
 import * as repo from './portal-repo';
 import { CodeParams, codeOf, type PortalDataset } from './portal-schemas';
-import { portalDataset, searchPortal } from './portal-service';
+import { portalDataset, portalHome, searchPortal } from './portal-service';
+import type { PortalCard, PortalHome } from './portal-schemas';
 
 /** The portal's own pages, listed first in the first sitemap file. */
 const PORTAL_PAGES = ['/', '/datasets'];
@@ -86,6 +87,33 @@ function datasetBody(d: PortalDataset): string {
 </main>`;
 }
 
+/** The home page as a crawler (or a phone before the app starts) reads it: what it offers and where to go. */
+function homeBody(h: PortalHome): string {
+  const e = escapeHtml;
+  const cards = (xs: PortalCard[]) =>
+    xs
+      .map((d) => `<li><a href="${datasetPath(d.code)}">${e(d.name)}</a> <span>${e(d.providerName)}</span></li>`)
+      .join('');
+  const domains = h.domains
+    .filter((d) => d.count)
+    .map((d) => `<li><a href="/datasets?openDomain=${encodeURIComponent(d.value)}">${e(d.label)}</a> ${d.count}</li>`)
+    .join('');
+  const departments = h.departments
+    .map((d) => `<li><a href="${departmentPath(d.value)}">${e(d.label)}</a> ${d.count}</li>`)
+    .join('');
+  return `<main class="portal-ssr" data-testid="ssr-home">
+<h1>${SITE}</h1>
+<p>${HOME_LEAD}</p>
+<form action="/datasets" method="get" role="search"><input name="q" aria-label="搜索数据集" /> <button>搜索</button></form>
+<p>开放数据集 ${h.totals.datasets} 个，提供部门 ${h.totals.departments} 个，累计下载 ${h.totals.downloads} 次</p>
+<h2>开放领域</h2><ul>${domains}</ul>
+<h2>最新开放</h2><ul>${cards(h.newest)}</ul>
+<h2>最多使用</h2><ul>${cards(h.popular)}</ul>
+<h2>数据提供部门</h2><ul>${departments}</ul>
+</main>`;
+}
+const HOME_LEAD = '汇聚全市各部门依法开放的公共数据，免费浏览、检索和下载';
+
 const DEPARTMENT_DATASETS = 200;
 export const departmentPath = (id: string) => `/departments/${id}`;
 
@@ -110,11 +138,24 @@ function departmentBody(d: NonNullable<Awaited<ReturnType<typeof portalDepartmen
 }
 
 /**
- * R-30 "found by search engines": dataset and department pages as HTML with their content and schema.org JSON-LD,
+ * R-30 "found by search engines": the home, dataset and department pages as HTML with their content and schema.org JSON-LD,
  * the sitemap (paged past 50,000 URLs) and robots.txt. The web app takes over each page once loaded.
  */
 export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
+    app.get('/', { config: { access: 'public', audit: false }, schema: { hide: true } }, async (req, reply) => {
+      const home = await portalHome(ctx);
+      return reply.type('text/html; charset=utf-8').send(
+        renderShell({
+          title: SITE,
+          description: `${SITE}：按开放领域和部门查找、预览、下载政府开放数据集，申请有条件开放数据，使用开放接口。`,
+          canonical: `${originOf(req)}/`,
+          head: ssrDataScript({ home }),
+          body: homeBody(home),
+        }),
+      );
+    });
+
     app.get(
       '/datasets/:prefix/:seq',
       { config: { access: 'public', audit: false }, schema: { hide: true, params: CodeParams } },
@@ -136,7 +177,7 @@ export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
             title: `${d.name} - ${d.providerName} - ${SITE}`,
             description: d.summary.slice(0, 160),
             canonical: `${origin}${datasetPath(d.code)}`,
-            head: jsonLdScript(datasetLd(d, origin)),
+            head: jsonLdScript(datasetLd(d, origin)) + ssrDataScript({ dataset: d }),
             body: datasetBody(d),
           }),
         );

@@ -34,10 +34,19 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** JSON-LD in a script element; `<` is escaped so no value can close the element. */
-export function jsonLdScript(data: unknown): string {
-  return `<script type="application/ld+json">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;
-}
+/** JSON in a script element; `<` is escaped so no value can close the element. */
+const jsonScript = (type: string, data: unknown, id?: string) =>
+  `<script type="${type}"${id ? ` id="${id}"` : ''}>${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;
+
+/** schema.org JSON-LD for search engines. */
+export const jsonLdScript = (data: unknown): string => jsonScript('application/ld+json', data);
+
+/**
+ * What the page was rendered from, for the web app to start with instead of asking again
+ * (src/web/utils/ssr-data.ts reads it): its first screen is then the same page, at once.
+ */
+export const ssrDataScript = (data: Record<string, unknown>): string =>
+  jsonScript('application/json', data, 'gs-ssr-data');
 
 /**
  * Pages that search engines read (the open portal's datasets and departments) are served as the web

@@ -22,7 +22,8 @@ export async function installWebApp(app: FastifyInstance): Promise<void> {
   await app.register(fastifyStatic, {
     root: WEB_DIST,
     wildcard: false,
-    index: ['index.html'],
+    // `/` is the portal's home, rendered by the server (open module); other client routes get index.html below.
+    index: false,
     // The build writes .br and .gz beside each file (vite.config.ts): sent as they are, per Accept-Encoding.
     preCompressed: true,
     cacheControl: false,

@@ -11565,6 +11565,8 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          /** @description 数据集代码 */
+          dataset?: string;
           page?: number;
           pageSize?: number;
         };
