@@ -182,6 +182,9 @@ describeBrowser('open-data portal for anyone', () => {
         await route.continue();
       },
     );
+    // An anonymous visitor's browser has no session to ask about: no /api/auth/me (and no 401 in its console).
+    const probes: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/auth/me') && probes.push(r.url()));
     await page.goto(`/datasets/${ds.code}`);
     // portal-dataset-title is the app's (the server's HTML has ssr-dataset): rendered while the request waits.
     await expect.poll(() => page.getByTestId('portal-dataset-title').innerText()).toBe(ds.name);
@@ -189,6 +192,7 @@ describeBrowser('open-data portal for anyone', () => {
     expect(await page.locator('#gs-ssr-data').count()).toBe(0);
     release();
     await expect.poll(() => counted).toBe(true);
+    expect(probes).toEqual([]);
     await page.close();
   });
 

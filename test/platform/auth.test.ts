@@ -21,10 +21,16 @@ describe('login, session and logout', () => {
     const cookie = res.cookies.find((c) => c.name === 'gs_session')!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Strict');
+    // The hint the web app reads before asking /me: readable by scripts, holding no secret.
+    const hint = res.cookies.find((c) => c.name === 'gs_signed_in')!;
+    expect(hint).toMatchObject({ value: '1', path: '/' });
+    expect(hint.httpOnly).toBeFalsy();
     const headers = { cookie: `gs_session=${cookie.value}` };
     const me = await t.inject({ method: 'GET', url: '/api/auth/me', headers });
     expect(me.json()).toMatchObject({ username: u.username, roles: ['dept_user'], departmentId: u.departmentId });
-    expect((await t.inject({ method: 'POST', url: '/api/auth/logout', headers })).statusCode).toBe(200);
+    const out = await t.inject({ method: 'POST', url: '/api/auth/logout', headers });
+    expect(out.statusCode).toBe(200);
+    expect(out.cookies.find((c) => c.name === 'gs_signed_in')?.value).toBe('');
     expect((await t.inject({ method: 'GET', url: '/api/auth/me', headers })).statusCode).toBe(401);
   });
 

@@ -2,6 +2,10 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, ApiError } from '../api/client';
 import type { LoginResponse, Me, MfaEnrolment, Ok, UnreadCount } from '../api/types';
+import { SIGNED_IN_HINT_COOKIE } from '../../shared/auth/session-hint';
+
+const hasSignedIn = () => document.cookie.split('; ').some((c) => c.startsWith(`${SIGNED_IN_HINT_COOKIE}=`));
+const forgetSignedIn = () => (document.cookie = `${SIGNED_IN_HINT_COOKIE}=; Max-Age=0; path=/`);
 
 /** Who is signed in, and the login steps (password, then TOTP verify or enrolment). */
 export const useSessionStore = defineStore('session', () => {
@@ -18,10 +22,12 @@ export const useSessionStore = defineStore('session', () => {
 
   async function load(): Promise<Me | null> {
     try {
-      me.value = await api.get<Me>('/api/auth/me', undefined, { allow401: true });
+      // A browser that never signed in has no session to ask about (session-hint.ts).
+      me.value = hasSignedIn() ? await api.get<Me>('/api/auth/me', undefined, { allow401: true }) : null;
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 401) throw e;
       me.value = null;
+      forgetSignedIn();
     } finally {
       loaded.value = true;
     }

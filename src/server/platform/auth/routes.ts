@@ -4,6 +4,7 @@ import type { AppContext } from '../../app-context';
 import { unauthenticated } from '../errors';
 import { Nullable, Obj, Ok } from '../http/schemas';
 import { SESSION_COOKIE } from '../http/guard';
+import { SIGNED_IN_HINT_COOKIE } from '../../../shared/auth/session-hint';
 import type { Actor } from '../context';
 import * as auth from './service';
 
@@ -86,6 +87,11 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             sameSite: 'strict',
             secure: ctx.config.secureCookies,
           });
+          reply.setCookie(SIGNED_IN_HINT_COOKIE, '1', {
+            path: '/',
+            sameSite: 'strict',
+            secure: ctx.config.secureCookies,
+          });
         }
         return {
           mfa: r.mfa,
@@ -105,6 +111,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (req, reply) => {
         await auth.logout(ctx, actorOf(req.actor));
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(SIGNED_IN_HINT_COOKIE, { path: '/' });
         return { ok: true };
       },
     );
