@@ -159,6 +159,10 @@ describe('confidentiality review before opening (R-33, Art 20)', () => {
     const data = JSON.parse(/<script type="application\/json" id="gs-ssr-data">(.*?)<\/script>/s.exec(html)![1]!);
     expect(data.dataset).toEqual(expectStatus(await get(`/api/portal/datasets/${b.entry.code}`), 200).json());
     expect((await get('/robots.txt')).body).toContain('Sitemap: ');
+    // The page reads without the app, so the app's scripts load behind the stylesheets.
+    const scripts = html.match(/<(script type="module"|link rel="modulepreload")[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const s of scripts) expect(s).toContain('fetchpriority="low"');
   });
 
   it('serves the home as HTML with its domains, datasets and departments, and the data for the app', async () => {

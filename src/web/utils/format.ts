@@ -1,22 +1,32 @@
-/** Times are shown in Beijing time whatever the browser's zone, matching the server's deadlines. */
-const DATE_TIME = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
+/**
+ * Times are shown in Beijing time whatever the browser's zone, matching the server's deadlines.
+ * China Standard Time is UTC+8 all year (no daylight saving since 1991), so shifting by 8 hours is
+ * exact; an Intl.DateTimeFormat with a time zone cost 30 ms of the page's start (time-zone data)
+ * on a desktop, four times that on a phone.
+ */
+const UTC_PLUS_8 = 8 * 3600_000;
+
+/** YYYY-MM-DD HH:mm:ss in Beijing time. */
+const beijing = (d: Date) => new Date(d.getTime() + UTC_PLUS_8).toISOString().slice(0, 19).replace('T', ' ');
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : DATE_TIME.format(d);
+  return Number.isNaN(d.getTime()) ? iso : beijing(d);
 }
 
 /** Today's date in Shanghai as YYYY-MM-DD. */
 export function todayShanghai(): string {
-  return DATE_TIME.format(new Date()).slice(0, 10);
+  return beijing(new Date()).slice(0, 10);
+}
+
+/**
+ * A count with thousands separators, 12345678 → "12,345,678", as both zh-CN and en write it (nothing
+ * for no count). Not
+ * toLocaleString: its first call loads ICU's number data, 30 ms of a phone's start on the dataset page.
+ */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '';
+  const [whole = '', fraction] = String(n).split('.');
+  return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (fraction ? `.${fraction}` : '');
 }

@@ -74,7 +74,7 @@ function datasetBody(d: PortalDataset): string {
   return `<main class="portal-ssr" data-testid="ssr-dataset">
 <nav><a href="/">${SITE}</a> › <a href="/datasets">数据目录</a></nav>
 <h1>${e(d.name)}</h1>
-<p>${e(d.summary)}</p>
+<p class="lead">${e(d.summary)}</p>
 <dl>
 <dt>提供部门</dt><dd><a href="/departments/${d.providerDepartmentId}">${e(d.providerName)}</a>${d.providerOffice ? ` ${e(d.providerOffice)}` : ''}</dd>
 <dt>资源代码</dt><dd>${e(d.code)}</dd>
@@ -103,7 +103,7 @@ function homeBody(h: PortalHome): string {
     .join('');
   return `<main class="portal-ssr" data-testid="ssr-home">
 <h1>${SITE}</h1>
-<p>${HOME_LEAD}</p>
+<p class="lead">${HOME_LEAD}</p>
 <form action="/datasets" method="get" role="search"><input name="q" aria-label="搜索数据集" /> <button>搜索</button></form>
 <p>开放数据集 ${h.totals.datasets} 个，提供部门 ${h.totals.departments} 个，累计下载 ${h.totals.downloads} 次</p>
 <h2>开放领域</h2><ul>${domains}</ul>
