@@ -87,6 +87,8 @@ function datasetBody(d: PortalDataset): string {
 </main>`;
 }
 
+const HOME_LEAD = '汇聚全市各部门依法开放的公共数据，免费浏览、检索和下载';
+
 /** The home page as a crawler (or a phone before the app starts) reads it: what it offers and where to go. */
 function homeBody(h: PortalHome): string {
   const e = escapeHtml;
@@ -112,7 +114,6 @@ function homeBody(h: PortalHome): string {
 <h2>数据提供部门</h2><ul>${departments}</ul>
 </main>`;
 }
-const HOME_LEAD = '汇聚全市各部门依法开放的公共数据，免费浏览、检索和下载';
 
 const DEPARTMENT_DATASETS = 200;
 export const departmentPath = (id: string) => `/departments/${id}`;

@@ -13,7 +13,7 @@ export function cacheControlOf(file: string): string {
   return file.startsWith(path.join(WEB_DIST, 'assets') + path.sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
-/** Serves the built Vue app; any non-API GET that is not a file gets index.html (client-side routes). */
+/** Serves the built Vue app; any non-API GET that is not a file or an asset gets index.html (client-side routes). */
 export async function installWebApp(app: FastifyInstance): Promise<void> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     app.log.warn(`web app not built (${WEB_DIST}); run npm run build:web`);
@@ -43,6 +43,9 @@ export async function installWebApp(app: FastifyInstance): Promise<void> {
         },
       });
     }
+    // A file of another build (a tab opened before a deploy asks for its chunks): a 404, not the app's
+    // page, which the browser would refuse as a script ("MIME type") without the app learning why.
+    if (req.url.startsWith('/assets/')) return reply.status(404).type('text/plain').send('Not found');
     return reply.sendFile('index.html');
   });
 }
