@@ -37,10 +37,15 @@ export interface Config {
   /** MAX_FILE_MB: the largest resource file accepted, default 200. */
   maxFileMb: number;
   /**
-   * SMTP_URL (smtp://user:pass@host:587, smtps://… for TLS): where e-mail to the public goes. Unset:
-   * messages (e-mail and SMS alike) are written to OUTBOX_FILE instead, for the demo and for tests.
+   * SMTP_URL (smtp://user:pass@host:587, smtps://… for TLS): where e-mail to the public goes. With
+   * neither SMTP_URL nor SMS_URL set, messages (e-mail and SMS alike) are written to OUTBOX_FILE
+   * instead, for the demo and for tests.
    */
   smtpUrl?: string;
+  /** SMS_URL: the SMS gateway adapter for text messages to the public (notify/sender.ts has its contract). */
+  smsUrl?: string;
+  /** SMS_TOKEN: the bearer token the SMS gateway expects, if any. */
+  smsToken?: string;
   /** MAIL_FROM: the sender address of that e-mail. */
   mailFrom: string;
   /** OUTBOX_FILE: JSON lines of the messages not sent (default <dataDir>/outbox.jsonl). */
@@ -97,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     filesDir: env.FILES_DIR ? path.resolve(env.FILES_DIR) : path.join(dataDir, 'files'),
     maxFileMb: int('MAX_FILE_MB', env.MAX_FILE_MB, 200),
     smtpUrl: env.SMTP_URL || undefined,
+    smsUrl: env.SMS_URL || undefined,
+    smsToken: env.SMS_TOKEN || undefined,
     mailFrom: env.MAIL_FROM || 'govshare <no-reply@govshare.local>',
     outboxFile: env.OUTBOX_FILE ? path.resolve(env.OUTBOX_FILE) : path.join(dataDir, 'outbox.jsonl'),
     realNameUrl: env.REALNAME_URL || undefined,
