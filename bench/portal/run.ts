@@ -8,7 +8,7 @@
  *   portal   GET /api/portal/datasets?q=…: the portal's search (anonymous, with facets);
  *   console  GET /api/catalog/search?q=…: the console's search for a signed-in user — the baseline
  *            the portal is compared with, measured in the same run under the same load.
- * Goal: page and portal search p95 ≤ 50 ms.
+ * Goal: page and portal search p95 ≤ 50 ms. Then each query alone (one client): what it costs by itself.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -130,6 +130,19 @@ async function main() {
         .join(' ');
     console.log(`  load average before timing: ${load()} (comparable only on an otherwise idle machine)`);
     await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => client(c)));
+    // Each query alone, one client: what a search costs by itself, before waiting for the others'.
+    const alone: Array<[string, number, string]> = [];
+    for (const q of QUERIES) {
+      const xs: number[] = [];
+      let body = '';
+      for (let i = 0; i < ROUNDS; i++) {
+        const r = await get(`/api/portal/datasets?q=${encodeURIComponent(q)}&pageSize=20`);
+        xs.push(r.ms);
+        body = r.body;
+      }
+      const { total, approximate } = JSON.parse(body) as { total: number; approximate?: boolean };
+      alone.push([q || '(browse)', percentile(xs, 50), `${approximate ? '~' : ''}${total}`]);
+    }
     await app.close();
 
     const con = percentile(times.console, 95);
@@ -145,6 +158,8 @@ async function main() {
       );
     }
     console.log(`  load average after timing: ${load()}`);
+    console.log(`\n  portal search, each query alone (one client, median of ${ROUNDS}):`);
+    for (const [q, p50, total] of alone) console.log(`    ${q.padEnd(10)}${ms(p50).padStart(7)} ms   ${total} matches`);
     const worst = Math.max(percentile(times.page, 95), percentile(times.portal, 95));
     console.log(
       `  worst portal p95: ${ms(worst)} ms under ${CONCURRENCY} concurrent clients — goal ≤ ${GOAL_MS} ms: ${worst <= GOAL_MS ? 'met' : 'MISSED'}${SHORT ? ' (short run: timings indicative only)' : ''}`,
