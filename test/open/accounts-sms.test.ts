@@ -56,6 +56,8 @@ describe('text messages through the SMS gateway (R-34)', () => {
     const refused = expectStatus(await post('/api/portal/account/register', body), 503);
     expect(errorCode(refused)).toBe('SMS_UNAVAILABLE');
     expect((refused.json() as { error: { messageZh: string } }).error.messageZh).toContain('短信发送失败');
+    // The registration went with the message: no pending account is left behind.
+    expect(await t.ctx.db.selectFrom('app_user').select('id').where('username', '=', mobile).execute()).toEqual([]);
 
     gateway.state.down = false;
     expectStatus(await post('/api/portal/account/register', body), 200);

@@ -22,8 +22,8 @@ export function todayShanghai(): string {
 
 /**
  * A count with thousands separators, 12345678 → "12,345,678", as both zh-CN and en write it (nothing
- * for no count). Not
- * toLocaleString: its first call loads ICU's number data, 30 ms of a phone's start on the dataset page.
+ * for no count). Not toLocaleString: its first call loads ICU's number data, 30 ms of a phone's start
+ * on the dataset page.
  */
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined) return '';

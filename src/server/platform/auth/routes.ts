@@ -81,17 +81,10 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         );
         req.actor = r.actor;
         if (kind === 'cookie') {
-          reply.setCookie(SESSION_COOKIE, r.token, {
-            path: '/',
-            httpOnly: true,
-            sameSite: 'strict',
-            secure: ctx.config.secureCookies,
-          });
-          reply.setCookie(SIGNED_IN_HINT_COOKIE, '1', {
-            path: '/',
-            sameSite: 'strict',
-            secure: ctx.config.secureCookies,
-          });
+          // The hint lives exactly as long as the session cookie: same path, same (browser-session) lifetime.
+          const cookie = { path: '/', sameSite: 'strict', secure: ctx.config.secureCookies } as const;
+          reply.setCookie(SESSION_COOKIE, r.token, { ...cookie, httpOnly: true });
+          reply.setCookie(SIGNED_IN_HINT_COOKIE, '1', cookie);
         }
         return {
           mfa: r.mfa,
