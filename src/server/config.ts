@@ -56,6 +56,11 @@ export interface Config {
    * stand-in accepts every well-formed number; otherwise accounts stay unverified.
    */
   realNameUrl?: string;
+  /**
+   * SEARCH_CACHE_SIZE: how many recent search results each process keeps (default 500, about 10 MB;
+   * 0: none). Kept only while nothing they show has changed (catalog/search-cache.ts).
+   */
+  searchCacheSize: number;
 }
 
 function bool(v: string | undefined, dflt: boolean): boolean {
@@ -107,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM || 'govshare <no-reply@govshare.local>',
     outboxFile: env.OUTBOX_FILE ? path.resolve(env.OUTBOX_FILE) : path.join(dataDir, 'outbox.jsonl'),
     realNameUrl: env.REALNAME_URL || undefined,
+    searchCacheSize: int('SEARCH_CACHE_SIZE', env.SEARCH_CACHE_SIZE, 500),
   };
 }

@@ -14,12 +14,13 @@ import type { Database } from '../../src/server/db/open';
 const TYPES = path.resolve(import.meta.dirname, '../../src/server/db/types.ts');
 /**
  * Tables typed elsewhere (the job table in platform/jobs/repo.ts), read by raw SQL only (the search
- * tables kept by triggers, migration 0004), or owned by the migrator.
+ * tables kept by triggers, migrations 0004 and 0027), or owned by the migrator.
  */
 const TYPED_ELSEWHERE = new Set([
   'job',
   'catalog_search',
   'catalog_search_facet',
+  'search_generation',
   'schema_migration',
   'schema_migration_lock',
 ]);

@@ -24,6 +24,8 @@ import * as m0022 from './migrations/0022_open_feedback';
 import * as m0023 from './migrations/0023_open_applications';
 import * as m0024 from './migrations/0024_open_favourites';
 import * as m0025 from './migrations/0025_open_attachments';
+import * as m0026 from './migrations/0026_search_facet_key';
+import * as m0027 from './migrations/0027_search_generation';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -52,6 +54,8 @@ const migrations: Record<string, Migration> = {
   '0023_open_applications': m0023,
   '0024_open_favourites': m0024,
   '0025_open_attachments': m0025,
+  '0026_search_facet_key': m0026,
+  '0027_search_generation': m0027,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -3,6 +3,7 @@ import type { Actor } from '../../platform/context';
 import { pageBounds } from '../../platform/http/schemas';
 import { FORMAT_KINDS, OPEN_TYPES, SHARE_METHODS, SHARE_TYPES, UPDATE_CYCLES } from '../../../shared/catalog/enums';
 import * as repo from './search-repo';
+import { SearchCache } from './search-cache';
 import {
   FACET_NAMES,
   highlight,
@@ -205,15 +206,29 @@ export function broadnessOf(estimate: number, cap: number): 'broad' | 'narrow' |
   return 'count';
 }
 
-interface Counted {
-  rows: repo.HitRow[];
+/** What a search finds before the rows' details are read: what the result cache keeps. */
+interface Found {
+  ids: string[];
   facets: Facets;
   total: number;
+  approximate: boolean;
+  didYouMean: string[];
+}
+
+/** Each database's recent results (a process may serve several databases: tests do). */
+const caches = new WeakMap<AppContext['db'], SearchCache<Found>>();
+
+function cacheOf(ctx: AppContext): SearchCache<Found> {
+  let cache = caches.get(ctx.db);
+  if (!cache) caches.set(ctx.db, (cache = new SearchCache<Found>(ctx.config.searchCacheSize)));
+  return cache;
 }
 
 /**
  * The unified catalog search (R-05): one page of published entries with facet counts. Facet counts
- * apply every filter except the facet's own, so a user can still switch between its values.
+ * apply every filter except the facet's own, so a user can still switch between its values. What
+ * matched comes from the result cache while nothing it depends on has changed (search-cache.ts);
+ * the rows' details and highlights are always read afresh.
  */
 export async function searchEntries(
   ctx: AppContext,
@@ -223,34 +238,65 @@ export async function searchEntries(
 ): Promise<SearchResult> {
   const { criteria, sort } = prepare(actor, query, await synonymsOf(ctx));
   const p = pageBounds(query);
+  const found = await cachedFind(ctx, criteria, sort, p, tuning);
+  const rows = await repo.hitsInOrder(ctx.db, criteria, found.ids);
+  return {
+    items: await withHighlights(ctx, rows, criteria.match),
+    total: found.total,
+    page: p.page,
+    pageSize: p.pageSize,
+    facets: found.facets,
+    approximate: found.approximate,
+    ...(found.didYouMean.length ? { didYouMean: found.didYouMean } : {}),
+  };
+}
+
+async function cachedFind(
+  ctx: AppContext,
+  criteria: repo.SearchCriteria,
+  sort: repo.SearchSort,
+  p: { limit: number; offset: number },
+  tuning: SearchTuning,
+): Promise<Found> {
+  if (ctx.config.searchCacheSize === 0) return find(ctx, criteria, sort, p, tuning);
+  const cache = cacheOf(ctx);
+  const generation = await repo.searchGeneration(ctx.db);
+  // Who searches matters only as far as visibility does: every internal role sees the same catalog.
+  const key = JSON.stringify([repo.visibilityClass(criteria), criteria.match, criteria.filters, sort, p, tuning]);
+  const hit = cache.get(generation, key);
+  if (hit) return hit;
+  const found = await find(ctx, criteria, sort, p, tuning);
+  cache.set(generation, key, found);
+  return found;
+}
+
+/** Matches, ranks and counts. */
+async function find(
+  ctx: AppContext,
+  criteria: repo.SearchCriteria,
+  sort: repo.SearchSort,
+  p: { limit: number; offset: number },
+  tuning: SearchTuning,
+): Promise<Found> {
   const cap = tuning.broadMatches ?? BROAD_MATCHES;
   const verdict = criteria.match ? broadnessOf(await repo.estimatedMatches(ctx.db, criteria), cap) : 'narrow';
   // A text search not clearly broad matches its text once for the page and the counts, stopping
   // at cap + 1 matches when the estimate was unsure (then it is broad after all).
-  let counted: Counted | undefined;
+  let counted: Omit<Found, 'approximate' | 'didYouMean'> | undefined;
   if (criteria.match && verdict !== 'broad') {
     const both = await repo.searchPageAndFacets(ctx.db, criteria, sort, p, verdict === 'count' ? cap : undefined);
-    if (both) counted = { rows: await repo.hitsInOrder(ctx.db, both.ids), ...toFacets(both.facets) };
+    if (both) counted = { ids: both.ids, ...toFacets(both.facets) };
   }
   const sample = criteria.match && !counted ? await samplePercent(ctx, tuning.sampleRows ?? SAMPLE_ROWS) : undefined;
   counted ??= await pageAndFacets(ctx, criteria, sort, p, sample);
-  const items = await withHighlights(ctx, counted.rows, criteria.match);
   // Nothing found: the names most like the text, to try instead.
   const didYouMean =
     counted.total === 0 && criteria.match ? await repo.similarNames(ctx.db, criteria, criteria.match.text, 3) : [];
-  return {
-    items,
-    total: counted.total,
-    page: p.page,
-    pageSize: p.pageSize,
-    facets: counted.facets,
-    approximate: !!sample,
-    ...(didYouMean.length ? { didYouMean } : {}),
-  };
+  return { ...counted, approximate: !!sample, didYouMean };
 }
 
 /**
- * The page's rows and the facet counts when browsing (the precounted combinations, the date index)
+ * The page's ids and the facet counts when browsing (the precounted combinations, the date index)
  * or searching broadly (the page tier by tier, counts from a sample), each cheap on its own.
  */
 async function pageAndFacets(
@@ -259,14 +305,14 @@ async function pageAndFacets(
   sort: repo.SearchSort,
   p: { limit: number; offset: number },
   sample: { percent: number } | undefined,
-): Promise<Counted> {
+): Promise<Omit<Found, 'approximate' | 'didYouMean'>> {
   // Sorting by name or date walks an index already; only relevance needs the tiered page.
-  const rows =
+  const ids =
     criteria.match && sort === 'relevance'
-      ? repo.broadPageIds(ctx.db, criteria, p.limit, p.offset).then((ids) => repo.hitsInOrder(ctx.db, ids))
-      : repo.searchPage(ctx.db, criteria, sort, p.limit, p.offset);
-  const [r, counted] = await Promise.all([rows, repo.searchFacets(ctx.db, criteria, sample).then(toFacets)]);
-  return { rows: r, ...counted };
+      ? repo.broadPageIds(ctx.db, criteria, p.limit, p.offset)
+      : repo.searchPageIds(ctx.db, criteria, sort, p.limit, p.offset);
+  const [page, counted] = await Promise.all([ids, repo.searchFacets(ctx.db, criteria, sample).then(toFacets)]);
+  return { ids: page, ...counted };
 }
 
 /** The share of the search table that holds about `rows` entries; undefined when that is all of it. */
