@@ -97,7 +97,22 @@ describeBrowser('console: menus, language, working calendar', () => {
     const menu = page.getByTestId('side-menu');
     await expect.poll(() => menu.innerText()).toContain('部门管理');
 
-    await page.getByTestId('locale-current').first().click();
+    // The menu works from the keyboard: Enter opens it on the first choice, Escape closes it.
+    const trigger = page.getByTestId('locale-current').first();
+    await trigger.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('locale-en');
+    expect(await page.getByTestId('locale-zh-CN').isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'detached' });
+    expect(await trigger.getAttribute('aria-expanded')).toBe('false');
+    // A click anywhere else closes it too.
+    await trigger.click();
+    await page.getByRole('menu').waitFor();
+    await menu.click({ position: { x: 5, y: 5 } });
+    await page.getByRole('menu').waitFor({ state: 'detached' });
+
+    await trigger.click();
     await page.getByTestId('locale-en').click();
     await expect.poll(() => menu.innerText()).toContain('Departments');
     expect(await menu.innerText()).not.toContain('部门管理');

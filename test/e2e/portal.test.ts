@@ -111,7 +111,13 @@ describeBrowser('open-data portal for anyone', () => {
     expect(await page.getByTestId('portal-total-datasets').innerText()).toContain(total.toLocaleString('en'));
 
     await maybeScreenshot(page, 'portal-home');
-    await inputOf(page, 'portal-hero-search-input').fill(ds.name);
+    // The box's own clear button empties it (and is there only when there is something to clear).
+    const box = inputOf(page, 'portal-hero-search-input');
+    await box.fill('临时');
+    await page.getByRole('button', { name: '清空' }).click();
+    expect(await box.inputValue()).toBe('');
+    expect(await page.getByRole('button', { name: '清空' }).count()).toBe(0);
+    await box.fill(ds.name);
     await expectCall(
       page,
       'GET',

@@ -14,7 +14,7 @@ const portalEn: PortalMessages = {
     host: 'Hosted by the Shangrao Big Data Development Administration',
     rules: 'Data is opened under the Shangrao Measures on Sharing and Opening Government Information Resources',
   },
-  searchBox: { placeholder: 'Search dataset names, data items or summaries', submit: 'Search' },
+  searchBox: { placeholder: 'Search dataset names, data items or summaries', submit: 'Search', clear: 'Clear' },
   home: {
     lead: 'Public data opened by the city’s departments, free to browse, search and download',
     totals: { datasets: 'Open datasets', departments: 'Departments', downloads: 'Downloads' },

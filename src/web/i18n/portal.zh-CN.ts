@@ -13,7 +13,7 @@ const portalZh = {
     host: '主办单位：上饶市大数据发展管理局',
     rules: '数据开放遵循《上饶市政务信息资源共享和开放管理办法》',
   },
-  searchBox: { placeholder: '搜索数据集名称、数据项或摘要，如：企业登记', submit: '搜索' },
+  searchBox: { placeholder: '搜索数据集名称、数据项或摘要，如：企业登记', submit: '搜索', clear: '清空' },
   home: {
     lead: '汇聚全市各部门依法开放的公共数据，免费浏览、检索和下载',
     totals: { datasets: '开放数据集', departments: '开放部门', downloads: '累计下载' },
