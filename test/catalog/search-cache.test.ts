@@ -74,6 +74,20 @@ describe('search results cache and facet combinations', () => {
     expect((await portal('公交')).total).toBe(3);
   });
 
+  it('moves the generation on once per transaction, however many statements it runs', async () => {
+    const generation = async () =>
+      Number((await sql<{ n: string }>`select n from search_generation`.execute(t.ctx.db)).rows[0]!.n);
+    const before = await generation();
+    await t.ctx.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < 3; i++) await sql`update catalog_search set name = name`.execute(tx);
+      await sql`update department set name = name`.execute(tx);
+    });
+    expect(await generation()).toBe(before + 1);
+    await sql`update catalog_search set name = name`.execute(t.ctx.db);
+    await sql`update catalog_search set name = name`.execute(t.ctx.db);
+    expect(await generation()).toBe(before + 3);
+  });
+
   it('shows a renamed department in the facets at once', async () => {
     expect((await portal('公交')).facets.department.map((f) => f.label)).toEqual(['上饶市交通运输局']);
     await t.ctx.db.updateTable('department').set({ name: '上饶市交通局' }).where('id', '=', dept.id).execute();

@@ -5,7 +5,10 @@ import { sql, type Kysely } from 'kysely';
  * (which entries match, and who may see them) and the names its facets show (departments, regions,
  * classes, open domains). A process keeps recent results while n stays what it was when they were
  * computed (catalog/search-cache.ts), so a result is never served after a change it would show, in
- * any process. One statement-level trigger per table: a bulk change bumps n once per statement.
+ * any process. A statement-level trigger on each table bumps n once per transaction: a
+ * transaction's changes become visible together with its one new generation, and a bulk change
+ * (an import, a trigger refreshing thousands of search rows) does not update the one row thousands
+ * of times, each update slower than the last as its dead versions pile up.
  */
 const TABLES = ['catalog_search', 'department', 'region', 'catalog_class', 'open_domain'];
 
@@ -18,7 +21,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     insert into search_generation (n) values (0);
     create function search_generation_bump() returns trigger language plpgsql as $$
     begin
-      update search_generation set n = n + 1;
+      if current_setting('govshare.search_generation_bumped', true) is distinct from txid_current()::text then
+        update search_generation set n = n + 1;
+        perform set_config('govshare.search_generation_bumped', txid_current()::text, true);
+      end if;
       return null;
     end $$;
   `.execute(db);

@@ -214,6 +214,8 @@ interface Found {
   approximate: boolean;
   didYouMean: string[];
 }
+/** The ids and counts, before the suggestions for a search that found nothing. */
+type Counted = Omit<Found, 'approximate' | 'didYouMean'>;
 
 /** Each database's recent results (a process may serve several databases: tests do). */
 const caches = new WeakMap<AppContext['db'], SearchCache<Found>>();
@@ -282,7 +284,7 @@ async function find(
   const verdict = criteria.match ? broadnessOf(await repo.estimatedMatches(ctx.db, criteria), cap) : 'narrow';
   // A text search not clearly broad matches its text once for the page and the counts, stopping
   // at cap + 1 matches when the estimate was unsure (then it is broad after all).
-  let counted: Omit<Found, 'approximate' | 'didYouMean'> | undefined;
+  let counted: Counted | undefined;
   if (criteria.match && verdict !== 'broad') {
     const both = await repo.searchPageAndFacets(ctx.db, criteria, sort, p, verdict === 'count' ? cap : undefined);
     if (both) counted = { ids: both.ids, ...toFacets(both.facets) };
@@ -305,7 +307,7 @@ async function pageAndFacets(
   sort: repo.SearchSort,
   p: { limit: number; offset: number },
   sample: { percent: number } | undefined,
-): Promise<Omit<Found, 'approximate' | 'didYouMean'>> {
+): Promise<Counted> {
   // Sorting by name or date walks an index already; only relevance needs the tiered page.
   const ids =
     criteria.match && sort === 'relevance'
