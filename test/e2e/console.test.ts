@@ -101,7 +101,7 @@ describeBrowser('console: menus, language, working calendar', () => {
     const trigger = page.getByTestId('locale-current').first();
     await trigger.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('locale-en');
+    await expect.poll(() => page.locator(':focus').getAttribute('data-testid')).toBe('locale-en');
     expect(await page.getByTestId('locale-zh-CN').isDisabled()).toBe(true);
     await page.keyboard.press('Escape');
     await page.getByRole('menu').waitFor({ state: 'detached' });
