@@ -240,7 +240,7 @@ export async function searchEntries(
 ): Promise<SearchResult> {
   const { criteria, sort } = prepare(actor, query, await synonymsOf(ctx));
   const p = pageBounds(query);
-  const found = await cachedFind(ctx, criteria, sort, p, tuning);
+  const found = await cachedFind(ctx, { criteria, sort, p, tuning });
   const rows = await repo.hitsInOrder(ctx.db, criteria, found.ids);
   return {
     items: await withHighlights(ctx, rows, criteria.match),
@@ -253,33 +253,30 @@ export async function searchEntries(
   };
 }
 
-async function cachedFind(
-  ctx: AppContext,
-  criteria: repo.SearchCriteria,
-  sort: repo.SearchSort,
-  p: { limit: number; offset: number },
-  tuning: SearchTuning,
-): Promise<Found> {
-  if (ctx.config.searchCacheSize === 0) return find(ctx, criteria, sort, p, tuning);
+/** One search as find() runs it. */
+interface Search {
+  criteria: repo.SearchCriteria;
+  sort: repo.SearchSort;
+  p: { limit: number; offset: number };
+  tuning: SearchTuning;
+}
+
+async function cachedFind(ctx: AppContext, search: Search): Promise<Found> {
+  if (ctx.config.searchCacheSize === 0) return find(ctx, search);
   const cache = cacheOf(ctx);
   const generation = await repo.searchGeneration(ctx.db);
+  const { criteria, sort, p, tuning } = search;
   // Who searches matters only as far as visibility does: every internal role sees the same catalog.
   const key = JSON.stringify([repo.visibilityClass(criteria), criteria.match, criteria.filters, sort, p, tuning]);
   const hit = cache.get(generation, key);
   if (hit) return hit;
-  const found = await find(ctx, criteria, sort, p, tuning);
+  const found = await find(ctx, search);
   cache.set(generation, key, found);
   return found;
 }
 
 /** Matches, ranks and counts. */
-async function find(
-  ctx: AppContext,
-  criteria: repo.SearchCriteria,
-  sort: repo.SearchSort,
-  p: { limit: number; offset: number },
-  tuning: SearchTuning,
-): Promise<Found> {
+async function find(ctx: AppContext, { criteria, sort, p, tuning }: Search): Promise<Found> {
   const cap = tuning.broadMatches ?? BROAD_MATCHES;
   const verdict = criteria.match ? broadnessOf(await repo.estimatedMatches(ctx.db, criteria), cap) : 'narrow';
   // A text search not clearly broad matches its text once for the page and the counts, stopping
