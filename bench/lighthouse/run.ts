@@ -9,11 +9,13 @@
  * accessibility, best-practices and SEO scores of each page (median and range over LIGHTHOUSE_RUNS
  * runs, default 3; 1 in short mode, which runs the dataset page with the desktop preset only) and,
  * for every category under 90, the audits that failed. Goal: ≥ 90 in each category.
+ * LIGHTHOUSE_PAGES=home,dataset and LIGHTHOUSE_PRESETS=mobile,desktop choose what runs.
  *
  * Performance depends on the machine's load (Lighthouse times the real main thread, then simulates
  * the network): compare it only between runs on an otherwise idle machine. The other three
  * categories do not depend on load. LIGHTHOUSE_VERBOSE=1 lists failed audits of every category;
- * LIGHTHOUSE_SAVE=<dir> writes each run's full report there as JSON (open it in the Lighthouse viewer).
+ * LIGHTHOUSE_SAVE=<dir> writes each run's full report there as JSON (open it in the Lighthouse viewer)
+ * and its trace (open it in DevTools' Performance panel).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -52,7 +54,10 @@ const CHROMIUM_FLAGS = [
 ];
 const ROOT = path.resolve(import.meta.dirname, '../..');
 type Preset = 'mobile' | 'desktop';
-const PRESETS: Preset[] = SHORT ? ['desktop'] : ['mobile', 'desktop'];
+// LIGHTHOUSE_PRESETS / LIGHTHOUSE_PAGES (comma-separated) narrow a run to what is being worked on.
+const PRESETS = (process.env.LIGHTHOUSE_PRESETS?.split(',') ??
+  (SHORT ? ['desktop'] : ['mobile', 'desktop'])) as Preset[];
+const PAGES = process.env.LIGHTHOUSE_PAGES?.split(',') ?? (SHORT ? ['dataset'] : ['home', 'dataset']);
 
 type Scores = Record<(typeof CATEGORIES)[number], number>;
 interface Failure {
@@ -88,7 +93,7 @@ function summarize(lhr: Result): { scores: Scores; failures: Map<string, Failure
   return { scores, failures };
 }
 
-async function audit(url: string, port: number, preset: Preset): Promise<Result> {
+async function audit(url: string, port: number, preset: Preset): Promise<{ lhr: Result; trace: unknown }> {
   const result = await lighthouse(
     url,
     { port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] },
@@ -97,7 +102,7 @@ async function audit(url: string, port: number, preset: Preset): Promise<Result>
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
   if (result.lhr.runtimeError)
     throw new Error(`${url}: ${result.lhr.runtimeError.code} ${result.lhr.runtimeError.message}`);
-  return result.lhr;
+  return { lhr: result.lhr, trace: result.artifacts.Trace };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -136,9 +141,9 @@ async function main() {
       const first = ((await list.json()) as { items: Array<{ code: string }> }).items[0];
       if (!first) throw new Error('the demo put no dataset on the portal');
       const pages = [
-        ...(SHORT ? [] : [{ label: 'home', path: '/' }]),
+        { label: 'home', path: '/' },
         { label: 'dataset', path: `/datasets/${first.code}` },
-      ];
+      ].filter((p) => PAGES.includes(p.label));
 
       chrome = await chromeLauncher.launch({
         chromePath: CHROMIUM_PATH,
@@ -158,10 +163,11 @@ async function main() {
         for (const preset of PRESETS) {
           const runs: Array<ReturnType<typeof summarize>> = [];
           for (let i = 0; i < RUNS; i++) {
-            const lhr = await audit(`${origin}${page.path}`, chrome.port, preset);
+            const { lhr, trace } = await audit(`${origin}${page.path}`, chrome.port, preset);
             if (SAVE) {
               fs.mkdirSync(SAVE, { recursive: true });
               fs.writeFileSync(path.join(SAVE, `${page.label}-${preset}-${i + 1}.json`), JSON.stringify(lhr));
+              fs.writeFileSync(path.join(SAVE, `${page.label}-${preset}-${i + 1}.trace.json`), JSON.stringify(trace));
             }
             runs.push(summarize(lhr));
           }

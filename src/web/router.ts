@@ -294,6 +294,78 @@ const portalRoutes: RouteRecordRaw[] = [
 const OLD_CONSOLE_PATHS =
   '/:section(catalog|sharing|exchange|org|audit|settings|calendar|inbox|password|403)/:rest(.*)*';
 
+const CONSOLE_PENDING = 'console-pending';
+
+/** The console's pages: added to the router when first needed (see addConsoleRoutes). */
+const consoleRoutes: RouteRecordRaw[] = [
+  { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
+  ...catalogRoutes,
+  ...sharingRoutes,
+  ...exchangeRoutes,
+  ...openRoutes,
+  {
+    path: 'org/regions',
+    name: 'regions',
+    component: () => import('./views/org/RegionsView.vue'),
+    meta: { permission: 'org.read', title: 'nav.regions' },
+  },
+  {
+    path: 'org/departments',
+    name: 'departments',
+    component: () => import('./views/org/DepartmentsView.vue'),
+    meta: { permission: 'org.read', title: 'nav.departments' },
+  },
+  {
+    path: 'org/users',
+    name: 'users',
+    component: () => import('./views/org/UsersView.vue'),
+    meta: { permission: 'user.read', title: 'nav.users' },
+  },
+  {
+    path: 'org/specialists',
+    name: 'specialists',
+    component: () => import('./views/org/SpecialistsView.vue'),
+    meta: { permission: 'specialist.read', title: 'nav.specialists' },
+  },
+  {
+    path: 'audit',
+    name: 'audit',
+    component: () => import('./views/audit/AuditLogView.vue'),
+    meta: { permission: 'audit.read', title: 'nav.audit' },
+  },
+  {
+    path: 'settings/security',
+    name: 'security',
+    component: () => import('./views/SecuritySettingsView.vue'),
+    meta: { permission: 'audit.settings', title: 'nav.security' },
+  },
+  {
+    path: 'calendar',
+    name: 'calendar',
+    component: () => import('./views/CalendarView.vue'),
+    meta: { permission: 'calendar.read', title: 'nav.calendar' },
+  },
+  { path: 'inbox', name: 'inbox', component: () => import('./views/InboxView.vue'), meta: { title: 'nav.inbox' } },
+  {
+    path: 'password',
+    name: 'password',
+    component: () => import('./views/PasswordView.vue'),
+    meta: { title: 'nav.password' },
+  },
+  {
+    path: '403',
+    name: 'forbidden',
+    component: () => import('./views/ForbiddenView.vue'),
+    meta: { title: 'forbidden.title' },
+  },
+  {
+    path: ':pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./views/NotFoundView.vue'),
+    meta: { title: 'notFound.title' },
+  },
+];
+
 const routes: RouteRecordRaw[] = [
   { path: '/', component: PortalLayout, meta: { public: true, portal: true }, children: portalRoutes },
   {
@@ -304,77 +376,12 @@ const routes: RouteRecordRaw[] = [
   },
   {
     path: CONSOLE,
+    name: 'console',
     // Loaded on first use: the public portal's visitors do not download the console's frame.
     component: () => import('./layouts/ConsoleLayout.vue'),
     meta: { console: true },
-    children: [
-      { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
-      ...catalogRoutes,
-      ...sharingRoutes,
-      ...exchangeRoutes,
-      ...openRoutes,
-      {
-        path: 'org/regions',
-        name: 'regions',
-        component: () => import('./views/org/RegionsView.vue'),
-        meta: { permission: 'org.read', title: 'nav.regions' },
-      },
-      {
-        path: 'org/departments',
-        name: 'departments',
-        component: () => import('./views/org/DepartmentsView.vue'),
-        meta: { permission: 'org.read', title: 'nav.departments' },
-      },
-      {
-        path: 'org/users',
-        name: 'users',
-        component: () => import('./views/org/UsersView.vue'),
-        meta: { permission: 'user.read', title: 'nav.users' },
-      },
-      {
-        path: 'org/specialists',
-        name: 'specialists',
-        component: () => import('./views/org/SpecialistsView.vue'),
-        meta: { permission: 'specialist.read', title: 'nav.specialists' },
-      },
-      {
-        path: 'audit',
-        name: 'audit',
-        component: () => import('./views/audit/AuditLogView.vue'),
-        meta: { permission: 'audit.read', title: 'nav.audit' },
-      },
-      {
-        path: 'settings/security',
-        name: 'security',
-        component: () => import('./views/SecuritySettingsView.vue'),
-        meta: { permission: 'audit.settings', title: 'nav.security' },
-      },
-      {
-        path: 'calendar',
-        name: 'calendar',
-        component: () => import('./views/CalendarView.vue'),
-        meta: { permission: 'calendar.read', title: 'nav.calendar' },
-      },
-      { path: 'inbox', name: 'inbox', component: () => import('./views/InboxView.vue'), meta: { title: 'nav.inbox' } },
-      {
-        path: 'password',
-        name: 'password',
-        component: () => import('./views/PasswordView.vue'),
-        meta: { title: 'nav.password' },
-      },
-      {
-        path: '403',
-        name: 'forbidden',
-        component: () => import('./views/ForbiddenView.vue'),
-        meta: { title: 'forbidden.title' },
-      },
-      {
-        path: ':pathMatch(.*)*',
-        name: 'not-found',
-        component: () => import('./views/NotFoundView.vue'),
-        meta: { title: 'notFound.title' },
-      },
-    ],
+    // Until the console's pages are added, any console address lands here and is resolved again.
+    children: [{ path: ':pathMatch(.*)*', name: CONSOLE_PENDING, component: () => import('./views/NotFoundView.vue') }],
   },
   { path: OLD_CONSOLE_PATHS, redirect: (to) => ({ path: CONSOLE + to.path, query: to.query, hash: to.hash }) },
 ];
@@ -393,7 +400,32 @@ const SIGN_IN_PAGES = new Set(['login', 'portal-login', 'portal-register']);
 
 export const router = createRouter({ history: createWebHistory('/'), routes });
 
+let consoleAdded = false;
+/**
+ * Adds the console's pages to the router. The router parses each route's path into a regular
+ * expression when it is added, and resolving every link walks them all: with the console's forty-odd
+ * pages that was a fifth of a portal page's start on a phone, for pages a visitor never opens. They
+ * are added before the first page outside the portal opens, and otherwise once the portal page is idle.
+ */
+function addConsoleRoutes(): void {
+  if (consoleAdded) return;
+  consoleAdded = true;
+  router.removeRoute(CONSOLE_PENDING);
+  for (const r of consoleRoutes) router.addRoute('console', r);
+}
+void router
+  .isReady()
+  .catch(() => undefined)
+  .then(() =>
+    'requestIdleCallback' in window ? requestIdleCallback(addConsoleRoutes) : setTimeout(addConsoleRoutes, 500),
+  );
+
 router.beforeEach(async (to) => {
+  if (!to.meta.portal && !consoleAdded) {
+    addConsoleRoutes();
+    // A console address matched the placeholder: resolved again, now among the console's pages.
+    if (to.name === CONSOLE_PENDING) return to.fullPath;
+  }
   const session = useSessionStore();
   if (!session.loaded) {
     try {
@@ -404,7 +436,8 @@ router.beforeEach(async (to) => {
   }
   if (to.meta.public) {
     if (!session.loggedIn || !SIGN_IN_PAGES.has(String(to.name))) return true;
-    return session.publicOnly ? { name: 'portal-me' } : { name: 'home' };
+    // The console by its path: from a portal page its named routes may not be added yet.
+    return session.publicOnly ? { name: 'portal-me' } : CONSOLE;
   }
   if (!session.loggedIn) return loginFor(to);
   // A member of the public has no console: the portal is theirs.
