@@ -232,6 +232,36 @@ describeBrowser('open-data portal for anyone', () => {
     }
   });
 
+  it('renders a dataset page’s lower sections on a phone only when the reader scrolls towards them', async () => {
+    // A short screen: the ratings and comments, below the first card, dictionary, preview and API, are
+    // well past it and past RenderLater's margin in any state of the page's loading.
+    const context = await e2e.browser.newContext({
+      baseURL: e2e.baseUrl,
+      locale: 'zh-CN',
+      viewport: { width: 390, height: 500 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const page = await context.newPage();
+      const asked: string[] = [];
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await page.goto(`/datasets/${ds.code}`);
+      await page.getByTestId('portal-dictionary').waitFor();
+      await page
+        .locator('[data-testid="portal-preview-table"], [data-testid="portal-preview-empty"]')
+        .first()
+        .waitFor();
+      expect(await page.getByTestId('dataset-feedback').count()).toBe(0);
+      expect(asked.filter((p) => p.endsWith('/feedback'))).toEqual([]);
+      await page.getByTestId('portal-footer').scrollIntoViewIfNeeded();
+      await page.getByTestId('dataset-feedback').waitFor();
+      await expect.poll(() => asked.filter((p) => p.endsWith('/feedback')).length).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('browses the department’s datasets and a missing dataset without a failing call or an error message', async () => {
     const page = await e2e.newPage();
     const failed = failures(page);

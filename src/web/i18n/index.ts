@@ -1,9 +1,9 @@
 import { createI18n } from 'vue-i18n';
-import { compile, type MessageCompiler } from '@intlify/core-base';
 import { computed } from 'vue';
 import zhCnElement from 'element-plus/es/locale/lang/zh-cn';
 import enElement from 'element-plus/es/locale/lang/en';
 import zhCN, { type Messages } from './zh-CN';
+import { compileMessage } from './compile';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: Locale[] = ['zh-CN', 'en'];
@@ -18,17 +18,6 @@ function initialLocale(): Locale {
   }
   return 'zh-CN';
 }
-
-/** A text with none of the message syntax ({name}, @:link, plural |, %): used as it is. */
-const PLAIN = /^[^{}@|%]*$/;
-
-/**
- * Most texts are plain; vue-i18n would still tokenize and parse each one the first time it is shown
- * (on a phone, tens of milliseconds of every page's start). Only texts with placeholders, links or
- * plurals go through its compiler.
- */
-const compileMessage: MessageCompiler = (message, context) =>
-  typeof message === 'string' && PLAIN.test(message) ? () => message : compile(message, context);
 
 // Chinese is built in (the default, and the fallback); English loads when chosen, so most visitors
 // do not download a second copy of every text.
