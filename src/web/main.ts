@@ -7,9 +7,7 @@ import './styles.css';
 import App from './App.vue';
 import { i18n, restoreLocale } from './i18n';
 import { router } from './router';
-
-/** Lets the browser run what waits (input, painting) before going on: the next part is a task of its own. */
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve));
+import { nextTask } from './utils/next-task';
 
 /**
  * The app starts in steps, each a task of its own: the modules' evaluation, the app with its
