@@ -54,6 +54,27 @@ describeBrowser('console under /console, portal at /', () => {
     await page.context().close();
   });
 
+  // A portal page starts without the console's routes (they are added when first needed): a staff
+  // member reaches the console from it by every way in.
+  it('takes a signed-in department user from portal pages to the console', async () => {
+    const page = await e2e.login('scj_zy');
+    await page.goto('/account/login');
+    await page.getByTestId('side-menu').waitFor();
+    expect(path(page.url())).toBe('/console');
+
+    await page.goto('/');
+    await page.getByTestId('portal-console').click();
+    await page.getByTestId('side-menu').waitFor();
+    expect(path(page.url())).toBe('/console');
+
+    await page.goto('/console/sharing/requests?box=mine');
+    await page.getByTestId('request-table').waitFor();
+    await page.goto('/console/no-such-page');
+    await page.getByTestId('not-found').waitFor();
+    expect(path(page.url())).toBe('/console/no-such-page');
+    await page.context().close();
+  });
+
   it('keeps a member of the public out of the console', async () => {
     const page = await e2e.newPage();
     await page.goto('/login');
