@@ -263,14 +263,21 @@ export async function broadPageIds(db: Db, c: SearchCriteria, limit: number, off
   return ids.slice(offset, offset + limit);
 }
 
+/** A row of a result page: a hit's details and its data items' names (for the highlights). */
+export interface PageRow extends HitRow {
+  item_names: string[];
+}
+
 /**
  * The page's rows, in the given order, with their details, if still visible: the ids may come from
- * the result cache, and an entry withdrawn a moment ago is on no public page (R-33).
+ * the result cache, and an entry withdrawn a moment ago is on no public page (R-33). The items'
+ * names come along (in their order), not in a statement of their own after this one.
  */
-export async function hitsInOrder(db: Db, c: SearchCriteria, ids: string[]): Promise<HitRow[]> {
+export async function hitsInOrder(db: Db, c: SearchCriteria, ids: string[]): Promise<PageRow[]> {
   if (!ids.length) return [];
-  const r = await sql<HitRow>`
-    select ${HIT_COLUMNS}
+  const r = await sql<PageRow>`
+    select ${HIT_COLUMNS},
+      array(select i.name from catalog_data_item i where i.version_id = s.version_id order by i.position) as item_names
     from unnest(${ids}::uuid[]) with ordinality as page(id, pos)
       join catalog_search s on s.entry_id = page.id ${DETAIL_JOINS}
     where ${visibleTo(c)}
@@ -306,17 +313,6 @@ export async function hitsByEntryIds(db: Db, actor: SearchCriteria['actor'], ent
     from catalog_search s ${DETAIL_JOINS}
     where s.entry_id = any(${entryIds}::uuid[]) and ${visibleEntriesFilter(actor, SEARCH_TABLE_COLUMNS)}`.execute(db);
   return r.rows;
-}
-
-export async function itemNames(db: Db, versionIds: string[]): Promise<Array<{ version_id: string; name: string }>> {
-  if (!versionIds.length) return [];
-  return db
-    .selectFrom('catalog_data_item')
-    .select(['version_id', 'name'])
-    .where('version_id', 'in', versionIds)
-    .orderBy('version_id')
-    .orderBy('position')
-    .execute();
 }
 
 /**

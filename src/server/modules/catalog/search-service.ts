@@ -80,36 +80,20 @@ function toHit(r: repo.HitRow): SearchHit {
 /** At most this many matching data item names are shown under a hit. */
 const MAX_ITEM_HIGHLIGHTS = 5;
 
-async function withHighlights(
-  ctx: AppContext,
-  rows: repo.HitRow[],
-  match: TextMatch | undefined,
-): Promise<SearchHit[]> {
-  const hits = rows.map(toHit);
-  if (!match || !rows.length) return hits;
-  const items = await repo.itemNames(
-    ctx.db,
-    rows.map((r) => r.version_id),
-  );
-  const byVersion = new Map<string, string[]>();
-  for (const it of items) {
-    const marked = highlight(it.name, match.marks);
-    if (!marked) continue;
-    const list = byVersion.get(it.version_id) ?? [];
-    if (list.length < MAX_ITEM_HIGHLIGHTS) list.push(marked);
-    byVersion.set(it.version_id, list);
-  }
-  return hits.map((h, i) => {
+function withHighlights(rows: repo.PageRow[], match: TextMatch | undefined): SearchHit[] {
+  return rows.map((row) => {
+    const h = toHit(row);
+    if (!match) return h;
     const name = highlight(h.name, match.marks) ?? pinyinHighlight(h.name, match);
-    const itemMarks = byVersion.get(rows[i]!.version_id);
+    const items = row.item_names.flatMap((n) => highlight(n, match.marks) ?? []).slice(0, MAX_ITEM_HIGHLIGHTS);
     // A hit found by its summary alone says so: the sentence around the first match.
-    const summary = name || itemMarks ? undefined : snippet(rows[i]!.summary, match.marks);
-    if (!name && !itemMarks && !summary) return h;
+    const summary = name || items.length ? undefined : snippet(row.summary, match.marks);
+    if (!name && !items.length && !summary) return h;
     return {
       ...h,
       highlights: {
         ...(name ? { name } : {}),
-        ...(itemMarks ? { items: itemMarks } : {}),
+        ...(items.length ? { items } : {}),
         ...(summary ? { summary } : {}),
       },
     };
@@ -243,7 +227,7 @@ export async function searchEntries(
   const found = await cachedFind(ctx, { criteria, sort, p, tuning });
   const rows = await repo.hitsInOrder(ctx.db, criteria, found.ids);
   return {
-    items: await withHighlights(ctx, rows, criteria.match),
+    items: withHighlights(rows, criteria.match),
     total: found.total,
     page: p.page,
     pageSize: p.pageSize,
