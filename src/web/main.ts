@@ -1,4 +1,4 @@
-import { createApp } from 'vue';
+import { createApp, nextTick } from 'vue';
 import { createPinia } from 'pinia';
 // Element Plus styles come per component with each import (unplugin-element-plus, vite.config.ts);
 // the v-loading directive is not a component the plugin sees, so its style is imported here.
@@ -8,13 +8,14 @@ import App from './App.vue';
 import { i18n, restoreLocale } from './i18n';
 import { router } from './router';
 import { nextTask } from './utils/next-task';
+import { frameOnly } from './utils/first-render';
 
 /**
  * The app starts in steps, each a task of its own: the modules' evaluation, the app with its
- * plugins, the router's first navigation (which loads the page's chunks), the mount. On a phone
- * each step is a long task, in which the browser answers no tap; one after the other in one task
- * they would block it for their sum (Lighthouse's Total Blocking Time counts what each task lasts
- * over 50 ms).
+ * plugins, the router's first navigation (which loads the page's chunks), the mount (of a
+ * server-rendered page: its frame, then the page). On a phone each step is a long task, in which
+ * the browser answers no tap; one after the other in one task they would block it for their sum
+ * (Lighthouse's Total Blocking Time counts what each task lasts over 50 ms).
  */
 async function start() {
   await nextTask();
@@ -22,8 +23,21 @@ async function start() {
   await nextTask();
   app.use(router);
   await Promise.all([router.isReady(), restoreLocale()]).catch(() => undefined);
-  // Mounting empties #app: a page the server pre-rendered stays readable until its route is ready.
   await nextTask();
-  app.mount('#app');
+  const host = document.getElementById('app')!;
+  if (!host.firstElementChild) {
+    app.mount(host);
+    return;
+  }
+  // A page the server rendered stays on screen while the app renders off it: the frame in this task,
+  // the page in the next, then the app takes the server's page's place at once (nothing blank between).
+  const root = document.createElement('div');
+  frameOnly.value = true;
+  app.mount(root);
+  await nextTask();
+  frameOnly.value = false;
+  await nextTick();
+  root.id = 'app';
+  host.replaceWith(root);
 }
 void start();

@@ -174,6 +174,30 @@ describeBrowser('open-data portal for anyone', () => {
     await page.context().close();
   });
 
+  // The app renders a server-rendered page's frame and then its page in two tasks, off the screen:
+  // the reader sees the server's page until the app's whole page takes its place, never the frame alone.
+  it('replaces a server-rendered page with the app’s whole page, never its empty frame', async () => {
+    const page = await e2e.newPage();
+    // Counted at every change of the document: the app's frame (.portal) on screen without a page title.
+    await page.addInitScript(`
+      window.frameAlone = 0;
+      new MutationObserver(() => {
+        const app = document.getElementById('app');
+        if (app && app.querySelector('.portal') && !app.querySelector('h1')) window.frameAlone++;
+      }).observe(document, { childList: true, subtree: true });
+    `);
+    for (const [path, title] of [
+      [`/datasets/${ds.code}`, 'portal-dataset-title'],
+      ['/', 'portal-home'],
+    ] as const) {
+      await page.goto(path);
+      await page.getByTestId(title).waitFor();
+      await page.getByTestId('portal-footer').waitFor();
+      expect(await page.evaluate('window.frameAlone'), path).toBe(0);
+    }
+    await page.close();
+  });
+
   it('starts a server-rendered dataset page from the data it was rendered with, then counts the view', async () => {
     const page = await e2e.newPage();
     // Hold the counting request: the app must show the dataset without it.
