@@ -226,23 +226,29 @@ describeBrowser('open-data portal for anyone', () => {
     await page.close();
   });
 
-  it('fits a dataset page on a phone, without a sideways scroll', async () => {
-    const context = await e2e.browser.newContext({
+  /** A phone's browser, 390 px wide and `height` high. */
+  const phone = (height: number) =>
+    e2e.browser.newContext({
       baseURL: e2e.baseUrl,
       locale: 'zh-CN',
-      viewport: { width: 390, height: 844 },
+      viewport: { width: 390, height },
       isMobile: true,
       hasTouch: true,
     });
+
+  /** The dataset's page, once its dictionary and its preview (or the note that it has none) are shown. */
+  async function openWithPreview(page: Page): Promise<void> {
+    await page.goto(`/datasets/${ds.code}`);
+    await page.getByTestId('portal-dictionary').waitFor();
+    await page.locator('[data-testid="portal-preview-table"], [data-testid="portal-preview-empty"]').first().waitFor();
+  }
+
+  it('fits a dataset page on a phone, without a sideways scroll', async () => {
+    const context = await phone(844);
     try {
       const page = await context.newPage();
       const failed = failures(page);
-      await page.goto(`/datasets/${ds.code}`);
-      await page.getByTestId('portal-dictionary').waitFor();
-      await page
-        .locator('[data-testid="portal-preview-table"], [data-testid="portal-preview-empty"]')
-        .first()
-        .waitFor();
+      await openWithPreview(page);
       expect(await page.getByTestId('portal-dataset-title').isVisible()).toBe(true);
       // The page body is the <html> element (the tests compile without the DOM library).
       const width = await page
@@ -259,23 +265,12 @@ describeBrowser('open-data portal for anyone', () => {
   it('renders a dataset page’s lower sections on a phone only when the reader scrolls towards them', async () => {
     // A short screen: the ratings and comments, below the first card, dictionary, preview and API, are
     // well past it and past RenderLater's margin in any state of the page's loading.
-    const context = await e2e.browser.newContext({
-      baseURL: e2e.baseUrl,
-      locale: 'zh-CN',
-      viewport: { width: 390, height: 500 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const context = await phone(500);
     try {
       const page = await context.newPage();
       const asked: string[] = [];
       page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-      await page.goto(`/datasets/${ds.code}`);
-      await page.getByTestId('portal-dictionary').waitFor();
-      await page
-        .locator('[data-testid="portal-preview-table"], [data-testid="portal-preview-empty"]')
-        .first()
-        .waitFor();
+      await openWithPreview(page);
       expect(await page.getByTestId('dataset-feedback').count()).toBe(0);
       expect(asked.filter((p) => p.endsWith('/feedback'))).toEqual([]);
       await page.getByTestId('portal-footer').scrollIntoViewIfNeeded();
