@@ -4,6 +4,7 @@ import { testApp, type TestApp } from '../helpers/app';
 import { insertEntry } from './search-fixtures';
 import { SearchCache } from '../../src/server/modules/catalog/search-cache';
 import { searchEntries } from '../../src/server/modules/catalog';
+import { searchGeneration } from '../../src/server/modules/catalog/search-repo';
 
 describe('SearchCache', () => {
   it('keeps results of the current generation, the least recently used going first', () => {
@@ -75,8 +76,7 @@ describe('search results cache and facet combinations', () => {
   });
 
   it('moves the generation on once per transaction, however many statements it runs', async () => {
-    const generation = async () =>
-      Number((await sql<{ n: string }>`select n from search_generation`.execute(t.ctx.db)).rows[0]!.n);
+    const generation = async () => Number(await searchGeneration(t.ctx.db));
     const before = await generation();
     await t.ctx.db.transaction().execute(async (tx) => {
       for (let i = 0; i < 3; i++) await sql`update catalog_search set name = name`.execute(tx);

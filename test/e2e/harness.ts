@@ -86,6 +86,8 @@ export interface E2E {
   browser: Browser;
   /** A fresh browser context (own cookies, zh-CN, 1440×900) and a page in it. */
   newPage(): Promise<Page>;
+  /** A phone's browser context (zh-CN, touch, 390 px wide and `height` high, default 844); closed with the harness. */
+  phoneContext(height?: number): Promise<BrowserContext>;
   /** Logs in through the login form and waits for the home page; returns the page. */
   login(username: string, password?: string): Promise<Page>;
   /** Calls the API in-process as a demo user (for arranging data a test does not drive through the UI). */
@@ -199,6 +201,18 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
           console.error(`[browser ${msg.type()}] ${msg.text()}`);
       });
       return page;
+    },
+    async phoneContext(height = 844) {
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: 390, height },
+        isMobile: true,
+        hasTouch: true,
+      });
+      contexts.push(context);
+      return context;
     },
     async login(username, password = DEMO_PASSWORD) {
       const page = await e2e.newPage();

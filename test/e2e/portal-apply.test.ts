@@ -285,13 +285,7 @@ describeBrowser('conditional open data: apply, answer, download', () => {
     await expect.poll(() => dlg.getByTestId('application-dialog-status').innerText()).toBe('不予开放');
     await desk.context().close();
 
-    const context = await e2e.browser.newContext({
-      baseURL: e2e.baseUrl,
-      locale: 'zh-CN',
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const context = await e2e.phoneContext();
     try {
       const page = await context.newPage();
       await page.goto('/account/login?redirect=/me/applications');

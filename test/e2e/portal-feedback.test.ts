@@ -129,13 +129,7 @@ describeBrowser('public data requests and feedback', () => {
   });
 
   it('fits the requests page on a phone, without a sideways scroll', async () => {
-    const context = await e2e.browser.newContext({
-      baseURL: e2e.baseUrl,
-      locale: 'zh-CN',
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
+    const context = await e2e.phoneContext();
     try {
       // A published request of its own, with long words, so the list has something to lay out.
       const citizen = await e2e.apiAs('public');

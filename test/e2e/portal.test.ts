@@ -226,16 +226,6 @@ describeBrowser('open-data portal for anyone', () => {
     await page.close();
   });
 
-  /** A phone's browser, 390 px wide and `height` high. */
-  const phone = (height: number) =>
-    e2e.browser.newContext({
-      baseURL: e2e.baseUrl,
-      locale: 'zh-CN',
-      viewport: { width: 390, height },
-      isMobile: true,
-      hasTouch: true,
-    });
-
   /** The dataset's page, once its dictionary and its preview (or the note that it has none) are shown. */
   async function openWithPreview(page: Page): Promise<void> {
     await page.goto(`/datasets/${ds.code}`);
@@ -244,7 +234,7 @@ describeBrowser('open-data portal for anyone', () => {
   }
 
   it('fits a dataset page on a phone, without a sideways scroll', async () => {
-    const context = await phone(844);
+    const context = await e2e.phoneContext();
     try {
       const page = await context.newPage();
       const failed = failures(page);
@@ -265,7 +255,7 @@ describeBrowser('open-data portal for anyone', () => {
   it('renders a dataset page’s lower sections on a phone only when the reader scrolls towards them', async () => {
     // A short screen: the ratings and comments, below the first card, dictionary, preview and API, are
     // well past it and past RenderLater's margin in any state of the page's loading.
-    const context = await phone(500);
+    const context = await e2e.phoneContext(500);
     try {
       const page = await context.newPage();
       const asked: string[] = [];
