@@ -130,6 +130,15 @@ describeBrowser('open-data portal for anyone', () => {
     await page.locator(`[data-testid="dataset-card-name"][href="/datasets/${ds.code}"]`).click();
 
     await expect.poll(() => page.getByTestId('portal-dataset-title').innerText()).toBe(ds.name);
+    // How fresh: the last load's time and rows, or that nothing was loaded yet.
+    const rows = (await e2e.app.inject({ method: 'GET', url: `/api/portal/datasets/${ds.code}` })).json<{
+      data: { rows: number } | null;
+    }>().data?.rows;
+    expect(await page.getByTestId('portal-dataset-freshness').innerText()).toMatch(
+      rows === undefined
+        ? /数据尚未汇聚/
+        : new RegExp(`^\\d{4}-\\d{2}-\\d{2} [\\d:]+ · ${rows.toLocaleString('zh-CN')} 条$`),
+    );
     const dictionary = page.getByTestId('portal-dictionary');
     await expect.poll(() => dictionary.locator('tbody tr').count()).toBe(items.length);
     expect(await dictionary.innerText()).toContain(items[0]);

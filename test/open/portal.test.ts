@@ -165,6 +165,41 @@ describe('confidentiality review before opening (R-33, Art 20)', () => {
     for (const s of scripts) expect(s).toContain('fetchpriority="low"');
   });
 
+  it('tells the public whom to ask and how fresh the data is, on the page, in its HTML and in its JSON-LD', async () => {
+    const before = expectStatus(await get(api()), 200).json();
+    // Loaded by the pull in beforeAll: its time and row count, measured right after it.
+    expect(before.data.rows).toBe(ROWS);
+    expect(Number.isNaN(Date.parse(before.data.updatedAt))).toBe(false);
+    expect(before.contact).toBeNull();
+
+    const specialist = (phone: string, activeTo: string | null) => ({
+      department_id: b.provider.id,
+      name: '王专员',
+      phone,
+      mobile: '13900001234',
+      email: `${phone}@example.gov.cn`,
+      active_from: '2020-01-01',
+      active_to: activeTo,
+      updated_at: new Date(),
+    });
+    // A retired specialist is no one's contact; the one in office is, without name or mobile.
+    await t.ctx.db
+      .insertInto('specialist')
+      .values([specialist('0793-0000001', '2021-01-01'), specialist('0793-0000002', null)])
+      .execute();
+    const page = expectStatus(await get(api()), 200).json();
+    expect(page.contact).toEqual({ phone: '0793-0000002', email: '0793-0000002@example.gov.cn' });
+    expect(JSON.stringify(page)).not.toContain('13900001234');
+
+    const html = expectStatus(await get(`/datasets/${b.entry.code}`), 200).body;
+    expect(html).toContain('<dt>联系方式</dt><dd>0793-0000002 0793-0000002@example.gov.cn</dd>');
+    expect(html).toMatch(new RegExp(`<dt>数据更新</dt><dd>\\d{4}-\\d{2}-\\d{2} [\\d:]+，${ROWS} 条</dd>`));
+    const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(html)![1]!);
+    expect(ld.publisher.contactPoint).toMatchObject({ telephone: '0793-0000002' });
+    // Modified: the description's publication or the data's load, whichever came later.
+    expect(ld.dateModified).toBe([page.publishedAt, page.data.updatedAt].sort().at(-1));
+  });
+
   it('serves the home as HTML with its domains, datasets and departments, and the data for the app', async () => {
     const res = expectStatus(await get('/'), 200);
     expect(res.headers['content-type']).toContain('text/html');

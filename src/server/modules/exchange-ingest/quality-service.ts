@@ -82,6 +82,16 @@ export async function measureQuality(ctx: AppContext, entryId: string, runId: st
   return snapshot;
 }
 
+/**
+ * When the center's copy of an entry's data last changed and how many rows it holds, for the open
+ * portal (R-30 update freshness): the latest quality snapshot, which every load takes right after it
+ * writes (a pull, an upload, the demo seed). null: never loaded.
+ */
+export async function dataFreshness(ctx: AppContext, entryId: string): Promise<{ at: string; rows: number } | null> {
+  const [latest] = await repo.snapshots(ctx.db, entryId, 1);
+  return latest ? { at: latest.at.toISOString(), rows: Number(latest.row_count) } : null;
+}
+
 export async function getQuality(ctx: AppContext, entryId: string): Promise<Quality> {
   const v = await publishedVersionOf(ctx, entryId);
   if (!v) throw notFound('Published catalog entry', '已发布的信息资源');

@@ -6,6 +6,7 @@ import { escapeHtml, jsonLdScript, renderShell, ssrDataScript } from '../../plat
 import { Obj } from '../../platform/http/schemas';
 import { Type } from '@sinclair/typebox';
 import { DATA_TYPES, OPEN_DOMAINS, UPDATE_CYCLES } from '../../../shared/catalog/enums';
+import { shanghaiDateTime } from '../../platform/calendar/dates';
 import * as repo from './portal-repo';
 import { CodeParams, codeOf, type PortalDataset } from './portal-schemas';
 import { portalDataset, portalHome, searchPortal } from './portal-service';
@@ -39,9 +40,24 @@ function datasetLd(d: PortalDataset, origin: string) {
     keywords: d.openDomains.map((c) => label(OPEN_DOMAINS, c)),
     isAccessibleForFree: true,
     license: `${origin}/api/portal/licence?format=text`,
-    publisher: { '@type': 'GovernmentOrganization', name: d.providerName },
+    publisher: {
+      '@type': 'GovernmentOrganization',
+      name: d.providerName,
+      ...(d.contact && {
+        contactPoint: {
+          '@type': 'ContactPoint',
+          contactType: 'data',
+          ...(d.contact.phone && { telephone: d.contact.phone }),
+          ...(d.contact.email && { email: d.contact.email }),
+        },
+      }),
+    },
     creator: { '@type': 'GovernmentOrganization', name: d.providerName },
-    dateModified: d.publishedAt ?? undefined,
+    // The data's last load when later than the description's (ISO strings of one format compare as times).
+    dateModified: [d.publishedAt, d.data?.updatedAt]
+      .filter((x): x is string => !!x)
+      .sort()
+      .at(-1),
     datePublished: d.openedAt ?? undefined,
     variableMeasured: d.items.map((i) => i.name),
     distribution: d.downloadable
@@ -79,7 +95,9 @@ function datasetBody(d: PortalDataset): string {
 <dt>提供部门</dt><dd><a href="/departments/${d.providerDepartmentId}">${e(d.providerName)}</a>${d.providerOffice ? ` ${e(d.providerOffice)}` : ''}</dd>
 <dt>资源代码</dt><dd>${e(d.code)}</dd>
 <dt>开放类型</dt><dd>${d.openType === 'unconditional' ? '无条件开放' : '有条件开放'}</dd>
+${d.contact ? `<dt>联系方式</dt><dd>${e([d.contact.phone, d.contact.email].filter(Boolean).join(' '))}</dd>` : ''}
 <dt>更新周期</dt><dd>${e(label(UPDATE_CYCLES, d.updateCycle))}</dd>
+<dt>数据更新</dt><dd>${d.data ? `${e(shanghaiDateTime(new Date(d.data.updatedAt)))}，${d.data.rows} 条` : '数据尚未汇聚'}</dd>
 <dt>开放领域</dt><dd>${e(d.openDomains.map((c) => label(OPEN_DOMAINS, c)).join('、'))}</dd>
 </dl>
 <h2>数据项</h2>

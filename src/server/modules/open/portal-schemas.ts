@@ -44,6 +44,8 @@ export const PortalDataset = Obj({
   providerDepartmentId: Uuid,
   providerName: Type.String(),
   providerOffice: Nullable(Type.String()),
+  /** The provider's data specialist's office phone and e-mail; null when the department has given neither. */
+  contact: Nullable(Obj({ phone: Nullable(Type.String()), email: Nullable(Type.String()) })),
   openType: enumOf(['unconditional', 'conditional'] as const, 'unconditional 无条件开放 | conditional 有条件开放'),
   openCondition: Nullable(Type.String()),
   openDomains: Type.Array(Type.String()),
@@ -53,6 +55,8 @@ export const PortalDataset = Obj({
   versionNo: Type.Integer(),
   publishedAt: Nullable(Type.String({ format: 'date-time' })),
   openedAt: Nullable(Type.String({ format: 'date-time' })),
+  /** When the data was last loaded and how many rows it holds (update freshness); null: not loaded yet. */
+  data: Nullable(Obj({ updatedAt: Type.String({ format: 'date-time' }), rows: Type.Integer() })),
   items: Type.Array(PortalItem),
   counts: Obj({ views: Type.Integer(), downloads: Type.Integer(), apiCalls: Type.Integer() }),
   related: Type.Array(Obj({ code: Type.String(), name: Type.String() })),

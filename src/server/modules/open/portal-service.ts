@@ -11,6 +11,8 @@ import {
   type XlsxSheet,
 } from '../exchange-delivery';
 import { shanghaiDate } from '../../platform/calendar/dates';
+import { dataFreshness } from '../exchange-ingest';
+import { departmentContact } from '../org';
 import { approvedFields } from './applications-repo';
 import * as repo from './portal-repo';
 import { onPortal } from './portal-entry';
@@ -84,18 +86,11 @@ export async function portalHome(ctx: AppContext): Promise<PortalHome> {
 export async function portalDataset(ctx: AppContext, code: string, count = false): Promise<PortalDataset> {
   const { row, v } = await onPortal(ctx, code);
   if (count) await repo.bump(ctx.db, row.entry_id, 'view_count');
-  const related = (
-    await Promise.all(
-      v.relatedCodes.map(async (c) => {
-        try {
-          return [{ code: c, name: (await onPortal(ctx, c)).v.name }];
-        } catch (e) {
-          if (e instanceof AppError && e.status === 404) return [];
-          throw e;
-        }
-      }),
-    )
-  ).flat();
+  const [related, contact, data] = await Promise.all([
+    relatedOnPortal(ctx, v.relatedCodes),
+    departmentContact(ctx, v.providerDepartmentId),
+    dataFreshness(ctx, row.entry_id),
+  ]);
   return {
     entryId: row.entry_id,
     code: v.code,
@@ -104,6 +99,7 @@ export async function portalDataset(ctx: AppContext, code: string, count = false
     providerDepartmentId: v.providerDepartmentId,
     providerName: v.providerDepartmentName,
     providerOffice: v.providerOffice,
+    contact,
     openType: v.openType as 'unconditional' | 'conditional',
     openCondition: v.openCondition,
     openDomains: v.openDomains,
@@ -113,6 +109,7 @@ export async function portalDataset(ctx: AppContext, code: string, count = false
     versionNo: v.versionNo,
     publishedAt: v.publishedAt,
     openedAt: row.opened_at?.toISOString() ?? null,
+    data: data && { updatedAt: data.at, rows: data.rows },
     // The open items only; the public gets personal and sensitive ones masked (a rule is required to open, R-33).
     items: v.items
       .filter((i) => i.openType !== 'none')
@@ -132,6 +129,22 @@ export async function portalDataset(ctx: AppContext, code: string, count = false
     related,
     downloadable: v.openType === 'unconditional',
   };
+}
+
+/** The related entries that are on the portal too, by code and name (the others are no public page's business). */
+async function relatedOnPortal(ctx: AppContext, codes: string[]): Promise<Array<{ code: string; name: string }>> {
+  return (
+    await Promise.all(
+      codes.map(async (c) => {
+        try {
+          return [{ code: c, name: (await onPortal(ctx, c)).v.name }];
+        } catch (e) {
+          if (e instanceof AppError && e.status === 404) return [];
+          throw e;
+        }
+      }),
+    )
+  ).flat();
 }
 
 /** Who fetches open data: anyone (null), or a signed-in public user, whose approved applications open 有条件开放 data. */

@@ -31,14 +31,29 @@ const base = (db: Db) => db.selectFrom('specialist as s').innerJoin('department 
 
 export type SpecialistRow = NonNullable<Awaited<ReturnType<typeof findSpecialist>>>;
 
+/** Specialists in office on the day. */
+const activeOn = (q: ReturnType<typeof base>, today: string) =>
+  q
+    .where('s.active_from', '<=', today)
+    .where((eb) => eb.or([eb('s.active_to', 'is', null), eb('s.active_to', '>=', today)]));
+
+/** The office phone and e-mail of the department's specialist in office, the latest appointed. */
+export function currentContact(db: Db, departmentId: string, today: string) {
+  return activeOn(base(db), today)
+    .where('s.department_id', '=', departmentId)
+    .select(['s.phone', 's.email'])
+    .orderBy('s.active_from', 'desc')
+    .orderBy('s.id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export async function listSpecialists(db: Db, f: SpecialistFilter, limit: number, offset: number) {
   let q = base(db);
   if (f.departmentId) q = q.where('s.department_id', '=', f.departmentId);
   const today = f.today;
   if (f.active === true) {
-    q = q
-      .where('s.active_from', '<=', today)
-      .where((eb) => eb.or([eb('s.active_to', 'is', null), eb('s.active_to', '>=', today)]));
+    q = activeOn(q, today);
   } else if (f.active === false) {
     q = q.where((eb) => eb.or([eb('s.active_from', '>', today), eb('s.active_to', '<', today)]));
   }

@@ -74,6 +74,19 @@ export async function listSpecialists(
   return { items: rows.map((r) => toSpecialist(r, t)), total };
 }
 
+/**
+ * How the public reaches a department about its open data (R-30): its current data specialist's
+ * office phone and e-mail, never the name or mobile (the person's own). null: no specialist, or
+ * neither given.
+ */
+export async function departmentContact(
+  ctx: AppContext,
+  departmentId: string,
+): Promise<{ phone: string | null; email: string | null } | null> {
+  const s = await repo.currentContact(ctx.db, departmentId, today(ctx));
+  return s && (s.phone || s.email) ? { phone: s.phone, email: s.email } : null;
+}
+
 export async function history(ctx: AppContext, id: string): Promise<SpecialistChange[]> {
   if (!(await repo.specialistExists(ctx.db, id))) throw notFound('Specialist', '数据专员');
   return (await repo.listChanges(ctx.db, id)).map((c) => ({

@@ -10605,6 +10605,10 @@ export interface paths {
               providerDepartmentId: string;
               providerName: string;
               providerOffice: string | null;
+              contact: {
+                phone: string | null;
+                email: string | null;
+              } | null;
               /**
                * @description unconditional 无条件开放 | conditional 有条件开放
                * @enum {string}
@@ -10620,6 +10624,11 @@ export interface paths {
               publishedAt: string | null;
               /** Format: date-time */
               openedAt: string | null;
+              data: {
+                /** Format: date-time */
+                updatedAt: string;
+                rows: number;
+              } | null;
               items: {
                 name: string;
                 fieldName: string | null;
