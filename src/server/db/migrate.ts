@@ -26,6 +26,7 @@ import * as m0024 from './migrations/0024_open_favourites';
 import * as m0025 from './migrations/0025_open_attachments';
 import * as m0026 from './migrations/0026_search_facet_key';
 import * as m0027 from './migrations/0027_search_generation';
+import * as m0028 from './migrations/0028_open_package_id';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '0025_open_attachments': m0025,
   '0026_search_facet_key': m0026,
   '0027_search_generation': m0027,
+  '0028_open_package_id': m0028,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

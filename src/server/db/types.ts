@@ -797,6 +797,9 @@ export interface OpenDatasetTable {
   download_count: Generated<string>;
   api_call_count: Generated<string>;
   updated_at: Timestamp;
+  /** Its id in the CKAN API: a UUIDv7 given by a trigger when it first opens (migration 0028). */
+  package_id: Generated<string | null>;
+  first_opened_at: Generated<Date | null>;
 }
 
 export interface OpenReviewTable {

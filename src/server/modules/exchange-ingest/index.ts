@@ -22,7 +22,7 @@ export { CopyText, decodeCopyField, eachLine } from './copy-text';
 export { sniffedStream, UnsupportedTypeError } from './files-sniff';
 export { targetColumnType } from './mapping';
 export { runPull } from './pull-service';
-export { dataFreshness, measureQuality } from './quality-service';
+export { dataFreshness, dataFreshnessOf, measureQuality } from './quality-service';
 export { getSource, parseTableRef, withSourceTarget } from './sources-service';
 
 const MINUTE = 60_000;

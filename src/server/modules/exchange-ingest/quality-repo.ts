@@ -62,6 +62,26 @@ export function snapshots(db: Db, entryId: string, limit: number) {
     .execute();
 }
 
+/** Each entry's latest snapshot's time and row count (entries never measured are missing). */
+export async function latestSnapshots(db: Db, entryIds: string[]) {
+  if (!entryIds.length) return [];
+  return db
+    .selectFrom('exchange_quality as q')
+    .select(['q.entry_id', 'q.at', 'q.row_count'])
+    .where('q.entry_id', 'in', entryIds)
+    .where((eb) =>
+      eb(
+        'q.id',
+        '=',
+        eb
+          .selectFrom('exchange_quality as l')
+          .select((e) => e.fn.max('l.id').as('id'))
+          .whereRef('l.entry_id', '=', 'q.entry_id'),
+      ),
+    )
+    .execute();
+}
+
 export async function lastLoad(db: Db, entryId: string): Promise<Date | null> {
   const r = await db
     .selectFrom('exchange_run')

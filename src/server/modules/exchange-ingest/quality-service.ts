@@ -88,8 +88,16 @@ export async function measureQuality(ctx: AppContext, entryId: string, runId: st
  * writes (a pull, an upload, the demo seed). null: never loaded.
  */
 export async function dataFreshness(ctx: AppContext, entryId: string): Promise<{ at: string; rows: number } | null> {
-  const [latest] = await repo.snapshots(ctx.db, entryId, 1);
-  return latest ? { at: latest.at.toISOString(), rows: Number(latest.row_count) } : null;
+  return (await dataFreshnessOf(ctx, [entryId])).get(entryId) ?? null;
+}
+
+/** dataFreshness of many entries in one query, by entry id (a page of CKAN packages). */
+export async function dataFreshnessOf(
+  ctx: AppContext,
+  entryIds: string[],
+): Promise<Map<string, { at: string; rows: number }>> {
+  const rows = await repo.latestSnapshots(ctx.db, entryIds);
+  return new Map(rows.map((r) => [r.entry_id, { at: r.at.toISOString(), rows: Number(r.row_count) }]));
 }
 
 export async function getQuality(ctx: AppContext, entryId: string): Promise<Quality> {

@@ -1,5 +1,6 @@
 import type { ModuleDefinition } from '../../platform/module';
 import { accountRoutes } from './accounts-routes';
+import { ckanRoutes } from './ckan/ckan-routes';
 import { apiKeyRoutes } from './api-keys-routes';
 import { applicationConsoleRoutes, applicationPortalRoutes } from './applications-routes';
 import { OVERDUE_JOB, remindOverdueApplication } from './applications-service';
@@ -42,6 +43,7 @@ export function register(): ModuleDefinition {
       { prefix: '/open/api/v1', plugin: openApiRoutes },
       { prefix: '/open/api', plugin: openApiDocRoutes },
       { prefix: '', plugin: portalPages },
+      { prefix: '', plugin: ckanRoutes },
     ],
     jobs: [{ kind: OVERDUE_JOB, handler: remindOverdueApplication }],
     todos: openTodos,

@@ -37,15 +37,16 @@ const activeOn = (q: ReturnType<typeof base>, today: string) =>
     .where('s.active_from', '<=', today)
     .where((eb) => eb.or([eb('s.active_to', 'is', null), eb('s.active_to', '>=', today)]));
 
-/** The office phone and e-mail of the department's specialist in office, the latest appointed. */
-export function currentContact(db: Db, departmentId: string, today: string) {
+/** The office phone and e-mail of each department's specialist in office, the latest appointed. */
+export function currentContacts(db: Db, departmentIds: string[], today: string) {
   return activeOn(base(db), today)
-    .where('s.department_id', '=', departmentId)
-    .select(['s.phone', 's.email'])
+    .where('s.department_id', 'in', departmentIds)
+    .distinctOn('s.department_id')
+    .select(['s.department_id', 's.phone', 's.email'])
+    .orderBy('s.department_id')
     .orderBy('s.active_from', 'desc')
     .orderBy('s.id')
-    .limit(1)
-    .executeTakeFirst();
+    .execute();
 }
 
 export async function listSpecialists(db: Db, f: SpecialistFilter, limit: number, offset: number) {

@@ -79,12 +79,19 @@ export async function listSpecialists(
  * office phone and e-mail, never the name or mobile (the person's own). null: no specialist, or
  * neither given.
  */
-export async function departmentContact(
-  ctx: AppContext,
-  departmentId: string,
-): Promise<{ phone: string | null; email: string | null } | null> {
-  const s = await repo.currentContact(ctx.db, departmentId, today(ctx));
-  return s && (s.phone || s.email) ? { phone: s.phone, email: s.email } : null;
+export async function departmentContact(ctx: AppContext, departmentId: string): Promise<Contact | null> {
+  return (await departmentContacts(ctx, [departmentId])).get(departmentId) ?? null;
+}
+
+export type Contact = { phone: string | null; email: string | null };
+
+/** departmentContact of many departments in one query, by department id (those without are missing). */
+export async function departmentContacts(ctx: AppContext, departmentIds: string[]): Promise<Map<string, Contact>> {
+  if (!departmentIds.length) return new Map();
+  const rows = await repo.currentContacts(ctx.db, departmentIds, today(ctx));
+  return new Map(
+    rows.filter((s) => s.phone || s.email).map((s) => [s.department_id, { phone: s.phone, email: s.email }]),
+  );
 }
 
 export async function history(ctx: AppContext, id: string): Promise<SpecialistChange[]> {

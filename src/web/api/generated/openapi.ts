@@ -13875,6 +13875,134 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/3/action/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * CKAN Action API (v3) for harvesters / CKAN 兼容接口
+     * @description package_search, package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show: parameters as CKAN takes them (query string or a JSON body), answers in its envelope {help, success, result}. See docs/interop.md.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description the action’s name, e.g. package_search */
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    /**
+     * CKAN Action API (v3) for harvesters / CKAN 兼容接口
+     * @description package_search, package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show: parameters as CKAN takes them (query string or a JSON body), answers in its envelope {help, success, result}. See docs/interop.md.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description the action’s name, e.g. package_search */
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/action/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * CKAN Action API (v3) for harvesters / CKAN 兼容接口
+     * @description package_search, package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show: parameters as CKAN takes them (query string or a JSON body), answers in its envelope {help, success, result}. See docs/interop.md.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description the action’s name, e.g. package_search */
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    /**
+     * CKAN Action API (v3) for harvesters / CKAN 兼容接口
+     * @description package_search, package_show, package_list, current_package_list_with_resources, organization_list, organization_show, group_list, group_show, tag_list, license_list, status_show: parameters as CKAN takes them (query string or a JSON body), answers in its envelope {help, success, result}. See docs/interop.md.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description the action’s name, e.g. package_search */
+          action: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/todos': {
     parameters: {
       query?: never;

@@ -1,0 +1,40 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * The id a dataset has in the CKAN Action API (issue #13, R-35): given when it first opens, kept when
+ * it is withdrawn and reopened, and increasing with the time it was given (a UUID version 7: 48 bits
+ * of milliseconds, then random bits). Harvesters page with `sort=id asc&start=N` (ckanext-harvest);
+ * a dataset opened during such a walk then sorts after every page already read, so the walk sees
+ * no dataset twice and misses none (random ids would put it anywhere, shifting later pages by one).
+ * first_opened_at is the package's metadata_created.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create function uuid_v7_at(at timestamptz) returns uuid language sql volatile as $$
+      select encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+        placing substring(int8send(floor(extract(epoch from at) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid
+    $$;
+    alter table open_dataset add column package_id uuid unique, add column first_opened_at timestamptz;
+    update open_dataset set package_id = uuid_v7_at(coalesce(opened_at, updated_at)), first_opened_at = coalesce(opened_at, updated_at)
+      where status in ('open', 'withdrawn');
+    create function open_dataset_package_id() returns trigger language plpgsql as $$
+    begin
+      if new.status = 'open' and new.package_id is null then
+        new.package_id := uuid_v7_at(clock_timestamp());
+        new.first_opened_at := coalesce(new.opened_at, now());
+      end if;
+      return new;
+    end $$;
+    create trigger open_dataset_package_id before insert or update on open_dataset
+      for each row execute function open_dataset_package_id();
+  `.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    drop trigger open_dataset_package_id on open_dataset;
+    drop function open_dataset_package_id();
+    alter table open_dataset drop column package_id, drop column first_opened_at;
+    drop function uuid_v7_at(timestamptz);
+  `.execute(db);
+}

@@ -1,0 +1,278 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Db } from '../../../app-context';
+import type { Clause } from './ckan-query';
+
+/**
+ * The CKAN API's view of the portal (R-35): the datasets on the portal as packages, the provider
+ * departments as organizations, the open domains (Art 21) as groups, the resource classes as tags.
+ * Only what the portal shows: open, reviewed, current (as portal-repo's onPortal).
+ */
+const ON_PORTAL = sql<SqlBool>`od.status = 'open' and od.version_id = e.portal_version_id
+  and e.portal_version_id = e.current_version_id and e.status = 'published'
+  and v.open_type in ('unconditional', 'conditional')`;
+
+const FROM = sql`open_dataset od
+  join catalog_entry e on e.id = od.entry_id
+  join catalog_entry_version v on v.id = e.current_version_id
+  join department d on d.id = e.provider_department_id`;
+
+/** A package's name: its code as a CKAN name (lower case; `/` is not allowed). */
+export const NAME = sql<string>`lower(replace(e.code, '/', '-'))`;
+/** An organization's name: the department's 统一社会信用代码, lower case. */
+export const ORG_NAME = sql<string>`lower(d.credit_code)`;
+/** When a package's description last changed: the portal shows a new version only once it is reopened. */
+const MODIFIED = sql`od.opened_at`;
+
+/** The tags of the entry: the names of its class and of the class's top level (类). */
+const TAGS = sql<string[]>`array(select c.name from catalog_class c
+  where c.code in (e.class_code, left(e.class_code, 1)) order by length(c.code))`;
+
+export interface PackageRow {
+  entry_id: string;
+  package_id: string;
+  name: string;
+  code: string;
+  title: string;
+  notes: string;
+  version_no: number;
+  class_code: string;
+  update_cycle: string;
+  share_type: string;
+  open_type: string;
+  open_condition: string | null;
+  format_kind: string;
+  format_type: string | null;
+  provider_office: string | null;
+  open_domains: string[];
+  published_at: Date | null;
+  created: Date;
+  modified: Date;
+  department_id: string;
+  department_name: string;
+  org_name: string;
+  department_created: Date;
+  tags: string[];
+}
+
+const COLUMNS = sql`e.id as entry_id, od.package_id, ${NAME} as name, e.code, v.name as title, v.summary as notes,
+  v.version_no, e.class_code, v.update_cycle, v.share_type, v.open_type, v.open_condition, v.format_kind,
+  v.format_type, v.provider_office, v.open_domains, v.published_at,
+  coalesce(od.first_opened_at, od.opened_at) as created, ${MODIFIED} as modified,
+  d.id as department_id, d.name as department_name, ${ORG_NAME} as org_name, d.created_at as department_created,
+  ${TAGS} as tags`;
+
+/** What a field of the query compares, and how (fields a client may filter and facet on). */
+type Field =
+  | { kind: 'text'; expr: RawBuilder<unknown> }
+  | { kind: 'array'; expr: RawBuilder<unknown> }
+  | { kind: 'time'; expr: RawBuilder<unknown> }
+  | { kind: 'constant'; values: string[] };
+
+/** The resources every package has (ckan-package.ts), and the licence every open dataset has. */
+export const RESOURCE_FORMATS = ['CSV', 'XLSX', 'JSON', 'API'];
+
+export function fields(licenceId: string): Record<string, Field> {
+  return {
+    id: { kind: 'text', expr: sql`od.package_id::text` },
+    name: { kind: 'text', expr: NAME },
+    organization: { kind: 'text', expr: ORG_NAME },
+    owner_org: { kind: 'text', expr: sql`d.id::text` },
+    groups: { kind: 'array', expr: sql`v.open_domains` },
+    tags: { kind: 'array', expr: TAGS },
+    title: { kind: 'text', expr: sql`v.name` },
+    metadata_modified: { kind: 'time', expr: MODIFIED },
+    metadata_created: { kind: 'time', expr: sql`coalesce(od.first_opened_at, od.opened_at)` },
+    res_format: { kind: 'constant', values: RESOURCE_FORMATS },
+    license_id: { kind: 'constant', values: [licenceId] },
+    type: { kind: 'constant', values: ['dataset'] },
+    state: { kind: 'constant', values: ['active'] },
+    capacity: { kind: 'constant', values: ['public'] },
+    private: { kind: 'constant', values: ['false'] },
+  };
+}
+
+/** A clause of the query as SQL; `unknownField` decides what a field not in the map does (Solr: an error). */
+export function condition(
+  c: Clause,
+  f: Record<string, Field>,
+  at: (v: string) => Date,
+  unknownField: (name: string) => never,
+): RawBuilder<SqlBool> {
+  const rec = (x: Clause) => condition(x, f, at, unknownField);
+  switch (c.kind) {
+    case 'all':
+      return sql<SqlBool>`true`;
+    case 'not':
+      return sql<SqlBool>`not coalesce(${rec(c.of)}, false)`;
+    case 'and':
+    case 'or':
+      return sql<SqlBool>`(${sql.join(c.of.map(rec), c.kind === 'and' ? sql` and ` : sql` or `)})`;
+    case 'term': {
+      // Free words search the title and the description, as CKAN's text field does.
+      if (c.field === 'text' || c.field === 'q') {
+        const like = `%${c.value.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+        return sql<SqlBool>`(v.name ilike ${like} or v.summary ilike ${like})`;
+      }
+      const field = f[c.field] ?? unknownField(c.field);
+      // field:* means the field has a value, as every package's fields here do.
+      if (c.value === '*') return sql<SqlBool>`true`;
+      if (field.kind === 'constant')
+        return field.values.some((x) => x.toLowerCase() === c.value.toLowerCase()) ? sql`true` : sql`false`;
+      if (field.kind === 'array') return sql<SqlBool>`${c.value} = any(${field.expr})`;
+      if (field.kind === 'time') return sql<SqlBool>`${field.expr} = ${at(c.value)}`;
+      return sql<SqlBool>`${field.expr} = ${c.value}`;
+    }
+    case 'range': {
+      const field = f[c.field] ?? unknownField(c.field);
+      if (field.kind !== 'time' && field.kind !== 'text') return sql<SqlBool>`true`;
+      const value = (v: string) => (field.kind === 'time' ? at(v) : v);
+      const parts = [
+        c.from === null ? null : sql`${field.expr} ${sql.raw(c.fromIncl ? '>=' : '>')} ${value(c.from)}`,
+        c.to === null ? null : sql`${field.expr} ${sql.raw(c.toIncl ? '<=' : '<')} ${value(c.to)}`,
+      ].filter((x) => x !== null);
+      return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`true`;
+    }
+  }
+}
+
+/** Every clause must hold. */
+export function allOf(
+  clauses: Clause[],
+  f: Record<string, Field>,
+  at: (v: string) => Date,
+  unknownField: (name: string) => never,
+): RawBuilder<SqlBool> {
+  const conds = clauses.map((c) => condition(c, f, at, unknownField));
+  return conds.length ? sql<SqlBool>`(${sql.join(conds, sql` and `)})` : sql<SqlBool>`true`;
+}
+
+export const EVERY = sql<SqlBool>`true`;
+export const inOrganization = (id: string) => sql<SqlBool>`d.id = ${id}`;
+export const inGroup = (code: string) => sql<SqlBool>`${code} = any(v.open_domains)`;
+
+/** Sortable fields (CKAN's `sort`: `id asc`, `metadata_modified desc`, `name asc`, `title_string asc` …). */
+const SORTS: Record<string, RawBuilder<unknown>> = {
+  id: sql`od.package_id`,
+  name: NAME,
+  title_string: sql`v.name`,
+  title: sql`v.name`,
+  metadata_modified: MODIFIED,
+  metadata_created: sql`coalesce(od.first_opened_at, od.opened_at)`,
+};
+
+export const isSortable = (field: string) => field in SORTS;
+
+/** An order from (field, direction) pairs of sortable fields; none: the newest opened first. */
+export function orderOf(keys: Array<{ field: string; desc: boolean }>): RawBuilder<unknown> {
+  const parts = keys.map((k) => sql`${SORTS[k.field]!} ${sql.raw(k.desc ? 'desc' : 'asc')}`);
+  return parts.length ? sql.join(parts) : sql`od.opened_at desc`;
+}
+export const BY_ID = orderOf([{ field: 'id', desc: false }]);
+export const NEWEST = orderOf([]);
+
+/** What package_search can count values of. */
+export const FACETS: Record<string, { expr: RawBuilder<unknown>; array: boolean }> = {
+  organization: { expr: ORG_NAME, array: false },
+  groups: { expr: sql`v.open_domains`, array: true },
+  tags: { expr: TAGS, array: true },
+  res_format: { expr: sql`array[${sql.join(RESOURCE_FORMATS)}]::text[]`, array: true },
+};
+
+export async function packages(
+  db: Db,
+  where: RawBuilder<SqlBool>,
+  order: RawBuilder<unknown>,
+  limit: number,
+  offset: number,
+): Promise<PackageRow[]> {
+  const r = await sql<PackageRow>`select ${COLUMNS} from ${FROM} where ${ON_PORTAL} and ${where}
+    order by ${order}, od.package_id limit ${limit} offset ${offset}`.execute(db);
+  return r.rows;
+}
+
+export async function countPackages(db: Db, where: RawBuilder<SqlBool>): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from ${FROM} where ${ON_PORTAL} and ${where}`.execute(
+    db,
+  );
+  return r.rows[0]!.n;
+}
+
+/** Packages by id or name (package_show, package_list's names): the ids that are on the portal. */
+export async function packagesByKey(db: Db, keys: string[]): Promise<PackageRow[]> {
+  if (!keys.length) return [];
+  const uuids = keys.filter((k) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(k));
+  // A name is a code with `-` for `/`: the code's own index finds it (codes' letters are upper case).
+  const codes = keys.flatMap((k) => {
+    const m = /^([0-9a-z]{1,16})-(\d{6})$/i.exec(k);
+    return m ? [`${m[1]}/${m[2]}`, `${m[1]!.toUpperCase()}/${m[2]}`] : [];
+  });
+  const r = await sql<PackageRow>`select ${COLUMNS} from ${FROM} where ${ON_PORTAL}
+    and (od.package_id = any(${uuids}::uuid[]) or e.code = any(${codes}::text[]))`.execute(db);
+  return r.rows;
+}
+
+/** Counts per value of a facet field over the matching packages, biggest first. */
+export async function facet(
+  db: Db,
+  where: RawBuilder<SqlBool>,
+  name: string,
+  limit: number,
+): Promise<Array<{ value: string; n: number }>> {
+  const { expr, array } = FACETS[name]!;
+  const value = array ? sql`unnest(${expr})` : expr;
+  const r = await sql<{ value: string; n: number }>`
+    select x.value, count(*)::int as n from (select ${value} as value from ${FROM} where ${ON_PORTAL} and ${where}) x
+    where x.value is not null group by x.value order by n desc, x.value limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+export interface OrganizationRow {
+  id: string;
+  name: string;
+  title: string;
+  short_name: string | null;
+  created: Date;
+  package_count?: number;
+}
+
+/** Departments with datasets on the portal (a department without is nothing to harvest), by title. */
+export async function organizations(
+  db: Db,
+  opts: { limit: number; offset: number; key?: string; sort?: 'name' | 'title' | 'package_count'; desc?: boolean },
+): Promise<OrganizationRow[]> {
+  const order = { name: sql`name`, title: sql`title`, package_count: sql`package_count` }[opts.sort ?? 'title'];
+  const r = await sql<OrganizationRow>`
+    select d.id, ${ORG_NAME} as name, d.name as title, d.short_name, d.created_at as created, count(*)::int as package_count
+    from ${FROM} where ${ON_PORTAL}
+      ${opts.key ? sql`and (d.id::text = ${opts.key} or ${ORG_NAME} = ${opts.key.toLowerCase()})` : sql``}
+    group by d.id
+    order by ${order} ${sql.raw(opts.desc ? 'desc' : 'asc')}, d.id
+    limit ${opts.limit} offset ${opts.offset}`.execute(db);
+  return r.rows;
+}
+
+export interface GroupRow {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  package_count: number;
+}
+
+/** Art 21's open domains with their packages (every domain, also those still empty), in the portal's order. */
+export async function groups(db: Db, key?: string): Promise<GroupRow[]> {
+  const r = await sql<GroupRow>`
+    select g.code, g.name_zh, g.name_en,
+      (select count(*)::int from ${FROM} where ${ON_PORTAL} and g.code = any(v.open_domains)) as package_count
+    from open_domain g ${key ? sql`where g.code = ${key}` : sql``}
+    order by g.sort, g.code`.execute(db);
+  return r.rows;
+}
+
+/** Tag names in use on the portal, optionally starting with `query`. */
+export async function tagNames(db: Db, query: string | undefined, limit: number, offset: number): Promise<string[]> {
+  const r = await sql<{ tag: string }>`
+    select distinct t.tag from (select unnest(${TAGS}) as tag from ${FROM} where ${ON_PORTAL}) t
+    ${query ? sql`where t.tag like ${`${query.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}` : sql``}
+    order by t.tag limit ${limit} offset ${offset}`.execute(db);
+  return r.rows.map((x) => x.tag);
+}

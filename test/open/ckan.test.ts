@@ -1,0 +1,272 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../helpers/app';
+import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
+
+/**
+ * R-35 (issue #13): CKAN's Action API as the clients people run call it, over real HTTP against the
+ * Shangrao demo: ckanext-harvest's walk (`rows=100&start=N&sort=id asc` until an empty page, its
+ * organization filters and its incremental `metadata_modified:[… TO *]`), `package_list` then
+ * `package_show` per name, `organization_list?all_fields=true` paged until empty, and CKAN's envelope
+ * and errors.
+ */
+
+let t: TestApp;
+let base: string;
+
+interface Envelope<T = unknown> {
+  help: string;
+  success: boolean;
+  result: T;
+  error?: { __type: string; message?: string; [field: string]: unknown };
+}
+interface Pkg {
+  id: string;
+  name: string;
+  title: string;
+  metadata_modified: string;
+  organization: { name: string; is_organization: boolean; approval_status: string };
+  resources: Array<{ id: string; url: string; format: string; position: number }>;
+  extras: Array<{ key: string; value: string }>;
+  groups: Array<{ name: string }>;
+  tags: Array<{ name: string }>;
+}
+interface SearchResult {
+  count: number;
+  results: Pkg[];
+  facets: Record<string, Record<string, number>>;
+  search_facets: Record<string, { items: Array<{ name: string; count: number }> }>;
+}
+
+beforeAll(async () => {
+  t = await testApp({ demoRows: 0 });
+  await seedDemoIfEmpty(t.ctx);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+});
+afterAll(() => t?.close());
+
+async function call<T>(action: string, params: Record<string, string | number> = {}, status = 200) {
+  const qs = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
+  const res = await fetch(`${base}/api/3/action/${action}?${qs}`);
+  const body = (await res.json()) as Envelope<T>;
+  expect(res.status, JSON.stringify(body.error)).toBe(status);
+  expect(body.help).toBe(`${base}/api/3/action/help_show?name=${action}`);
+  expect(body.success).toBe(status === 200);
+  return body;
+}
+const search = async (params: Record<string, string | number>) =>
+  (await call<SearchResult>('package_search', params)).result;
+
+/** ckanext-harvest's gather: pages of `rows` sorted by id until an empty one; `between` runs after each page. */
+async function harvestWalk(
+  fq: string | undefined,
+  rows: number,
+  between: (page: number) => Promise<void> = async () => {},
+) {
+  const seen: Pkg[] = [];
+  for (let start = 0, page = 0; ; start += rows, page++) {
+    const r = await search({ rows, start, sort: 'id asc', ...(fq ? { fq } : {}) });
+    if (!r.results.length) return seen;
+    seen.push(...r.results);
+    await between(page);
+  }
+}
+
+const PASS = {
+  checklist: { stateSecret: 'clear', commercialSecret: 'clear', personalPrivacy: 'clear', publicSafety: 'clear' },
+  conclusion: 'pass',
+};
+
+/** Signs in as a demo user and calls the platform's own API as them. */
+async function as(username: string) {
+  const headers = await t.login(username, DEMO_PASSWORD);
+  return async <T>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
+    const res = await t.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+    return res.json<T>();
+  };
+}
+
+/** One more dataset on the portal: an open entry awaiting review, passed by its department's leader and the platform. */
+async function openOneMore(): Promise<{ entryId: string; code: string }> {
+  const admin = await as('admin');
+  const waiting = (
+    await admin<{ items: Array<{ entryId: string; code: string; providerDepartmentId: string }> }>(
+      'GET',
+      '/api/open/datasets?status=unreviewed&pageSize=50',
+    )
+  ).items;
+  const d = waiting[0];
+  if (!d) throw new Error('no open entry awaiting review');
+  // The department's leader answers for it (R-33), then the platform.
+  const { username } = await t.user(['dept_leader'], { departmentId: d.providerDepartmentId });
+  const headers = await t.login(username);
+  expect(
+    (await t.inject({ method: 'POST', url: `/api/open/datasets/${d.entryId}/reviews`, headers, payload: PASS }))
+      .statusCode,
+  ).toBe(200);
+  // The platform passes it only with the open channel's masking set for every personal or sensitive item.
+  const { maskingGaps } = await admin<{ maskingGaps: string[] }>('GET', `/api/open/datasets/${d.entryId}`);
+  if (maskingGaps.length) {
+    const url = `/api/exchange/entries/${d.entryId}/masking`;
+    const m = await admin<{ items: Array<{ field: string; name: string; configured: Record<string, string | null> }> }>(
+      'GET',
+      url,
+    );
+    const rules = m.items.flatMap((i) => [
+      ...Object.entries(i.configured).flatMap(([channel, rule]) => (rule ? [{ field: i.field, channel, rule }] : [])),
+      ...(maskingGaps.includes(i.name) && !i.configured['open']
+        ? [{ field: i.field, channel: 'open', rule: 'redact' }]
+        : []),
+    ]);
+    await admin('PUT', url, rules as unknown as object);
+  }
+  await admin('POST', `/api/open/datasets/${d.entryId}/reviews`, PASS);
+  return d;
+}
+
+describe('CKAN Action API (R-35)', () => {
+  it('answers in CKAN’s envelope: status, licences, and CKAN’s errors', async () => {
+    const status = (await call<{ ckan_version: string; site_url: string }>('status_show')).result;
+    expect(status.ckan_version).toMatch(/^2\.\d+/);
+    expect(status.site_url).toBe(base);
+    const [licence] = (await call<Array<{ id: string; url: string }>>('license_list')).result;
+    expect(licence!.url).toContain('/api/portal/licence');
+
+    expect((await call('no_such_action', {}, 400)).error).toEqual({
+      __type: 'Bad Request',
+      message: 'Bad request - Action name not known: no_such_action',
+    });
+    expect((await call('package_show', { id: 'no-such-dataset' }, 404)).error).toMatchObject({
+      __type: 'Not Found Error',
+    });
+    expect((await call('package_show', {}, 409)).error).toEqual({ __type: 'Validation Error', id: ['Missing value'] });
+    expect((await call('package_search', { rows: 'many' }, 409)).error).toEqual({
+      __type: 'Validation Error',
+      rows: ['Invalid integer'],
+    });
+    expect((await call('package_search', { fq: 'metadata_modified:[2026 TO' }, 409)).error).toMatchObject({
+      __type: 'Search Query Error',
+    });
+    expect((await call('package_search', { fq: 'no_such_field:x' }, 409)).error?.message).toContain('no_such_field');
+    // The old path answers too, and POST takes a JSON body.
+    const post = await fetch(`${base}/api/action/package_search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rows: 1, sort: 'id asc' }),
+    });
+    const body = (await post.json()) as Envelope<SearchResult>;
+    expect(body.success).toBe(true);
+    expect(body.result.results).toHaveLength(1);
+  });
+
+  it('pages sorted by id without a duplicate or a gap while a dataset is opened during the walk', async () => {
+    const before = await harvestWalk(undefined, 1000);
+    expect(before.length).toBeGreaterThan(5);
+    const everyId = before.map((p) => p.id);
+    expect([...everyId].sort()).toEqual(everyId);
+
+    let opened: { code: string } | undefined;
+    t.clock.advance(60_000);
+    const walk = await harvestWalk(undefined, 3, async (page) => {
+      if (page === 1) opened = await openOneMore();
+    });
+    const ids = walk.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of everyId) expect(ids).toContain(id);
+    // Opened during the walk: given an id after every page already read, so the walk reaches it.
+    const added = walk.filter((p) => !everyId.includes(p.id));
+    expect(added.map((p) => p.extras.find((e) => e.key === '信息资源代码')?.value)).toEqual([opened!.code]);
+    expect(added[0]!.id > everyId.at(-1)!).toBe(true);
+
+    // The incremental harvest: what changed since the last one (ckanext-harvest's fq, an hour's margin).
+    const since = new Date(t.clock.now().getTime() - 30_000).toISOString();
+    const changed = await harvestWalk(`metadata_modified:[${since.replace('Z', '000Z')} TO *]`, 100);
+    expect(changed.map((p) => p.id)).toEqual(added.map((p) => p.id));
+  });
+
+  it('filters by organization as harvesters configure it, and counts facets', async () => {
+    const all = await search({ rows: 0, 'facet.field': '["organization","groups","res_format","license_id","tags"]' });
+    const orgs = Object.entries(all.facets['organization']!);
+    expect(orgs.length).toBeGreaterThan(1);
+    const [org, n] = orgs[0]!;
+    const only = await harvestWalk(`organization:"${org}"`, 1000);
+    expect(only).toHaveLength(n);
+    expect(only.every((p) => p.organization.name === org)).toBe(true);
+    const rest = await harvestWalk(`-organization:${org}`, 1000);
+    expect(rest.length + n).toBe(all.count);
+    const [other] = orgs[1]!;
+    expect((await search({ rows: 0, fq: `organization:${org} OR organization:${other}` })).count).toBe(n + orgs[1]![1]);
+    expect((await search({ rows: 0, fq_list: `organization:${org}` })).count).toBe(n);
+    expect(all.facets['res_format']).toEqual({ API: all.count, CSV: all.count, JSON: all.count, XLSX: all.count });
+    expect(all.search_facets['groups']!.items.length).toBeGreaterThan(0);
+    // A group (an open domain of Art 21) filters to its datasets.
+    const group = all.search_facets['groups']!.items[0]!;
+    expect((await search({ rows: 0, fq: `groups:${group.name}` })).count).toBe(group.count);
+  });
+
+  it('gives every package with what harvesters validate, by id and by name alike', async () => {
+    const names = (await call<string[]>('package_list')).result;
+    expect(names.length).toBe((await search({ rows: 0 })).count);
+    for (const name of names) {
+      const byName = (await call<Pkg>('package_show', { id: name })).result;
+      expect(byName.name).toBe(name);
+      expect(byName.name).toMatch(/^[a-z0-9_-]{2,100}$/);
+      const byId = (await call<Pkg>('package_show', { id: byName.id })).result;
+      expect(byId).toEqual(byName);
+    }
+    const p = (await call<Pkg & Record<string, unknown>>('package_show', { id: names[0]! })).result;
+    expect(p).toMatchObject({ type: 'dataset', state: 'active', private: false });
+    expect(p['metadata_created']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
+    expect(p.organization).toMatchObject({ is_organization: true, approval_status: 'approved' });
+    expect(p.resources.map((r) => r.format)).toEqual(['CSV', 'XLSX', 'JSON', 'API']);
+    expect(p.resources.map((r) => r.position)).toEqual([0, 1, 2, 3]);
+    expect(new Set(p.resources.map((r) => r.id)).size).toBe(4);
+    expect(p.extras.map((e) => e.key)).toEqual(
+      expect.arrayContaining(['信息资源代码', '更新周期', '共享类型', '开放属性']),
+    );
+    // The CSV resource is the portal's own download.
+    const code = p.extras.find((e) => e.key === '信息资源代码')!.value;
+    expect(p.resources[0]!.url).toBe(`${base}/api/portal/datasets/${code}/download?format=csv`);
+  });
+
+  it('pages organizations with all their fields until an empty page, and shows each', async () => {
+    const seen: Array<{ name: string; package_count: number; is_organization: boolean }> = [];
+    for (let offset = 0; ; offset += 2) {
+      const page = (await call<typeof seen>('organization_list', { all_fields: 'true', limit: 2, offset })).result;
+      if (!page.length) break;
+      seen.push(...page);
+    }
+    expect(new Set(seen.map((o) => o.name)).size).toBe(seen.length);
+    const names = (await call<string[]>('organization_list')).result;
+    expect(names.sort()).toEqual(seen.map((o) => o.name).sort());
+    for (const o of seen) {
+      expect(o.is_organization).toBe(true);
+      expect((await search({ rows: 0, fq: `organization:${o.name}` })).count).toBe(o.package_count);
+      const shown = (
+        await call<{ name: string; packages: Pkg[] }>('organization_show', { id: o.name, include_datasets: 'true' })
+      ).result;
+      expect(shown.packages).toHaveLength(o.package_count);
+    }
+    expect((await call('organization_show', { id: 'nobody' }, 404)).error?.__type).toBe('Not Found Error');
+  });
+
+  it('lists the open domains as groups and the resource classes as tags', async () => {
+    const groups = (await call<Array<{ name: string; package_count: number }>>('group_list', { all_fields: 'true' }))
+      .result;
+    expect(groups.map((g) => g.name)).toContain('credit');
+    const used = groups.find((g) => g.package_count > 0)!;
+    expect((await call<{ package_count: number }>('group_show', { id: used.name })).result.package_count).toBe(
+      used.package_count,
+    );
+    const tags = (await call<string[]>('tag_list')).result;
+    expect(tags.length).toBeGreaterThan(0);
+    expect((await search({ rows: 0, fq: `tags:"${tags[0]}"` })).count).toBeGreaterThan(0);
+  });
+
+  it('cuts a page at 1000 rows, as CKAN’s rows_max does', async () => {
+    const r = await search({ rows: 5000, sort: 'id asc' });
+    expect(r.results.length).toBe(Math.min(r.count, 1000));
+  });
+});
