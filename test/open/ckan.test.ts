@@ -39,7 +39,8 @@ interface SearchResult {
 }
 
 beforeAll(async () => {
-  t = await testApp({ demoRows: 0 });
+  // A few synthetic rows per table: datastore_search has records to give.
+  t = await testApp({ demoRows: 0.01 });
   await seedDemoIfEmpty(t.ctx);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
@@ -263,6 +264,82 @@ describe('CKAN Action API (R-35)', () => {
     const tags = (await call<string[]>('tag_list')).result;
     expect(tags.length).toBeGreaterThan(0);
     expect((await search({ rows: 0, fq: `tags:"${tags[0]}"` })).count).toBeGreaterThan(0);
+  });
+
+  it('gives an open dataset’s records by datastore_search, masked as on the portal, filtered, sorted and audited', async () => {
+    const all = await harvestWalk(undefined, 1000);
+    const csvOf = (p: Pkg) => p.resources.find((r) => r.format === 'CSV')!.id;
+    type Records = {
+      fields: Array<{ id: string; type: string; info: { notes: string } }>;
+      records: Array<Record<string, unknown>>;
+      total: number;
+    };
+    const loaded: Array<{ pkg: Pkg; r: Records }> = [];
+    for (const pkg of all) {
+      if (pkg.extras.find((e) => e.key === '开放属性')?.value !== '无条件开放') continue;
+      const res = await fetch(`${base}/api/3/action/datastore_search?resource_id=${csvOf(pkg)}&limit=5`);
+      if (res.status === 200) loaded.push({ pkg, r: ((await res.json()) as Envelope<Records>).result });
+    }
+    const withData = loaded.find((x) => x.r.records.length > 1 && x.r.fields.length > 1);
+    expect(withData, 'an unconditionally open dataset with rows').toBeTruthy();
+    const { pkg } = withData!;
+    const code = pkg.extras.find((e) => e.key === '信息资源代码')!.value;
+    // The platform masks one more item for the public: datastore_search gives it masked from then on.
+    const { entryId } = (await t.inject({ method: 'GET', url: `/api/portal/datasets/${code}` })).json<{
+      entryId: string;
+    }>();
+    const admin = await as('admin');
+    const url = `/api/exchange/entries/${entryId}/masking`;
+    const m = await admin<{ items: Array<{ field: string; configured: Record<string, string | null> }> }>('GET', url);
+    const maskedField = withData!.r.fields[1]!.id;
+    await admin('PUT', url, [
+      ...m.items.flatMap((i) =>
+        Object.entries(i.configured).flatMap(([channel, rule]) => (rule ? [{ field: i.field, channel, rule }] : [])),
+      ),
+      { field: maskedField, channel: 'open', rule: 'redact' },
+    ] as unknown as object);
+    const r = (await call<Records>('datastore_search', { resource_id: csvOf(pkg), limit: 5 })).result;
+    expect(r.fields.find((f) => f.id === maskedField)!.info.notes).toContain('masked');
+    expect(r.records.map((x) => x[maskedField])).not.toEqual(withData!.r.records.map((x) => x[maskedField]));
+    // The same records as the portal's preview: open items only, masked for the public.
+    const preview = (await t.inject({ method: 'GET', url: `/api/portal/datasets/${code}/preview` })).json<{
+      items: Array<Record<string, unknown>>;
+    }>();
+    expect(r.records).toEqual(preview.items.slice(0, 5));
+    expect(r.total).toBeGreaterThanOrEqual(r.records.length);
+
+    const plain = r.fields.find((f) => !f.info.notes && r.records[0]![f.id] !== null)!;
+    const masked = r.fields.find((f) => f.id === maskedField)!;
+    const value = String(r.records[0]![plain.id]);
+    const filtered = (
+      await call<Records>('datastore_search', {
+        resource_id: csvOf(pkg),
+        filters: JSON.stringify({ [plain.id]: value }),
+        sort: `${plain.id} desc`,
+        records_format: 'lists',
+      })
+    ).result;
+    expect(filtered.total).toBeGreaterThan(0);
+    const at = filtered.fields.findIndex((f) => f.id === plain.id);
+    for (const row of filtered.records as unknown as unknown[][]) expect(String(row[at])).toBe(value);
+    // Matching on a masked value would reveal it.
+    expect(
+      (await call('datastore_search', { resource_id: csvOf(pkg), filters: JSON.stringify({ [masked.id]: 'x' }) }, 409))
+        .error?.__type,
+    ).toBe('Validation Error');
+    expect((await call('datastore_search', { resource_id: pkg.id }, 404)).error?.__type).toBe('Not Found Error');
+    const conditional = all.find((p) => p.extras.find((e) => e.key === '开放属性')?.value === '有条件开放');
+    if (conditional)
+      expect((await call('datastore_search', { resource_id: csvOf(conditional) }, 403)).error?.__type).toBe(
+        'Authorization Error',
+      );
+    const audited = await t.ctx.db
+      .selectFrom('audit_event')
+      .select(['row_count'])
+      .where('action', '=', 'open.ckan.datastore_search')
+      .where('target_id', '=', code)
+      .execute();
+    expect(audited.map((a) => a.row_count)).toContain(5);
   });
 
   it('cuts a page at 1000 rows, as CKAN’s rows_max does', async () => {

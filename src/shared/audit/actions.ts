@@ -165,6 +165,7 @@ export const AUDIT_ACTIONS = {
   'open.key.create': { zh: '申请开放接口密钥', en: 'Create open API key' },
   'open.key.disable': { zh: '停用开放接口密钥', en: 'Disable open API key' },
   'open.api.records': { zh: '开放接口查询数据', en: 'Open API data query' },
+  'open.ckan.datastore_search': { zh: 'CKAN 接口查询数据', en: 'CKAN datastore query' },
 
   // Public data requests and feedback
   'open.application.apply': { zh: '提交有条件开放申请', en: 'Apply for conditional open data' },

@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
  * of milliseconds, then random bits). Harvesters page with `sort=id asc&start=N` (ckanext-harvest);
  * a dataset opened during such a walk then sorts after every page already read, so the walk sees
  * no dataset twice and misses none (random ids would put it anywhere, shifting later pages by one).
- * first_opened_at is the package's metadata_created.
+ * first_opened_at is the package's metadata_created. The CSV resource's id is the MD5 of its name
+ * (ckan/ckan-package.ts nameUuid); datastore_search finds the dataset by it through an index.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -27,11 +28,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end $$;
     create trigger open_dataset_package_id before insert or update on open_dataset
       for each row execute function open_dataset_package_id();
+    create index open_dataset_datastore on open_dataset ((md5('govshare:resource:' || package_id::text || ':csv')::uuid));
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    drop index open_dataset_datastore;
     drop trigger open_dataset_package_id on open_dataset;
     drop function open_dataset_package_id();
     alter table open_dataset drop column package_id, drop column first_opened_at;

@@ -18,7 +18,7 @@ export interface RecordQuery {
   afterKey: string | null;
 }
 
-function whereOf(q: RecordQuery): RawBuilder<unknown> {
+function whereOf(q: Pick<RecordQuery, 'equals' | 'afterKey'>): RawBuilder<unknown> {
   const conds = q.equals.map((e) => sql`${sql.id(e.column)}::text = ${e.value}`);
   if (q.afterKey !== null) conds.push(sql`${sql.id(KEY_COLUMN)} > ${q.afterKey}`);
   return conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
@@ -32,6 +32,14 @@ export async function readRecords(db: Db, q: RecordQuery): Promise<Array<Record<
     select ${sql.id(KEY_COLUMN)}, ${sql.join(q.columns.map((c) => sql.id(c)))} from rc.${sql.id(q.table)}
     ${whereOf(q)} order by ${order} limit ${q.limit} offset ${q.offset}`.execute(db);
   return r.rows;
+}
+
+/** How many rows pass the filters (the whole result, not a page). */
+export async function countRecords(db: Db, q: Pick<RecordQuery, 'table' | 'equals'>): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*) as n from rc.${sql.id(q.table)} ${whereOf({ ...q, afterKey: null })}`.execute(
+    db,
+  );
+  return Number(r.rows[0]!.n);
 }
 
 /**

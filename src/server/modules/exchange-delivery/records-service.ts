@@ -19,6 +19,8 @@ export interface RecordsQuery {
   limit?: number;
   offset?: number;
   cursor?: string;
+  /** Count every row that passes the filters too (one more statement). */
+  total?: boolean;
 }
 
 export interface RecordsPage {
@@ -27,6 +29,8 @@ export interface RecordsPage {
   /** Pass as `cursor` for the next page (key order only); null on the last page. */
   nextCursor: string | null;
   grantNo: string | null;
+  /** Rows passing the filters, when asked for. */
+  total?: number;
 }
 
 const invalid = (field: string, message: string, messageZh: string) =>
@@ -125,6 +129,7 @@ export async function queryRecords(
     limit = allowed;
     return repo.readRecords(ctx.db, { ...p, limit });
   });
+  const total = q.total ? await repo.countRecords(ctx.db, p) : undefined;
   const lastKey = rows.length ? String(rows.at(-1)![KEY_COLUMN]) : null;
   const items = rows.map((r) => {
     delete r[KEY_COLUMN];
@@ -145,6 +150,7 @@ export async function queryRecords(
           ? Buffer.from(lastKey, 'utf8').toString('base64url')
           : null,
       grantNo: access.grant?.no ?? null,
+      ...(total === undefined ? {} : { total }),
     },
     stamp: access.grant ? deliveryStamp(access.grant) : null,
     rows: items.length,

@@ -13875,6 +13875,64 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/3/action/datastore_search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * CKAN datastore_search: records of an open dataset, masked for the public / CKAN 数据查询
+     * @description resource_id (a package’s CSV resource), filters (JSON object field → value), fields, sort (one unmasked field), limit (≤ 1000), offset, include_total, records_format (objects | lists).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    /**
+     * CKAN datastore_search: records of an open dataset, masked for the public / CKAN 数据查询
+     * @description resource_id (a package’s CSV resource), filters (JSON object field → value), fields, sort (one unmasked field), limit (≤ 1000), offset, include_total, records_format (objects | lists).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/3/action/{action}': {
     parameters: {
       query?: never;
@@ -13920,6 +13978,64 @@ export interface paths {
           /** @description the action’s name, e.g. package_search */
           action: string;
         };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/action/datastore_search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * CKAN datastore_search: records of an open dataset, masked for the public / CKAN 数据查询
+     * @description resource_id (a package’s CSV resource), filters (JSON object field → value), fields, sort (one unmasked field), limit (≤ 1000), offset, include_total, records_format (objects | lists).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    /**
+     * CKAN datastore_search: records of an open dataset, masked for the public / CKAN 数据查询
+     * @description resource_id (a package’s CSV resource), filters (JSON object field → value), fields, sort (one unmasked field), limit (≤ 1000), offset, include_total, records_format (objects | lists).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
         cookie?: never;
       };
       requestBody?: never;

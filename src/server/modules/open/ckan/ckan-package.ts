@@ -12,12 +12,12 @@ import type { OrganizationRow, PackageRow } from './ckan-repo';
 /** CKAN's time format: UTC without a zone, microseconds. */
 export const ckanTime = (d: Date | null) => (d ? d.toISOString().replace('Z', '000') : null);
 
-/** A stable id for something that has none of its own (a resource, a tag, a group): a name-based UUID. */
+/**
+ * A stable id for something that has none of its own (a resource, a tag, a group): the MD5 of its
+ * name read as a UUID, which PostgreSQL computes alike (`md5(…)::uuid`, the datastore's lookup index).
+ */
 export function nameUuid(name: string): string {
-  const h = createHash('sha1').update(`govshare:${name}`).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
+  const x = createHash('md5').update(`govshare:${name}`).digest('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 

@@ -197,10 +197,12 @@ export async function countPackages(db: Db, where: RawBuilder<SqlBool>): Promise
   return r.rows[0]!.n;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Packages by id or name (package_show, package_list's names): the ids that are on the portal. */
 export async function packagesByKey(db: Db, keys: string[]): Promise<PackageRow[]> {
   if (!keys.length) return [];
-  const uuids = keys.filter((k) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(k));
+  const uuids = keys.filter((k) => UUID.test(k));
   // A name is a code with `-` for `/`: the code's own index finds it (codes' letters are upper case).
   const codes = keys.flatMap((k) => {
     const m = /^([0-9a-z]{1,16})-(\d{6})$/i.exec(k);
@@ -209,6 +211,14 @@ export async function packagesByKey(db: Db, keys: string[]): Promise<PackageRow[
   const r = await sql<PackageRow>`select ${COLUMNS} from ${FROM} where ${ON_PORTAL}
     and (od.package_id = any(${uuids}::uuid[]) or e.code = any(${codes}::text[]))`.execute(db);
   return r.rows;
+}
+
+/** The package whose CSV resource (the datastore's) has this id. */
+export async function packageByDatastoreResource(db: Db, resourceId: string): Promise<PackageRow | undefined> {
+  if (!UUID.test(resourceId)) return undefined;
+  const r = await sql<PackageRow>`select ${COLUMNS} from ${FROM} where ${ON_PORTAL}
+    and md5('govshare:resource:' || od.package_id::text || ':csv')::uuid = ${resourceId}::uuid`.execute(db);
+  return r.rows[0];
 }
 
 /** Counts per value of a facet field over the matching packages, biggest first. */

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../../app-context';
-import { ACTIONS, CkanError, type Params } from './ckan-service';
+import { ACTIONS } from './ckan-service';
+import { CkanError, type Params } from './ckan-params';
+import { datastoreSearch } from './ckan-datastore';
 import { SearchQueryError } from './ckan-query';
 import { AppError } from '../../../platform/errors';
 import { Obj } from '../../../platform/http/schemas';
@@ -41,10 +43,16 @@ export function ckanRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       `${originOf(req)}/api/3/action/help_show?name=${encodeURIComponent(action)}`;
 
     app.setErrorHandler((err, req, reply) => {
-      const action = (req.params as { action?: string } | undefined)?.action ?? '';
+      const action =
+        (req.params as { action?: string } | undefined)?.action ?? req.url.split('?')[0]!.split('/').pop()!;
       const { status, error } = ckanError(err);
       if (status >= 500) req.log.error({ err }, 'CKAN action failed');
       return reply.status(status).send({ help: help(req, action), success: false, error });
+    });
+
+    const paramsOf = (req: FastifyRequest): Params => ({
+      ...(req.query as Params),
+      ...(req.method === 'POST' && req.body && typeof req.body === 'object' ? (req.body as Params) : {}),
     });
 
     const handle = async (req: FastifyRequest<{ Params: { action: string } }>, reply: FastifyReply) => {
@@ -57,13 +65,32 @@ export function ckanRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           error: { __type: 'Bad Request', message: `Bad request - Action name not known: ${action}` },
         });
       }
-      const body = req.method === 'POST' && req.body && typeof req.body === 'object' ? (req.body as Params) : {};
-      const params: Params = { ...(req.query as Params), ...body };
-      const result = await run(ctx, params, originOf(req));
+      const result = await run(ctx, paramsOf(req), originOf(req));
       return { help: help(req, action), success: true, result };
     };
 
     for (const prefix of ['/api/3/action', '/api/action']) {
+      // Data leaving the platform is audited (R-42): this action has a route of its own.
+      app.route({
+        method: ['GET', 'POST'],
+        url: `${prefix}/datastore_search`,
+        config: {
+          access: 'public',
+          audit: { category: 'query', action: 'open.ckan.datastore_search', targetType: 'catalog_entry_code' },
+        },
+        schema: {
+          tags: ['ckan'],
+          summary: 'CKAN datastore_search: records of an open dataset, masked for the public / CKAN 数据查询',
+          description:
+            'resource_id (a package’s CSV resource), filters (JSON object field → value), fields, sort (one unmasked field), limit (≤ 1000), offset, include_total, records_format (objects | lists).',
+        },
+        handler: async (req) => {
+          const r = await datastoreSearch(ctx, paramsOf(req), originOf(req));
+          req.auditNote.targetId = r.code;
+          req.auditNote.rowCount = r.rows;
+          return { help: help(req, 'datastore_search'), success: true, result: r.result };
+        },
+      });
       app.route({
         method: ['GET', 'POST'],
         url: `${prefix}/:action`,
