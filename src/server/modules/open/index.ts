@@ -1,6 +1,7 @@
 import type { ModuleDefinition } from '../../platform/module';
 import { accountRoutes } from './accounts-routes';
 import { ckanRoutes } from './ckan/ckan-routes';
+import { dcatRoutes } from './dcat/dcat-routes';
 import { apiKeyRoutes } from './api-keys-routes';
 import { applicationConsoleRoutes, applicationPortalRoutes } from './applications-routes';
 import { OVERDUE_JOB, remindOverdueApplication } from './applications-service';
@@ -44,6 +45,7 @@ export function register(): ModuleDefinition {
       { prefix: '/open/api', plugin: openApiDocRoutes },
       { prefix: '', plugin: portalPages },
       { prefix: '', plugin: ckanRoutes },
+      { prefix: '', plugin: dcatRoutes },
     ],
     jobs: [{ kind: OVERDUE_JOB, handler: remindOverdueApplication }],
     todos: openTodos,

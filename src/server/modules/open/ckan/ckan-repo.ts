@@ -51,6 +51,8 @@ export interface PackageRow {
   department_name: string;
   org_name: string;
   department_created: Date;
+  region_code: string;
+  region_name: string | null;
   tags: string[];
 }
 
@@ -59,7 +61,7 @@ const COLUMNS = sql`e.id as entry_id, od.package_id, ${NAME} as name, e.code, v.
   v.format_type, v.provider_office, v.open_domains, v.published_at,
   coalesce(od.first_opened_at, od.opened_at) as created, ${MODIFIED} as modified,
   d.id as department_id, d.name as department_name, ${ORG_NAME} as org_name, d.created_at as department_created,
-  ${TAGS} as tags`;
+  d.region_code, (select r.name from region r where r.code = d.region_code) as region_name, ${TAGS} as tags`;
 
 /** What a field of the query compares, and how (fields a client may filter and facet on). */
 type Field =
@@ -149,6 +151,7 @@ export function allOf(
 export const EVERY = sql<SqlBool>`true`;
 export const inOrganization = (id: string) => sql<SqlBool>`d.id = ${id}`;
 export const inGroup = (code: string) => sql<SqlBool>`${code} = any(v.open_domains)`;
+export const modifiedSince = (at: Date) => sql<SqlBool>`${MODIFIED} >= ${at}`;
 
 /** Sortable fields (CKAN's `sort`: `id asc`, `metadata_modified desc`, `name asc`, `title_string asc` …). */
 const SORTS: Record<string, RawBuilder<unknown>> = {

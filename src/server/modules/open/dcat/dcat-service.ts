@@ -1,0 +1,84 @@
+import type { AppContext } from '../../../app-context';
+import { badRequest } from '../../../platform/errors';
+import { dataFreshnessOf } from '../../exchange-ingest';
+import { departmentContacts } from '../../org';
+import * as repo from '../ckan/ckan-repo';
+import { SearchQueryError, solrDate } from '../ckan/ckan-query';
+import { catalogTriples, datasetTriples, pagingTriples, type DatasetFacts, type Triple } from './dcat-graph';
+import type { Format } from './dcat-serialize';
+
+/** Datasets per catalog page (ckanext-dcat's default). */
+export const PER_PAGE = 100;
+
+async function factsOf(ctx: AppContext, rows: repo.PackageRow[]): Promise<DatasetFacts[]> {
+  const [contacts, loads] = await Promise.all([
+    departmentContacts(ctx, [...new Set(rows.map((r) => r.department_id))]),
+    dataFreshnessOf(
+      ctx,
+      rows.map((r) => r.entry_id),
+    ),
+  ]);
+  return rows.map((row) => {
+    const load = loads.get(row.entry_id);
+    return { row, dataUpdatedAt: load ? new Date(load.at) : null, contact: contacts.get(row.department_id) ?? null };
+  });
+}
+
+/**
+ * One page of the DCAT-AP catalog (R-35): the catalog, PER_PAGE datasets in the order of their ids
+ * (a dataset opened meanwhile comes last, as in the CKAN API), and Hydra's paging. `modifiedSince`
+ * keeps the datasets whose description changed since then (an incremental harvest).
+ */
+export async function catalogPage(
+  ctx: AppContext,
+  origin: string,
+  format: Format,
+  q: { page?: string; modifiedSince?: string },
+  perPage = PER_PAGE,
+): Promise<Triple[]> {
+  const page = q.page === undefined ? 1 : Number(q.page);
+  if (!Number.isInteger(page) || page < 1)
+    throw badRequest('DCAT_PAGE_INVALID', `Not a page number: ${q.page}`, `页码无效：${q.page}`);
+  const since = q.modifiedSince ? sinceOf(ctx, q.modifiedSince) : undefined;
+  const where = since ? repo.modifiedSince(since) : repo.EVERY;
+  const [rows, total] = await Promise.all([
+    repo.packages(ctx.db, where, repo.BY_ID, perPage, (page - 1) * perPage),
+    repo.countPackages(ctx.db, where),
+  ]);
+  const last = Math.max(1, Math.ceil(total / perPage));
+  const url = (n: number) =>
+    `${origin}/catalog.${format}?${new URLSearchParams({ ...(q.modifiedSince ? { modified_since: q.modifiedSince } : {}), page: String(n) })}`;
+  return [
+    ...catalogTriples(
+      origin,
+      rows.map((r) => r.name),
+    ),
+    ...datasetTriples(origin, await factsOf(ctx, rows)),
+    ...pagingTriples({
+      self: url(page),
+      first: url(1),
+      last: url(last),
+      ...(page < last ? { next: url(page + 1) } : {}),
+      ...(page > 1 ? { prev: url(page - 1) } : {}),
+      total,
+      perPage,
+    }),
+  ];
+}
+
+/** modified_since: an ISO date or time (Solr's forms, NOW-7DAYS included). */
+function sinceOf(ctx: AppContext, v: string): Date {
+  try {
+    return solrDate(v, ctx.clock.now());
+  } catch (e) {
+    if (e instanceof SearchQueryError)
+      throw badRequest('DCAT_MODIFIED_SINCE_INVALID', `Not a date: ${v}`, `modified_since 不是有效的日期：${v}`);
+    throw e;
+  }
+}
+
+/** One dataset's description, by its CKAN name or id; undefined when it is not on the portal. */
+export async function datasetDocument(ctx: AppContext, origin: string, key: string): Promise<Triple[] | undefined> {
+  const rows = await repo.packagesByKey(ctx.db, [key]);
+  return rows.length ? datasetTriples(origin, await factsOf(ctx, rows)) : undefined;
+}
