@@ -36,9 +36,9 @@ export async function readRecords(db: Db, q: RecordQuery): Promise<Array<Record<
 
 /** How many rows pass the filters (the whole result, not a page). */
 export async function countRecords(db: Db, q: Pick<RecordQuery, 'table' | 'equals'>): Promise<number> {
-  const r = await sql<{ n: string }>`select count(*) as n from rc.${sql.id(q.table)} ${whereOf({ ...q, afterKey: null })}`.execute(
-    db,
-  );
+  const r = await sql<{
+    n: string;
+  }>`select count(*) as n from rc.${sql.id(q.table)} ${whereOf({ ...q, afterKey: null })}`.execute(db);
   return Number(r.rows[0]!.n);
 }
 
