@@ -28,6 +28,7 @@ import { hashPassword } from '../../src/server/platform/auth/password';
 import type { AppContext } from '../../src/server/app-context';
 import { databaseUrl, pgAdmin } from '../pg-admin';
 import { loadCatalog } from '../catalog-search/load';
+import { openAll } from '../open-all';
 
 const SHORT = process.env.BENCH_SHORT === '1';
 const ENTRIES = SHORT ? 5_000 : 100_000;
@@ -43,22 +44,6 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
 const ms = (x: number) => x.toFixed(1);
-
-/** Every loaded entry open and on the portal, as two passed reviews would leave it. */
-async function openAll(ctx: AppContext): Promise<string[]> {
-  await sql`update catalog_entry_version set share_type = 'unconditional', share_condition = null, open_type = 'unconditional'`.execute(
-    ctx.db,
-  );
-  await sql`update catalog_entry set portal_version_id = current_version_id`.execute(ctx.db);
-  await sql`insert into open_dataset (entry_id, version_id, status, opened_at)
-    select id, current_version_id, 'open', now() from catalog_entry`.execute(ctx.db);
-  // The bulk load and this bulk update rewrote each row of the precounted facet combinations
-  // (catalog_search_facet) thousands of times in a few transactions, leaving it ~90 times its live
-  // size, which every browse then scans (50 ms instead of 2). A catalog that grows entry by entry
-  // never gets there (autovacuum reclaims each dead row as it goes): compact, as that steady state.
-  await sql`vacuum full analyze`.execute(ctx.db);
-  return sampleCodes(ctx);
-}
 
 /** 500 entries' codes, for the dataset pages the clients open. */
 async function sampleCodes(ctx: AppContext): Promise<string[]> {
@@ -116,7 +101,8 @@ async function main() {
     } else {
       const t0 = performance.now();
       await loadCatalog(database.db, ENTRIES, (done) => process.stdout.write(`\r  loading ${done}/${ENTRIES}`));
-      codes = await openAll(ctx);
+      await openAll(database.db);
+      codes = await sampleCodes(ctx);
       console.log(`\r  loaded and opened ${ENTRIES} entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     // Two servers on the one database: as configured (recent results cached), and computing every

@@ -24,6 +24,7 @@ interface Pkg {
   id: string;
   name: string;
   title: string;
+  notes: string;
   metadata_modified: string;
   organization: { name: string; is_organization: boolean; approval_status: string };
   resources: Array<{ id: string; url: string; format: string; position: number }>;
@@ -100,17 +101,23 @@ async function openOneMore(): Promise<{ entryId: string; code: string }> {
   ).items;
   const d = waiting[0];
   if (!d) throw new Error('no open entry awaiting review');
-  // The department's leader answers for it (R-33), then the platform.
-  const { username } = await t.user(['dept_leader'], { departmentId: d.providerDepartmentId });
+  await passOpenReviews(d.entryId, d.providerDepartmentId);
+  return d;
+}
+
+/** Both confidentiality reviews (R-33): the department's leader answers for the entry, then the platform. */
+async function passOpenReviews(entryId: string, departmentId: string): Promise<void> {
+  const admin = await as('admin');
+  const { username } = await t.user(['dept_leader'], { departmentId });
   const headers = await t.login(username);
   expect(
-    (await t.inject({ method: 'POST', url: `/api/open/datasets/${d.entryId}/reviews`, headers, payload: PASS }))
+    (await t.inject({ method: 'POST', url: `/api/open/datasets/${entryId}/reviews`, headers, payload: PASS }))
       .statusCode,
   ).toBe(200);
   // The platform passes it only with the open channel's masking set for every personal or sensitive item.
-  const { maskingGaps } = await admin<{ maskingGaps: string[] }>('GET', `/api/open/datasets/${d.entryId}`);
+  const { maskingGaps } = await admin<{ maskingGaps: string[] }>('GET', `/api/open/datasets/${entryId}`);
   if (maskingGaps.length) {
-    const url = `/api/exchange/entries/${d.entryId}/masking`;
+    const url = `/api/exchange/entries/${entryId}/masking`;
     const m = await admin<{ items: Array<{ field: string; name: string; configured: Record<string, string | null> }> }>(
       'GET',
       url,
@@ -123,8 +130,7 @@ async function openOneMore(): Promise<{ entryId: string; code: string }> {
     ]);
     await admin('PUT', url, rules as unknown as object);
   }
-  await admin('POST', `/api/open/datasets/${d.entryId}/reviews`, PASS);
-  return d;
+  await admin('POST', `/api/open/datasets/${entryId}/reviews`, PASS);
 }
 
 describe('CKAN Action API (R-35)', () => {
@@ -340,6 +346,48 @@ describe('CKAN Action API (R-35)', () => {
       .where('target_id', '=', code)
       .execute();
     expect(audited.map((a) => a.row_count)).toContain(5);
+  });
+
+  it('keeps a package’s id through a new version, which is off the API until its own reviews pass', async () => {
+    const [before] = (await search({ rows: 1, sort: 'id asc' })).results;
+    const code = before!.extras.find((e) => e.key === '信息资源代码')!.value;
+    const { entryId, providerDepartmentId } = (
+      await t.inject({ method: 'GET', url: `/api/portal/datasets/${code}` })
+    ).json<{ entryId: string; providerDepartmentId: string }>();
+    const specialist = await t.login(
+      (await t.user(['dept_specialist'], { departmentId: providerDepartmentId })).username,
+    );
+    const leader = await t.login((await t.user(['dept_leader'], { departmentId: providerDepartmentId })).username);
+    const admin = await as('admin');
+    const step = async (
+      url: string,
+      headers: { cookie: string },
+      payload?: object,
+      method: 'POST' | 'PATCH' = 'POST',
+    ) => {
+      const res = await t.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+      expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(300);
+      return res.json<{ id: string }>();
+    };
+    // The provider publishes a new version (a new summary): the catalog's new version is not yet reviewed for opening.
+    const change = await step(`/api/catalog/entries/${entryId}/changes`, specialist);
+    await step(
+      `/api/catalog/versions/${change.id}`,
+      specialist,
+      { summary: `${before!.notes}（第二版）`, changeNote: '补充说明' },
+      'PATCH',
+    );
+    await step(`/api/catalog/versions/${change.id}/submit`, specialist);
+    await step(`/api/catalog/versions/${change.id}/dept-review`, leader, { decision: 'approve' });
+    await admin('POST', `/api/catalog/versions/${change.id}/platform-review`, { decision: 'approve' });
+    expect((await call('package_show', { id: before!.id }, 404)).error?.__type).toBe('Not Found Error');
+
+    t.clock.advance(60_000);
+    await passOpenReviews(entryId, providerDepartmentId);
+    const after = (await call<Pkg & { notes: string }>('package_show', { id: before!.id })).result;
+    expect(after.id).toBe(before!.id);
+    expect(after.notes).toBe(`${before!.notes}（第二版）`);
+    expect(after.metadata_modified > before!.metadata_modified).toBe(true);
   });
 
   it('cuts a page at 1000 rows, as CKAN’s rows_max does', async () => {

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { seedDemoIfEmpty } from '../../src/server/demo/seed';
 import { catalogPage } from '../../src/server/modules/open/dcat/dcat-service';
-import { toTurtle } from '../../src/server/modules/open/dcat/dcat-serialize';
+import type { Triple } from '../../src/server/modules/open/dcat/dcat-graph';
+import { rdfDocument } from '../../src/server/modules/open/dcat/dcat-serialize';
 
 /**
  * R-35 (issue #13 point 3): the catalog in DCAT-AP 3 as Turtle, JSON-LD and RDF/XML, each parsed by
@@ -62,6 +63,13 @@ async function jsonldTriples(input: string): Promise<string[]> {
 
 const quadsOf = (turtle: string): Quad[] => new Parser().parse(turtle);
 
+/** A catalog page's chunks written as one Turtle document. */
+async function turtleOf(chunks: AsyncIterable<Triple[]>): Promise<string> {
+  let out = '';
+  for await (const part of rdfDocument('ttl', chunks)) out += part;
+  return out;
+}
+
 describe('DCAT-AP 3 catalog (R-35)', () => {
   it('serves one catalog page as Turtle, RDF/XML and JSON-LD that other parsers read as the same triples', async () => {
     const ttl = await get('/catalog.ttl', 'text/turtle');
@@ -102,7 +110,7 @@ describe('DCAT-AP 3 catalog (R-35)', () => {
       let page: string | undefined = '1';
       let total = 0;
       while (page) {
-        const quads = quadsOf(await toTurtle(await catalogPage(t.ctx, base, 'ttl', { ...q, page }, 3)));
+        const quads = quadsOf(await turtleOf(await catalogPage(t.ctx, base, 'ttl', { ...q, page }, 3)));
         seen.push(...quads.filter((x) => x.predicate.value === `${DCAT}dataset`).map((x) => x.object.value));
         total = Number(quads.find((x) => x.predicate.value === `${HYDRA}totalItems`)!.object.value);
         const next = quads.find((x) => x.predicate.value === `${HYDRA}nextPage`)?.object.value;

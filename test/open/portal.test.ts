@@ -45,10 +45,34 @@ async function publicPaths(code: string, name: string) {
     preview: (await get(`/api/portal/datasets/${code}/preview`)).statusCode,
     download: (await get(`/api/portal/datasets/${code}/download`)).statusCode,
     sitemap: (await get('/sitemap.xml')).body.includes(`/datasets/${code}<`),
+    // The harvesters' doors (R-35): CKAN's package_show and the DCAT-AP catalog.
+    ckan: (await get(`/api/3/action/package_show?id=${ckanName(code)}`)).statusCode,
+    dcat: (await get('/catalog.ttl')).body.includes(`/dataset/${ckanName(code)}>`),
   };
 }
-const HIDDEN = { search: false, home: false, page: 404, html: 404, preview: 404, download: 404, sitemap: false };
-const SHOWN = { search: true, home: true, page: 200, html: 200, preview: 200, download: 200, sitemap: true };
+const ckanName = (code: string) => code.replace('/', '-').toLowerCase();
+const HIDDEN = {
+  search: false,
+  home: false,
+  page: 404,
+  html: 404,
+  preview: 404,
+  download: 404,
+  sitemap: false,
+  ckan: 404,
+  dcat: false,
+};
+const SHOWN = {
+  search: true,
+  home: true,
+  page: 200,
+  html: 200,
+  preview: 200,
+  download: 200,
+  sitemap: true,
+  ckan: 200,
+  dcat: true,
+};
 
 describe('confidentiality review before opening (R-33, Art 20)', () => {
   it('keeps an open entry off every public path until both reviews pass, with masking chosen for the public', async () => {

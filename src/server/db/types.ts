@@ -800,6 +800,8 @@ export interface OpenDatasetTable {
   /** Its id in the CKAN API: a UUIDv7 given by a trigger when it first opens (migration 0028). */
   package_id: Generated<string | null>;
   first_opened_at: Generated<Date | null>;
+  /** On the portal now: kept by triggers (migration 0028). */
+  listed: Generated<boolean>;
 }
 
 export interface OpenReviewTable {

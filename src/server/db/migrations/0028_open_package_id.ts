@@ -8,6 +8,11 @@ import { sql, type Kysely } from 'kysely';
  * no dataset twice and misses none (random ids would put it anywhere, shifting later pages by one).
  * first_opened_at is the package's metadata_created. The CSV resource's id is the MD5 of its name
  * (ckan/ckan-package.ts nameUuid); datastore_search finds the dataset by it through an index.
+ *
+ * listed: whether the dataset is on the portal now (open, its reviewed version current and published,
+ * 开放 not 不予开放 — portal-repo's onPortal as one column), kept by triggers on both tables. A harvest
+ * walk pages 100,000 datasets by id: through an index on the listed ids, instead of joining the four
+ * tables for every row skipped (0.5 s a page).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -29,11 +34,44 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create trigger open_dataset_package_id before insert or update on open_dataset
       for each row execute function open_dataset_package_id();
     create index open_dataset_datastore on open_dataset ((md5('govshare:resource:' || package_id::text || ':csv')::uuid));
+
+    alter table open_dataset add column listed boolean not null default false;
+    create function open_dataset_is_listed(p_entry uuid, p_status text, p_version uuid) returns boolean
+      language sql stable as $$
+      select p_status = 'open' and exists (
+        select 1 from catalog_entry e join catalog_entry_version v on v.id = e.current_version_id
+        where e.id = p_entry and e.status = 'published' and e.portal_version_id = e.current_version_id
+          and e.portal_version_id = p_version and v.open_type in ('unconditional', 'conditional'))
+    $$;
+    create function open_dataset_listed() returns trigger language plpgsql as $$
+    begin
+      new.listed := open_dataset_is_listed(new.entry_id, new.status, new.version_id);
+      return new;
+    end $$;
+    create trigger open_dataset_listed before insert or update of status, version_id on open_dataset
+      for each row execute function open_dataset_listed();
+    create function catalog_entry_listed() returns trigger language plpgsql as $$
+    begin
+      update open_dataset od set listed = open_dataset_is_listed(od.entry_id, od.status, od.version_id)
+        where od.entry_id = new.id;
+      return null;
+    end $$;
+    create trigger catalog_entry_listed after update of status, current_version_id, portal_version_id on catalog_entry
+      for each row execute function catalog_entry_listed();
+    update open_dataset set listed = open_dataset_is_listed(entry_id, status, version_id);
+    create index open_dataset_listed_id on open_dataset (package_id) where listed;
+    create index open_dataset_listed_opened on open_dataset (opened_at) where listed;
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    drop trigger catalog_entry_listed on catalog_entry;
+    drop function catalog_entry_listed();
+    drop trigger open_dataset_listed on open_dataset;
+    drop function open_dataset_listed();
+    drop function open_dataset_is_listed(uuid, text, uuid);
+    alter table open_dataset drop column listed;
     drop index open_dataset_datastore;
     drop trigger open_dataset_package_id on open_dataset;
     drop function open_dataset_package_id();

@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import { DATA_TYPES, OPEN_DOMAINS, UPDATE_CYCLES } from '../../../shared/catalog/enums';
 import { shanghaiDateTime } from '../../platform/calendar/dates';
 import * as repo from './portal-repo';
+import { SITE_LEAD, SITE_NAME } from './site';
 import { CodeParams, codeOf, type PortalDataset } from './portal-schemas';
 import { portalDataset, portalHome, searchPortal } from './portal-service';
 import type { PortalCard, PortalHome } from './portal-schemas';
@@ -18,7 +19,6 @@ const PORTAL_PAGES = ['/', '/datasets'];
 const SITEMAP_DEPARTMENTS = 2_000;
 /** A sitemap file holds at most 50,000 URLs (sitemaps.org): the datasets per file, leaving room for the other pages. */
 export const SITEMAP_DATASETS = 50_000 - PORTAL_PAGES.length - SITEMAP_DEPARTMENTS;
-const SITE = '上饶市公共数据开放平台';
 
 const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 export const datasetPath = (code: string) => `/datasets/${code}`;
@@ -88,7 +88,7 @@ function datasetBody(d: PortalDataset): string {
     )
     .join('');
   return `<main class="portal-ssr" data-testid="ssr-dataset">
-<nav><a href="/">${SITE}</a> › <a href="/datasets">数据目录</a></nav>
+<nav><a href="/">${SITE_NAME}</a> › <a href="/datasets">数据目录</a></nav>
 <h1>${e(d.name)}</h1>
 <p class="lead">${e(d.summary)}</p>
 <dl>
@@ -105,8 +105,6 @@ ${d.contact ? `<dt>联系方式</dt><dd>${e([d.contact.phone, d.contact.email].f
 </main>`;
 }
 
-const HOME_LEAD = '汇聚全市各部门依法开放的公共数据，免费浏览、检索和下载';
-
 /** The home page as a crawler (or a phone before the app starts) reads it: what it offers and where to go. */
 function homeBody(h: PortalHome): string {
   const e = escapeHtml;
@@ -122,8 +120,8 @@ function homeBody(h: PortalHome): string {
     .map((d) => `<li><a href="${departmentPath(d.value)}">${e(d.label)}</a> ${d.count}</li>`)
     .join('');
   return `<main class="portal-ssr" data-testid="ssr-home">
-<h1>${SITE}</h1>
-<p class="lead">${HOME_LEAD}</p>
+<h1>${SITE_NAME}</h1>
+<p class="lead">${SITE_LEAD}</p>
 <form action="/datasets" method="get" role="search"><input name="q" aria-label="搜索数据集" /> <button>搜索</button></form>
 <p>开放数据集 ${h.totals.datasets} 个，提供部门 ${h.totals.departments} 个，累计下载 ${h.totals.downloads} 次</p>
 <h2>开放领域</h2><ul>${domains}</ul>
@@ -149,7 +147,7 @@ function departmentBody(d: NonNullable<Awaited<ReturnType<typeof portalDepartmen
     .map((h) => `<li><a href="${datasetPath(h.code)}">${e(h.name)}</a><p>${e(h.summary ?? '')}</p></li>`)
     .join('');
   return `<main class="portal-ssr" data-testid="ssr-department">
-<nav><a href="/">${SITE}</a> › <a href="/datasets">数据目录</a></nav>
+<nav><a href="/">${SITE_NAME}</a> › <a href="/datasets">数据目录</a></nav>
 <h1>${e(d.name)}</h1>
 <p>开放数据集 ${d.total} 个</p>
 <ul>${rows}</ul>
@@ -166,8 +164,8 @@ export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
       const home = await portalHome(ctx);
       return reply.type('text/html; charset=utf-8').send(
         renderShell({
-          title: SITE,
-          description: `${SITE}：按开放领域和部门查找、预览、下载政府开放数据集，申请有条件开放数据，使用开放接口。`,
+          title: SITE_NAME,
+          description: `${SITE_NAME}：按开放领域和部门查找、预览、下载政府开放数据集，申请有条件开放数据，使用开放接口。`,
           canonical: `${originOf(req)}/`,
           head: ssrDataScript({ home }),
           body: homeBody(home),
@@ -188,12 +186,14 @@ export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
           return reply
             .status(404)
             .type('text/html; charset=utf-8')
-            .send(renderShell({ title: `未找到数据集 - ${SITE}`, description: '该数据集不存在或未开放', body: '' }));
+            .send(
+              renderShell({ title: `未找到数据集 - ${SITE_NAME}`, description: '该数据集不存在或未开放', body: '' }),
+            );
         }
         const origin = originOf(req);
         return reply.type('text/html; charset=utf-8').send(
           renderShell({
-            title: `${d.name} - ${d.providerName} - ${SITE}`,
+            title: `${d.name} - ${d.providerName} - ${SITE_NAME}`,
             description: d.summary.slice(0, 160),
             canonical: `${origin}${datasetPath(d.code)}`,
             head: jsonLdScript(datasetLd(d, origin)) + ssrDataScript({ dataset: d }),
@@ -215,14 +215,14 @@ export function portalPages(ctx: AppContext): FastifyPluginAsyncTypebox {
         if (!d) {
           return reply
             .status(404)
-            .send(renderShell({ title: `未找到部门 - ${SITE}`, description: '该部门没有开放的数据集', body: '' }));
+            .send(renderShell({ title: `未找到部门 - ${SITE_NAME}`, description: '该部门没有开放的数据集', body: '' }));
         }
         const origin = originOf(req);
         const url = `${origin}${departmentPath(req.params.id)}`;
         return reply.send(
           renderShell({
-            title: `${d.name} - 开放数据 - ${SITE}`,
-            description: `${d.name}在${SITE}开放的数据集（${d.total}个）：${d.items
+            title: `${d.name} - 开放数据 - ${SITE_NAME}`,
+            description: `${d.name}在${SITE_NAME}开放的数据集（${d.total}个）：${d.items
               .slice(0, 5)
               .map((h) => h.name)
               .join('、')}`.slice(0, 160),

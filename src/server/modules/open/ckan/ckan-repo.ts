@@ -5,16 +5,16 @@ import type { Clause } from './ckan-query';
 /**
  * The CKAN API's view of the portal (R-35): the datasets on the portal as packages, the provider
  * departments as organizations, the open domains (Art 21) as groups, the resource classes as tags.
- * Only what the portal shows: open, reviewed, current (as portal-repo's onPortal).
+ * Only what the portal shows: open, reviewed, current (open_dataset.listed, portal-repo's onPortal
+ * kept as a column by triggers, migration 0028).
  */
-const ON_PORTAL = sql<SqlBool>`od.status = 'open' and od.version_id = e.portal_version_id
-  and e.portal_version_id = e.current_version_id and e.status = 'published'
-  and v.open_type in ('unconditional', 'conditional')`;
+const ON_PORTAL = sql<SqlBool>`od.listed`;
 
-const FROM = sql`open_dataset od
-  join catalog_entry e on e.id = od.entry_id
+/** What a package's details and most filters read, joined to open_dataset od. */
+const JOINS = sql`join catalog_entry e on e.id = od.entry_id
   join catalog_entry_version v on v.id = e.current_version_id
   join department d on d.id = e.provider_department_id`;
+const FROM = sql`open_dataset od ${JOINS}`;
 
 /** A package's name: its code as a CKAN name (lower case; `/` is not allowed). */
 export const NAME = sql<string>`lower(replace(e.code, '/', '-'))`;
@@ -65,9 +65,9 @@ const COLUMNS = sql`e.id as entry_id, od.package_id, ${NAME} as name, e.code, v.
 
 /** What a field of the query compares, and how (fields a client may filter and facet on). */
 type Field =
-  | { kind: 'text'; expr: RawBuilder<unknown> }
+  | { kind: 'text'; expr: RawBuilder<unknown>; ownRow?: true }
   | { kind: 'array'; expr: RawBuilder<unknown> }
-  | { kind: 'time'; expr: RawBuilder<unknown> }
+  | { kind: 'time'; expr: RawBuilder<unknown>; ownRow?: true }
   | { kind: 'constant'; values: string[] };
 
 /** The resources every package has (ckan-package.ts), and the licence every open dataset has. */
@@ -75,15 +75,15 @@ export const RESOURCE_FORMATS = ['CSV', 'XLSX', 'JSON', 'API'];
 
 export function fields(licenceId: string): Record<string, Field> {
   return {
-    id: { kind: 'text', expr: sql`od.package_id::text` },
+    id: { kind: 'text', expr: sql`od.package_id::text`, ownRow: true },
     name: { kind: 'text', expr: NAME },
     organization: { kind: 'text', expr: ORG_NAME },
     owner_org: { kind: 'text', expr: sql`d.id::text` },
     groups: { kind: 'array', expr: sql`v.open_domains` },
     tags: { kind: 'array', expr: TAGS },
     title: { kind: 'text', expr: sql`v.name` },
-    metadata_modified: { kind: 'time', expr: MODIFIED },
-    metadata_created: { kind: 'time', expr: sql`coalesce(od.first_opened_at, od.opened_at)` },
+    metadata_modified: { kind: 'time', expr: MODIFIED, ownRow: true },
+    metadata_created: { kind: 'time', expr: sql`coalesce(od.first_opened_at, od.opened_at)`, ownRow: true },
     res_format: { kind: 'constant', values: RESOURCE_FORMATS },
     license_id: { kind: 'constant', values: [licenceId] },
     type: { kind: 'constant', values: ['dataset'] },
@@ -137,21 +137,47 @@ export function condition(
   }
 }
 
+/** Whether a clause reads columns beyond open_dataset's own (then the page is chosen over the joined tables). */
+export function readsJoins(c: Clause, f: Record<string, Field>): boolean {
+  switch (c.kind) {
+    case 'all':
+      return false;
+    case 'not':
+      return readsJoins(c.of, f);
+    case 'and':
+    case 'or':
+      return c.of.some((x) => readsJoins(x, f));
+    case 'term':
+    case 'range': {
+      const field = f[c.field];
+      return !field || (field.kind !== 'constant' && !('ownRow' in field && field.ownRow));
+    }
+  }
+}
+
 /** Every clause must hold. */
 export function allOf(
   clauses: Clause[],
   f: Record<string, Field>,
   at: (v: string) => Date,
   unknownField: (name: string) => never,
-): RawBuilder<SqlBool> {
+): Filter {
   const conds = clauses.map((c) => condition(c, f, at, unknownField));
-  return conds.length ? sql<SqlBool>`(${sql.join(conds, sql` and `)})` : sql<SqlBool>`true`;
+  return {
+    sql: conds.length ? sql<SqlBool>`(${sql.join(conds, sql` and `)})` : sql<SqlBool>`true`,
+    joins: clauses.some((c) => readsJoins(c, f)),
+  };
 }
 
-export const EVERY = sql<SqlBool>`true`;
-export const inOrganization = (id: string) => sql<SqlBool>`d.id = ${id}`;
-export const inGroup = (code: string) => sql<SqlBool>`${code} = any(v.open_domains)`;
-export const modifiedSince = (at: Date) => sql<SqlBool>`${MODIFIED} >= ${at}`;
+/** A condition on packages, and whether it reads the joined tables (see readsJoins). */
+export interface Filter {
+  sql: RawBuilder<SqlBool>;
+  joins: boolean;
+}
+export const EVERY: Filter = { sql: sql<SqlBool>`true`, joins: false };
+export const inOrganization = (id: string): Filter => ({ sql: sql<SqlBool>`d.id = ${id}`, joins: true });
+export const inGroup = (code: string): Filter => ({ sql: sql<SqlBool>`${code} = any(v.open_domains)`, joins: true });
+export const modifiedSince = (at: Date): Filter => ({ sql: sql<SqlBool>`${MODIFIED} >= ${at}`, joins: false });
 
 /** Sortable fields (CKAN's `sort`: `id asc`, `metadata_modified desc`, `name asc`, `title_string asc` …). */
 const SORTS: Record<string, RawBuilder<unknown>> = {
@@ -164,11 +190,20 @@ const SORTS: Record<string, RawBuilder<unknown>> = {
 };
 
 export const isSortable = (field: string) => field in SORTS;
+const OWN_ROW_SORTS = new Set(['id', 'metadata_modified', 'metadata_created']);
 
 /** An order from (field, direction) pairs of sortable fields; none: the newest opened first. */
-export function orderOf(keys: Array<{ field: string; desc: boolean }>): RawBuilder<unknown> {
+export interface Order {
+  sql: RawBuilder<unknown>;
+  /** Whether it sorts on columns beyond open_dataset's own. */
+  joins: boolean;
+}
+export function orderOf(keys: Array<{ field: string; desc: boolean }>): Order {
   const parts = keys.map((k) => sql`${SORTS[k.field]!} ${sql.raw(k.desc ? 'desc' : 'asc')}`);
-  return parts.length ? sql.join(parts) : sql`od.opened_at desc`;
+  return {
+    sql: parts.length ? sql.join(parts) : sql`od.opened_at desc`,
+    joins: keys.some((k) => !OWN_ROW_SORTS.has(k.field)),
+  };
 }
 export const BY_ID = orderOf([{ field: 'id', desc: false }]);
 export const NEWEST = orderOf([]);
@@ -181,22 +216,32 @@ export const FACETS: Record<string, { expr: RawBuilder<unknown>; array: boolean 
   res_format: { expr: sql`array[${sql.join(RESOURCE_FORMATS)}]::text[]`, array: true },
 };
 
+/**
+ * A page of packages: the page's entries chosen first (over open_dataset alone when neither the
+ * filter nor the order reads other tables: an index walk of the listed ids), then their details.
+ */
 export async function packages(
   db: Db,
-  where: RawBuilder<SqlBool>,
-  order: RawBuilder<unknown>,
+  where: Filter,
+  order: Order,
   limit: number,
   offset: number,
 ): Promise<PackageRow[]> {
-  const r = await sql<PackageRow>`select ${COLUMNS} from ${FROM} where ${ON_PORTAL} and ${where}
-    order by ${order}, od.package_id limit ${limit} offset ${offset}`.execute(db);
+  const from = where.joins || order.joins ? FROM : sql`open_dataset od`;
+  const r = await sql<PackageRow>`
+    with page as (select array(select od.entry_id from ${from} where ${ON_PORTAL} and ${where.sql}
+      order by ${order.sql}, od.package_id limit ${limit} offset ${offset}) as ids)
+    select ${COLUMNS} from page, unnest(page.ids) with ordinality as p(entry_id, pos)
+      join open_dataset od on od.entry_id = p.entry_id ${JOINS}
+    order by p.pos`.execute(db);
   return r.rows;
 }
 
-export async function countPackages(db: Db, where: RawBuilder<SqlBool>): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*)::int as n from ${FROM} where ${ON_PORTAL} and ${where}`.execute(
-    db,
-  );
+export async function countPackages(db: Db, where: Filter): Promise<number> {
+  const from = where.joins ? FROM : sql`open_dataset od`;
+  const r = await sql<{
+    n: number;
+  }>`select count(*)::int as n from ${from} where ${ON_PORTAL} and ${where.sql}`.execute(db);
   return r.rows[0]!.n;
 }
 
@@ -227,14 +272,14 @@ export async function packageByDatastoreResource(db: Db, resourceId: string): Pr
 /** Counts per value of a facet field over the matching packages, biggest first. */
 export async function facet(
   db: Db,
-  where: RawBuilder<SqlBool>,
+  where: Filter,
   name: string,
   limit: number,
 ): Promise<Array<{ value: string; n: number }>> {
   const { expr, array } = FACETS[name]!;
   const value = array ? sql`unnest(${expr})` : expr;
   const r = await sql<{ value: string; n: number }>`
-    select x.value, count(*)::int as n from (select ${value} as value from ${FROM} where ${ON_PORTAL} and ${where}) x
+    select x.value, count(*)::int as n from (select ${value} as value from ${FROM} where ${ON_PORTAL} and ${where.sql}) x
     where x.value is not null group by x.value order by n desc, x.value limit ${limit}`.execute(db);
   return r.rows;
 }

@@ -4,6 +4,7 @@ import { dataFreshnessOf } from '../../exchange-ingest';
 import { departmentContacts } from '../../org';
 import { parseSolr, SearchQueryError, solrDate, type Clause } from './ckan-query';
 import * as repo from './ckan-repo';
+import { SITE_NAME } from '../site';
 import { bool, int, invalid, list, notFound, ROWS_MAX, str, type Params } from './ckan-params';
 import { ckanTime, groupDict, licenceDict, organizationDict, packageDict, tagDict } from './ckan-package';
 
@@ -188,7 +189,7 @@ async function tagList(ctx: AppContext, p: Params) {
 
 async function statusShow(ctx: AppContext, _p: Params, origin: string) {
   return {
-    site_title: '上饶市公共数据开放平台',
+    site_title: SITE_NAME,
     site_description: '上饶市政务信息资源开放门户（govshare）',
     site_url: origin,
     ckan_version: '2.10.5',

@@ -1,6 +1,7 @@
 import { OPEN_DOMAINS } from '../../../../shared/catalog/enums';
 import { OPEN_LICENCE, OPEN_LICENCE_PATH } from '../../../../shared/open/licence';
 import type { PackageRow } from '../ckan/ckan-repo';
+import { SITE_LEAD, SITE_NAME } from '../site';
 import {
   NS,
   THEME_LABELS,
@@ -20,7 +21,6 @@ export interface Triple {
   o: Term;
 }
 
-export const SITE = '上饶市公共数据开放平台';
 const zh = (value: string): Term => ({ value, lang: 'zh' });
 const iri = (x: string): Term => ({ iri: x });
 const dateTime = (d: Date): Term => ({ value: d.toISOString(), datatype: `${NS.xsd}dateTime` });
@@ -161,8 +161,8 @@ export function catalogTriples(origin: string, names: string[]): Triple[] {
   const out: Triple[] = [];
   const add = (s: string, p: string, o: Term) => out.push({ s, p, o });
   add(id.catalog, RDF_TYPE, iri(`${NS.dcat}Catalog`));
-  add(id.catalog, `${NS.dct}title`, zh(SITE));
-  add(id.catalog, `${NS.dct}description`, zh('汇聚全市各部门依法开放的公共数据，免费浏览、检索和下载'));
+  add(id.catalog, `${NS.dct}title`, zh(SITE_NAME));
+  add(id.catalog, `${NS.dct}description`, zh(SITE_LEAD));
   add(id.catalog, `${NS.dct}publisher`, iri(id.publisher));
   add(id.catalog, `${NS.foaf}homepage`, iri(`${origin}/`));
   add(id.catalog, `${NS.dct}language`, iri('http://publications.europa.eu/resource/authority/language/ZHO'));
@@ -171,7 +171,7 @@ export function catalogTriples(origin: string, names: string[]): Triple[] {
   add(id.catalog, `${NS.dcat}service`, iri(id.service));
   for (const n of names) add(id.catalog, `${NS.dcat}dataset`, iri(id.dataset(n)));
   add(id.publisher, RDF_TYPE, iri(`${NS.foaf}Agent`));
-  add(id.publisher, `${NS.foaf}name`, zh(SITE));
+  add(id.publisher, `${NS.foaf}name`, zh(SITE_NAME));
   add(id.licence, RDF_TYPE, iri(`${NS.dct}LicenseDocument`));
   add(id.licence, `${NS.dct}title`, zh(OPEN_LICENCE.titleZh));
   add(THEME_SCHEME, RDF_TYPE, iri(`${NS.skos}ConceptScheme`));

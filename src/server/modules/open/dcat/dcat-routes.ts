@@ -5,14 +5,15 @@ import type { AppContext } from '../../../app-context';
 import { AppError } from '../../../platform/errors';
 import { Obj } from '../../../platform/http/schemas';
 import { catalogPage, datasetDocument } from './dcat-service';
-import { FORMATS, serialize, type Format } from './dcat-serialize';
+import { Readable } from 'node:stream';
+import { FORMATS, rdfDocument, type Format } from './dcat-serialize';
 import type { Triple } from './dcat-graph';
 
 const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 const Ext = Type.Union([Type.Literal('ttl'), Type.Literal('jsonld'), Type.Literal('rdf')]);
 
-async function send(reply: FastifyReply, format: Format, triples: Triple[]) {
-  return reply.type(FORMATS[format]).send(await serialize(format, triples));
+function send(reply: FastifyReply, format: Format, chunks: AsyncIterable<Triple[]> | Iterable<Triple[]>) {
+  return reply.type(FORMATS[format]).send(Readable.from(rdfDocument(format, chunks)));
 }
 
 /**
@@ -52,7 +53,7 @@ export function dcatRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (req, reply) => {
         const triples = await datasetDocument(ctx, originOf(req), req.params.name);
         if (!triples) throw new AppError(404, 'NOT_FOUND', 'Open dataset not found', '开放数据集不存在');
-        return send(reply, req.params.ext, triples);
+        return send(reply, req.params.ext, [triples]);
       },
     );
   };

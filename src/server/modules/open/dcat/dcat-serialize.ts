@@ -12,18 +12,24 @@ export type Format = keyof typeof FORMATS;
 
 const isIri = (t: Term): t is { iri: string } => 'iri' in t;
 
-/** Turtle, by N3.js's writer (prefixes from NS). */
-export function toTurtle(triples: Triple[]): Promise<string> {
+/** Turtle statements, by N3.js's writer (prefixed names from NS; the @prefix lines are written once, first). */
+function turtle(triples: Triple[]): string {
   const { namedNode, literal, quad } = DataFactory;
-  const w = new Writer({ prefixes: { ...NS } });
-  for (const t of triples) {
-    const o = isIri(t.o)
-      ? namedNode(t.o.iri)
-      : literal(t.o.value, t.o.lang ?? (t.o.datatype ? namedNode(t.o.datatype) : undefined));
-    w.addQuad(quad(namedNode(t.s), namedNode(t.p), o));
-  }
-  return new Promise((resolve, reject) => w.end((err, out: string) => (err ? reject(err) : resolve(out))));
+  return new Writer({ prefixes: { ...NS } }).quadsToString(
+    triples.map((t) =>
+      quad(
+        namedNode(t.s),
+        namedNode(t.p),
+        isIri(t.o)
+          ? namedNode(t.o.iri)
+          : literal(t.o.value, t.o.lang ?? (t.o.datatype ? namedNode(t.o.datatype) : undefined)),
+      ),
+    ),
+  );
 }
+const TURTLE_PREFIXES = Object.entries(NS)
+  .map(([p, u]) => `@prefix ${p}: <${u}> .\n`)
+  .join('');
 
 /** An IRI as a compact IRI when a prefix of NS covers it (JSON-LD keys and @type values). */
 function compact(iri: string): string {
@@ -34,8 +40,8 @@ function compact(iri: string): string {
   return iri;
 }
 
-/** JSON-LD: one node object per subject in a @graph, with the prefixes as its @context. */
-export function toJsonLd(triples: Triple[]): string {
+/** JSON-LD node objects, one per subject of the chunk (a subject in several chunks has several: JSON-LD merges them). */
+function jsonLdNodes(triples: Triple[]): string[] {
   const nodes = new Map<string, Record<string, unknown>>();
   for (const t of triples) {
     let node = nodes.get(t.s);
@@ -54,7 +60,7 @@ export function toJsonLd(triples: Triple[]): string {
     const key = compact(t.p);
     node[key] = [...((node[key] as unknown[] | undefined) ?? []), value];
   }
-  return JSON.stringify({ '@context': { ...NS }, '@graph': [...nodes.values()] }, null, 1);
+  return [...nodes.values()].map((n) => JSON.stringify(n));
 }
 
 const xml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -66,18 +72,15 @@ function qname(iri: string): string {
   return q;
 }
 
-/** RDF/XML: an rdf:Description per subject, in the order subjects first appear. */
-export function toRdfXml(triples: Triple[]): string {
+/** RDF/XML rdf:Description elements, one per subject of the chunk, in the order subjects first appear. */
+function rdfXmlDescriptions(triples: Triple[]): string {
   const bySubject = new Map<string, Triple[]>();
   for (const t of triples) {
     const list = bySubject.get(t.s);
     if (list) list.push(t);
     else bySubject.set(t.s, [t]);
   }
-  const ns = Object.entries(NS)
-    .map(([p, u]) => `xmlns:${p}="${u}"`)
-    .join('\n  ');
-  const out = [`<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n  ${ns}>`];
+  const out: string[] = [];
   for (const [s, ts] of bySubject) {
     out.push(`<rdf:Description rdf:about="${xml(s)}">`);
     for (const t of ts) {
@@ -88,13 +91,40 @@ export function toRdfXml(triples: Triple[]): string {
         out.push(`  <${el}${attr}>${xml(t.o.value)}</${el}>`);
       }
     }
-    out.push('</rdf:Description>');
+    out.push('</rdf:Description>\n');
   }
-  out.push('</rdf:RDF>\n');
   return out.join('\n');
 }
 
-export function serialize(format: Format, triples: Triple[]): Promise<string> | string {
-  if (format === 'ttl') return toTurtle(triples);
-  return format === 'jsonld' ? toJsonLd(triples) : toRdfXml(triples);
+/**
+ * A document in the format, written chunk by chunk as the chunks come: a page of the catalog is never
+ * held whole (each chunk's triples are garbage once written), so a long harvest keeps memory flat.
+ */
+export async function* rdfDocument(
+  format: Format,
+  chunks: AsyncIterable<Triple[]> | Iterable<Triple[]>,
+): AsyncGenerator<string> {
+  if (format === 'ttl') {
+    yield TURTLE_PREFIXES;
+    for await (const c of chunks) yield turtle(c);
+    return;
+  }
+  if (format === 'jsonld') {
+    yield `{"@context":${JSON.stringify(NS)},"@graph":[`;
+    let first = true;
+    for await (const c of chunks) {
+      const nodes = jsonLdNodes(c);
+      if (!nodes.length) continue;
+      yield `${first ? '' : ','}\n${nodes.join(',\n')}`;
+      first = false;
+    }
+    yield '\n]}\n';
+    return;
+  }
+  const ns = Object.entries(NS)
+    .map(([p, u]) => `xmlns:${p}="${u}"`)
+    .join('\n  ');
+  yield `<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n  ${ns}>\n`;
+  for await (const c of chunks) yield rdfXmlDescriptions(c);
+  yield '</rdf:RDF>\n';
 }

@@ -24,10 +24,15 @@ async function factsOf(ctx: AppContext, rows: repo.PackageRow[]): Promise<Datase
   });
 }
 
+/** Datasets described per chunk of a streamed page. */
+const CHUNK = 10;
+
 /**
  * One page of the DCAT-AP catalog (R-35): the catalog, PER_PAGE datasets in the order of their ids
- * (a dataset opened meanwhile comes last, as in the CKAN API), and Hydra's paging. `modifiedSince`
- * keeps the datasets whose description changed since then (an incremental harvest).
+ * (a dataset opened meanwhile comes last, as in the CKAN API), and Hydra's paging, as chunks of
+ * triples: the catalog and paging first, then CHUNK datasets at a time. `modifiedSince` keeps the
+ * datasets whose description changed since then (an incremental harvest). Invalid input fails before
+ * the first chunk (the generator's first step), so the answer is still a clean 400.
  */
 export async function catalogPage(
   ctx: AppContext,
@@ -35,7 +40,7 @@ export async function catalogPage(
   format: Format,
   q: { page?: string; modifiedSince?: string },
   perPage = PER_PAGE,
-): Promise<Triple[]> {
+): Promise<AsyncGenerator<Triple[]>> {
   const page = q.page === undefined ? 1 : Number(q.page);
   if (!Number.isInteger(page) || page < 1)
     throw badRequest('DCAT_PAGE_INVALID', `Not a page number: ${q.page}`, `页码无效：${q.page}`);
@@ -45,25 +50,28 @@ export async function catalogPage(
     repo.packages(ctx.db, where, repo.BY_ID, perPage, (page - 1) * perPage),
     repo.countPackages(ctx.db, where),
   ]);
+  const facts = await factsOf(ctx, rows);
   const last = Math.max(1, Math.ceil(total / perPage));
   const url = (n: number) =>
     `${origin}/catalog.${format}?${new URLSearchParams({ ...(q.modifiedSince ? { modified_since: q.modifiedSince } : {}), page: String(n) })}`;
-  return [
-    ...catalogTriples(
-      origin,
-      rows.map((r) => r.name),
-    ),
-    ...datasetTriples(origin, await factsOf(ctx, rows)),
-    ...pagingTriples({
-      self: url(page),
-      first: url(1),
-      last: url(last),
-      ...(page < last ? { next: url(page + 1) } : {}),
-      ...(page > 1 ? { prev: url(page - 1) } : {}),
-      total,
-      perPage,
-    }),
-  ];
+  return (async function* () {
+    yield [
+      ...catalogTriples(
+        origin,
+        rows.map((r) => r.name),
+      ),
+      ...pagingTriples({
+        self: url(page),
+        first: url(1),
+        last: url(last),
+        ...(page < last ? { next: url(page + 1) } : {}),
+        ...(page > 1 ? { prev: url(page - 1) } : {}),
+        total,
+        perPage,
+      }),
+    ];
+    for (let i = 0; i < facts.length; i += CHUNK) yield datasetTriples(origin, facts.slice(i, i + CHUNK));
+  })();
 }
 
 /** modified_since: an ISO date or time (Solr's forms, NOW-7DAYS included). */
