@@ -147,7 +147,10 @@ async function main() {
         samples.push(now);
       }
       // Every tenth of the walk: a ramp of the live heap would be a leak; RSS saws as the collector works.
-      const tenths = Array.from({ length: 10 }, (_, i) => samples[Math.floor(((i + 1) * samples.length) / 10) - 1]!);
+      const tenths = Array.from(
+        { length: 10 },
+        (_, i) => samples[Math.max(0, Math.floor(((i + 1) * samples.length) / 10) - 1)]!,
+      );
       console.log(`    server RSS by tenths of the walk (MB): ${tenths.map((x) => mb(x).toFixed(0)).join(' ')}`);
       // Collected only after the walk, so that the RSS above is the collector's own doing.
       const heapGrowth = mb((await liveHeap()) - heapBefore);
