@@ -7,6 +7,7 @@ import * as openPortal from '../../src/server/db/migrations/0018_open_portal';
 import * as searchWords from '../../src/server/db/migrations/0019_search_words';
 import * as facetKey from '../../src/server/db/migrations/0026_search_facet_key';
 import * as searchGeneration from '../../src/server/db/migrations/0027_search_generation';
+import * as packageIds from '../../src/server/db/migrations/0028_open_package_id';
 import { insertEntry } from './search-fixtures';
 
 let t: TestApp;
@@ -90,7 +91,8 @@ describe('search service for other modules', () => {
   });
 
   it('fills the search table from the entries already published when the migration runs', async () => {
-    // The later migrations build on the search table: down and up around it.
+    // The later migrations build on the search table (and 0028 on open_dataset): down and up around it.
+    await packageIds.down(t.ctx.db as never);
     await searchGeneration.down(t.ctx.db as never);
     await facetKey.down(t.ctx.db as never);
     await searchWords.down(t.ctx.db as never);
@@ -106,6 +108,7 @@ describe('search service for other modules', () => {
     await searchWords.up(t.ctx.db as never);
     await facetKey.up(t.ctx.db as never);
     await searchGeneration.up(t.ctx.db as never);
+    await packageIds.up(t.ctx.db as never);
     expect((await searchEntries(t.ctx, staff, { q: '地下管网' })).items.map((h) => h.name)).toEqual(['地下管网信息']);
     expect((await searchEntries(t.ctx, staff, { q: '公交线路' })).total).toBe(14);
   });

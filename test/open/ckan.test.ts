@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
+import { pinyinKey } from '../../src/shared/search/pinyin';
 
 /**
  * R-35 (issue #13): CKAN's Action API as the clients people run call it, over real HTTP against the
@@ -388,6 +389,19 @@ describe('CKAN Action API (R-35)', () => {
     expect(after.id).toBe(before!.id);
     expect(after.notes).toBe(`${before!.notes}（第二版）`);
     expect(after.metadata_modified > before!.metadata_modified).toBe(true);
+  });
+
+  it('finds free words in q as the catalog’s search does: words of a title, its pinyin initials', async () => {
+    const [p] = (await search({ rows: 1, sort: 'id asc' })).results;
+    const found = async (q: string, fq?: string) =>
+      (await search({ q, rows: 1000, ...(fq ? { fq } : {}) })).results.map((r) => r.id);
+    expect(await found(p!.title)).toContain(p!.id);
+    // Initials, as people type them without an input method (企业登记 → qydj).
+    const initials = pinyinKey(p!.title).split(' ')[1]!;
+    expect(await found(initials)).toContain(p!.id);
+    // Free words and fields together; words that match nothing.
+    expect(await found(`${p!.title} AND -organization:${p!.organization.name}`)).not.toContain(p!.id);
+    expect(await found('并无此类数据集名称的检索词')).toEqual([]);
   });
 
   it('cuts a page at 1000 rows, as CKAN’s rows_max does', async () => {

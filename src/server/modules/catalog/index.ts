@@ -16,7 +16,7 @@ export type { CatalogActor } from './versions-model';
 export type { GrantHolders } from './consumers';
 export { createEntry, entryIdByCode, getEntry, publishedVersionOf, setPortalVersion } from './entries-service';
 export { ensureDepartmentItem, listClasses } from './classes-service';
-export { iterateSearch, searchEntries } from './search-service';
+export { iterateSearch, searchEntries, textMatchCondition } from './search-service';
 export type { SearchHit } from './search-service';
 export { SearchQuery, SearchResult } from './search-query';
 export { loadVersion, submitVersion } from './versions-service';

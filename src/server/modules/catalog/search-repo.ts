@@ -139,6 +139,14 @@ function where(c: SearchCriteria): RawBuilder<SqlBool> {
 const FROM = sql`catalog_search s`;
 
 /**
+ * Entries whose search document matches the text, as a condition on another query's entry id column
+ * (the CKAN API's free-text `q`): the same matching as the catalog's own search.
+ */
+export function entriesMatching(m: TextMatch, entryId: RawBuilder<unknown>): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${entryId} in (select s.entry_id from ${FROM} where ${matchCondition(m)})`;
+}
+
+/**
  * Relevance in tiers, so that a match in the name beats one in the data items beats one in the
  * summary however often the words repeat (R-05); ts_rank (weighted frequency) orders within a tier
  * (normalisation 32 keeps it below 1). Not ts_rank_cd: its proximity measure cost 3–4× as much per

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { pageBounds } from '../../platform/http/schemas';
@@ -303,6 +304,16 @@ async function samplePercent(ctx: AppContext, rows: number): Promise<{ percent: 
   const size = await repo.searchTableSize(ctx.db);
   const percent = Math.ceil((100 * rows) / Math.max(size, 1));
   return percent < 100 ? { percent } : undefined;
+}
+
+/**
+ * A condition that the entry in `entryId` matches the text as the catalog's search matches it
+ * (segmentation, synonyms, pinyin); undefined for text with nothing to match. Visibility is the
+ * caller's (the CKAN API lists only what the portal shows).
+ */
+export async function textMatchCondition(ctx: AppContext, text: string, entryId: RawBuilder<unknown>) {
+  const match = parseSearchText(text, await synonymsOf(ctx));
+  return match && repo.entriesMatching(match, entryId);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { originOf } from '../../platform/http/origin';
 import type { AppContext } from '../../app-context';
 import { escapeHtml } from '../../platform/http/page-shell';
 import { API_KEY_HEADER, OPEN_API_BASE } from '../../../shared/open/api-keys';
@@ -47,7 +48,7 @@ window.ui = SwaggerUIBundle({
 export function openApiDocRoutes(_ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/v1/openapi.json', { config: { access: 'public', audit: false }, schema: { hide: true } }, async (req) =>
-      openApiDocument(`${req.protocol}://${req.host}`),
+      openApiDocument(originOf(req)),
     );
     app.get('/docs', { config: { access: 'public', audit: false }, schema: { hide: true } }, async (_req, reply) =>
       reply.header('content-type', 'text/html; charset=utf-8').send(docsPage()),

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import { originOf } from '../../platform/http/origin';
 import type { AppContext } from '../../app-context';
 import { AppError } from '../../platform/errors';
 import { escapeHtml, jsonLdScript, renderShell, ssrDataScript } from '../../platform/http/page-shell';
@@ -20,7 +20,6 @@ const SITEMAP_DEPARTMENTS = 2_000;
 /** A sitemap file holds at most 50,000 URLs (sitemaps.org): the datasets per file, leaving room for the other pages. */
 export const SITEMAP_DATASETS = 50_000 - PORTAL_PAGES.length - SITEMAP_DEPARTMENTS;
 
-const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 export const datasetPath = (code: string) => `/datasets/${code}`;
 const label = (map: Record<string, { zh: string }>, code: string) => map[code]?.zh ?? code;
 

@@ -198,6 +198,22 @@ class Parser {
   }
 }
 
+/** The free words of a query (terms without a field), each once. */
+export function freeWords(c: Clause): string[] {
+  switch (c.kind) {
+    case 'term':
+      return c.field === 'text' ? [c.value] : [];
+    case 'not':
+      return freeWords(c.of);
+    case 'and':
+    case 'or':
+      return [...new Set(c.of.flatMap(freeWords))];
+    case 'all':
+    case 'range':
+      return [];
+  }
+}
+
 /** One query's clauses; an empty string is every document. */
 export function parseSolr(s: string): Clause {
   const ts = tokenize(s);

@@ -93,14 +93,22 @@ export function fields(licenceId: string): Record<string, Field> {
   };
 }
 
-/** A clause of the query as SQL; `unknownField` decides what a field not in the map does (Solr: an error). */
-export function condition(
-  c: Clause,
-  f: Record<string, Field>,
-  at: (v: string) => Date,
-  unknownField: (name: string) => never,
-): RawBuilder<SqlBool> {
-  const rec = (x: Clause) => condition(x, f, at, unknownField);
+/** The column free-text conditions (the catalog's textMatchCondition) are stated on. */
+export const ENTRY_ID = sql`od.entry_id`;
+
+/** How a query's parts become SQL: its fields, its dates, its free words (already matched), its unknown fields. */
+export interface Reading {
+  fields: Record<string, Field>;
+  at: (v: string) => Date;
+  /** Each free word's condition on ENTRY_ID (undefined: nothing to match). */
+  texts: Map<string, RawBuilder<SqlBool> | undefined>;
+  unknownField: (name: string) => never;
+}
+
+/** A clause of the query as SQL; an unknown field is what `unknownField` makes of it (Solr: an error). */
+export function condition(c: Clause, r: Reading): RawBuilder<SqlBool> {
+  const { fields: f, at, unknownField } = r;
+  const rec = (x: Clause) => condition(x, r);
   switch (c.kind) {
     case 'all':
       return sql<SqlBool>`true`;
@@ -110,11 +118,8 @@ export function condition(
     case 'or':
       return sql<SqlBool>`(${sql.join(c.of.map(rec), c.kind === 'and' ? sql` and ` : sql` or `)})`;
     case 'term': {
-      // Free words search the title and the description, as CKAN's text field does.
-      if (c.field === 'text' || c.field === 'q') {
-        const like = `%${c.value.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-        return sql<SqlBool>`(v.name ilike ${like} or v.summary ilike ${like})`;
-      }
+      // Free words are matched as the catalog's search matches them (segmentation, synonyms, pinyin).
+      if (c.field === 'text') return r.texts.get(c.value) ?? sql<SqlBool>`true`;
       const field = f[c.field] ?? unknownField(c.field);
       // field:* means the field has a value, as every package's fields here do.
       if (c.value === '*') return sql<SqlBool>`true`;
@@ -149,6 +154,8 @@ export function readsJoins(c: Clause, f: Record<string, Field>): boolean {
       return c.of.some((x) => readsJoins(x, f));
     case 'term':
     case 'range': {
+      // Free words are matched on open_dataset's own entry id.
+      if (c.kind === 'term' && c.field === 'text') return false;
       const field = f[c.field];
       return !field || (field.kind !== 'constant' && !('ownRow' in field && field.ownRow));
     }
@@ -156,16 +163,11 @@ export function readsJoins(c: Clause, f: Record<string, Field>): boolean {
 }
 
 /** Every clause must hold. */
-export function allOf(
-  clauses: Clause[],
-  f: Record<string, Field>,
-  at: (v: string) => Date,
-  unknownField: (name: string) => never,
-): Filter {
-  const conds = clauses.map((c) => condition(c, f, at, unknownField));
+export function allOf(clauses: Clause[], r: Reading): Filter {
+  const conds = clauses.map((c) => condition(c, r));
   return {
     sql: conds.length ? sql<SqlBool>`(${sql.join(conds, sql` and `)})` : sql<SqlBool>`true`,
-    joins: clauses.some((c) => readsJoins(c, f)),
+    joins: clauses.some((c) => readsJoins(c, r.fields)),
   };
 }
 

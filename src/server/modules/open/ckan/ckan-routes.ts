@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { originOf } from '../../../platform/http/origin';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../../app-context';
 import { ACTIONS } from './ckan-service';
@@ -8,8 +9,6 @@ import { SearchQueryError } from './ckan-query';
 import { AppError } from '../../../platform/errors';
 import { Obj } from '../../../platform/http/schemas';
 import { Type } from '@sinclair/typebox';
-
-const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 
 /** What CKAN's envelope says of an error: its type, and the message or the fields' messages. */
 function ckanError(err: unknown): { status: number; error: Record<string, unknown> } {

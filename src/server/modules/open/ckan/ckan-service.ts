@@ -1,9 +1,9 @@
 import type { AppContext } from '../../../app-context';
 import { OPEN_LICENCE } from '../../../../shared/open/licence';
-import { dataFreshnessOf } from '../../exchange-ingest';
-import { departmentContacts } from '../../org';
-import { parseSolr, SearchQueryError, solrDate, type Clause } from './ckan-query';
+import { freeWords, parseSolr, SearchQueryError, solrDate, type Clause } from './ckan-query';
+import { textMatchCondition } from '../../catalog';
 import * as repo from './ckan-repo';
+import { packageFacts } from './package-facts';
 import { SITE_NAME } from '../site';
 import { bool, int, invalid, list, notFound, ROWS_MAX, str, type Params } from './ckan-params';
 import { ckanTime, groupDict, licenceDict, organizationDict, packageDict, tagDict } from './ckan-package';
@@ -17,16 +17,21 @@ type Action = (ctx: AppContext, p: Params, origin: string) => Promise<unknown>;
 
 const FIELDS = repo.fields(OPEN_LICENCE.id);
 
-function where(ctx: AppContext, clauses: Clause[]) {
+/** The clauses as one filter; free words are matched by the catalog's search first. */
+async function where(ctx: AppContext, clauses: Clause[]) {
   const now = ctx.clock.now();
-  return repo.allOf(
-    clauses,
-    FIELDS,
-    (v) => solrDate(v, now),
-    (name) => {
+  const words = [...new Set(clauses.flatMap(freeWords))];
+  const texts = new Map(
+    await Promise.all(words.map(async (w) => [w, await textMatchCondition(ctx, w, repo.ENTRY_ID)] as const)),
+  );
+  return repo.allOf(clauses, {
+    fields: FIELDS,
+    at: (v) => solrDate(v, now),
+    texts,
+    unknownField: (name) => {
       throw new SearchQueryError(`undefined field ${name}`);
     },
-  );
+  });
 }
 
 const DEFAULT_SORT = 'score desc, metadata_modified desc';
@@ -48,18 +53,10 @@ function sortOf(sort: string) {
 
 /** Package dicts for rows, with their providers' contacts and their data's last loads, in the rows' order. */
 async function dicts(ctx: AppContext, rows: repo.PackageRow[], origin: string) {
-  const [contacts, loads] = await Promise.all([
-    departmentContacts(ctx, [...new Set(rows.map((r) => r.department_id))]),
-    dataFreshnessOf(
-      ctx,
-      rows.map((r) => r.entry_id),
-    ),
-  ]);
-  return rows.map((r) => {
-    const load = loads.get(r.entry_id);
-    return packageDict(
+  return (await packageFacts(ctx, rows)).map(({ row: r, dataUpdatedAt, contact }) =>
+    packageDict(
       r,
-      { dataUpdatedAt: load ? new Date(load.at) : null, contactEmail: contacts.get(r.department_id)?.email ?? null },
+      { dataUpdatedAt, contactEmail: contact?.email ?? null },
       {
         id: r.department_id,
         name: r.org_name,
@@ -68,8 +65,8 @@ async function dicts(ctx: AppContext, rows: repo.PackageRow[], origin: string) {
         created: r.department_created,
       },
       origin,
-    );
-  });
+    ),
+  );
 }
 
 async function packageSearch(ctx: AppContext, p: Params, origin: string) {
@@ -77,7 +74,7 @@ async function packageSearch(ctx: AppContext, p: Params, origin: string) {
   const start = int(p, 'start', 0);
   const q = str(p, 'q')?.trim() ?? '';
   const clauses = [q, str(p, 'fq') ?? '', ...list(p, 'fq_list')].filter((s) => s.trim()).map(parseSolr);
-  const cond = where(ctx, clauses);
+  const cond = await where(ctx, clauses);
   const [results, count] = await Promise.all([
     rows ? repo.packages(ctx.db, cond, repo.orderOf(sortOf(str(p, 'sort') ?? DEFAULT_SORT)), rows, start) : [],
     repo.countPackages(ctx.db, cond),

@@ -1,6 +1,6 @@
 import { OPEN_DOMAINS } from '../../../../shared/catalog/enums';
 import { OPEN_LICENCE, OPEN_LICENCE_PATH } from '../../../../shared/open/licence';
-import type { PackageRow } from '../ckan/ckan-repo';
+import type { PackageFacts } from '../ckan/package-facts';
 import { SITE_LEAD, SITE_NAME } from '../site';
 import {
   NS,
@@ -27,13 +27,6 @@ const dateTime = (d: Date): Term => ({ value: d.toISOString(), datatype: `${NS.x
 const int = (n: number): Term => ({ value: String(n), datatype: `${NS.xsd}integer` });
 const RDF_TYPE = `${NS.rdf}type`;
 
-/** What a dataset's description needs beyond its row. */
-export interface DatasetFacts {
-  row: PackageRow;
-  dataUpdatedAt: Date | null;
-  contact: { phone: string | null; email: string | null } | null;
-}
-
 /** The IRIs this catalog mints, under the platform's address. */
 export function iris(origin: string) {
   return {
@@ -53,7 +46,7 @@ export function iris(origin: string) {
  * contact point, themes from Art 21's domains, its update cycle as accrualPeriodicity, the region as
  * dct:spatial and the licence. 有条件开放 datasets carry RESTRICTED access rights and no download URLs.
  */
-export function datasetTriples(origin: string, facts: DatasetFacts[]): Triple[] {
+export function datasetTriples(origin: string, facts: PackageFacts[]): Triple[] {
   const id = iris(origin);
   const out: Triple[] = [];
   // A keyword can be both a domain's name and a tag: a triple is stated once.

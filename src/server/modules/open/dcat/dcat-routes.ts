@@ -1,4 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import { originOf } from '../../../platform/http/origin';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../../app-context';
@@ -9,7 +10,6 @@ import { Readable } from 'node:stream';
 import { FORMATS, rdfDocument, type Format } from './dcat-serialize';
 import type { Triple } from './dcat-graph';
 
-const originOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 const Ext = Type.Union([Type.Literal('ttl'), Type.Literal('jsonld'), Type.Literal('rdf')]);
 
 function send(reply: FastifyReply, format: Format, chunks: AsyncIterable<Triple[]> | Iterable<Triple[]>) {

@@ -1,28 +1,13 @@
 import type { AppContext } from '../../../app-context';
 import { badRequest } from '../../../platform/errors';
-import { dataFreshnessOf } from '../../exchange-ingest';
-import { departmentContacts } from '../../org';
 import * as repo from '../ckan/ckan-repo';
+import { packageFacts } from '../ckan/package-facts';
 import { SearchQueryError, solrDate } from '../ckan/ckan-query';
-import { catalogTriples, datasetTriples, pagingTriples, type DatasetFacts, type Triple } from './dcat-graph';
+import { catalogTriples, datasetTriples, pagingTriples, type Triple } from './dcat-graph';
 import type { Format } from './dcat-serialize';
 
 /** Datasets per catalog page (ckanext-dcat's default). */
 export const PER_PAGE = 100;
-
-async function factsOf(ctx: AppContext, rows: repo.PackageRow[]): Promise<DatasetFacts[]> {
-  const [contacts, loads] = await Promise.all([
-    departmentContacts(ctx, [...new Set(rows.map((r) => r.department_id))]),
-    dataFreshnessOf(
-      ctx,
-      rows.map((r) => r.entry_id),
-    ),
-  ]);
-  return rows.map((row) => {
-    const load = loads.get(row.entry_id);
-    return { row, dataUpdatedAt: load ? new Date(load.at) : null, contact: contacts.get(row.department_id) ?? null };
-  });
-}
 
 /** Datasets described per chunk of a streamed page. */
 const CHUNK = 10;
@@ -50,7 +35,7 @@ export async function catalogPage(
     repo.packages(ctx.db, where, repo.BY_ID, perPage, (page - 1) * perPage),
     repo.countPackages(ctx.db, where),
   ]);
-  const facts = await factsOf(ctx, rows);
+  const facts = await packageFacts(ctx, rows);
   const last = Math.max(1, Math.ceil(total / perPage));
   const url = (n: number) =>
     `${origin}/catalog.${format}?${new URLSearchParams({ ...(q.modifiedSince ? { modified_since: q.modifiedSince } : {}), page: String(n) })}`;
@@ -88,5 +73,5 @@ function sinceOf(ctx: AppContext, v: string): Date {
 /** One dataset's description, by its CKAN name or id; undefined when it is not on the portal. */
 export async function datasetDocument(ctx: AppContext, origin: string, key: string): Promise<Triple[] | undefined> {
   const rows = await repo.packagesByKey(ctx.db, [key]);
-  return rows.length ? datasetTriples(origin, await factsOf(ctx, rows)) : undefined;
+  return rows.length ? datasetTriples(origin, await packageFacts(ctx, rows)) : undefined;
 }
