@@ -28,6 +28,7 @@ import { searchEntries } from '../../src/server/modules/catalog/search-service';
 import type { AppContext, Db } from '../../src/server/app-context';
 import { ADMIN_URL, databaseUrl, pgAdmin } from '../pg-admin';
 import { loadCatalog, tsvectorLiteral, type Generated } from './load';
+import { percentile } from '../stats';
 
 const SHORT = process.env.BENCH_SHORT === '1';
 const ENTRIES = SHORT ? 5_000 : 100_000;
@@ -53,11 +54,6 @@ const QUERIES = [
   '饶市婚',
   '',
 ];
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 
 /**
  * Times several variants of one query, interleaved run by run, so a burst of load elsewhere on

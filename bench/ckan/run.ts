@@ -14,29 +14,20 @@
  * The server's RSS is read from /proc after each page.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { openPostgres } from '../../src/server/db/open';
-import { migrateToLatest } from '../../src/server/db/migrate';
-import { databaseUrl, pgAdmin } from '../pg-admin';
-import { loadCatalog } from '../catalog-search/load';
-import { openAll } from '../open-all';
+import { databaseUrl } from '../pg-admin';
+import { withOpenCatalog } from '../open-all';
+import { percentile } from '../stats';
 
 const SHORT = process.env.BENCH_SHORT === '1';
 const ENTRIES = SHORT ? 5_000 : 100_000;
 const SAMPLES = SHORT ? 10 : 40;
 const SEARCH_GOAL_MS = 300;
 const RSS_GOAL_MB = 50;
-const KEEP = process.env.BENCH_KEEP === '1';
-const REUSE = process.env.BENCH_REUSE;
 
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
 /** The server process: started on the database, its port once it listens. */
@@ -53,18 +44,8 @@ async function serve(url: string) {
 }
 
 async function main() {
-  const name = REUSE ?? `bench_${randomBytes(5).toString('hex')}`;
   console.log(`CKAN and DCAT harvesting benchmark: ${ENTRIES} open entries${SHORT ? ' (short)' : ''}`);
-  if (!REUSE) await pgAdmin(`create database ${name}`);
-  const database = await openPostgres(databaseUrl(name), 10);
-  try {
-    await migrateToLatest(database.db);
-    if (!REUSE) {
-      const t0 = performance.now();
-      await loadCatalog(database.db, ENTRIES, (done) => process.stdout.write(`\r  loading ${done}/${ENTRIES}`));
-      await openAll(database.db);
-      console.log(`\r  loaded and opened ${ENTRIES} entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    } else console.log(`  reusing ${name}`);
+  await withOpenCatalog(ENTRIES, async (db, name) => {
     // Each walk gets a server of its own, started afresh: what one walk leaves behind is not counted
     // against the next.
     let server = await serve(databaseUrl(name));
@@ -99,7 +80,7 @@ async function main() {
     };
 
     const total = (
-      await database.db
+      await db
         .selectFrom('open_dataset')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirstOrThrow()
@@ -107,7 +88,7 @@ async function main() {
     const org = (
       await sql<{ name: string }>`select lower(d.credit_code) as name from department d
         join catalog_entry e on e.provider_department_id = d.id group by d.id order by count(*) desc limit 1`.execute(
-        database.db,
+        db,
       )
     ).rows[0]!.name;
     const start = () => Math.floor(Math.random() * Math.max(1, Number(total) - 1000));
@@ -204,11 +185,7 @@ async function main() {
     console.log(
       `  live heap growth over the walks: harvest ${h.heapGrowth.toFixed(1)} MB, catalog ${c.heapGrowth.toFixed(1)} MB`,
     );
-  } finally {
-    await database.close();
-    if (KEEP) console.log(`  kept database ${name}: BENCH_REUSE=${name} times on it again`);
-    else if (!REUSE) await pgAdmin(`drop database if exists ${name} with (force)`);
-  }
+  });
 }
 
 main().catch((e: unknown) => {

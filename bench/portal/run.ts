@@ -19,30 +19,21 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { openPostgres } from '../../src/server/db/open';
-import { migrateToLatest } from '../../src/server/db/migrate';
 import { buildApp } from '../../src/server/app';
 import { loadConfig } from '../../src/server/config';
 import { systemClock } from '../../src/server/platform/clock';
 import { hashPassword } from '../../src/server/platform/auth/password';
 import type { AppContext } from '../../src/server/app-context';
-import { databaseUrl, pgAdmin } from '../pg-admin';
-import { loadCatalog } from '../catalog-search/load';
-import { openAll } from '../open-all';
+import { withOpenCatalog } from '../open-all';
+import { percentile } from '../stats';
 
 const SHORT = process.env.BENCH_SHORT === '1';
 const ENTRIES = SHORT ? 5_000 : 100_000;
 const ROUNDS = SHORT ? 5 : 40;
 const CONCURRENCY = 4;
 const GOAL_MS = 50;
-const KEEP = process.env.BENCH_KEEP === '1';
-const REUSE = process.env.BENCH_REUSE;
 const QUERIES = ['企业登记', '户籍人口', '不动产', '上饶', '社保', '空气质量', '公交线路', '医疗机构', '行政处罚', ''];
 
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 const ms = (x: number) => x.toFixed(1);
 
 /** 500 entries' codes, for the dataset pages the clients open. */
@@ -79,32 +70,18 @@ async function signedInCookie(ctx: AppContext, app: Awaited<ReturnType<typeof bu
 }
 
 async function main() {
-  const name = REUSE ?? `bench_${randomBytes(5).toString('hex')}`;
   console.log(
     `open portal benchmark: ${ENTRIES} open entries, ${CONCURRENCY} concurrent clients${SHORT ? ' (short)' : ''}`,
   );
-  if (!REUSE) await pgAdmin(`create database ${name}`);
-  const database = await openPostgres(databaseUrl(name), 10);
-  try {
+  await withOpenCatalog(ENTRIES, async (db) => {
     const ctx: AppContext = {
-      db: database.db,
+      db,
       dbKind: 'postgresql',
       config: { ...loadConfig({}), demo: false, requireMfa: false, secureCookies: false },
       clock: systemClock,
       log: console,
     };
-    await migrateToLatest(database.db);
-    let codes: string[];
-    if (REUSE) {
-      codes = await sampleCodes(ctx);
-      console.log(`  reusing ${name} (loaded by an earlier run)`);
-    } else {
-      const t0 = performance.now();
-      await loadCatalog(database.db, ENTRIES, (done) => process.stdout.write(`\r  loading ${done}/${ENTRIES}`));
-      await openAll(database.db);
-      codes = await sampleCodes(ctx);
-      console.log(`\r  loaded and opened ${ENTRIES} entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    }
+    const codes = await sampleCodes(ctx);
     // Two servers on the one database: as configured (recent results cached), and computing every
     // search (SEARCH_CACHE_SIZE=0), to show what a search the cache has not seen costs.
     const cachedApp = await buildApp(ctx, { serveWeb: true });
@@ -191,11 +168,7 @@ async function main() {
     );
     console.log(`\n  portal search, each query alone (one client, computed every time, median of ${ROUNDS}):`);
     for (const [q, p50, total] of alone) console.log(`    ${q.padEnd(10)}${ms(p50).padStart(7)} ms   ${total} matches`);
-  } finally {
-    await database.close();
-    if (KEEP) console.log(`  kept database ${name}: BENCH_REUSE=${name} times on it again`);
-    else if (!REUSE) await pgAdmin(`drop database if exists ${name} with (force)`);
-  }
+  });
 }
 
 main().catch((e: unknown) => {

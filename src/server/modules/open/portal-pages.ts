@@ -9,6 +9,7 @@ import { DATA_TYPES, OPEN_DOMAINS, UPDATE_CYCLES } from '../../../shared/catalog
 import { shanghaiDateTime } from '../../platform/calendar/dates';
 import * as repo from './portal-repo';
 import { SITE_LEAD, SITE_NAME } from './site';
+import { downloadUrl, OPEN_DOWNLOADS } from './downloads';
 import { CodeParams, codeOf, type PortalDataset } from './portal-schemas';
 import { portalDataset, portalHome, searchPortal } from './portal-service';
 import type { PortalCard, PortalHome } from './portal-schemas';
@@ -26,7 +27,6 @@ const label = (map: Record<string, { zh: string }>, code: string) => map[code]?.
 /** schema.org Dataset (what search engines show as a dataset result). */
 function datasetLd(d: PortalDataset, origin: string) {
   const url = `${origin}${datasetPath(d.code)}`;
-  const api = `${origin}/api/portal/datasets/${d.code}`;
   return {
     '@context': 'https://schema.org',
     '@type': 'Dataset',
@@ -60,19 +60,11 @@ function datasetLd(d: PortalDataset, origin: string) {
     datePublished: d.openedAt ?? undefined,
     variableMeasured: d.items.map((i) => i.name),
     distribution: d.downloadable
-      ? [
-          { '@type': 'DataDownload', encodingFormat: 'text/csv', contentUrl: `${api}/download?format=csv` },
-          {
-            '@type': 'DataDownload',
-            encodingFormat: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-            contentUrl: `${api}/download?format=xlsx`,
-          },
-          {
-            '@type': 'DataDownload',
-            encodingFormat: 'application/x-ndjson',
-            contentUrl: `${api}/download?format=jsonl`,
-          },
-        ]
+      ? OPEN_DOWNLOADS.map((x) => ({
+          '@type': 'DataDownload',
+          encodingFormat: x.mime,
+          contentUrl: downloadUrl(origin, d.code, x.format),
+        }))
       : [],
   };
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../../platform/errors';
 import { queryRecords } from '../../exchange-delivery';
 import { downloadable } from '../portal-service';
 import * as portalRepo from '../portal-repo';
-import { CkanError, int, bool, invalid, list, notFound, str, type Params } from './ckan-params';
+import { CkanError, int, bool, invalid, list, notFound, str, upTo, type Params } from './ckan-params';
 import * as repo from './ckan-repo';
 
 /** CKAN's datastore types for the national catalog's data types (DATA_TYPES). */
@@ -42,7 +42,7 @@ export async function datastoreSearch(ctx: AppContext, p: Params, origin: string
   const pkg = await repo.packageByDatastoreResource(ctx.db, resourceId);
   if (!pkg) throw notFound(`Resource "${resourceId}" was not found.`);
   if (str(p, 'q')) throw invalid('q', 'Full-text search of records is not offered: use filters');
-  const limit = Math.min(int(p, 'limit', 100), LIMIT_MAX);
+  const limit = upTo(p, 'limit', 100, LIMIT_MAX);
   const offset = int(p, 'offset', 0);
   const includeTotal = bool(p, 'include_total', true);
   const format = str(p, 'records_format') ?? 'objects';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { FORMAT_KINDS, OPEN_DOMAINS, OPEN_TYPES, SHARE_TYPES, UPDATE_CYCLES } from '../../../../shared/catalog/enums';
 import { OPEN_LICENCE, OPEN_LICENCE_PATH } from '../../../../shared/open/licence';
 import type { OrganizationRow, PackageRow } from './ckan-repo';
+import { downloadUrl, OPEN_DOWNLOADS, recordsUrl } from '../downloads';
 
 /**
  * CKAN's dictionaries (package, resource, organization, group, tag) made from the portal's rows, with
@@ -85,17 +86,16 @@ export const tagDict = (name: string) => ({
 
 /** The downloads and the API of a dataset, as CKAN resources; the CSV is the one datastore_search reads. */
 const RESOURCES = [
-  { kind: 'csv', format: 'CSV', mimetype: 'text/csv', name: 'CSV 下载', type: 'file' },
-  {
-    kind: 'xlsx',
-    format: 'XLSX',
-    mimetype: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    name: 'Excel 下载',
+  ...OPEN_DOWNLOADS.map((x) => ({
+    kind: x.format,
+    format: x.fileType,
+    mimetype: x.mime,
+    name: `${x.label} 下载`,
     type: 'file',
-  },
-  { kind: 'jsonl', format: 'JSON', mimetype: 'application/x-ndjson', name: 'JSON Lines 下载', type: 'file' },
-  { kind: 'api', format: 'API', mimetype: 'application/json', name: '开放接口', type: 'api' },
-] as const;
+    url: (origin: string, code: string) => downloadUrl(origin, code, x.format),
+  })),
+  { kind: 'api', format: 'API', mimetype: 'application/json', name: '开放接口', type: 'api', url: recordsUrl },
+];
 
 export const resourceId = (packageId: string, kind: string) => nameUuid(`resource:${packageId}:${kind}`);
 
@@ -109,14 +109,13 @@ export interface PackageExtras {
 
 export function packageDict(r: PackageRow, extra: PackageExtras, org: OrganizationRow, origin: string) {
   const page = `${origin}/datasets/${r.code}`;
-  const api = `${origin}/api/portal/datasets/${r.code}`;
   const conditional = r.open_type === 'conditional';
   const resources = RESOURCES.map((x, position) => ({
     id: resourceId(r.package_id, x.kind),
     package_id: r.package_id,
     name: x.name,
     description: conditional ? '有条件开放：申请获批后凭 API 密钥获取' : '',
-    url: x.kind === 'api' ? `${origin}/open/api/v1/datasets/${r.code}/records` : `${api}/download?format=${x.kind}`,
+    url: x.url(origin, r.code),
     format: x.format,
     mimetype: x.mimetype,
     position,

@@ -30,6 +30,10 @@ export function int(p: Params, key: string, fallback: number, min = 0): number {
   return n;
 }
 
+/** An integer parameter, cut to `max` as CKAN cuts `rows` and `limit` (a larger ask is not an error). */
+export const upTo = (p: Params, key: string, fallback: number, max: number, min = 0): number =>
+  Math.min(int(p, key, fallback, min), max);
+
 export function bool(p: Params, key: string, fallback: boolean): boolean {
   const v = p[key];
   if (v === undefined || v === null || v === '') return fallback;

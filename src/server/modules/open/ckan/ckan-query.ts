@@ -1,4 +1,4 @@
-import { AppError } from '../../../platform/errors';
+import { CkanError } from './ckan-params';
 
 /**
  * The Solr query syntax CKAN clients send in `fq` (and in `q` when it names fields), as far as
@@ -15,9 +15,9 @@ export type Clause =
   | { kind: 'or'; of: Clause[] };
 
 /** A query CKAN's Solr would refuse: 409 with CKAN's `Search Query Error`. */
-export class SearchQueryError extends AppError {
+export class SearchQueryError extends CkanError {
   constructor(detail: string) {
-    super(409, 'CKAN_SEARCH_QUERY', `Search Query is invalid: ${detail}`, `检索条件无效：${detail}`);
+    super(409, 'Search Query Error', `Search Query is invalid: ${detail}`);
   }
 }
 

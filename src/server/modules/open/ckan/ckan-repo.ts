@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../../app-context';
 import type { Clause } from './ckan-query';
+import { OPEN_DOWNLOADS } from '../downloads';
 
 /**
  * The CKAN API's view of the portal (R-35): the datasets on the portal as packages, the provider
@@ -17,11 +18,13 @@ const JOINS = sql`join catalog_entry e on e.id = od.entry_id
 const FROM = sql`open_dataset od ${JOINS}`;
 
 /** A package's name: its code as a CKAN name (lower case; `/` is not allowed). */
-export const NAME = sql<string>`lower(replace(e.code, '/', '-'))`;
+const NAME = sql<string>`lower(replace(e.code, '/', '-'))`;
 /** An organization's name: the department's 统一社会信用代码, lower case. */
-export const ORG_NAME = sql<string>`lower(d.credit_code)`;
+const ORG_NAME = sql<string>`lower(d.credit_code)`;
 /** When a package's description last changed: the portal shows a new version only once it is reopened. */
 const MODIFIED = sql`od.opened_at`;
+/** When it first opened (set with its package id, migration 0028). */
+const CREATED = sql`od.first_opened_at`;
 
 /** The tags of the entry: the names of its class and of the class's top level (类). */
 const TAGS = sql<string[]>`array(select c.name from catalog_class c
@@ -59,7 +62,7 @@ export interface PackageRow {
 const COLUMNS = sql`e.id as entry_id, od.package_id, ${NAME} as name, e.code, v.name as title, v.summary as notes,
   v.version_no, e.class_code, v.update_cycle, v.share_type, v.open_type, v.open_condition, v.format_kind,
   v.format_type, v.provider_office, v.open_domains, v.published_at,
-  coalesce(od.first_opened_at, od.opened_at) as created, ${MODIFIED} as modified,
+  ${CREATED} as created, ${MODIFIED} as modified,
   d.id as department_id, d.name as department_name, ${ORG_NAME} as org_name, d.created_at as department_created,
   d.region_code, (select r.name from region r where r.code = d.region_code) as region_name, ${TAGS} as tags`;
 
@@ -70,8 +73,8 @@ type Field =
   | { kind: 'time'; expr: RawBuilder<unknown>; ownRow?: true }
   | { kind: 'constant'; values: string[] };
 
-/** The resources every package has (ckan-package.ts), and the licence every open dataset has. */
-export const RESOURCE_FORMATS = ['CSV', 'XLSX', 'JSON', 'API'];
+/** The formats of the resources every package has (ckan-package.ts: the downloads and the open API). */
+const RESOURCE_FORMATS = [...OPEN_DOWNLOADS.map((x) => x.fileType), 'API'];
 
 export function fields(licenceId: string): Record<string, Field> {
   return {
@@ -83,7 +86,7 @@ export function fields(licenceId: string): Record<string, Field> {
     tags: { kind: 'array', expr: TAGS },
     title: { kind: 'text', expr: sql`v.name` },
     metadata_modified: { kind: 'time', expr: MODIFIED, ownRow: true },
-    metadata_created: { kind: 'time', expr: sql`coalesce(od.first_opened_at, od.opened_at)`, ownRow: true },
+    metadata_created: { kind: 'time', expr: CREATED, ownRow: true },
     res_format: { kind: 'constant', values: RESOURCE_FORMATS },
     license_id: { kind: 'constant', values: [licenceId] },
     type: { kind: 'constant', values: ['dataset'] },
@@ -106,7 +109,7 @@ export interface Reading {
 }
 
 /** A clause of the query as SQL; an unknown field is what `unknownField` makes of it (Solr: an error). */
-export function condition(c: Clause, r: Reading): RawBuilder<SqlBool> {
+function condition(c: Clause, r: Reading): RawBuilder<SqlBool> {
   const { fields: f, at, unknownField } = r;
   const rec = (x: Clause) => condition(x, r);
   switch (c.kind) {
@@ -143,7 +146,7 @@ export function condition(c: Clause, r: Reading): RawBuilder<SqlBool> {
 }
 
 /** Whether a clause reads columns beyond open_dataset's own (then the page is chosen over the joined tables). */
-export function readsJoins(c: Clause, f: Record<string, Field>): boolean {
+function readsJoins(c: Clause, f: Record<string, Field>): boolean {
   switch (c.kind) {
     case 'all':
       return false;
@@ -188,7 +191,7 @@ const SORTS: Record<string, RawBuilder<unknown>> = {
   title_string: sql`v.name`,
   title: sql`v.name`,
   metadata_modified: MODIFIED,
-  metadata_created: sql`coalesce(od.first_opened_at, od.opened_at)`,
+  metadata_created: CREATED,
 };
 
 export const isSortable = (field: string) => field in SORTS;
@@ -249,18 +252,26 @@ export async function countPackages(db: Db, where: Filter): Promise<number> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Packages by id or name (package_show, package_list's names): the ids that are on the portal. */
-export async function packagesByKey(db: Db, keys: string[]): Promise<PackageRow[]> {
-  if (!keys.length) return [];
-  const uuids = keys.filter((k) => UUID.test(k));
+/** The package with this id or name (package_show, a DCAT dataset document), if it is on the portal. */
+export async function packageByKey(db: Db, key: string): Promise<PackageRow | undefined> {
   // A name is a code with `-` for `/`: the code's own index finds it (codes' letters are upper case).
-  const codes = keys.flatMap((k) => {
-    const m = /^([0-9a-z]{1,16})-(\d{6})$/i.exec(k);
-    return m ? [`${m[1]}/${m[2]}`, `${m[1]!.toUpperCase()}/${m[2]}`] : [];
-  });
-  const r = await sql<PackageRow>`select ${COLUMNS} from ${FROM} where ${ON_PORTAL}
-    and (od.package_id = any(${uuids}::uuid[]) or e.code = any(${codes}::text[]))`.execute(db);
-  return r.rows;
+  const m = /^([0-9a-z]{1,16})-(\d{6})$/i.exec(key);
+  const match = UUID.test(key)
+    ? sql`od.package_id = ${key}::uuid`
+    : m
+      ? sql`e.code in (${`${m[1]!}/${m[2]!}`}, ${`${m[1]!.toUpperCase()}/${m[2]!}`})`
+      : undefined;
+  if (!match) return undefined;
+  const r = await sql<PackageRow>`select ${COLUMNS} from ${FROM} where ${ON_PORTAL} and ${match}`.execute(db);
+  return r.rows[0];
+}
+
+/** Every package's name in id order (package_list): the names alone, through the index of listed ids. */
+export async function packageNames(db: Db, limit: number, offset: number): Promise<string[]> {
+  const r = await sql<{ name: string }>`select ${NAME} as name from open_dataset od
+    join catalog_entry e on e.id = od.entry_id where ${ON_PORTAL}
+    order by od.package_id limit ${limit} offset ${offset}`.execute(db);
+  return r.rows.map((x) => x.name);
 }
 
 /** The package whose CSV resource (the datastore's) has this id. */
@@ -319,12 +330,11 @@ export interface GroupRow {
 }
 
 /** Art 21's open domains with their packages (every domain, also those still empty), in the portal's order. */
-export async function groups(db: Db, key?: string): Promise<GroupRow[]> {
+export async function groups(db: Db): Promise<GroupRow[]> {
   const r = await sql<GroupRow>`
     select g.code, g.name_zh, g.name_en,
       (select count(*)::int from ${FROM} where ${ON_PORTAL} and g.code = any(v.open_domains)) as package_count
-    from open_domain g ${key ? sql`where g.code = ${key}` : sql``}
-    order by g.sort, g.code`.execute(db);
+    from open_domain g order by g.sort, g.code`.execute(db);
   return r.rows;
 }
 

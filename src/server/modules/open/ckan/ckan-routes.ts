@@ -5,7 +5,6 @@ import type { AppContext } from '../../../app-context';
 import { ACTIONS } from './ckan-service';
 import { CkanError, type Params } from './ckan-params';
 import { datastoreSearch } from './ckan-datastore';
-import { SearchQueryError } from './ckan-query';
 import { AppError } from '../../../platform/errors';
 import { Obj } from '../../../platform/http/schemas';
 import { Type } from '@sinclair/typebox';
@@ -17,8 +16,6 @@ function ckanError(err: unknown): { status: number; error: Record<string, unknow
       status: err.status,
       error: { __type: err.ckanType, ...(err.fields ?? { message: err.message }) },
     };
-  if (err instanceof SearchQueryError)
-    return { status: 409, error: { __type: 'Search Query Error', message: err.message } };
   if (err instanceof AppError && err.status < 500)
     return {
       status: err.status,

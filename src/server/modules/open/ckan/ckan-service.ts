@@ -5,7 +5,7 @@ import { textMatchCondition } from '../../catalog';
 import * as repo from './ckan-repo';
 import { packageFacts } from './package-facts';
 import { SITE_NAME } from '../site';
-import { bool, int, invalid, list, notFound, ROWS_MAX, str, type Params } from './ckan-params';
+import { bool, int, invalid, list, notFound, ROWS_MAX, str, upTo, type Params } from './ckan-params';
 import { ckanTime, groupDict, licenceDict, organizationDict, packageDict, tagDict } from './ckan-package';
 
 /**
@@ -70,7 +70,7 @@ async function dicts(ctx: AppContext, rows: repo.PackageRow[], origin: string) {
 }
 
 async function packageSearch(ctx: AppContext, p: Params, origin: string) {
-  const rows = Math.min(int(p, 'rows', 10), ROWS_MAX);
+  const rows = upTo(p, 'rows', 10, ROWS_MAX);
   const start = int(p, 'start', 0);
   const q = str(p, 'q')?.trim() ?? '';
   const clauses = [q, str(p, 'fq') ?? '', ...list(p, 'fq_list')].filter((s) => s.trim()).map(parseSolr);
@@ -116,19 +116,18 @@ async function packageSearch(ctx: AppContext, p: Params, origin: string) {
 async function packageShow(ctx: AppContext, p: Params, origin: string) {
   const id = str(p, 'id') ?? str(p, 'name');
   if (!id) throw invalid('id', 'Missing value');
-  const [row] = await repo.packagesByKey(ctx.db, [id]);
+  const row = await repo.packageByKey(ctx.db, id);
   if (!row) throw notFound();
   return (await dicts(ctx, [row], origin))[0];
 }
 
 async function packageList(ctx: AppContext, p: Params) {
-  const limit = Math.min(int(p, 'limit', ROWS_MAX * 100, 1), ROWS_MAX * 100);
-  const rows = await repo.packages(ctx.db, repo.EVERY, repo.BY_ID, limit, int(p, 'offset', 0));
-  return rows.map((r) => r.name);
+  const limit = upTo(p, 'limit', ROWS_MAX * 100, ROWS_MAX * 100, 1);
+  return repo.packageNames(ctx.db, limit, int(p, 'offset', 0));
 }
 
 async function currentPackageList(ctx: AppContext, p: Params, origin: string) {
-  const limit = Math.min(int(p, 'limit', 10, 1), ROWS_MAX);
+  const limit = upTo(p, 'limit', 10, ROWS_MAX, 1);
   const page = int(p, 'page', 0, 0);
   const offset = page ? (page - 1) * limit : int(p, 'offset', 0);
   const rows = await repo.packages(ctx.db, repo.EVERY, repo.NEWEST, limit, offset);
@@ -144,7 +143,7 @@ function orgSort(sort: string | undefined): { sort: 'name' | 'title' | 'package_
 }
 
 async function organizationList(ctx: AppContext, p: Params) {
-  const limit = Math.min(int(p, 'limit', ROWS_MAX, 1), ROWS_MAX);
+  const limit = upTo(p, 'limit', ROWS_MAX, ROWS_MAX, 1);
   const rows = await repo.organizations(ctx.db, { limit, offset: int(p, 'offset', 0), ...orgSort(str(p, 'sort')) });
   if (!bool(p, 'all_fields', false)) return rows.map((o) => o.name);
   const extras = bool(p, 'include_extras', false);
@@ -163,7 +162,7 @@ async function organizationShow(ctx: AppContext, p: Params, origin: string) {
 }
 
 async function groupList(ctx: AppContext, p: Params) {
-  const limit = Math.min(int(p, 'limit', ROWS_MAX, 1), ROWS_MAX);
+  const limit = upTo(p, 'limit', ROWS_MAX, ROWS_MAX, 1);
   const rows = (await repo.groups(ctx.db)).slice(int(p, 'offset', 0)).slice(0, limit);
   return bool(p, 'all_fields', false) ? rows.map((g) => groupDict(g.code, g.package_count)) : rows.map((g) => g.code);
 }

@@ -2,6 +2,7 @@ import { OPEN_DOMAINS } from '../../../../shared/catalog/enums';
 import { OPEN_LICENCE, OPEN_LICENCE_PATH } from '../../../../shared/open/licence';
 import type { PackageFacts } from '../ckan/package-facts';
 import { SITE_LEAD, SITE_NAME } from '../site';
+import { downloadUrl, OPEN_DOWNLOADS, recordsUrl } from '../downloads';
 import {
   NS,
   THEME_LABELS,
@@ -94,25 +95,14 @@ export function datasetTriples(origin: string, facts: PackageFacts[]): Triple[] 
       if (contact.phone) add(c, `${NS.vcard}hasTelephone`, iri(`tel:${contact.phone.replace(/\s/g, '')}`));
     }
     const open = r.open_type === 'unconditional';
-    const downloads = [
-      { key: 'csv', format: 'CSV', mime: 'text/csv', title: 'CSV' },
-      {
-        key: 'xlsx',
-        format: 'XLSX',
-        mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        title: 'Excel',
-      },
-      { key: 'jsonl', format: 'JSON', mime: 'application/x-ndjson', title: 'JSON Lines' },
-    ] as const;
-    for (const x of downloads) {
-      const dist = `${ds}#${x.key}`;
+    for (const x of OPEN_DOWNLOADS) {
+      const dist = `${ds}#${x.format}`;
       add(ds, `${NS.dcat}distribution`, iri(dist));
       add(dist, RDF_TYPE, iri(`${NS.dcat}Distribution`));
-      add(dist, `${NS.dct}title`, zh(`${r.title}（${x.title}）`));
+      add(dist, `${NS.dct}title`, zh(`${r.title}（${x.label}）`));
       add(dist, `${NS.dcat}accessURL`, iri(page));
-      if (open)
-        add(dist, `${NS.dcat}downloadURL`, iri(`${origin}/api/portal/datasets/${r.code}/download?format=${x.key}`));
-      add(dist, `${NS.dct}format`, iri(fileTypeOf(x.format)));
+      if (open) add(dist, `${NS.dcat}downloadURL`, iri(downloadUrl(origin, r.code, x.format)));
+      add(dist, `${NS.dct}format`, iri(fileTypeOf(x.fileType)));
       add(dist, `${NS.dcat}mediaType`, iri(mediaTypeOf(x.mime)));
       add(dist, `${NS.dct}license`, iri(id.licence));
       if (dataUpdatedAt) add(dist, `${NS.dct}modified`, dateTime(dataUpdatedAt));
@@ -121,7 +111,7 @@ export function datasetTriples(origin: string, facts: PackageFacts[]): Triple[] 
     add(ds, `${NS.dcat}distribution`, iri(api));
     add(api, RDF_TYPE, iri(`${NS.dcat}Distribution`));
     add(api, `${NS.dct}title`, zh(`${r.title}（开放接口）`));
-    add(api, `${NS.dcat}accessURL`, iri(`${origin}/open/api/v1/datasets/${r.code}/records`));
+    add(api, `${NS.dcat}accessURL`, iri(recordsUrl(origin, r.code)));
     add(api, `${NS.dcat}accessService`, iri(id.service));
     add(api, `${NS.dct}license`, iri(id.licence));
     add(id.service, `${NS.dcat}servesDataset`, iri(ds));

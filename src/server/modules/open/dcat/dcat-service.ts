@@ -72,6 +72,6 @@ function sinceOf(ctx: AppContext, v: string): Date {
 
 /** One dataset's description, by its CKAN name or id; undefined when it is not on the portal. */
 export async function datasetDocument(ctx: AppContext, origin: string, key: string): Promise<Triple[] | undefined> {
-  const rows = await repo.packagesByKey(ctx.db, [key]);
-  return rows.length ? datasetTriples(origin, await packageFacts(ctx, rows)) : undefined;
+  const row = await repo.packageByKey(ctx.db, key);
+  return row ? datasetTriples(origin, await packageFacts(ctx, [row])) : undefined;
 }

@@ -71,7 +71,7 @@ const FREQUENCIES: Record<string, string> = {
 };
 export const frequencyOf = (cycle: string) => `${EU}frequency/${FREQUENCIES[cycle] ?? 'UNKNOWN'}`;
 
-export const fileTypeOf = (format: 'CSV' | 'XLSX' | 'JSON') => `${EU}file-type/${format}`;
+export const fileTypeOf = (code: string) => `${EU}file-type/${code}`;
 export const mediaTypeOf = (mime: string) => `https://www.iana.org/assignments/media-types/${mime}`;
 export const accessRightsOf = (openType: string) =>
   `${EU}access-right/${openType === 'unconditional' ? 'PUBLIC' : 'RESTRICTED'}`;
