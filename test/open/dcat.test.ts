@@ -159,4 +159,30 @@ describe('DCAT-AP 3 catalog (R-35)', () => {
     expect(await jsonldTriples(await get(`/dataset/${names[0]}.jsonld`, 'application/ld+json'))).toEqual(fromTurtle);
     expect((await fetch(`${base}/dataset/999-999999.ttl`)).status).toBe(404);
   });
+
+  it('writes awkward text and addresses so that every parser reads back the same values', async () => {
+    const s = `${base}/dataset/x-1`;
+    const awkward = '他说："数据\\开放"\n第二行\r\t<b>&amp;</b> \'引号\'';
+    const triples: Triple[] = [
+      { s, p: `${DCAT}keyword`, o: { value: awkward, lang: 'zh' } },
+      { s, p: `${DCAT}keyword`, o: { value: '' } },
+      { s, p: `${DCAT}keyword`, o: { value: '2026-12-06', datatype: 'http://www.w3.org/2001/XMLSchema#date' } },
+      { s, p: `${DCAT}landingPage`, o: { iri: `${base}/数据?a=1&b=(2)#'x'` } },
+      { s, p: `${DCAT}landingPage`, o: { iri: `${base}/v/weird:local` } },
+    ];
+    const doc = async (format: 'ttl' | 'jsonld' | 'rdf') => {
+      let out = '';
+      for await (const part of rdfDocument(format, [triples])) out += part;
+      return out;
+    };
+    const ttl = await doc('ttl');
+    const values = quadsOf(ttl).map((q) => q.object.value);
+    expect(values).toEqual(
+      expect.arrayContaining([awkward, '', '2026-12-06', `${base}/数据?a=1&b=(2)#'x'`, `${base}/v/weird:local`]),
+    );
+    const fromTurtle = rapper(ttl, 'turtle');
+    expect(fromTurtle).toHaveLength(triples.length);
+    expect(rapper(await doc('rdf'), 'rdfxml')).toEqual(fromTurtle);
+    expect(await jsonldTriples(await doc('jsonld'))).toEqual(fromTurtle);
+  });
 });

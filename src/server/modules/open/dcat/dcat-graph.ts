@@ -50,14 +50,7 @@ export function iris(origin: string) {
 export function datasetTriples(origin: string, facts: PackageFacts[]): Triple[] {
   const id = iris(origin);
   const out: Triple[] = [];
-  // A keyword can be both a domain's name and a tag: a triple is stated once.
-  const seen = new Set<string>();
-  const add = (s: string, p: string, o: Term) => {
-    const key = JSON.stringify([s, p, o]);
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ s, p, o });
-  };
+  const add = (s: string, p: string, o: Term) => out.push({ s, p, o });
   const agents = new Set<string>();
   const themes = new Set<string>();
   const regions = new Set<string>();
@@ -79,13 +72,17 @@ export function datasetTriples(origin: string, facts: PackageFacts[]): Triple[] 
     add(ds, `${NS.dcat}version`, { value: String(r.version_no) });
     add(ds, `${NS.dct}spatial`, iri(id.region(r.region_code)));
     regions.add(r.region_code);
-    for (const d of r.open_domains) {
-      const theme = themeOf(d);
+    // Two domains can share a theme, and a domain's name can also be a tag: each is stated once.
+    const ownThemes = new Set(r.open_domains.map(themeOf));
+    for (const theme of ownThemes) {
       themes.add(theme);
       add(ds, `${NS.dcat}theme`, iri(theme));
-      add(ds, `${NS.dcat}keyword`, zh(OPEN_DOMAINS[d as keyof typeof OPEN_DOMAINS]?.zh ?? d));
     }
-    for (const t of r.tags) add(ds, `${NS.dcat}keyword`, zh(t));
+    const keywords = new Set([
+      ...r.open_domains.map((d) => OPEN_DOMAINS[d as keyof typeof OPEN_DOMAINS]?.zh ?? d),
+      ...r.tags,
+    ]);
+    for (const k of keywords) add(ds, `${NS.dcat}keyword`, zh(k));
     if (contact) {
       const c = `${ds}#contact`;
       add(ds, `${NS.dcat}contactPoint`, iri(c));

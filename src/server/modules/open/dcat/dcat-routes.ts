@@ -13,7 +13,7 @@ import type { Triple } from './dcat-graph';
 const Ext = Type.Union([Type.Literal('ttl'), Type.Literal('jsonld'), Type.Literal('rdf')]);
 
 function send(reply: FastifyReply, format: Format, chunks: AsyncIterable<Triple[]> | Iterable<Triple[]>) {
-  return reply.type(FORMATS[format]).send(Readable.from(rdfDocument(format, chunks)));
+  return reply.type(FORMATS[format]).send(Readable.from(rdfDocument(format, chunks), { highWaterMark: 1 }));
 }
 
 /**

@@ -1,4 +1,3 @@
-import { DataFactory, Writer } from 'n3';
 import type { Term, Triple } from './dcat-graph';
 import { NS } from './dcat-vocab';
 
@@ -11,84 +10,113 @@ export const FORMATS = {
 export type Format = keyof typeof FORMATS;
 
 const isIri = (t: Term): t is { iri: string } => 'iri' in t;
+const RDF_TYPE = `${NS.rdf}type`;
+const PREFIXES = Object.entries(NS);
 
-/** Turtle statements, by N3.js's writer (prefixed names from NS; the @prefix lines are written once, first). */
-function turtle(triples: Triple[]): string {
-  const { namedNode, literal, quad } = DataFactory;
-  return new Writer({ prefixes: { ...NS } }).quadsToString(
-    triples.map((t) =>
-      quad(
-        namedNode(t.s),
-        namedNode(t.p),
-        isIri(t.o)
-          ? namedNode(t.o.iri)
-          : literal(t.o.value, t.o.lang ?? (t.o.datatype ? namedNode(t.o.datatype) : undefined)),
-      ),
-    ),
-  );
-}
-const TURTLE_PREFIXES = Object.entries(NS)
-  .map(([p, u]) => `@prefix ${p}: <${u}> .\n`)
-  .join('');
-
-/** An IRI as a compact IRI when a prefix of NS covers it (JSON-LD keys and @type values). */
-function compact(iri: string): string {
-  for (const [prefix, ns] of Object.entries(NS)) {
-    const local = iri.slice(ns.length);
-    if (iri.startsWith(ns) && /^[A-Za-z_][\w-]*$/.test(local)) return `${prefix}:${local}`;
+/** An IRI as a compact IRI (prefix:local) when a prefix of NS covers it with a plain local name. */
+function compactOrNull(iri: string): string | null {
+  for (const [prefix, ns] of PREFIXES) {
+    if (iri.startsWith(ns) && /^[A-Za-z_][\w-]*$/.test(iri.slice(ns.length)))
+      return `${prefix}:${iri.slice(ns.length)}`;
   }
-  return iri;
+  return null;
 }
+const compact = (iri: string): string => compactOrNull(iri) ?? iri;
+
+/**
+ * A chunk's triples by subject, then predicate, in the order they first appear: each serialization
+ * writes a subject once per chunk with its predicates and their objects.
+ */
+function grouped(triples: Triple[]): Map<string, Map<string, Term[]>> {
+  const bySubject = new Map<string, Map<string, Term[]>>();
+  for (const t of triples) {
+    let byPredicate = bySubject.get(t.s);
+    if (!byPredicate) bySubject.set(t.s, (byPredicate = new Map()));
+    const objects = byPredicate.get(t.p);
+    if (objects) objects.push(t.o);
+    else byPredicate.set(t.p, [t.o]);
+  }
+  return bySubject;
+}
+
+// Turtle. Written directly rather than through an RDF library's term objects: a full catalog walk
+// writes millions of triples, and every object made per triple is garbage the server must collect.
+
+/** In an IRI (IRIREF) the characters Turtle excludes, written as \uXXXX (UCHAR). */
+const IRI_EXCLUDED = /[\u0000-\u0020<>"{}|^`\\]/g;
+const uchar = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** In a string the quote, the backslash and line ends, written as ECHAR. */
+const ESCAPED = /["\\\n\r]/g;
+const ECHAR: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r' };
+
+const turtleIri = (iri: string) => compactOrNull(iri) ?? `<${iri.replace(IRI_EXCLUDED, uchar)}>`;
+
+function turtleObject(o: Term): string {
+  if (isIri(o)) return turtleIri(o.iri);
+  const s = `"${o.value.replace(ESCAPED, (c) => ECHAR[c]!)}"`;
+  return o.lang ? `${s}@${o.lang}` : o.datatype ? `${s}^^${turtleIri(o.datatype)}` : s;
+}
+
+/** Turtle statements: a subject's predicates joined by `;`, a predicate's objects by `,`. */
+function turtle(triples: Triple[]): string {
+  let out = '';
+  for (const [s, byPredicate] of grouped(triples)) {
+    const predicates: string[] = [];
+    for (const [p, objects] of byPredicate)
+      predicates.push(`${p === RDF_TYPE ? 'a' : turtleIri(p)} ${objects.map(turtleObject).join(', ')}`);
+    out += `${turtleIri(s)} ${predicates.join(' ;\n  ')} .\n`;
+  }
+  return out;
+}
+const TURTLE_PREFIXES = PREFIXES.map(([p, u]) => `@prefix ${p}: <${u}> .\n`).join('');
 
 /** JSON-LD node objects, one per subject of the chunk (a subject in several chunks has several: JSON-LD merges them). */
 function jsonLdNodes(triples: Triple[]): string[] {
-  const nodes = new Map<string, Record<string, unknown>>();
-  for (const t of triples) {
-    let node = nodes.get(t.s);
-    if (!node) nodes.set(t.s, (node = { '@id': t.s }));
-    if (t.p === `${NS.rdf}type` && isIri(t.o)) {
-      node['@type'] = [...((node['@type'] as string[] | undefined) ?? []), compact(t.o.iri)];
-      continue;
+  const nodes: string[] = [];
+  for (const [s, byPredicate] of grouped(triples)) {
+    const node: Record<string, unknown> = { '@id': s };
+    for (const [p, objects] of byPredicate) {
+      if (p === RDF_TYPE && objects.every(isIri)) node['@type'] = objects.map((o) => compact(o.iri));
+      else
+        node[compact(p)] = objects.map((o) =>
+          isIri(o)
+            ? { '@id': o.iri }
+            : {
+                '@value': o.value,
+                ...(o.lang ? { '@language': o.lang } : {}),
+                ...(o.datatype ? { '@type': compact(o.datatype) } : {}),
+              },
+        );
     }
-    const value = isIri(t.o)
-      ? { '@id': t.o.iri }
-      : {
-          '@value': t.o.value,
-          ...(t.o.lang ? { '@language': t.o.lang } : {}),
-          ...(t.o.datatype ? { '@type': compact(t.o.datatype) } : {}),
-        };
-    const key = compact(t.p);
-    node[key] = [...((node[key] as unknown[] | undefined) ?? []), value];
+    nodes.push(JSON.stringify(node));
   }
-  return [...nodes.values()].map((n) => JSON.stringify(n));
+  return nodes;
 }
 
-const xml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** XML's escapes; a carriage return as a reference, or the parser's end-of-line handling turns it into \n. */
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;' };
+const xml = (s: string) => s.replace(/[&<>"\r]/g, (c) => XML_ESCAPES[c]!);
 
 /** A predicate as an XML element name (prefix:local); every predicate here is from NS. */
 function qname(iri: string): string {
-  const q = compact(iri);
-  if (q === iri) throw new Error(`no prefix for ${iri}`);
+  const q = compactOrNull(iri);
+  if (!q) throw new Error(`no prefix for ${iri}`);
   return q;
 }
 
 /** RDF/XML rdf:Description elements, one per subject of the chunk, in the order subjects first appear. */
 function rdfXmlDescriptions(triples: Triple[]): string {
-  const bySubject = new Map<string, Triple[]>();
-  for (const t of triples) {
-    const list = bySubject.get(t.s);
-    if (list) list.push(t);
-    else bySubject.set(t.s, [t]);
-  }
   const out: string[] = [];
-  for (const [s, ts] of bySubject) {
+  for (const [s, byPredicate] of grouped(triples)) {
     out.push(`<rdf:Description rdf:about="${xml(s)}">`);
-    for (const t of ts) {
-      const el = qname(t.p);
-      if (isIri(t.o)) out.push(`  <${el} rdf:resource="${xml(t.o.iri)}"/>`);
-      else {
-        const attr = t.o.lang ? ` xml:lang="${t.o.lang}"` : t.o.datatype ? ` rdf:datatype="${xml(t.o.datatype)}"` : '';
-        out.push(`  <${el}${attr}>${xml(t.o.value)}</${el}>`);
+    for (const [p, objects] of byPredicate) {
+      const el = qname(p);
+      for (const o of objects) {
+        if (isIri(o)) out.push(`  <${el} rdf:resource="${xml(o.iri)}"/>`);
+        else {
+          const attr = o.lang ? ` xml:lang="${o.lang}"` : o.datatype ? ` rdf:datatype="${xml(o.datatype)}"` : '';
+          out.push(`  <${el}${attr}>${xml(o.value)}</${el}>`);
+        }
       }
     }
     out.push('</rdf:Description>\n');
@@ -121,9 +149,7 @@ export async function* rdfDocument(
     yield '\n]}\n';
     return;
   }
-  const ns = Object.entries(NS)
-    .map(([p, u]) => `xmlns:${p}="${u}"`)
-    .join('\n  ');
+  const ns = PREFIXES.map(([p, u]) => `xmlns:${p}="${u}"`).join('\n  ');
   yield `<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n  ${ns}>\n`;
   for await (const c of chunks) yield rdfXmlDescriptions(c);
   yield '</rdf:RDF>\n';
