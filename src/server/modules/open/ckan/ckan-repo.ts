@@ -11,10 +11,15 @@ import { OPEN_DOWNLOADS } from '../downloads';
  */
 const ON_PORTAL = sql<SqlBool>`od.listed`;
 
-/** What a package's details and most filters read, joined to open_dataset od. */
+/**
+ * What a package's details and most filters read, joined to open_dataset od. The version and the
+ * department are left joins on their keys: a listed dataset always has both (so the rows are the
+ * same), and PostgreSQL drops a left join whose columns a query does not read — a count by
+ * organization then skips a lookup of every matching dataset's version (15 ms instead of 150).
+ */
 const JOINS = sql`join catalog_entry e on e.id = od.entry_id
-  join catalog_entry_version v on v.id = e.current_version_id
-  join department d on d.id = e.provider_department_id`;
+  left join catalog_entry_version v on v.id = e.current_version_id
+  left join department d on d.id = e.provider_department_id`;
 const FROM = sql`open_dataset od ${JOINS}`;
 
 /** A package's name: its code as a CKAN name (lower case; `/` is not allowed). */
