@@ -12,6 +12,7 @@ import type { Triple } from './dcat-graph';
 
 const Ext = Type.Union([Type.Literal('ttl'), Type.Literal('jsonld'), Type.Literal('rdf')]);
 
+/** The document streamed one chunk ahead of the socket (Readable.from's default reads sixteen ahead). */
 function send(reply: FastifyReply, format: Format, chunks: AsyncIterable<Triple[]> | Iterable<Triple[]>) {
   return reply.type(FORMATS[format]).send(Readable.from(rdfDocument(format, chunks), { highWaterMark: 1 }));
 }

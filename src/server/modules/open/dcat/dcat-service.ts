@@ -16,8 +16,9 @@ const CHUNK = 10;
  * One page of the DCAT-AP catalog (R-35): the catalog, PER_PAGE datasets in the order of their ids
  * (a dataset opened meanwhile comes last, as in the CKAN API), and Hydra's paging, as chunks of
  * triples: the catalog and paging first, then CHUNK datasets at a time. `modifiedSince` keeps the
- * datasets whose description changed since then (an incremental harvest). Invalid input fails before
- * the first chunk (the generator's first step), so the answer is still a clean 400.
+ * datasets whose description changed since then (an incremental harvest). The input is checked and
+ * the page read before the generator is returned, so a bad request or a failed query is still a clean
+ * error response, not a document cut short.
  */
 export async function catalogPage(
   ctx: AppContext,
