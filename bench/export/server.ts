@@ -1,7 +1,7 @@
 /**
  * The platform's HTTP server in a process of its own, as `npm start` runs it, so the export
  * benchmark measures the server's memory and not its own client's: `node --import tsx
- * bench/export/server.ts DATABASE_URL SECRET_KEY`. Prints one JSON line with its port once it
+ * bench/export/server.ts DATABASE_URL SECRET_KEY [POOL_SIZE]` (4 unless given). Prints one JSON line with its port once it
  * listens; closes when its stdin ends.
  */
 import type { AddressInfo } from 'node:net';
@@ -11,10 +11,10 @@ import { loadConfig } from '../../src/server/config';
 import { systemClock } from '../../src/server/platform/clock';
 import type { AppContext } from '../../src/server/app-context';
 
-const [url, secretKey] = process.argv.slice(2);
-if (!url || !secretKey) throw new Error('usage: server.ts DATABASE_URL SECRET_KEY');
+const [url, secretKey, pool] = process.argv.slice(2);
+if (!url || !secretKey) throw new Error('usage: server.ts DATABASE_URL SECRET_KEY [POOL_SIZE]');
 
-const database = await openPostgres(url, 4);
+const database = await openPostgres(url, pool ? Number(pool) : 4);
 const ctx: AppContext = {
   db: database.db,
   dbKind: 'postgresql',

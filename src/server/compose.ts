@@ -3,6 +3,7 @@ import type { AppContext } from './app-context';
 import * as catalog from './modules/catalog';
 import * as exchangeDelivery from './modules/exchange-delivery';
 import * as exchangeIngest from './modules/exchange-ingest';
+import * as gateway from './modules/gateway';
 import * as open from './modules/open';
 import * as org from './modules/org';
 import * as sharing from './modules/sharing';
@@ -24,6 +25,7 @@ export function modules(): ModuleDefinition[] {
     sharing.register(),
     exchangeIngest.register(),
     exchangeDelivery.register(),
+    gateway.register(),
     open.register(),
   ];
 }

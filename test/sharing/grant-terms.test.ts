@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTerms, ipAllowed, termsProblems } from '../../src/server/modules/sharing/grant-terms';
 
+const GATEWAY_DEFAULTS = { callsPerMinute: null, dailyCallQuota: null, operations: null };
+
 describe('grant terms (R-16)', () => {
   it('matches addresses against CIDR ranges, single addresses and IPv6, with IPv4 clients on dual-stack sockets', () => {
     const ranges = ['10.20.0.0/16', '192.168.1.7', '2001:db8::/32'];
@@ -16,13 +18,18 @@ describe('grant terms (R-16)', () => {
   });
 
   it('gives each method its defaults and refuses terms that do not fit it', () => {
-    expect(defaultTerms('table')).toEqual({ bulkExport: true, dailyRowCap: null, ipRanges: [] });
-    expect(defaultTerms('api')).toEqual({ bulkExport: false, dailyRowCap: null, ipRanges: [] });
+    expect(defaultTerms('table')).toEqual({ ...GATEWAY_DEFAULTS, bulkExport: true, dailyRowCap: null, ipRanges: [] });
+    expect(defaultTerms('api')).toEqual({ ...GATEWAY_DEFAULTS, bulkExport: false, dailyRowCap: null, ipRanges: [] });
     expect(termsProblems({ bulkExport: true }, 'api').map((p) => p.code)).toEqual(['SHARING_TERMS_EXPORT_NEEDS_TABLE']);
     expect(termsProblems({ dailyRowCap: 10 }, 'api')).toEqual([]);
     expect(termsProblems({ ipRanges: ['10.0.0.0/33', '::1/129', '10.0.0.0/8'] }, 'api').map((p) => p.field)).toEqual([
       'terms.ipRanges[0]',
       'terms.ipRanges[1]',
+    ]);
+    expect(termsProblems({ callsPerMinute: 60, dailyCallQuota: 1000, operations: ['getPerson'] }, 'api')).toEqual([]);
+    expect(termsProblems({ callsPerMinute: 60, operations: [] }, 'table').map((p) => p.field)).toEqual([
+      'terms.callsPerMinute',
+      'terms.operations',
     ]);
   });
 });

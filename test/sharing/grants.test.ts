@@ -36,7 +36,14 @@ describe('grants (R-16) and checkGrant', () => {
   it('lets a use within the grant through and says why others are refused', async () => {
     const g = await grant();
     // An unconditional table grant gets the method's default terms: export allowed, no cap, any address.
-    expect(g.grant.terms).toEqual({ bulkExport: true, dailyRowCap: null, ipRanges: [] });
+    expect(g.grant.terms).toEqual({
+      bulkExport: true,
+      dailyRowCap: null,
+      ipRanges: [],
+      callsPerMinute: null,
+      dailyCallQuota: null,
+      operations: null,
+    });
     const use = { departmentId: g.consumer.id, entryId: g.entry.id };
     expect(await checkGrant(t.ctx, { ...use, use: 'push', itemIds: g.itemIds })).toMatchObject({
       ok: true,

@@ -263,7 +263,14 @@ describe('applying for a resource (R-10 – R-13)', () => {
       }),
       200,
     ).json<ShareRequest>();
-    expect(ok.grant!.terms).toEqual({ bulkExport: false, dailyRowCap: null, ipRanges: ['10.1.0.0/16'] });
+    expect(ok.grant!.terms).toEqual({
+      bulkExport: false,
+      dailyRowCap: null,
+      ipRanges: ['10.1.0.0/16'],
+      callsPerMinute: null,
+      dailyCallQuota: null,
+      operations: null,
+    });
     expect(ok.status).toBe('approved');
     expect(ok.grant).toMatchObject({
       status: 'active',

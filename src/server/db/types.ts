@@ -490,6 +490,11 @@ export interface ShareGrantTable {
   daily_row_cap: number | null;
   /** CIDR ranges calls under the grant may come from; empty: anywhere. */
   ip_ranges: Generated<string[]>;
+  /** 服务接口 terms (migration 0029): calls per minute and per day; null: the upstream's defaults. */
+  calls_per_minute: number | null;
+  daily_call_quota: number | null;
+  /** Gateway operations the grant may call; null: every one offered. */
+  operations: string[] | null;
   revoked_at: Date | null;
   revoked_by: string | null;
   revoke_reason: string | null;
@@ -781,6 +786,12 @@ export interface DB {
   open_error_report: OpenErrorReportTable;
   open_api_key: OpenApiKeyTable;
   open_api_usage: OpenApiUsageTable;
+  gw_upstream: GwUpstreamTable;
+  gw_upstream_revision: GwUpstreamRevisionTable;
+  gw_system: GwSystemTable;
+  gw_token: GwTokenTable;
+  gw_nonce: GwNonceTable;
+  gw_usage: GwUsageTable;
 }
 
 export type OpenDatasetStatus = 'platform_review' | 'open' | 'refused' | 'withdrawn';
@@ -917,3 +928,89 @@ export interface OpenApiUsageTable {
 export type Row<T extends keyof DB> = Selectable<DB[T]>;
 export type NewRow<T extends keyof DB> = Insertable<DB[T]>;
 export type RowUpdate<T extends keyof DB> = Updateable<DB[T]>;
+
+/** One operation a registered upstream offers through the gateway (migration 0029). */
+export interface GwOperation {
+  /** Stable id: the OpenAPI operationId, the WSDL operation name, or METHOD path. */
+  id: string;
+  method: string;
+  /** The upstream's path template, e.g. /persons/{id}; the gateway path is the same. */
+  path: string;
+  summary: string;
+  /** SOAP only: the SOAPAction header the upstream expects. */
+  soapAction?: string;
+  /** XML only: the prefixes its XPaths use. */
+  namespaces?: Record<string, string>;
+  responseFormat: 'json' | 'xml';
+  /** Response fields mapped to data items (JSONPath or XPath); none: the response carries no item and streams through. */
+  fields: Array<{ path: string; field: string }>;
+}
+
+export interface GwUpstreamTable {
+  entry_id: string;
+  base_url: string;
+  spec_kind: 'openapi' | 'wsdl';
+  spec: string | null;
+  operations: ColumnType<GwOperation[], string, string>;
+  auth_kind: 'none' | 'header' | 'token';
+  /** header: { name }; token: { url, clientId, scope? } — never the secret. */
+  auth_config: ColumnType<Record<string, string>, string, string>;
+  /** SecretBox-sealed: the header value, or the token endpoint's client secret. */
+  auth_secret: string | null;
+  timeout_ms: number;
+  max_request_bytes: number;
+  max_response_bytes: number;
+  calls_per_minute: number;
+  daily_call_quota: number;
+  revision: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface GwUpstreamRevisionTable {
+  entry_id: string;
+  revision: number;
+  base_url: string;
+  operations: ColumnType<GwOperation[], string, string>;
+  removed: string[];
+  saved_at: Timestamp;
+  saved_by: string | null;
+}
+
+export interface GwSystemTable {
+  id: Generated<string>;
+  department_id: string;
+  name: string;
+  description: string | null;
+  app_key: string;
+  /** SecretBox-sealed app secret. */
+  secret: string;
+  previous_secret: string | null;
+  previous_until: Date | null;
+  status: Generated<'active' | 'disabled'>;
+  created_at: Timestamp;
+  created_by: string | null;
+  rotated_at: Date | null;
+  disabled_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface GwTokenTable {
+  token_hash: string;
+  system_id: string;
+  expires_at: Timestamp;
+}
+
+export interface GwNonceTable {
+  app_key: string;
+  nonce: string;
+  at: Timestamp;
+}
+
+export interface GwUsageTable {
+  grant_id: string;
+  day: DateOnly;
+  calls: Generated<number>;
+  refused: Generated<number>;
+}

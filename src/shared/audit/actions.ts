@@ -117,6 +117,18 @@ export const AUDIT_ACTIONS = {
   'sharing.grant.revoke': { zh: '撤销共享授权', en: 'Revoke grant' },
   'sharing.grant.renew': { zh: '续期共享授权', en: 'Renew grant' },
 
+  // Service gateway
+  'gateway.upstream.read': { zh: '查看服务接口登记', en: 'View service registration' },
+  'gateway.upstream.save': { zh: '登记服务接口', en: 'Register service' },
+  'gateway.upstream.describe': { zh: '解析接口描述', en: 'Read service description' },
+  'gateway.upstream.revisions': { zh: '查看服务接口修订记录', en: 'View service revisions' },
+  'gateway.system.list': { zh: '查询应用系统', en: 'Consuming system search' },
+  'gateway.system.create': { zh: '登记应用系统', en: 'Register consuming system' },
+  'gateway.system.rotate': { zh: '更换应用密钥', en: 'Rotate app secret' },
+  'gateway.system.disable': { zh: '停用应用系统', en: 'Disable consuming system' },
+  'gateway.system.enable': { zh: '启用应用系统', en: 'Enable consuming system' },
+  'gateway.token': { zh: '获取接口访问令牌', en: 'Get gateway token' },
+  'gateway.call': { zh: '调用服务接口', en: 'Service call' },
   // Exchange: sources, the data resource center, files, pushes
   'exchange.source.list': { zh: '查询数据源', en: 'Data source search' },
   'exchange.source.read': { zh: '查看数据源', en: 'View data source' },

@@ -74,14 +74,7 @@ export async function resolveAccess(
       const item = items.get(c.itemId);
       const g = byField.get(c.column) ?? (item ? byName.get(item.name) : undefined);
       if (!g || !item) return [];
-      const rule = ruleFor(configured, c.column, channel, () =>
-        suggestRule({
-          name: item.name,
-          fieldName: item.fieldName,
-          maskRule: g.maskRule ?? item.maskRule,
-          sensitivity: item.sensitivity,
-        }),
-      );
+      const rule = grantedItemRule(configured, c.column, channel, item, g);
       return [{ column: c.column, name: item.name, dataType: c.dataType, rule }];
     });
   }
@@ -93,6 +86,44 @@ export async function resolveAccess(
     grant,
     mask: compilePlan(columns.map((c) => ({ field: c.column, rule: c.rule }))),
   };
+}
+
+/** A granted item's rule for the grant's channel: configured for it, else for all channels, else suggested. */
+function grantedItemRule(
+  configured: Awaited<ReturnType<typeof configuredRules>>,
+  field: string,
+  channel: string,
+  item: Item,
+  granted: Grant['items'][number],
+): MaskRule {
+  return ruleFor(configured, field, channel, () =>
+    suggestRule({
+      name: item.name,
+      fieldName: item.fieldName,
+      maskRule: granted.maskRule ?? item.maskRule,
+      sensitivity: item.sensitivity,
+    }),
+  );
+}
+
+/**
+ * R-43 for deliveries without a managed table (the service gateway): the rule of each granted item
+ * of the current version, by field name in lower case. An item the current version no longer has is
+ * not delivered, so it has no rule.
+ */
+export async function grantFieldRules(ctx: AppContext, grant: Grant): Promise<Map<string, MaskRule>> {
+  const v = await publishedVersionOf(ctx, grant.entryId);
+  const rules = new Map<string, MaskRule>();
+  if (!v) return rules;
+  const configured = await configuredRules(ctx, grant.entryId);
+  const byField = new Map(v.items.flatMap((i) => (i.fieldName ? [[i.fieldName.toLowerCase(), i] as const] : [])));
+  const byName = new Map(v.items.map((i) => [i.name, i]));
+  for (const g of grant.items) {
+    const field = g.fieldName.toLowerCase();
+    const item = byField.get(field) ?? byName.get(g.name);
+    if (item) rules.set(field, grantedItemRule(configured, field, grant.method, item, g));
+  }
+  return rules;
 }
 
 type Managed = NonNullable<Awaited<ReturnType<typeof findManaged>>>;

@@ -14,7 +14,7 @@ export { getMasking, openMaskingGaps, saveMasking } from './masking-service';
 export { openExport, type ExportDownload, type ExportFormat } from './records-export';
 export type { XlsxSheet } from './records-xlsx';
 export { queryRecords } from './records-service';
-export type { PortalCaller } from './data-access';
+export { grantFieldRules, type PortalCaller } from './data-access';
 
 export function register(): ModuleDefinition {
   return {

@@ -22,14 +22,29 @@ export interface GrantTerms {
   dailyRowCap: number | null;
   /** CIDR ranges calls under the grant may come from; empty: anywhere. */
   ipRanges: string[];
+  /** 服务接口 grants, through the gateway: calls per minute; null: the upstream's default. */
+  callsPerMinute: number | null;
+  /** 服务接口 grants: calls per day (Beijing date); null: the upstream's default. */
+  dailyCallQuota: number | null;
+  /** 服务接口 grants: the gateway operations (ids) it may call; null: every one offered. */
+  operations: string[] | null;
 }
 
 export const MAX_DAILY_ROW_CAP = 100_000_000;
 export const MAX_IP_RANGES = 20;
+export const MAX_CALLS_PER_MINUTE = 1_000_000;
+export const MAX_DAILY_CALL_QUOTA = 1_000_000_000;
 
 /** What an approval that names no terms gets: a table grant may be exported, nothing capped or fenced. */
 export function defaultTerms(method: string): GrantTerms {
-  return { bulkExport: method === 'table', dailyRowCap: null, ipRanges: [] };
+  return {
+    bulkExport: method === 'table',
+    dailyRowCap: null,
+    ipRanges: [],
+    callsPerMinute: null,
+    dailyCallQuota: null,
+    operations: null,
+  };
 }
 
 /** A CIDR range ("10.1.0.0/16", "2001:db8::/32") or a single address, as a [network, prefix] pair. */
@@ -67,6 +82,14 @@ export function termsProblems(terms: Partial<GrantTerms>, method: string): Terms
       message: 'A daily row cap applies to the service API method only',
       messageZh: '每日调用行数上限只适用于“服务接口”共享方式',
     });
+  for (const f of ['callsPerMinute', 'dailyCallQuota', 'operations'] as const)
+    if (terms[f] != null && method !== 'api')
+      problems.push({
+        field: `terms.${f}`,
+        code: 'SHARING_TERMS_GATEWAY_NEEDS_API',
+        message: 'Call limits and operations apply to the service API method only',
+        messageZh: '调用频率、每日调用次数和可调用的操作只适用于“服务接口”共享方式',
+      });
   for (const [i, r] of (terms.ipRanges ?? []).entries())
     if (!parseRange(r))
       problems.push({

@@ -49,7 +49,14 @@ export function toGrant(r: repo.GrantRow, actor: Pick<Actor, 'departmentId' | 'r
     validFrom: r.valid_from,
     validTo: r.valid_to,
     conditions: r.conditions,
-    terms: { bulkExport: r.bulk_export, dailyRowCap: r.daily_row_cap, ipRanges: r.ip_ranges },
+    terms: {
+      bulkExport: r.bulk_export,
+      dailyRowCap: r.daily_row_cap,
+      ipRanges: r.ip_ranges,
+      callsPerMinute: r.calls_per_minute,
+      dailyCallQuota: r.daily_call_quota,
+      operations: r.operations,
+    },
     createdAt: r.created_at.toISOString(),
     revokedAt: r.revoked_at ? r.revoked_at.toISOString() : null,
     revokeReason: r.revoke_reason,
@@ -81,6 +88,9 @@ const termsColumns = (t: GrantTerms) => ({
   bulk_export: t.bulkExport,
   daily_row_cap: t.dailyRowCap,
   ip_ranges: t.ipRanges.map((r) => r.trim()),
+  calls_per_minute: t.callsPerMinute,
+  daily_call_quota: t.dailyCallQuota,
+  operations: t.operations,
 });
 
 /** Every change of a grant's state is an event for the modules that deliver under it, in the change's transaction. */

@@ -10,7 +10,7 @@ import './events';
 export type { Grant } from './schemas';
 export type { DeliveryStamp } from './use-limits';
 export { activeGrantDepartments, checkGrant, getGrant, requireGrant, reserveGrantRows } from './grants-service';
-export type { RowQuota } from './grants-service';
+export type { GrantCheck, GrantRefusal, RowQuota } from './grants-service';
 export { METHOD_OF_USE, type DataUse, type GrantTerms } from './grant-terms';
 export { deliveryStamp, USE_TERMS } from './use-limits';
 export { uploadLetter } from './letters-service';

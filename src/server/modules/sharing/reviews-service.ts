@@ -152,6 +152,9 @@ function termsOf(input: DecisionInput, method: string): GrantTerms {
     bulkExport: input.terms?.bulkExport ?? d.bulkExport,
     dailyRowCap: input.terms?.dailyRowCap ?? d.dailyRowCap,
     ipRanges: input.terms?.ipRanges ?? d.ipRanges,
+    callsPerMinute: input.terms?.callsPerMinute ?? d.callsPerMinute,
+    dailyCallQuota: input.terms?.dailyCallQuota ?? d.dailyCallQuota,
+    operations: input.terms?.operations ?? d.operations,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { enumOf, Nullable, Obj, Uuid } from '../../platform/http/schemas';
 import { SHARE_METHOD_CODES } from '../../../shared/catalog/enums';
-import { MAX_DAILY_ROW_CAP, MAX_IP_RANGES } from './grant-terms';
+import { MAX_CALLS_PER_MINUTE, MAX_DAILY_CALL_QUOTA, MAX_DAILY_ROW_CAP, MAX_IP_RANGES } from './grant-terms';
 import { DECISIONS, GRANT_EVENT_KINDS, GRANT_STATUS_CODES, REQUEST_STATUS_CODES, STEP_KINDS } from './enums';
 
 /** HTTP shapes of the sharing module (R-10 … R-16, R-19); the services return exactly these. */
@@ -21,6 +21,21 @@ const IpRanges = Type.Array(Type.String({ maxLength: 64, description: 'an IP add
   maxItems: MAX_IP_RANGES,
 });
 
+const CallsPerMinute = Type.Integer({
+  minimum: 1,
+  maximum: MAX_CALLS_PER_MINUTE,
+  description: '服务接口 grants: gateway calls per minute (null: the upstream default)',
+});
+const DailyCallQuota = Type.Integer({
+  minimum: 1,
+  maximum: MAX_DAILY_CALL_QUOTA,
+  description: '服务接口 grants: gateway calls per day (null: the upstream default)',
+});
+const Operations = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+  maxItems: 200,
+  description: '服务接口 grants: the gateway operations it may call (null: all)',
+});
+
 /** R-16 terms every data path enforces (sharing/grant-terms.ts). */
 export const GrantTerms = Obj({
   bulkExport: Type.Boolean({ description: '库表 grants: may also be exported whole (CSV/XLSX/JSON)' }),
@@ -28,6 +43,9 @@ export const GrantTerms = Obj({
     Type.Integer({ minimum: 1, maximum: MAX_DAILY_ROW_CAP, description: '服务接口 grants: rows per day' }),
   ),
   ipRanges: IpRanges,
+  callsPerMinute: Nullable(CallsPerMinute),
+  dailyCallQuota: Nullable(DailyCallQuota),
+  operations: Nullable(Operations),
 });
 
 export const Letter = Obj({
@@ -187,6 +205,9 @@ export const DecisionInput = Obj({
       bulkExport: Type.Optional(Type.Boolean()),
       dailyRowCap: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_DAILY_ROW_CAP }))),
       ipRanges: Type.Optional(IpRanges),
+      callsPerMinute: Type.Optional(Nullable(CallsPerMinute)),
+      dailyCallQuota: Type.Optional(Nullable(DailyCallQuota)),
+      operations: Type.Optional(Nullable(Operations)),
     }),
   ),
 });

@@ -54,6 +54,10 @@ export const PERMISSIONS = {
   'exchange.file.manage': ['dept_specialist'],
   'exchange.file.download': ['platform_admin', 'dept_specialist', 'dept_leader', 'dept_user'],
   // Open portal (R-30 … R-34): the open entries' way to the portal, scoped to the provider in SQL.
+  /** R-23: register a 服务接口 entry's upstream API (the providing department). */
+  'gateway.upstream.manage': ['platform_admin', 'dept_specialist'],
+  /** R-23: a department's consuming systems and their app credentials. */
+  'gateway.system.manage': ['platform_admin', 'dept_specialist', 'dept_leader'],
   'open.read': ['platform_admin', 'dept_specialist', 'dept_leader'],
   // 保密审查 (R-33, Art 20): the provider's leader answers for the department, the platform for the city.
   'open.review': ['platform_admin', 'dept_leader'],

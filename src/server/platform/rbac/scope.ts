@@ -24,6 +24,9 @@ const CITY_WIDE = {
   'exchange.source.manage': ['platform_admin'],
   /** Configure an entry's binding, masking and files, and read its rows unmasked: the provider's business. */
   'exchange.entry.manage': ['platform_admin'],
+  /** the upstream of a 服务接口 entry is the provider's; consuming systems their department's. */
+  'gateway.upstream.manage': ['platform_admin'],
+  'gateway.system.manage': ['platform_admin'],
   /** Read, review and withdraw open datasets. */
   'open.dataset.manage': ['platform_admin'],
   /** 有条件开放 applications: the provider answers its own, the platform oversees every one. */

@@ -5954,6 +5954,12 @@ export interface paths {
                   /** @description 服务接口 grants: rows per day */
                   dailyRowCap: number | null;
                   ipRanges: string[];
+                  /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                  callsPerMinute: number | null;
+                  /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                  dailyCallQuota: number | null;
+                  /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                  operations: string[] | null;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -6380,6 +6386,12 @@ export interface paths {
                   /** @description 服务接口 grants: rows per day */
                   dailyRowCap: number | null;
                   ipRanges: string[];
+                  /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                  callsPerMinute: number | null;
+                  /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                  dailyCallQuota: number | null;
+                  /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                  operations: string[] | null;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -6612,6 +6624,12 @@ export interface paths {
                   /** @description 服务接口 grants: rows per day */
                   dailyRowCap: number | null;
                   ipRanges: string[];
+                  /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                  callsPerMinute: number | null;
+                  /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                  dailyCallQuota: number | null;
+                  /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                  operations: string[] | null;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -6856,6 +6874,12 @@ export interface paths {
                   /** @description 服务接口 grants: rows per day */
                   dailyRowCap: number | null;
                   ipRanges: string[];
+                  /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                  callsPerMinute: number | null;
+                  /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                  dailyCallQuota: number | null;
+                  /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                  operations: string[] | null;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -7127,6 +7151,12 @@ export interface paths {
                   /** @description 服务接口 grants: rows per day */
                   dailyRowCap: number | null;
                   ipRanges: string[];
+                  /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                  callsPerMinute: number | null;
+                  /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                  dailyCallQuota: number | null;
+                  /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                  operations: string[] | null;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -7369,6 +7399,12 @@ export interface paths {
                   /** @description 服务接口 grants: rows per day */
                   dailyRowCap: number | null;
                   ipRanges: string[];
+                  /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                  callsPerMinute: number | null;
+                  /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                  dailyCallQuota: number | null;
+                  /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                  operations: string[] | null;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -7449,6 +7485,12 @@ export interface paths {
               bulkExport?: boolean;
               dailyRowCap?: number | null;
               ipRanges?: string[];
+              /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+              callsPerMinute?: number | null;
+              /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+              dailyCallQuota?: number | null;
+              /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+              operations?: string[] | null;
             };
           };
         };
@@ -7639,6 +7681,12 @@ export interface paths {
                   /** @description 服务接口 grants: rows per day */
                   dailyRowCap: number | null;
                   ipRanges: string[];
+                  /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                  callsPerMinute: number | null;
+                  /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                  dailyCallQuota: number | null;
+                  /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                  operations: string[] | null;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -7758,6 +7806,12 @@ export interface paths {
                   /** @description 服务接口 grants: rows per day */
                   dailyRowCap: number | null;
                   ipRanges: string[];
+                  /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                  callsPerMinute: number | null;
+                  /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                  dailyCallQuota: number | null;
+                  /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                  operations: string[] | null;
                 };
                 /** Format: date-time */
                 createdAt: string;
@@ -7867,6 +7921,12 @@ export interface paths {
                 /** @description 服务接口 grants: rows per day */
                 dailyRowCap: number | null;
                 ipRanges: string[];
+                /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                callsPerMinute: number | null;
+                /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                dailyCallQuota: number | null;
+                /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                operations: string[] | null;
               };
               /** Format: date-time */
               createdAt: string;
@@ -7989,6 +8049,12 @@ export interface paths {
                 /** @description 服务接口 grants: rows per day */
                 dailyRowCap: number | null;
                 ipRanges: string[];
+                /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                callsPerMinute: number | null;
+                /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                dailyCallQuota: number | null;
+                /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                operations: string[] | null;
               };
               /** Format: date-time */
               createdAt: string;
@@ -8104,6 +8170,12 @@ export interface paths {
                 /** @description 服务接口 grants: rows per day */
                 dailyRowCap: number | null;
                 ipRanges: string[];
+                /** @description 服务接口 grants: gateway calls per minute (null: the upstream default) */
+                callsPerMinute: number | null;
+                /** @description 服务接口 grants: gateway calls per day (null: the upstream default) */
+                dailyCallQuota: number | null;
+                /** @description 服务接口 grants: the gateway operations it may call (null: all) */
+                operations: string[] | null;
               };
               /** Format: date-time */
               createdAt: string;
@@ -9939,6 +10011,685 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/upstreams/{entryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A 服务接口 entry's registered upstream (null when none) / 服务接口登记信息 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              upstream: {
+                /** Format: uuid */
+                entryId: string;
+                entryCode: string;
+                baseUrl: string;
+                specKind: string;
+                hasSpec: boolean;
+                operations: {
+                  /** @description operationId */
+                  id: string;
+                  /** @enum {string} */
+                  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+                  /** @description path below the base URL; {name} for a path parameter */
+                  path: string;
+                  summary: string;
+                  /** @enum {string} */
+                  responseFormat: 'json' | 'xml';
+                  soapAction?: string;
+                  /** @description XML: prefixes the XPaths use */
+                  namespaces?: {
+                    [key: string]: string;
+                  };
+                  /** @description response fields mapped to data items; empty: the response carries no data item */
+                  fields: {
+                    /** @description JSONPath (JSON) or XPath (XML) of the value */
+                    path: string;
+                    /** @description the data item's field name (字段名) */
+                    field: string;
+                  }[];
+                }[];
+                auth: {
+                  kind: string;
+                  name?: string;
+                  url?: string;
+                  clientId?: string;
+                  scope?: string;
+                  secretSet: boolean;
+                };
+                timeoutMs: number;
+                maxRequestBytes: number;
+                maxResponseBytes: number;
+                callsPerMinute: number;
+                dailyCallQuota: number;
+                revision: number;
+                /** Format: date-time */
+                updatedAt: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    /** Register or change the upstream API; secrets omitted stay as stored / 登记或修改服务接口 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uri */
+            baseUrl: string;
+            /** @enum {string} */
+            specKind: 'openapi' | 'wsdl';
+            /** @description the OpenAPI 3 (JSON or YAML) or WSDL text */
+            spec?: string;
+            operations: {
+              /** @description operationId */
+              id: string;
+              /** @enum {string} */
+              method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+              /** @description path below the base URL; {name} for a path parameter */
+              path: string;
+              summary: string;
+              /** @enum {string} */
+              responseFormat: 'json' | 'xml';
+              soapAction?: string;
+              /** @description XML: prefixes the XPaths use */
+              namespaces?: {
+                [key: string]: string;
+              };
+              /** @description response fields mapped to data items; empty: the response carries no data item */
+              fields: {
+                /** @description JSONPath (JSON) or XPath (XML) of the value */
+                path: string;
+                /** @description the data item's field name (字段名) */
+                field: string;
+              }[];
+            }[];
+            auth:
+              | {
+                  /** @enum {string} */
+                  kind: 'none';
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'header';
+                  name: string;
+                  value?: string;
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'token';
+                  /** Format: uri */
+                  url: string;
+                  clientId: string;
+                  clientSecret?: string;
+                  scope?: string;
+                };
+            timeoutMs: number;
+            maxRequestBytes: number;
+            maxResponseBytes: number;
+            /** @description default per grant */
+            callsPerMinute: number;
+            /** @description default per grant */
+            dailyCallQuota: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              entryId: string;
+              entryCode: string;
+              baseUrl: string;
+              specKind: string;
+              hasSpec: boolean;
+              operations: {
+                /** @description operationId */
+                id: string;
+                /** @enum {string} */
+                method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+                /** @description path below the base URL; {name} for a path parameter */
+                path: string;
+                summary: string;
+                /** @enum {string} */
+                responseFormat: 'json' | 'xml';
+                soapAction?: string;
+                /** @description XML: prefixes the XPaths use */
+                namespaces?: {
+                  [key: string]: string;
+                };
+                /** @description response fields mapped to data items; empty: the response carries no data item */
+                fields: {
+                  /** @description JSONPath (JSON) or XPath (XML) of the value */
+                  path: string;
+                  /** @description the data item's field name (字段名) */
+                  field: string;
+                }[];
+              }[];
+              auth: {
+                kind: string;
+                name?: string;
+                url?: string;
+                clientId?: string;
+                scope?: string;
+                secretSet: boolean;
+              };
+              timeoutMs: number;
+              maxRequestBytes: number;
+              maxResponseBytes: number;
+              callsPerMinute: number;
+              dailyCallQuota: number;
+              revision: number;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/upstreams/{entryId}/describe': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Operations from the upstream's OpenAPI 3 or WSDL (given or fetched) / 解析接口描述 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            specKind: 'openapi' | 'wsdl';
+            spec?: string;
+            /** Format: uri */
+            url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operations: {
+                /** @description operationId */
+                id: string;
+                /** @enum {string} */
+                method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+                /** @description path below the base URL; {name} for a path parameter */
+                path: string;
+                summary: string;
+                /** @enum {string} */
+                responseFormat: 'json' | 'xml';
+                soapAction?: string;
+                /** @description XML: prefixes the XPaths use */
+                namespaces?: {
+                  [key: string]: string;
+                };
+                /** @description response fields mapped to data items; empty: the response carries no data item */
+                fields: {
+                  /** @description JSONPath (JSON) or XPath (XML) of the value */
+                  path: string;
+                  /** @description the data item's field name (字段名) */
+                  field: string;
+                }[];
+              }[];
+              spec: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/upstreams/{entryId}/revisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Saved revisions of the registration / 登记修订记录 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                revision: number;
+                baseUrl: string;
+                operations: string[];
+                removed: string[];
+                savedAt: string;
+                savedBy: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/systems': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My department's consuming systems (all for the platform) / 应用系统列表 */
+    get: {
+      parameters: {
+        query?: {
+          departmentId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                name: string;
+                description: string | null;
+                appKey: string;
+                status: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                rotatedAt: string | null;
+                /** Format: date-time */
+                previousSecretUntil: string | null;
+                /** Format: date-time */
+                disabledAt: string | null;
+                /** Format: date-time */
+                lastUsedAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register a consuming system; the secret is shown this once / 登记应用系统（密钥仅显示一次） */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            description?: string;
+            /** Format: uuid */
+            departmentId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              system: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                name: string;
+                description: string | null;
+                appKey: string;
+                status: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                rotatedAt: string | null;
+                /** Format: date-time */
+                previousSecretUntil: string | null;
+                /** Format: date-time */
+                disabledAt: string | null;
+                /** Format: date-time */
+                lastUsedAt: string | null;
+              };
+              appSecret: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/systems/{id}/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new secret; the old one works for the grace minutes / 更换密钥 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            graceMinutes: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              system: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                name: string;
+                description: string | null;
+                appKey: string;
+                status: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                rotatedAt: string | null;
+                /** Format: date-time */
+                previousSecretUntil: string | null;
+                /** Format: date-time */
+                disabledAt: string | null;
+                /** Format: date-time */
+                lastUsedAt: string | null;
+              };
+              appSecret: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/systems/{id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Disable the system: its calls stop at once / 停用应用系统 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              name: string;
+              description: string | null;
+              appKey: string;
+              status: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              rotatedAt: string | null;
+              /** Format: date-time */
+              previousSecretUntil: string | null;
+              /** Format: date-time */
+              disabledAt: string | null;
+              /** Format: date-time */
+              lastUsedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/systems/{id}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Enable the system / 启用应用系统 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              name: string;
+              description: string | null;
+              appKey: string;
+              status: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              rotatedAt: string | null;
+              /** Format: date-time */
+              previousSecretUntil: string | null;
+              /** Format: date-time */
+              disabledAt: string | null;
+              /** Format: date-time */
+              lastUsedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A bearer token for a consuming system (app key and secret) / 获取访问令牌 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            appKey: string;
+            appSecret: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              accessToken: string;
+              /** @enum {string} */
+              tokenType: 'Bearer';
+              /** @description seconds */
+              expiresIn: number;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

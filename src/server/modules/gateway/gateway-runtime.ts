@@ -1,0 +1,204 @@
+import type { AppContext } from '../../app-context';
+import { resolveTargetName } from '../../platform/audit/targets';
+import { compileRule } from '../../platform/masking';
+import { entryIdByCode } from '../catalog';
+import { grantFieldRules } from '../exchange-delivery';
+import { checkGrant, type Grant, type GrantCheck } from '../sharing';
+import { shanghaiDate } from '../../platform/calendar/dates';
+import type { GwOperation } from '../../db/types';
+import { CallAudit } from './call-audit';
+import { CallLimits } from './call-limits';
+import { Credentials } from './credentials';
+import { NonceStore } from './nonce-store';
+import { compileMatcher, type OperationMatcher } from './operation-match';
+import { compileJsonProjection, type ProjectedField } from './response-projection';
+import { UpstreamClient, type UpstreamTarget } from './upstream-client';
+import { openAuthSecret } from './upstream-secret';
+import * as repo from './upstreams-repo';
+import { compileXmlProjection } from './xml-projection';
+
+/**
+ * What the gateway keeps in memory per database: upstreams and compiled response projections (a few
+ * seconds, so a call costs no query for them; a save in this process forgets its upstream at once),
+ * nonces, call limits, the audit buffer and the HTTP client. Counts and nonces are flushed every
+ * second and on stop.
+ */
+
+const TTL_MS = 5_000;
+const GRANT_TTL_MS = 1_000;
+const FLUSH_MS = 1_000;
+
+export interface LoadedUpstream extends UpstreamTarget {
+  code: string;
+  /** How the audit log names the entry, looked up once here rather than for every call's event. */
+  auditName: string | null;
+  revision: number;
+  matcher: OperationMatcher;
+  maxRequestBytes: number;
+  maxResponseBytes: number;
+  callsPerMinute: number;
+  dailyCallQuota: number;
+}
+
+export type Projector =
+  | { kind: 'json'; apply: ReturnType<typeof compileJsonProjection> }
+  | { kind: 'xml'; apply: ReturnType<typeof compileXmlProjection> };
+
+export class GatewayRuntime {
+  readonly nonces: NonceStore;
+  readonly limits: CallLimits;
+  readonly audit: CallAudit;
+  readonly client = new UpstreamClient();
+  readonly #upstreams = new Map<string, { at: number; value: Promise<LoadedUpstream | null> }>();
+  readonly #projectors = new Map<string, { at: number; value: Promise<Projector> }>();
+  readonly #grants = new Map<string, { at: number; value: Promise<GrantCheck> }>();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ctx: AppContext,
+    readonly credentials: Credentials,
+  ) {
+    this.nonces = new NonceStore(ctx);
+    this.limits = new CallLimits(ctx);
+    this.audit = new CallAudit(ctx);
+    this.#timer = setInterval(() => void this.flush().catch((e: unknown) => ctx.log.error(e)), FLUSH_MS);
+    this.#timer.unref();
+  }
+
+  upstream(code: string): Promise<LoadedUpstream | null> {
+    return remember(this.#upstreams, code, () => loadUpstream(this.ctx, code));
+  }
+
+  forgetUpstream(code: string): void {
+    this.#upstreams.delete(code);
+  }
+
+  /**
+   * sharing's checkGrant for a call, remembered GRANT_TTL_MS per department, entry, address and day: a
+   * query per call would make the database the gateway's bottleneck. A grant's change reaches this
+   * process as the event sharing publishes (forgetGrants) and, at the latest, when the second is out.
+   */
+  checkGrant(departmentId: string, entryId: string, ip: string, now: Date): Promise<GrantCheck> {
+    const key = `${departmentId}\n${entryId}\n${ip}\n${shanghaiDate(now)}`;
+    return remember(
+      this.#grants,
+      key,
+      () => checkGrant(this.ctx, { departmentId, entryId, use: 'query', ip, at: now }),
+      GRANT_TTL_MS,
+    );
+  }
+
+  forgetGrants(departmentId: string, entryId: string): void {
+    const prefix = `${departmentId}\n${entryId}\n`;
+    for (const k of this.#grants.keys()) if (k.startsWith(prefix)) this.#grants.delete(k);
+  }
+
+  /** The response projection of an operation under a grant: granted mapped fields, each with its mask. */
+  projector(u: LoadedUpstream, op: GwOperation, grant: Grant): Promise<Projector> {
+    const key = `${grant.id}\n${u.entryId}\n${u.revision}\n${op.id}`;
+    return remember(this.#projectors, key, async () => {
+      const rules = await grantFieldRules(this.ctx, grant);
+      const fields = op.fields.flatMap((f): ProjectedField[] => {
+        const rule = rules.get(f.field.toLowerCase());
+        if (!rule) return [];
+        if (rule.code === 'none') return [{ path: f.path, field: f.field, mask: null }];
+        const masker = compileRule(rule);
+        return [{ path: f.path, field: f.field, mask: (text: string) => masker(text) ?? '' }];
+      });
+      return op.responseFormat === 'xml'
+        ? {
+            kind: 'xml',
+            apply: compileXmlProjection(
+              fields.map((f) => ({ xpath: f.path, field: f.field, mask: f.mask })),
+              op.namespaces ?? {},
+            ),
+          }
+        : { kind: 'json', apply: compileJsonProjection(fields) };
+    });
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([this.nonces.flush(), this.limits.flush()]);
+  }
+
+  /** A graceful stop: every audit event written, counts and nonces flushed, connections closed. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.audit.drain();
+    await this.flush();
+    await this.client.close();
+  }
+}
+
+function remember<T>(
+  map: Map<string, { at: number; value: Promise<T> }>,
+  key: string,
+  load: () => Promise<T>,
+  ttl = TTL_MS,
+) {
+  const now = Date.now();
+  const hit = map.get(key);
+  if (hit && now - hit.at < ttl) return hit.value;
+  if (map.size > 10_000) map.clear();
+  const value = load();
+  map.set(key, { at: now, value });
+  value.catch(() => {
+    if (map.get(key)?.value === value) map.delete(key);
+  });
+  return value;
+}
+
+async function loadUpstream(ctx: AppContext, code: string): Promise<LoadedUpstream | null> {
+  const entryId = await entryIdByCode(ctx, code);
+  const r = entryId ? await repo.findUpstream(ctx.db, entryId) : undefined;
+  if (!entryId || !r) return null;
+  return {
+    entryId,
+    code,
+    auditName: await resolveTargetName(ctx, 'catalog_entry', entryId),
+    revision: r.revision,
+    baseUrl: r.base_url,
+    authKind: r.auth_kind,
+    authConfig: r.auth_config,
+    authSecret: r.auth_secret ? openAuthSecret(ctx, entryId, r.auth_secret) : null,
+    timeoutMs: r.timeout_ms,
+    matcher: compileMatcher(r.operations),
+    maxRequestBytes: r.max_request_bytes,
+    maxResponseBytes: r.max_response_bytes,
+    callsPerMinute: r.calls_per_minute,
+    dailyCallQuota: r.daily_call_quota,
+  };
+}
+
+/**
+ * The gateway of one app: its runtime, started with the /gw routes (outside any request, so its
+ * timers never inherit a request's transaction), and told by the management routes what changed.
+ */
+export class GatewayHost {
+  readonly credentials = new Credentials();
+  #runtime: GatewayRuntime | null = null;
+
+  start(ctx: AppContext): GatewayRuntime {
+    return (this.#runtime ??= new GatewayRuntime(ctx, this.credentials));
+  }
+
+  /** After a system's change has committed: its next call is checked against the stored state. */
+  forgetSystem(appKey: string): void {
+    this.credentials.forget(appKey);
+  }
+
+  forgetGrants(departmentId: string, entryId: string): void {
+    this.#runtime?.forgetGrants(departmentId, entryId);
+  }
+
+  /** After a registration's change has committed: the next call loads it again. */
+  forgetUpstream(code: string): void {
+    this.#runtime?.forgetUpstream(code);
+  }
+
+  async stop(): Promise<void> {
+    const r = this.#runtime;
+    this.#runtime = null;
+    await r?.stop();
+  }
+}
