@@ -63,8 +63,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.mjs', 'scripts/**/*.mjs', '*.js', '*.cjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable' } },
+    files: ['bin/**/*.mjs', 'scripts/**/*.mjs', 'docs/**/*.mjs', '*.js', '*.cjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable', fetch: 'readonly' } },
   },
   {
     rules: {

@@ -142,6 +142,13 @@ export const NAV: NavGroup[] = [
         permission: 'exchange.read',
         id: 'exchange-sources',
       },
+      {
+        path: consoleLink('/gateway/systems'),
+        label: 'gateway.nav.systems',
+        icon: Key,
+        permission: 'gateway.system.manage',
+        id: 'gateway-systems',
+      },
     ],
   },
   {

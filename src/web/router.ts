@@ -131,6 +131,12 @@ const exchangeRoutes: RouteRecordRaw[] = [
     component: () => import('./views/exchange/SourcesView.vue'),
     meta: { permission: 'exchange.read', title: 'exchange.nav.sources' },
   },
+  {
+    path: 'gateway/systems',
+    name: 'gateway-systems',
+    component: () => import('./views/gateway/SystemsView.vue'),
+    meta: { permission: 'gateway.system.manage', title: 'gateway.nav.systems' },
+  },
 ];
 
 const openRoutes: RouteRecordRaw[] = [

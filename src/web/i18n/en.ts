@@ -1,6 +1,7 @@
 import type { Messages } from './zh-CN';
 import catalog from './catalog.en';
 import exchange from './exchange.en';
+import gateway from './gateway.en';
 import open from './open.en';
 import portal from './portal.en';
 import account from './account.en';
@@ -342,6 +343,7 @@ const en: Messages = {
   catalog,
   sharing,
   exchange,
+  gateway,
   open,
   portal,
   account,

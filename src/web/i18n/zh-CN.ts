@@ -1,6 +1,7 @@
 /** Chinese (default) UI text. en.ts must have exactly the same keys (checked by its type). */
 import catalog from './catalog.zh-CN';
 import exchange from './exchange.zh-CN';
+import gateway from './gateway.zh-CN';
 import open from './open.zh-CN';
 import portal from './portal.zh-CN';
 import account from './account.zh-CN';
@@ -330,6 +331,7 @@ const zhCN = {
   catalog,
   sharing,
   exchange,
+  gateway,
   open,
   portal,
   account,

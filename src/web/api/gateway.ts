@@ -1,0 +1,30 @@
+/** Service gateway (服务接口, R-23) API calls: an entry's upstream registration, consuming systems and their credentials. */
+import { api } from './client';
+import type { Body, Item, Res } from './openapi';
+
+export type Upstream = NonNullable<Res<'/api/gateway/upstreams/{entryId}'>['upstream']>;
+export type UpstreamInput = Body<'/api/gateway/upstreams/{entryId}', 'put'>;
+export type Operation = Item<UpstreamInput['operations']>;
+export type FieldMapping = Item<Operation['fields']>;
+export type Described = Res<'/api/gateway/upstreams/{entryId}/describe', 'post'>;
+export type DescribeInput = Body<'/api/gateway/upstreams/{entryId}/describe', 'post'>;
+export type Revision = Item<Res<'/api/gateway/upstreams/{entryId}/revisions'>['items']>;
+export type ConsumingSystem = Item<Res<'/api/gateway/systems'>['items']>;
+export type SystemWithSecret = Res<'/api/gateway/systems', 'post'>;
+
+const base = '/api/gateway';
+
+export const gatewayApi = {
+  upstream: (entryId: string) => api.get<Res<'/api/gateway/upstreams/{entryId}'>>(`${base}/upstreams/${entryId}`),
+  saveUpstream: (entryId: string, body: UpstreamInput) => api.put<Upstream>(`${base}/upstreams/${entryId}`, body),
+  describe: (entryId: string, body: DescribeInput) =>
+    api.post<Described>(`${base}/upstreams/${entryId}/describe`, body),
+  revisions: (entryId: string) =>
+    api.get<Res<'/api/gateway/upstreams/{entryId}/revisions'>>(`${base}/upstreams/${entryId}/revisions`),
+  systems: () => api.get<Res<'/api/gateway/systems'>>(`${base}/systems`),
+  createSystem: (body: Body<'/api/gateway/systems', 'post'>) => api.post<SystemWithSecret>(`${base}/systems`, body),
+  rotate: (id: string, graceMinutes: number) =>
+    api.post<SystemWithSecret>(`${base}/systems/${id}/rotate`, { graceMinutes }),
+  disable: (id: string) => api.post<ConsumingSystem>(`${base}/systems/${id}/disable`),
+  enable: (id: string) => api.post<ConsumingSystem>(`${base}/systems/${id}/enable`),
+};

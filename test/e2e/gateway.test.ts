@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startUpstream, UPSTREAM_KEY, type UpstreamDouble } from '../gateway/upstream-double';
+import { describeBrowser, type E2E, startE2E } from './harness';
+import { acceptConfirm, expectCall, inputOf, rowsWith } from './ui';
+
+/**
+ * Issue #14 (R-23) in the browser: the provider of a 服务接口 resource registers its upstream from the
+ * upstream's own OpenAPI description, and the entry page shows the service; a consuming department
+ * registers a system, sees its secret once, and disables it. Demo data: 企业登记信息 (市场监管局
+ * scj_zy, 库表 + 接口); 人社局 rsj_zy as the consumer.
+ */
+describeBrowser('service gateway in the browser', () => {
+  let e2e: E2E;
+  let up: UpstreamDouble;
+  beforeAll(async () => {
+    e2e = await startE2E();
+    up = await startUpstream();
+  });
+  afterAll(async () => {
+    await e2e?.close();
+    await up?.close();
+  });
+
+  it('a provider registers its service from the OpenAPI description; the entry shows its operations', async () => {
+    const admin = await e2e.apiAs('admin');
+    const found = (await admin('GET', `/api/catalog/search?q=${encodeURIComponent('企业登记信息')}&pageSize=50`)) as {
+      items: Array<{ entryId: string; name: string }>;
+    };
+    const entryId = found.items.find((i) => i.name.replace(/<[^>]+>/g, '') === '企业登记信息')!.entryId;
+
+    const page = await e2e.login('scj_zy');
+    await page.goto(`/console/catalog/entries/${entryId}`);
+    const card = page.getByTestId('entry-service');
+    await card.getByText('尚未登记').waitFor();
+    await card.getByTestId('service-edit').click();
+    const dialog = page.getByTestId('service-dialog');
+    await inputOf(dialog, 'service-base-url').fill(up.url);
+    await inputOf(dialog, 'service-spec-url').fill(`${up.url}/openapi.json`);
+    const described = await expectCall(page, 'POST', `/api/gateway/upstreams/${entryId}/describe`, () =>
+      dialog.getByTestId('service-describe').click(),
+    );
+    expect(described.status()).toBe(200);
+    await expect.poll(() => dialog.getByTestId('service-op').count()).toBe(2);
+    await dialog.getByText('固定请求头').click();
+    await dialog.getByPlaceholder('X-Api-Key').fill('X-Upstream-Key');
+    await dialog.locator('input[type="password"]').first().fill(UPSTREAM_KEY);
+    const saved = await expectCall(page, 'PUT', `/api/gateway/upstreams/${entryId}`, () =>
+      dialog.getByTestId('service-save').click(),
+    );
+    expect(saved.status()).toBe(200);
+    // The secret went in and does not come out.
+    expect(JSON.stringify(await saved.json())).not.toContain(UPSTREAM_KEY);
+    await rowsWith(page, 'service-operations', 'listPersons').waitFor();
+    await rowsWith(page, 'service-operations', '/persons/{id}').waitFor();
+    await expect.poll(() => card.getByTestId('service-address').textContent()).toContain('/gw/');
+  });
+
+  it('a consuming department registers a system, sees its secret once, and disables it', async () => {
+    const page = await e2e.login('rsj_zy');
+    await page.getByTestId('menu-gateway-systems').click();
+    await page.waitForURL('**/console/gateway/systems');
+    await page.getByTestId('system-create').click();
+    const name = `社保经办系统${Date.now() % 100000}`;
+    await inputOf(page.getByTestId('system-dialog'), 'system-name').fill(name);
+    const created = await expectCall(page, 'POST', '/api/gateway/systems', () =>
+      page.getByTestId('system-save').click(),
+    );
+    expect(created.status()).toBe(201);
+    const body = (await created.json()) as { appSecret: string; system: { appKey: string } };
+    const secretDialog = page.getByTestId('secret-dialog');
+    await expect.poll(() => inputOf(secretDialog, 'secret-value').inputValue()).toBe(body.appSecret);
+    await secretDialog.getByTestId('secret-saved').click();
+    await secretDialog.waitFor({ state: 'hidden' });
+    const row = rowsWith(page, 'system-table', name);
+    await row.getByText(body.system.appKey).waitFor();
+    // Shown once: the list never carries it.
+    expect(await page.content()).not.toContain(body.appSecret);
+
+    await row.getByTestId('system-toggle').click();
+    await acceptConfirm(page);
+    await row.getByText('已停用').waitFor();
+  });
+});
