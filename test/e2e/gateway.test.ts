@@ -53,6 +53,8 @@ describeBrowser('service gateway in the browser', () => {
     await rowsWith(page, 'service-operations', 'listPersons').waitFor();
     await rowsWith(page, 'service-operations', '/persons/{id}').waitFor();
     await expect.poll(() => card.getByTestId('service-address').textContent()).toContain('/gw/');
+    // The provider sees the service's monitoring (no probe or call yet).
+    await card.getByTestId('service-monitor').getByText('该时段没有调用').waitFor();
   });
 
   it('a consuming department registers a system, sees its secret once, and disables it', async () => {

@@ -792,6 +792,8 @@ export interface DB {
   gw_token: GwTokenTable;
   gw_nonce: GwNonceTable;
   gw_usage: GwUsageTable;
+  gw_call_stat: GwCallStatTable;
+  gw_health_check: GwHealthCheckTable;
 }
 
 export type OpenDatasetStatus = 'platform_review' | 'open' | 'refused' | 'withdrawn';
@@ -962,6 +964,8 @@ export interface GwUpstreamTable {
   max_response_bytes: number;
   calls_per_minute: number;
   daily_call_quota: number;
+  /** Probed every minute (migration 0030); null: the base URL. */
+  health_path: Generated<string | null>;
   revision: number;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -1013,4 +1017,24 @@ export interface GwUsageTable {
   day: DateOnly;
   calls: Generated<number>;
   refused: Generated<number>;
+}
+
+export interface GwCallStatTable {
+  entry_id: string;
+  operation: string;
+  hour: Timestamp;
+  calls: number;
+  failures: number;
+  refusals: number;
+  latency_ms_sum: ColumnType<string, number | string, number | string>;
+  latency_buckets: number[];
+}
+
+export interface GwHealthCheckTable {
+  entry_id: string;
+  at: Timestamp;
+  ok: boolean;
+  status: number | null;
+  latency_ms: number;
+  error: string | null;
 }

@@ -122,6 +122,7 @@ export const AUDIT_ACTIONS = {
   'gateway.upstream.save': { zh: '登记服务接口', en: 'Register service' },
   'gateway.upstream.describe': { zh: '解析接口描述', en: 'Read service description' },
   'gateway.upstream.revisions': { zh: '查看服务接口修订记录', en: 'View service revisions' },
+  'gateway.upstream.stats': { zh: '查看接口监控', en: 'View service monitoring' },
   'gateway.system.list': { zh: '查询应用系统', en: 'Consuming system search' },
   'gateway.system.create': { zh: '登记应用系统', en: 'Register consuming system' },
   'gateway.system.rotate': { zh: '更换应用密钥', en: 'Rotate app secret' },

@@ -9,6 +9,7 @@ export type FieldMapping = Item<Operation['fields']>;
 export type Described = Res<'/api/gateway/upstreams/{entryId}/describe', 'post'>;
 export type DescribeInput = Body<'/api/gateway/upstreams/{entryId}/describe', 'post'>;
 export type Revision = Item<Res<'/api/gateway/upstreams/{entryId}/revisions'>['items']>;
+export type ServiceStats = Res<'/api/gateway/upstreams/{entryId}/stats'>;
 export type ConsumingSystem = Item<Res<'/api/gateway/systems'>['items']>;
 export type SystemWithSecret = Res<'/api/gateway/systems', 'post'>;
 
@@ -21,6 +22,7 @@ export const gatewayApi = {
     api.post<Described>(`${base}/upstreams/${entryId}/describe`, body),
   revisions: (entryId: string) =>
     api.get<Res<'/api/gateway/upstreams/{entryId}/revisions'>>(`${base}/upstreams/${entryId}/revisions`),
+  stats: (entryId: string, days: number) => api.get<ServiceStats>(`${base}/upstreams/${entryId}/stats`, { days }),
   systems: () => api.get<Res<'/api/gateway/systems'>>(`${base}/systems`),
   createSystem: (body: Body<'/api/gateway/systems', 'post'>) => api.post<SystemWithSecret>(`${base}/systems`, body),
   rotate: (id: string, graceMinutes: number) =>

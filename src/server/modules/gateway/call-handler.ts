@@ -244,6 +244,14 @@ async function readLimited(body: Readable, limit: number): Promise<Buffer> {
 function record(ctx: AppContext, rt: GatewayRuntime, req: FastifyRequest, reply: FastifyReply, s: CallState): void {
   const status = reply.statusCode;
   const finished = reply.raw.writableFinished;
+  const latencyMs = Number((process.hrtime.bigint() - s.started) / 1000n) / 1000;
+  const refused = s.errorCode !== null && status < 500;
+  const failed = status >= 500 || !finished;
+  if (s.upstream) {
+    const kind = refused ? 'refused' : failed ? 'failed' : 'ok';
+    rt.stats.count(s.upstream.entryId, s.op?.id ?? '', ctx.clock.now(), latencyMs, kind);
+  }
+  if (s.system) rt.stats.used(s.system.id, ctx.clock.now());
   rt.audit.record({
     userId: null,
     username: s.system ? `app:${s.system.appKey}` : null,
@@ -273,7 +281,7 @@ function record(ctx: AppContext, rt: GatewayRuntime, req: FastifyRequest, reply:
       operation: s.op?.id ?? null,
       method: req.method,
       path: req.url.split('?')[0],
-      latencyMs: Number((process.hrtime.bigint() - s.started) / 1000n) / 1000,
+      latencyMs,
       bytes: s.bytes,
       ...(s.errorCode ? { gatewayError: s.errorCode } : {}),
       // Refused before the caller was verified: the key it presented, for tracing only.

@@ -8,6 +8,7 @@ import { shanghaiDate } from '../../platform/calendar/dates';
 import type { GwOperation } from '../../db/types';
 import { CallAudit } from './call-audit';
 import { CallLimits } from './call-limits';
+import { CallStats } from './call-stats';
 import { Credentials } from './credentials';
 import { NonceStore } from './nonce-store';
 import { compileMatcher, type OperationMatcher } from './operation-match';
@@ -48,6 +49,7 @@ export class GatewayRuntime {
   readonly nonces: NonceStore;
   readonly limits: CallLimits;
   readonly audit: CallAudit;
+  readonly stats: CallStats;
   readonly client = new UpstreamClient();
   readonly #upstreams = new Map<string, { at: number; value: Promise<LoadedUpstream | null> }>();
   readonly #projectors = new Map<string, { at: number; value: Promise<Projector> }>();
@@ -61,6 +63,7 @@ export class GatewayRuntime {
     this.nonces = new NonceStore(ctx);
     this.limits = new CallLimits(ctx);
     this.audit = new CallAudit(ctx);
+    this.stats = new CallStats(ctx);
     this.#timer = setInterval(() => void this.flush().catch((e: unknown) => ctx.log.error(e)), FLUSH_MS);
     this.#timer.unref();
   }
@@ -118,7 +121,7 @@ export class GatewayRuntime {
   }
 
   async flush(): Promise<void> {
-    await Promise.all([this.nonces.flush(), this.limits.flush()]);
+    await Promise.all([this.nonces.flush(), this.limits.flush(), this.stats.flush()]);
   }
 
   /** A graceful stop: every audit event written, counts and nonces flushed, connections closed. */

@@ -4,6 +4,7 @@ import { gatewayAuditTargets } from './audit-targets';
 import { GatewayHost } from './gateway-runtime';
 import { gwRoutes } from './gw-routes';
 import { sweepCredentials } from './maintenance';
+import { checkUpstreams } from './monitoring-service';
 import { gatewayRoutes } from './routes';
 
 /**
@@ -30,6 +31,17 @@ export function register(): ModuleDefinition {
         host.forgetGrants(e.payload.consumerDepartmentId, e.payload.entryId);
       }),
     ],
-    jobs: [{ kind: 'gateway.sweep-credentials', everyMs: 10 * MINUTE, handler: sweepCredentials }],
+    jobs: [
+      { kind: 'gateway.sweep-credentials', everyMs: 10 * MINUTE, handler: sweepCredentials },
+      // R-23 point 4 / R-27: every upstream probed once a minute; availability is the share of probes up.
+      {
+        kind: 'gateway.health-check',
+        everyMs: MINUTE,
+        handler: async (ctx) => {
+          await checkUpstreams(ctx);
+        },
+        options: { transactional: false, maxAttempts: 1 },
+      },
+    ],
   };
 }

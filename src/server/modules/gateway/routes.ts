@@ -12,11 +12,13 @@ import {
   SystemWithSecret,
   TokenAnswer,
   TokenInput,
+  ServiceStats,
   Upstream,
   UpstreamInput,
 } from './schemas';
 import * as systems from './systems-service';
 import * as upstreams from './upstreams-service';
+import * as monitoring from './monitoring-service';
 import type { GatewayHost } from './gateway-runtime';
 
 const tags = ['gateway'];
@@ -128,6 +130,24 @@ export function gatewayRoutes(ctx: AppContext, host: GatewayHost): FastifyPlugin
         },
       },
       async (req) => ({ items: await upstreams.revisions(ctx, actorOf(req), req.params.entryId) }),
+    );
+
+    app.get(
+      '/upstreams/:entryId/stats',
+      {
+        config: {
+          access: 'gateway.upstream.manage',
+          audit: { category: 'query', action: 'gateway.upstream.stats', ...upstreamTarget },
+        },
+        schema: {
+          tags,
+          summary: 'Availability, calls, failures and latency of the service / 接口监控',
+          params: EntryParams,
+          querystring: Obj({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 7 })) }),
+          response: { 200: ServiceStats },
+        },
+      },
+      async (req) => monitoring.serviceStats(ctx, actorOf(req), req.params.entryId, req.query.days ?? 7),
     );
 
     app.get(

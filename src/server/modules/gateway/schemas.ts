@@ -58,6 +58,15 @@ export const UpstreamInput = Obj({
   spec: Type.Optional(Type.String({ maxLength: 2_000_000, description: 'the OpenAPI 3 (JSON or YAML) or WSDL text' })),
   operations: Type.Array(Operation, { minItems: 1, maxItems: 200 }),
   auth: Auth,
+  healthPath: Type.Optional(
+    Nullable(
+      Type.String({
+        pattern: '^/[A-Za-z0-9_.~%/?=&-]*$',
+        maxLength: 300,
+        description: 'probed every minute; null: the base URL',
+      }),
+    ),
+  ),
   timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
   maxRequestBytes: Type.Integer({ minimum: 1, maximum: 100 * 1024 * 1024 }),
   maxResponseBytes: Type.Integer({ minimum: 1, maximum: 100 * 1024 * 1024 }),
@@ -81,6 +90,7 @@ export const Upstream = Obj({
     scope: Type.Optional(Type.String()),
     secretSet: Type.Boolean(),
   }),
+  healthPath: Nullable(Type.String()),
   timeoutMs: Type.Integer(),
   maxRequestBytes: Type.Integer(),
   maxResponseBytes: Type.Integer(),
@@ -136,4 +146,38 @@ export const TokenAnswer = Obj({
   accessToken: Type.String(),
   tokenType: Type.Literal('Bearer'),
   expiresIn: Type.Integer({ description: 'seconds' }),
+});
+
+const Ms = Nullable(Type.Number({ description: 'upper bound of the latency bucket, ms' }));
+export const ServiceStats = Obj({
+  days: Type.Integer(),
+  availability: Obj({
+    checks: Type.Integer(),
+    up: Type.Integer(),
+    ratio: Nullable(Type.Number()),
+    lastCheck: Nullable(
+      Obj({
+        at: Instant,
+        ok: Type.Boolean(),
+        status: Nullable(Type.Integer()),
+        latencyMs: Type.Integer(),
+        error: Nullable(Type.String()),
+      }),
+    ),
+  }),
+  operations: Type.Array(
+    Obj({
+      id: Type.String(),
+      calls: Type.Integer(),
+      failures: Type.Integer(),
+      refusals: Type.Integer(),
+      errorRate: Nullable(Type.Number()),
+      p50Ms: Ms,
+      p95Ms: Ms,
+    }),
+  ),
+  hourly: Type.Array(Obj({ hour: Instant, calls: Type.Integer(), failures: Type.Integer(), p95Ms: Ms })),
+  grants: Type.Array(
+    Obj({ grantNo: Type.String(), consumer: Type.String(), calls: Type.Integer(), refused: Type.Integer() }),
+  ),
 });

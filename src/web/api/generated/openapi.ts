@@ -10081,6 +10081,7 @@ export interface paths {
                   scope?: string;
                   secretSet: boolean;
                 };
+                healthPath: string | null;
                 timeoutMs: number;
                 maxRequestBytes: number;
                 maxResponseBytes: number;
@@ -10157,6 +10158,8 @@ export interface paths {
                   clientSecret?: string;
                   scope?: string;
                 };
+            /** @description probed every minute; null: the base URL */
+            healthPath?: string | null;
             timeoutMs: number;
             maxRequestBytes: number;
             maxResponseBytes: number;
@@ -10212,6 +10215,7 @@ export interface paths {
                 scope?: string;
                 secretSet: boolean;
               };
+              healthPath: string | null;
               timeoutMs: number;
               maxRequestBytes: number;
               maxResponseBytes: number;
@@ -10338,6 +10342,86 @@ export interface paths {
                 removed: string[];
                 savedAt: string;
                 savedBy: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/upstreams/{entryId}/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Availability, calls, failures and latency of the service / 接口监控 */
+    get: {
+      parameters: {
+        query?: {
+          days?: number;
+        };
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              days: number;
+              availability: {
+                checks: number;
+                up: number;
+                ratio: number | null;
+                lastCheck: {
+                  /** Format: date-time */
+                  at: string;
+                  ok: boolean;
+                  status: number | null;
+                  latencyMs: number;
+                  error: string | null;
+                } | null;
+              };
+              operations: {
+                id: string;
+                calls: number;
+                failures: number;
+                refusals: number;
+                errorRate: number | null;
+                /** @description upper bound of the latency bucket, ms */
+                p50Ms: number | null;
+                /** @description upper bound of the latency bucket, ms */
+                p95Ms: number | null;
+              }[];
+              hourly: {
+                /** Format: date-time */
+                hour: string;
+                calls: number;
+                failures: number;
+                /** @description upper bound of the latency bucket, ms */
+                p95Ms: number | null;
+              }[];
+              grants: {
+                grantNo: string;
+                consumer: string;
+                calls: number;
+                refused: number;
               }[];
             };
           };
