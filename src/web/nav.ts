@@ -143,6 +143,13 @@ export const NAV: NavGroup[] = [
         id: 'exchange-sources',
       },
       {
+        path: consoleLink('/gateway/services'),
+        label: 'gateway.nav.services',
+        icon: Promotion,
+        permission: 'exchange.data.read',
+        id: 'gateway-services',
+      },
+      {
         path: consoleLink('/gateway/systems'),
         label: 'gateway.nav.systems',
         icon: Key,

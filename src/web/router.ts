@@ -132,6 +132,12 @@ const exchangeRoutes: RouteRecordRaw[] = [
     meta: { permission: 'exchange.read', title: 'exchange.nav.sources' },
   },
   {
+    path: 'gateway/services',
+    name: 'gateway-services',
+    component: () => import('./views/gateway/ServicesView.vue'),
+    meta: { permission: 'exchange.data.read', title: 'gateway.nav.services' },
+  },
+  {
     path: 'gateway/systems',
     name: 'gateway-systems',
     component: () => import('./views/gateway/SystemsView.vue'),

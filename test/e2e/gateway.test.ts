@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startUpstream, UPSTREAM_KEY, type UpstreamDouble } from '../gateway/upstream-double';
 import { describeBrowser, type E2E, startE2E } from './harness';
 import { acceptConfirm, expectCall, inputOf, rowsWith } from './ui';
+import { USE_TERMS } from '../../src/server/modules/sharing/use-limits';
 
 /**
  * Issue #14 (R-23) in the browser: the provider of a 服务接口 resource registers its upstream from the
@@ -21,12 +22,24 @@ describeBrowser('service gateway in the browser', () => {
     await up?.close();
   });
 
-  it('a provider registers its service from the OpenAPI description; the entry shows its operations', async () => {
+  async function demoEntryId(name: string): Promise<string> {
     const admin = await e2e.apiAs('admin');
-    const found = (await admin('GET', `/api/catalog/search?q=${encodeURIComponent('企业登记信息')}&pageSize=50`)) as {
+    const found = (await admin('GET', `/api/catalog/search?q=${encodeURIComponent(name)}&pageSize=50`)) as {
       items: Array<{ entryId: string; name: string }>;
     };
-    const entryId = found.items.find((i) => i.name.replace(/<[^>]+>/g, '') === '企业登记信息')!.entryId;
+    return found.items.find((i) => i.name.replace(/<[^>]+>/g, '') === name)!.entryId;
+  }
+  async function demoItemIds(entryId: string): Promise<string[]> {
+    const e = (await (
+      await e2e.apiAs('admin')
+    )('GET', `/api/catalog/entries/${entryId}`)) as {
+      current: { items: Array<{ id: string }> };
+    };
+    return e.current.items.map((i) => i.id);
+  }
+
+  it('a provider registers its service from the OpenAPI description; the entry shows its operations', async () => {
+    const entryId = await demoEntryId('企业登记信息');
 
     const page = await e2e.login('scj_zy');
     await page.goto(`/console/catalog/entries/${entryId}`);
@@ -57,7 +70,44 @@ describeBrowser('service gateway in the browser', () => {
     await card.getByTestId('service-monitor').getByText('该时段没有调用').waitFor();
   });
 
-  it('a consuming department registers a system, sees its secret once, and disables it', async () => {
+  it('a consuming department registers a system, sees its secret once, tries a call with it, and disables it', async () => {
+    // 企业登记信息 offers one operation that carries no data item; 人社局 holds a 服务接口 grant on it.
+    const entryId = await demoEntryId('企业登记信息');
+    await (
+      await e2e.apiAs('scj_zy')
+    )('PUT', `/api/gateway/upstreams/${entryId}`, {
+      baseUrl: up.url,
+      specKind: 'openapi',
+      operations: [
+        {
+          id: 'getPerson',
+          method: 'GET',
+          path: '/persons/{id}',
+          summary: '单个人员',
+          responseFormat: 'json',
+          fields: [],
+        },
+      ],
+      auth: { kind: 'header', name: 'X-Upstream-Key', value: UPSTREAM_KEY },
+      timeoutMs: 2000,
+      maxRequestBytes: 1024,
+      maxResponseBytes: 100000,
+      callsPerMinute: 60,
+      dailyCallQuota: 1000,
+    });
+    const apply = (await (
+      await e2e.apiAs('rsj_yh')
+    )('POST', '/api/sharing/requests', {
+      entryId,
+      purpose: '企业参保登记时核验企业登记信息',
+      systemName: '上饶市社会保险经办系统',
+      itemIds: await demoItemIds(entryId),
+      method: 'api',
+      acceptTerms: true,
+      termsVersion: USE_TERMS.version,
+    })) as { status: string; grant: { no: string } };
+    expect(apply.status).toBe('approved');
+
     const page = await e2e.login('rsj_zy');
     await page.getByTestId('menu-gateway-systems').click();
     await page.waitForURL('**/console/gateway/systems');
@@ -77,6 +127,24 @@ describeBrowser('service gateway in the browser', () => {
     await row.getByText(body.system.appKey).waitFor();
     // Shown once: the list never carries it.
     expect(await page.content()).not.toContain(body.appSecret);
+
+    // Try it: the callable services list the granted operation; the call is answered under the grant.
+    await page.getByTestId('menu-gateway-services').click();
+    await page.waitForURL('**/console/gateway/services');
+    const op = page.getByTestId('services-op').filter({ hasText: '/persons/{id}' });
+    await op.getByTestId('services-try').click();
+    const panel = op.getByTestId('services-try-panel');
+    await inputOf(panel, 'try-key').fill(body.system.appKey);
+    await inputOf(panel, 'try-secret').fill(body.appSecret);
+    await panel.locator('.el-form-item', { hasText: 'id' }).locator('input').fill('0');
+    await panel.getByTestId('try-send').click();
+    const result = panel.getByTestId('try-result');
+    await result.getByText('HTTP 200').waitFor();
+    await result.getByText(apply.grant.no).waitFor();
+    await expect.poll(() => panel.getByTestId('try-body').textContent()).toContain('张三丰');
+
+    await page.getByTestId('menu-gateway-systems').click();
+    await page.waitForURL('**/console/gateway/systems');
 
     await row.getByTestId('system-toggle').click();
     await acceptConfirm(page);

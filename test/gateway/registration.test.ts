@@ -3,7 +3,7 @@ import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, publishedEntry } from '../catalog/factory';
 import { get, post } from '../sharing/factory';
 import type { Upstream } from '../../src/server/modules/gateway/schemas';
-import { consumerOf, ITEMS, OPERATIONS, serviceEntry, upstreamInput } from './fixtures';
+import { approvedConsumer, consumerOf, ITEMS, OPERATIONS, serviceEntry, upstreamInput } from './fixtures';
 import { startUpstream, UPSTREAM_KEY, type UpstreamDouble } from './upstream-double';
 
 let t: TestApp;
@@ -172,3 +172,38 @@ const WSDL = `<?xml version="1.0"?>
     <port name="PersonPort" binding="tns:PersonBinding"><soap:address location="http://10.0.0.8/soap"/></port>
   </service>
 </definitions>`;
+
+describe("a consumer's OpenAPI document (R-23 point 5)", () => {
+  it('lists only the operations its grants allow, with the granted items, and nothing of other departments', async () => {
+    const { entry } = await serviceEntry(t, up.url);
+    const { consumer } = await consumerOf(t, entry, ['name', 'city']);
+    const doc = expectStatus(await get(t, '/api/gateway/openapi.json', consumer.specialist), 200).json<{
+      paths: Record<string, Record<string, { description: string; parameters?: Array<{ name: string }> }>>;
+    }>();
+    const mine = Object.keys(doc.paths).filter((p) => p.startsWith(`/gw/${entry.code}/`));
+    expect(mine.sort()).toEqual(
+      ['/echo', '/huge', '/broken', '/persons', '/persons/{id}', '/slow', '/soap']
+        .map((p) => `/gw/${entry.code}${p}`)
+        .sort(),
+    );
+    const list = doc.paths[`/gw/${entry.code}/persons`]!.get!;
+    expect(list.description).toContain('姓名（name）');
+    expect(list.description).toContain('所在城市（city）');
+    expect(list.description).not.toContain('公民身份号码');
+    expect(doc.paths[`/gw/${entry.code}/persons/{id}`]!.get!.parameters).toEqual([
+      expect.objectContaining({ name: 'id', in: 'path' }),
+    ]);
+
+    // A department without grants gets an empty document; the provider calls nothing of its own.
+    const other = await catalogDepartment(t);
+    const empty = expectStatus(await get(t, '/api/gateway/openapi.json', other.user), 200).json<{ paths: object }>();
+    expect(empty.paths).toEqual({});
+  });
+
+  it('leaves out the operations a grant does not allow', async () => {
+    const { entry, provider } = await serviceEntry(t, up.url, 'conditional');
+    const { consumer } = await approvedConsumer(t, entry, provider.specialist, { operations: ['getPerson'] });
+    const doc = expectStatus(await get(t, '/api/gateway/openapi.json', consumer.user), 200).json<{ paths: object }>();
+    expect(Object.keys(doc.paths)).toEqual([`/gw/${entry.code}/persons/{id}`]);
+  });
+});

@@ -128,6 +128,7 @@ export const AUDIT_ACTIONS = {
   'gateway.system.rotate': { zh: '更换应用密钥', en: 'Rotate app secret' },
   'gateway.system.disable': { zh: '停用应用系统', en: 'Disable consuming system' },
   'gateway.system.enable': { zh: '启用应用系统', en: 'Enable consuming system' },
+  'gateway.docs': { zh: '查看可调用的服务接口文档', en: 'View callable services' },
   'gateway.token': { zh: '获取接口访问令牌', en: 'Get gateway token' },
   'gateway.call': { zh: '调用服务接口', en: 'Service call' },
   // Exchange: sources, the data resource center, files, pushes

@@ -15,6 +15,15 @@ export type SystemWithSecret = Res<'/api/gateway/systems', 'post'>;
 
 const base = '/api/gateway';
 
+/** The parts of the consumer's OpenAPI document the console reads. */
+export interface ConsumerDoc {
+  tags: Array<{ name: string; description: string }>;
+  paths: Record<
+    string,
+    Record<string, { tags: string[]; summary: string; description: string; parameters?: Array<{ name: string }> }>
+  >;
+}
+
 export const gatewayApi = {
   upstream: (entryId: string) => api.get<Res<'/api/gateway/upstreams/{entryId}'>>(`${base}/upstreams/${entryId}`),
   saveUpstream: (entryId: string, body: UpstreamInput) => api.put<Upstream>(`${base}/upstreams/${entryId}`, body),
@@ -23,6 +32,10 @@ export const gatewayApi = {
   revisions: (entryId: string) =>
     api.get<Res<'/api/gateway/upstreams/{entryId}/revisions'>>(`${base}/upstreams/${entryId}/revisions`),
   stats: (entryId: string, days: number) => api.get<ServiceStats>(`${base}/upstreams/${entryId}/stats`, { days }),
+  /** OpenAPI 3 of what the department may call (granted operations and items only). */
+  docs: () => api.get<ConsumerDoc>(`${base}/openapi.json`),
+  token: (appKey: string, appSecret: string) =>
+    api.post<Res<'/api/gateway/token', 'post'>>(`${base}/token`, { appKey, appSecret }),
   systems: () => api.get<Res<'/api/gateway/systems'>>(`${base}/systems`),
   createSystem: (body: Body<'/api/gateway/systems', 'post'>) => api.post<SystemWithSecret>(`${base}/systems`, body),
   rotate: (id: string, graceMinutes: number) =>

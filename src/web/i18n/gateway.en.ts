@@ -2,7 +2,18 @@ import type gatewayZh from './gateway.zh-CN';
 
 /** English text of the service gateway pages; the keys are those of gateway.zh-CN.ts. */
 const gatewayEn: typeof gatewayZh = {
-  nav: { systems: 'Consuming systems' },
+  nav: { systems: 'Consuming systems', services: 'Callable services' },
+  services: {
+    title: 'Callable services',
+    hint: 'The services your department may call under its service-API grants: only the operations the grants allow, answers with only the granted data items (masked per grant). Download the OpenAPI document for your developers, or try a call here with a system’s key and secret.',
+    empty: 'Your department may call no service yet: apply for a resource with the service-API method',
+    download: 'Download the OpenAPI document',
+    try: 'Try it',
+    query: 'Query',
+    body: 'Body',
+    send: 'Send',
+    note: 'The secret is exchanged for a short-lived token in this browser and not kept.',
+  },
   systems: {
     title: 'Consuming systems',
     hint: "Register your department's systems that call service interfaces and get their app key and secret. The secret is shown once and stored encrypted; disabling a system stops its calls at once. Calls need an active service-API grant on the resource.",

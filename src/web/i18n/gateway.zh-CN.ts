@@ -1,6 +1,17 @@
 /** Chinese text of the service gateway pages (服务接口); gateway.en.ts has the same keys. */
 const gatewayZh = {
-  nav: { systems: '应用系统' },
+  nav: { systems: '应用系统', services: '可调用的服务' },
+  services: {
+    title: '可调用的服务',
+    hint: '本部门经共享授权（服务接口方式）可以调用的服务：只列出授权允许的操作，返回内容只含授权的数据项（按授权脱敏）。可下载 OpenAPI 文档供系统开发使用，也可用应用系统的标识和密钥在此试调用。',
+    empty: '本部门暂无可调用的服务接口：请在资源目录中申请“服务接口”方式的共享',
+    download: '下载 OpenAPI 文档',
+    try: '试调用',
+    query: '查询参数',
+    body: '请求体',
+    send: '发送',
+    note: '密钥仅在本浏览器中换取临时访问令牌，不会保存。',
+  },
   systems: {
     title: '应用系统',
     hint: '登记本部门调用服务接口的业务系统，获取应用标识和应用密钥。密钥只显示一次，平台加密保存；停用后该系统的调用立即停止。调用须有该资源“服务接口”方式的有效共享授权。',

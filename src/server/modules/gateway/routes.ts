@@ -19,6 +19,8 @@ import {
 import * as systems from './systems-service';
 import * as upstreams from './upstreams-service';
 import * as monitoring from './monitoring-service';
+import { consumerDocument } from './consumer-docs';
+import { originOf } from '../../platform/http/origin';
 import type { GatewayHost } from './gateway-runtime';
 
 const tags = ['gateway'];
@@ -148,6 +150,20 @@ export function gatewayRoutes(ctx: AppContext, host: GatewayHost): FastifyPlugin
         },
       },
       async (req) => monitoring.serviceStats(ctx, actorOf(req), req.params.entryId, req.query.days ?? 7),
+    );
+
+    app.get(
+      '/openapi.json',
+      {
+        config: { access: 'authenticated', audit: { category: 'access', action: 'gateway.docs' } },
+        schema: {
+          tags,
+          summary:
+            'OpenAPI of every service my department may call, granted operations and items only / 本部门可调用的服务接口文档',
+          response: { 200: Type.Object({}, { additionalProperties: true }) },
+        },
+      },
+      async (req) => consumerDocument(ctx, actorOf(req), originOf(req)),
     );
 
     app.get(

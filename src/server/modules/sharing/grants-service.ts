@@ -341,6 +341,19 @@ export async function expireDueGrants(ctx: AppContext): Promise<number> {
   });
 }
 
+/** A department's active grants in force today (at most 500), e.g. the services it may call (gateway docs). */
+export async function grantsInForceOf(ctx: AppContext, departmentId: string): Promise<Grant[]> {
+  const today = shanghaiDate(ctx.clock.now());
+  const { rows } = await repo.listGrants(
+    ctx.db,
+    { kind: 'department', departmentId },
+    { side: 'consumer', status: 'active' },
+    500,
+    0,
+  );
+  return rows.filter((r) => r.valid_from <= today && r.valid_to >= today).map((r) => toGrant(r, null));
+}
+
 /** Departments holding an active grant on the entry (they hear of its changes, R-07). */
 export const activeGrantDepartments = (ctx: AppContext, entryId: string) =>
   repo.activeGrantDepartments(ctx.db, entryId);

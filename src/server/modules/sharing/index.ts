@@ -9,7 +9,14 @@ import './events';
 /** The sharing portal (资源共享): requests, reviews with deadlines, letters, grants. The only door into this module. */
 export type { Grant } from './schemas';
 export type { DeliveryStamp } from './use-limits';
-export { activeGrantDepartments, checkGrant, getGrant, requireGrant, reserveGrantRows } from './grants-service';
+export {
+  activeGrantDepartments,
+  checkGrant,
+  getGrant,
+  grantsInForceOf,
+  requireGrant,
+  reserveGrantRows,
+} from './grants-service';
 export type { GrantCheck, GrantRefusal, RowQuota } from './grants-service';
 export { METHOD_OF_USE, type DataUse, type GrantTerms } from './grant-terms';
 export { deliveryStamp, USE_TERMS } from './use-limits';
