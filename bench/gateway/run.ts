@@ -31,7 +31,7 @@ import { databaseUrl, pgAdmin } from '../pg-admin';
 import { setUpGateway } from './setup';
 
 const SHORT = process.env.BENCH_SHORT === '1';
-const DURATION_S = SHORT ? 2 : 10;
+const DURATION_S = SHORT ? 1 : 10;
 const ROUNDS = SHORT ? 1 : 3;
 const CONNECTIONS = 32;
 
