@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessImpact } from '../../src/server/modules/catalog/impact';
 import { diffVersions, type ItemContent, type VersionContent } from '../../src/server/modules/catalog/diff';
-import { oneMonthAfter } from '../../src/server/modules/catalog/changes-service';
+import { oneMonthAfter } from '../../src/server/platform/calendar/dates';
 
 const it_ = (name: string, over: Partial<ItemContent> = {}): ItemContent => ({
   name,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus } from '../catalog/factory';
 import { post } from '../sharing/factory';
-import { approvedConsumer, call, consumerOf, newSystem, serviceEntry, upstreamInput } from './fixtures';
+import { approvedConsumer, call, consumerOf, newSystem, OPERATIONS, serviceEntry, upstreamInput } from './fixtures';
 import { shanghaiDate } from '../../src/server/platform/calendar/dates';
 import { startUpstream, type UpstreamDouble } from './upstream-double';
 
@@ -194,6 +194,10 @@ describe('service gateway calls (R-23)', () => {
     expect(own.headers.get('x-gateway-error')).toBeNull();
     expect(own.headers.get('x-upstream-status')).toBe('404');
     expect(await own.json()).toEqual({ message: 'no such person' });
+    // An encoded "/" stays inside its path segment: the upstream gets the path as sent and answers itself.
+    const encoded = await call(t, base, system, `/${entry.code}/persons/a%2Fb`);
+    expect([encoded.status, encoded.headers.get('x-gateway-error')]).toEqual([404, null]);
+    expect(up.lastPath()).toBe('/persons/a%2Fb');
 
     expect(await errorOf(await call(t, base, system, `/${entry.code}/slow`))).toMatchObject({
       status: 504,
@@ -230,8 +234,9 @@ describe('service gateway calls (R-23)', () => {
       status: 502,
       gatewayError: 'UPSTREAM_UNAVAILABLE',
     });
-    const outcomes = (await waitForEvents(system.appKey, 6)).map((e) => [e.status_code, e.outcome]);
+    const outcomes = (await waitForEvents(system.appKey, 7)).map((e) => [e.status_code, e.outcome]);
     expect(outcomes).toEqual([
+      [404, 'failed'],
       [404, 'failed'],
       [504, 'failed'],
       [502, 'failed'],
@@ -251,6 +256,29 @@ describe('service gateway calls (R-23)', () => {
       department_id: null,
       detail: expect.objectContaining({ presentedKey: system.appKey }),
     });
+  });
+
+  it('answers an operation taken away for a month after the change (R-07), then no more', async () => {
+    const { entry, provider } = await serviceEntry(t, up.url);
+    const { system } = await consumerOf(t, entry);
+    const fewer = upstreamInput(up.url, { operations: OPERATIONS.filter((o) => o.id !== 'getPerson') });
+    expectStatus(
+      await t.inject({
+        method: 'PUT',
+        url: `/api/gateway/upstreams/${entry.id}`,
+        headers: provider.specialist.headers,
+        payload: { ...fewer, auth: { kind: 'header', name: 'X-Upstream-Key' } },
+      }),
+      200,
+    );
+    expect((await call(t, base, system, `/${entry.code}/persons/1`)).status).toBe(200);
+    const today = t.clock.now();
+    t.clock.advance(32 * 24 * 3600_000);
+    expect((await errorOf(await call(t, base, system, `/${entry.code}/persons/1`))).gatewayError).toBe(
+      'OPERATION_NOT_FOUND',
+    );
+    expect((await call(t, base, system, `/${entry.code}/persons`)).status).toBe(200);
+    t.clock.set(today);
   });
 
   it('limits calls per minute and per day per grant, with Retry-After and X-RateLimit headers', async () => {

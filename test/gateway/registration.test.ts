@@ -134,7 +134,7 @@ describe('upstream registration (R-23, Art 12)', () => {
     expect(refused.json().error.code).toBe('GATEWAY_ENTRY_NOT_API');
   });
 
-  it('keeps every save as a revision and tells the grant holders when an operation is taken away (R-07)', async () => {
+  it('keeps every save as a revision; an operation taken away from grant holders is answered a month more, and they are told (R-07)', async () => {
     const { entry, provider } = await serviceEntry(t, up.url);
     const { consumer } = await consumerOf(t, entry);
     const fewer = OPERATIONS.filter((o) => o.id !== 'getPerson');
@@ -156,7 +156,22 @@ describe('upstream registration (R-23, Art 12)', () => {
     const inbox = expectStatus(await get(t, '/api/inbox?pageSize=50', consumer.specialist), 200).json<{
       items: Array<{ kind: string; title: string }>;
     }>();
-    expect(inbox.items.find((n) => n.kind === 'gateway.operations.removed')?.title).toContain('getPerson');
+    // Told a month ahead (2026-11-24 + one month), as R-07 wants of a change that affects consumers.
+    expect(inbox.items.find((n) => n.kind === 'gateway.operations.removed')?.title).toBe(
+      `服务接口操作将于 2026-12-24 下线：${entry.current!.name}（getPerson）`,
+    );
+    expect(saved.retiring).toEqual([
+      { id: 'getPerson', method: 'GET', path: '/persons/{id}', retireAt: '2026-12-24T02:00:00.000Z' },
+    ]);
+    // Put back, it is no longer retiring; taken away from an entry nobody holds a grant on, it goes at once.
+    const back = expectStatus(await put(entry.id, provider.specialist, upstreamInput(up.url)), 200).json<Upstream>();
+    expect(back.retiring).toEqual([]);
+    const lonely = await serviceEntry(t, up.url);
+    const gone = expectStatus(
+      await put(lonely.entry.id, lonely.provider.specialist, upstreamInput(up.url, { operations: fewer })),
+      200,
+    ).json<Upstream>();
+    expect(gone.retiring).toEqual([]);
   });
 });
 

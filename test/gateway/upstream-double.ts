@@ -41,15 +41,19 @@ export interface UpstreamDouble {
   url: string;
   /** What the last request to /echo carried. */
   lastHeaders: () => http.IncomingHttpHeaders;
+  /** The path (as received, still encoded) of the last request. */
+  lastPath: () => string;
   calls: () => number;
   close: () => Promise<void>;
 }
 
 export async function startUpstream(): Promise<UpstreamDouble> {
   let last: http.IncomingHttpHeaders = {};
+  let lastPath = '';
   let calls = 0;
   const server = http.createServer((req, res) => {
     calls++;
+    lastPath = (req.url ?? '/').split('?')[0]!;
     const url = new URL(req.url ?? '/', 'http://x');
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -95,6 +99,7 @@ export async function startUpstream(): Promise<UpstreamDouble> {
   return {
     url,
     lastHeaders: () => last,
+    lastPath: () => lastPath,
     calls: () => calls,
     close: () =>
       new Promise<void>((r) => {

@@ -948,6 +948,8 @@ export interface GwOperation {
   fields: Array<{ path: string; field: string }>;
 }
 
+export type RetiringOperation = GwOperation & { retireAt: string };
+
 export interface GwUpstreamTable {
   entry_id: string;
   base_url: string;
@@ -966,6 +968,8 @@ export interface GwUpstreamTable {
   daily_call_quota: number;
   /** Probed every minute (migration 0030); null: the base URL. */
   health_path: Generated<string | null>;
+  /** Operations taken away while grants were held, answered until retireAt (R-07; migration 0030). */
+  retiring: ColumnType<RetiringOperation[], string | undefined, string>;
   revision: number;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -80,6 +80,8 @@ const gatewayEn: typeof gatewayZh = {
     healthPath: 'Probe path (empty: the base URL)',
     limits: 'Default call limits',
     limitsOf: '{minute} calls a minute and {day} a day per grant',
+    retiring:
+      'Operation {id} ({call}) was taken out of the registration; it is still answered for the grant holders until {day} (Art 9: a month’s notice)',
     revision: 'Revision',
     updatedAt: 'Last changed',
   },

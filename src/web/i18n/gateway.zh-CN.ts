@@ -70,6 +70,7 @@ const gatewayZh = {
     healthPath: '探测路径（留空探测服务地址）',
     limits: '默认调用限额',
     limitsOf: '每个授权每分钟 {minute} 次，每日 {day} 次',
+    retiring: '操作 {id}（{call}）已从登记中移除，为已获授权的部门保留至 {day}（第九条：提前一个月告知）',
     revision: '登记版本',
     updatedAt: '最近修改',
   },

@@ -9,10 +9,12 @@ import { sql, type Kysely } from 'kysely';
  * which p50/p95 are read for any period. Written behind the calls every second.
  * gw_health_check: the gateway's own probe of each upstream every minute (health_path, else the base
  * URL): an answer below 500 within the timeout counts as up. Availability is the share of probes up.
+ * gw_upstream.retiring: operations taken out of a registration while departments hold grants on the
+ * entry: still answered until their retireAt, one month after the change (R-07, Art 9).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    alter table gw_upstream add column health_path text;
+    alter table gw_upstream add column health_path text, add column retiring jsonb not null default '[]';
 
     create table gw_call_stat (
       entry_id uuid not null references catalog_entry (id),
@@ -41,6 +43,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     drop table gw_health_check, gw_call_stat;
-    alter table gw_upstream drop column health_path;
+    alter table gw_upstream drop column health_path, drop column retiring;
   `.execute(db);
 }

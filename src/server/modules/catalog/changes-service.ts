@@ -1,5 +1,6 @@
 import type { AppContext } from '../../app-context';
 import { inTransaction } from '../../db/tx';
+import { oneMonthAfter } from '../../platform/calendar/dates';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { recordSystemAudit } from '../../platform/audit/service';
 import { publish } from '../../platform/events';
@@ -31,13 +32,6 @@ export async function consumersOf(ctx: AppContext, entryId: string): Promise<str
     grantHoldersOf(ctx, entryId),
   ]);
   return [...new Set([...subscribers, ...grantees])];
-}
-
-/** One calendar month later on the Shanghai calendar; a day missing from the next month rolls over (later, never earlier). */
-export function oneMonthAfter(at: Date): Date {
-  const shanghai = new Date(at.getTime() + 8 * 3600_000);
-  shanghai.setUTCMonth(shanghai.getUTCMonth() + 1);
-  return new Date(shanghai.getTime() - 8 * 3600_000);
 }
 
 async function startVersion(

@@ -88,7 +88,10 @@ async function relay(
   const body = await readBody(req, u.maxRequestBytes);
   const now = ctx.clock.now();
   const system = (s.system = await authenticate(ctx, rt, req, body, now));
-  const op = (s.op = u.matcher.match(req.method, `/${req.params['*']}`, soapActionOf(req.headers)));
+  // The operation's path as sent (still percent-encoded): an encoded "/" stays inside its segment,
+  // and the upstream receives the bytes the caller signed.
+  const path = `/${req.url.split('?')[0]!.split('/').slice(4).join('/')}`;
+  const op = (s.op = u.matcher.match(req.method, path, soapActionOf(req.headers), now));
   if (!op) throw gatewayError('OPERATION_NOT_FOUND');
 
   const check = await rt.checkGrant(system.departmentId, u.entryId, req.ip, now);
@@ -113,7 +116,7 @@ async function relay(
   const res = await rt.client
     .call(u, op, {
       method: req.method,
-      path: `/${req.params['*']}`,
+      path,
       search: searchOf(req.url),
       headers: forwardedHeaders(req.headers),
       body,

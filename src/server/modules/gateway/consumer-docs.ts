@@ -24,7 +24,9 @@ export async function consumerDocument(ctx: AppContext, actor: Actor, origin: st
   for (const g of grants) {
     const u = await findUpstream(ctx.db, g.entryId);
     if (!u) continue;
-    const ops = u.operations.filter((o) => !g.terms.operations || g.terms.operations.includes(o.id));
+    const now = ctx.clock.now();
+    const offered = [...u.operations, ...u.retiring.filter((o) => new Date(o.retireAt) > now)];
+    const ops = offered.filter((o) => !g.terms.operations || g.terms.operations.includes(o.id));
     if (!ops.length) continue;
     tags.push({ name: g.entryCode, description: `${g.entryName}（共享授权 ${g.no}，有效期至 ${g.validTo}）` });
     for (const op of ops) {
@@ -66,7 +68,7 @@ export async function consumerDocument(ctx: AppContext, actor: Actor, origin: st
   };
 }
 
-function operationDoc(g: Grant, op: GwOperation): Record<string, unknown> {
+function operationDoc(g: Grant, op: GwOperation & { retireAt?: string }): Record<string, unknown> {
   const granted = new Map(g.items.map((i) => [i.fieldName.toLowerCase(), i]));
   const returned = op.fields.flatMap((f) => {
     const item = granted.get(f.field.toLowerCase());
@@ -79,13 +81,15 @@ function operationDoc(g: Grant, op: GwOperation): Record<string, unknown> {
     schema: { type: 'string' },
   }));
   const type = op.responseFormat === 'xml' ? 'text/xml' : 'application/json';
+  const ending = op.retireAt ? ` Being retired: answered until ${op.retireAt}.` : '';
   return {
     tags: [g.entryCode],
+    ...(op.retireAt ? { deprecated: true } : {}),
     operationId: `${g.entryCode.replace('/', '_')}_${op.id}`,
     summary: op.summary || op.id,
     description: op.fields.length
-      ? `Returns only these granted data items (masked per the grant): ${returned.join('; ') || 'none'}. Answered under grant ${g.no}.`
-      : `Carries no data item; passed through as the service answers. Answered under grant ${g.no}.`,
+      ? `Returns only these granted data items (masked per the grant): ${returned.join('; ') || 'none'}. Answered under grant ${g.no}.${ending}`
+      : `Carries no data item; passed through as the service answers. Answered under grant ${g.no}.${ending}`,
     ...(params.length ? { parameters: params } : {}),
     ...(op.method === 'GET' || op.method === 'DELETE'
       ? {}

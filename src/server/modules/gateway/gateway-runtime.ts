@@ -165,7 +165,7 @@ async function loadUpstream(ctx: AppContext, code: string): Promise<LoadedUpstre
     authConfig: r.auth_config,
     authSecret: r.auth_secret ? openAuthSecret(ctx, entryId, r.auth_secret) : null,
     timeoutMs: r.timeout_ms,
-    matcher: compileMatcher(r.operations),
+    matcher: compileMatcher(r.operations, r.retiring),
     maxRequestBytes: r.max_request_bytes,
     maxResponseBytes: r.max_response_bytes,
     callsPerMinute: r.calls_per_minute,

@@ -1,17 +1,26 @@
-import type { GwOperation } from '../../db/types';
+import type { GwOperation, RetiringOperation } from '../../db/types';
 
 /**
  * Which registered operation a call's method and path (below /gw/{code}) are: path templates like
  * /persons/{id} match one segment per parameter. SOAP operations share one path and are told apart
  * by the SOAPAction header (SOAP 1.1) or the action parameter of the content type (SOAP 1.2).
+ * Operations being retired (R-07) match after the current ones, until their day.
  */
 export interface OperationMatcher {
-  match(method: string, path: string, soapAction: string | null): GwOperation | null;
+  match(method: string, path: string, soapAction: string | null, now: Date): GwOperation | null;
 }
 
-export function compileMatcher(operations: readonly GwOperation[]): OperationMatcher {
-  const compiled = operations.map((op) => ({
+export function compileMatcher(
+  operations: readonly GwOperation[],
+  retiring: readonly RetiringOperation[] = [],
+): OperationMatcher {
+  const offered = [
+    ...operations.map((op) => ({ op, until: Infinity })),
+    ...retiring.map((op) => ({ op, until: Date.parse(op.retireAt) })),
+  ];
+  const compiled = offered.map(({ op, until }) => ({
     op,
+    until,
     re: new RegExp(
       `^${op.path
         .split(/(\{[^}]*\})/)
@@ -20,8 +29,9 @@ export function compileMatcher(operations: readonly GwOperation[]): OperationMat
     ),
   }));
   return {
-    match(method, path, soapAction) {
-      const found = compiled.filter((c) => c.op.method === method && c.re.test(path));
+    match(method, path, soapAction, now) {
+      const t = now.getTime();
+      const found = compiled.filter((c) => c.until > t && c.op.method === method && c.re.test(path));
       if (found.length <= 1) return found[0]?.op ?? null;
       return found.find((c) => (c.op.soapAction ?? '') === (soapAction ?? ''))?.op ?? null;
     },

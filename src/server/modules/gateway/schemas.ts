@@ -82,6 +82,8 @@ export const Upstream = Obj({
   specKind: Type.String(),
   hasSpec: Type.Boolean(),
   operations: Type.Array(Operation),
+  /** Taken away while grants were held: still answered until retireAt. */
+  retiring: Type.Array(Obj({ id: Type.String(), method: Type.String(), path: Type.String(), retireAt: Instant })),
   auth: Obj({
     kind: Type.String(),
     name: Type.Optional(Type.String()),

@@ -1,7 +1,8 @@
 import { request } from 'undici';
 import type { AppContext } from '../../app-context';
 import { inTransaction } from '../../db/tx';
-import type { GwOperation } from '../../db/types';
+import type { GwOperation, RetiringOperation } from '../../db/types';
+import { oneMonthAfter, shanghaiDate } from '../../platform/calendar/dates';
 import type { Actor } from '../../platform/context';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/errors';
 import { notify } from '../../platform/notify/service';
@@ -18,7 +19,8 @@ import { sealAuthSecret } from './upstream-secret';
 /**
  * R-23 registration: the provider of a 服务接口 entry says where its API is, what it offers, how the
  * gateway authenticates to it, and which response fields carry which data items. Every save is a
- * revision; an operation taken away is announced to the systems that call it (R-07).
+ * revision; an operation taken away while departments hold grants stays answered for a month and
+ * they are told at once (R-07).
  */
 
 interface Problem {
@@ -37,6 +39,7 @@ function toUpstream(r: repo.UpstreamRow, code: string): Upstream {
     specKind: r.spec_kind,
     hasSpec: r.spec !== null,
     operations: r.operations as Operation[],
+    retiring: r.retiring.map((o) => ({ id: o.id, method: o.method, path: o.path, retireAt: o.retireAt })),
     auth: {
       kind: r.auth_kind,
       ...(cfg.name ? { name: cfg.name } : {}),
@@ -194,12 +197,22 @@ export async function saveUpstream(
           ? { url: a.url, clientId: a.clientId, ...(a.scope ? { scope: a.scope } : {}) }
           : {};
     const operations: GwOperation[] = input.operations.map((o) => ({ ...o }));
+    const kept = new Set(operations.map((o) => o.id));
+    const removed = (stored?.operations ?? []).filter((o) => !kept.has(o.id));
+    // R-07: with grants held, an operation taken away is still answered for a month, and they hear of it now.
+    const holders = removed.length ? await activeGrantDepartments({ ...ctx, db }, entryId) : [];
+    const retireAt = oneMonthAfter(now).toISOString();
+    const retiring: RetiringOperation[] = [
+      ...(stored?.retiring ?? []).filter((r) => new Date(r.retireAt) > now && !kept.has(r.id)),
+      ...(holders.length ? removed.map((o) => ({ ...o, retireAt })) : []),
+    ];
     const revision = (stored?.revision ?? 0) + 1;
     const columns = {
       base_url: input.baseUrl.replace(/\/+$/, ''),
       spec_kind: input.specKind,
       spec: input.spec ?? stored?.spec ?? null,
       operations: JSON.stringify(operations),
+      retiring: JSON.stringify(retiring),
       auth_kind: a.kind,
       auth_config: JSON.stringify(authConfig),
       auth_secret: authSecret,
@@ -215,33 +228,39 @@ export async function saveUpstream(
     };
     if (stored) await repo.updateUpstream(db, entryId, columns);
     else await repo.insertUpstream(db, { entry_id: entryId, created_at: now, ...columns });
-    const kept = new Set(operations.map((o) => o.id));
-    const removed = ((stored?.operations ?? []) as GwOperation[]).map((o) => o.id).filter((id) => !kept.has(id));
     await repo.insertRevision(db, {
       entryId,
       revision,
       baseUrl: columns.base_url,
       operations,
-      removed,
+      removed: removed.map((o) => o.id),
       at: now,
       by: actor.userId,
     });
-    if (removed.length) await tellGrantHolders({ ...ctx, db }, v, removed);
+    if (holders.length) await tellGrantHolders({ ...ctx, db }, v, holders, removed, retireAt);
     return toUpstream((await repo.findUpstream(db, entryId))!, v.code);
   });
 }
 
-/** R-07: departments calling the entry hear at once that operations are gone. */
-async function tellGrantHolders(ctx: AppContext, v: EntryVersion, removed: string[]): Promise<void> {
-  for (const departmentId of await activeGrantDepartments(ctx, v.entryId))
+/** R-07 (Art 9): the departments holding grants hear a month ahead which operations go, and when. */
+async function tellGrantHolders(
+  ctx: AppContext,
+  v: EntryVersion,
+  departments: string[],
+  removed: GwOperation[],
+  retireAt: string,
+): Promise<void> {
+  const ids = removed.map((o) => o.id);
+  const day = shanghaiDate(new Date(retireAt));
+  for (const departmentId of departments)
     for (const role of ['dept_specialist', 'dept_leader'] as const)
       await notify(
         ctx,
         { role, departmentId },
         {
           kind: 'gateway.operations.removed',
-          title: `服务接口操作已下线：${v.name}（${removed.join('、')}）`,
-          body: `Operations removed from ${v.code}: ${removed.join(', ')}`,
+          title: `服务接口操作将于 ${day} 下线：${v.name}（${ids.join('、')}）`,
+          body: `Operations of ${v.code} end on ${day}: ${ids.join(', ')}`,
         },
       );
 }

@@ -33,3 +33,13 @@ export function isValidDate(date: string): boolean {
   const d = new Date(`${date}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
 }
+
+/**
+ * One calendar month later on the Shanghai calendar (R-07's notice period); a day missing from the
+ * next month rolls over (later, never earlier).
+ */
+export function oneMonthAfter(at: Date): Date {
+  const shanghai = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
+  shanghai.setUTCMonth(shanghai.getUTCMonth() + 1);
+  return new Date(shanghai.getTime() - SHANGHAI_OFFSET_MS);
+}

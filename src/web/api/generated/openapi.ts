@@ -10073,6 +10073,13 @@ export interface paths {
                     field: string;
                   }[];
                 }[];
+                retiring: {
+                  id: string;
+                  method: string;
+                  path: string;
+                  /** Format: date-time */
+                  retireAt: string;
+                }[];
                 auth: {
                   kind: string;
                   name?: string;
@@ -10206,6 +10213,13 @@ export interface paths {
                   /** @description the data item's field name (字段名) */
                   field: string;
                 }[];
+              }[];
+              retiring: {
+                id: string;
+                method: string;
+                path: string;
+                /** Format: date-time */
+                retireAt: string;
               }[];
               auth: {
                 kind: string;
