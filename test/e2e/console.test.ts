@@ -19,6 +19,8 @@ const MENU: Array<[id: string, permission: string | string[] | null]> = [
   ['sharing-grants', 'sharing.read'],
   ['exchange-libraries', 'catalog.read'],
   ['exchange-sources', 'exchange.read'],
+  ['gateway-services', 'exchange.data.read'],
+  ['gateway-systems', 'gateway.system.manage'],
   ['open-datasets', 'open.read'],
   ['open-applications', 'open.application.read'],
   ['open-requests', 'open.feedback.answer'],

@@ -19,10 +19,10 @@ import * as repo from './upstreams-repo';
 import { compileXmlProjection } from './xml-projection';
 
 /**
- * What the gateway keeps in memory per database: upstreams and compiled response projections (a few
- * seconds, so a call costs no query for them; a save in this process forgets its upstream at once),
- * nonces, call limits, the audit buffer and the HTTP client. Counts and nonces are flushed every
- * second and on stop.
+ * What the gateway of one app keeps in memory: upstreams and compiled response projections (a few
+ * seconds, so a call costs no query for them; a save in this process forgets its upstream once it has
+ * committed), grant checks (a second), nonces, call limits and statistics, the audit buffer and the HTTP
+ * client. Counts, statistics and nonces are flushed every second and on stop.
  */
 
 const TTL_MS = 5_000;
