@@ -25,6 +25,7 @@ import { systemClock } from '../../src/server/platform/clock';
 import type { AppContext } from '../../src/server/app-context';
 import { ensureManagedTable } from '../../src/server/modules/exchange-ingest/center-service';
 import { databaseUrl, pgAdmin } from '../pg-admin';
+import { startListening } from '../child-process';
 import { setUpBinding } from '../exchange/setup';
 
 const SHORT = process.env.BENCH_SHORT === '1';
@@ -39,32 +40,8 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 }
 
 /** The platform's server in its own process (server.ts), as `npm start` runs it. */
-async function startServer(
-  url: string,
-  secretKey: string,
-): Promise<{ pid: number; port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/export/server.ts', url, secretKey], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.on('exit', (code) => reject(new Error(`export server exited ${code}`)));
-  });
-  return {
-    pid: child.pid!,
-    port,
-    stop: async () => {
-      child.stdin.end();
-      await exited;
-    },
-  };
-}
+const startServer = (url: string, secretKey: string) =>
+  startListening(['--import', 'tsx', 'bench/export/server.ts', url, secretKey]);
 
 function timed(command: string): Promise<number> {
   const t0 = performance.now();

@@ -28,34 +28,13 @@ import { systemClock } from '../../src/server/platform/clock';
 import type { AppContext } from '../../src/server/app-context';
 import { sign } from '../../src/server/platform/crypto/request-signing';
 import { databaseUrl, pgAdmin } from '../pg-admin';
+import { startListening } from '../child-process';
 import { setUpGateway } from './setup';
 
 const SHORT = process.env.BENCH_SHORT === '1';
 const DURATION_S = SHORT ? 1 : 10;
 const ROUNDS = SHORT ? 1 : 3;
 const CONNECTIONS = 32;
-
-/** A child process that prints one JSON line with its port once it listens; stopped by ending its stdin. */
-async function child(args: string[]): Promise<{ port: number; stop: () => Promise<void> }> {
-  const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    proc.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
-  });
-  return {
-    port,
-    stop: async () => {
-      proc.stdin.end();
-      await exited;
-    },
-  };
-}
 
 /** nginx as a plain reverse proxy to the upstream, on a free port; returns the port and how to stop it. */
 async function startNginx(upstreamPort: number): Promise<{ port: number; stop: () => Promise<void> }> {
@@ -147,9 +126,14 @@ async function main() {
   );
   await pgAdmin(`create database ${name}`);
   const database = await openPostgres(databaseUrl(name), 4);
-  const upstream = await child(['--import', 'tsx', 'bench/gateway/upstream.ts']);
-  let gateway: Awaited<ReturnType<typeof child>> | null = null;
-  const plain = await child(['--import', 'tsx', 'bench/gateway/plain-proxy.ts', `http://127.0.0.1:${upstream.port}`]);
+  const upstream = await startListening(['--import', 'tsx', 'bench/gateway/upstream.ts']);
+  let gateway: Awaited<ReturnType<typeof startListening>> | null = null;
+  const plain = await startListening([
+    '--import',
+    'tsx',
+    'bench/gateway/plain-proxy.ts',
+    `http://127.0.0.1:${upstream.port}`,
+  ]);
   let nginx: Awaited<ReturnType<typeof startNginx>> | null = null;
   try {
     await migrateToLatest(database.db);
@@ -172,7 +156,15 @@ async function main() {
     // BENCH_NODE_OPTIONS: flags for the gateway's process only, e.g. --cpu-prof to see where its time goes.
     const flags = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
     // The pool `npm start` opens (10): the audit log's batches and the calls' queries share it.
-    gateway = await child([...flags, '--import', 'tsx', 'bench/export/server.ts', databaseUrl(name), secretKey, '10']);
+    gateway = await startListening([
+      ...flags,
+      '--import',
+      'tsx',
+      'bench/export/server.ts',
+      databaseUrl(name),
+      secretKey,
+      '10',
+    ]);
     nginx = await startNginx(upstream.port);
 
     const gwUrl = `http://127.0.0.1:${gateway.port}/gw/${world.code}/persons`;

@@ -2,6 +2,7 @@ import type { AppContext } from '../../app-context';
 import { hashToken } from '../../platform/auth/tokens';
 import { secretBox } from '../../platform/crypto/secret-box';
 import * as repo from './systems-repo';
+import { remember, type TtlCache } from './ttl-cache';
 
 /**
  * The consuming systems behind the gateway's calls, kept in memory a few seconds so a call costs no
@@ -26,23 +27,18 @@ export interface CallerSystem {
 
 export const sealContext = (systemId: string) => `gw_system:${systemId}`;
 
-interface Cached<T> {
-  at: number;
-  value: Promise<T>;
-}
-
 export class Credentials {
-  readonly #systems = new Map<string, Cached<CallerSystem | null>>();
-  readonly #tokens = new Map<string, Cached<{ appKey: string; expiresAt: number } | null>>();
+  readonly #systems: TtlCache<CallerSystem | null> = new Map();
+  readonly #tokens: TtlCache<{ appKey: string; expiresAt: number } | null> = new Map();
 
   system(ctx: AppContext, appKey: string): Promise<CallerSystem | null> {
-    return cached(this.#systems, appKey, () => loadSystem(ctx, appKey));
+    return remember(this.#systems, appKey, TTL_MS, () => loadSystem(ctx, appKey));
   }
 
   /** The app key a bearer token stands for, if it is live. */
   async tokenKey(ctx: AppContext, token: string): Promise<string | null> {
     const hash = hashToken(token);
-    const t = await cached(this.#tokens, hash, async () => {
+    const t = await remember(this.#tokens, hash, TTL_MS, async () => {
       const r = await repo.tokenSystem(ctx.db, hash, ctx.clock.now());
       return r ? { appKey: r.app_key, expiresAt: r.expires_at.getTime() } : null;
     });
@@ -54,20 +50,6 @@ export class Credentials {
     // Rare (a rotation or a disabling): the tokens of every system are looked up again.
     this.#tokens.clear();
   }
-}
-
-function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
-  const now = Date.now();
-  const hit = map.get(key);
-  if (hit && now - hit.at < TTL_MS) return hit.value;
-  if (map.size > 10_000) map.clear();
-  const value = load();
-  map.set(key, { at: now, value });
-  // A failed load is not remembered.
-  value.catch(() => {
-    if (map.get(key)?.value === value) map.delete(key);
-  });
-  return value;
 }
 
 async function loadSystem(ctx: AppContext, appKey: string): Promise<CallerSystem | null> {

@@ -17,6 +17,7 @@ import { UpstreamClient, type UpstreamTarget } from './upstream-client';
 import { openAuthSecret } from './upstream-secret';
 import * as repo from './upstreams-repo';
 import { compileXmlProjection } from './xml-projection';
+import { remember, type TtlCache } from './ttl-cache';
 
 /**
  * What the gateway of one app keeps in memory: upstreams and compiled response projections (a few
@@ -51,9 +52,9 @@ export class GatewayRuntime {
   readonly audit: CallAudit;
   readonly stats: CallStats;
   readonly client = new UpstreamClient();
-  readonly #upstreams = new Map<string, { at: number; value: Promise<LoadedUpstream | null> }>();
-  readonly #projectors = new Map<string, { at: number; value: Promise<Projector> }>();
-  readonly #grants = new Map<string, { at: number; value: Promise<GrantCheck> }>();
+  readonly #upstreams: TtlCache<LoadedUpstream | null> = new Map();
+  readonly #projectors: TtlCache<Projector> = new Map();
+  readonly #grants: TtlCache<GrantCheck> = new Map();
   readonly #timer: NodeJS.Timeout;
 
   constructor(
@@ -69,7 +70,7 @@ export class GatewayRuntime {
   }
 
   upstream(code: string): Promise<LoadedUpstream | null> {
-    return remember(this.#upstreams, code, () => loadUpstream(this.ctx, code));
+    return remember(this.#upstreams, code, TTL_MS, () => loadUpstream(this.ctx, code));
   }
 
   forgetUpstream(code: string): void {
@@ -83,11 +84,8 @@ export class GatewayRuntime {
    */
   checkGrant(departmentId: string, entryId: string, ip: string, now: Date): Promise<GrantCheck> {
     const key = `${departmentId}\n${entryId}\n${ip}\n${shanghaiDate(now)}`;
-    return remember(
-      this.#grants,
-      key,
-      () => checkGrant(this.ctx, { departmentId, entryId, use: 'query', ip, at: now }),
-      GRANT_TTL_MS,
+    return remember(this.#grants, key, GRANT_TTL_MS, () =>
+      checkGrant(this.ctx, { departmentId, entryId, use: 'query', ip, at: now }),
     );
   }
 
@@ -99,7 +97,7 @@ export class GatewayRuntime {
   /** The response projection of an operation under a grant: granted mapped fields, each with its mask. */
   projector(u: LoadedUpstream, op: GwOperation, grant: Grant): Promise<Projector> {
     const key = `${grant.id}\n${u.entryId}\n${u.revision}\n${op.id}`;
-    return remember(this.#projectors, key, async () => {
+    return remember(this.#projectors, key, TTL_MS, async () => {
       const rules = await grantFieldRules(this.ctx, grant);
       const fields = op.fields.flatMap((f): ProjectedField[] => {
         const rule = rules.get(f.field.toLowerCase());
@@ -131,24 +129,6 @@ export class GatewayRuntime {
     await this.flush();
     await this.client.close();
   }
-}
-
-function remember<T>(
-  map: Map<string, { at: number; value: Promise<T> }>,
-  key: string,
-  load: () => Promise<T>,
-  ttl = TTL_MS,
-) {
-  const now = Date.now();
-  const hit = map.get(key);
-  if (hit && now - hit.at < ttl) return hit.value;
-  if (map.size > 10_000) map.clear();
-  const value = load();
-  map.set(key, { at: now, value });
-  value.catch(() => {
-    if (map.get(key)?.value === value) map.delete(key);
-  });
-  return value;
 }
 
 async function loadUpstream(ctx: AppContext, code: string): Promise<LoadedUpstream | null> {
