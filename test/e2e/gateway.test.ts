@@ -150,4 +150,45 @@ describeBrowser('service gateway in the browser', () => {
     await acceptConfirm(page);
     await row.getByText('已停用').waitFor();
   });
+
+  it('taking an operation from a department that holds a grant waits for the platform, which approves it on the entry page (R-07)', async () => {
+    // After the test above, 人社局 holds a 服务接口 grant on 企业登记信息, whose one operation is getPerson.
+    const entryId = await demoEntryId('企业登记信息');
+    const provider = await e2e.apiAs('scj_zy');
+    const { upstream } = (await provider('GET', `/api/gateway/upstreams/${entryId}`)) as {
+      upstream: { operations: Array<Record<string, unknown>>; auth: { name: string } };
+    };
+    const saved = (await provider('PUT', `/api/gateway/upstreams/${entryId}`, {
+      baseUrl: up.url,
+      specKind: 'openapi',
+      operations: [
+        { id: 'listPersons', method: 'GET', path: '/persons', summary: '人员列表', responseFormat: 'json', fields: [] },
+      ],
+      auth: { kind: 'header', name: upstream.auth.name },
+      timeoutMs: 2000,
+      maxRequestBytes: 1024,
+      maxResponseBytes: 100000,
+      callsPerMinute: 60,
+      dailyCallQuota: 1000,
+    })) as { pendingChange: { removed: string[] } | null };
+    expect(saved.pendingChange?.removed).toEqual(['getPerson']);
+
+    const page = await e2e.login('admin');
+    await page.getByTestId('menu-gateway-services').click();
+    await page.waitForURL('**/console/gateway/services');
+    await page.getByTestId('pending-changes').getByText('getPerson').waitFor();
+    await page.getByTestId('pending-changes').getByTestId('pending-change-link').first().click();
+    await page.waitForURL(`**/console/catalog/entries/${entryId}`);
+    const card = page.getByTestId('entry-service');
+    await card.getByTestId('service-pending').getByText('getPerson').waitFor();
+    const approved = await expectCall(page, 'POST', `/api/gateway/upstreams/${entryId}/change/review`, async () => {
+      await card.getByTestId('change-approve').click();
+      await acceptConfirm(page);
+    });
+    expect(approved.status()).toBe(200);
+    // Applied: getPerson is kept a month for the grant holder, and nothing waits any more.
+    await card.getByTestId('service-retiring').getByText('getPerson').waitFor();
+    await card.getByTestId('service-pending').waitFor({ state: 'detached' });
+    await rowsWith(page, 'service-operations', 'listPersons').waitFor();
+  });
 });

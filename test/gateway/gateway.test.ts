@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import { catalogDepartment, expectStatus } from '../catalog/factory';
+import { catalogDepartment, expectStatus, platformAdmin } from '../catalog/factory';
 import { post } from '../sharing/factory';
 import { approvedConsumer, call, consumerOf, newSystem, OPERATIONS, serviceEntry, upstreamInput } from './fixtures';
 import { shanghaiDate } from '../../src/server/platform/calendar/dates';
@@ -272,6 +272,11 @@ describe('service gateway calls (R-23)', () => {
         headers: provider.specialist.headers,
         payload: { ...fewer, auth: { kind: 'header', name: 'X-Upstream-Key' } },
       }),
+      200,
+    );
+    // Held for the platform's review (R-07), then applied on approval.
+    expectStatus(
+      await post(t, `/api/gateway/upstreams/${entry.id}/change/review`, await platformAdmin(t), { approve: true }),
       200,
     );
     expect((await call(t, base, system, `/${entry.code}/persons/1`)).status).toBe(200);

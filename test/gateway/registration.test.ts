@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
-import { catalogDepartment, expectStatus, publishedEntry } from '../catalog/factory';
+import { catalogDepartment, expectStatus, platformAdmin, publishedEntry, type Session } from '../catalog/factory';
 import { get, post } from '../sharing/factory';
 import type { Upstream } from '../../src/server/modules/gateway/schemas';
 import { approvedConsumer, consumerOf, ITEMS, OPERATIONS, serviceEntry, upstreamInput } from './fixtures';
@@ -17,6 +17,7 @@ afterAll(async () => {
   await up.close();
 });
 
+const codeOf = (res: { json: <T>() => T }) => res.json<{ error: { code: string } }>().error.code;
 const put = (entryId: string, s: { headers: { cookie: string } }, payload: unknown) =>
   t.inject({ method: 'PUT', url: `/api/gateway/upstreams/${entryId}`, headers: s.headers, payload: payload as object });
 
@@ -134,44 +135,113 @@ describe('upstream registration (R-23, Art 12)', () => {
     expect(refused.json().error.code).toBe('GATEWAY_ENTRY_NOT_API');
   });
 
-  it('keeps every save as a revision; an operation taken away from grant holders is answered a month more, and they are told (R-07)', async () => {
+  it('keeps every save as a revision; taking an operation from grant holders waits for platform review, then is answered a month more and they are told (R-07)', async () => {
     const { entry, provider } = await serviceEntry(t, up.url);
     const { consumer } = await consumerOf(t, entry);
+    const admin = await platformAdmin(t);
+    const inboxOf = async (s: Session) =>
+      expectStatus(await get(t, '/api/inbox?pageSize=50', s), 200).json<{
+        items: Array<{ kind: string; title: string }>;
+      }>().items;
     const fewer = OPERATIONS.filter((o) => o.id !== 'getPerson');
+
+    // Saved, not applied: the registration stays as it was until the platform decides.
     const saved = expectStatus(
       await put(entry.id, provider.specialist, upstreamInput(up.url, { operations: fewer })),
       200,
     ).json<Upstream>();
-    expect(saved.revision).toBe(2);
+    expect(saved.revision).toBe(1);
+    expect(saved.operations.map((o) => o.id)).toContain('getPerson');
+    expect(saved.pendingChange).toMatchObject({ revision: 2, removed: ['getPerson'] });
+    expect((await inboxOf(consumer.specialist)).some((n) => n.kind === 'gateway.operations.removed')).toBe(false);
+    // One change at a time: another save is refused until this one is decided or withdrawn.
+    expect(codeOf(await put(entry.id, provider.specialist, upstreamInput(up.url)))).toBe('GATEWAY_CHANGE_PENDING');
+
+    // The platform sees it in its list, and only the platform decides.
+    const queue = expectStatus(await get(t, '/api/gateway/changes', admin), 200).json<{
+      items: Array<{ entryId: string; removed: string[]; entryCode: string }>;
+    }>();
+    expect(queue.items.find((c) => c.entryId === entry.id)).toMatchObject({
+      removed: ['getPerson'],
+      entryCode: entry.code,
+    });
+    expect((await inboxOf(admin)).some((n) => n.kind === 'gateway.change.review')).toBe(true);
+    const review = `/api/gateway/upstreams/${entry.id}/change/review`;
+    expectStatus(await post(t, review, provider.specialist, { approve: true }), 403);
+    expect(codeOf(await post(t, review, admin, { approve: false }))).toBe('GATEWAY_REVIEW_REASON_REQUIRED');
+
+    // Approved ten minutes later: applied then, answered a month from then, the holders told (R-07).
+    t.clock.advance(10 * 60_000);
+    expectStatus(await post(t, review, admin, { approve: true, note: '已核实影响范围' }), 200);
+    t.clock.advance(-10 * 60_000);
+    const applied = expectStatus(await get(t, `/api/gateway/upstreams/${entry.id}`, provider.specialist), 200).json<{
+      upstream: Upstream;
+    }>().upstream;
+    expect(applied.revision).toBe(2);
+    expect(applied.pendingChange).toBeNull();
+    expect(applied.retiring).toEqual([
+      { id: 'getPerson', method: 'GET', path: '/persons/{id}', retireAt: '2026-12-24T02:10:00.000Z' },
+    ]);
+    expect((await inboxOf(consumer.specialist)).find((n) => n.kind === 'gateway.operations.removed')?.title).toBe(
+      `服务接口操作将于 2026-12-24 下线：${entry.current!.name}（getPerson）`,
+    );
+    expect((await inboxOf(provider.specialist)).some((n) => n.kind === 'gateway.change.approved')).toBe(true);
     const revisions = expectStatus(
       await get(t, `/api/gateway/upstreams/${entry.id}/revisions`, provider.specialist),
       200,
     ).json<{
-      items: Array<{ revision: number; removed: string[] }>;
+      items: Array<{
+        revision: number;
+        status: string;
+        removed: string[];
+        reviewNote: string | null;
+        entryVersionNo: number;
+      }>;
     }>();
-    expect(revisions.items.map((r) => [r.revision, r.removed])).toEqual([
-      [2, ['getPerson']],
-      [1, []],
+    expect(revisions.items.map((r) => [r.revision, r.status, r.removed, r.reviewNote, r.entryVersionNo])).toEqual([
+      [2, 'applied', ['getPerson'], '已核实影响范围', 1],
+      [1, 'applied', [], null, 1],
     ]);
-    const inbox = expectStatus(await get(t, '/api/inbox?pageSize=50', consumer.specialist), 200).json<{
-      items: Array<{ kind: string; title: string }>;
-    }>();
-    // Told a month ahead (2026-11-24 + one month), as R-07 wants of a change that affects consumers.
-    expect(inbox.items.find((n) => n.kind === 'gateway.operations.removed')?.title).toBe(
-      `服务接口操作将于 2026-12-24 下线：${entry.current!.name}（getPerson）`,
-    );
-    expect(saved.retiring).toEqual([
-      { id: 'getPerson', method: 'GET', path: '/persons/{id}', retireAt: '2026-12-24T02:00:00.000Z' },
-    ]);
-    // Put back, it is no longer retiring; taken away from an entry nobody holds a grant on, it goes at once.
+
+    // Put back (no operation taken), it applies at once and is no longer retiring.
     const back = expectStatus(await put(entry.id, provider.specialist, upstreamInput(up.url)), 200).json<Upstream>();
     expect(back.retiring).toEqual([]);
+    expect(back.revision).toBe(3);
+
+    // Rejected: nothing of it applies, the provider hears why; withdrawn: the same, by the provider.
+    expectStatus(await put(entry.id, provider.specialist, upstreamInput(up.url, { operations: fewer })), 200);
+    expectStatus(await post(t, review, admin, { approve: false, note: '仍有部门在用，请先协商' }), 200);
+    expect((await inboxOf(provider.specialist)).find((n) => n.kind === 'gateway.change.rejected')?.title).toContain(
+      '仍有部门在用，请先协商',
+    );
+    expectStatus(await put(entry.id, provider.specialist, upstreamInput(up.url, { operations: fewer })), 200);
+    const withdraw = `/api/gateway/upstreams/${entry.id}/change/withdraw`;
+    expectStatus(await post(t, withdraw, provider.specialist), 200);
+    expectStatus(await post(t, withdraw, provider.specialist), 404);
+    const after = expectStatus(await get(t, `/api/gateway/upstreams/${entry.id}`, provider.specialist), 200).json<{
+      upstream: Upstream;
+    }>().upstream;
+    expect([after.revision, after.pendingChange, after.operations.map((o) => o.id)]).toEqual([
+      3,
+      null,
+      OPERATIONS.map((o) => o.id),
+    ]);
+    const statuses = expectStatus(
+      await get(t, `/api/gateway/upstreams/${entry.id}/revisions`, provider.specialist),
+      200,
+    ).json<{ items: Array<{ revision: number; status: string }> }>();
+    expect(statuses.items.slice(0, 2).map((r) => [r.revision, r.status])).toEqual([
+      [5, 'withdrawn'],
+      [4, 'rejected'],
+    ]);
+
+    // Taken away from an entry nobody holds a grant on, it goes at once, without review.
     const lonely = await serviceEntry(t, up.url);
     const gone = expectStatus(
       await put(lonely.entry.id, lonely.provider.specialist, upstreamInput(up.url, { operations: fewer })),
       200,
     ).json<Upstream>();
-    expect(gone.retiring).toEqual([]);
+    expect([gone.revision, gone.retiring, gone.pendingChange]).toEqual([2, [], null]);
   });
 });
 

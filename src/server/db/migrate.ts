@@ -29,6 +29,7 @@ import * as m0027 from './migrations/0027_search_generation';
 import * as m0028 from './migrations/0028_open_package_id';
 import * as m0029 from './migrations/0029_gateway';
 import * as m0030 from './migrations/0030_gateway_monitoring';
+import * as m0031 from './migrations/0031_gateway_change_review';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '0028_open_package_id': m0028,
   '0029_gateway': m0029,
   '0030_gateway_monitoring': m0030,
+  '0031_gateway_change_review': m0031,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -984,7 +984,17 @@ export interface GwUpstreamRevisionTable {
   removed: string[];
   saved_at: Timestamp;
   saved_by: string | null;
+  /** Migration 0031: pending until the platform reviews a change that takes operations from grant holders. */
+  status: ColumnType<GwRevisionStatus, GwRevisionStatus | undefined, GwRevisionStatus>;
+  /** A pending change's whole registration (gw_upstream's columns, secret sealed), applied on approval. */
+  proposed: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  entry_version_no: number | null;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  review_note: string | null;
 }
+
+export type GwRevisionStatus = 'applied' | 'pending' | 'rejected' | 'withdrawn';
 
 export interface GwSystemTable {
   id: Generated<string>;

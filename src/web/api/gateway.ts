@@ -10,6 +10,8 @@ export type Described = Res<'/api/gateway/upstreams/{entryId}/describe', 'post'>
 export type DescribeInput = Body<'/api/gateway/upstreams/{entryId}/describe', 'post'>;
 export type Revision = Item<Res<'/api/gateway/upstreams/{entryId}/revisions'>['items']>;
 export type ServiceStats = Res<'/api/gateway/upstreams/{entryId}/stats'>;
+export type PendingChange = Item<Res<'/api/gateway/changes'>['items']>;
+export type ChangeReview = Body<'/api/gateway/upstreams/{entryId}/change/review', 'post'>;
 export type ConsumingSystem = Item<Res<'/api/gateway/systems'>['items']>;
 export type SystemWithSecret = Res<'/api/gateway/systems', 'post'>;
 
@@ -31,6 +33,15 @@ export const gatewayApi = {
     api.post<Described>(`${base}/upstreams/${entryId}/describe`, body),
   revisions: (entryId: string) =>
     api.get<Res<'/api/gateway/upstreams/{entryId}/revisions'>>(`${base}/upstreams/${entryId}/revisions`),
+  /** R-07: service changes waiting for the platform's review. */
+  changes: (page: number, pageSize: number) =>
+    api.get<Res<'/api/gateway/changes'>>(`${base}/changes`, { page, pageSize }),
+  reviewChange: (entryId: string, body: ChangeReview) =>
+    api.post<Res<'/api/gateway/upstreams/{entryId}/change/review', 'post'>>(
+      `${base}/upstreams/${entryId}/change/review`,
+      body,
+    ),
+  withdrawChange: (entryId: string) => api.post<{ ok: boolean }>(`${base}/upstreams/${entryId}/change/withdraw`),
   stats: (entryId: string, days: number) => api.get<ServiceStats>(`${base}/upstreams/${entryId}/stats`, { days }),
   /** OpenAPI 3 of what the department may call (granted operations and items only). */
   docs: () => api.get<ConsumerDoc>(`${base}/openapi.json`),

@@ -120,6 +120,7 @@ const en: Messages = {
         sharing_decide: 'Requests for your department to decide',
         sharing_resubmit: 'Requests returned for supplement',
         sharing_grant_expiring: 'Grants ending within 30 days',
+        gateway_change_review: 'Service changes for platform review',
       },
     },
     overview: {

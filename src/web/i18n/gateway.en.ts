@@ -3,6 +3,14 @@ import type gatewayZh from './gateway.zh-CN';
 /** English text of the service gateway pages; the keys are those of gateway.zh-CN.ts. */
 const gatewayEn: typeof gatewayZh = {
   nav: { systems: 'Consuming systems', services: 'Callable services' },
+  changes: {
+    title: 'Service changes for review',
+    empty: 'No change waits. Taking away an operation that departments with grants use needs platform review (Art 9)',
+    entry: 'Resource',
+    provider: 'Provider',
+    removed: 'Operations removed',
+    saved: 'Saved by · at',
+  },
   services: {
     title: 'Callable services',
     hint: 'The services your department may call under its service-API grants: only the operations the grants allow, answers with only the granted data items (masked per grant). Download the OpenAPI document for your developers, or try a call here with a system’s key and secret.',
@@ -84,6 +92,22 @@ const gatewayEn: typeof gatewayZh = {
       'Operation {id} ({call}) was taken out of the registration; it is still answered for the grant holders until {day} (Art 9: a month’s notice)',
     revision: 'Revision',
     updatedAt: 'Last changed',
+    pending:
+      'Change (revision {revision}) waits for platform review: it removes {removed} (saved by {by} at {at}). It applies once approved; departments holding grants keep them for a month (Art 9)',
+    pendingSaved:
+      'The change removes operations departments with grants use: sent for platform review, it applies once approved',
+    approve: 'Approve',
+    reject: 'Reject',
+    rejectPrompt: 'Give the reason; the providing department is told',
+    rejectTitle: 'Reject service change',
+    approveConfirm:
+      'Once approved, {removed} end in one month and the departments holding grants are told now. Approve?',
+    approved: 'Approved: the change applies',
+    rejected: 'Rejected',
+    withdraw: 'Withdraw change',
+    withdrawConfirm: 'The change will not apply and the registration stays as it is. Withdraw?',
+    withdrawn: 'Withdrawn',
+    reasonRequired: 'Give the reason',
   },
   auth: { none: 'None', header: 'Fixed header', token: 'Token endpoint (OAuth 2 client credentials)' },
   op: {

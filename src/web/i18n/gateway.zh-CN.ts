@@ -1,6 +1,14 @@
 /** Chinese text of the service gateway pages (服务接口); gateway.en.ts has the same keys. */
 const gatewayZh = {
   nav: { systems: '应用系统', services: '可调用的服务' },
+  changes: {
+    title: '待审核的服务接口变更',
+    empty: '暂无待审核的变更。提供部门下线已获授权部门在用的接口操作时，须经平台审核（第九条）',
+    entry: '信息资源',
+    provider: '提供部门',
+    removed: '拟下线的操作',
+    saved: '提交人 · 时间',
+  },
   services: {
     title: '可调用的服务',
     hint: '本部门经共享授权（服务接口方式）可以调用的服务：只列出授权允许的操作，返回内容只含授权的数据项（按授权脱敏）。可下载 OpenAPI 文档供系统开发使用，也可用应用系统的标识和密钥在此试调用。',
@@ -73,6 +81,20 @@ const gatewayZh = {
     retiring: '操作 {id}（{call}）已从登记中移除，为已获授权的部门保留至 {day}（第九条：提前一个月告知）',
     revision: '登记版本',
     updatedAt: '最近修改',
+    pending:
+      '第 {revision} 版变更待平台审核：拟下线 {removed}（{by} 于 {at} 保存）。审核通过后生效，已获授权的部门保留一个月（第九条）',
+    pendingSaved: '变更拟下线已获授权部门在用的操作，已提交平台审核，通过后生效',
+    approve: '审核通过',
+    reject: '退回',
+    rejectPrompt: '请填写退回理由，提供部门将收到通知',
+    rejectTitle: '退回服务接口变更',
+    approveConfirm: '通过后，{removed} 将在一个月后下线，并立即通知已获授权的部门。确定通过？',
+    approved: '已审核通过，变更已生效',
+    rejected: '已退回',
+    withdraw: '撤回变更',
+    withdrawConfirm: '撤回后该变更不再生效，当前登记保持不变。确定撤回？',
+    withdrawn: '已撤回',
+    reasonRequired: '请填写退回理由',
   },
   auth: { none: '无', header: '固定请求头', token: '令牌接口（OAuth 2 客户端凭据）' },
   op: {

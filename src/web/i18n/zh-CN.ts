@@ -117,6 +117,7 @@ const zhCN = {
         sharing_decide: '待本部门审核的共享申请',
         sharing_resubmit: '被退回补充的共享申请',
         sharing_grant_expiring: '30 天内到期的共享授权',
+        gateway_change_review: '待平台审核的服务接口变更',
       },
     },
     overview: {

@@ -6,6 +6,7 @@ import { gwRoutes } from './gw-routes';
 import { sweepCredentials } from './maintenance';
 import { checkUpstreams } from './monitoring-service';
 import { gatewayRoutes } from './routes';
+import { gatewayTodos } from './todos';
 
 /**
  * The service gateway (服务接口, R-23, Art 12–13): providers' upstream APIs registered on their
@@ -25,6 +26,7 @@ export function register(): ModuleDefinition {
       { prefix: '/gw', plugin: (ctx) => gwRoutes(ctx, host) },
     ],
     auditTargets: gatewayAuditTargets,
+    todos: gatewayTodos,
     events: [
       // A grant revoked, renewed or expired is checked afresh by the next call (not a second later).
       on('sharing.grant.changed', 'gateway.forget-grant', async (_ctx, e) => {

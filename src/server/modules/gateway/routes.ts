@@ -2,9 +2,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
-import { IdParams, Nullable, Obj, Uuid } from '../../platform/http/schemas';
+import { IdParams, Nullable, Obj, Ok, PageQuery, Paged, pageBounds, Uuid } from '../../platform/http/schemas';
 import {
+  ChangeReviewInput,
   ConsumingSystem,
+  PendingChangeListItem,
+  Revision,
   Described,
   DescribeInput,
   RotateInput,
@@ -19,6 +22,7 @@ import {
 import * as systems from './systems-service';
 import * as upstreams from './upstreams-service';
 import * as monitoring from './monitoring-service';
+import * as changes from './change-review';
 import { consumerDocument } from './consumer-docs';
 import { originOf } from '../../platform/http/origin';
 import type { GatewayHost } from './gateway-runtime';
@@ -80,8 +84,11 @@ export function gatewayRoutes(ctx: AppContext, host: GatewayHost): FastifyPlugin
       },
       async (req) => {
         const u = await upstreams.saveUpstream(ctx, actorOf(req), req.params.entryId, req.body);
-        // What changed, never a secret.
-        req.auditNote.detail = { revision: u.revision, baseUrl: u.baseUrl, operations: u.operations.map((o) => o.id) };
+        // What changed, never a secret; an impacting change is saved for review, not applied.
+        const pending = u.pendingChange;
+        req.auditNote.detail = pending
+          ? { pendingRevision: pending.revision, removed: pending.removed, operations: pending.operations }
+          : { revision: u.revision, baseUrl: u.baseUrl, operations: u.operations.map((o) => o.id) };
         return u;
       },
     );
@@ -115,23 +122,87 @@ export function gatewayRoutes(ctx: AppContext, host: GatewayHost): FastifyPlugin
           tags,
           summary: 'Saved revisions of the registration / 登记修订记录',
           params: EntryParams,
-          response: {
-            200: Obj({
-              items: Type.Array(
-                Obj({
-                  revision: Type.Integer(),
-                  baseUrl: Type.String(),
-                  operations: Type.Array(Type.String()),
-                  removed: Type.Array(Type.String()),
-                  savedAt: Type.String(),
-                  savedBy: Nullable(Type.String()),
-                }),
-              ),
-            }),
-          },
+          response: { 200: Obj({ items: Type.Array(Revision) }) },
         },
       },
       async (req) => ({ items: await upstreams.revisions(ctx, actorOf(req), req.params.entryId) }),
+    );
+
+    app.get(
+      '/changes',
+      {
+        config: { access: 'gateway.change.review', audit: { category: 'query', action: 'gateway.change.list' } },
+        schema: {
+          tags,
+          summary: 'Service changes waiting for platform review (R-07) / 待审核的服务接口变更',
+          querystring: Obj({ ...PageQuery }),
+          response: { 200: Paged(PendingChangeListItem) },
+        },
+      },
+      async (req) => {
+        const p = pageBounds(req.query);
+        const { items, total } = await changes.listPendingChanges(ctx, actorOf(req), p.limit, p.offset);
+        req.auditNote.rowCount = items.length;
+        return { items, total, page: p.page, pageSize: p.pageSize };
+      },
+    );
+
+    app.post(
+      '/upstreams/:entryId/change/review',
+      {
+        config: {
+          access: 'gateway.change.review',
+          audit: { category: 'maintain', action: 'gateway.change.review', ...upstreamTarget },
+        },
+        schema: {
+          tags,
+          summary: 'Approve or reject the pending change; approved, it applies now (R-07) / 审核服务接口变更',
+          params: EntryParams,
+          body: ChangeReviewInput,
+          response: {
+            200: Obj({
+              entryCode: Type.String(),
+              revision: Type.Integer(),
+              status: Type.String(),
+              removed: Type.Array(Type.String()),
+            }),
+          },
+        },
+        onSend: async (_req, reply, payload) => {
+          if (reply.statusCode === 200) host.forgetUpstream(savedCode(payload));
+          return payload;
+        },
+      },
+      async (req) => {
+        const r = await changes.reviewChange(ctx, actorOf(req), req.params.entryId, req.body);
+        req.auditNote.detail = {
+          revision: r.revision,
+          decision: r.status,
+          removed: r.removed,
+          note: req.body.note ?? null,
+        };
+        return { entryCode: r.entryCode, revision: r.revision, status: r.status, removed: r.removed };
+      },
+    );
+
+    app.post(
+      '/upstreams/:entryId/change/withdraw',
+      {
+        config: {
+          access: 'gateway.upstream.manage',
+          audit: { category: 'maintain', action: 'gateway.change.withdraw', ...upstreamTarget },
+        },
+        schema: {
+          tags,
+          summary: 'Withdraw the pending change; the registration stays as it is / 撤回待审核的变更',
+          params: EntryParams,
+          response: { 200: Ok },
+        },
+      },
+      async (req) => {
+        await changes.withdrawChange(ctx, actorOf(req), req.params.entryId);
+        return { ok: true };
+      },
     );
 
     app.get(

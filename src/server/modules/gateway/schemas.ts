@@ -75,6 +75,16 @@ export const UpstreamInput = Obj({
 });
 export type UpstreamInput = Static<typeof UpstreamInput>;
 
+export const PendingChange = Obj({
+  entryId: Uuid,
+  revision: Type.Integer(),
+  operations: Type.Array(Type.String()),
+  /** The operations it takes away from the departments holding grants. */
+  removed: Type.Array(Type.String()),
+  savedAt: Instant,
+  savedBy: Nullable(Type.String()),
+});
+
 export const Upstream = Obj({
   entryId: Uuid,
   entryCode: Type.String(),
@@ -100,8 +110,36 @@ export const Upstream = Obj({
   dailyCallQuota: Type.Integer(),
   revision: Type.Integer(),
   updatedAt: Instant,
+  /** A saved change that takes operations from grant holders, waiting for platform review. */
+  pendingChange: Nullable(PendingChange),
 });
 export type Upstream = Static<typeof Upstream>;
+
+export const PendingChangeListItem = Type.Intersect([
+  PendingChange,
+  Obj({ entryName: Type.String(), entryCode: Type.String(), providerDepartmentName: Type.String() }),
+]);
+
+export const ChangeReviewInput = Obj({
+  approve: Type.Boolean(),
+  /** Required to reject: why, for the provider. */
+  note: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+});
+
+export const Revision = Obj({
+  revision: Type.Integer(),
+  status: enumOf(['applied', 'pending', 'rejected', 'withdrawn'] as const),
+  baseUrl: Type.String(),
+  operations: Type.Array(Type.String()),
+  removed: Type.Array(Type.String()),
+  savedAt: Instant,
+  savedBy: Nullable(Type.String()),
+  /** The catalog entry's published version when the revision was saved. */
+  entryVersionNo: Nullable(Type.Integer()),
+  reviewedAt: Nullable(Instant),
+  reviewedBy: Nullable(Type.String()),
+  reviewNote: Nullable(Type.String()),
+});
 
 export const DescribeInput = Obj({
   specKind: enumOf(['openapi', 'wsdl'] as const),

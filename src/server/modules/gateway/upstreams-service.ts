@@ -1,11 +1,8 @@
 import { request } from 'undici';
 import type { AppContext } from '../../app-context';
 import { inTransaction } from '../../db/tx';
-import type { GwOperation, RetiringOperation } from '../../db/types';
-import { oneMonthAfter, shanghaiDate } from '../../platform/calendar/dates';
 import type { Actor } from '../../platform/context';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/errors';
-import { notify } from '../../platform/notify/service';
 import { inScope, scopeOf } from '../../platform/rbac/scope';
 import { publishedVersionOf, type EntryVersion } from '../catalog';
 import { activeGrantDepartments } from '../sharing';
@@ -15,12 +12,15 @@ import type { Operation, Upstream, UpstreamInput } from './schemas';
 import * as repo from './upstreams-repo';
 import { xpathProblem } from './xml-projection';
 import { sealAuthSecret } from './upstream-secret';
+import { assertNonePending, pendingChangeOf, submitForReview, type PendingChange } from './change-review';
+import { applyRegistration, removedBy, type Registration } from './registration-apply';
 
 /**
  * R-23 registration: the provider of a 服务接口 entry says where its API is, what it offers, how the
  * gateway authenticates to it, and which response fields carry which data items. Every save is a
- * revision; an operation taken away while departments hold grants stays answered for a month and
- * they are told at once (R-07).
+ * revision; one that takes an operation away from departments holding grants waits for platform
+ * review, and once approved the operation stays answered for a month and they are told (R-07,
+ * change-review.ts).
  */
 
 interface Problem {
@@ -30,7 +30,7 @@ interface Problem {
   messageZh: string;
 }
 
-function toUpstream(r: repo.UpstreamRow, code: string): Upstream {
+function toUpstream(r: repo.UpstreamRow, code: string, pendingChange: PendingChange | null): Upstream {
   const cfg = r.auth_config;
   return {
     entryId: r.entry_id,
@@ -56,6 +56,7 @@ function toUpstream(r: repo.UpstreamRow, code: string): Upstream {
     dailyCallQuota: r.daily_call_quota,
     revision: r.revision,
     updatedAt: r.updated_at.toISOString(),
+    pendingChange,
   };
 }
 
@@ -78,7 +79,7 @@ export async function getUpstream(ctx: AppContext, actor: Actor, entryId: string
   const v = await publishedVersionOf(ctx, entryId);
   if (!v) throw notFound('Published catalog entry', '已发布的信息资源');
   const r = await repo.findUpstream(ctx.db, entryId);
-  return r ? toUpstream(r, v.code) : null;
+  return r ? toUpstream(r, v.code, await pendingChangeOf(ctx, entryId)) : null;
 }
 
 /** Operations proposed from a description given as text or fetched from the upstream. */
@@ -172,7 +173,10 @@ function problemsOf(input: UpstreamInput, v: EntryVersion, stored: repo.Upstream
   return problems;
 }
 
-/** Creates or changes the registration: a new revision, the secret sealed, removed operations announced. */
+/**
+ * Creates or changes the registration, as a new revision with the secret sealed. One that takes
+ * operations away from departments holding grants waits for platform review instead (R-07).
+ */
 export async function saveUpstream(
   ctx: AppContext,
   actor: Actor,
@@ -181,98 +185,71 @@ export async function saveUpstream(
 ): Promise<Upstream> {
   const v = await ownApiEntry(ctx, actor, entryId);
   return inTransaction(ctx, async (db) => {
+    const t = { ...ctx, db };
     const stored = await repo.lockUpstream(db, entryId);
     const problems = problemsOf(input, v, stored);
     if (problems.length)
       throw badRequest('VALIDATION', 'The registration has problems', '接口登记信息有误', { problems });
-    const now = ctx.clock.now();
-    const a = input.auth;
-    const secret = a.kind === 'header' ? a.value : a.kind === 'token' ? a.clientSecret : undefined;
-    const authSecret =
-      a.kind === 'none' ? null : secret ? sealAuthSecret(ctx, entryId, secret) : (stored?.auth_secret ?? null);
-    const authConfig =
+    await assertNonePending(t, entryId);
+    const reg = registrationOf(ctx, entryId, input, stored);
+    const removed = removedBy(stored, reg);
+    if (removed.length && (await activeGrantDepartments(t, entryId)).length)
+      await submitForReview(t, v, reg, removed, actor.userId);
+    else
+      await applyRegistration(t, v, stored, reg, {
+        revision: await repo.nextRevision(db, entryId),
+        by: actor.userId,
+        pending: false,
+      });
+    return toUpstream((await repo.findUpstream(db, entryId))!, v.code, await pendingChangeOf(t, entryId));
+  });
+}
+
+/** The registration a save asks for; a secret left out stays as stored. */
+function registrationOf(
+  ctx: AppContext,
+  entryId: string,
+  input: UpstreamInput,
+  stored: repo.UpstreamRow | undefined,
+): Registration {
+  const a = input.auth;
+  const secret = a.kind === 'header' ? a.value : a.kind === 'token' ? a.clientSecret : undefined;
+  return {
+    base_url: input.baseUrl.replace(/\/+$/, ''),
+    spec_kind: input.specKind,
+    spec: input.spec ?? stored?.spec ?? null,
+    operations: input.operations.map((o) => ({ ...o })),
+    auth_kind: a.kind,
+    auth_config:
       a.kind === 'header'
         ? { name: a.name }
         : a.kind === 'token'
           ? { url: a.url, clientId: a.clientId, ...(a.scope ? { scope: a.scope } : {}) }
-          : {};
-    const operations: GwOperation[] = input.operations.map((o) => ({ ...o }));
-    const kept = new Set(operations.map((o) => o.id));
-    const removed = (stored?.operations ?? []).filter((o) => !kept.has(o.id));
-    // R-07: with grants held, an operation taken away is still answered for a month, and they hear of it now.
-    const holders = removed.length ? await activeGrantDepartments({ ...ctx, db }, entryId) : [];
-    const retireAt = oneMonthAfter(now).toISOString();
-    const retiring: RetiringOperation[] = [
-      ...(stored?.retiring ?? []).filter((r) => new Date(r.retireAt) > now && !kept.has(r.id)),
-      ...(holders.length ? removed.map((o) => ({ ...o, retireAt })) : []),
-    ];
-    const revision = (stored?.revision ?? 0) + 1;
-    const columns = {
-      base_url: input.baseUrl.replace(/\/+$/, ''),
-      spec_kind: input.specKind,
-      spec: input.spec ?? stored?.spec ?? null,
-      operations: JSON.stringify(operations),
-      retiring: JSON.stringify(retiring),
-      auth_kind: a.kind,
-      auth_config: JSON.stringify(authConfig),
-      auth_secret: authSecret,
-      health_path: input.healthPath ?? null,
-      timeout_ms: input.timeoutMs,
-      max_request_bytes: input.maxRequestBytes,
-      max_response_bytes: input.maxResponseBytes,
-      calls_per_minute: input.callsPerMinute,
-      daily_call_quota: input.dailyCallQuota,
-      revision,
-      updated_at: now,
-      updated_by: actor.userId,
-    };
-    if (stored) await repo.updateUpstream(db, entryId, columns);
-    else await repo.insertUpstream(db, { entry_id: entryId, created_at: now, ...columns });
-    await repo.insertRevision(db, {
-      entryId,
-      revision,
-      baseUrl: columns.base_url,
-      operations,
-      removed: removed.map((o) => o.id),
-      at: now,
-      by: actor.userId,
-    });
-    if (holders.length) await tellGrantHolders({ ...ctx, db }, v, holders, removed, retireAt);
-    return toUpstream((await repo.findUpstream(db, entryId))!, v.code);
-  });
-}
-
-/** R-07 (Art 9): the departments holding grants hear a month ahead which operations go, and when. */
-async function tellGrantHolders(
-  ctx: AppContext,
-  v: EntryVersion,
-  departments: string[],
-  removed: GwOperation[],
-  retireAt: string,
-): Promise<void> {
-  const ids = removed.map((o) => o.id);
-  const day = shanghaiDate(new Date(retireAt));
-  for (const departmentId of departments)
-    for (const role of ['dept_specialist', 'dept_leader'] as const)
-      await notify(
-        ctx,
-        { role, departmentId },
-        {
-          kind: 'gateway.operations.removed',
-          title: `服务接口操作将于 ${day} 下线：${v.name}（${ids.join('、')}）`,
-          body: `Operations of ${v.code} end on ${day}: ${ids.join(', ')}`,
-        },
-      );
+          : {},
+    auth_secret:
+      a.kind === 'none' ? null : secret ? sealAuthSecret(ctx, entryId, secret) : (stored?.auth_secret ?? null),
+    health_path: input.healthPath ?? null,
+    timeout_ms: input.timeoutMs,
+    max_request_bytes: input.maxRequestBytes,
+    max_response_bytes: input.maxResponseBytes,
+    calls_per_minute: input.callsPerMinute,
+    daily_call_quota: input.dailyCallQuota,
+  };
 }
 
 export const revisions = async (ctx: AppContext, actor: Actor, entryId: string) => {
   await ownApiEntry(ctx, actor, entryId);
   return (await repo.revisionsOf(ctx.db, entryId)).map((r) => ({
     revision: r.revision,
+    status: r.status,
     baseUrl: r.base_url,
     operations: (r.operations as Operation[]).map((o) => o.id),
     removed: r.removed,
     savedAt: r.saved_at.toISOString(),
     savedBy: r.saved_by_name ?? null,
+    entryVersionNo: r.entry_version_no,
+    reviewedAt: r.reviewed_at?.toISOString() ?? null,
+    reviewedBy: r.reviewed_by_name ?? null,
+    reviewNote: r.review_note,
   }));
 };

@@ -56,6 +56,8 @@ export const PERMISSIONS = {
   // Open portal (R-30 … R-34): the open entries' way to the portal, scoped to the provider in SQL.
   /** R-23: register a 服务接口 entry's upstream API (the providing department). */
   'gateway.upstream.manage': ['platform_admin', 'dept_specialist'],
+  /** R-07: a registration change that takes operations from grant holders waits for the platform. */
+  'gateway.change.review': ['platform_admin'],
   /** R-23: a department's consuming systems and their app credentials. */
   'gateway.system.manage': ['platform_admin', 'dept_specialist', 'dept_leader'],
   'open.read': ['platform_admin', 'dept_specialist', 'dept_leader'],

@@ -10097,6 +10097,16 @@ export interface paths {
                 revision: number;
                 /** Format: date-time */
                 updatedAt: string;
+                pendingChange: {
+                  /** Format: uuid */
+                  entryId: string;
+                  revision: number;
+                  operations: string[];
+                  removed: string[];
+                  /** Format: date-time */
+                  savedAt: string;
+                  savedBy: string | null;
+                } | null;
               } | null;
             };
           };
@@ -10238,6 +10248,16 @@ export interface paths {
               revision: number;
               /** Format: date-time */
               updatedAt: string;
+              pendingChange: {
+                /** Format: uuid */
+                entryId: string;
+                revision: number;
+                operations: string[];
+                removed: string[];
+                /** Format: date-time */
+                savedAt: string;
+                savedBy: string | null;
+              } | null;
             };
           };
         };
@@ -10351,11 +10371,19 @@ export interface paths {
             'application/json': {
               items: {
                 revision: number;
+                /** @enum {string} */
+                status: 'applied' | 'pending' | 'rejected' | 'withdrawn';
                 baseUrl: string;
                 operations: string[];
                 removed: string[];
+                /** Format: date-time */
                 savedAt: string;
                 savedBy: string | null;
+                entryVersionNo: number | null;
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
               }[];
             };
           };
@@ -10364,6 +10392,153 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Service changes waiting for platform review (R-07) / 待审核的服务接口变更 */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: ({
+                /** Format: uuid */
+                entryId: string;
+                revision: number;
+                operations: string[];
+                removed: string[];
+                /** Format: date-time */
+                savedAt: string;
+                savedBy: string | null;
+              } & {
+                entryName: string;
+                entryCode: string;
+                providerDepartmentName: string;
+              })[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/upstreams/{entryId}/change/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject the pending change; approved, it applies now (R-07) / 审核服务接口变更 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            approve: boolean;
+            note?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              entryCode: string;
+              revision: number;
+              status: string;
+              removed: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/gateway/upstreams/{entryId}/change/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw the pending change; the registration stays as it is / 撤回待审核的变更 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          entryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ok: boolean;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
