@@ -16,14 +16,15 @@ import type { ModuleDefinition } from './platform/module';
 /**
  * The one composition root: every module's register(), in dependency order (docs/architecture.md
  * draws the arrows). Modules never wire each other; where one needs another's answer without
- * depending on it (the catalog asking sharing who holds grants) it is handed in here.
+ * depending on it (the catalog asking sharing who holds grants, data quality asking the gateway how
+ * available a service was) it is handed in here.
  */
 export function modules(): ModuleDefinition[] {
   return [
     org.register(),
     catalog.register({ grantHolders: sharing.activeGrantDepartments }),
     sharing.register(),
-    exchangeIngest.register(),
+    exchangeIngest.register({ serviceUptime: gateway.serviceUptime }),
     exchangeDelivery.register(),
     gateway.register(),
     open.register(),

@@ -190,5 +190,7 @@ describeBrowser('service gateway in the browser', () => {
     await card.getByTestId('service-retiring').getByText('getPerson').waitFor();
     await card.getByTestId('service-pending').waitFor({ state: 'detached' });
     await rowsWith(page, 'service-operations', 'listPersons').waitFor();
+    // the resource's data quality shows its service's availability by the gateway's probes.
+    await page.getByTestId('entry-quality').getByTestId('quality-service').getByText('接口可用率').waitFor();
   });
 });

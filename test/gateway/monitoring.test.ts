@@ -65,6 +65,15 @@ it('counts calls, failures, refusals and latency per operation, probes the upstr
   expect(s.availability).toMatchObject({ checks: 2, up: 1, ratio: 0.5, lastCheck: { ok: false, status: null } });
   expect(s.grants).toEqual([{ grantNo: grant.no, consumer: consumer.name, calls: 4, refused: 0 }]);
 
+  // R-27: the resource's data quality carries its service's availability, by day, for every reader.
+  const quality = expectStatus(
+    await get(t, `/api/exchange/entries/${entry.id}/quality`, consumer.specialist),
+    200,
+  ).json<{
+    service: { checks: number; up: number; ratio: number; daily: Array<{ day: string; ratio: number }> } | null;
+  }>();
+  expect(quality.service).toMatchObject({ checks: 2, up: 1, ratio: 0.5, daily: [{ day: '2026-11-24', ratio: 0.5 }] });
+
   // The consuming system's last call is recorded.
   const listed = expectStatus(await get(t, '/api/gateway/systems', consumer.specialist), 200).json<{
     items: Array<{ lastUsedAt: string | null }>;

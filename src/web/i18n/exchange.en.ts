@@ -214,6 +214,11 @@ const exchangeEn: ExchangeMessages = {
     timelinessTip:
       'Timely when the last successful load is within 1.5 update cycles; resources updated irregularly are not judged.',
     availabilityTip: 'Share of the last 10 loads that finished successfully.',
+    serviceTitle: 'Service availability (last {days} days)',
+    serviceTip:
+      'The gateway probes the service every minute; an answer below 500 within the timeout counts as up. Per Beijing day.',
+    serviceChecks: '{up} of {checks} probes up',
+    serviceNone: 'No probe yet: the service is probed every minute once registered',
     notChecked: 'Nothing to check',
     timely: 'Timely',
     late: 'Overdue',

@@ -4,6 +4,7 @@ import { PULL_JOB, schedulePulls } from './bindings-service';
 import { followPublishedVersion } from './center-service';
 import { runPull } from './pull-service';
 import { ingestRoutes } from './routes';
+import { wireServiceUptime, type ServiceUptimeSource } from './service-uptime';
 import './events';
 
 /**
@@ -23,11 +24,13 @@ export { sniffedStream, UnsupportedTypeError } from './files-sniff';
 export { targetColumnType } from './mapping';
 export { runPull } from './pull-service';
 export { dataFreshness, dataFreshnessOf, measureQuality } from './quality-service';
+export type { ServiceUptime } from './service-uptime';
 export { getSource, parseTableRef, withSourceTarget } from './sources-service';
 
 const MINUTE = 60_000;
 
-export function register(): ModuleDefinition {
+export function register(deps: { serviceUptime: ServiceUptimeSource }): ModuleDefinition {
+  wireServiceUptime(deps.serviceUptime);
   return {
     name: 'exchange-ingest',
     routes: [{ prefix: '/api/exchange', plugin: ingestRoutes }],

@@ -84,6 +84,16 @@ export const Quality = Obj({
   ),
   lastLoadAt: Nullable(Type.String({ format: 'date-time' })),
   history: Type.Array(Snapshot),
+  /** 服务接口: the share of the gateway's probes the service answered over the last week, and per day. */
+  service: Nullable(
+    Obj({
+      days: Type.Integer(),
+      checks: Type.Integer(),
+      up: Type.Integer(),
+      ratio: Nullable(Ratio),
+      daily: Type.Array(Obj({ day: Type.String(), checks: Type.Integer(), up: Type.Integer(), ratio: Ratio })),
+    }),
+  ),
 });
 
 export const Library = Obj({

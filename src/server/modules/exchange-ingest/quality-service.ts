@@ -7,8 +7,12 @@ import { PULL_INTERVAL_MS } from './bindings-service';
 import { findManaged } from './center-repo';
 import { formatCheckFor } from './quality-checks';
 import * as repo from './quality-repo';
+import { serviceUptimeOf, type ServiceUptime } from './service-uptime';
 
-/** quality of a resource's data in the center, measured after each load and kept as history. */
+/**
+ * R-27: quality of a resource's data in the center, measured after each load and kept as history; for a
+ * resource shared by 服务接口, also its service's availability as the gateway probes it.
+ */
 
 const SAMPLE = 10_000;
 const LAST_RUNS = 10;
@@ -28,7 +32,11 @@ export interface Quality {
   timely: boolean | null;
   lastLoadAt: string | null;
   history: QualitySnapshot[];
+  /** Shared by 服务接口: its service's uptime over the last week, by the gateway's probes; null when none is registered. */
+  service: ServiceUptime | null;
 }
+
+const SERVICE_DAYS = 7;
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : Math.round((a / b) * 10_000) / 10_000);
 
@@ -103,7 +111,11 @@ export async function dataFreshnessOf(
 export async function getQuality(ctx: AppContext, entryId: string): Promise<Quality> {
   const v = await publishedVersionOf(ctx, entryId);
   if (!v) throw notFound('Published catalog entry', '已发布的信息资源');
-  const [rows, last] = await Promise.all([repo.snapshots(ctx.db, entryId, 30), repo.lastLoad(ctx.db, entryId)]);
+  const [rows, last, service] = await Promise.all([
+    repo.snapshots(ctx.db, entryId, 30),
+    repo.lastLoad(ctx.db, entryId),
+    serviceUptimeOf(ctx, entryId, SERVICE_DAYS),
+  ]);
   const history = rows.map((r) => ({
     at: r.at.toISOString(),
     rows: Number(r.row_count),
@@ -115,5 +127,5 @@ export async function getQuality(ctx: AppContext, entryId: string): Promise<Qual
   const every = PULL_INTERVAL_MS[v.updateCycle as UpdateCycle];
   // Timeliness is judged now, not at measurement: data loaded on time goes stale if loads stop.
   const timely = !last || every === null ? null : ctx.clock.now().getTime() - last.getTime() <= every * 1.5;
-  return { latest: history[0] ?? null, timely, lastLoadAt: last ? last.toISOString() : null, history };
+  return { latest: history[0] ?? null, timely, lastLoadAt: last ? last.toISOString() : null, history, service };
 }

@@ -14,6 +14,7 @@ import { gatewayTodos } from './todos';
  * checked against a grant, limited, masked and audited. The only door into this module.
  */
 export { GRANT_HEADER } from './call-handler';
+export { serviceUptime } from './monitoring-service';
 
 const MINUTE = 60_000;
 

@@ -5,8 +5,10 @@ import type { Actor } from '../../platform/context';
 import { forbidden, notFound } from '../../platform/errors';
 import { inScope, scopeOf } from '../../platform/rbac/scope';
 import { publishedVersionOf } from '../catalog';
+import type { ServiceUptime } from '../exchange-ingest';
 import { LATENCY_BOUNDS_MS, percentileOf } from './call-stats';
 import * as stats from './stats-repo';
+import { findUpstream } from './upstreams-repo';
 import { openAuthSecret } from './upstream-secret';
 
 /**
@@ -54,6 +56,25 @@ export async function checkUpstreams(ctx: AppContext): Promise<number> {
   );
   await stats.deleteHealthChecksBefore(ctx.db, new Date(ctx.clock.now().getTime() - KEEP_CHECKS_DAYS * 86_400_000));
   return upstreams.length;
+}
+
+/**
+ * The uptime of an entry's service over the last `days` Beijing days, today included; null when no
+ * service is registered. Read by the resource's data quality (R-27) and, later, supervision.
+ */
+export async function serviceUptime(ctx: AppContext, entryId: string, days: number): Promise<ServiceUptime | null> {
+  if (!(await findUpstream(ctx.db, entryId))) return null;
+  const from = addDays(shanghaiDate(ctx.clock.now()), 1 - days);
+  const daily = await stats.healthByDay(ctx.db, entryId, new Date(`${from}T00:00:00+08:00`));
+  const checks = daily.reduce((n, d) => n + d.checks, 0);
+  const up = daily.reduce((n, d) => n + d.up, 0);
+  return {
+    days,
+    checks,
+    up,
+    ratio: checks ? up / checks : null,
+    daily: daily.map((d) => ({ ...d, ratio: d.up / d.checks })),
+  };
 }
 
 export interface ServiceStats {

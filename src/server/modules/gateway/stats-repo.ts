@@ -95,6 +95,24 @@ export async function healthSince(db: Db, entryId: string, since: Date) {
 }
 
 /** Calls per grant of the entry over the days, with its consumer. */
+/** Probes and probes up per Beijing day (UTC+8, no summer time) since a time, oldest first. */
+export async function healthByDay(db: Db, entryId: string, since: Date) {
+  const day = sql<string>`to_char(at + interval '8 hours', 'YYYY-MM-DD')`;
+  const rows = await db
+    .selectFrom('gw_health_check')
+    .select((eb) => [
+      day.as('day'),
+      eb.fn.countAll<string>().as('checks'),
+      eb.fn.count<string>('ok').filterWhere('ok', '=', true).as('up'),
+    ])
+    .where('entry_id', '=', entryId)
+    .where('at', '>=', since)
+    .groupBy(day)
+    .orderBy(day)
+    .execute();
+  return rows.map((r) => ({ day: r.day, checks: Number(r.checks), up: Number(r.up) }));
+}
+
 export function callsPerGrant(db: Db, entryId: string, fromDay: string) {
   return db
     .selectFrom('gw_usage as u')

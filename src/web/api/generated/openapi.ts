@@ -9021,6 +9021,18 @@ export interface paths {
                   rule: string | null;
                 }[];
               }[];
+              service: {
+                days: number;
+                checks: number;
+                up: number;
+                ratio: number | null;
+                daily: {
+                  day: string;
+                  checks: number;
+                  up: number;
+                  ratio: number;
+                }[];
+              } | null;
             };
           };
         };
