@@ -15,6 +15,8 @@ import { installChangeTransactions, requestScoped } from './platform/audit/chang
 import { installRouteRegistry, type RouteEntry } from './platform/http/route-registry';
 import { systemRoutes } from './platform/http/system-routes';
 import { installUploadLimits } from './platform/http/upload-limit';
+import { installAbuseLimits } from './platform/http/abuse-limits';
+import { installSecurityHeaders } from './platform/http/security-headers';
 import { installWebApp } from './platform/http/web-app';
 import { authRoutes } from './platform/auth/routes';
 import { auditRoutes } from './platform/audit/routes';
@@ -47,6 +49,8 @@ export async function buildApp(
   installRouteRegistry(app);
   installUploadLimits(app);
   installChangeTransactions(app, ctx);
+  await installAbuseLimits(app, ctx);
+  await installSecurityHeaders(app, ctx);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -61,7 +65,13 @@ export async function buildApp(
       security: [{ cookie: [] }, { bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // Its page comes with a policy of its own (it loads its validator badge), which like ours upgrades
+  // requests to HTTPS only where the platform is served over TLS.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    transformStaticCSP: (csp) => (ctx.config.secureCookies ? csp : csp.replace(/\s*upgrade-insecure-requests;?/, '')),
+  });
   installErrorHandler(app);
   installGuard(app, ctx);
   installAuditHook(app, ctx);

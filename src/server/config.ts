@@ -61,6 +61,11 @@ export interface Config {
    * 0: none). Kept only while nothing they show has changed (catalog/search-cache.ts).
    */
   searchCacheSize: number;
+  /**
+   * RATE_LIMIT_SCALE: multiplies every abuse limit (platform/http/abuse-limits.ts: sign-in,
+   * registration, search, downloads, API keys per client address); 0 switches them off (default 1).
+   */
+  rateLimitScale: number;
 }
 
 function bool(v: string | undefined, dflt: boolean): boolean {
@@ -113,5 +118,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxFile: env.OUTBOX_FILE ? path.resolve(env.OUTBOX_FILE) : path.join(dataDir, 'outbox.jsonl'),
     realNameUrl: env.REALNAME_URL || undefined,
     searchCacheSize: int('SEARCH_CACHE_SIZE', env.SEARCH_CACHE_SIZE, 500),
+    rateLimitScale: scale('RATE_LIMIT_SCALE', env.RATE_LIMIT_SCALE, 1),
   };
 }

@@ -144,6 +144,8 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
     requireMfa: false,
     secureCookies: false,
     secretKey: randomBytes(32).toString('hex'),
+    // The limits stay on, ten times looser: one browser signs in and searches more than a person would.
+    rateLimitScale: 10,
     ...overrides,
   };
   const ctx: AppContext = {
@@ -168,6 +170,7 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
     throw e;
   }
   const contexts: BrowserContext[] = [];
+  const cspViolations: string[] = [];
   let runner: JobRunner | undefined;
   if (options.jobs) {
     registerBackgroundWork();
@@ -195,6 +198,8 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
       // Script errors in the app are test failures' usual cause; show them next to the failure.
       page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
       page.on('console', (msg) => {
+        // Something the content security policy refused (platform/http/security-headers.ts) is a bug of the page or the policy.
+        if (/Content Security Policy/.test(msg.text())) cspViolations.push(msg.text());
         // Chromium logs every 4xx fetch as an error; the app handles those itself (e.g. 401 before login).
         const expected = /Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text());
         if ((msg.type() === 'error' && !expected) || process.env.E2E_DEBUG)
@@ -245,6 +250,7 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
       // Jobs write to the database: the runner finishes its pass before the database closes.
       await runner?.stop();
       await database.close();
+      if (cspViolations.length) throw new Error(`content security policy violations:\n${cspViolations.join('\n')}`);
     },
   };
   return e2e;

@@ -48,6 +48,8 @@ describe('service gateway calls (R-23)', () => {
     expect(res.headers.get('x-grant-no')).toBe(grant.no);
     expect(res.headers.get('x-gateway-error')).toBeNull();
     expect(res.headers.get('x-ratelimit-limit')).toBe('600');
+    // An answer for a system, not a page: none of the browser headers of the console's answers.
+    expect(res.headers.get('content-security-policy')).toBeNull();
     const body = await res.json();
     // total, page, phone (not granted), tags and internalNote (not mapped) are dropped; names and ids masked.
     expect(body).toEqual({

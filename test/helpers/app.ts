@@ -49,6 +49,8 @@ export async function testApp(
     secureCookies: false,
     secretKey: randomBytes(32).toString('hex'),
     filesDir: path.join(os.tmpdir(), `govshare-files-${uniq()}`),
+    // Tests sign in and search far faster than people; test/platform/abuse-limits.test.ts turns limits on.
+    rateLimitScale: 0,
     ...overrides,
   };
   const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock, log: console };

@@ -110,6 +110,23 @@ describe('login, session and logout', () => {
     expect(ok.statusCode).toBe(200);
     await t.login(u.username, 'Another-Passw0rd');
   });
+
+  it('signs out the other sessions when the password changes, and keeps the one that changed it', async () => {
+    const u = await t.user(['dept_user']);
+    const here = await t.login(u.username);
+    const elsewhere = await t.login(u.username);
+    const me = (s: { cookie: string }) => t.inject({ method: 'GET', url: '/api/auth/me', headers: s });
+    expect((await me(elsewhere)).statusCode).toBe(200);
+    const changed = await t.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: here,
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'Another-Passw0rd' },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect((await me(elsewhere)).statusCode).toBe(401);
+    expect((await me(here)).statusCode).toBe(200);
+  });
 });
 
 describe('TOTP second factor', () => {

@@ -9,7 +9,11 @@ export function searchRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/search',
       {
-        config: { access: 'catalog.read', audit: { category: 'query', action: 'catalog.search' } },
+        config: {
+          abuseLimit: 'search',
+          access: 'catalog.read',
+          audit: { category: 'query', action: 'catalog.search' },
+        },
         schema: {
           tags: ['catalog'],
           summary: 'Search the published catalog with facets / 目录统一检索',

@@ -98,6 +98,7 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/files/:id/content',
       {
         config: {
+          abuseLimit: 'download',
           access: 'exchange.file.download',
           audit: { category: 'download', action: 'exchange.file.download', ...fileTarget },
         },

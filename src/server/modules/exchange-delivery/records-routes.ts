@@ -140,6 +140,7 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/v1/data/:prefix/:seq/export',
       {
         config: {
+          abuseLimit: 'download',
           access: 'exchange.data.read',
           audit: {
             category: 'download',

@@ -326,7 +326,11 @@ export function gatewayRoutes(ctx: AppContext, host: GatewayHost): FastifyPlugin
     app.post(
       '/token',
       {
-        config: { access: 'public', audit: { category: 'login', action: 'gateway.token', transaction: false } },
+        config: {
+          abuseLimit: 'login',
+          access: 'public',
+          audit: { category: 'login', action: 'gateway.token', transaction: false },
+        },
         schema: {
           tags,
           summary: 'A bearer token for a consuming system (app key and secret) / 获取访问令牌',

@@ -18,7 +18,11 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/account/register',
       {
-        config: { access: 'public', audit: { category: 'admin', action: 'open.account.register', ...target } },
+        config: {
+          abuseLimit: 'register',
+          access: 'public',
+          audit: { category: 'admin', action: 'open.account.register', ...target },
+        },
         schema: {
           tags,
           summary: 'Register as a citizen or a legal person; a code is sent to confirm / 注册公众账号',
@@ -39,6 +43,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         // Wrong codes are counted even though the request fails: no change transaction.
         config: {
+          abuseLimit: 'register',
           access: 'public',
           audit: { category: 'admin', action: 'open.account.confirm', ...target, transaction: false },
         },
@@ -60,7 +65,11 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/account/resend',
       {
-        config: { access: 'public', audit: { category: 'admin', action: 'open.account.resend', ...target } },
+        config: {
+          abuseLimit: 'register',
+          access: 'public',
+          audit: { category: 'admin', action: 'open.account.resend', ...target },
+        },
         schema: {
           tags,
           summary: 'Send the confirmation code again / 重新发送验证码',
@@ -77,7 +86,11 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/account/password/forgot',
       {
-        config: { access: 'public', audit: { category: 'admin', action: 'open.account.password.forgot', ...target } },
+        config: {
+          abuseLimit: 'register',
+          access: 'public',
+          audit: { category: 'admin', action: 'open.account.password.forgot', ...target },
+        },
         schema: {
           tags,
           summary: 'Send a password reset code to a registered address / 找回密码',
@@ -97,6 +110,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/account/password/reset',
       {
         config: {
+          abuseLimit: 'register',
           access: 'public',
           audit: { category: 'admin', action: 'open.account.password.reset', ...target, transaction: false },
         },

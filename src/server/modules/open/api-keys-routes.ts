@@ -26,7 +26,11 @@ export function apiKeyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/keys',
       {
-        config: { access: 'open.key.manage', audit: { category: 'admin', action: 'open.key.create', ...target } },
+        config: {
+          abuseLimit: 'apiKey',
+          access: 'open.key.manage',
+          audit: { category: 'admin', action: 'open.key.create', ...target },
+        },
         schema: {
           tags,
           summary: 'Create an API key, shown once / 申请 API 密钥（仅显示一次）',

@@ -39,7 +39,11 @@ export function portalRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/datasets',
       {
-        config: { access: 'public', audit: false },
+        config: {
+          abuseLimit: 'search',
+          access: 'public',
+          audit: false,
+        },
         schema: {
           tags,
           summary: 'Search the open datasets with facets / 开放数据检索',
@@ -88,6 +92,7 @@ export function portalRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/datasets/:prefix/:seq/download',
       {
         config: {
+          abuseLimit: 'download',
           access: 'public',
           audit: { category: 'download', action: 'open.data.download', ...target, streamEnd: true },
         },

@@ -7,7 +7,9 @@ import { recordAudit } from './service';
 /** Denied = the guard said no (no session, no second factor, no permission); a wrong password is a failure. */
 const GUARD_CODES = new Set(['UNAUTHENTICATED', 'MFA_REQUIRED']);
 function outcomeOf(status: number, errorCode: string | undefined): AuditOutcome {
-  if (status === 403 || (status === 401 && errorCode !== undefined && GUARD_CODES.has(errorCode))) return 'denied';
+  // 429: an abuse limit refused it (platform/http/abuse-limits.ts).
+  if (status === 403 || status === 429 || (status === 401 && errorCode !== undefined && GUARD_CODES.has(errorCode)))
+    return 'denied';
   return status >= 400 ? 'failed' : 'success';
 }
 

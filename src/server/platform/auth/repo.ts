@@ -102,8 +102,10 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.deleteFrom('user_session').where('token_hash', '=', tokenHash).execute();
 }
 
-export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
-  await db.deleteFrom('user_session').where('user_id', '=', userId).execute();
+export async function deleteUserSessions(db: Db, userId: string, except?: string): Promise<void> {
+  let q = db.deleteFrom('user_session').where('user_id', '=', userId);
+  if (except) q = q.where('token_hash', '!=', except);
+  await q.execute();
 }
 
 export async function setMfaSecret(db: Db, userId: string, secret: string | null, enabled: boolean): Promise<void> {

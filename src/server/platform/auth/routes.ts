@@ -42,7 +42,11 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/login',
       {
-        config: { access: 'public', audit: { category: 'login', action: 'auth.login', transaction: false } },
+        config: {
+          abuseLimit: 'login',
+          access: 'public',
+          audit: { category: 'login', action: 'auth.login', transaction: false },
+        },
         schema: {
           tags: ['auth'],
           summary: 'Log in with user name and password / 账号密码登录',
@@ -151,7 +155,11 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/mfa/verify',
       {
-        config: { access: 'mfa_pending', audit: { category: 'login', action: 'auth.mfa.verify', transaction: false } },
+        config: {
+          abuseLimit: 'login',
+          access: 'mfa_pending',
+          audit: { category: 'login', action: 'auth.mfa.verify', transaction: false },
+        },
         schema: {
           tags: ['auth'],
           summary: 'Second-factor step of login / 动态口令验证',
@@ -169,6 +177,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/password',
       {
         config: {
+          abuseLimit: 'login',
           access: 'authenticated',
           audit: { category: 'admin', action: 'auth.password.change', transaction: false },
         },

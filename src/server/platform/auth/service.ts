@@ -220,6 +220,8 @@ export async function changePassword(ctx: AppContext, actor: Actor, current: str
   }
   checkPasswordPolicy(next, creds.username);
   await repo.setPasswordHash(ctx.db, actor.userId, await hashPassword(next), ctx.clock.now());
+  // Whoever else signed in with the old password is signed out; this session, which proved it, stays.
+  await repo.deleteUserSessions(ctx.db, actor.userId, actor.tokenHash);
 }
 
 /**

@@ -3,13 +3,16 @@ import type { AppContext } from '../../app-context';
 import { resolveSession } from '../auth/service';
 import { AppError, forbidden, unauthenticated } from '../errors';
 import { can } from '../rbac/permissions';
+import { checkSameOrigin } from './csrf';
 
 export const SESSION_COOKIE = 'gs_session';
 
-function presentedToken(req: FastifyRequest): string | undefined {
+/** The session token: a bearer token, else the session cookie (ambient: the browser sends it by itself). */
+function presentedToken(req: FastifyRequest): { token: string; ambient: boolean } | undefined {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  return req.cookies[SESSION_COOKIE];
+  if (auth?.startsWith('Bearer ')) return { token: auth.slice(7).trim(), ambient: false };
+  const cookie = req.cookies[SESSION_COOKIE];
+  return cookie ? { token: cookie, ambient: true } : undefined;
 }
 
 /**
@@ -24,8 +27,13 @@ export function installGuard(app: FastifyInstance, ctx: AppContext): void {
     req.auditNote = {};
     const access = req.routeOptions.config.access;
     if (access === undefined) return; // static files and unknown routes
-    const token = presentedToken(req);
-    if (token) req.actor = await resolveSession(ctx, token);
+    const presented = presentedToken(req);
+    if (presented) {
+      req.actor = await resolveSession(ctx, presented.token);
+      // Only pages of this origin may change things with the cookie (after the session is known, so
+      // that the refusal is audited under the user whose cookie was used).
+      if (presented.ambient) checkSameOrigin(req);
+    }
     if (access === 'public') return;
     if (!req.actor) throw unauthenticated();
     if (!req.actor.mfaPassed && access !== 'mfa_pending') {

@@ -71,6 +71,7 @@ export function ckanRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         method: ['GET', 'POST'],
         url: `${prefix}/datastore_search`,
         config: {
+          abuseLimit: 'search',
           access: 'public',
           audit: { category: 'query', action: 'open.ckan.datastore_search', targetType: 'catalog_entry_code' },
         },
@@ -90,7 +91,11 @@ export function ckanRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       app.route({
         method: ['GET', 'POST'],
         url: `${prefix}/:action`,
-        config: { access: 'public', audit: false },
+        config: {
+          abuseLimit: 'search',
+          access: 'public',
+          audit: false,
+        },
         schema: {
           tags: ['ckan'],
           summary: 'CKAN Action API (v3) for harvesters / CKAN 兼容接口',
