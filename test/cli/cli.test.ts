@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,10 +119,12 @@ describe('embedded database lock', () => {
     server?.kill('SIGTERM');
   });
 
-  it('stops a second process that opens the same ./data with a clear message', async () => {
+  it('stops a second process that opens the same ./data with a clear message', { timeout: 120_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govshare-lock-'));
     const e = { ...process.env, DATA_DIR: dir, DATABASE_URL: '', DEMO: '0', PORT: '0' };
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    // The server as `npm start` runs it: the production bundle (built if missing or stale).
+    execFileSync(process.execPath, ['scripts/ensure-server-build.mjs'], { stdio: 'inherit' });
+    server = spawn(process.execPath, ['--enable-source-maps', 'dist/server/main.mjs'], {
       env: e,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

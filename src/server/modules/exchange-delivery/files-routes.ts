@@ -28,6 +28,7 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: {
           access: 'exchange.file.manage',
           audit: { category: 'maintain', action: 'exchange.file.upload', targetType: 'exchange_file' },
+          upload: { maxBytes: files.maxFileBytes(ctx), code: 'EXCHANGE_FILE_TOO_LARGE' },
         },
         schema: {
           tags,

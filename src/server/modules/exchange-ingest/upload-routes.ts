@@ -26,6 +26,7 @@ export function uploadRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: {
           access: 'exchange.source.manage',
           audit: { category: 'aggregate', action: 'exchange.upload', targetType: 'catalog_entry', targetParam: 'id' },
+          upload: { maxBytes: maxUploadBytes(ctx), code: 'EXCHANGE_UPLOAD_TOO_LARGE' },
         },
         schema: {
           tags,

@@ -26,6 +26,7 @@ export function attachmentRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         config: {
           access: 'authenticated',
           audit: { category: 'maintain', action: 'open.attachment.upload', targetType: 'open_attachment' },
+          upload: { maxBytes: MAX_ATTACHMENT_MB * 1024 * 1024, code: 'OPEN_ATTACHMENT_TOO_LARGE' },
         },
         schema: {
           tags,

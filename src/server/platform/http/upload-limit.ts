@@ -48,6 +48,10 @@ export function uploadTooLarge(limit: UploadLimit): AppError {
 export function installUploadLimits(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const limit = route.config?.upload;
+    // An upload route without a declared limit would read whatever it is sent: refuse to start.
+    const consumes = (route.schema as { consumes?: string[] } | undefined)?.consumes ?? [];
+    if (!limit && consumes.includes('multipart/form-data'))
+      throw new Error(`Upload route ${String(route.method)} ${route.url} must declare config.upload`);
     if (!limit) return;
     const check = async (req: FastifyRequest, reply: FastifyReply) => {
       const declared = Number(req.headers['content-length']);

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifySchemaValidationError } from 'fastify';
-import localizeEn from 'ajv-i18n/localize/en';
-import localizeZh from 'ajv-i18n/localize/zh';
+import localizeEn from 'ajv-i18n/localize/en/index.js';
+import localizeZh from 'ajv-i18n/localize/zh/index.js';
 
 /** One schema problem as the API reports it: a readable field and the message in both languages. */
 export interface ValidationDetail {

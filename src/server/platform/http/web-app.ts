@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { PACKAGE_ROOT } from '../../package-root';
 
-export const WEB_DIST = path.resolve(import.meta.dirname, '../../../../dist/web');
+export const WEB_DIST = path.join(PACKAGE_ROOT, 'dist/web');
 
 /**
  * Files under /assets carry a content hash in their name (Vite): a new build gives new names, so a
