@@ -32,13 +32,15 @@ it('refuses uploads over a real socket (413, 415, 403) without stalling the conn
   expect(tooLarge.status).toBe(413);
   expect(((await tooLarge.json()) as { error: { code: string } }).error.code).toBe('EXCHANGE_FILE_TOO_LARGE');
   expect(await filesUnder(dir)).toEqual([]);
-  const html = multipart(Buffer.concat([Buffer.from('<html>'), Buffer.alloc(5 * 1024 * 1024, 0x20)]), 'page.pdf');
+  // Within the limit, refused by its content from the first bytes (a larger one is refused by its length).
+  const html = multipart(Buffer.concat([Buffer.from('<html>'), Buffer.alloc(900 * 1024, 0x20)]), 'page.pdf');
   expect((await send(provider.specialist, html)).status).toBe(415);
-  // Refused before a byte of the file is read.
-  const stranger = await fileEntry(t);
-  expect((await send(stranger.provider.specialist, big)).status).toBe(403);
-
   const content = Buffer.concat([pdf(), Buffer.alloc(900 * 1024, 0x41)]);
+  // Another department's file: refused before a byte is read — by its declared length, else as not its own.
+  const stranger = await fileEntry(t);
+  expect((await send(stranger.provider.specialist, big)).status).toBe(413);
+  expect((await send(stranger.provider.specialist, multipart(content, 'ok.pdf'))).status).toBe(403);
+
   const created = await send(provider.specialist, multipart(content, 'ok.pdf'));
   expect(created.status).toBe(201);
   const { id } = (await created.json()) as { id: string };
