@@ -33,9 +33,6 @@ export const gatewayApi = {
     api.post<Described>(`${base}/upstreams/${entryId}/describe`, body),
   revisions: (entryId: string) =>
     api.get<Res<'/api/gateway/upstreams/{entryId}/revisions'>>(`${base}/upstreams/${entryId}/revisions`),
-  /** R-07: service changes waiting for the platform's review. */
-  changes: (page: number, pageSize: number) =>
-    api.get<Res<'/api/gateway/changes'>>(`${base}/changes`, { page, pageSize }),
   reviewChange: (entryId: string, body: ChangeReview) =>
     api.post<Res<'/api/gateway/upstreams/{entryId}/change/review', 'post'>>(
       `${base}/upstreams/${entryId}/change/review`,

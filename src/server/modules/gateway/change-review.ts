@@ -9,6 +9,7 @@ import { inScope, scopeOf } from '../../platform/rbac/scope';
 import { publishedVersionOf, type EntryVersion } from '../catalog';
 import { consoleLink } from '../../../shared/console';
 import { applyRegistration, type Registration } from './registration-apply';
+import type { PendingChange } from './schemas';
 import * as repo from './upstreams-repo';
 
 /**
@@ -17,15 +18,6 @@ import * as repo from './upstreams-repo';
  * entry); approved, it applies then — the operations still answered a month from that day and the
  * holders told — and rejected or withdrawn, nothing of it applies. The decision stays on the revision.
  */
-
-export interface PendingChange {
-  entryId: string;
-  revision: number;
-  operations: string[];
-  removed: string[];
-  savedAt: string;
-  savedBy: string | null;
-}
 
 const entryLink = (entryId: string) => consoleLink(`/catalog/entries/${entryId}`);
 

@@ -84,6 +84,7 @@ export const PendingChange = Obj({
   savedAt: Instant,
   savedBy: Nullable(Type.String()),
 });
+export type PendingChange = Static<typeof PendingChange>;
 
 export const Upstream = Obj({
   entryId: Uuid,

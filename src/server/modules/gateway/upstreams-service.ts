@@ -8,11 +8,11 @@ import { publishedVersionOf, type EntryVersion } from '../catalog';
 import { activeGrantDepartments } from '../sharing';
 import { operationsFromOpenApi, operationsFromWsdl } from './describe';
 import { jsonPathProblem } from './response-projection';
-import type { Operation, Upstream, UpstreamInput } from './schemas';
+import type { Operation, PendingChange, Upstream, UpstreamInput } from './schemas';
 import * as repo from './upstreams-repo';
 import { xpathProblem } from './xml-projection';
 import { sealAuthSecret } from './upstream-secret';
-import { assertNonePending, pendingChangeOf, submitForReview, type PendingChange } from './change-review';
+import { assertNonePending, pendingChangeOf, submitForReview } from './change-review';
 import { applyRegistration, removedBy, type Registration } from './registration-apply';
 
 /**
