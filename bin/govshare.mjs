@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The govshare command: loads the TypeScript CLI through tsx, so no separate build is needed.
-import { register } from 'tsx/esm/api';
+// The govshare command: runs the CLI's bundle (dist/cli), built first when missing or stale.
+import { ensureServerBuild } from '../scripts/ensure-server-build.mjs';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
+process.setSourceMapsEnabled(true); // stack traces name the TypeScript sources
+await ensureServerBuild();
+const { runCli } = await import('../dist/cli/main.mjs');
 process.exitCode = await runCli(process.argv.slice(2));
