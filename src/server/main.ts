@@ -1,6 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { loadConfig } from './config';
-import { DataDirLockedError, openDatabase } from './db/open';
+import { DataDirLockedError, openDatabase, type Database } from './db/open';
 import { migrateToLatest } from './db/migrate';
 import { buildApp } from './app';
 import { systemClock } from './platform/clock';
@@ -13,21 +13,30 @@ import { CONSOLE } from '../shared/console';
 /** start: config → db → migrate → (demo seed) → app → listen. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  let database;
-  try {
-    database = await openDatabase(config);
-  } catch (e) {
-    if (e instanceof DataDirLockedError) {
-      console.error(e.message);
-      process.exit(2);
+  const open = async () => {
+    try {
+      return await openDatabase(config);
+    } catch (e) {
+      if (e instanceof DataDirLockedError) {
+        console.error(e.message);
+        process.exit(2);
+      }
+      throw e;
     }
-    throw e;
-  }
+  };
+  let database = await open();
   const applied = await migrateToLatest(database.db);
   const log = console;
   if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
-  const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock: systemClock, log };
-  const seeded = config.demo ? await seedDemoIfEmpty(ctx) : false;
+  const contextOf = (d: Database): AppContext => ({ db: d.db, dbKind: d.kind, config, clock: systemClock, log });
+  const seeded = config.demo ? await seedDemoIfEmpty(contextOf(database)) : false;
+  if (seeded && database.kind === 'pglite') {
+    // PGlite's WebAssembly memory keeps the size the seed's one big transaction grew it to: open
+    // the folder afresh so the server does not carry that peak for its whole life.
+    await database.close();
+    database = await open();
+  }
+  const ctx = contextOf(database);
   const app = await buildApp(ctx, { logger: true, serveWeb: true });
   const jobs: { runner?: JobRunner; stopSealer?: () => Promise<void> } = {};
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {

@@ -64,6 +64,10 @@ export async function openPglite(dataDir: string, from?: Blob): Promise<PgliteDa
     const pglite = await PGlite.create(inMemory ? dataDir : path.join(dataDir, 'pgdata'), {
       extensions: { pgcrypto, pg_trgm },
       loadDataDir: from,
+      // PGlite serves one process and one connection, and its WebAssembly memory never shrinks: a
+      // 16 MB buffer cache (PostgreSQL's default is 128 MB) keeps the embedded server within its
+      // memory goal (bench/memory); production runs on PostgreSQL.
+      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
     });
     failInsteadOfSpinning(pglite);
     const pool = new pg.Pool(createPgConfig(pglite));

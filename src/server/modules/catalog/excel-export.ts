@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../platform/excel';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { shanghaiDate } from '../../platform/calendar/dates';
@@ -56,7 +57,8 @@ export async function exportSearch(
 
 async function writeWorkbook(ctx: AppContext, actor: Actor, query: SearchQuery, path: string): Promise<number> {
   const domains: Named = Object.fromEntries((await catalogEnums(ctx)).openDomains.map((d) => [d.code, { zh: d.zh }]));
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  const { stream } = await loadExcel();
+  const wb = new stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   wb.creator = 'govshare';
 
   // Sheet 1 is written and committed before sheet 2 starts: the zip takes one entry at a time, so a

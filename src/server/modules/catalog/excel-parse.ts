@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../platform/excel';
 import {
   ENTRY_COLUMNS,
   ENTRY_SHEET,
@@ -74,8 +75,9 @@ interface ReaderSteps {
   _parseWorksheet(part: Readable, sheetNo: string): Iterable<{ value: AsyncIterable<ExcelJS.Row> }>;
 }
 
-function readerSteps(): ReaderSteps {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(undefined as unknown as Readable, {
+async function readerSteps(): Promise<ReaderSteps> {
+  const { stream } = await loadExcel();
+  const reader = new stream.xlsx.WorkbookReader(undefined as unknown as Readable, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',
@@ -98,7 +100,7 @@ export async function readWorkbook(path: string): Promise<Map<string, SheetRows>
   const sheets = new Map<string, SheetRows>();
   const zip = await openZip(path);
   try {
-    const reader = readerSteps();
+    const reader = await readerSteps();
     const rels = zip.entry('xl/_rels/workbook.xml.rels');
     const book = zip.entry('xl/workbook.xml');
     if (!rels || !book) throw new Error('not a workbook: xl/workbook.xml or its relationships are missing');

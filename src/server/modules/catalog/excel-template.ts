@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../platform/excel';
 import {
   CODES_SHEET,
   ENTRY_COLUMNS,
@@ -181,7 +182,8 @@ function addExamples(entries: ExcelJS.Worksheet, items: ExcelJS.Worksheet, lists
 
 /** The blank import template: small, so it is built in memory. */
 export async function buildTemplate(lists: TemplateLists): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcel();
+  const wb = new Workbook();
   wb.creator = 'govshare';
   const entries = wb.addWorksheet(ENTRY_SHEET);
   const items = wb.addWorksheet(ITEM_SHEET);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../platform/excel';
 import type { FastifyBaseLogger } from 'fastify';
 import { DATA_TYPES, type DataType } from '../../../shared/catalog/enums';
 import { RULES } from '../../platform/masking';
@@ -159,7 +160,8 @@ export function xlsxExportStream(x: XlsxExport, log: Pick<FastifyBaseLogger, 'er
 }
 
 async function writeWorkbook(x: XlsxExport, out: PassThrough): Promise<void> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const { stream } = await loadExcel();
+  const wb = new stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'govshare';
   wb.created = x.exportedAt;
   const truncated = { n: 0 };

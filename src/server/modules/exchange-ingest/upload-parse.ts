@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse, type InfoRecord, type Options } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../platform/excel';
 import { AppError } from '../../platform/errors';
 import { sniffedStream, UnsupportedTypeError } from './files-sniff';
 
@@ -191,7 +192,8 @@ export function xlsxCellText(v: ExcelJS.CellValue | undefined): string {
  * Styles are read: only a cell's number format tells a date from a plain number.
  */
 export async function* xlsxRows(path: string): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path as unknown as Readable, {
+  const { stream } = await loadExcel();
+  const reader = new stream.xlsx.WorkbookReader(path as unknown as Readable, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',

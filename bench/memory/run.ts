@@ -1,0 +1,211 @@
+/**
+ * Server memory benchmark (issue #15 point 8). Run: `npx tsx bench/memory/run.ts` (or `npm run bench`);
+ * BENCH_SHORT=1 for a CI-sized run; BENCH_DATABASE_URL names the PostgreSQL server.
+ *
+ * Starts the server as `npm start` does (the bundle dist/server/main.mjs, the same heap budget) in a
+ * process of its own, with the Shangrao demo data, once on a fresh embedded PGlite data directory and
+ * once on a fresh PostgreSQL database, and reads its resident memory (RSS, /proc/PID/status) while it
+ * starts, while it idles, and under bench/portal's mixed load (CONCURRENCY clients over real HTTP, each
+ * repeating a dataset page, a portal search and a signed-in console search). Goals: ≤ 500 MB on
+ * PGlite, ≤ 250 MB on PostgreSQL (the server process; PostgreSQL's own processes are the database's).
+ *
+ * Baseline, side by side: the same server run from its TypeScript sources through tsx, as it started
+ * before the production build (full run only: it doubles the time).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO_PASSWORD } from '../../src/server/demo/seed';
+import { databaseUrl, pgAdmin } from '../pg-admin';
+
+const SHORT = process.env.BENCH_SHORT === '1';
+const LOAD_SECONDS = SHORT ? 5 : 60;
+const IDLE_SECONDS = SHORT ? 3 : 15;
+const CONCURRENCY = 4;
+const GOAL_MB = { pglite: 500, postgresql: 250 } as const;
+const QUERIES = ['企业', '人口', '不动产', '上饶', '社保', '登记', ''];
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const HEAP_MB = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { config: { heapMb: string } })
+  .config.heapMb;
+
+type Kind = keyof typeof GOAL_MB;
+interface Build {
+  label: string;
+  args: string[];
+}
+/** As `npm start` runs it (package.json). */
+const BUNDLE: Build = {
+  label: 'bundle',
+  args: ['--enable-source-maps', `--max-old-space-size=${HEAP_MB}`, '--max-semi-space-size=8', 'dist/server/main.mjs'],
+};
+const TSX: Build = {
+  label: 'tsx',
+  args: [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', 'src/server/main.ts'],
+};
+
+/** Resident memory now and at its highest (VmHWM) of process `pid`, in MB. */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** Samples the RSS of `pid` every 100 ms until `stop()`: the highest seen. */
+function sampler(pid: number) {
+  let max = 0;
+  const timer = setInterval(() => (max = Math.max(max, memoryOf(pid).rss)), 100);
+  return () => {
+    clearInterval(timer);
+    return Math.max(max, memoryOf(pid).rss);
+  };
+}
+
+/** Starts the server; resolves with its origin once it prints that it is running. */
+async function startServer(build: Build, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; origin: string }> {
+  const child = spawn(process.execPath, build.args, {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DEMO: '1', RATE_LIMIT_SCALE: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const origin = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out = (out + d.toString()).slice(-10_000);
+      const m = /Open-data portal:\s+(http:\/\/\S+?)\/\s/.exec(out);
+      if (m) {
+        // The request log keeps coming: read and drop it, or the pipe fills and the server stalls.
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited ${code} before it was running:\n${out}`)));
+  });
+  return { child, origin };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** bench/portal's mix over real HTTP: CONCURRENCY clients for LOAD_SECONDS; the number of requests. */
+async function mixedLoad(origin: string): Promise<number> {
+  const get = async (url: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(origin + url, { headers });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${body.slice(0, 300)}`);
+    return body;
+  };
+  const codes = (
+    JSON.parse(await get('/api/portal/datasets?pageSize=50')) as { items: Array<{ code: string }> }
+  ).items.map((d) => d.code);
+  if (codes.length === 0) throw new Error('no open datasets: the demo data did not load');
+  const login = await fetch(`${origin}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'scj_yh', password: DEMO_PASSWORD }),
+  });
+  const cookie = /gs_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
+  if (!cookie) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
+
+  const until = Date.now() + LOAD_SECONDS * 1000;
+  let requests = 0;
+  const client = async (c: number) => {
+    for (let i = 0; Date.now() < until; i++) {
+      const q = encodeURIComponent(QUERIES[(i + c) % QUERIES.length]!);
+      const page = await get(`/datasets/${codes[(i * CONCURRENCY + c) % codes.length]}`);
+      if (!page.includes('application/ld+json')) throw new Error('dataset page without JSON-LD');
+      await get(`/api/portal/datasets?q=${q}&pageSize=20`);
+      await get(`/api/catalog/search?q=${q}&pageSize=20`, { cookie });
+      requests += 3;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => client(c)));
+  return requests;
+}
+
+interface Reading {
+  kind: Kind;
+  build: string;
+  startPeak: number;
+  idle: number;
+  loadPeak: number;
+  afterLoad: number;
+  requests: number;
+}
+
+/** One server's life: start (with the demo data loaded), idle, load, stop. */
+async function measure(kind: Kind, build: Build): Promise<Reading> {
+  const name = `bench_${randomBytes(5).toString('hex')}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govshare-memory-'));
+  if (kind === 'postgresql') await pgAdmin(`create database ${name}`);
+  // PostgreSQL keeps no key file of its own: the master key comes from the environment, as in production.
+  const env = {
+    DATA_DIR: dataDir,
+    ...(kind === 'postgresql'
+      ? { DATABASE_URL: databaseUrl(name), GOVSHARE_SECRET_KEY: randomBytes(32).toString('hex') }
+      : {}),
+  };
+  try {
+    const { child, origin } = await startServer(build, env);
+    try {
+      const pid = child.pid!;
+      const startPeak = memoryOf(pid).peak;
+      await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+      const idle = memoryOf(pid).rss;
+      const stopSampling = sampler(pid);
+      const requests = await mixedLoad(origin);
+      const loadPeak = stopSampling();
+      const afterLoad = memoryOf(pid).rss;
+      return { kind, build: build.label, startPeak, idle, loadPeak, afterLoad, requests };
+    } finally {
+      await stopServer(child);
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (kind === 'postgresql') await pgAdmin(`drop database if exists ${name} with (force)`);
+  }
+}
+
+async function main() {
+  console.log(
+    `server memory benchmark: RSS in MB; idle ${IDLE_SECONDS} s, then ${CONCURRENCY} clients for ${LOAD_SECONDS} s${SHORT ? ' (short: no tsx baseline)' : ''}`,
+  );
+  // The bundle as npm start builds it (npm run bench may run before any npm start).
+  await new Promise<void>((resolve, reject) =>
+    spawn(process.execPath, ['scripts/ensure-server-build.mjs'], { cwd: ROOT, stdio: 'inherit' }).on('exit', (c) =>
+      c === 0 ? resolve() : reject(new Error(`server build exited ${c}`)),
+    ),
+  );
+  const readings: Reading[] = [];
+  for (const kind of ['pglite', 'postgresql'] as const) {
+    for (const build of SHORT ? [BUNDLE] : [BUNDLE, TSX]) readings.push(await measure(kind, build));
+  }
+  const mb = (x: number) => x.toFixed(0).padStart(6);
+  console.log(
+    `\n  ${'database'.padEnd(12)}${'run'.padEnd(8)}  start  idle  load peak  after   requests   goal  worst / goal`,
+  );
+  for (const r of readings) {
+    const worst = Math.max(r.idle, r.loadPeak);
+    const goal = GOAL_MB[r.kind];
+    const baseline = readings.find((b) => b.kind === r.kind && b.build === TSX.label);
+    const vsBaseline =
+      baseline && r !== baseline ? `  (${(worst / Math.max(baseline.idle, baseline.loadPeak)).toFixed(2)}× tsx)` : '';
+    console.log(
+      `  ${r.kind.padEnd(12)}${r.build.padEnd(8)}${mb(r.startPeak)}${mb(r.idle)}${mb(r.loadPeak).padStart(11)}${mb(r.afterLoad)}${String(r.requests).padStart(11)}${mb(goal)}  ${(worst / goal).toFixed(2)} ${r.build === BUNDLE.label ? (worst <= goal ? 'met' : 'MISSED') : ''}${vsBaseline}`,
+    );
+  }
+  console.log(
+    '  start = highest RSS while starting (migrations, demo seed on a fresh database); worst = max(idle, load peak)',
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
