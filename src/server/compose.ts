@@ -6,6 +6,7 @@ import * as exchangeIngest from './modules/exchange-ingest';
 import * as gateway from './modules/gateway';
 import * as open from './modules/open';
 import * as org from './modules/org';
+import * as securityOps from './modules/security-ops';
 import * as sharing from './modules/sharing';
 import { registerAuditTargets } from './platform/audit/targets';
 import { subscribe } from './platform/events';
@@ -28,6 +29,7 @@ export function modules(): ModuleDefinition[] {
     exchangeDelivery.register(),
     gateway.register(),
     open.register(),
+    securityOps.register(),
   ];
 }
 

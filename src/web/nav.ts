@@ -12,6 +12,7 @@ import {
   House,
   Key,
   Lock,
+  Memo,
   OfficeBuilding,
   Promotion,
   Reading,
@@ -230,6 +231,13 @@ export const NAV: NavGroup[] = [
         icon: Lock,
         permission: 'audit.settings',
         id: 'security',
+      },
+      {
+        path: consoleLink('/security/register'),
+        label: 'security.register.nav',
+        icon: Memo,
+        permission: 'security.register.read',
+        id: 'security-register',
       },
       {
         path: consoleLink('/calendar'),

@@ -352,6 +352,12 @@ const consoleRoutes: RouteRecordRaw[] = [
     meta: { permission: 'audit.settings', title: 'nav.security' },
   },
   {
+    path: 'security/register',
+    name: 'security-register',
+    component: () => import('./views/security/SecurityRegisterView.vue'),
+    meta: { permission: 'security.register.read', title: 'security.register.nav' },
+  },
+  {
     path: 'calendar',
     name: 'calendar',
     component: () => import('./views/CalendarView.vue'),

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { permissionsOf } from '../../src/server/platform/auth/service';
 import { ROLE_NAMES, type Role } from '../../src/server/platform/rbac/roles';
 import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness';
-import { expectCall, inputOf } from './ui';
+import { choose, expectCall, inputOf, rowsWith, textareaOf } from './ui';
 
 /** The console's menu contract: entry (data-testid menu-<id>) → the permission (or any of several) that shows it. */
 const MENU: Array<[id: string, permission: string | string[] | null]> = [
@@ -32,6 +32,7 @@ const MENU: Array<[id: string, permission: string | string[] | null]> = [
   ['specialists', 'specialist.read'],
   ['audit', 'audit.read'],
   ['security', 'audit.settings'],
+  ['security-register', 'security.register.read'],
   ['calendar', 'calendar.manage'],
   ['inbox', null],
   ['password', null],
@@ -171,6 +172,56 @@ describeBrowser('console: menus, language, working calendar', () => {
     await expectCall(page, 'GET', '/api/calendar/working-days', () => page.getByTestId('calc-submit').click());
     await expect.poll(() => page.getByTestId('calc-result').innerText()).toContain('2027-01-04');
     await maybeScreenshot(page, 'calendar');
+    await page.context().close();
+  });
+
+  it('keeps the security register: the yearly reminders, a drill with its follow-up action, closed', async () => {
+    const page = await e2e.login('security');
+    await page.getByTestId('menu-security-register').click();
+    // The demo's drill was this year; its assessment is nearly a year old.
+    await expect.poll(() => page.getByTestId('security-yearly-drill').getAttribute('class')).toContain('success');
+    await expect
+      .poll(() => page.getByTestId('security-yearly-assessment').innerText())
+      .toMatch(/安全测评：上次 \d{4}-\d{2}-\d{2}，须在 \d{4}-\d{2}-\d{2} 前开展/);
+
+    await page.getByTestId('security-create').click();
+    const dialog = page.getByTestId('security-record-dialog');
+    await choose(page, 'security-kind', '安全保密检查');
+    await inputOf(dialog, 'security-title').fill('市委保密办年度保密检查');
+    await inputOf(dialog, 'security-conducted-by').fill('市委保密办');
+    await textareaOf(dialog, 'security-scope').fill('共享交换平台涉密信息排查');
+    await textareaOf(dialog, 'security-findings').fill('一名外包人员未签订保密承诺书');
+    await dialog.getByTestId('security-action-add').click();
+    const action = dialog.getByTestId('security-action-row');
+    await action.locator('input').nth(0).fill('补签保密承诺书');
+    await action.locator('input').nth(1).fill('综合科');
+    await action.locator('input').nth(2).fill('2099-12-31');
+    await action.locator('input').nth(2).press('Enter');
+    const saved = await expectCall(page, 'POST', '/api/security/register', () =>
+      dialog.getByTestId('security-record-save').click(),
+    );
+    expect(saved.status()).toBe(201);
+    const row = rowsWith(page, 'security-table', '市委保密办年度保密检查');
+    await expect.poll(() => row.innerText()).toContain('未完成 1');
+    await expect.poll(() => page.getByTestId('security-actions-open').innerText()).toContain('未完成整改 2 项');
+
+    // What was saved opens at once, to be read over or acted on.
+    const drawer = page.getByTestId('security-drawer');
+    await expect
+      .poll(() => drawer.getByTestId('security-detail').innerText())
+      .toContain('一名外包人员未签订保密承诺书');
+    const actionRow = rowsWith(page, 'security-actions', '补签保密承诺书');
+    await actionRow.getByTestId('security-action-complete').click();
+    await textareaOf(page.getByTestId('reason-dialog'), 'reason-input').fill('已补签并归档');
+    const closed = await expectCall(
+      page,
+      'POST',
+      `/api/security/register/actions/${(await saved.json()).actions[0].id}/complete`,
+      () => page.getByTestId('reason-confirm').click(),
+    );
+    expect(closed.status()).toBe(200);
+    await expect.poll(() => actionRow.getByTestId('security-action-done').innerText()).toContain('李华');
+    await maybeScreenshot(page, 'security-register');
     await page.context().close();
   });
 });

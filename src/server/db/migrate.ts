@@ -30,6 +30,7 @@ import * as m0028 from './migrations/0028_open_package_id';
 import * as m0029 from './migrations/0029_gateway';
 import * as m0030 from './migrations/0030_gateway_monitoring';
 import * as m0031 from './migrations/0031_gateway_change_review';
+import * as m0032 from './migrations/0032_security_register';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   '0029_gateway': m0029,
   '0030_gateway_monitoring': m0030,
   '0031_gateway_change_review': m0031,
+  '0032_security_register': m0032,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

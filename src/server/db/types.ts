@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { SecurityRecordKind } from '../../shared/security/register';
 
 /** Kysely table types; one interface per table, named after it. Keep in step with migrations/. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -794,6 +795,9 @@ export interface DB {
   gw_usage: GwUsageTable;
   gw_call_stat: GwCallStatTable;
   gw_health_check: GwHealthCheckTable;
+  security_record: SecurityRecordTable;
+  security_action: SecurityActionTable;
+  security_attachment: SecurityAttachmentTable;
 }
 
 export type OpenDatasetStatus = 'platform_review' | 'open' | 'refused' | 'withdrawn';
@@ -1051,4 +1055,45 @@ export interface GwHealthCheckTable {
   status: number | null;
   latency_ms: number;
   error: string | null;
+}
+
+export interface SecurityRecordTable {
+  id: Generated<string>;
+  kind: SecurityRecordKind;
+  held_on: DateOnly;
+  title: string;
+  scope: string;
+  conducted_by: string;
+  findings: string;
+  conclusion: string | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface SecurityActionTable {
+  id: Generated<string>;
+  record_id: string;
+  description: string;
+  owner: string;
+  due_on: DateOnly;
+  done_at: Date | null;
+  done_by: string | null;
+  done_note: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface SecurityAttachmentTable {
+  id: Generated<string>;
+  record_id: string | null;
+  file_name: string;
+  mime: string;
+  /** bigint: pg returns it as a string. */
+  size: ColumnType<string, number, number>;
+  sha256: string;
+  sm3: string;
+  storage_key: string;
+  uploaded_by: string;
+  created_at: Generated<Date>;
 }

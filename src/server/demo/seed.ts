@@ -8,6 +8,7 @@ import { seedDemoCatalog } from './seed-catalog';
 import { seedDemoSharing } from './seed-sharing';
 import { seedDemoRows } from './seed-exchange';
 import { seedDemoPortal, seedDemoPublicAccount } from './seed-open';
+import { seedDemoSecurityRegister } from './seed-security';
 import type { Actor } from '../platform/context';
 
 /** Every demo account's password; meets the password policy (checked when the seed creates them). */
@@ -145,6 +146,7 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<boolean> {
       actor('admin'),
       ACCOUNTS.filter((a) => a.role === 'dept_leader').map((a) => actor(a.username)),
     );
+    await seedDemoSecurityRegister(tctx, actor('security'));
     // In the same transaction, so a failed seed leaves no half-filled tables behind (and it takes seconds only).
     const data =
       ctx.config.demoRows > 0

@@ -134,6 +134,15 @@ export const AUDIT_ACTIONS = {
   'gateway.docs': { zh: '查看可调用的服务接口文档', en: 'View callable services' },
   'gateway.token': { zh: '获取接口访问令牌', en: 'Get gateway token' },
   'gateway.call': { zh: '调用服务接口', en: 'Service call' },
+  // Security operations register
+  'security.register.list': { zh: '查询安全工作台账', en: 'Security register search' },
+  'security.register.read': { zh: '查看安全工作记录', en: 'View security register record' },
+  'security.register.create': { zh: '登记安全工作', en: 'Register security work' },
+  'security.register.update': { zh: '修改安全工作记录', en: 'Correct security register record' },
+  'security.action.add': { zh: '新增整改措施', en: 'Add follow-up action' },
+  'security.action.complete': { zh: '完成整改措施', en: 'Close follow-up action' },
+  'security.attachment.upload': { zh: '上传安全工作附件', en: 'Upload security register attachment' },
+  'security.attachment.download': { zh: '下载安全工作附件', en: 'Download security register attachment' },
   // Exchange: sources, the data resource center, files, pushes
   'exchange.source.list': { zh: '查询数据源', en: 'Data source search' },
   'exchange.source.read': { zh: '查看数据源', en: 'View data source' },

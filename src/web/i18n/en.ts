@@ -2,6 +2,7 @@ import type { Messages } from './zh-CN';
 import catalog from './catalog.en';
 import exchange from './exchange.en';
 import gateway from './gateway.en';
+import security from './security.en';
 import open from './open.en';
 import portal from './portal.en';
 import account from './account.en';
@@ -121,6 +122,8 @@ const en: Messages = {
         sharing_resubmit: 'Requests returned for supplement',
         sharing_grant_expiring: 'Grants ending within 30 days',
         gateway_change_review: 'Service changes for platform review',
+        security_yearly: 'Security assessment and drill due',
+        security_action_overdue: 'Overdue security follow-up actions',
       },
     },
     overview: {
@@ -345,6 +348,7 @@ const en: Messages = {
   sharing,
   exchange,
   gateway,
+  security,
   open,
   portal,
   account,

@@ -2,6 +2,7 @@
 import catalog from './catalog.zh-CN';
 import exchange from './exchange.zh-CN';
 import gateway from './gateway.zh-CN';
+import security from './security.zh-CN';
 import open from './open.zh-CN';
 import portal from './portal.zh-CN';
 import account from './account.zh-CN';
@@ -118,6 +119,8 @@ const zhCN = {
         sharing_resubmit: '被退回补充的共享申请',
         sharing_grant_expiring: '30 天内到期的共享授权',
         gateway_change_review: '待平台审核的服务接口变更',
+        security_yearly: '到期的安全测评和应急演练',
+        security_action_overdue: '逾期的安全整改措施',
       },
     },
     overview: {
@@ -333,6 +336,7 @@ const zhCN = {
   sharing,
   exchange,
   gateway,
+  security,
   open,
   portal,
   account,

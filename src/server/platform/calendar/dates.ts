@@ -43,3 +43,10 @@ export function oneMonthAfter(at: Date): Date {
   shanghai.setUTCMonth(shanghai.getUTCMonth() + 1);
   return new Date(shanghai.getTime() - SHANGHAI_OFFSET_MS);
 }
+
+/** The same day a year later ('2024-02-29' → '2025-03-01': a missing day rolls over, later, never earlier). */
+export function oneYearAfter(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d.toISOString().slice(0, 10);
+}

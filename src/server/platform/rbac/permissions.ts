@@ -27,6 +27,9 @@ export const PERMISSIONS = {
   'calendar.read': INTERNAL,
   'calendar.manage': ['platform_admin'],
   'settings.read': ['platform_admin', 'security_admin'],
+  // The security operations register (R-46, Art 23, 25, 26): kept by the platform's managing unit.
+  'security.register.read': ['platform_admin', 'security_admin'],
+  'security.register.manage': ['platform_admin', 'security_admin'],
   // Catalog (R-01 … R-09)
   'catalog.read': INTERNAL,
   'catalog.compile': ['dept_specialist'],

@@ -15193,6 +15193,631 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/security/register/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Art 25's yearly assessment and drill, and open follow-up actions / 安全工作提醒 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Art 25: a security assessment and an emergency drill at least once a year */
+              yearly: {
+                /**
+                 * @description assessment 安全测评 (Art 25) | drill 应急演练 (Art 25) | risk_assessment 风险评估 (Art 23) | security_review 安全审查 (Art 23) | inspection 安全保密检查 (Art 26)
+                 * @enum {string}
+                 */
+                kind: 'assessment' | 'drill' | 'risk_assessment' | 'security_review' | 'inspection';
+                /** @description YYYY-MM-DD (Beijing calendar) */
+                lastHeldOn: string | null;
+                /** @description a year after the last one; null when none was ever held */
+                dueBy: string | null;
+                /**
+                 * @description ok | due_soon (within 30 days) | overdue
+                 * @enum {string}
+                 */
+                status: 'ok' | 'due_soon' | 'overdue';
+              }[];
+              openActions: number;
+              overdueActions: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/security/register': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Search the security operations register / 查询安全工作台账 */
+    get: {
+      parameters: {
+        query?: {
+          /** @description assessment 安全测评 (Art 25) | drill 应急演练 (Art 25) | risk_assessment 风险评估 (Art 23) | security_review 安全审查 (Art 23) | inspection 安全保密检查 (Art 26) */
+          kind?: 'assessment' | 'drill' | 'risk_assessment' | 'security_review' | 'inspection';
+          q?: string;
+          /** @description only records with follow-up actions still open */
+          openActions?: boolean;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /**
+                 * @description assessment 安全测评 (Art 25) | drill 应急演练 (Art 25) | risk_assessment 风险评估 (Art 23) | security_review 安全审查 (Art 23) | inspection 安全保密检查 (Art 26)
+                 * @enum {string}
+                 */
+                kind: 'assessment' | 'drill' | 'risk_assessment' | 'security_review' | 'inspection';
+                /** @description YYYY-MM-DD (Beijing calendar) */
+                heldOn: string;
+                title: string;
+                scope: string;
+                conductedBy: string;
+                findings: string;
+                conclusion: string | null;
+                createdByName: string;
+                /** Format: date-time */
+                createdAt: string;
+                updatedByName: string;
+                /** Format: date-time */
+                updatedAt: string;
+                openActions: number;
+                overdueActions: number;
+                actions: {
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  recordId: string;
+                  description: string;
+                  owner: string;
+                  /** @description YYYY-MM-DD (Beijing calendar) */
+                  dueOn: string;
+                  /** Format: date-time */
+                  doneAt: string | null;
+                  doneByName: string | null;
+                  doneNote: string | null;
+                  /** @description open past its day */
+                  overdue: boolean;
+                }[];
+                attachments: {
+                  /** Format: uuid */
+                  id: string;
+                  fileName: string;
+                  mime: string;
+                  size: number;
+                }[];
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register an assessment, drill, review or inspection / 登记安全工作 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description assessment 安全测评 (Art 25) | drill 应急演练 (Art 25) | risk_assessment 风险评估 (Art 23) | security_review 安全审查 (Art 23) | inspection 安全保密检查 (Art 26)
+             * @enum {string}
+             */
+            kind: 'assessment' | 'drill' | 'risk_assessment' | 'security_review' | 'inspection';
+            /** @description the day it was held, YYYY-MM-DD; not in the future */
+            heldOn: string;
+            title: string;
+            /** @description what it covered: systems, data, departments 范围 */
+            scope: string;
+            /** @description who held it: an assessment body, the authority, a team 实施单位 */
+            conductedBy: string;
+            /** @description what was found 发现的问题; empty when nothing */
+            findings: string;
+            conclusion?: string | null;
+            actions?: {
+              /** @description what must be done 整改/跟进措施 */
+              description: string;
+              /** @description who answers for it: a person, a team or a department 责任人 */
+              owner: string;
+              /** @description the deadline, YYYY-MM-DD; not before the day the record was held */
+              dueOn: string;
+            }[];
+            /** @description ids of files uploaded with POST /api/security/attachments */
+            attachmentIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /**
+               * @description assessment 安全测评 (Art 25) | drill 应急演练 (Art 25) | risk_assessment 风险评估 (Art 23) | security_review 安全审查 (Art 23) | inspection 安全保密检查 (Art 26)
+               * @enum {string}
+               */
+              kind: 'assessment' | 'drill' | 'risk_assessment' | 'security_review' | 'inspection';
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              heldOn: string;
+              title: string;
+              scope: string;
+              conductedBy: string;
+              findings: string;
+              conclusion: string | null;
+              createdByName: string;
+              /** Format: date-time */
+              createdAt: string;
+              updatedByName: string;
+              /** Format: date-time */
+              updatedAt: string;
+              openActions: number;
+              overdueActions: number;
+              actions: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                recordId: string;
+                description: string;
+                owner: string;
+                /** @description YYYY-MM-DD (Beijing calendar) */
+                dueOn: string;
+                /** Format: date-time */
+                doneAt: string | null;
+                doneByName: string | null;
+                doneNote: string | null;
+                /** @description open past its day */
+                overdue: boolean;
+              }[];
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/security/register/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One register record / 安全工作记录 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /**
+               * @description assessment 安全测评 (Art 25) | drill 应急演练 (Art 25) | risk_assessment 风险评估 (Art 23) | security_review 安全审查 (Art 23) | inspection 安全保密检查 (Art 26)
+               * @enum {string}
+               */
+              kind: 'assessment' | 'drill' | 'risk_assessment' | 'security_review' | 'inspection';
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              heldOn: string;
+              title: string;
+              scope: string;
+              conductedBy: string;
+              findings: string;
+              conclusion: string | null;
+              createdByName: string;
+              /** Format: date-time */
+              createdAt: string;
+              updatedByName: string;
+              /** Format: date-time */
+              updatedAt: string;
+              openActions: number;
+              overdueActions: number;
+              actions: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                recordId: string;
+                description: string;
+                owner: string;
+                /** @description YYYY-MM-DD (Beijing calendar) */
+                dueOn: string;
+                /** Format: date-time */
+                doneAt: string | null;
+                doneByName: string | null;
+                doneNote: string | null;
+                /** @description open past its day */
+                overdue: boolean;
+              }[];
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    /** Correct a record or add files to it / 修改安全工作记录 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description assessment 安全测评 (Art 25) | drill 应急演练 (Art 25) | risk_assessment 风险评估 (Art 23) | security_review 安全审查 (Art 23) | inspection 安全保密检查 (Art 26)
+             * @enum {string}
+             */
+            kind: 'assessment' | 'drill' | 'risk_assessment' | 'security_review' | 'inspection';
+            /** @description the day it was held, YYYY-MM-DD; not in the future */
+            heldOn: string;
+            title: string;
+            /** @description what it covered: systems, data, departments 范围 */
+            scope: string;
+            /** @description who held it: an assessment body, the authority, a team 实施单位 */
+            conductedBy: string;
+            /** @description what was found 发现的问题; empty when nothing */
+            findings: string;
+            conclusion?: string | null;
+            /** @description further files to add to the record */
+            attachmentIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /**
+               * @description assessment 安全测评 (Art 25) | drill 应急演练 (Art 25) | risk_assessment 风险评估 (Art 23) | security_review 安全审查 (Art 23) | inspection 安全保密检查 (Art 26)
+               * @enum {string}
+               */
+              kind: 'assessment' | 'drill' | 'risk_assessment' | 'security_review' | 'inspection';
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              heldOn: string;
+              title: string;
+              scope: string;
+              conductedBy: string;
+              findings: string;
+              conclusion: string | null;
+              createdByName: string;
+              /** Format: date-time */
+              createdAt: string;
+              updatedByName: string;
+              /** Format: date-time */
+              updatedAt: string;
+              openActions: number;
+              overdueActions: number;
+              actions: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                recordId: string;
+                description: string;
+                owner: string;
+                /** @description YYYY-MM-DD (Beijing calendar) */
+                dueOn: string;
+                /** Format: date-time */
+                doneAt: string | null;
+                doneByName: string | null;
+                doneNote: string | null;
+                /** @description open past its day */
+                overdue: boolean;
+              }[];
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/security/register/{id}/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a follow-up action with owner and deadline / 新增整改措施 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description what must be done 整改/跟进措施 */
+            description: string;
+            /** @description who answers for it: a person, a team or a department 责任人 */
+            owner: string;
+            /** @description the deadline, YYYY-MM-DD; not before the day the record was held */
+            dueOn: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              recordId: string;
+              description: string;
+              owner: string;
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              dueOn: string;
+              /** Format: date-time */
+              doneAt: string | null;
+              doneByName: string | null;
+              doneNote: string | null;
+              /** @description open past its day */
+              overdue: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/security/register/actions/{id}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close a follow-up action with what was done / 完成整改措施 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              recordId: string;
+              description: string;
+              owner: string;
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              dueOn: string;
+              /** Format: date-time */
+              doneAt: string | null;
+              doneByName: string | null;
+              doneNote: string | null;
+              /** @description open past its day */
+              overdue: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/security/attachments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload a report, minutes or letter for a record / 上传安全工作附件
+     * @description multipart/form-data with one "file": PDF, OFD, DOCX, XLSX, ZIP, PNG or JPEG (checked by content), at most 50 MB. Name its id in attachmentIds when saving the record.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              fileName: string;
+              mime: string;
+              size: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/security/attachments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a register attachment / 下载安全工作附件 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/todos': {
     parameters: {
       query?: never;
