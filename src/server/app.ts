@@ -8,11 +8,12 @@ import type { AppContext } from './app-context';
 import { VERSION } from './version';
 import { modules, mountModuleRoutes, registerBackgroundWork } from './compose';
 import { todoRoutes } from './platform/todo/routes';
-import { installErrorHandler } from './platform/http/error-handler';
+import { frameworkErrorReply, installErrorHandler } from './platform/http/error-handler';
 import { installGuard } from './platform/http/guard';
 import { installAuditHook } from './platform/audit/hook';
 import { installChangeTransactions, requestScoped } from './platform/audit/change-transaction';
 import { installRouteRegistry, type RouteEntry } from './platform/http/route-registry';
+import { keysRoutes } from './platform/crypto/keys-routes';
 import { systemRoutes } from './platform/http/system-routes';
 import { installUploadLimits } from './platform/http/upload-limit';
 import { installAbuseLimits } from './platform/http/abuse-limits';
@@ -39,6 +40,7 @@ export async function buildApp(
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     requestTimeout: 120_000,
+    frameworkErrors: frameworkErrorReply,
     ajv: {
       // Unknown fields are rejected (schemas say additionalProperties: false), never silently dropped.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
@@ -79,6 +81,7 @@ export async function buildApp(
   // Handlers see the request's change transaction as ctx.db (platform/audit/change-transaction.ts).
   const scoped = requestScoped(ctx);
   await app.register(systemRoutes(scoped), { prefix: '/api' });
+  await app.register(keysRoutes(scoped));
   await app.register(authRoutes(scoped), { prefix: '/api/auth' });
   await app.register(auditRoutes(scoped), { prefix: '/api/audit' });
   await app.register(calendarRoutes(scoped), { prefix: '/api/calendar' });

@@ -35,6 +35,24 @@ describe('API basics', () => {
     expect(undocumented).toEqual([]);
   });
 
+  it('refuses what the router or the database cannot take in the one error shape (found by fuzz.test.ts)', async () => {
+    // A parameter longer than the router takes: refused before any route.
+    const long = await t.inject({ method: 'GET', url: `/api/catalog/entries/${'9'.repeat(500)}` });
+    expect([long.statusCode, long.json().error.code]).toEqual([414, 'URL_PARAM_TOO_LONG']);
+    expect(long.json().error.messageZh).toBeTruthy();
+    // A NUL in a path parameter: the refusal is answered and audited (the audit log cannot store NUL).
+    const nul = await t.inject({ method: 'GET', url: '/api/catalog/entries/%00' });
+    expect(nul.statusCode).toBe(401);
+    expect(nul.json().error.code).toBe('UNAUTHENTICATED');
+    const denied = await t.ctx.db
+      .selectFrom('audit_event')
+      .select('target_id')
+      .where('outcome', '=', 'denied')
+      .where('target_id', '=', '\ufffd')
+      .execute();
+    expect(denied.length).toBeGreaterThan(0);
+  });
+
   it('serves Swagger UI at /api/docs', async () => {
     const r = await t.inject({ method: 'GET', url: '/api/docs/' });
     expect(r.statusCode).toBe(200);

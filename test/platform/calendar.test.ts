@@ -55,6 +55,16 @@ describe('addWorkingDays (R-14)', () => {
       (await t.inject({ method: 'DELETE', url: '/api/calendar/days/2026-12-01', headers: admin })).statusCode,
     ).toBe(200);
     expect(await add('2026-11-30', 1)).toBe('2026-12-01');
+    // A day the pattern admits but the calendar lacks is refused, not looked up (found by test/platform/fuzz.test.ts).
+    for (const method of ['PUT', 'DELETE'] as const) {
+      const bad = await t.inject({
+        method,
+        url: '/api/calendar/days/2026-02-30',
+        headers: admin,
+        ...(method === 'PUT' ? { payload: { isOffDay: true } } : {}),
+      });
+      expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'DATE_INVALID']);
+    }
   });
 
   it('answers over HTTP too', async () => {

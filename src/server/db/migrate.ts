@@ -31,6 +31,7 @@ import * as m0029 from './migrations/0029_gateway';
 import * as m0030 from './migrations/0030_gateway_monitoring';
 import * as m0031 from './migrations/0031_gateway_change_review';
 import * as m0032 from './migrations/0032_security_register';
+import * as m0033 from './migrations/0033_instance_keys';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 const migrations: Record<string, Migration> = {
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '0030_gateway_monitoring': m0030,
   '0031_gateway_change_review': m0031,
   '0032_security_register': m0032,
+  '0033_instance_keys': m0033,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

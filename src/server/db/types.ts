@@ -798,6 +798,7 @@ export interface DB {
   security_record: SecurityRecordTable;
   security_action: SecurityActionTable;
   security_attachment: SecurityAttachmentTable;
+  instance_key: InstanceKeyTable;
 }
 
 export type OpenDatasetStatus = 'platform_review' | 'open' | 'refused' | 'withdrawn';
@@ -1096,4 +1097,13 @@ export interface SecurityAttachmentTable {
   storage_key: string;
   uploaded_by: string;
   created_at: Generated<Date>;
+}
+
+export interface InstanceKeyTable {
+  kid: string;
+  algorithm: Generated<'SM2'>;
+  public_key: string;
+  private_key_sealed: string;
+  created_at: Generated<Date>;
+  retired_at: Date | null;
 }

@@ -84,7 +84,7 @@ export function classRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             parentCode: ClassCode,
             code: ClassCode,
             name: Type.String({ minLength: 1, maxLength: 100 }),
-            sort: Type.Optional(Type.Integer({ minimum: 0 })),
+            sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
           }),
           response: { 201: CatalogClass },
         },
@@ -115,7 +115,7 @@ export function classRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           params: Obj({ code: ClassCode }),
           body: Obj({
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-            sort: Type.Optional(Type.Integer({ minimum: 0 })),
+            sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
             status: Type.Optional(Status),
           }),
           response: { 200: CatalogClass },

@@ -46,7 +46,7 @@ export const OpenDatasetsQuery = Obj({
   openDomain: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'open domain code (Art 21)' })),
   departmentId: Type.Optional(Type.String({ format: 'uuid', description: 'providing department' })),
   openType: Type.Optional(enumOf(['unconditional', 'conditional'] as const)),
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 });
 export type OpenDatasetsQuery = Static<typeof OpenDatasetsQuery>;
@@ -99,7 +99,7 @@ export const OpenRecordsQuery = Obj({
   ),
   sort: Type.Optional(Type.String({ description: 'field, or -field for descending; not on masked fields' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, default: 0 })),
   cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page (key order, no sort/offset)' })),
 });
 export type OpenRecordsQuery = Static<typeof OpenRecordsQuery>;

@@ -41,7 +41,24 @@ export type RecordInput = Omit<AuditInput, 'at' | 'targetName'> & { at?: Date; t
  * Neither path waits on a lock that other appends hold. The target's name is looked up here, once, and
  * stored with the event: the log says what the target was called then.
  */
-export async function recordAudit(ctx: AppContext, input: RecordInput): Promise<void> {
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000, and a request may carry one (a path parameter, a
+ * header, a field): it is recorded as U+FFFD, or the event (and the denial it records) would fail.
+ */
+function storable<T extends object>(event: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(event)) {
+    if (typeof v === 'string') out[k] = v.replaceAll('\u0000', '\ufffd');
+    else if (k === 'detail' && v !== null && v !== undefined) {
+      const json = JSON.stringify(v);
+      out[k] = json.includes('\\u0000') ? JSON.parse(json.replace(/\\u0000/g, '\\ufffd')) : v;
+    } else out[k] = v;
+  }
+  return out as T;
+}
+
+export async function recordAudit(ctx: AppContext, raw: RecordInput): Promise<void> {
+  const input = storable(raw);
   const targetName =
     input.targetName !== undefined ? input.targetName : await resolveTargetName(ctx, input.targetType, input.targetId);
   const event = { ...input, targetName, at: input.at ?? ctx.clock.now() };

@@ -142,12 +142,18 @@ export async function importYear(ctx: AppContext, input: YearImport, userId: str
   return input.days.length;
 }
 
-export async function setDay(ctx: AppContext, date: string, isOffDay: boolean, name: string | null, userId: string) {
+/** A day the schema's pattern lets through but the calendar does not have (2026-02-30, 5711-59-61). */
+function assertDay(date: string): void {
   if (!isValidDate(date))
     throw badRequest('DATE_INVALID', `Invalid date ${date}`, `日期无效：${date}`, { field: 'date' });
+}
+
+export async function setDay(ctx: AppContext, date: string, isOffDay: boolean, name: string | null, userId: string) {
+  assertDay(date);
   await repo.upsertManualDay(ctx.db, date, isOffDay, name, userId);
 }
 
 export async function clearDay(ctx: AppContext, date: string) {
+  assertDay(date);
   return repo.deleteDay(ctx.db, date);
 }

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, type ErrorBody } from '../errors';
 import { validationMessages } from './validation-messages';
 
@@ -50,4 +50,20 @@ export function installErrorHandler(app: FastifyInstance): void {
       },
     } satisfies ErrorBody),
   );
+}
+
+/** Errors the router meets before any route (Fastify's frameworkErrors option), in the same shape. */
+const FRAMEWORK: Record<string, [number, string, string, string]> = {
+  FST_ERR_BAD_URL: [400, 'URL_INVALID', 'The request URL is not valid', '请求地址无效'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'URL_PARAM_TOO_LONG', 'A parameter in the URL is too long', '请求地址中的参数过长'],
+};
+
+export function frameworkErrorReply(err: FastifyError, _req: unknown, reply: FastifyReply): void {
+  const [status, code, message, messageZh] = FRAMEWORK[err.code] ?? [
+    500,
+    'INTERNAL',
+    'Internal server error',
+    '服务器内部错误',
+  ];
+  void reply.status(status).send({ error: { code, message, messageZh } } satisfies ErrorBody);
 }

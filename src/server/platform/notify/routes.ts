@@ -73,7 +73,13 @@ export function notifyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['inbox'],
           summary: 'Mark notifications read (all when ids is omitted) / 标记已读',
-          body: Obj({ ids: Type.Optional(Type.Array(Type.String({ pattern: '^\\d+$' }), { maxItems: 500 })) }),
+          body: Obj({
+            ids: Type.Optional(
+              Type.Array(Type.String({ pattern: '^\\d{1,18}$', description: 'a notification id (bigint)' }), {
+                maxItems: 500,
+              }),
+            ),
+          }),
           response: { 200: Obj({ updated: Type.Integer() }) },
         },
       },

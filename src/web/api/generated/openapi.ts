@@ -48,6 +48,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/.well-known/govshare-keys.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The instance's SM2 public keys, current and retired / 平台签名公钥
+     * @description Signatures (audit checkpoints, usage digests) name their key by kid: SM2 per GB/T 32918.2 with SM3 and the identity 1234567812345678, DER-encoded (hex). publicKey is the uncompressed point in hex; pem is the SubjectPublicKeyInfo OpenSSL reads (`openssl dgst -sm3 -verify key.pem -sigopt distid:1234567812345678 -signature sig.der data`).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              keys: {
+                kid: string;
+                /** @enum {string} */
+                algorithm: 'SM2';
+                publicKey: string;
+                pem: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                retiredAt: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/login': {
     parameters: {
       query?: never;
