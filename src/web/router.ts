@@ -308,9 +308,19 @@ const OLD_CONSOLE_PATHS =
 
 const CONSOLE_PENDING = 'console-pending';
 
-/** The console's pages: added to the router when first needed (see addConsoleRoutes). */
+/**
+ * The console's home is there from the start: `/console` itself must not fall to the placeholder below
+ * (a reload of the home page showed an empty frame).
+ */
+const consoleHome: RouteRecordRaw = {
+  path: '',
+  name: 'home',
+  component: () => import('./views/HomeView.vue'),
+  meta: { title: 'nav.home' },
+};
+
+/** The console's other pages: added to the router when first needed (see addConsoleRoutes). */
 const consoleRoutes: RouteRecordRaw[] = [
-  { path: '', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'nav.home' } },
   ...catalogRoutes,
   ...sharingRoutes,
   ...exchangeRoutes,
@@ -399,7 +409,10 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./layouts/ConsoleLayout.vue'),
     meta: { console: true },
     // Until the console's pages are added, any console address lands here and is resolved again.
-    children: [{ path: ':pathMatch(.*)*', name: CONSOLE_PENDING, component: () => import('./views/NotFoundView.vue') }],
+    children: [
+      consoleHome,
+      { path: ':pathMatch(.*)*', name: CONSOLE_PENDING, component: () => import('./views/NotFoundView.vue') },
+    ],
   },
   { path: OLD_CONSOLE_PATHS, redirect: (to) => ({ path: CONSOLE + to.path, query: to.query, hash: to.hash }) },
 ];

@@ -33,6 +33,10 @@ describeBrowser('the to-do home', () => {
   it('tells a department user with nothing waiting what will show up there', async () => {
     const page = await e2e.login('rsj_yh');
     await expect.poll(() => page.getByTestId('todo-empty').innerText()).toContain('暂无待办');
+    // The home page reloaded (or opened from a bookmark) is the home page again, not an empty frame.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('todo-empty').innerText()).toContain('暂无待办');
+    expect(await page.getByTestId('welcome').innerText()).toContain('周婷');
     await page.context().close();
   });
 
