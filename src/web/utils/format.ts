@@ -20,6 +20,10 @@ export function todayShanghai(): string {
   return beijing(new Date()).slice(0, 10);
 }
 
+/** The calendar day a date picker's Date stands for (it hands over local midnight, not a UTC instant). */
+export const pickedDay = (d: Date): string =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
 /**
  * A count with thousands separators, 12345678 → "12,345,678", as both zh-CN and en write it (nothing
  * for no count). Not toLocaleString: its first call loads ICU's number data, 30 ms of a phone's start
