@@ -1,49 +1,14 @@
 import fs from 'node:fs';
-import type { AppContext } from '../server/app-context';
 import { migrateToLatest } from '../server/db/migrate';
-import { recordSystemAudit, verifyAuditChain } from '../server/platform/audit/service';
+import { verifyAuditChain } from '../server/platform/audit/service';
 import { importYear } from '../server/platform/calendar/service';
 import { seedDemoIfEmpty } from '../server/demo/seed';
 import { createUser } from '../server/modules/org';
 import { SEPARATED_ROLES, type Role } from '../server/platform/rbac/roles';
-import { AppError } from '../server/platform/errors';
+import { UsageError, auditCli, flag, type Command } from './command';
 import { entryIdByCode } from '../server/modules/catalog';
 import { bindingOfEntry, runPull } from '../server/modules/exchange-ingest';
 import { pushIdOfGrantNo, runPush } from '../server/modules/exchange-delivery';
-
-export interface Command {
-  summary: string;
-  usage: string;
-  help: string;
-  /** Whether the command needs the database opened (and migrated) first. */
-  run(ctx: AppContext, args: ParsedArgs): Promise<number>;
-}
-
-export interface ParsedArgs {
-  positional: string[];
-  flags: Record<string, string | true>;
-}
-
-/** CLI actions that change something are audited like any other, as the operator "cli". */
-async function auditCli(
-  ctx: AppContext,
-  action: string,
-  targetType: string | null,
-  targetId: string | null,
-  detail: Record<string, unknown> | null,
-) {
-  await recordSystemAudit(
-    ctx,
-    'cli',
-    { category: 'admin', action, targetType, targetId, detail },
-    process.env.USER ?? null,
-  );
-}
-
-function flag(args: ParsedArgs, name: string): string | undefined {
-  const v = args.flags[name];
-  return typeof v === 'string' ? v : undefined;
-}
 
 export const COMMANDS: Record<string, Command> = {
   migrate: {
@@ -189,14 +154,4 @@ function progressLine(
   const of = p.total !== null ? `/${p.total}` : '';
   const eta = p.etaSeconds !== null ? `, ETA ${p.etaSeconds}s` : '';
   return `run ${p.runId}${p.resumed ? ' (resumed)' : ''}: ${done}${of} rows, ${p.rowsPerSecond} rows/s${eta}`;
-}
-
-export class UsageError extends Error {}
-
-export function describeError(e: unknown): string {
-  if (e instanceof AppError) {
-    const details = e.details ? `\n${JSON.stringify(e.details, null, 2)}` : '';
-    return `${e.message} / ${e.messageZh ?? ''}${details}`;
-  }
-  return e instanceof Error ? e.message : String(e);
 }

@@ -2,7 +2,8 @@ import { loadConfig } from '../server/config';
 import { DataDirLockedError, openDatabase } from '../server/db/open';
 import { registerBackgroundWork } from '../server/compose';
 import { systemClock } from '../server/platform/clock';
-import { COMMANDS, UsageError, describeError, type ParsedArgs } from './commands';
+import { COMMANDS } from './commands';
+import { UsageError, describeError, type Command, type ParsedArgs } from './command';
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];
@@ -56,6 +57,8 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
+  if (cmd.runOffline)
+    return runReported(name, cmd, () => cmd.runOffline!(config, { positional: rest, flags: args.flags }));
   let database;
   try {
     database = await openDatabase(config);
@@ -69,10 +72,21 @@ export async function runCli(argv: string[]): Promise<number> {
   // A command's work may publish events (a pull's load) for other modules: their subscribers must be known.
   registerBackgroundWork();
   try {
-    return await cmd.run(
-      { db: database.db, dbKind: database.kind, config, clock: systemClock, log: console },
-      { positional: rest, flags: args.flags },
+    return await runReported(name, cmd, () =>
+      cmd.run!(
+        { db: database.db, dbKind: database.kind, config, clock: systemClock, log: console },
+        { positional: rest, flags: args.flags },
+      ),
     );
+  } finally {
+    await database.close();
+  }
+}
+
+/** A command's outcome as its exit code: 2 for a usage error (with the usage), 1 for any other failure. */
+async function runReported(name: string, cmd: Command, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`${name}: ${e.message}\nUsage: ${cmd.usage}`);
@@ -80,7 +94,5 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     console.error(`${name} failed: ${describeError(e)}`);
     return 1;
-  } finally {
-    await database.close();
   }
 }
