@@ -52,6 +52,8 @@ function event(i: number): Omit<AuditInput, 'at'> {
     outcome: 'success',
     statusCode: 200,
     detail: { path: `/gw/svc-${i % 50}/items`, ms: i % 37 },
+    providerDepartmentId: null,
+    consumerDepartmentId: null,
   };
 }
 

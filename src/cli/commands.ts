@@ -1,16 +1,21 @@
 import fs from 'node:fs';
 import { migrateToLatest } from '../server/db/migrate';
-import { verifyAuditChain } from '../server/platform/audit/service';
 import { importYear } from '../server/platform/calendar/service';
 import { seedDemoIfEmpty } from '../server/demo/seed';
 import { createUser } from '../server/modules/org';
 import { SEPARATED_ROLES, type Role } from '../server/platform/rbac/roles';
 import { UsageError, auditCli, flag, type Command } from './command';
+import { AUDIT_COMMANDS } from './audit-commands';
+import { TRACE_COMMANDS } from './trace-commands';
+import { BACKUP_COMMANDS } from './backup-commands';
+import { KEYS_COMMANDS } from './keys-commands';
 import { entryIdByCode } from '../server/modules/catalog';
 import { bindingOfEntry, runPull } from '../server/modules/exchange-ingest';
 import { pushIdOfGrantNo, runPush } from '../server/modules/exchange-delivery';
 
 export const COMMANDS: Record<string, Command> = {
+  ...AUDIT_COMMANDS,
+  ...TRACE_COMMANDS,
   migrate: {
     summary: 'Apply pending database migrations / 执行数据库迁移',
     usage: 'govshare migrate',
@@ -58,21 +63,6 @@ export const COMMANDS: Record<string, Command> = {
       await auditCli(ctx, 'user.create', 'user', user.id, { username, roles: [role] });
       console.log(`Created ${role} ${username} (${user.id}).`);
       return 0;
-    },
-  },
-  'audit verify': {
-    summary: 'Verify the SM3 hash chain of the audit log / 校验审计日志完整性',
-    usage: 'govshare audit verify',
-    help: 'Exits 0 when the chain is intact and 1 with the problems listed when any row was changed, removed or inserted.',
-    async run(ctx) {
-      const r = await verifyAuditChain(ctx);
-      if (r.ok) {
-        console.log(`Audit log intact: ${r.checked} events, head seq ${r.headSeq}.`);
-        return 0;
-      }
-      console.log(`Audit log TAMPERED: ${r.problems.length} problem(s) in ${r.checked} events.`);
-      for (const p of r.problems) console.log(`  seq ${p.seq}: ${p.kind} — ${p.message}`);
-      return 1;
     },
   },
   'calendar import': {
@@ -144,6 +134,8 @@ export const COMMANDS: Record<string, Command> = {
       return summary.reconciliation && !summary.reconciliation.match ? 1 : 0;
     },
   },
+  ...KEYS_COMMANDS,
+  ...BACKUP_COMMANDS,
 };
 
 /** One line per committed batch: rows so far, rate and what is left. */

@@ -14,11 +14,14 @@ import { installAuditHook } from './platform/audit/hook';
 import { installChangeTransactions, requestScoped } from './platform/audit/change-transaction';
 import { installRouteRegistry, type RouteEntry } from './platform/http/route-registry';
 import { keysRoutes } from './platform/crypto/keys-routes';
+import { backupRoutes } from './platform/backup/routes';
 import { systemRoutes } from './platform/http/system-routes';
 import { installUploadLimits } from './platform/http/upload-limit';
+import { installFiniteNumbers } from './platform/http/finite-numbers';
 import { installAbuseLimits } from './platform/http/abuse-limits';
 import { installSecurityHeaders } from './platform/http/security-headers';
 import { installWebApp } from './platform/http/web-app';
+import { loggerOptions } from './platform/http/logger';
 import { authRoutes } from './platform/auth/routes';
 import { auditRoutes } from './platform/audit/routes';
 import { calendarRoutes } from './platform/calendar/routes';
@@ -33,10 +36,10 @@ declare module 'fastify' {
 
 export async function buildApp(
   ctx: AppContext,
-  opts: { logger?: boolean; serveWeb?: boolean } = {},
+  opts: { logger?: boolean; serveWeb?: boolean; logStream?: { write(line: string): void } } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ? { level: ctx.config.logLevel } : false,
+    logger: opts.logger ? loggerOptions(ctx.config, opts.logStream) : false,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     requestTimeout: 120_000,
@@ -50,6 +53,7 @@ export async function buildApp(
 
   installRouteRegistry(app);
   installUploadLimits(app);
+  installFiniteNumbers(app);
   installChangeTransactions(app, ctx);
   await installAbuseLimits(app, ctx);
   await installSecurityHeaders(app, ctx);
@@ -82,6 +86,7 @@ export async function buildApp(
   const scoped = requestScoped(ctx);
   await app.register(systemRoutes(scoped), { prefix: '/api' });
   await app.register(keysRoutes(scoped));
+  await app.register(backupRoutes(scoped));
   await app.register(authRoutes(scoped), { prefix: '/api/auth' });
   await app.register(auditRoutes(scoped), { prefix: '/api/audit' });
   await app.register(calendarRoutes(scoped), { prefix: '/api/calendar' });

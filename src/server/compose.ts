@@ -9,6 +9,7 @@ import * as org from './modules/org';
 import * as securityOps from './modules/security-ops';
 import * as sharing from './modules/sharing';
 import { registerAuditTargets } from './platform/audit/targets';
+import { registerSealedColumns } from './platform/crypto/sealed-columns';
 import { subscribe } from './platform/events';
 import { registerPlatformTasks } from './platform/jobs/platform-tasks';
 import { registerJobHandler, registerPeriodicTask } from './platform/jobs/service';
@@ -43,6 +44,7 @@ export function registerBackgroundWork(defs: ModuleDefinition[] = modules()): vo
   registerPlatformTasks();
   for (const m of defs) {
     if (m.auditTargets) registerAuditTargets(m.auditTargets);
+    if (m.sealedColumns) registerSealedColumns(m.sealedColumns);
     for (const j of m.jobs ?? []) {
       if (j.everyMs !== undefined) registerPeriodicTask(j.kind, j.everyMs, j.handler, j.options);
       else registerJobHandler(j.kind, j.handler, j.options);

@@ -8,6 +8,7 @@ import { seedDemoIfEmpty, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed';
 import { startJobRunner, type JobRunner } from './platform/jobs/runner';
 import type { AppContext } from './app-context';
 import { startAuditSealer } from './platform/audit/service';
+import { ensureAuditPartitions } from './platform/audit/retention';
 import { CONSOLE } from '../shared/console';
 
 /** start: config → db → migrate → (demo seed) → app → listen. */
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     database = await open();
   }
   const ctx = contextOf(database);
+  // This month's audit partition and the next three, before the first event (the daily task keeps them ahead).
+  await ensureAuditPartitions(ctx);
   const app = await buildApp(ctx, { logger: true, serveWeb: true });
   const jobs: { runner?: JobRunner; stopSealer?: () => Promise<void> } = {};
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {

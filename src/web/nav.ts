@@ -1,5 +1,6 @@
 import type { Component } from 'vue';
 import {
+  Aim,
   Bell,
   Calendar,
   Coin,
@@ -226,6 +227,13 @@ export const NAV: NavGroup[] = [
     items: [
       { path: consoleLink('/audit'), label: 'nav.audit', icon: Document, permission: 'audit.read', id: 'audit' },
       {
+        path: consoleLink('/audit/department'),
+        label: 'nav.auditDepartment',
+        icon: Document,
+        permission: 'audit.department.read',
+        id: 'audit-department',
+      },
+      {
         path: consoleLink('/settings/security'),
         label: 'nav.security',
         icon: Lock,
@@ -238,6 +246,13 @@ export const NAV: NavGroup[] = [
         icon: Memo,
         permission: 'security.register.read',
         id: 'security-register',
+      },
+      {
+        path: consoleLink('/security/trace'),
+        label: 'trace.nav',
+        icon: Aim,
+        permission: 'security.trace',
+        id: 'security-trace',
       },
       {
         path: consoleLink('/calendar'),

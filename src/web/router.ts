@@ -17,6 +17,8 @@ declare module 'vue-router' {
     permission?: PermissionNeed;
     /** i18n key of the page title (browser tab, breadcrumb). */
     title?: string;
+    /** The audit log page as a department reads it: the events about its data and its use. */
+    department?: boolean;
   }
 }
 
@@ -356,6 +358,12 @@ const consoleRoutes: RouteRecordRaw[] = [
     meta: { permission: 'audit.read', title: 'nav.audit' },
   },
   {
+    path: 'audit/department',
+    name: 'audit-department',
+    component: () => import('./views/audit/AuditLogView.vue'),
+    meta: { permission: 'audit.department.read', title: 'nav.auditDepartment', department: true },
+  },
+  {
     path: 'settings/security',
     name: 'security',
     component: () => import('./views/SecuritySettingsView.vue'),
@@ -366,6 +374,12 @@ const consoleRoutes: RouteRecordRaw[] = [
     name: 'security-register',
     component: () => import('./views/security/SecurityRegisterView.vue'),
     meta: { permission: 'security.register.read', title: 'security.register.nav' },
+  },
+  {
+    path: 'security/trace',
+    name: 'security-trace',
+    component: () => import('./views/security/DownloadTraceView.vue'),
+    meta: { permission: 'security.trace', title: 'trace.nav' },
   },
   {
     path: 'calendar',

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { completeCreditCode } from '../../src/shared/org/credit-code';
+import { SCJ } from '../../src/server/demo/departments';
+import { verifyArchive } from '../../src/server/platform/audit/archive';
 import { describeBrowser, maybeScreenshot, startE2E, type E2E } from './harness';
 import { expectCall, inputOf, rowsWith } from './ui';
 
@@ -146,6 +148,42 @@ describeBrowser('audit log in the browser', () => {
     await expect.poll(() => page.getByTestId('grant-row-link').allInnerTexts()).toEqual([grant.no]);
     expect(failures).toEqual([]);
     expect(await page.locator('.el-message--error').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('shows a department the use of its data by another department, exported as a signed archive (R-42)', async () => {
+    const entry = await e2e.ctx.db
+      .selectFrom('catalog_entry as e')
+      .innerJoin('department as d', 'd.id', 'e.provider_department_id')
+      .select('e.id')
+      .where('d.name', '=', SCJ)
+      .where('e.status', '=', 'published')
+      .executeTakeFirstOrThrow();
+    // 人社局's 数据专员 reads a resource of 市场监管局: an event about 市场监管局's data.
+    await (
+      await e2e.apiAs('rsj_zy')
+    )('GET', `/api/catalog/entries/${entry.id}`);
+
+    const page = await e2e.login('scj_ld');
+    await page.getByTestId('menu-audit-department').click();
+    await page.getByTestId('audit-table').waitFor();
+    await page.getByTestId('audit-keyword').fill('catalog.entry.read');
+    await expectCall(page, 'GET', '/api/audit/department/events', () => page.getByTestId('audit-search').click());
+    const read = rowsWith(page, 'audit-table', 'rsj_zy / 赵磊');
+    await expect.poll(() => read.count()).toBeGreaterThan(0);
+    await page.getByTestId('digest-panel').waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-archive').click()]);
+    const report = await verifyArchive(fs.createReadStream(await download.path()));
+    expect(report).toMatchObject({ ok: true, problems: [] });
+    expect(report.count).toBeGreaterThan(0);
+
+    await inputOf(page, 'digest-webhook').fill('https://scj.example.gov.cn/govshare/digests');
+    const saved = await expectCall(page, 'PUT', '/api/audit/department/webhook', () =>
+      page.getByTestId('digest-webhook-save').click(),
+    );
+    expect(saved.status()).toBe(200);
+    await maybeScreenshot(page, 'audit-department');
     await page.context().close();
   });
 });

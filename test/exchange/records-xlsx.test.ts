@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testApp, type TestApp } from '../helpers/app';
 import { catalogDepartment, expectStatus, type CatalogDepartment } from '../catalog/factory';
@@ -189,12 +190,11 @@ describe('query API export as .xlsx (R-24, R-19)', () => {
       }),
       200,
     );
-    expect(
-      csv.body
-        .replace(/^\uFEFF/, '')
-        .trim()
-        .split('\n'),
-    ).toEqual(['corp_id,grant_no', `7,${granted.no}`]);
+    // Values compared, not quoting: which field a line quotes is the download's fingerprint (Art 18).
+    expect(parse(csv.body, { bom: true })).toEqual([
+      ['corp_id', 'grant_no'],
+      ['7', granted.no],
+    ]);
     const audit = await endEvents(other.user.id);
     expect(audit.at(-1)).toMatchObject({ row_count: 1, detail: { format: 'csv', complete: true } });
     expect((await verifyAuditChain(t.ctx)).ok).toBe(true);

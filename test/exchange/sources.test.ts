@@ -8,7 +8,7 @@ import {
   type CatalogDepartment,
   type Session,
 } from '../catalog/factory';
-import { SecretBox } from '../../src/server/platform/crypto/secret-box';
+import { KeyRing, masterKeyOf } from '../../src/server/platform/crypto/key-ring';
 import type { Source } from '../../src/server/modules/exchange-ingest/schemas';
 import { MARIADB, mariaSource, pgSource, type MariaDatabase, type PgDatabase } from './sources-fixtures';
 
@@ -56,16 +56,15 @@ describe('source databases (R-21) with encrypted passwords (R-44)', () => {
       .selectAll()
       .where('id', '=', s.id)
       .executeTakeFirstOrThrow();
-    expect(row.password_secret).toMatch(/^gs1:/);
+    expect(row.password_secret).toMatch(/^gs2:[0-9a-f]{16}:/);
     expect(JSON.stringify(row)).not.toContain(maria.password);
-    // It is the password under the configured key, bound to this row.
-    expect(
-      new SecretBox(Buffer.from(secretKey, 'hex')).open(row.password_secret, `exchange_source.password:${s.id}`),
-    ).toBe(maria.password);
+    // It is the password under a data key wrapped by the configured master key, bound to this row.
+    const ring = new KeyRing([masterKeyOf(Buffer.from(secretKey, 'hex'))]);
+    expect(await ring.open(t.ctx.db, row.password_secret, `exchange_source.password:${s.id}`)).toBe(maria.password);
     const list = expectStatus(await call('GET', '/sources', dept.specialist), 200).body;
     expect(list).toContain(s.id);
     expect(list).not.toContain(maria.password);
-    expect(list).not.toContain('gs1:');
+    expect(list).not.toContain('gs2:');
     const audit = await t.ctx.db.selectFrom('audit_event').selectAll().where('target_id', '=', s.id).execute();
     expect(audit.map((a) => a.action)).toContain('exchange.source.create');
     expect(JSON.stringify(audit)).not.toContain(maria.password);

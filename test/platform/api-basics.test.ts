@@ -51,6 +51,13 @@ describe('API basics', () => {
       .where('target_id', '=', '\ufffd')
       .execute();
     expect(denied.length).toBeGreaterThan(0);
+    // A number ajv coerces to Infinity (400 digits, or 1e400 in JSON) is refused, not sent to the database.
+    const huge = await t.inject({ method: 'GET', url: `/api/portal/requests?pageSize=${'9'.repeat(400)}` });
+    expect([huge.statusCode, huge.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(huge.json().error.details[0].field).toBe('querystring.pageSize');
+    // An action named like a property of every object is an unknown action.
+    const proto = await t.inject({ method: 'GET', url: '/api/3/action/__proto__' });
+    expect([proto.statusCode, proto.json().success]).toEqual([400, false]);
   });
 
   it('serves Swagger UI at /api/docs', async () => {

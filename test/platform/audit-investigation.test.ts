@@ -299,6 +299,8 @@ describe('the chain across migration 0017', () => {
           outcome: 'success' as const,
           statusCode: 200,
           detail: { b: 1, a: [i] },
+          providerDepartmentId: null,
+          consumerDepartmentId: null,
         };
         const hash = legacyHash(prev, seq, r);
         // The new function agrees for an event without a name: old links are what it computes.

@@ -66,7 +66,11 @@ describe('db/types.ts against the migrated database', () => {
     const rows = (
       await sql<{ table_name: string; column_name: string; is_nullable: 'YES' | 'NO' }>`
         select table_name, column_name, is_nullable from information_schema.columns
-        where table_schema = 'public' order by table_name, ordinal_position`.execute(database.db)
+        where table_schema = 'public'
+          -- A partition (the audit log's months, migration 0034) is its parent's table, typed once.
+          and not exists (select from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = 'public' and c.relname = table_name and c.relispartition)
+        order by table_name, ordinal_position`.execute(database.db)
     ).rows;
     const actual = new Map<string, Columns>();
     for (const r of rows) {

@@ -87,11 +87,11 @@ describe("the instance's signing key", () => {
     expect(new Set(sigs.map((s) => s.kid)).size).toBe(1);
     const rows = await t.ctx.db.selectFrom('instance_key').selectAll().execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.private_key_sealed).toMatch(/^gs1:/);
+    expect(rows[0]!.private_key_sealed).toMatch(/^gs2:[0-9a-f]{16}:/);
     // Published (without a session), and what it signed verifies with OpenSSL against that key.
     const doc = await published();
     expect(doc.keys).toEqual([expect.objectContaining({ kid: sigs[0]!.kid, algorithm: 'SM2', retiredAt: null })]);
-    expect(JSON.stringify(doc)).not.toContain('gs1:');
+    expect(JSON.stringify(doc)).not.toContain('gs2:');
     expect(opensslVerifies(doc.keys[0]!.pem, sigs[0]!.signature, MESSAGE)).toBe(true);
   });
 

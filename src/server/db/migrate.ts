@@ -32,9 +32,12 @@ import * as m0030 from './migrations/0030_gateway_monitoring';
 import * as m0031 from './migrations/0031_gateway_change_review';
 import * as m0032 from './migrations/0032_security_register';
 import * as m0033 from './migrations/0033_instance_keys';
+import * as m0034 from './migrations/0034_audit_partitions';
+import * as m0035 from './migrations/0035_download_marks';
+import * as m0036 from './migrations/0036_data_keys';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_regions': m0002,
   '0003_catalog': m0003,
@@ -68,6 +71,9 @@ const migrations: Record<string, Migration> = {
   '0031_gateway_change_review': m0031,
   '0032_security_register': m0032,
   '0033_instance_keys': m0033,
+  '0034_audit_partitions': m0034,
+  '0035_download_marks': m0035,
+  '0036_data_keys': m0036,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -189,6 +189,10 @@ export interface AuditEventTable {
   detail: unknown;
   prev_hash: string | null;
   hash: string | null;
+  /** The department whose data the event is about (the target's provider), when it has one (migration 0034). */
+  provider_department_id: string | null;
+  /** The department that used that data (a grant's consumer), when it is not the actor's own. */
+  consumer_department_id: string | null;
 }
 
 export interface AuditHeadTable {
@@ -799,6 +803,11 @@ export interface DB {
   security_action: SecurityActionTable;
   security_attachment: SecurityAttachmentTable;
   instance_key: InstanceKeyTable;
+  download_mark: DownloadMarkTable;
+  data_key: DataKeyTable;
+  audit_checkpoint: AuditCheckpointTable;
+  audit_digest: AuditDigestTable;
+  audit_digest_webhook: AuditDigestWebhookTable;
 }
 
 export type OpenDatasetStatus = 'platform_review' | 'open' | 'refused' | 'withdrawn';
@@ -1106,4 +1115,76 @@ export interface InstanceKeyTable {
   private_key_sealed: string;
   created_at: Generated<Date>;
   retired_at: Date | null;
+}
+
+/** A dropped month of the audit log, signed (migration 0034): verification continues from its runs. */
+export interface AuditCheckpointTable {
+  id: Generated<string>;
+  partition_name: string;
+  from_at: Date;
+  to_at: Date;
+  event_count: string;
+  first_seq: string | null;
+  last_seq: string | null;
+  runs: Array<{ first: string; last: string; hash: string }>;
+  archive_file: string | null;
+  archive_sm3: string | null;
+  created_at: Date;
+  kid: string;
+  signature: string;
+}
+
+export interface AuditDigestTable {
+  id: Generated<string>;
+  department_id: string;
+  period_from: DateOnly;
+  period_to: DateOnly;
+  body: unknown;
+  kid: string;
+  signature: string;
+  created_at: Date;
+  webhook_status: 'sent' | 'failed' | null;
+  webhook_error: string | null;
+}
+
+export interface AuditDigestWebhookTable {
+  department_id: string;
+  url: string;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+/** An SM4 data key wrapped by the master key (migration 0036, platform/crypto/key-ring.ts). */
+export interface DataKeyTable {
+  kid: string;
+  purpose: 'data' | 'lookup';
+  /** The key, sealed with the key-encryption key derived from the master key. */
+  wrapped: string;
+  /** Which master key wrapped it (key-ring.ts masterKeyOf). */
+  master_fingerprint: string;
+  created_at: Generated<Date>;
+  /** No longer seals new values; what it sealed is being re-encrypted. */
+  superseded_at: Date | null;
+  /** Nothing it sealed is left. */
+  retired_at: Date | null;
+}
+
+export interface DownloadMarkTable {
+  /** 64 random bits; bigint, so pg returns it as a string (signed). */
+  mark: string;
+  channel: 'grant' | 'open';
+  format: string;
+  resource_code: string;
+  entry_id: string;
+  grant_id: string | null;
+  grant_no: string | null;
+  department_id: string | null;
+  department_name: string | null;
+  user_id: string | null;
+  username: string | null;
+  real_name: string | null;
+  ip: string | null;
+  created_at: Generated<Date>;
+  row_count: number | null;
+  complete: boolean | null;
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context';
 import type { AuditTargetNames } from './audit/targets';
+import type { SealedColumn } from './crypto/sealed-columns';
 import type { Subscription } from './events';
 import type { HandlerOptions, JobHandler } from './jobs/service';
 import type { OverviewSource, TodoSource } from './todo/types';
@@ -21,6 +22,8 @@ export interface ModuleDefinition {
   overview?: OverviewSource;
   /** How the audit log names the targets its routes and recorders declare, by targetType. */
   auditTargets?: AuditTargetNames;
+  /** Where it stores sealed secrets, so that a data-key rotation re-encrypts them (R-44). */
+  sealedColumns?: SealedColumn[];
 }
 
 /** A job kind with its handler; with `everyMs` a periodic task. */

@@ -32,6 +32,15 @@ export const AUDIT_ACTIONS = {
   'audit.export': { zh: '导出审计日志', en: 'Audit log export' },
   'audit.verify': { zh: '审计日志完整性校验', en: 'Audit chain verification' },
   'audit.retention.set': { zh: '设置日志保留期限', en: 'Set log retention' },
+  'audit.archive': { zh: '导出审计日志签名归档', en: 'Audit log signed archive' },
+  'audit.department.search': { zh: '查询本部门相关审计日志', en: 'Department audit log search' },
+  'audit.department.export': { zh: '导出本部门相关审计日志', en: 'Department audit log export' },
+  'audit.department.archive': { zh: '导出本部门相关审计日志签名归档', en: 'Department audit log signed archive' },
+  'audit.retention.drop': { zh: '清理超期审计日志分区', en: 'Drop expired audit log partition' },
+  'audit.digest.send': { zh: '推送数据使用情况摘要', en: 'Send usage digest' },
+  'audit.digest.list': { zh: '查看数据使用情况摘要', en: 'List usage digests' },
+  'audit.digest.read': { zh: '查看数据使用情况摘要详情', en: 'Read usage digest' },
+  'audit.digest.webhook.set': { zh: '设置使用摘要推送地址', en: 'Set usage digest webhook' },
 
   // Working calendar
   'calendar.view': { zh: '查看工作日历', en: 'View calendar' },
@@ -143,6 +152,7 @@ export const AUDIT_ACTIONS = {
   'security.action.complete': { zh: '完成整改措施', en: 'Close follow-up action' },
   'security.attachment.upload': { zh: '上传安全工作附件', en: 'Upload security register attachment' },
   'security.attachment.download': { zh: '下载安全工作附件', en: 'Download security register attachment' },
+  'security.trace': { zh: '下载溯源', en: 'Trace a leaked file' },
   // Exchange: sources, the data resource center, files, pushes
   'exchange.source.list': { zh: '查询数据源', en: 'Data source search' },
   'exchange.source.read': { zh: '查看数据源', en: 'View data source' },
@@ -178,6 +188,12 @@ export const AUDIT_ACTIONS = {
   'overview.read': { zh: '查看全市概览', en: 'View city overview' },
   'demo.seed': { zh: '导入示例数据', en: 'Seed demo data' },
   'user.create': { zh: '命令行创建用户', en: 'Create user (CLI)' },
+  'backup.create': { zh: '命令行备份', en: 'Backup (CLI)' },
+  'backup.restore': { zh: '命令行恢复备份', en: 'Restore from backup (CLI)' },
+  'backup.download': { zh: '下载平台备份', en: 'Download platform backup' },
+  'keys.rotate_data_key': { zh: '轮换数据密钥', en: 'Rotate data key' },
+  'keys.rotate_master_key': { zh: '轮换主密钥（重新封装数据密钥）', en: 'Rotate master key (re-wrap data keys)' },
+  'keys.rotate_instance_key': { zh: '轮换平台签名密钥', en: 'Rotate instance signing key' },
 
   // Open portal (R-30 … R-33)
   'open.dataset.search': { zh: '查询开放目录', en: 'Search open datasets' },

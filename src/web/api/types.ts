@@ -37,6 +37,10 @@ export type AuditFilter = {
   [K in Exclude<keyof QueryOf<'/api/audit/events'>, 'page' | 'pageSize'>]?: string;
 };
 export type AuditVerifyResult = Res<'/api/audit/verify', 'post'>;
+export type UsageDigestItem = Item<Res<'/api/audit/department/digests'>['items']>;
+export type UsageDigest = Res<'/api/audit/department/digests/{id}'>;
+export type UsageLine = Item<UsageDigest['digest']['asProvider']>;
+export type DigestWebhook = Res<'/api/audit/department/webhook'>;
 export type Retention = Res<'/api/audit/retention'>;
 
 export type CalendarYear = Res<'/api/calendar/years/{year}'>;

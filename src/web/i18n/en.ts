@@ -3,6 +3,7 @@ import catalog from './catalog.en';
 import exchange from './exchange.en';
 import gateway from './gateway.en';
 import security from './security.en';
+import trace from './trace.en';
 import open from './open.en';
 import portal from './portal.en';
 import account from './account.en';
@@ -53,6 +54,7 @@ const en: Messages = {
     users: 'Users',
     specialists: 'Data specialists',
     audit: 'Audit log',
+    auditDepartment: 'Department audit log',
     calendar: 'Working calendar',
     inbox: 'Messages',
     password: 'Change password',
@@ -288,6 +290,28 @@ const en: Messages = {
     retentionMonths: '{n} months',
     retentionHint: 'The Cybersecurity Law requires at least {min} months',
     retentionSave: 'Save retention',
+    dept: {
+      title: 'Audit log of my department',
+      hint: 'What your department’s people did, how other departments used your data and how you used theirs (Art 25: logs pushed to the departments concerned).',
+      archive: 'Signed archive',
+      archiveHint:
+        'With the SM3 chain and the platform’s SM2 signature; verify offline with govshare audit verify-archive',
+      digests: 'Usage digests',
+      noDigests: 'No digests yet: each month’s digest is made early in the next',
+      period: 'Period',
+      created: 'Made',
+      webhook: 'Webhook',
+      webhookPlaceholder: 'https://your-system/digests (empty: no push)',
+      webhookSave: 'Save',
+      webhookSaved: 'Webhook saved',
+      webhookStatus: { sent: 'Sent', failed: 'Failed' },
+      view: 'View',
+      asProvider: 'Your data used by other departments',
+      asConsumer: 'Other departments’ data you used',
+      grantNo: 'Grant',
+      events: 'Uses',
+      signedHint: 'Signed with the platform’s SM2 key, published at /.well-known/govshare-keys.json',
+    },
   },
   calendar: {
     title: 'Working calendar',
@@ -349,6 +373,7 @@ const en: Messages = {
   exchange,
   gateway,
   security,
+  trace,
   open,
   portal,
   account,

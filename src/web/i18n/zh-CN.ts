@@ -3,6 +3,7 @@ import catalog from './catalog.zh-CN';
 import exchange from './exchange.zh-CN';
 import gateway from './gateway.zh-CN';
 import security from './security.zh-CN';
+import trace from './trace.zh-CN';
 import open from './open.zh-CN';
 import portal from './portal.zh-CN';
 import account from './account.zh-CN';
@@ -52,6 +53,7 @@ const zhCN = {
     users: '用户管理',
     specialists: '数据专员',
     audit: '审计日志',
+    auditDepartment: '部门审计日志',
     calendar: '工作日历',
     inbox: '消息',
     password: '修改密码',
@@ -283,6 +285,27 @@ const zhCN = {
     retentionMonths: '{n} 个月',
     retentionHint: '依据网络安全法，日志至少保留 {min} 个月',
     retentionSave: '保存保留期限',
+    dept: {
+      title: '本部门相关审计日志',
+      hint: '本部门人员的操作，以及其他部门使用本部门数据、本部门使用其他部门数据的记录（《办法》第二十五条：日志推送至相关部门）。',
+      archive: '导出签名归档',
+      archiveHint: '含 SM3 哈希链和平台 SM2 签名，可用 govshare audit verify-archive 离线校验',
+      digests: '数据使用情况摘要',
+      noDigests: '暂无摘要：每月初生成上月的数据使用情况摘要',
+      period: '期间',
+      created: '生成时间',
+      webhook: '推送地址',
+      webhookPlaceholder: 'https://本部门系统地址/接收摘要（留空则不推送）',
+      webhookSave: '保存',
+      webhookSaved: '推送地址已保存',
+      webhookStatus: { sent: '已推送', failed: '推送失败' },
+      view: '查看',
+      asProvider: '本部门数据被其他部门使用',
+      asConsumer: '本部门使用其他部门数据',
+      grantNo: '授权编号',
+      events: '次数',
+      signedHint: '摘要经平台 SM2 签名，公钥见 /.well-known/govshare-keys.json',
+    },
   },
   calendar: {
     title: '工作日历',
@@ -337,6 +360,7 @@ const zhCN = {
   exchange,
   gateway,
   security,
+  trace,
   open,
   portal,
   account,

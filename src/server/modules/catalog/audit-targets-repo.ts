@@ -8,6 +8,7 @@ import type { Db } from '../../app-context';
 function entryNames(db: Db) {
   return db.selectFrom('catalog_entry as e').select((eb) => [
     'e.code',
+    'e.provider_department_id',
     eb
       .selectFrom('catalog_entry_version as v')
       .select('v.name')
@@ -31,7 +32,7 @@ export function versionName(db: Db, id: string) {
   return db
     .selectFrom('catalog_entry_version as v')
     .innerJoin('catalog_entry as e', 'e.id', 'v.entry_id')
-    .select(['v.name', 'v.version_no', 'e.code'])
+    .select(['v.name', 'v.version_no', 'e.code', 'e.provider_department_id'])
     .where('v.id', '=', id)
     .executeTakeFirst();
 }

@@ -112,13 +112,23 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (req, reply) => {
-        const d = await files.openFile(ctx, { ...actorOf(req), ip: req.ip }, req.params.id);
+        const a = actorOf(req);
+        const d = await files.openFile(ctx, { ...a, ip: req.ip }, req.params.id, {
+          userId: a.userId,
+          username: a.username,
+          realName: a.realName,
+          departmentId: a.departmentId,
+          departmentName: a.departmentName,
+          ip: req.ip,
+        });
         req.auditNote.detail = {
           entryId: d.file.entryId,
           versionNo: d.file.versionNo,
           size: d.file.size,
           sha256: d.file.sha256,
           grantNo: d.grantNo,
+          // A marked PDF (Art 18): the copy sent is the stored file plus its download's mark.
+          ...(d.sent ? { mark: d.sent.mark, sentSha256: d.sent.sha256 } : {}),
         };
         if (d.stamp) {
           reply.header(d.stamp.header[0], d.stamp.header[1]);
@@ -130,8 +140,8 @@ export function fileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         return reply
           .header('content-type', d.file.mime)
           .header('content-disposition', attachmentDisposition(d.file.fileName))
-          .header('x-content-sha256', d.file.sha256)
-          .header('x-content-sm3', d.file.sm3)
+          .header('x-content-sha256', d.sent?.sha256 ?? d.file.sha256)
+          .header('x-content-sm3', d.sent?.sm3 ?? d.file.sm3)
           .header('x-content-type-options', 'nosniff')
           .header('cache-control', 'private, no-store')
           .send(d.content);

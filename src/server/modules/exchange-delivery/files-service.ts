@@ -4,8 +4,10 @@ import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors';
 import { getEntry, publishedVersionOf } from '../catalog';
-import { requireGrant, deliveryStamp, type DeliveryStamp } from '../sharing';
+import { requireGrant, deliveryStamp, type DeliveryStamp, type Grant } from '../sharing';
 import * as repo from './files-repo';
+import { markedFile, type SentFile } from './files-marks';
+import type { ExportRecipient } from './records-export';
 import type { ResourceFile } from './files-schemas';
 import { sniffedStream, UnsupportedTypeError } from '../exchange-ingest';
 import { storageFor } from '../../platform/storage/fs-storage';
@@ -156,19 +158,27 @@ export interface Delivery {
   /** Set when the file leaves under a grant (a consuming department). */
   stamp: DeliveryStamp | null;
   grantNo: string | null;
+  /** Set when the content sent is not the stored file but a marked copy of it (Art 18). */
+  sent: SentFile | null;
 }
 
 /**
  * The providing department and the platform read every version; any other department only a
  * version not withdrawn, and only through an active grant for the file method (from its IP ranges).
  */
-export async function openFile(ctx: AppContext, actor: StaffCaller, id: string): Promise<Delivery> {
+export async function openFile(
+  ctx: AppContext,
+  actor: StaffCaller,
+  id: string,
+  recipient: ExportRecipient | null = null,
+): Promise<Delivery> {
   const r = await loadFile(ctx, id);
   let stamp: DeliveryStamp | null = null;
   let grantNo: string | null = null;
+  let grant: Grant | null = null;
   if (!inScope(scopeOf(actor, 'exchange.entry.manage'), r.department_id)) {
     if (!actor.departmentId) throw forbidden();
-    const grant = await requireGrant(ctx, {
+    grant = await requireGrant(ctx, {
       departmentId: actor.departmentId,
       entryId: r.entry_id,
       use: 'download',
@@ -184,8 +194,9 @@ export async function openFile(ctx: AppContext, actor: StaffCaller, id: string):
     stamp = deliveryStamp(grant);
     grantNo = grant.no;
   }
+  let content: Readable;
   try {
-    return { file: toFile(r), content: await storageOf(ctx).get(r.storage_key), stamp, grantNo };
+    content = await storageOf(ctx).get(r.storage_key);
   } catch (e) {
     if (e instanceof BlobMissingError) {
       ctx.log.error({ fileId: id, key: r.storage_key }, 'resource file blob missing');
@@ -198,4 +209,7 @@ export async function openFile(ctx: AppContext, actor: StaffCaller, id: string):
     }
     throw e;
   }
+  const file = toFile(r);
+  if (!grant || !recipient) return { file, content, stamp, grantNo, sent: null };
+  return { file, stamp, grantNo, ...(await markedFile(ctx, file, grant, recipient, content)) };
 }

@@ -1,4 +1,5 @@
 import { on } from '../../platform/events';
+import { deliveryAuditTargets } from './audit-targets';
 import type { ModuleDefinition } from '../../platform/module';
 import { PUSH_JOB, queuePushesOfEntry, runPush } from './push-service';
 import { recordRoutes } from './records-routes';
@@ -11,7 +12,7 @@ import { deliveryRoutes } from './routes';
  */
 export { pushIdOfGrantNo, runPush } from './push-service';
 export { getMasking, openMaskingGaps, saveMasking } from './masking-service';
-export { openExport, type ExportDownload, type ExportFormat } from './records-export';
+export { openExport, type ExportDownload, type ExportFormat, type ExportRecipient } from './records-export';
 export type { XlsxSheet } from './records-xlsx';
 export { queryRecords } from './records-service';
 export { grantFieldRules, type PortalCaller } from './data-access';
@@ -19,6 +20,7 @@ export { grantFieldRules, type PortalCaller } from './data-access';
 export function register(): ModuleDefinition {
   return {
     name: 'exchange-delivery',
+    auditTargets: deliveryAuditTargets,
     routes: [
       { prefix: '/api/exchange', plugin: deliveryRoutes },
       { prefix: '/api', plugin: recordRoutes },

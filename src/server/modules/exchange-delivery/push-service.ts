@@ -427,6 +427,7 @@ async function finish(ctx: AppContext, f: Finishing, progress: PushProgress): Pr
       action: progress.mode === 'full' ? 'exchange.push.full' : 'exchange.push.incremental',
       targetType: 'catalog_entry',
       targetId: f.p.entry_id,
+      consumerDepartmentId: f.p.department_id,
       rowCount: progress.written,
       detail: {
         runId: f.run.id,

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../app-context';
@@ -9,6 +9,13 @@ import { publishedVersionOf } from '../catalog';
 import * as repo from './records-repo';
 import { exportRecords, type RecordsQuery } from './records-service';
 import { XLSX_TYPE, xlsxExportStream, type XlsxSheet } from './records-xlsx';
+import {
+  csvMarker,
+  finishDownloadMark,
+  markJsonLine,
+  startDownloadMark,
+  type Fingerprint,
+} from '../../platform/fingerprint';
 
 /**
  * R-24 exports as files: which format, which way the rows leave the database (PostgreSQL's COPY when
@@ -42,6 +49,18 @@ export interface ExportDownload {
   fields: string[];
   /** The rows handed to the body so far, and whether it got all of them. */
   sent: { rows: number; all: boolean };
+  /** The download's fingerprint mark (16 hex digits) when the file is marked (Art 18), else null. */
+  mark: string | null;
+}
+
+/** Who receives an export: the signed-in user the file's fingerprint names (Art 18). */
+export interface ExportRecipient {
+  userId: string;
+  username: string;
+  realName: string;
+  departmentId: string | null;
+  departmentName: string | null;
+  ip: string | null;
 }
 
 type Export = Awaited<ReturnType<typeof exportRecords>>;
@@ -55,6 +74,8 @@ export async function openExport(
     header?: ExportHeader;
     /** Sheets an XLSX export ends with (ignored by the other formats). */
     appendix?: XlsxSheet[];
+    /** Marked when data leaves to another department under a grant, or to a signed-in public user. */
+    recipient?: ExportRecipient | null;
   },
   log: Pick<FastifyBaseLogger, 'error'> = ctx.log,
 ): Promise<ExportDownload> {
@@ -65,7 +86,8 @@ export async function openExport(
   const titles = titlesOf(e, header);
   const base = `${code.replace('/', '-')}${grantNo ? `-${grantNo}` : ''}`;
   const sent = { rows: 0, all: false };
-  const out = { format, grantNo, fields: e.columns, stamp: e.stamp, sent };
+  const fp = await fingerprintOf(ctx, actor, e, format, q.recipient ?? null);
+  const out = { format, grantNo, fields: e.columns, stamp: e.stamp, sent, mark: fp?.hex ?? null };
   const counted = (async function* () {
     for await (const r of e.rows) {
       sent.rows++;
@@ -87,21 +109,28 @@ export async function openExport(
           columns: e.columns.map((f) => byColumn.get(f)!),
           rows: counted,
           appendix: q.appendix,
+          fingerprint: fp,
         },
         log,
       );
-      return { ...out, contentType: XLSX_TYPE, fileName: `${base}.xlsx`, body };
+      return { ...out, contentType: XLSX_TYPE, fileName: `${base}.xlsx`, body: finished(ctx, fp, sent, body) };
     }
     case 'jsonl': {
+      const line = fp ? (l: string) => markJsonLine(fp.key, fp.mark, l) : (l: string) => l;
       const body = Readable.from(
         (async function* () {
           // The first line says under which grant the data left the platform (R-19).
-          yield `${JSON.stringify({ resource: code, grantNo, notice: e.stamp?.notice ?? null })}\n`;
+          yield `${line(JSON.stringify({ resource: code, grantNo, notice: e.stamp?.notice ?? null }))}\n`;
           for await (const r of counted)
-            yield `${JSON.stringify(Object.fromEntries(e.columns.map((f, i) => [titles[i], r[f]])))}\n`;
+            yield `${line(JSON.stringify(Object.fromEntries(e.columns.map((f, i) => [titles[i], r[f]]))))}\n`;
         })(),
       );
-      return { ...out, contentType: 'application/x-ndjson; charset=utf-8', fileName: `${base}.jsonl`, body };
+      return {
+        ...out,
+        contentType: 'application/x-ndjson; charset=utf-8',
+        fileName: `${base}.jsonl`,
+        body: finished(ctx, fp, sent, body),
+      };
     }
     case 'csv': {
       const head = { titles, grant: grantNo ? { title: GRANT_COLUMN[header], no: grantNo } : null };
@@ -112,10 +141,65 @@ export async function openExport(
         (n) => (sent.rows += n),
         () => (sent.all = true),
       );
-      const body = copied ? Readable.from(copied) : csvOfRows(e, head, counted);
-      return { ...out, contentType: 'text/csv; charset=utf-8', fileName: `${base}.csv`, body };
+      const plain = copied ? Readable.from(copied) : csvOfRows(e, head, counted);
+      const body = fp ? marked(plain, csvMarker(fp.key, fp.mark)) : plain;
+      return {
+        ...out,
+        contentType: 'text/csv; charset=utf-8',
+        fileName: `${base}.csv`,
+        body: finished(ctx, fp, sent, body),
+      };
     }
   }
+}
+
+/**
+ * Art 18: data leaving its provider for another department (under a grant) or for a signed-in
+ * public user is marked with a mark of its own, recorded before the first byte leaves. The
+ * provider's and the platform's own exports are not (the data is theirs), nor anonymous portal
+ * downloads (no one to name; that data is open to all without conditions).
+ */
+async function fingerprintOf(
+  ctx: AppContext,
+  actor: DataCaller,
+  e: Export,
+  format: ExportFormat,
+  to: ExportRecipient | null,
+): Promise<Fingerprint | null> {
+  const grant = e.access.grant;
+  if (!to || (!grant && !actor.portal)) return null;
+  return startDownloadMark(ctx, {
+    channel: grant ? 'grant' : 'open',
+    format,
+    resourceCode: e.access.code,
+    entryId: e.access.entryId,
+    grant: grant ? { id: grant.id, no: grant.no } : null,
+    department: grant
+      ? { id: grant.consumerDepartmentId, name: grant.consumerDepartmentName }
+      : to.departmentId
+        ? { id: to.departmentId, name: to.departmentName }
+        : null,
+    user: { id: to.userId, username: to.username, realName: to.realName },
+    ip: to.ip,
+  });
+}
+
+/** `plain` through the marker, an error on either side ending both. */
+function marked(plain: Readable, marker: Transform): Readable {
+  plain.on('error', (err) => marker.destroy(err));
+  marker.on('close', () => plain.destroy());
+  return plain.pipe(marker);
+}
+
+/** Records the rows a marked download sent once its body has ended or was cut short. */
+function finished(ctx: AppContext, fp: Fingerprint | null, sent: { rows: number; all: boolean }, body: Readable) {
+  if (fp)
+    body.once('close', () => {
+      void finishDownloadMark(ctx, fp, sent.rows, sent.all).catch((err: unknown) =>
+        ctx.log.error({ err, mark: fp.hex }, 'download mark not finished'),
+      );
+    });
+  return body;
 }
 
 /** A CSV's header line, and the grant column it ends with under a grant. */

@@ -11,6 +11,12 @@ import { XLSX_TYPE } from './records-xlsx';
 const tags = ['data'];
 /** The signed-in caller and the address the grant's IP ranges are checked against. */
 const callerOf = (req: { actor: Actor | null; ip: string }) => ({ ...(req.actor as Actor), ip: req.ip });
+/** Whom an export's fingerprint names (Art 18). */
+const recipientOf = (req: { actor: Actor | null; ip: string }) => {
+  const a = req.actor as Actor;
+  const { userId, username, realName, departmentId, departmentName } = a;
+  return { userId, username, realName, departmentId, departmentName, ip: req.ip };
+};
 const CodeParams = Obj({
   prefix: Type.String({ pattern: '^[0-9]{1,12}$' }),
   seq: Type.String({ pattern: '^[0-9]{6}$' }),
@@ -174,15 +180,15 @@ export function recordRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req, reply) => {
         const code = codeOf(req.params);
-        const e = await openExport(ctx, callerOf(req), code, req.query, req.log);
+        const e = await openExport(ctx, callerOf(req), code, { ...req.query, recipient: recipientOf(req) }, req.log);
         req.auditNote.targetId = code;
-        req.auditNote.detail = { grantNo: e.grantNo, fields: e.fields, format: e.format };
+        req.auditNote.detail = { grantNo: e.grantNo, fields: e.fields, format: e.format, mark: e.mark };
         if (e.stamp) reply.header(...e.stamp.header).header('x-govshare-notice', encodeURIComponent(e.stamp.notice));
         // The request's event is written before the body streams; the rows sent are recorded when it ends.
         auditStreamEnd(ctx, req, reply, () => ({
           rowCount: e.sent.rows,
           complete: e.sent.all,
-          detail: { grantNo: e.grantNo, format: e.format },
+          detail: { grantNo: e.grantNo, format: e.format, mark: e.mark },
         }));
         reply
           .header('content-type', e.contentType)

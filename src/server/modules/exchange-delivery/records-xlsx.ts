@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { DATA_TYPES, type DataType } from '../../../shared/catalog/enums';
 import { RULES } from '../../platform/masking';
 import type { DataAccess } from './data-access';
+import { addMarkSheet, markXlsxRow, markXlsxWorkbook, type Fingerprint } from '../../platform/fingerprint';
 
 /**
  * The .xlsx form of a resource export (R-24, R-19): sheet 数据 holds the rows under a two-line
@@ -41,6 +42,8 @@ export interface XlsxExport {
   rowsPerSheet?: number;
   /** Sheets the caller adds after 说明 (the open portal's 数据字典 and 许可协议). */
   appendix?: XlsxSheet[];
+  /** The download's mark (Art 18): in the properties, a very hidden sheet and each data sheet row. */
+  fingerprint?: Fingerprint | null;
 }
 
 /** A small sheet of plain values under a bold header line. */
@@ -164,6 +167,15 @@ async function writeWorkbook(x: XlsxExport, out: PassThrough): Promise<void> {
   const wb = new stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'govshare';
   wb.created = x.exportedAt;
+  const fp = x.fingerprint;
+  if (fp) markXlsxWorkbook(wb, fp.mark);
+  /** Adds a row, with its bit when the download is marked. */
+  const addRow = (ws: ExcelJS.Worksheet, values: CellValue[], style?: Partial<ExcelJS.Style>) => {
+    const row = ws.addRow(values);
+    if (style) row.eachCell((cell) => (cell.style = style));
+    if (fp) markXlsxRow(fp.key, fp.mark, row, values);
+    row.commit();
+  };
   const truncated = { n: 0 };
 
   const addDataSheet = (part: number) => {
@@ -176,12 +188,16 @@ async function writeWorkbook(x: XlsxExport, out: PassThrough): Promise<void> {
       const numFmt = numFmtOf(c);
       return { key: c.column, width: widthOf(c), style: numFmt ? { numFmt } : {} };
     });
-    const names = ws.addRow(x.columns.map((c) => c.name));
-    names.eachCell((cell) => (cell.style = NAME_STYLE));
-    names.commit();
-    const fields = ws.addRow(x.columns.map((c) => c.column));
-    fields.eachCell((cell) => (cell.style = FIELD_STYLE));
-    fields.commit();
+    addRow(
+      ws,
+      x.columns.map((c) => c.name),
+      NAME_STYLE,
+    );
+    addRow(
+      ws,
+      x.columns.map((c) => c.column),
+      FIELD_STYLE,
+    );
     return ws;
   };
 
@@ -197,7 +213,10 @@ async function writeWorkbook(x: XlsxExport, out: PassThrough): Promise<void> {
       ws = addDataSheet(++part);
       inSheet = 0;
     }
-    ws.addRow(x.columns.map((c) => cellOf(c, r[c.column], truncated))).commit();
+    addRow(
+      ws,
+      x.columns.map((c) => cellOf(c, r[c.column], truncated)),
+    );
     inSheet++;
     total++;
     const input = zipInputOf(ws);
@@ -207,6 +226,7 @@ async function writeWorkbook(x: XlsxExport, out: PassThrough): Promise<void> {
   ws.commit();
   notesSheet(wb, x, { rows: total, sheets: part, truncated: truncated.n });
   for (const sheet of x.appendix ?? []) appendixSheet(wb, sheet);
+  if (fp) addMarkSheet(wb, fp.mark);
   await wb.commit();
 }
 

@@ -5,6 +5,7 @@ import { followPublishedVersion } from './center-service';
 import { runPull } from './pull-service';
 import { ingestRoutes } from './routes';
 import { wireServiceUptime, type ServiceUptimeSource } from './service-uptime';
+import { ingestSealedColumns } from './sealed-columns';
 import './events';
 
 /**
@@ -33,6 +34,7 @@ export function register(deps: { serviceUptime: ServiceUptimeSource }): ModuleDe
   wireServiceUptime(deps.serviceUptime);
   return {
     name: 'exchange-ingest',
+    sealedColumns: ingestSealedColumns,
     routes: [{ prefix: '/api/exchange', plugin: ingestRoutes }],
     jobs: [
       {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../app-context';
 import type { Actor } from '../../platform/context';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors';
-import { secretBox } from '../../platform/crypto/secret-box';
+import { secrets } from '../../platform/crypto/key-ring';
 import { can } from '../../platform/rbac/permissions';
 import { DEFAULT_PORTS, withConnector, withTarget } from './connectors';
 import type { TargetSpec, TargetWriter } from './connectors/targets';
@@ -23,7 +23,7 @@ import { ALL, scopeOf } from '../../platform/rbac/scope';
 const viewerOf = (actor: Actor) => scopeOf(actor, 'exchange.source.read');
 
 /** The secret is bound to its row, so a ciphertext copied onto another source does not open there. */
-const secretContext = (id: string) => `exchange_source.password:${id}`;
+export const secretContext = (id: string) => `exchange_source.password:${id}`;
 
 function toSource(r: repo.SourceRow): Source {
   return {
@@ -98,7 +98,7 @@ export async function createSource(ctx: AppContext, actor: Actor, input: SourceI
       port: input.port ?? DEFAULT_PORTS[input.kind],
       database: input.database,
       username: input.username,
-      password_secret: secretBox(ctx.config).seal(input.password, secretContext(id)),
+      password_secret: await secrets(ctx).seal(input.password, secretContext(id)),
       options: JSON.stringify(input.options ?? {}),
       created_by: actor.userId,
       created_at: now,
@@ -124,7 +124,7 @@ export async function updateSource(ctx: AppContext, actor: Actor, id: string, pa
       username: patch.username ?? r.username,
       // No password in the patch keeps the stored one: the form never receives it to send back.
       ...(patch.password !== undefined
-        ? { password_secret: secretBox(ctx.config).seal(patch.password, secretContext(id)) }
+        ? { password_secret: await secrets(ctx).seal(patch.password, secretContext(id)) }
         : {}),
       ...(patch.options ? { options: JSON.stringify(patch.options) } : {}),
       // A changed connection invalidates the last test.
@@ -151,14 +151,14 @@ export async function deleteSource(ctx: AppContext, actor: Actor, id: string): P
   }
 }
 
-function paramsOf(ctx: AppContext, r: repo.SourceRow): ConnectionParams {
+async function paramsOf(ctx: AppContext, r: repo.SourceRow): Promise<ConnectionParams> {
   return {
     kind: r.kind,
     host: r.host,
     port: r.port,
     database: r.database,
     username: r.username,
-    password: secretBox(ctx.config).open(r.password_secret, secretContext(r.id)),
+    password: await secrets(ctx).open(r.password_secret, secretContext(r.id)),
     options: r.options ?? {},
   };
 }
@@ -171,7 +171,7 @@ export async function useSource<T>(
   fn: (c: SourceConnector) => Promise<T>,
 ): Promise<T> {
   const r = await load(ctx, actor, id, true);
-  return withConnector(paramsOf(ctx, r), fn);
+  return withConnector(await paramsOf(ctx, r), fn);
 }
 
 /** For the platform's own table jobs (no user in the loop): the source's connector, closed after fn. */
@@ -183,7 +183,7 @@ export async function withSourceConnector<T>(
   // The job acts for the platform: it sees every department's sources.
   const r = await repo.findSource(ctx.db, sourceId, ALL);
   if (!r) throw notFound('Exchange source', '数据源');
-  return withConnector(paramsOf(ctx, r), fn);
+  return withConnector(await paramsOf(ctx, r), fn);
 }
 
 /** For push jobs: a writer for one table of the source's database (a consumer's own database as a target). */
@@ -195,12 +195,12 @@ export async function withSourceTarget<T>(
 ): Promise<T> {
   const r = await repo.findSource(ctx.db, sourceId, ALL);
   if (!r) throw notFound('Exchange source', '数据源');
-  return withTarget(paramsOf(ctx, r), spec(r.kind, r.database), fn);
+  return withTarget(await paramsOf(ctx, r), spec(r.kind, r.database), fn);
 }
 
 export async function testSource(ctx: AppContext, actor: Actor, id: string): Promise<TestResult> {
   const r = await load(ctx, actor, id, true);
-  const result = await withConnector(paramsOf(ctx, r), (c) => c.test());
+  const result = await withConnector(await paramsOf(ctx, r), (c) => c.test());
   await repo.recordTest(
     ctx.db,
     id,
@@ -232,5 +232,5 @@ export async function describeSourceTable(
 ): Promise<SourceColumn[]> {
   const r = await load(ctx, actor, id, true);
   const ref = parseTableRef(table, r.kind, r.database);
-  return withConnector(paramsOf(ctx, r), (c) => c.describe(ref));
+  return withConnector(await paramsOf(ctx, r), (c) => c.describe(ref));
 }

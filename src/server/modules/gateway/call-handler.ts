@@ -268,7 +268,8 @@ function record(ctx: AppContext, rt: GatewayRuntime, req: FastifyRequest, reply:
     action: 'gateway.call',
     targetType: s.upstream ? 'catalog_entry' : null,
     targetId: s.upstream?.entryId ?? null,
-    targetName: s.upstream?.auditName ?? null,
+    targetName: s.upstream?.auditTarget.name ?? null,
+    providerDepartmentId: s.upstream?.auditTarget.providerDepartmentId ?? null,
     rowCount: s.rows,
     outcome: s.errorCode
       ? status === 401 || status === 403 || status === 429

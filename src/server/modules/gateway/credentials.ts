@@ -1,6 +1,6 @@
 import type { AppContext } from '../../app-context';
 import { hashToken } from '../../platform/auth/tokens';
-import { secretBox } from '../../platform/crypto/secret-box';
+import { secrets } from '../../platform/crypto/key-ring';
 import * as repo from './systems-repo';
 import { remember, type TtlCache } from './ttl-cache';
 
@@ -55,7 +55,7 @@ export class Credentials {
 async function loadSystem(ctx: AppContext, appKey: string): Promise<CallerSystem | null> {
   const r = await repo.systemByKey(ctx.db, appKey);
   if (!r) return null;
-  const box = secretBox(ctx.config);
+  const box = secrets(ctx);
   return {
     id: r.id,
     appKey: r.app_key,
@@ -63,8 +63,8 @@ async function loadSystem(ctx: AppContext, appKey: string): Promise<CallerSystem
     departmentId: r.department_id,
     departmentName: r.department_name,
     active: r.status === 'active',
-    secret: box.open(r.secret, sealContext(r.id)),
-    previousSecret: r.previous_secret ? box.open(r.previous_secret, sealContext(r.id)) : null,
+    secret: await box.open(r.secret, sealContext(r.id)),
+    previousSecret: r.previous_secret ? await box.open(r.previous_secret, sealContext(r.id)) : null,
     previousUntil: r.previous_until?.getTime() ?? 0,
   };
 }

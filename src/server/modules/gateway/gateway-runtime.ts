@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app-context';
-import { resolveTargetName } from '../../platform/audit/targets';
+import { resolveAuditTarget, type AuditTargetFacts } from '../../platform/audit/targets';
 import { compileRule } from '../../platform/masking';
 import { entryIdByCode } from '../catalog';
 import { grantFieldRules } from '../exchange-delivery';
@@ -32,8 +32,8 @@ const FLUSH_MS = 1_000;
 
 export interface LoadedUpstream extends UpstreamTarget {
   code: string;
-  /** How the audit log names the entry, looked up once here rather than for every call's event. */
-  auditName: string | null;
+  /** How the audit log names the entry and its provider, looked up once here rather than for every call's event. */
+  auditTarget: AuditTargetFacts;
   revision: number;
   matcher: OperationMatcher;
   maxRequestBytes: number;
@@ -138,12 +138,12 @@ async function loadUpstream(ctx: AppContext, code: string): Promise<LoadedUpstre
   return {
     entryId,
     code,
-    auditName: await resolveTargetName(ctx, 'catalog_entry', entryId),
+    auditTarget: await resolveAuditTarget(ctx, 'catalog_entry', entryId),
     revision: r.revision,
     baseUrl: r.base_url,
     authKind: r.auth_kind,
     authConfig: r.auth_config,
-    authSecret: r.auth_secret ? openAuthSecret(ctx, entryId, r.auth_secret) : null,
+    authSecret: r.auth_secret ? await openAuthSecret(ctx, entryId, r.auth_secret) : null,
     timeoutMs: r.timeout_ms,
     matcher: compileMatcher(r.operations, r.retiring),
     maxRequestBytes: r.max_request_bytes,

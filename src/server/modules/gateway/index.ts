@@ -6,6 +6,7 @@ import { gwRoutes } from './gw-routes';
 import { sweepCredentials } from './maintenance';
 import { checkUpstreams } from './monitoring-service';
 import { gatewayRoutes } from './routes';
+import { gatewaySealedColumns } from './sealed-columns';
 import { gatewayTodos } from './todos';
 
 /**
@@ -27,6 +28,7 @@ export function register(): ModuleDefinition {
       { prefix: '/gw', plugin: (ctx) => gwRoutes(ctx, host) },
     ],
     auditTargets: gatewayAuditTargets,
+    sealedColumns: gatewaySealedColumns,
     todos: gatewayTodos,
     events: [
       // A grant revoked, renewed or expired is checked afresh by the next call (not a second later).

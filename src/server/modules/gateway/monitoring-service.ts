@@ -29,7 +29,7 @@ export async function checkUpstreams(ctx: AppContext): Promise<number> {
       const started = performance.now();
       const headers: Record<string, string> =
         u.auth_kind === 'header' && u.auth_secret && u.auth_config.name
-          ? { [u.auth_config.name.toLowerCase()]: openAuthSecret(ctx, u.entry_id, u.auth_secret) }
+          ? { [u.auth_config.name.toLowerCase()]: await openAuthSecret(ctx, u.entry_id, u.auth_secret) }
           : {};
       let status: number | null = null;
       let error: string | null = null;

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../../app-context';
 import { hashToken, newToken } from '../../platform/auth/tokens';
 import type { Actor } from '../../platform/context';
-import { secretBox } from '../../platform/crypto/secret-box';
+import { secrets } from '../../platform/crypto/key-ring';
 import { AppError, badRequest, notFound } from '../../platform/errors';
 import { scopeOf } from '../../platform/rbac/scope';
 import { sealContext, type Credentials } from './credentials';
@@ -74,7 +74,7 @@ export async function createSystem(
     name,
     description: input.description?.trim() || null,
     app_key: newKey(),
-    secret: secretBox(ctx.config).seal(secret, sealContext(id)),
+    secret: await secrets(ctx).seal(secret, sealContext(id)),
     created_at: ctx.clock.now(),
     created_by: actor.userId,
   });
@@ -89,7 +89,7 @@ export async function rotateSecret(ctx: AppContext, actor: Actor, id: string, gr
   const now = ctx.clock.now();
   const secret = newSecret();
   await repo.updateSystem(ctx.db, id, {
-    secret: secretBox(ctx.config).seal(secret, sealContext(id)),
+    secret: await secrets(ctx).seal(secret, sealContext(id)),
     previous_secret: graceMinutes > 0 ? r.secret : null,
     previous_until: graceMinutes > 0 ? new Date(now.getTime() + graceMinutes * 60_000) : null,
     rotated_at: now,

@@ -191,7 +191,7 @@ export async function saveUpstream(
     if (problems.length)
       throw badRequest('VALIDATION', 'The registration has problems', '接口登记信息有误', { problems });
     await assertNonePending(t, entryId);
-    const reg = registrationOf(ctx, entryId, input, stored);
+    const reg = await registrationOf(t, entryId, input, stored);
     const removed = removedBy(stored, reg);
     if (removed.length && (await activeGrantDepartments(t, entryId)).length)
       await submitForReview(t, v, reg, removed, actor.userId);
@@ -206,12 +206,12 @@ export async function saveUpstream(
 }
 
 /** The registration a save asks for; a secret left out stays as stored. */
-function registrationOf(
+async function registrationOf(
   ctx: AppContext,
   entryId: string,
   input: UpstreamInput,
   stored: repo.UpstreamRow | undefined,
-): Registration {
+): Promise<Registration> {
   const a = input.auth;
   const secret = a.kind === 'header' ? a.value : a.kind === 'token' ? a.clientSecret : undefined;
   return {
@@ -227,7 +227,7 @@ function registrationOf(
           ? { url: a.url, clientId: a.clientId, ...(a.scope ? { scope: a.scope } : {}) }
           : {},
     auth_secret:
-      a.kind === 'none' ? null : secret ? sealAuthSecret(ctx, entryId, secret) : (stored?.auth_secret ?? null),
+      a.kind === 'none' ? null : secret ? await sealAuthSecret(ctx, entryId, secret) : (stored?.auth_secret ?? null),
     health_path: input.healthPath ?? null,
     timeout_ms: input.timeoutMs,
     max_request_bytes: input.maxRequestBytes,

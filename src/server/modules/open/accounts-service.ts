@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context';
 import * as auth from '../../platform/auth/service';
 import { checkPasswordPolicy } from '../../platform/auth/password';
-import { secretBox } from '../../platform/crypto/secret-box';
+import { secrets } from '../../platform/crypto/key-ring';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import { mask } from '../../platform/masking';
 import { inTransaction } from '../../db/tx';
@@ -17,7 +17,7 @@ import type { Account, RegisterInput } from './accounts-schemas';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MOBILE = /^1[3-9]\d{9}$/;
 /** The sealed identity number is bound to its account row. */
-const sealContext = (userId: string) => `public_account:${userId}:id_number`;
+export const sealContext = (userId: string) => `public_account:${userId}:id_number`;
 
 const invalid = (field: string, code: string, [en, zh]: readonly [string, string]) =>
   badRequest(code, en, zh, { field });
@@ -101,7 +101,7 @@ async function checkRealName(ctx: AppContext, c: Checked): Promise<RealName> {
 }
 
 /** The public_account row of a checked identity: the number sealed, digested and masked, never in clear. */
-function accountRow(
+async function accountRow(
   ctx: AppContext,
   userId: string,
   c: Checked,
@@ -109,14 +109,14 @@ function accountRow(
   realName: RealName,
   contactVerifiedAt: Date | null,
 ) {
-  const box = secretBox(ctx.config);
+  const box = secrets(ctx);
   const now = ctx.clock.now();
   return {
     user_id: userId,
     kind: c.kind,
     person_name: c.personName,
-    id_number_digest: box.lookupDigest(c.idNumber),
-    id_number_sealed: box.seal(c.idNumber, sealContext(userId)),
+    id_number_digest: await box.lookupDigest(c.idNumber),
+    id_number_sealed: await box.seal(c.idNumber, sealContext(userId)),
     id_number_masked: mask({ code: 'id_number' }, c.idNumber) ?? '',
     org_name: c.orgName,
     credit_code: c.creditCode,
@@ -140,7 +140,7 @@ export async function register(
   input: RegisterInput,
 ): Promise<{ userId: string; sentTo: string; expiresAt: string }> {
   const c = checkInput(input);
-  const idDigest = secretBox(ctx.config).lookupDigest(c.idNumber);
+  const idDigest = await secrets(ctx).lookupDigest(c.idNumber);
   const sameLogin = await repo.findLogin(ctx.db, c.contact);
   if (sameLogin && sameLogin.status !== 'pending') {
     throw conflict(
@@ -172,7 +172,7 @@ export async function register(
       phone: input.contactKind === 'mobile' ? c.contact : null,
       password: input.password,
     });
-    await repo.insertAccount(tx.db, accountRow(tx, userId, c, input.contactKind, realName, null));
+    await repo.insertAccount(tx.db, await accountRow(tx, userId, c, input.contactKind, realName, null));
     const expiresAt = await sendCode(
       tx,
       { id: userId, username: c.contact, contactKind: input.contactKind },
@@ -274,7 +274,7 @@ export async function getAccount(ctx: AppContext, userId: string): Promise<Accou
 export async function recheckRealName(ctx: AppContext, userId: string): Promise<Account> {
   const r = await loadAccount(ctx, userId);
   if (r.real_name_status === 'verified') return toAccount(r);
-  const idNumber = secretBox(ctx.config).open(r.id_number_sealed, sealContext(userId));
+  const idNumber = await secrets(ctx).open(r.id_number_sealed, sealContext(userId));
   const checked: Checked = {
     kind: r.kind,
     personName: r.person_name,
@@ -314,5 +314,5 @@ export async function attachAccount(
 ): Promise<void> {
   const checked: Checked = { kind: 'citizen', orgName: null, creditCode: null, contact: '', ...p };
   const realName = await checkRealName(ctx, checked);
-  await repo.insertAccount(ctx.db, accountRow(ctx, userId, checked, p.contactKind, realName, ctx.clock.now()));
+  await repo.insertAccount(ctx.db, await accountRow(ctx, userId, checked, p.contactKind, realName, ctx.clock.now()));
 }

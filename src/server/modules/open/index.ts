@@ -14,6 +14,7 @@ import { openApiRoutes } from './open-api-routes';
 import { portalPages } from './portal-pages';
 import { portalRoutes } from './portal-routes';
 import { reviewRoutes } from './review-routes';
+import { openSealedColumns } from './sealed-columns';
 import { dataRequestConsoleRoutes, dataRequestPortalRoutes } from './data-requests-routes';
 import { feedbackConsoleRoutes, feedbackPortalRoutes } from './feedback-routes';
 
@@ -51,5 +52,6 @@ export function register(): ModuleDefinition {
     todos: openTodos,
     overview: openOverview,
     auditTargets: openAuditTargets,
+    sealedColumns: openSealedColumns,
   };
 }

@@ -2,7 +2,7 @@ import type { AppContext } from '../../app-context';
 import { AppError } from '../../platform/errors';
 import { DATA_TYPES, type DataType } from '../../../shared/catalog/enums';
 import { OPEN_LICENCE, OPEN_LICENCE_PATH } from '../../../shared/open/licence';
-import { queryRecords, type ExportFormat, type XlsxSheet } from '../exchange-delivery';
+import { queryRecords, type ExportFormat, type ExportRecipient, type XlsxSheet } from '../exchange-delivery';
 import type { Dictionary, DictionaryItem, Licence } from './open-api-schemas';
 import type { PortalDataset } from './portal-schemas';
 import { portalDataset, portalDownload, type OpenReader } from './portal-service';
@@ -121,8 +121,14 @@ export function downloadLinks(code: string): string {
  * A download of open data with its terms: an XLSX carries the dictionary and licence as sheets,
  * CSV and JSON Lines (whose formats have no room for them) link to both from the response.
  */
-export async function openDownload(ctx: AppContext, code: string, format: ExportFormat, reader: OpenReader) {
+export async function openDownload(
+  ctx: AppContext,
+  code: string,
+  format: ExportFormat,
+  reader: OpenReader,
+  recipient: ExportRecipient | null = null,
+) {
   const appendix = format === 'xlsx' ? downloadSheets(await datasetDictionary(ctx, code)) : undefined;
-  const d = await portalDownload(ctx, code, format, appendix, reader);
+  const d = await portalDownload(ctx, code, format, appendix, reader, recipient);
   return { ...d, links: downloadLinks(code) };
 }

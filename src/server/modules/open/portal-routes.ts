@@ -17,6 +17,19 @@ const target = { targetType: 'catalog_entry_code' } as const;
 const readerOf = (req: { actor: Actor | null }): OpenReader =>
   req.actor?.mfaPassed ? { userId: req.actor.userId } : null;
 
+/** A signed-in reader is named by the download's fingerprint (Art 18); an anonymous one gets an unmarked file. */
+const recipientOf = (req: { actor: Actor | null; ip: string }) =>
+  req.actor?.mfaPassed
+    ? {
+        userId: req.actor.userId,
+        username: req.actor.username,
+        realName: req.actor.realName,
+        departmentId: req.actor.departmentId,
+        departmentName: req.actor.departmentName,
+        ip: req.ip,
+      }
+    : null;
+
 /**
  * R-30/R-31: the open portal's data for its pages, under /api/portal, for anyone (no login). Reading
  * the catalog is not audited (it is public); data leaving the platform is.
@@ -111,12 +124,12 @@ export function portalRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (req, reply) => {
         const code = codeOf(req.params);
         req.auditNote.targetId = code;
-        const d = await openDownload(ctx, code, req.query.format ?? 'csv', readerOf(req));
-        req.auditNote.detail = { format: d.format, fields: d.fields };
+        const d = await openDownload(ctx, code, req.query.format ?? 'csv', readerOf(req), recipientOf(req));
+        req.auditNote.detail = { format: d.format, fields: d.fields, mark: d.mark };
         auditStreamEnd(ctx, req, reply, () => ({
           rowCount: d.sent.rows,
           complete: d.sent.all,
-          detail: { format: d.format },
+          detail: { format: d.format, mark: d.mark },
         }));
         return reply
           .header('content-type', d.contentType)

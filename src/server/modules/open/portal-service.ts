@@ -7,6 +7,7 @@ import {
   queryRecords,
   type ExportDownload,
   type ExportFormat,
+  type ExportRecipient,
   type PortalCaller,
   type XlsxSheet,
 } from '../exchange-delivery';
@@ -187,9 +188,10 @@ export async function portalDownload(
   format: ExportFormat,
   appendix?: XlsxSheet[],
   reader: OpenReader = null,
+  recipient: ExportRecipient | null = null,
 ): Promise<ExportDownload> {
   const { row, caller } = await downloadable(ctx, code, reader);
-  const d = await openExport(ctx, caller, code, { format, appendix });
+  const d = await openExport(ctx, caller, code, { format, appendix, recipient });
   await repo.bump(ctx.db, row.entry_id, 'download_count');
   return d;
 }

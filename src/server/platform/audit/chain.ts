@@ -25,6 +25,9 @@ export interface AuditRecord {
   outcome: AuditOutcome;
   statusCode: number | null;
   detail: unknown;
+  /** The department whose data the event is about, and the one that used it (migration 0034); null when none. */
+  providerDepartmentId: string | null;
+  consumerDepartmentId: string | null;
 }
 
 /**
@@ -33,6 +36,8 @@ export interface AuditRecord {
  * only it goes through canonicalJson's sorting (the writer hashes every event, and this is its hot path).
  * targetName came later: it is appended only when set, so events written before it hash as they did
  * and their chain still verifies, while a name added, changed or removed afterwards breaks the link.
+ * The parties (provider and consumer department) came later still and follow the same rule, as one
+ * object so that they can never be read as a name.
  */
 export function chainHash(prevHash: string, seq: string, r: Omit<AuditRecord, 'seq'>): string {
   const fields: unknown[] = [
@@ -56,5 +61,7 @@ export function chainHash(prevHash: string, seq: string, r: Omit<AuditRecord, 's
     canonicalValue(r.detail ?? null),
   ];
   if (r.targetName != null) fields.push(r.targetName);
+  if (r.providerDepartmentId != null || r.consumerDepartmentId != null)
+    fields.push({ c: r.consumerDepartmentId, p: r.providerDepartmentId });
   return sm3Hex(prevHash + JSON.stringify(fields));
 }

@@ -9,6 +9,7 @@ import type { Row } from '../../db/types';
 import { matchingAuditActions } from '../../../shared/audit/actions';
 import { chainHash, type AuditRecord } from './chain';
 import { escapeLike } from '../../db/like';
+import { scopeFilter, type Scope } from '../rbac/scope';
 
 export type AuditInput = Omit<AuditRecord, 'seq'>;
 
@@ -45,6 +46,8 @@ const columnsOf = (r: AuditInput, link: Link) => ({
   detail: r.detail ?? null,
   prev_hash: link.prev_hash,
   hash: link.hash,
+  provider_department_id: r.providerDepartmentId,
+  consumer_department_id: r.consumerDepartmentId,
 });
 type ChainedRow = ReturnType<typeof columnsOf>;
 
@@ -210,7 +213,7 @@ function moveHeadText(c: ChainedAhead): string {
 function copyLine(r: ChainedRow): string {
   const roles = `{${r.roles.map((role) => `"${role.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
   const detail = r.detail == null ? null : JSON.stringify(r.detail);
-  return `${r.seq}\t${r.at.toISOString()}\t${copyField(r.user_id)}\t${copyField(r.username)}\t${copyField(r.real_name)}\t${copyField(r.department_id)}\t${copyField(r.department_name)}\t${copyField(roles)}\t${copyField(r.category)}\t${copyField(r.action)}\t${copyField(r.target_type)}\t${copyField(r.target_id)}\t${copyField(r.target_name)}\t${copyField(r.row_count)}\t${copyField(r.ip)}\t${copyField(r.user_agent)}\t${copyField(r.outcome)}\t${copyField(r.status_code)}\t${copyField(detail)}\t${r.prev_hash}\t${r.hash}\n`;
+  return `${r.seq}\t${r.at.toISOString()}\t${copyField(r.user_id)}\t${copyField(r.username)}\t${copyField(r.real_name)}\t${copyField(r.department_id)}\t${copyField(r.department_name)}\t${copyField(roles)}\t${copyField(r.category)}\t${copyField(r.action)}\t${copyField(r.target_type)}\t${copyField(r.target_id)}\t${copyField(r.target_name)}\t${copyField(r.row_count)}\t${copyField(r.ip)}\t${copyField(r.user_agent)}\t${copyField(r.outcome)}\t${copyField(r.status_code)}\t${copyField(detail)}\t${r.prev_hash}\t${r.hash}\t${copyField(r.provider_department_id)}\t${copyField(r.consumer_department_id)}\n`;
 }
 
 /*
@@ -223,7 +226,8 @@ const sealStatement = (links: Chained['links']) => sql`
   where e.id = v.id and e.seq is null`;
 
 const SEALED_COLUMNS_TEXT = `seq, at, user_id, username, real_name, department_id, department_name, roles, category,
-    action, target_type, target_id, target_name, row_count, ip, user_agent, outcome, status_code, detail, prev_hash, hash`;
+    action, target_type, target_id, target_name, row_count, ip, user_agent, outcome, status_code, detail, prev_hash, hash,
+    provider_department_id, consumer_department_id`;
 const SEALED_COLUMNS = sql.raw(SEALED_COLUMNS_TEXT);
 
 const insertStatement = (rows: ChainedRow[]) => sql`
@@ -260,6 +264,8 @@ export function toRecord(r: Row<'audit_event'>): AuditRecord {
     outcome: r.outcome,
     statusCode: r.status_code,
     detail: r.detail,
+    providerDepartmentId: r.provider_department_id,
+    consumerDepartmentId: r.consumer_department_id,
   };
 }
 
@@ -305,6 +311,11 @@ export interface AuditFilter {
   q?: string;
   /** Keyset paging for exports: only events older than this seq. */
   beforeSeq?: string;
+  /**
+   * R-42: a department sees the events it did and those about its data and its use — naming it as
+   * provider or consumer. A filter over the one log, never a copy of it.
+   */
+  concerning?: Scope;
 }
 
 /**
@@ -328,6 +339,8 @@ function filtered(db: Db, f: AuditFilter) {
     if (f.userId) conds.push(eb('user_id', '=', f.userId));
     if (f.actions?.length) conds.push(eb('action', 'in', f.actions));
     if (f.beforeSeq) conds.push(sql<SqlBool>`seq < ${f.beforeSeq}::bigint`);
+    if (f.concerning)
+      conds.push(scopeFilter(f.concerning, 'department_id', 'provider_department_id', 'consumer_department_id'));
     if (f.q) {
       const like = `%${escapeLike(f.q)}%`;
       // Each alternative has an index of its own, so PostgreSQL ORs their bitmaps instead of reading every row.

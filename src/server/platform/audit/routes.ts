@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { scopeOf, type Scope } from '../rbac/scope';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../app-context';
@@ -9,6 +11,8 @@ import { auditActionLabel } from '../../../shared/audit/actions';
 import { shanghaiDateTime } from '../calendar/dates';
 import { AUDIT_CATEGORIES, AUDIT_CATEGORY_CODES, type AuditCategory, type AuditOutcome } from './categories';
 import * as audit from './service';
+import * as digest from './digest';
+import { forbidden } from '../errors';
 
 const Event = Obj({
   seq: Type.String(),
@@ -142,60 +146,240 @@ const CSV_COLUMNS: Array<[keyof ReturnType<typeof csvLine>, string]> = [
   ['atUtc', '时间（UTC）'],
 ];
 
+/**
+ * The log's two readers (R-42): the auditor reads the whole city's; a department's leader and 数据专员
+ * read the events about its data and its use, the same routes under /department with a query filter
+ * (scopeOf: the auditor there sees every department's).
+ */
+interface LogReader {
+  base: string;
+  access: 'audit.read' | 'audit.department.read';
+  actions: { search: string; csv: string; archive: string };
+  zh: string;
+  scope(req: FastifyRequest): Scope | undefined;
+}
+const CITY: LogReader = {
+  base: '',
+  access: 'audit.read',
+  actions: { search: 'audit.search', csv: 'audit.export', archive: 'audit.archive' },
+  zh: '审计日志',
+  scope: () => undefined,
+};
+const DEPARTMENT: LogReader = {
+  base: '/department',
+  access: 'audit.department.read',
+  actions: { search: 'audit.department.search', csv: 'audit.department.export', archive: 'audit.department.archive' },
+  zh: '本部门相关审计日志',
+  scope: (req) => scopeOf(req.actor ?? null, 'audit.department.read'),
+};
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function attachment(reply: FastifyReply, type: string, name: string) {
+  reply.header('content-type', type);
+  reply.header('content-disposition', `attachment; filename="${name}"`);
+}
+
+type TypeboxApp = Parameters<FastifyPluginAsyncTypebox>[0];
+
+function logRoutes(app: TypeboxApp, ctx: AppContext, r: LogReader) {
+  const filterOf = (req: FastifyRequest<{ Querystring: FilterQuery }>) => ({
+    ...toFilter(req.query),
+    concerning: r.scope(req),
+  });
+  app.get(
+    `${r.base}/events`,
+    {
+      config: { access: r.access, audit: { category: 'query', action: r.actions.search } },
+      schema: {
+        tags: ['audit'],
+        summary: `Search the audit log${r.base ? ' about the department' : ''} / 查询${r.zh}`,
+        querystring: Obj({ ...Filter, ...PageQuery }),
+        response: { 200: Paged(Event) },
+      },
+    },
+    async (req) => {
+      const p = pageBounds(req.query);
+      const { rows, total } = await audit.searchAuditEvents(ctx, filterOf(req), p.limit, p.offset);
+      req.auditNote.rowCount = rows.length;
+      req.auditNote.detail = { filter: req.query };
+      return { items: rows.map(toDto), total, page: p.page, pageSize: p.pageSize };
+    },
+  );
+
+  app.get(
+    `${r.base}/events.csv`,
+    {
+      config: { access: r.access, audit: { category: 'download', action: r.actions.csv } },
+      schema: {
+        tags: ['audit'],
+        summary: `Export the filtered log as CSV / 导出${r.zh}`,
+        querystring: Obj(Filter),
+        produces: ['text/csv'],
+      },
+    },
+    async (req, reply) => {
+      req.auditNote.detail = { filter: req.query };
+      const rows = Readable.from(
+        (async function* () {
+          for await (const e of audit.streamAuditEvents(ctx, filterOf(req))) yield csvLine(e);
+        })(),
+      );
+      const csv = stringify({
+        header: true,
+        bom: true,
+        columns: CSV_COLUMNS.map(([key, header]) => ({ key, header })),
+      });
+      rows.on('error', (e) => csv.destroy(e));
+      attachment(reply, 'text/csv; charset=utf-8', `audit-${today()}.csv`);
+      return reply.send(rows.pipe(csv));
+    },
+  );
+
+  app.get(
+    `${r.base}/events.archive`,
+    {
+      config: { access: r.access, audit: { category: 'download', action: r.actions.archive } },
+      schema: {
+        tags: ['audit'],
+        summary: `Export the filtered log as a signed archive / 导出${r.zh}签名归档`,
+        description:
+          'JSON lines: every event with its SM3 links, then a trailer signed with the instance’s SM2 key. ' +
+          '`govshare audit verify-archive FILE` verifies it offline.',
+        querystring: Obj(Filter),
+        produces: ['application/x-ndjson'],
+      },
+    },
+    async (req, reply) => {
+      req.auditNote.detail = { filter: req.query };
+      const scope = r.scope(req);
+      const label = scope?.kind === 'department' ? scope.departmentId : 'city';
+      const body = Readable.from(audit.auditArchive(ctx, filterOf(req), label, req.query));
+      attachment(reply, 'application/x-ndjson; charset=utf-8', `audit-${today()}.govshare-audit.jsonl`);
+      return reply.send(body);
+    },
+  );
+}
+
+const UsageLine = Obj({
+  departmentId: Nullable(Type.String()),
+  departmentName: Nullable(Type.String()),
+  target: Nullable(Type.String()),
+  grantNo: Nullable(Type.String()),
+  action: Type.String(),
+  events: Type.Integer(),
+  rows: Type.Integer(),
+});
+const DigestItem = Obj({
+  id: Type.String(),
+  departmentId: Type.String(),
+  departmentName: Type.String(),
+  periodFrom: Type.String({ format: 'date' }),
+  periodTo: Type.String({ format: 'date' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  webhookStatus: Nullable(Type.Union([Type.Literal('sent'), Type.Literal('failed')])),
+  webhookError: Nullable(Type.String()),
+});
+const Signature = Obj({
+  kid: Type.String(),
+  algorithm: Type.Literal('SM2'),
+  signature: Type.String(),
+  publicKey: Type.String(),
+});
+const Digest = Obj({
+  digest: Obj({
+    format: Type.String(),
+    department: Obj({ id: Type.String(), name: Type.String() }),
+    period: Obj({ from: Type.String(), to: Type.String() }),
+    generatedAt: Type.String(),
+    asProvider: Type.Array(UsageLine),
+    asConsumer: Type.Array(UsageLine),
+  }),
+  signature: Signature,
+});
+const Webhook = Obj({
+  url: Nullable(
+    Type.String({ maxLength: 500, description: 'http(s) address receiving the signed digests / 推送地址' }),
+  ),
+});
+
+/** The monthly usage digests a department received (R-42), and where its own system receives them. */
+function digestRoutes(app: TypeboxApp, ctx: AppContext) {
+  const scope = (req: FastifyRequest) => scopeOf(req.actor ?? null, 'audit.department.read');
+  const ownDepartment = (req: FastifyRequest) => {
+    const id = req.actor?.departmentId;
+    if (!id) throw forbidden('Only a department sets its webhook', '仅部门可设置推送地址');
+    return id;
+  };
+  app.get(
+    '/department/digests',
+    {
+      config: { access: 'audit.department.read', audit: { category: 'query', action: 'audit.digest.list' } },
+      schema: {
+        tags: ['audit'],
+        summary: 'Usage digests of the department / 数据使用情况摘要',
+        querystring: Obj(PageQuery),
+        response: { 200: Paged(DigestItem) },
+      },
+    },
+    async (req) => {
+      const p = pageBounds(req.query);
+      const r = await digest.listDigests(ctx, scope(req), p.limit, p.offset);
+      return { ...r, page: p.page, pageSize: p.pageSize };
+    },
+  );
+  app.get(
+    '/department/digests/:id',
+    {
+      config: {
+        access: 'audit.department.read',
+        audit: { category: 'query', action: 'audit.digest.read', targetType: 'audit_digest', targetParam: 'id' },
+      },
+      schema: {
+        tags: ['audit'],
+        summary: 'One usage digest with its SM2 signature / 数据使用情况摘要详情',
+        params: Obj({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: Digest },
+      },
+    },
+    async (req) => digest.getDigest(ctx, scope(req), req.params.id),
+  );
+  app.get(
+    '/department/webhook',
+    {
+      config: { access: 'audit.department.read', audit: false },
+      schema: {
+        tags: ['audit'],
+        summary: 'Where the department receives its digests / 摘要推送地址',
+        response: { 200: Webhook },
+      },
+    },
+    async (req) => ({ url: req.actor?.departmentId ? await digest.getWebhook(ctx, req.actor.departmentId) : null }),
+  );
+  app.put(
+    '/department/webhook',
+    {
+      config: { access: 'audit.digest.webhook', audit: { category: 'admin', action: 'audit.digest.webhook.set' } },
+      schema: {
+        tags: ['audit'],
+        summary: 'Set (or clear with null) the digest webhook / 设置摘要推送地址',
+        body: Webhook,
+        response: { 200: Ok },
+      },
+    },
+    async (req) => {
+      req.auditNote.detail = { url: req.body.url };
+      await digest.setWebhook(ctx, ownDepartment(req), req.body.url, req.actor!.userId);
+      return { ok: true };
+    },
+  );
+}
+
 export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get(
-      '/events',
-      {
-        config: { access: 'audit.read', audit: { category: 'query', action: 'audit.search' } },
-        schema: {
-          tags: ['audit'],
-          summary: 'Search the audit log / 查询审计日志',
-          querystring: Obj({ ...Filter, ...PageQuery }),
-          response: { 200: Paged(Event) },
-        },
-      },
-      async (req) => {
-        const p = pageBounds(req.query);
-        const { rows, total } = await audit.searchAuditEvents(ctx, toFilter(req.query), p.limit, p.offset);
-        req.auditNote.rowCount = rows.length;
-        req.auditNote.detail = { filter: req.query };
-        return { items: rows.map(toDto), total, page: p.page, pageSize: p.pageSize };
-      },
-    );
-
-    app.get(
-      '/events.csv',
-      {
-        config: { access: 'audit.read', audit: { category: 'download', action: 'audit.export' } },
-        schema: {
-          tags: ['audit'],
-          summary: 'Export the filtered audit log as CSV / 导出审计日志',
-          querystring: Obj(Filter),
-          produces: ['text/csv'],
-        },
-      },
-      async (req, reply) => {
-        req.auditNote.detail = { filter: req.query };
-        const rows = Readable.from(
-          (async function* () {
-            for await (const r of audit.streamAuditEvents(ctx, toFilter(req.query))) yield csvLine(r);
-          })(),
-        );
-        const csv = stringify({
-          header: true,
-          bom: true,
-          columns: CSV_COLUMNS.map(([key, header]) => ({ key, header })),
-        });
-        rows.on('error', (e) => csv.destroy(e));
-        reply.header('content-type', 'text/csv; charset=utf-8');
-        reply.header(
-          'content-disposition',
-          `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
-        );
-        return reply.send(rows.pipe(csv));
-      },
-    );
+    logRoutes(app, ctx, CITY);
+    logRoutes(app, ctx, DEPARTMENT);
+    digestRoutes(app, ctx);
 
     app.post(
       '/verify',

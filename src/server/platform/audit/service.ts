@@ -13,8 +13,11 @@ import {
   toRecord,
   type AuditInput,
 } from './repo';
-import { resolveTargetName } from './targets';
+import { resolveAuditTarget } from './targets';
 import { auditWriter } from './writer';
+import { archiveSigningText, writeArchive, type SealedEvent } from './archive';
+import { signAsInstance } from '../crypto/instance-keys';
+import { droppedRuns } from './checkpoints';
 
 import * as repo from './repo';
 
@@ -31,8 +34,16 @@ export async function* streamAuditEvents(ctx: AppContext, f: repo.AuditFilter) {
   yield* repo.streamAuditEvents(ctx.db, f);
 }
 
-/** An event as its recorders give it: the time defaults to now, the target's name to its resolver's answer. */
-export type RecordInput = Omit<AuditInput, 'at' | 'targetName'> & { at?: Date; targetName?: string | null };
+/**
+ * An event as its recorders give it: the time defaults to now, the target's name and parties (provider
+ * and consumer department) to its resolver's answer.
+ */
+export type RecordInput = Omit<AuditInput, 'at' | 'targetName' | 'providerDepartmentId' | 'consumerDepartmentId'> & {
+  at?: Date;
+  targetName?: string | null;
+  providerDepartmentId?: string | null;
+  consumerDepartmentId?: string | null;
+};
 
 /**
  * The only way anything is written to the audit log. Inside a transaction (ctx.db is one) the event
@@ -59,9 +70,15 @@ function storable<T extends object>(event: T): T {
 
 export async function recordAudit(ctx: AppContext, raw: RecordInput): Promise<void> {
   const input = storable(raw);
-  const targetName =
-    input.targetName !== undefined ? input.targetName : await resolveTargetName(ctx, input.targetType, input.targetId);
-  const event = { ...input, targetName, at: input.at ?? ctx.clock.now() };
+  const given = input.targetName !== undefined && input.providerDepartmentId !== undefined;
+  const found = given ? undefined : await resolveAuditTarget(ctx, input.targetType, input.targetId);
+  const event: AuditInput = {
+    ...input,
+    targetName: input.targetName !== undefined ? input.targetName : (found?.name ?? null),
+    providerDepartmentId: input.providerDepartmentId ?? found?.providerDepartmentId ?? null,
+    consumerDepartmentId: input.consumerDepartmentId ?? found?.consumerDepartmentId ?? null,
+    at: input.at ?? ctx.clock.now(),
+  };
   if (ctx.db.isTransaction) await insertUnsealed(ctx.db, [event]);
   else await auditWriter(ctx.db).append(event);
 }
@@ -89,6 +106,8 @@ export interface SystemAuditInput {
   rowCount?: number | null;
   outcome?: AuditInput['outcome'];
   detail?: unknown;
+  /** The department that used the data, when the work was done for one (a grant's delivery). */
+  consumerDepartmentId?: string | null;
 }
 
 /**
@@ -120,10 +139,11 @@ export async function recordSystemAudit(
     outcome: e.outcome ?? 'success',
     statusCode: null,
     detail: e.detail ?? null,
+    consumerDepartmentId: e.consumerDepartmentId,
   });
 }
 
-export type ChainProblemKind = 'modified' | 'missing' | 'repeated' | 'relinked' | 'head_mismatch';
+export type ChainProblemKind = 'modified' | 'missing' | 'repeated' | 'relinked' | 'head_mismatch' | 'checkpoint';
 export interface ChainProblem {
   seq: string;
   kind: ChainProblemKind;
@@ -141,7 +161,9 @@ export interface ChainReport {
 /**
  * Walks the whole chain. A changed row fails its own hash; a deleted row leaves a gap in seq and a
  * link that no longer matches; an inserted row repeats a seq, breaks the next link or runs past the
- * recorded head.
+ * recorded head. A gap is no problem only where the retention job dropped exactly those seq numbers
+ * under a checkpoint whose SM2 signature verifies: the next event must then link to the hash the
+ * checkpoint recorded for the last of them.
  */
 export async function verifyAuditChain(ctx: AppContext, maxProblems = 100): Promise<ChainReport> {
   const problems: ChainProblem[] = [];
@@ -149,12 +171,32 @@ export async function verifyAuditChain(ctx: AppContext, maxProblems = 100): Prom
     if (problems.length < maxProblems) problems.push(p);
   };
   await sealAuditLog(ctx);
+  const dropped = await droppedRuns(ctx);
+  for (const partition of dropped.forged)
+    add({ seq: '0', kind: 'checkpoint', message: `the checkpoint of ${partition} does not verify (SM2)` });
+  /** Follows dropped runs from `from` as far as they reach: the seq after them and the last one's hash. */
+  const skipDropped = (from: bigint) => {
+    let at = from;
+    let hash: string | undefined;
+    for (let run = dropped.byFirst.get(String(at)); run; run = dropped.byFirst.get(String(at))) {
+      at = BigInt(run.last) + 1n;
+      hash = run.hash;
+    }
+    return { next: at, hash };
+  };
   let expectedSeq = 1n;
   let prevHash = GENESIS_HASH;
   let checked = 0;
   for await (const row of scanAuditEvents(ctx.db)) {
     checked++;
     const seq = BigInt(row.seq);
+    if (seq > expectedSeq) {
+      const skipped = skipDropped(expectedSeq);
+      if (skipped.hash !== undefined && skipped.next === seq) {
+        expectedSeq = seq;
+        prevHash = skipped.hash;
+      }
+    }
     if (seq < expectedSeq) {
       add({ seq: row.seq, kind: 'repeated', message: `seq ${row.seq} appears more than once` });
     } else if (seq !== expectedSeq) {
@@ -168,6 +210,12 @@ export async function verifyAuditChain(ctx: AppContext, maxProblems = 100): Prom
     }
     prevHash = row.hash;
     expectedSeq = seq + 1n;
+  }
+  // Every event dropped (none kept after the last checkpoint): the chain ends where the checkpoints do.
+  const tail = skipDropped(expectedSeq);
+  if (tail.hash !== undefined) {
+    expectedSeq = tail.next;
+    prevHash = tail.hash;
   }
   const head = await getAuditHead(ctx.db);
   if (BigInt(head.seq) !== expectedSeq - 1n || head.hash !== prevHash) {
@@ -217,3 +265,27 @@ export function startAuditSealer(ctx: AppContext, everyMs = 2_000): () => Promis
     await current;
   };
 }
+
+/**
+ * The filtered log as a signed archive (archive.ts), newest first like the list: what a department
+ * or the auditor exports to keep or hand on, verifiable offline.
+ */
+export function auditArchive(ctx: AppContext, f: repo.AuditFilter, scope: string, filter: unknown) {
+  return writeArchive(
+    { createdAt: ctx.clock.now().toISOString(), scope, filter },
+    (async function* () {
+      for await (const row of streamAuditEvents(ctx, f)) yield sealedEventOf(row);
+    })(),
+    async (t) => {
+      const head = await getAuditHead(ctx.db);
+      const trailer = { ...t, head: { seq: String(head.seq), hash: head.hash } };
+      const sig = await signAsInstance(ctx, archiveSigningText(trailer));
+      return { ...trailer, kid: sig.kid, publicKey: sig.publicKey, signature: sig.signature };
+    },
+  );
+}
+
+export const sealedEventOf = (row: repo.SealedAuditRow): SealedEvent => {
+  const { seq: _seq, ...record } = toRecord(row);
+  return { seq: row.seq, prevHash: row.prev_hash, hash: row.hash, record };
+};

@@ -1,11 +1,23 @@
 import type { AppContext } from '../../app-context';
 
 /**
- * Finds the human name of an audit target of one type (a resource's name and code, a request
- * number), or null when there is none. It runs in the context the event is written in: inside a
- * change's transaction it sees what the change created.
+ * What the log records of a target with the event: its human name (a resource's name and code, a
+ * request number), and the departments the event concerns besides the actor's — the provider whose
+ * data it is and the consumer that used it (R-42: each department sees the events about its data
+ * and its use).
  */
-export type AuditTargetResolver = (ctx: AppContext, id: string) => Promise<string | null>;
+export interface AuditTargetFacts {
+  name: string | null;
+  providerDepartmentId?: string | null;
+  consumerDepartmentId?: string | null;
+}
+
+/**
+ * Finds the facts of an audit target of one type (or just its name), or null when there is none. It
+ * runs in the context the event is written in: inside a change's transaction it sees what the change
+ * created.
+ */
+export type AuditTargetResolver = (ctx: AppContext, id: string) => Promise<string | null | AuditTargetFacts>;
 
 /** A module's resolvers, by the targetType its routes and recorders use. */
 export type AuditTargetNames = Record<string, AuditTargetResolver>;
@@ -32,23 +44,26 @@ export const byUuid =
   (ctx, id) =>
     UUID.test(id) ? resolve(ctx, id) : Promise.resolve(null);
 
+const NONE: AuditTargetFacts = { name: null };
+
 /**
- * The name to store with an event. Outside a transaction a failing lookup costs the event its name,
- * not the event itself; inside one the failed statement has aborted the transaction, so the error
- * goes on and the change rolls back with it, as any other failure to write its audit row does.
+ * The facts to store with an event. Outside a transaction a failing lookup costs the event its name
+ * and parties, not the event itself; inside one the failed statement has aborted the transaction, so
+ * the error goes on and the change rolls back with it, as any other failure to write its audit row does.
  */
-export async function resolveTargetName(
+export async function resolveAuditTarget(
   ctx: AppContext,
   targetType: string | null,
   targetId: string | null,
-): Promise<string | null> {
+): Promise<AuditTargetFacts> {
   const resolve = targetType && targetId ? resolvers.get(targetType) : undefined;
-  if (!resolve) return null;
+  if (!resolve) return NONE;
   try {
-    return await resolve(ctx, targetId!);
+    const found = await resolve(ctx, targetId!);
+    return typeof found === 'object' && found !== null ? found : { name: found };
   } catch (e) {
     if (ctx.db.isTransaction) throw e;
     ctx.log.error(`audit: no name for ${targetType} ${targetId}: ${e instanceof Error ? e.message : String(e)}`);
-    return null;
+    return NONE;
   }
 }

@@ -7,6 +7,7 @@ import * as repo from './repo';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './password';
 import { hashToken, newToken } from './tokens';
 import { checkTotp, newTotpSecret, totpEnrolment } from './totp';
+import { openMfaSecret, sealMfaSecret } from './mfa-secret';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
@@ -188,7 +189,7 @@ export async function startMfaEnrolment(ctx: AppContext, actor: Actor) {
     );
   }
   const secret = newTotpSecret();
-  await repo.setMfaSecret(ctx.db, actor.userId, secret, false);
+  await repo.setMfaSecret(ctx.db, actor.userId, await sealMfaSecret(ctx, actor.userId, secret), false);
   return totpEnrolment(secret, creds.username);
 }
 
@@ -197,7 +198,7 @@ export async function confirmMfaEnrolment(ctx: AppContext, actor: Actor, code: s
   if (!creds?.mfa_secret || (creds.mfa_enabled && !actor.mfaPassed)) {
     throw new AppError(409, 'MFA_NOT_STARTED', 'Start the enrolment first', '请先开始绑定动态口令');
   }
-  if (!checkTotp(creds.mfa_secret, code, ctx.clock.now())) throw badCode();
+  if (!checkTotp(await openMfaSecret(ctx, actor.userId, creds.mfa_secret), code, ctx.clock.now())) throw badCode();
   await repo.setMfaSecret(ctx.db, actor.userId, creds.mfa_secret, true);
   await repo.setSessionMfaPassed(ctx.db, actor.tokenHash);
 }
@@ -207,7 +208,7 @@ export async function verifyMfa(ctx: AppContext, actor: Actor, code: string): Pr
   if (!creds?.mfa_enabled || !creds.mfa_secret) {
     throw new AppError(409, 'MFA_NOT_ENROLLED', 'No second factor is set up', '尚未绑定动态口令');
   }
-  if (!checkTotp(creds.mfa_secret, code, ctx.clock.now())) throw badCode();
+  if (!checkTotp(await openMfaSecret(ctx, actor.userId, creds.mfa_secret), code, ctx.clock.now())) throw badCode();
   await repo.setSessionMfaPassed(ctx.db, actor.tokenHash);
 }
 

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context';
 import { inTransaction } from '../../db/tx';
-import { secretBox } from './secret-box';
+import { secrets } from './key-ring';
+import type { SealedColumn } from './sealed-columns';
 import { sm3Hex } from './sm3';
 import * as repo from './instance-keys-repo';
 import { generateSm2KeyPair, sm2PublicKeyPem, sm2Sign, sm2Verify, type Sm2KeyPair } from './sm2';
@@ -16,10 +17,20 @@ export interface InstanceSignature {
   algorithm: 'SM2';
   /** DER, hex (GB/T 32918.2 with SM3 and the default identity 1234567812345678). */
   signature: string;
+  /** The signing key's public half (04‖x‖y, hex), so that a file carries what verifies it. */
+  publicKey: string;
 }
 
 const kidOf = (publicKey: string) => sm3Hex(Buffer.from(publicKey, 'hex')).slice(0, 16);
 const sealContext = (kid: string) => `instance_key:${kid}`;
+
+/** Where the private halves are sealed (a data-key rotation re-encrypts them). */
+export const instanceKeySealedColumn: SealedColumn = {
+  table: 'instance_key',
+  key: ['kid'],
+  column: 'private_key_sealed',
+  context: (k) => sealContext(k.kid!),
+};
 
 async function addKey(ctx: AppContext): Promise<void> {
   const pair = generateSm2KeyPair();
@@ -27,7 +38,7 @@ async function addKey(ctx: AppContext): Promise<void> {
   await repo.insertCurrentKey(ctx.db, {
     kid,
     public_key: pair.publicKey,
-    private_key_sealed: secretBox(ctx.config).seal(pair.privateKey, sealContext(kid)),
+    private_key_sealed: await secrets(ctx).seal(pair.privateKey, sealContext(kid)),
     retired_at: null,
   });
 }
@@ -39,13 +50,13 @@ async function currentPair(ctx: AppContext): Promise<{ kid: string; pair: Sm2Key
     await addKey(ctx);
     row = (await repo.currentKey(ctx.db))!;
   }
-  const privateKey = secretBox(ctx.config).open(row.private_key_sealed, sealContext(row.kid));
+  const privateKey = await secrets(ctx).open(row.private_key_sealed, sealContext(row.kid));
   return { kid: row.kid, pair: { publicKey: row.public_key, privateKey } };
 }
 
 export async function signAsInstance(ctx: AppContext, data: string | Uint8Array): Promise<InstanceSignature> {
   const { kid, pair } = await currentPair(ctx);
-  return { kid, algorithm: 'SM2', signature: sm2Sign(data, pair) };
+  return { kid, algorithm: 'SM2', signature: sm2Sign(data, pair), publicKey: pair.publicKey };
 }
 
 /** true when `kid` is one of this instance's keys, current or retired, and the signature verifies. */

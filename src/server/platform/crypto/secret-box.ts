@@ -6,22 +6,24 @@ import { AppError } from '../errors';
 
 /**
  * R-44: sensitive values stored encrypted with SM4 (GB/T 32907), the key kept outside the database.
- * SM4-CBC then HMAC-SM3 over version, IV, ciphertext and the caller's context (encrypt-then-MAC),
+ * SM4-CBC then HMAC-SM3 over header, IV, ciphertext and the caller's context (encrypt-then-MAC),
  * because node:crypto has no SM4-GCM and CBC alone would let a tampered value decrypt to garbage.
- * Text form: `gs1:<base64 iv>:<base64 ciphertext>:<base64 mac>`.
+ * Text form: `<header>:<base64 iv>:<base64 ciphertext>:<base64 mac>`. The header `gs1` is the first
+ * form, sealed with keys derived from the master key itself; `gs2:<kid>` names the data key that
+ * sealed it (envelope encryption, key-ring.ts). The box is the same, only its key and header differ.
  */
 
-const VERSION = 'gs1';
+const LEGACY_HEADER = 'gs1';
 const KEY_BYTES = 32;
 
-const hmacSm3 = (key: Buffer, ...parts: Buffer[]) => {
+export const hmacSm3 = (key: Buffer, ...parts: Buffer[]) => {
   const h = createHmac('sm3', key);
   for (const p of parts) h.update(p);
   return h.digest();
 };
 
 /** HKDF (RFC 5869) with HMAC-SM3, one output block: distinct labels give independent keys. */
-function deriveKey(master: Buffer, label: string, bytes: number): Buffer {
+export function deriveKey(master: Buffer, label: string, bytes: number): Buffer {
   const prk = hmacSm3(Buffer.from('govshare/secret-box/v1'), master);
   return hmacSm3(prk, Buffer.from(label), Buffer.from([1])).subarray(0, bytes);
 }
@@ -38,9 +40,12 @@ export class SecretBox {
   readonly #encKey: Buffer;
   readonly #macKey: Buffer;
   readonly #lookupKey: Buffer;
+  readonly #header: string;
 
-  constructor(masterKey: Buffer) {
+  /** `header` names the form and the key (`gs1`, or `gs2:<kid>` for a data key); the MAC covers it. */
+  constructor(masterKey: Buffer, header = LEGACY_HEADER) {
     if (masterKey.length !== KEY_BYTES) throw new Error(`secret-box master key must be ${KEY_BYTES} bytes`);
+    this.#header = header;
     this.#encKey = deriveKey(masterKey, 'sm4-cbc encryption', 16);
     this.#macKey = deriveKey(masterKey, 'hmac-sm3 authentication', 32);
     this.#lookupKey = deriveKey(masterKey, 'hmac-sm3 lookup digest', 32);
@@ -60,15 +65,15 @@ export class SecretBox {
     const cipher = createCipheriv('sm4-cbc', this.#encKey, iv);
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const mac = this.#mac(iv, ct, context);
-    return [VERSION, iv.toString('base64'), ct.toString('base64'), mac.toString('base64')].join(':');
+    return [this.#header, iv.toString('base64'), ct.toString('base64'), mac.toString('base64')].join(':');
   }
 
   open(text: string, context = ''): string {
-    const parts = text.split(':');
-    if (parts.length !== 4 || parts[0] !== VERSION) {
+    const parts = text.startsWith(`${this.#header}:`) ? text.slice(this.#header.length + 1).split(':') : [];
+    if (parts.length !== 3) {
       throw new AppError(500, 'SECRET_FORMAT', 'Unknown secret format or version', '无法识别的密文格式或版本');
     }
-    const [iv, ct, mac] = parts.slice(1).map((p) => Buffer.from(p, 'base64')) as [Buffer, Buffer, Buffer];
+    const [iv, ct, mac] = parts.map((p) => Buffer.from(p, 'base64')) as [Buffer, Buffer, Buffer];
     const expected = this.#mac(iv, ct, context);
     if (iv.length !== 16 || mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw badSecret();
     try {
@@ -84,7 +89,7 @@ export class SecretBox {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(ctx.length);
     // Lengths framed so that (context, iv, ct) splits cannot be shifted into one another.
-    return hmacSm3(this.#macKey, Buffer.from(VERSION), len, ctx, iv, ct);
+    return hmacSm3(this.#macKey, Buffer.from(this.#header), len, ctx, iv, ct);
   }
 }
 
@@ -141,7 +146,11 @@ export function loadMasterKey(config: Pick<Config, 'secretKey' | 'keyFile' | 'da
 
 const boxes = new WeakMap<object, SecretBox>();
 
-/** One box per configuration; the key is read at first use, not at start, so servers without secrets need none. */
+/**
+ * The `gs1` box of the configured master key: opens values sealed before envelope encryption.
+ * New values are sealed through `secrets(ctx)` (key-ring.ts). The key is read at first use, not at
+ * start, so servers without secrets need none.
+ */
 export function secretBox(config: Config): SecretBox {
   let box = boxes.get(config);
   if (!box) boxes.set(config, (box = new SecretBox(loadMasterKey(config))));

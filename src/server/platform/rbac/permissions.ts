@@ -23,6 +23,10 @@ export const PERMISSIONS = {
   'specialist.read': INTERNAL,
   'specialist.manage': ['platform_admin', 'dept_specialist', 'dept_leader'],
   'audit.read': ['auditor'],
+  // a department's leader and 数据专员 read the events about its data (as provider) and its use (as consumer).
+  'audit.department.read': ['auditor', 'dept_leader', 'dept_specialist'],
+  // Where the department's own system receives its signed usage digests.
+  'audit.digest.webhook': ['dept_leader'],
   'audit.settings': ['security_admin'],
   'calendar.read': INTERNAL,
   'calendar.manage': ['platform_admin'],
@@ -30,6 +34,10 @@ export const PERMISSIONS = {
   // The security operations register (R-46, Art 23, 25, 26): kept by the platform's managing unit.
   'security.register.read': ['platform_admin', 'security_admin'],
   'security.register.manage': ['platform_admin', 'security_admin'],
+  // a running embedded platform makes its own backup (its data folder is locked to the CLI).
+  'platform.backup': ['platform_admin', 'security_admin'],
+  // Art 18: a leaked file traced to the department and user it was downloaded by.
+  'security.trace': ['security_admin'],
   // Catalog (R-01 … R-09)
   'catalog.read': INTERNAL,
   'catalog.compile': ['dept_specialist'],

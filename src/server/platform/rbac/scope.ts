@@ -33,6 +33,8 @@ const CITY_WIDE = {
   'open.application.manage': ['platform_admin'],
   /** Read and answer the public's data requests routed to a department and 纠错 on its datasets. */
   'open.feedback.answer': ['platform_admin'],
+  /** the audit log about a department's data and its use; the auditor reads every department's. */
+  'audit.department.read': ['auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ScopedAction = keyof typeof CITY_WIDE;

@@ -99,6 +99,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/system/backup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download a backup of the whole platform / 下载平台备份
+     * @description The file `govshare backup` writes (docs/operations.md): every table, sequence and stored file with a manifest of counts and SM3 checksums; SM4-encrypted when the server has GOVSHARE_BACKUP_KEY. Restore it with `govshare restore FILE`.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/login': {
     parameters: {
       query?: never;
@@ -508,7 +545,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Export the filtered audit log as CSV / 导出审计日志 */
+    /** Export the filtered log as CSV / 导出审计日志 */
     get: {
       parameters: {
         query?: {
@@ -545,6 +582,451 @@ export interface paths {
       };
     };
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/audit/events.archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Export the filtered log as a signed archive / 导出审计日志签名归档
+     * @description JSON lines: every event with its SM3 links, then a trailer signed with the instance’s SM2 key. `govshare audit verify-archive FILE` verifies it offline.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          category?:
+            | 'aggregate'
+            | 'share'
+            | 'query'
+            | 'compare'
+            | 'download'
+            | 'analyze'
+            | 'access'
+            | 'maintain'
+            | 'login'
+            | 'admin';
+          outcome?: 'success' | 'denied' | 'failed';
+          departmentId?: string;
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/audit/department/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Search the audit log about the department / 查询本部门相关审计日志 */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          category?:
+            | 'aggregate'
+            | 'share'
+            | 'query'
+            | 'compare'
+            | 'download'
+            | 'analyze'
+            | 'access'
+            | 'maintain'
+            | 'login'
+            | 'admin';
+          outcome?: 'success' | 'denied' | 'failed';
+          departmentId?: string;
+          q?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                seq: string;
+                /** Format: date-time */
+                at: string;
+                userId: string | null;
+                username: string | null;
+                realName: string | null;
+                departmentId: string | null;
+                departmentName: string | null;
+                roles: string[];
+                category: string;
+                action: string;
+                /** @description The action in Chinese / 操作名称 */
+                actionLabel: string;
+                /** @description The action in English */
+                actionLabelEn: string;
+                targetType: string | null;
+                targetId: string | null;
+                /** @description The target as it was named when the event was written / 对象名称 */
+                targetName: string | null;
+                rowCount: number | null;
+                ip: string | null;
+                userAgent: string | null;
+                outcome: string;
+                statusCode: number | null;
+                detail: unknown;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/audit/department/events.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export the filtered log as CSV / 导出本部门相关审计日志 */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          category?:
+            | 'aggregate'
+            | 'share'
+            | 'query'
+            | 'compare'
+            | 'download'
+            | 'analyze'
+            | 'access'
+            | 'maintain'
+            | 'login'
+            | 'admin';
+          outcome?: 'success' | 'denied' | 'failed';
+          departmentId?: string;
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/audit/department/events.archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Export the filtered log as a signed archive / 导出本部门相关审计日志签名归档
+     * @description JSON lines: every event with its SM3 links, then a trailer signed with the instance’s SM2 key. `govshare audit verify-archive FILE` verifies it offline.
+     */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          category?:
+            | 'aggregate'
+            | 'share'
+            | 'query'
+            | 'compare'
+            | 'download'
+            | 'analyze'
+            | 'access'
+            | 'maintain'
+            | 'login'
+            | 'admin';
+          outcome?: 'success' | 'denied' | 'failed';
+          departmentId?: string;
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/audit/department/digests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Usage digests of the department / 数据使用情况摘要 */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                departmentId: string;
+                departmentName: string;
+                /** Format: date */
+                periodFrom: string;
+                /** Format: date */
+                periodTo: string;
+                /** Format: date-time */
+                createdAt: string;
+                webhookStatus: ('sent' | 'failed') | (never | null);
+                webhookError: string | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/audit/department/digests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One usage digest with its SM2 signature / 数据使用情况摘要详情 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              digest: {
+                format: string;
+                department: {
+                  id: string;
+                  name: string;
+                };
+                period: {
+                  from: string;
+                  to: string;
+                };
+                generatedAt: string;
+                asProvider: {
+                  departmentId: string | null;
+                  departmentName: string | null;
+                  target: string | null;
+                  grantNo: string | null;
+                  action: string;
+                  events: number;
+                  rows: number;
+                }[];
+                asConsumer: {
+                  departmentId: string | null;
+                  departmentName: string | null;
+                  target: string | null;
+                  grantNo: string | null;
+                  action: string;
+                  events: number;
+                  rows: number;
+                }[];
+              };
+              signature: {
+                kid: string;
+                /** @enum {string} */
+                algorithm: 'SM2';
+                signature: string;
+                publicKey: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/audit/department/webhook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the department receives its digests / 摘要推送地址 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description http(s) address receiving the signed digests / 推送地址 */
+              url: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Set (or clear with null) the digest webhook / 设置摘要推送地址 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description http(s) address receiving the signed digests / 推送地址 */
+            url: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ok: boolean;
+            };
+          };
+        };
+      };
+    };
     post?: never;
     delete?: never;
     options?: never;
@@ -15863,6 +16345,89 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/security/trace': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Trace a leaked file to the download it came from / 下载溯源
+     * @description multipart/form-data with one "file": a CSV, JSON Lines or Excel file (or part of one, at least about 200 rows), at most 50 MB. Names the download, grant, department and user whose fingerprint it carries.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              fileName: string;
+              /** @enum {string} */
+              format: 'csv' | 'jsonl' | 'xlsx' | 'pdf';
+              /** @description rows of the file that carry a bit of a mark */
+              voting: number;
+              /** @description bits of the 64-bit mark the rows decide */
+              knownBits: number;
+              /** @description marks named by the file’s metadata (XLSX) */
+              embedded: string[];
+              /**
+               * @description matched: one download; ambiguous: several; no_match: none recorded; too_few_rows: too few rows to tell
+               * @enum {string}
+               */
+              verdict: 'matched' | 'ambiguous' | 'no_match' | 'too_few_rows';
+              matches: {
+                download: {
+                  /** @description the download’s mark, 16 hex digits */
+                  mark: string;
+                  /**
+                   * @description grant: a department’s export under a sharing grant; open: the open portal
+                   * @enum {string}
+                   */
+                  channel: 'grant' | 'open';
+                  format: string;
+                  resourceCode: string;
+                  grantNo: string | null;
+                  departmentId: string | null;
+                  departmentName: string | null;
+                  userId: string | null;
+                  username: string | null;
+                  realName: string | null;
+                  ip: string | null;
+                  /** Format: date-time */
+                  at: string;
+                  /** @description rows the download sent */
+                  rows: number | null;
+                  complete: boolean | null;
+                };
+                /** @description voting rows whose bit agrees with this download’s mark */
+                agreeing: number;
+                /** @description the file’s metadata names this mark */
+                embedded: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

@@ -53,7 +53,8 @@ export function ckanRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     const handle = async (req: FastifyRequest<{ Params: { action: string } }>, reply: FastifyReply) => {
       const { action } = req.params;
-      const run = ACTIONS[action];
+      // Own keys only: `__proto__` or `toString` is an unknown action, not a property of every object.
+      const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
       if (!run) {
         return reply.status(400).send({
           help: help(req, action),
