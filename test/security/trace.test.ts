@@ -18,6 +18,7 @@ import { TRACE_COMMANDS } from '../../src/cli/trace-commands';
 import { boundEntry, corpSource, grantItems, type CorpSource } from '../exchange/pull-fixtures';
 import { download as fileDownload, fileEntry, fileGrant, pdf, sha256, upload } from '../exchange/files-fixtures';
 import { PDFArray, PDFDocument, PDFRawStream, StandardFonts } from 'pdf-lib';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { inflateSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 
@@ -455,5 +456,52 @@ describe('traceable downloads (Art 18)', () => {
     }>().id;
     expect(expectStatus(await fileDownload(t, reader.user, fakeId), 200).rawPayload.equals(fake)).toBe(true);
     expect((await trace(stored, 'clean.pdf')).verdict).toBe('no_match');
+  });
+
+  it('marks an OFD file delivered under a grant on each page and in its document information, and traces it', async () => {
+    const { entry, provider } = await fileEntry(t);
+    const ns = 'xmlns:ofd="http://www.ofdspec.org/2016"';
+    const page = (n: number) =>
+      `<?xml version="1.0" encoding="UTF-8"?><ofd:Page ${ns}><ofd:Content><ofd:Layer ID="${10 + n}"><ofd:TextObject ID="${20 + n}" Boundary="10 10 100 10" Font="3" Size="4"><ofd:TextCode X="0" Y="4">企业登记 第${n}页</ofd:TextCode></ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>`;
+    const stored = Buffer.from(
+      zipSync({
+        'OFD.xml': strToU8(
+          `<?xml version="1.0" encoding="UTF-8"?><ofd:OFD ${ns} Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>a1</ofd:DocID><ofd:Title>企业登记</ofd:Title></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>`,
+        ),
+        'Doc_0/Document.xml': strToU8(
+          `<?xml version="1.0" encoding="UTF-8"?><ofd:Document ${ns}><ofd:CommonData><ofd:MaxUnitID>30</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/><ofd:Page ID="2" BaseLoc="Pages/Page_1/Content.xml"/></ofd:Pages></ofd:Document>`,
+        ),
+        'Doc_0/PublicRes.xml': strToU8(
+          `<?xml version="1.0" encoding="UTF-8"?><ofd:Res ${ns} BaseLoc="Res"><ofd:Fonts><ofd:Font ID="3" FontName="SimSun"/></ofd:Fonts></ofd:Res>`,
+        ),
+        'Doc_0/Pages/Page_0/Content.xml': strToU8(page(1)),
+        'Doc_0/Pages/Page_1/Content.xml': strToU8(page(2)),
+      }),
+    );
+    const fileId = expectStatus(await upload(t, provider.specialist, entry.id, stored, 'register.ofd'), 201).json<{
+      id: string;
+    }>().id;
+    const { consumer: reader, grant } = await fileGrant(t, entry);
+
+    const sent = expectStatus(await fileDownload(t, reader.user, fileId), 200).rawPayload;
+    expect(sent.equals(stored)).toBe(false);
+    const parts = unzipSync(sent);
+    const hit = await tracedTo(sent, 'register.ofd');
+    expect(hit.embedded).toBe(true);
+    expect(hit.download).toMatchObject({ format: 'ofd', grantNo: grant.no, username: reader.user.username });
+    expect(strFromU8(parts['OFD.xml']!)).toContain(`<ofd:CustomData Name="GovshareDownload">${hit.download.mark}<`);
+    // Each page keeps its content and gains a layer naming the grant, the user and the mark, in a font of the document.
+    for (const n of [0, 1]) {
+      const content = strFromU8(parts[`Doc_0/Pages/Page_${n}/Content.xml`]!);
+      expect(content).toContain(`企业登记 第${n + 1}页`);
+      for (const s of [`grant ${grant.no}`, `user ${reader.user.username}`, `mark ${hit.download.mark}`])
+        expect(content).toContain(s);
+    }
+    expect(strFromU8(parts['Doc_0/PublicRes.xml']!)).toMatch(/<ofd:Font ID="31" FontName="SimSun"/);
+    expect(strFromU8(parts['Doc_0/Document.xml']!)).toContain('<ofd:MaxUnitID>35</ofd:MaxUnitID>');
+
+    // The provider's own copy is the stored file, which names no download.
+    expect(expectStatus(await fileDownload(t, provider.specialist, fileId), 200).rawPayload.equals(stored)).toBe(true);
+    expect((await trace(stored, 'clean.ofd')).verdict).toBe('no_match');
   });
 });

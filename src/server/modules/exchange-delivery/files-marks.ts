@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../app-context';
-import { markPdfDownload } from '../../platform/fingerprint';
+import { markDocumentDownload } from '../../platform/fingerprint';
 import { getDepartment } from '../org';
 import type { Grant } from '../sharing';
 import type { ExportRecipient } from './records-export';
@@ -14,10 +14,13 @@ export interface SentFile {
   sm3: string;
 }
 
+/** The fixed-layout formats a download's mark is stamped into. */
+const DOCUMENTS: Record<string, 'pdf' | 'ofd'> = { 'application/pdf': 'pdf', 'application/ofd': 'ofd' };
+
 /**
- * Art 18: a PDF leaving its provider under a grant carries its download's mark, visible at the foot
- * of each page and in its document information, so the file is itself a copy of record. Other files
- * (and a PDF that cannot be read as one) leave as stored; their download is in the audit log.
+ * Art 18: a PDF or OFD leaving its provider under a grant carries its download's mark, visible at the
+ * foot of each page and in its document information, so the file is itself a copy of record. Other
+ * files (and one that cannot be read as its format) leave as stored; their download is in the audit log.
  */
 export async function markedFile(
   ctx: AppContext,
@@ -26,17 +29,18 @@ export async function markedFile(
   to: ExportRecipient,
   content: Readable,
 ): Promise<{ content: Readable; sent: SentFile | null }> {
-  if (file.mime !== 'application/pdf') return { content, sent: null };
+  const format = DOCUMENTS[file.mime];
+  if (!format) return { content, sent: null };
   const parts: Buffer[] = [];
   for await (const chunk of content) parts.push(chunk as Buffer);
   const stored = Buffer.concat(parts);
   const department = await getDepartment(ctx, grant.consumerDepartmentId);
-  const marked = await markPdfDownload(
+  const marked = await markDocumentDownload(
     ctx,
     stored,
     {
       channel: 'grant',
-      format: 'pdf',
+      format,
       resourceCode: grant.entryCode,
       entryId: file.entryId,
       grant: { id: grant.id, no: grant.no },

@@ -27,7 +27,7 @@ export const TracedDownload = Obj({
 
 export const TraceReport = Obj({
   fileName: Type.String(),
-  format: enumOf(['csv', 'jsonl', 'xlsx', 'pdf'] as const),
+  format: enumOf(['csv', 'jsonl', 'xlsx', 'pdf', 'ofd'] as const),
   voting: Type.Integer({ description: 'rows of the file that carry a bit of a mark' }),
   knownBits: Type.Integer({ description: 'bits of the 64-bit mark the rows decide' }),
   embedded: Type.Array(Type.String(), { description: 'marks named by the file’s metadata (XLSX)' }),

@@ -2,7 +2,9 @@ import type { AppContext } from '../../app-context';
 import { fingerprintKey } from './key';
 import { markHex, markToDb, newMark } from './mark';
 import * as repo from './marks-repo';
-import { readPdf, stampPdf, type PdfMarkLabel } from './pdf-marks';
+import { readPdf, stampPdf } from './pdf-marks';
+import { readOfd, stampOfd } from './ofd-marks';
+import type { DocumentMarkLabel } from './label';
 
 /**
  * Traceable downloads (Art 18): a download's mark, what it was recorded as, and the file formats'
@@ -13,7 +15,7 @@ export { csvMarker } from './csv-marks';
 export { markJsonLine } from './jsonl-marks';
 export { addMarkSheet, markXlsxRow, markXlsxWorkbook } from './xlsx-marks';
 export { traceFile, type TraceReport, type TracedDownload } from './trace';
-export type { PdfMarkLabel } from './pdf-marks';
+export type { DocumentMarkLabel } from './label';
 
 /** Who received a download and what it was, as recorded with its mark. */
 export interface DownloadSubject {
@@ -64,19 +66,29 @@ export async function finishDownloadMark(ctx: AppContext, f: Fingerprint, rows: 
 }
 
 /**
- * A PDF leaving under a grant or to a signed-in user, marked: null when the file cannot be read as a
- * PDF (nothing is recorded then, and the caller delivers it as stored).
+ * A PDF or OFD leaving under a grant or to a signed-in user, marked on every page and in its document
+ * information: null when the file cannot be read as one (nothing is recorded then, and the caller
+ * delivers it as stored).
  */
-export async function markPdfDownload(
+export async function markDocumentDownload(
   ctx: AppContext,
   file: Buffer,
-  s: DownloadSubject,
-  label: Omit<PdfMarkLabel, 'at'>,
+  s: DownloadSubject & { format: 'pdf' | 'ofd' },
+  label: Omit<DocumentMarkLabel, 'at'>,
 ): Promise<{ content: Buffer; mark: string } | null> {
-  const doc = await readPdf(file);
-  if (!doc) return null;
+  const at = ctx.clock.now();
+  if (s.format === 'pdf') {
+    const doc = await readPdf(file);
+    if (!doc) return null;
+    const fp = await startDownloadMark(ctx, s);
+    const content = await stampPdf(doc, fp.mark, { ...label, at });
+    await finishDownloadMark(ctx, fp, doc.getPageCount(), true);
+    return { content, mark: fp.hex };
+  }
+  const parts = readOfd(file);
+  if (!parts) return null;
   const fp = await startDownloadMark(ctx, s);
-  const content = await stampPdf(doc, fp.mark, { ...label, at: ctx.clock.now() });
-  await finishDownloadMark(ctx, fp, doc.getPageCount(), true);
+  const content = stampOfd(parts, fp.mark, { ...label, at });
+  await finishDownloadMark(ctx, fp, 0, true);
   return { content, mark: fp.hex };
 }

@@ -1,5 +1,6 @@
-import { PDFDict, PDFDocument, PDFName, PDFString, StandardFonts, rgb } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
 import { markHex, markOfHex } from './mark';
+import { markLine, type DocumentMarkLabel } from './label';
 
 /**
  * A PDF carries its mark twice: visibly, a line at the foot of every page naming the download (a
@@ -9,22 +10,15 @@ import { markHex, markOfHex } from './mark';
  */
 
 const KEYWORD = 'govshare-download:';
-const INFO_KEY = PDFName.of('GovshareDownload');
+const INFO_KEY = 'GovshareDownload';
+
+/** pdf-lib, loaded on first use: a server that delivers no PDF need not carry it (bench/memory). */
+type PdfLib = typeof import('pdf-lib');
+let loaded: Promise<PdfLib> | undefined;
+const pdfLib = () => (loaded ??= import('pdf-lib'));
 
 /** The document information dictionary (pdf-lib keeps its own accessor private). */
-const infoOf = (doc: PDFDocument) => doc.context.lookupMaybe(doc.context.trailerInfo.Info, PDFDict);
-
-export interface PdfMarkLabel {
-  /** The department's 统一社会信用代码 or id, the grant's number, the user's account name: ASCII. */
-  department: string | null;
-  grantNo: string | null;
-  username: string | null;
-  at: Date;
-}
-
-/** Shanghai wall-clock time, as the page's reader reads it. */
-const beijing = (at: Date) =>
-  `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} UTC+8`;
+const infoOf = (lib: PdfLib, doc: PDFDocument) => doc.context.lookupMaybe(doc.context.trailerInfo.Info, lib.PDFDict);
 
 /** Drops what the standard fonts cannot draw (they encode WinAnsi only). */
 const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
@@ -32,7 +26,7 @@ const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
 /** The file as a PDF to mark, or null when it cannot be read as one (it is then delivered as stored). */
 export async function readPdf(file: Buffer): Promise<PDFDocument | null> {
   try {
-    const doc = await PDFDocument.load(file, { updateMetadata: false });
+    const doc = await (await pdfLib()).PDFDocument.load(file, { updateMetadata: false });
     // pdf-lib reads leniently: a file with no page tree loads, then fails on its first page.
     return doc.getPageCount() > 0 ? doc : null;
   } catch {
@@ -41,37 +35,28 @@ export async function readPdf(file: Buffer): Promise<PDFDocument | null> {
 }
 
 /** The PDF with the mark on every page and in its document information. */
-export async function stampPdf(doc: PDFDocument, mark: bigint, label: PdfMarkLabel): Promise<Buffer> {
+export async function stampPdf(doc: PDFDocument, mark: bigint, label: DocumentMarkLabel): Promise<Buffer> {
+  const lib = await pdfLib();
   const hex = markHex(mark);
   const keywords = doc.getKeywords();
   doc.setKeywords([...(keywords ? [keywords] : []), `${KEYWORD}${hex}`]);
   // setKeywords has made the dictionary when the file had none.
-  infoOf(doc)?.set(INFO_KEY, PDFString.of(hex));
-  const line = ascii(
-    [
-      'govshare download',
-      label.grantNo && `grant ${label.grantNo}`,
-      label.department && `dept ${label.department}`,
-      label.username && `user ${label.username}`,
-      beijing(label.at),
-      `mark ${hex}`,
-    ]
-      .filter(Boolean)
-      .join(' | '),
-  );
-  const font = await doc.embedFont(StandardFonts.Helvetica);
+  infoOf(lib, doc)?.set(lib.PDFName.of(INFO_KEY), lib.PDFString.of(hex));
+  const line = ascii(markLine(label, hex));
+  const font = await doc.embedFont(lib.StandardFonts.Helvetica);
   for (const page of doc.getPages()) {
     const { x, y } = page.getCropBox();
-    page.drawText(line, { x: x + 12, y: y + 8, size: 6, font, color: rgb(0.55, 0.55, 0.55) });
+    page.drawText(line, { x: x + 12, y: y + 8, size: 6, font, color: lib.rgb(0.55, 0.55, 0.55) });
   }
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
 
 /** The marks a PDF's document information names. */
 export async function pdfMarks(file: Buffer): Promise<bigint[]> {
+  const lib = await pdfLib();
   let doc: PDFDocument;
   try {
-    doc = await PDFDocument.load(file, { updateMetadata: false, ignoreEncryption: true });
+    doc = await lib.PDFDocument.load(file, { updateMetadata: false, ignoreEncryption: true });
   } catch {
     return [];
   }
@@ -84,7 +69,7 @@ export async function pdfMarks(file: Buffer): Promise<bigint[]> {
   };
   const keywords = doc.getKeywords() ?? '';
   if (keywords.includes(KEYWORD)) add(keywords.slice(keywords.indexOf(KEYWORD)));
-  const own = infoOf(doc)?.lookup(INFO_KEY);
-  if (own instanceof PDFString) add(own.decodeText());
+  const own = infoOf(lib, doc)?.lookup(lib.PDFName.of(INFO_KEY));
+  if (own instanceof lib.PDFString) add(own.decodeText());
   return [...found];
 }

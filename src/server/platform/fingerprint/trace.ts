@@ -9,6 +9,7 @@ import * as repo from './marks-repo';
 import { agreement, agreesEnough, maxMismatches, MIN_KNOWN_BITS, tally } from './votes';
 import { xlsxVotes } from './xlsx-marks';
 import { pdfMarks } from './pdf-marks';
+import { ofdMarks, readOfd } from './ofd-marks';
 
 /** A recorded download, as a trace names it. */
 export interface TracedDownload {
@@ -29,7 +30,7 @@ export interface TracedDownload {
 }
 
 export interface TraceReport {
-  format: 'csv' | 'jsonl' | 'xlsx' | 'pdf';
+  format: 'csv' | 'jsonl' | 'xlsx' | 'pdf' | 'ofd';
   /** Rows that carried a bit. */
   voting: number;
   /** Bits of the mark the rows decide (of 64). */
@@ -73,7 +74,12 @@ export async function traceFile(ctx: AppContext, file: Buffer): Promise<TraceRep
   let format: TraceReport['format'];
   let votes: Vote[];
   let embedded: bigint[] = [];
-  if (isZip(file)) {
+  if (isZip(file) && readOfd(file)) {
+    // An OFD has no rows either: its document information names the mark.
+    format = 'ofd';
+    votes = [];
+    embedded = ofdMarks(file);
+  } else if (isZip(file)) {
     format = 'xlsx';
     ({ votes, embedded } = await xlsxVotes(key, file));
   } else if (isPdf(file)) {
@@ -107,7 +113,7 @@ export async function traceFile(ctx: AppContext, file: Buffer): Promise<TraceRep
       ? 'matched'
       : matches.length > 1
         ? 'ambiguous'
-        : t.knownBits < MIN_KNOWN_BITS && format !== 'pdf'
+        : t.knownBits < MIN_KNOWN_BITS && format !== 'pdf' && format !== 'ofd'
           ? 'too_few_rows'
           : 'no_match';
   return {
