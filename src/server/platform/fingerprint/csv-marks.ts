@@ -114,10 +114,19 @@ class RecordSplitter {
   }
 }
 
-/** A CSV stream with each record's bit set; a leading BOM passes through (it is not part of the first field). */
+/**
+ * A CSV stream with each data record's bit set; a leading BOM passes through (it is not part of the
+ * first field). The header record stays as it is: it is the same in every export of the resource, so
+ * it would carry nothing a fragment needs, and people compare headers as text.
+ */
 export function csvMarker(key: Buffer, mark: bigint): Transform {
   const decoder = new StringDecoder('utf8');
-  const split = new RecordSplitter((r) => markCsvRecord(key, mark, r));
+  let header = true;
+  const split = new RecordSplitter((r) => {
+    if (!header) return markCsvRecord(key, mark, r);
+    header = false;
+    return r;
+  });
   let first = true;
   const take = (text: string) => {
     if (first && text) {
@@ -137,10 +146,18 @@ export function csvMarker(key: Buffer, mark: bigint): Transform {
   });
 }
 
-/** What each record of a CSV text says about the mark. */
+/**
+ * What each record of a CSV text says about the mark. The first record is taken for the header,
+ * which carries no bit (a fragment that starts with a data row loses one vote of its hundreds).
+ */
 export function csvVotes(key: Buffer, text: string): Vote[] {
   const votes: Vote[] = [];
+  let header = true;
   const split = new RecordSplitter((r) => {
+    if (header) {
+      header = false;
+      return '';
+    }
     const fields = fieldsOf(r);
     const carrier = carrierOf(fields);
     if (carrier) votes.push(voteOf(key, canonicalOf(fields), carrier.quoted ? 1 : 0));

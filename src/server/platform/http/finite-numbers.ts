@@ -5,6 +5,11 @@ import { badRequest } from '../errors';
 function nonFinite(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : path;
   if (depth > 32 || value === null || typeof value !== 'object') return null;
+  // Parsed JSON and query strings only: a streamed body (the gateway's) or a Buffer is not input to walk.
+  // (A parsed query string's prototype is an empty object without one: fast-querystring's.)
+  const proto = Object.getPrototypeOf(value) as object | null;
+  const plain = proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+  if (!Array.isArray(value) && !plain) return null;
   for (const [k, v] of Object.entries(value)) {
     const found = nonFinite(v, `${path}.${k}`, depth + 1);
     if (found) return found;
