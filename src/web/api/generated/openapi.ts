@@ -16382,7 +16382,7 @@ export interface paths {
             'application/json': {
               fileName: string;
               /** @enum {string} */
-              format: 'csv' | 'jsonl' | 'xlsx' | 'pdf';
+              format: 'csv' | 'jsonl' | 'xlsx' | 'pdf' | 'ofd';
               /** @description rows of the file that carry a bit of a mark */
               voting: number;
               /** @description bits of the 64-bit mark the rows decide */
