@@ -116,8 +116,8 @@ class RecordSplitter {
 
 /**
  * A CSV stream with each data record's bit set; a leading BOM passes through (it is not part of the
- * first field). The header record stays as it is: it is the same in every export of the resource, so
- * it would carry nothing a fragment needs, and people compare headers as text.
+ * first field). The header record stays as written: it is the same in every export of the resource,
+ * and people (and their scripts) compare it as text. Tracing counts it as one vote at random.
  */
 export function csvMarker(key: Buffer, mark: bigint): Transform {
   const decoder = new StringDecoder('utf8');
@@ -146,18 +146,10 @@ export function csvMarker(key: Buffer, mark: bigint): Transform {
   });
 }
 
-/**
- * What each record of a CSV text says about the mark. The first record is taken for the header,
- * which carries no bit (a fragment that starts with a data row loses one vote of its hundreds).
- */
+/** What each record of a CSV text says about the mark. */
 export function csvVotes(key: Buffer, text: string): Vote[] {
   const votes: Vote[] = [];
-  let header = true;
   const split = new RecordSplitter((r) => {
-    if (header) {
-      header = false;
-      return '';
-    }
     const fields = fieldsOf(r);
     const carrier = carrierOf(fields);
     if (carrier) votes.push(voteOf(key, canonicalOf(fields), carrier.quoted ? 1 : 0));
