@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { USE_TERMS } from '../../src/server/modules/sharing/use-limits';
@@ -186,12 +187,13 @@ describeBrowser('exchange: source, pull and download in the browser', () => {
     // the file is stamped with the grant it left the platform under instead.
     expect(download.suggestedFilename()).toBe(`${entry.code.replace('/', '-')}-${grantNo}.csv`);
     const csv = fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
-    const lines = csv.trim().split(/\r?\n/);
+    // Parsed: the consumer's copy carries its download's mark in how fields are quoted (Art 18), not in values.
+    const [header, ...rows] = parse(csv) as string[][];
     // Columns named by the data items, and the grant on every row (R-19).
-    expect(lines[0]).toMatch(/^统一社会信用代码,企业名称,.*,共享授权编号$/);
-    expect(lines).toHaveLength(ROWS + 1);
-    expect(csv).toContain('91361100000000001X,上饶测试企业1有限公司');
-    expect(lines.slice(1).every((l) => l.endsWith(`,${grantNo}`))).toBe(true);
+    expect(header!.join(',')).toMatch(/^统一社会信用代码,企业名称,.*,共享授权编号$/);
+    expect(rows).toHaveLength(ROWS);
+    expect(rows.map((r) => r.slice(0, 2).join(','))).toContain('91361100000000001X,上饶测试企业1有限公司');
+    expect(rows.every((r) => r.at(-1) === grantNo)).toBe(true);
     expect(csv).toContain('上饶测试企业25有限公司');
   }, 180_000);
 
