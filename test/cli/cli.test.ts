@@ -1,45 +1,14 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { freshDatabase } from '../helpers/db';
-
-const run = promisify(execFile);
-const BIN = path.resolve('bin/govshare.mjs');
+import { cliEnvironment, runGovshare } from '../helpers/cli';
 
 /** Each run gets either a temp PGlite folder or (with TEST_DATABASE_URL) a fresh PostgreSQL database. */
-let env: NodeJS.ProcessEnv;
-let dataDir: string;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govshare-cli-'));
-  env = { ...process.env, DATA_DIR: dataDir, DEMO: '0', DATABASE_URL: '' };
-  cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.TEST_DATABASE_URL) {
-    const db = await freshDatabase();
-    env.DATABASE_URL = db.url;
-    const close = db.close;
-    await db.db.destroy();
-    cleanup = async () => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      await close().catch(() => undefined);
-    };
-  }
-});
-afterAll(() => cleanup());
-
-async function govshare(args: string[], extra: NodeJS.ProcessEnv = {}) {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { env: { ...env, ...extra }, timeout: 60_000 });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
-}
+const cli = cliEnvironment('cli');
+const govshare = (args: string[], extra: NodeJS.ProcessEnv = {}) => runGovshare(args, { ...cli.env(), ...extra });
 
 describe('govshare CLI', () => {
   it('prints help for every command', async () => {
@@ -73,7 +42,7 @@ describe('govshare CLI', () => {
     expect(weak.code).toBe(1);
     expect(weak.out).toContain('密码');
 
-    const file = path.join(dataDir, '2027.json');
+    const file = path.join(cli.env().DATA_DIR!, '2027.json');
     fs.writeFileSync(
       file,
       JSON.stringify({
@@ -92,6 +61,7 @@ describe('govshare CLI', () => {
   });
 
   it('reports a tampered audit log with exit code 1', async () => {
+    const env = cli.env();
     if (env.DATABASE_URL) {
       const c = new pg.Client({ connectionString: env.DATABASE_URL });
       await c.connect();
@@ -100,7 +70,7 @@ describe('govshare CLI', () => {
     } else {
       const { openPglite } = await import('../../src/server/db/open');
       const { sql } = await import('kysely');
-      const d = await openPglite(dataDir);
+      const d = await openPglite(env.DATA_DIR!);
       await d.db.connection().execute(async (c) => {
         await sql`set session_replication_role = replica`.execute(c);
         await sql`update audit_event set action = 'forged' where seq = 1`.execute(c);
@@ -144,16 +114,14 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('embedded database lock', () =>
       server!.stderr!.on('data', onData);
       server!.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
     });
-    const second = await run(process.execPath, [BIN, 'migrate'], { env: e }).catch(
-      (err: { code: number; stderr: string }) => err,
-    );
-    expect((second as { code: number }).code).toBe(2);
-    expect((second as { stderr: string }).stderr).toMatch(/in use by another govshare process/);
+    const second = await runGovshare(['migrate'], e);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/in use by another govshare process/);
     server.kill('SIGTERM');
     await new Promise((r) => server!.once('exit', r));
     server = undefined;
     // Once the first process has gone, the folder opens again.
-    const third = await run(process.execPath, [BIN, 'migrate'], { env: e });
+    const third = await runGovshare(['migrate'], e);
     expect(third.stdout).toContain('up to date');
     fs.rmSync(dir, { recursive: true, force: true });
   });

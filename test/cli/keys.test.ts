@@ -1,47 +1,15 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../helpers/db';
+import { describe, expect, it } from 'vitest';
+import { cliEnvironment, runGovshare } from '../helpers/cli';
 
 /** `govshare keys rotate` and `keys status` as an operator runs them (R-44). */
 
-const run = promisify(execFile);
-const BIN = path.resolve('bin/govshare.mjs');
 const oldKey = randomBytes(32).toString('hex');
 const newKey = randomBytes(32).toString('hex');
-
-let env: NodeJS.ProcessEnv;
-let dataDir: string;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govshare-keys-'));
-  env = { ...process.env, DATA_DIR: dataDir, DEMO: '0', DATABASE_URL: '', GOVSHARE_PREVIOUS_SECRET_KEY: '' };
-  cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
-  if (process.env.TEST_DATABASE_URL) {
-    const db = await freshDatabase();
-    env.DATABASE_URL = db.url;
-    await db.db.destroy();
-    cleanup = async () => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      await db.close().catch(() => undefined);
-    };
-  }
-});
-afterAll(() => cleanup());
-
-async function govshare(args: string[], extra: NodeJS.ProcessEnv) {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { env: { ...env, ...extra }, timeout: 60_000 });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
-}
+const cli = cliEnvironment('keys', { GOVSHARE_PREVIOUS_SECRET_KEY: '' });
+const govshare = (args: string[], extra: NodeJS.ProcessEnv) => runGovshare(args, { ...cli.env(), ...extra });
 
 describe('govshare keys', () => {
   it('rotates the instance key, the data key and the master key; the old master key then opens nothing', async () => {
@@ -58,7 +26,7 @@ describe('govshare keys', () => {
 
     // The previous key is not given: refused, nothing changed.
     expect((await govshare(['keys', 'rotate', '--master-key'], withNew)).code).toBe(2);
-    const keyFile = path.join(dataDir, 'previous.key');
+    const keyFile = path.join(cli.env().DATA_DIR!, 'previous.key');
     fs.writeFileSync(keyFile, `${oldKey}\n`, { mode: 0o600 });
     const master = await govshare(['keys', 'rotate', '--master-key', '--previous-key-file', keyFile], withNew);
     expect(master.code, master.out).toBe(0);

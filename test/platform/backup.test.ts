@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,12 +17,11 @@ import { verifyAuditChain } from '../../src/server/platform/audit/service';
 import { storageFor } from '../../src/server/platform/storage/fs-storage';
 import { testApp, type TestApp } from '../helpers/app';
 import { onAdmin } from '../helpers/db';
+import { runGovshare } from '../helpers/cli';
 import { platformAdmin, session, type Session } from '../catalog/factory';
 
 /** Backup and restore (R-45, issue #15 point 3): `govshare backup` / `govshare restore` and the server's download. */
 
-const run = promisify(execFile);
-const BIN = path.resolve('bin/govshare.mjs');
 const ADMIN_URL = process.env.TEST_DATABASE_URL;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'govshare-backup-test-'));
 
@@ -343,15 +341,7 @@ describe('govshare backup and govshare restore', () => {
     }
   }
 
-  async function govshare(args: string[], env: NodeJS.ProcessEnv) {
-    try {
-      const r = await run(process.execPath, [BIN, ...args], { env, timeout: 120_000 });
-      return { code: 0, out: r.stdout, err: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, out: x.stdout, err: x.stderr };
-    }
-  }
+  const govshare = (args: string[], env: NodeJS.ProcessEnv) => runGovshare(args, env, 120_000);
 
   let source: NodeJS.ProcessEnv;
   beforeAll(async () => {
@@ -373,15 +363,15 @@ describe('govshare backup and govshare restore', () => {
   it('backs up with a key file, restores into an empty database, and both are audited', async () => {
     const file = path.join(tmp, 'cli.gsbak');
     const backup = await govshare(['backup', file, '--key-file', key], source);
-    expect(backup.code, backup.err).toBe(0);
-    expect(backup.out).toMatch(/Backed up \d+ tables \(\d+ rows\) and 2 files at \d{4}_\w+ to .*\(encrypted\)/);
-    expect(backup.err).toMatch(/backup: rc\.\w+ \d+ rows/);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toMatch(/Backed up \d+ tables \(\d+ rows\) and 2 files at \d{4}_\w+ to .*\(encrypted\)/);
+    expect(backup.stderr).toMatch(/backup: rc\.\w+ \d+ rows/);
 
     const target = await cliTarget();
     const restored = await govshare(['restore', file, '--key-file', key], target);
-    expect(restored.code, restored.err).toBe(0);
-    expect(restored.out).toContain('every table matches the manifest');
-    expect(restored.err).toContain('restore: verifying');
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain('every table matches the manifest');
+    expect(restored.stderr).toContain('restore: verifying');
 
     const before = await openTarget(source, contentOf);
     const after = await openTarget(target, contentOf);
@@ -419,24 +409,24 @@ describe('govshare backup and govshare restore', () => {
     // A second restore into the same database is refused, unless --force.
     const again = await govshare(['restore', file, '--key-file', key], target);
     expect(again.code).toBe(1);
-    expect(again.err).toContain('--force');
+    expect(again.stderr).toContain('--force');
     const forced = await govshare(['restore', file, '--key-file', key, '--force'], target);
-    expect(forced.code, forced.err).toBe(0);
+    expect(forced.code, forced.stderr).toBe(0);
 
     // A wrong key: refused with a clear message, the database untouched.
     const wrong = path.join(tmp, 'wrong.key');
     fs.writeFileSync(wrong, randomBytes(32).toString('hex'));
     const refused = await govshare(['restore', file, '--key-file', wrong, '--force'], target);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain('wrong key');
+    expect(refused.stderr).toContain('wrong key');
     expect(await actions(target)).toEqual(['cli backup.restore']);
 
     const verified = await govshare(['backup', 'verify', file], {
       ...target,
       GOVSHARE_BACKUP_KEY: fs.readFileSync(key, 'utf8'),
     });
-    expect(verified.code, verified.err).toBe(0);
-    expect(verified.out).toContain('Backup intact');
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain('Backup intact');
   }, 300_000);
 
   it.skipIf(!!ADMIN_URL)(
@@ -447,8 +437,8 @@ describe('govshare backup and govshare restore', () => {
       try {
         const r = await govshare(['backup', path.join(tmp, 'locked.gsbak')], source);
         expect(r.code).toBe(2);
-        expect(r.err).toContain('in use by another govshare process');
-        expect(r.err).toContain('GET /api/system/backup');
+        expect(r.stderr).toContain('in use by another govshare process');
+        expect(r.stderr).toContain('GET /api/system/backup');
         expect(fs.existsSync(path.join(tmp, 'locked.gsbak'))).toBe(false);
       } finally {
         await held.close();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { testApp, type TestApp } from '../helpers/app';
+import { runGovshare } from '../helpers/cli';
 import {
   catalogDepartment,
   expectStatus,
@@ -20,7 +21,6 @@ import { download as fileDownload, fileEntry, fileGrant, pdf, sha256, upload } f
 import { PDFArray, PDFDocument, PDFRawStream, StandardFonts } from 'pdf-lib';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { inflateSync } from 'node:zlib';
-import { spawnSync } from 'node:child_process';
 
 /** Traceable downloads (Art 18; issue #15 point 5): every marked file names the download it came from. */
 let t: TestApp;
@@ -399,15 +399,11 @@ describe('traceable downloads (Art 18)', () => {
     }
     // The installed command: its help, and a missing FILE as a usage error.
     const bin = (args: string[]) =>
-      spawnSync(process.execPath, [path.resolve('bin/govshare.mjs'), ...args], {
-        env: { ...process.env, DATA_DIR: path.dirname(file), DEMO: '0', DATABASE_URL: '' },
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-    const help = bin(['trace', '--help']);
-    expect(help.status).toBe(0);
+      runGovshare(args, { ...process.env, DATA_DIR: path.dirname(file), DEMO: '0', DATABASE_URL: '' });
+    const help = await bin(['trace', '--help']);
+    expect(help.code).toBe(0);
     expect(help.stdout).toContain('govshare trace FILE');
-    expect(bin(['trace']).status).toBe(2);
+    expect((await bin(['trace'])).code).toBe(2);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
 
     const audited = await t.ctx.db

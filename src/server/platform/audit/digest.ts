@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app-context';
-import { badRequest, notFound } from '../errors';
+import { AppError, badRequest, notFound } from '../errors';
 import { shanghaiDate } from '../calendar/dates';
 import { canonicalJson } from '../crypto/sm3';
 import { signAsInstance, type InstanceSignature } from '../crypto/instance-keys';
@@ -156,9 +156,17 @@ export async function getDigest(ctx: AppContext, scope: Scope, id: string): Prom
   if (!r || (scope.kind !== 'all' && departmentOf(scope) !== r.department_id))
     throw notFound('Usage digest', '使用情况摘要');
   const keyRow = await findKey(ctx.db, r.kid);
+  // Instance keys are retired, never deleted: a digest whose key is gone cannot be checked, say so.
+  if (!keyRow)
+    throw new AppError(
+      500,
+      'SIGNING_KEY_MISSING',
+      `The instance key ${r.kid} that signed this digest is missing`,
+      `签署该摘要的实例密钥 ${r.kid} 已缺失`,
+    );
   return {
     digest: r.body as UsageDigest,
-    signature: { kid: r.kid, algorithm: 'SM2', signature: r.signature, publicKey: keyRow?.public_key ?? '' },
+    signature: { kid: r.kid, algorithm: 'SM2', signature: r.signature, publicKey: keyRow.public_key },
   };
 }
 

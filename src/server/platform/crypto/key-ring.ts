@@ -66,6 +66,8 @@ export class KeyRing {
   /** Unwrapped keys by kid: a data key's box, or the lookup key. */
   readonly #keys = new Map<string, SecretBox | Buffer>();
   #loadedAll = false;
+  /** The lookup key is re-wrapped but never replaced (its digests are stored), so its kid is asked once. */
+  #lookupKid: string | undefined;
 
   /** `masters[0]` wraps new keys; any of them unwraps (a master-key rotation holds the new and the previous). */
   constructor(readonly masters: MasterKey[]) {}
@@ -91,7 +93,8 @@ export class KeyRing {
 
   /** A keyed digest (HMAC-SM3, hex) to find a sealed value by equality; see SecretBox.lookupDigest. */
   async lookupDigest(db: Db, plain: string): Promise<string> {
-    const key = await this.#key(db, await this.currentKid(db, 'lookup'));
+    this.#lookupKid ??= await this.currentKid(db, 'lookup');
+    const key = await this.#key(db, this.#lookupKid);
     return hmacSm3(key as Buffer, Buffer.from(plain, 'utf8')).toString('hex');
   }
 
