@@ -41,7 +41,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'shared',
-          include: ['src/server/**/*.test.ts', 'src/cli/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['src/server/**/*.test.ts', 'src/shared/**/*.test.ts', 'src/cli/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: [...MOCKING, ...browserTestsOutsidePart(process.env.TEST_BROWSER_PART)],
           // Files run one after another in a worker that keeps its loaded modules: loading the server's
           // code again for each of ~80 files cost minutes of CI. Files share no state but modules'

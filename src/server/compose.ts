@@ -8,6 +8,7 @@ import * as open from './modules/open';
 import * as org from './modules/org';
 import * as securityOps from './modules/security-ops';
 import * as sharing from './modules/sharing';
+import * as supervision from './modules/supervision';
 import { registerAuditTargets } from './platform/audit/targets';
 import { registerSealedColumns } from './platform/crypto/sealed-columns';
 import { subscribe } from './platform/events';
@@ -22,7 +23,7 @@ import type { ModuleDefinition } from './platform/module';
  * available a service was) it is handed in here.
  */
 export function modules(): ModuleDefinition[] {
-  return [
+  const defs = [
     org.register(),
     catalog.register({ grantHolders: sharing.activeGrantDepartments }),
     sharing.register(),
@@ -32,6 +33,8 @@ export function modules(): ModuleDefinition[] {
     open.register(),
     securityOps.register(),
   ];
+  // Supervision assesses what every other module records, through the sources each declares.
+  return [...defs, supervision.register({ sources: defs.flatMap((d) => (d.supervision ? [d.supervision] : [])) })];
 }
 
 /**

@@ -35,6 +35,7 @@ import * as m0033 from './migrations/0033_instance_keys';
 import * as m0034 from './migrations/0034_audit_partitions';
 import * as m0035 from './migrations/0035_download_marks';
 import * as m0036 from './migrations/0036_data_keys';
+import * as m0037 from './migrations/0037_supervision';
 
 /** Migrations are listed here in order (a static list works the same under tsx, bundlers and tests). */
 export const migrations: Record<string, Migration> = {
@@ -74,6 +75,7 @@ export const migrations: Record<string, Migration> = {
   '0034_audit_partitions': m0034,
   '0035_download_marks': m0035,
   '0036_data_keys': m0036,
+  '0037_supervision': m0037,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -808,6 +808,17 @@ export interface DB {
   audit_checkpoint: AuditCheckpointTable;
   audit_digest: AuditDigestTable;
   audit_digest_webhook: AuditDigestWebhookTable;
+  supervision_snapshot: SupervisionSnapshotTable;
+  supervision_value: SupervisionValueTable;
+  supervision_evidence: SupervisionEvidenceTable;
+  supervision_weight: SupervisionWeightTable;
+  supervision_score: SupervisionScoreTable;
+  supervision_violation: SupervisionViolationTable;
+  rectification_notice: RectificationNoticeTable;
+  attachment: AttachmentTable;
+  circular: CircularTable;
+  training_session: TrainingSessionTable;
+  training_attendance: TrainingAttendanceTable;
 }
 
 export type OpenDatasetStatus = 'platform_review' | 'open' | 'refused' | 'withdrawn';
@@ -1187,4 +1198,143 @@ export interface DownloadMarkTable {
   created_at: Generated<Date>;
   row_count: number | null;
   complete: boolean | null;
+}
+
+export type PeriodKind = 'month' | 'quarter' | 'year';
+
+export interface SupervisionSnapshotTable {
+  id: Generated<string>;
+  period_key: string;
+  period_kind: PeriodKind;
+  period_from: Timestamp;
+  period_to: Timestamp;
+  final: Generated<boolean>;
+  computed_at: Generated<Date>;
+  computed_by: string | null;
+}
+
+export interface SupervisionValueTable {
+  snapshot_id: string;
+  indicator: string;
+  department_id: string;
+  numerator: number;
+  denominator: number;
+  /** 0..100; null when there was nothing to measure. */
+  score: number | null;
+}
+
+export interface SupervisionEvidenceTable {
+  /** bigserial: pg returns it as a string. */
+  id: Generated<string>;
+  snapshot_id: string;
+  indicator: string;
+  department_id: string;
+  ref: string;
+  label: string;
+  at: Date | null;
+  ok: boolean;
+  note: string | null;
+  link: string | null;
+}
+
+export interface SupervisionWeightTable {
+  period_kind: PeriodKind;
+  indicator: string;
+  weight: number;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface SupervisionScoreTable {
+  snapshot_id: string;
+  department_id: string;
+  score: number | null;
+  card: 'red' | 'yellow' | 'green' | null;
+  rank: number | null;
+}
+
+/** Art 30 (1)–(4), and 5: no active 数据专员 (Art 28). */
+export type ViolationKindNo = 1 | 2 | 3 | 4 | 5;
+
+export interface SupervisionViolationTable {
+  id: Generated<string>;
+  department_id: string;
+  kind: ViolationKindNo;
+  period_key: string;
+  source: 'detected' | 'reported';
+  summary: string;
+  evidence: ColumnType<unknown, string | undefined, string>;
+  status: Generated<'open' | 'noticed' | 'rectified' | 'dismissed'>;
+  detected_at: Generated<Date>;
+  updated_at: Timestamp;
+  reported_by: string | null;
+  reported_by_department_id: string | null;
+  dismissed_by: string | null;
+  dismiss_reason: string | null;
+}
+
+export interface RectificationNoticeTable {
+  id: Generated<string>;
+  no: string;
+  department_id: string;
+  violation_ids: string[];
+  title: string;
+  requirement: string;
+  working_days: number;
+  issued_by: string;
+  issued_at: Timestamp;
+  due_at: Timestamp;
+  status: Generated<'issued' | 'answered' | 'rejected' | 'closed' | 'circulated'>;
+  measures: string | null;
+  answered_by: string | null;
+  answered_at: Date | null;
+  verified_by: string | null;
+  verified_at: Date | null;
+  verify_note: string | null;
+  closed_at: Date | null;
+  circulated_at: Date | null;
+  updated_at: Timestamp;
+}
+
+export interface AttachmentTable {
+  id: Generated<string>;
+  owner_type: string | null;
+  owner_id: string | null;
+  file_name: string;
+  mime: string;
+  size: ColumnType<string, number, number>;
+  sha256: string;
+  sm3: string;
+  storage_key: string;
+  uploaded_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface CircularTable {
+  id: Generated<string>;
+  no: string;
+  notice_id: string;
+  department_id: string;
+  title: string;
+  body: string;
+  published_at: Timestamp;
+  published_by: string | null;
+}
+
+export interface TrainingSessionTable {
+  id: Generated<string>;
+  title: string;
+  held_on: DateOnly;
+  organizer: string;
+  /** numeric: pg returns it as a string. */
+  hours: ColumnType<string, number, number>;
+  content: string;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface TrainingAttendanceTable {
+  session_id: string;
+  specialist_id: string;
+  passed: boolean | null;
 }

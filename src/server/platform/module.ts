@@ -4,6 +4,7 @@ import type { AuditTargetNames } from './audit/targets';
 import type { SealedColumn } from './crypto/sealed-columns';
 import type { Subscription } from './events';
 import type { HandlerOptions, JobHandler } from './jobs/service';
+import type { SupervisionSource } from './supervision/sources';
 import type { OverviewSource, TodoSource } from './todo/types';
 
 /**
@@ -24,6 +25,8 @@ export interface ModuleDefinition {
   auditTargets?: AuditTargetNames;
   /** Where it stores sealed secrets, so that a data-key rotation re-encrypts them (R-44). */
   sealedColumns?: SealedColumn[];
+  /** Its indicators and violation detectors for assessment (Chapter 6), handed to supervision by compose.ts. */
+  supervision?: SupervisionSource;
 }
 
 /** A job kind with its handler; with `everyMs` a periodic task. */

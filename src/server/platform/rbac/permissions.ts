@@ -88,6 +88,19 @@ export const PERMISSIONS = {
   'open.feedback.file': ['public_user'],
   'open.feedback.moderate': ['platform_admin'],
   'open.feedback.answer': ['platform_admin', 'dept_specialist', 'dept_leader'],
+  // Supervision and assessment (Chapter 6, R-50 – R-52): the leading group's office (the platform) assesses;
+  // a department reads its own card and evidence, answers rectification notices and reports misuse of its data.
+  'supervision.read': ['platform_admin', 'auditor', 'dept_specialist', 'dept_leader'],
+  'supervision.manage': ['platform_admin'],
+  'supervision.rectification.answer': ['dept_specialist', 'dept_leader'],
+  'supervision.violation.report': ['dept_specialist', 'dept_leader'],
+  // 通报 are published to every department.
+  'supervision.circular.read': INTERNAL,
+  // 数据专员 training (Art 28): sessions kept by the platform, each specialist's record readable by their department.
+  'training.read': ['platform_admin', 'dept_specialist', 'dept_leader'],
+  'training.manage': ['platform_admin'],
+  // The live compliance view (articles 1–32 with this instance's evidence), for inspections (Art 26).
+  'compliance.read': ['platform_admin', 'security_admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -35,6 +35,10 @@ const CITY_WIDE = {
   'open.feedback.answer': ['platform_admin'],
   /** the audit log about a department's data and its use; the auditor reads every department's. */
   'audit.department.read': ['auditor'],
+  /** Chapter 6: a department's scores, evidence, violations and notices; the platform and the auditor see all. */
+  'supervision.department.read': ['platform_admin', 'auditor'],
+  /** A specialist's training record: their department's; the platform keeps every one. */
+  'training.record.read': ['platform_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ScopedAction = keyof typeof CITY_WIDE;
