@@ -26,6 +26,7 @@ import { authRoutes } from './platform/auth/routes';
 import { auditRoutes } from './platform/audit/routes';
 import { calendarRoutes } from './platform/calendar/routes';
 import { notifyRoutes } from './platform/notify/routes';
+import type { ModuleDefinition } from './platform/module';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,7 +37,13 @@ declare module 'fastify' {
 
 export async function buildApp(
   ctx: AppContext,
-  opts: { logger?: boolean; serveWeb?: boolean; logStream?: { write(line: string): void } } = {},
+  opts: {
+    logger?: boolean;
+    serveWeb?: boolean;
+    logStream?: { write(line: string): void };
+    /** The modules to compose instead of compose.ts's (tests hand supervision sources of their own). */
+    modules?: ModuleDefinition[];
+  } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ? loggerOptions(ctx.config, opts.logStream) : false,
@@ -91,7 +98,7 @@ export async function buildApp(
   await app.register(auditRoutes(scoped), { prefix: '/api/audit' });
   await app.register(calendarRoutes(scoped), { prefix: '/api/calendar' });
   await app.register(notifyRoutes(scoped), { prefix: '/api' });
-  const defs = modules();
+  const defs = opts.modules ?? modules();
   // Handlers are registered with the routes: a request may publish an event or queue a job at once.
   registerBackgroundWork(defs);
   await mountModuleRoutes(app, scoped, defs);

@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../../src/server/platform/clock';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/server/demo/seed';
 import { startJobRunner, type JobRunner } from '../../src/server/platform/jobs/runner';
 import { registerBackgroundWork } from '../../src/server/compose';
+import type { ModuleDefinition } from '../../src/server/platform/module';
 import { freshDatabase } from '../helpers/db';
 
 export { DEMO_PASSWORD };
@@ -122,6 +123,8 @@ export interface E2EOptions {
    * `pollMs` (default 500) so a queued job starts soon after the browser asks for it. Off by default.
    */
   jobs?: boolean | { pollMs?: number };
+  /** The modules to compose instead of compose.ts's (supervision with indicators of the test's own). */
+  modules?: ModuleDefinition[];
 }
 
 const quietLog = { info: () => {}, warn: () => {}, error: (...a: unknown[]) => console.error(...a) };
@@ -156,7 +159,7 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
     log: quietLog,
   };
   await seedDemoIfEmpty(ctx);
-  const app = await buildApp(ctx, { serveWeb: true });
+  const app = await buildApp(ctx, { serveWeb: true, modules: options.modules });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -173,7 +176,7 @@ export async function startE2E(overrides: Partial<Config> = {}, options: E2EOpti
   const cspViolations: string[] = [];
   let runner: JobRunner | undefined;
   if (options.jobs) {
-    registerBackgroundWork();
+    registerBackgroundWork(options.modules);
     runner = startJobRunner(ctx, {
       pollMs: (typeof options.jobs === 'object' ? options.jobs.pollMs : undefined) ?? 500,
     });

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsStorage } from '../../src/server/platform/storage/fs-storage';
 import { BlobMissingError, FileTooLargeError } from '../../src/server/platform/storage/storage';
-import { sniffType, sniffedStream, UnsupportedTypeError } from '../../src/server/modules/exchange-ingest/files-sniff';
+import { sniffType, sniffedStream, UnsupportedTypeError } from '../../src/server/platform/storage/sniff';
 import { filesUnder, sha256, sm3 } from './files-fixtures';
 
 let root: string;

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/server/config';
 import { ManualClock } from '../../src/server/platform/clock';
 import { hashPassword } from '../../src/server/platform/auth/password';
 import type { Role } from '../../src/server/platform/rbac/roles';
+import type { ModuleDefinition } from '../../src/server/platform/module';
 import { freshDatabase } from './db';
 
 export const TEST_PASSWORD = 'Test-Passw0rd!';
@@ -37,6 +38,7 @@ const uniq = () => `${process.pid}${Date.now().toString(36)}${(seq++).toString(3
 export async function testApp(
   overrides: Partial<Config> = {},
   start = new Date('2026-11-24T02:00:00Z'),
+  opts: { modules?: ModuleDefinition[] } = {},
 ): Promise<TestApp> {
   const database = await freshDatabase();
   const clock = new ManualClock(start);
@@ -54,7 +56,7 @@ export async function testApp(
     ...overrides,
   };
   const ctx: AppContext = { db: database.db, dbKind: database.kind, config, clock, log: console };
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { modules: opts.modules });
 
   async function ensureRegion(code: string) {
     await ctx.db

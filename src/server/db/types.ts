@@ -1221,6 +1221,8 @@ export interface SupervisionValueTable {
   denominator: number;
   /** 0..100; null when there was nothing to measure. */
   score: number | null;
+  /** The indicator's weight when the snapshot was computed. */
+  weight: number;
 }
 
 export interface SupervisionEvidenceTable {

@@ -4,6 +4,10 @@ import exchange from './exchange.en';
 import gateway from './gateway.en';
 import security from './security.en';
 import trace from './trace.en';
+import rectification from './rectification.en';
+import training from './training.en';
+import compliance from './compliance.en';
+import supervision from './supervision.en';
 import open from './open.en';
 import portal from './portal.en';
 import account from './account.en';
@@ -374,6 +378,10 @@ const en: Messages = {
   gateway,
   security,
   trace,
+  rectification,
+  training,
+  compliance,
+  supervision,
   open,
   portal,
   account,

@@ -4,6 +4,10 @@ import exchange from './exchange.zh-CN';
 import gateway from './gateway.zh-CN';
 import security from './security.zh-CN';
 import trace from './trace.zh-CN';
+import rectification from './rectification.zh-CN';
+import training from './training.zh-CN';
+import compliance from './compliance.zh-CN';
+import supervision from './supervision.zh-CN';
 import open from './open.zh-CN';
 import portal from './portal.zh-CN';
 import account from './account.zh-CN';
@@ -361,6 +365,10 @@ const zhCN = {
   gateway,
   security,
   trace,
+  rectification,
+  training,
+  compliance,
+  supervision,
   open,
   portal,
   account,

@@ -40,6 +40,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       denominator double precision not null,
       -- 0..100, or null when there was nothing to measure (denominator 0): not scored, not zero.
       score double precision,
+      -- The indicator's weight when the score was computed: the card explains the stored score.
+      weight double precision not null,
       primary key (snapshot_id, indicator, department_id)
     );
     create index supervision_value_department on supervision_value (department_id, indicator);

@@ -7,6 +7,8 @@ import * as objections from './objections-service';
 import { IMPORT_JOB } from './excel-jobs';
 import { runImportJob } from './excel-service';
 import { catalogRoutes } from './routes';
+import { catalogSupervision } from './supervision';
+import { catalogArticles } from './compliance';
 import { catalogOverview, catalogTodos } from './todos';
 import './events';
 
@@ -32,6 +34,7 @@ export function register(deps: { grantHolders: GrantHolders }): ModuleDefinition
     todos: catalogTodos,
     overview: catalogOverview,
     auditTargets: catalogAuditTargets,
+    supervision: { ...catalogSupervision, articles: catalogArticles },
     jobs: [
       {
         // an approved impacting change takes effect at its effective date, not before, not much after.

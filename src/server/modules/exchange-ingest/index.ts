@@ -6,6 +6,8 @@ import { runPull } from './pull-service';
 import { ingestRoutes } from './routes';
 import { wireServiceUptime, type ServiceUptimeSource } from './service-uptime';
 import { ingestSealedColumns } from './sealed-columns';
+import { exchangeSupervision } from './supervision';
+import { exchangeArticles } from './compliance';
 import './events';
 
 /**
@@ -21,7 +23,7 @@ export { ensureManagedTable, managedColumns } from './center-service';
 export { countRows, findManaged, KEY_COLUMN, upsertRows } from './center-repo';
 export { WINDOW_BATCHES, withLoadConnection } from './center-load-repo';
 export { CopyText, decodeCopyField, eachLine } from './copy-text';
-export { sniffedStream, UnsupportedTypeError } from './files-sniff';
+export { sniffedStream, UnsupportedTypeError } from '../../platform/storage/sniff';
 export { targetColumnType } from './mapping';
 export { runPull } from './pull-service';
 export { dataFreshness, dataFreshnessOf, measureQuality } from './quality-service';
@@ -35,6 +37,7 @@ export function register(deps: { serviceUptime: ServiceUptimeSource }): ModuleDe
   return {
     name: 'exchange-ingest',
     sealedColumns: ingestSealedColumns,
+    supervision: { ...exchangeSupervision, articles: exchangeArticles },
     routes: [{ prefix: '/api/exchange', plugin: ingestRoutes }],
     jobs: [
       {

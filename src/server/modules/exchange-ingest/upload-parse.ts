@@ -9,7 +9,7 @@ import { CsvError, parse, type InfoRecord, type Options } from 'csv-parse';
 import type ExcelJS from 'exceljs';
 import { loadExcel } from '../../platform/excel';
 import { AppError } from '../../platform/errors';
-import { sniffedStream, UnsupportedTypeError } from './files-sniff';
+import { sniffedStream, UnsupportedTypeError } from '../../platform/storage/sniff';
 
 /**
  * R-21/R-22 table upload, reading side: the uploaded CSV or XLSX is spooled to a temporary file

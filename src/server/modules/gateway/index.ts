@@ -8,6 +8,8 @@ import { checkUpstreams } from './monitoring-service';
 import { gatewayRoutes } from './routes';
 import { gatewaySealedColumns } from './sealed-columns';
 import { gatewayTodos } from './todos';
+import { gatewaySupervision } from './supervision';
+import { gatewayArticles } from './compliance';
 
 /**
  * The service gateway (服务接口, R-23, Art 12–13): providers' upstream APIs registered on their
@@ -29,6 +31,7 @@ export function register(): ModuleDefinition {
     ],
     auditTargets: gatewayAuditTargets,
     sealedColumns: gatewaySealedColumns,
+    supervision: { ...gatewaySupervision, articles: gatewayArticles },
     todos: gatewayTodos,
     events: [
       // A grant revoked, renewed or expired is checked afresh by the next call (not a second later).

@@ -17,6 +17,8 @@ import { reviewRoutes } from './review-routes';
 import { openSealedColumns } from './sealed-columns';
 import { dataRequestConsoleRoutes, dataRequestPortalRoutes } from './data-requests-routes';
 import { feedbackConsoleRoutes, feedbackPortalRoutes } from './feedback-routes';
+import { openSupervision } from './supervision';
+import { openArticles } from './compliance';
 
 export { getDataset, listDatasets, reviewDataset } from './review-service';
 export { attachAccount } from './accounts-service';
@@ -29,6 +31,7 @@ export { attachAccount } from './accounts-service';
 export function register(): ModuleDefinition {
   return {
     name: 'open',
+    supervision: { ...openSupervision, articles: openArticles },
     routes: [
       { prefix: '/api/open', plugin: reviewRoutes },
       { prefix: '/api/portal', plugin: portalRoutes },

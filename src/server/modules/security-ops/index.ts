@@ -1,5 +1,6 @@
 import type { ModuleDefinition } from '../../platform/module';
 import { securityAuditTargets } from './audit-targets';
+import { securityArticles } from './compliance';
 import { registerRoutes } from './register-routes';
 import { securityTodos } from './todos';
 import { traceRoutes } from './trace-routes';
@@ -17,5 +18,6 @@ export function register(): ModuleDefinition {
     ],
     todos: securityTodos,
     auditTargets: securityAuditTargets,
+    supervision: { articles: securityArticles },
   };
 }

@@ -2,6 +2,8 @@ import type { ModuleDefinition } from '../../platform/module';
 import { sharingAuditTargets } from './audit-targets';
 import { expireDueGrants } from './grants-service';
 import { sharingRoutes } from './routes';
+import { sharingSupervision } from './supervision';
+import { sharingArticles } from './compliance';
 import { sharingOverview, sharingTodos } from './todos';
 import * as steps from './steps-service';
 import './events';
@@ -33,6 +35,7 @@ export function register(): ModuleDefinition {
     todos: sharingTodos,
     overview: sharingOverview,
     auditTargets: sharingAuditTargets,
+    supervision: { ...sharingSupervision, articles: sharingArticles },
     jobs: [
       // a review step past its deadline is flagged and escalated, once, at the moment it passes.
       { kind: steps.OVERDUE_JOB, handler: steps.flagOverdueStep },

@@ -45,3 +45,12 @@ export async function insertCheckpoint(db: Db, row: NewRow<'audit_checkpoint'>):
 export function checkpoints(db: Db) {
   return db.selectFrom('audit_checkpoint').selectAll().orderBy('id').execute();
 }
+
+/** When the oldest event still held happened (null: an empty log). */
+export async function oldestEventAt(db: Db): Promise<Date | null> {
+  const r = await db
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.min('at').as('at'))
+    .executeTakeFirst();
+  return r?.at ? new Date(r.at as unknown as string) : null;
+}

@@ -1,5 +1,6 @@
 import { dropExpiredAuditMonths, ensureAuditPartitions } from '../audit/retention';
 import { sendUsageDigests } from '../audit/digest';
+import { verifyAndRecordChain } from '../audit/verification';
 import { deleteFinishedJobs, registerPeriodicTask } from './service';
 
 const DAY = 24 * 60 * 60_000;
@@ -21,6 +22,10 @@ export function registerPlatformTasks(): void {
     },
     { transactional: false },
   );
+  // Art 25: the whole chain walked daily; the compliance view shows when and with what outcome.
+  registerPeriodicTask('audit.verify', DAY, async (ctx) => void (await verifyAndRecordChain(ctx)), {
+    transactional: false,
+  });
   // each department's usage digest of the past month, once, early in the next.
   registerPeriodicTask('audit.digest', DAY, async (ctx) => void (await sendUsageDigests(ctx)), {
     transactional: false,

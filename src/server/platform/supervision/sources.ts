@@ -73,8 +73,27 @@ export interface ViolationDetector {
   detect(ctx: AppContext, period: Period): Promise<ViolationFinding[]>;
 }
 
+/** One line of live evidence for an article of the regulation, on the compliance view. */
+export interface ArticleFact {
+  label: string;
+  labelEn: string;
+  /** What this instance shows now: '本季度 12 件，3 个工作日内预审 100%'. */
+  value: string;
+  /** Whether it meets the article; null where the fact only informs. */
+  ok: boolean | null;
+  link?: string | null;
+}
+
+/** What a module can show for one article (e.g. sharing for Art 14). */
+export interface ArticleSource {
+  article: number;
+  facts(ctx: AppContext): Promise<ArticleFact[]>;
+}
+
 /** A module's part of supervision. */
 export interface SupervisionSource {
   indicators?: IndicatorDefinition[];
   violations?: ViolationDetector[];
+  /** Its live evidence for the compliance view (Art 1–32). */
+  articles?: ArticleSource[];
 }

@@ -2734,6 +2734,628 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/training/attachments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload training material / 上传培训材料
+     * @description multipart/form-data with one "file": PDF, OFD, DOCX, XLSX, ZIP, PNG or JPEG (checked by content), at most 50 MB. Name its id in attachmentIds when saving.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              fileName: string;
+              mime: string;
+              size: number;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedByName: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/attachments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download training material / 上传培训材料 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Training sessions / 数据专员培训 */
+    get: {
+      parameters: {
+        query?: {
+          q?: string;
+          year?: number;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** @description YYYY-MM-DD (Beijing calendar) */
+                heldOn: string;
+                organizer: string;
+                hours: number;
+                attendeeCount: number;
+                createdByName: string;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Record a training session / 登记培训 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title: string;
+            /** @description the day it was held, YYYY-MM-DD; not in the future */
+            heldOn: string;
+            /** @description 主办单位 */
+            organizer: string;
+            /** @description 学时, in half hours */
+            hours: number;
+            /** @description 培训内容 */
+            content: string;
+            attendees?: {
+              /** Format: uuid */
+              specialistId: string;
+              /**
+               * @description yes 考核合格 | no 不合格 | unknown 未考核或不详
+               * @enum {string}
+               */
+              passed: 'yes' | 'no' | 'unknown';
+            }[];
+            /** @description ids of files uploaded with POST /api/training/attachments */
+            attachmentIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              heldOn: string;
+              organizer: string;
+              hours: number;
+              attendeeCount: number;
+              createdByName: string;
+              content: string;
+              attendees: {
+                /** Format: uuid */
+                specialistId: string;
+                name: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                /**
+                 * @description yes 考核合格 | no 不合格 | unknown 未考核或不详
+                 * @enum {string}
+                 */
+                passed: 'yes' | 'no' | 'unknown';
+              }[];
+              materials: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+                /** Format: date-time */
+                uploadedAt: string;
+                uploadedByName: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One training session / 培训详情 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              heldOn: string;
+              organizer: string;
+              hours: number;
+              attendeeCount: number;
+              createdByName: string;
+              content: string;
+              attendees: {
+                /** Format: uuid */
+                specialistId: string;
+                name: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                /**
+                 * @description yes 考核合格 | no 不合格 | unknown 未考核或不详
+                 * @enum {string}
+                 */
+                passed: 'yes' | 'no' | 'unknown';
+              }[];
+              materials: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+                /** Format: date-time */
+                uploadedAt: string;
+                uploadedByName: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    /** Correct a session or add materials / 修改培训 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title: string;
+            /** @description the day it was held, YYYY-MM-DD; not in the future */
+            heldOn: string;
+            /** @description 主办单位 */
+            organizer: string;
+            /** @description 学时, in half hours */
+            hours: number;
+            /** @description 培训内容 */
+            content: string;
+            /** @description further materials to add */
+            attachmentIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              heldOn: string;
+              organizer: string;
+              hours: number;
+              attendeeCount: number;
+              createdByName: string;
+              content: string;
+              attendees: {
+                /** Format: uuid */
+                specialistId: string;
+                name: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                /**
+                 * @description yes 考核合格 | no 不合格 | unknown 未考核或不详
+                 * @enum {string}
+                 */
+                passed: 'yes' | 'no' | 'unknown';
+              }[];
+              materials: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+                /** Format: date-time */
+                uploadedAt: string;
+                uploadedByName: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/sessions/{id}/attendance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Who attended and whether they passed (replaces the list) / 登记参训人员 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            attendees: {
+              /** Format: uuid */
+              specialistId: string;
+              /**
+               * @description yes 考核合格 | no 不合格 | unknown 未考核或不详
+               * @enum {string}
+               */
+              passed: 'yes' | 'no' | 'unknown';
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              heldOn: string;
+              organizer: string;
+              hours: number;
+              attendeeCount: number;
+              createdByName: string;
+              content: string;
+              attendees: {
+                /** Format: uuid */
+                specialistId: string;
+                name: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                /**
+                 * @description yes 考核合格 | no 不合格 | unknown 未考核或不详
+                 * @enum {string}
+                 */
+                passed: 'yes' | 'no' | 'unknown';
+              }[];
+              materials: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+                /** Format: date-time */
+                uploadedAt: string;
+                uploadedByName: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/records': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Specialists' training records (own department, or all) / 数据专员培训记录 */
+    get: {
+      parameters: {
+        query?: {
+          departmentId?: string;
+          year?: number;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                specialistId: string;
+                name: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                active: boolean;
+                /** @description sessions attended, ever */
+                sessions: number;
+                sessionsThisYear: number;
+                /** @description training hours this calendar year (Beijing) */
+                hoursThisYear: number;
+                /** @description YYYY-MM-DD (Beijing calendar) */
+                lastHeldOn: string | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/specialists/{id}/record': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A specialist's training record / 数据专员培训档案 */
+    get: {
+      parameters: {
+        query?: {
+          year?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              specialistId: string;
+              name: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              active: boolean;
+              /** @description sessions attended, ever */
+              sessions: number;
+              sessionsThisYear: number;
+              /** @description training hours this calendar year (Beijing) */
+              hoursThisYear: number;
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              lastHeldOn: string | null;
+              year: number;
+              attended: {
+                /** Format: uuid */
+                sessionId: string;
+                title: string;
+                /** @description YYYY-MM-DD (Beijing calendar) */
+                heldOn: string;
+                organizer: string;
+                hours: number;
+                /**
+                 * @description yes 考核合格 | no 不合格 | unknown 未考核或不详
+                 * @enum {string}
+                 */
+                passed: 'yes' | 'no' | 'unknown';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/training/departments-without-specialist': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Active departments with no data specialist in office today (Art 28) / 未明确数据专员的部门 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              /** @description YYYY-MM-DD (Beijing calendar) */
+              lastActiveTo: string | null;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/catalog/enums': {
     parameters: {
       query?: never;
@@ -16428,6 +17050,1932 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/indicators': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Indicators with formula, source and weights / 考核指标 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                code: string;
+                name: string;
+                nameEn: string;
+                formula: string;
+                formulaEn: string;
+                source: string;
+                sourceEn: string;
+                /** @enum {string} */
+                kind: 'ratio' | 'average' | 'volume';
+                weights: {
+                  month: number;
+                  quarter: number;
+                  year: number;
+                };
+              }[];
+              saved: {
+                month: boolean;
+                quarter: boolean;
+                year: boolean;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/weights': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Weights of a period kind / 指标权重 */
+    get: {
+      parameters: {
+        query: {
+          /** @description month 月度 | quarter 季度 | year 年度 */
+          periodKind: 'month' | 'quarter' | 'year';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description month 月度 | quarter 季度 | year 年度
+               * @enum {string}
+               */
+              periodKind: 'month' | 'quarter' | 'year';
+              saved: boolean;
+              weights: {
+                indicator: string;
+                weight: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    /** Set the weights of a period kind (sum 100) / 设置指标权重 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description month 月度 | quarter 季度 | year 年度
+             * @enum {string}
+             */
+            periodKind: 'month' | 'quarter' | 'year';
+            weights: {
+              indicator: string;
+              weight: number;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description month 月度 | quarter 季度 | year 年度
+               * @enum {string}
+               */
+              periodKind: 'month' | 'quarter' | 'year';
+              saved: boolean;
+              weights: {
+                indicator: string;
+                weight: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/thresholds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Card thresholds / 红黄绿牌分数线 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description a score at or above it is green 绿牌 */
+              green: number;
+              /** @description at or above it yellow 黄牌; below it red 红牌 */
+              yellow: number;
+            };
+          };
+        };
+      };
+    };
+    /** Set the card thresholds / 设置红黄绿牌分数线 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description a score at or above it is green 绿牌 */
+            green: number;
+            /** @description at or above it yellow 黄牌; below it red 红牌 */
+            yellow: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description a score at or above it is green 绿牌 */
+              green: number;
+              /** @description at or above it yellow 黄牌; below it red 红牌 */
+              yellow: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/periods': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Periods that have snapshots / 已考核周期 */
+    get: {
+      parameters: {
+        query?: {
+          /** @description month 月度 | quarter 季度 | year 年度 */
+          periodKind?: 'month' | 'quarter' | 'year';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                periodKey: string;
+                /**
+                 * @description month 月度 | quarter 季度 | year 年度
+                 * @enum {string}
+                 */
+                periodKind: 'month' | 'quarter' | 'year';
+                periodLabel: string;
+                final: boolean;
+                /** Format: date-time */
+                computedAt: string;
+                /** @description how many times it was computed (history kept) */
+                snapshots: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/snapshots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Recompute a period's indicators now (provisional) / 立即重新计算考核指标 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description an assessment period: a month '2026-11', a quarter '2026-Q4' or a year '2026' (Beijing time) */
+            period: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              periodKey: string;
+              periodLabel: string;
+              final: boolean;
+              /** Format: date-time */
+              computedAt: string;
+              departments: number;
+              values: number;
+              evidence: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/periods/{period}/ranking': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A period's scores, cards and ranks / 考核排名 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description an assessment period: a month '2026-11', a quarter '2026-Q4' or a year '2026' (Beijing time) */
+          period: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              periodKey: string;
+              periodLabel: string;
+              snapshot: {
+                /** Format: uuid */
+                id: string;
+                periodKey: string;
+                periodLabel: string;
+                final: boolean;
+                /** Format: date-time */
+                computedAt: string;
+              } | null;
+              thresholds: {
+                /** @description a score at or above it is green 绿牌 */
+                green: number;
+                /** @description at or above it yellow 黄牌; below it red 红牌 */
+                yellow: number;
+              };
+              indicators: {
+                code: string;
+                name: string;
+                nameEn: string;
+              }[];
+              items: {
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                /** @description 0–100; null when there was nothing to measure */
+                score: number | null;
+                /**
+                 * @description red 红牌 | yellow 黄牌 | green 绿牌
+                 * @enum {string|null}
+                 */
+                card: 'red' | 'yellow' | 'green' | null;
+                rank: number | null;
+                scores: {
+                  [key: string]: number | null;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/periods/{period}/departments/{departmentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A department's card: values, score, card and why / 部门考核结果 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description an assessment period: a month '2026-11', a quarter '2026-Q4' or a year '2026' (Beijing time) */
+          period: string;
+          departmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              periodKey: string;
+              periodLabel: string;
+              snapshot: {
+                /** Format: uuid */
+                id: string;
+                periodKey: string;
+                periodLabel: string;
+                final: boolean;
+                /** Format: date-time */
+                computedAt: string;
+              };
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              /** @description 0–100; null when there was nothing to measure */
+              score: number | null;
+              /**
+               * @description red 红牌 | yellow 黄牌 | green 绿牌
+               * @enum {string|null}
+               */
+              card: 'red' | 'yellow' | 'green' | null;
+              rank: number | null;
+              /** @description departments ranked in the snapshot */
+              ranked: number;
+              thresholds: {
+                /** @description a score at or above it is green 绿牌 */
+                green: number;
+                /** @description at or above it yellow 黄牌; below it red 红牌 */
+                yellow: number;
+              };
+              values: {
+                indicator: string;
+                name: string;
+                nameEn: string;
+                formula: string;
+                formulaEn: string;
+                numerator: number;
+                denominator: number;
+                /** @description 0–100; null when there was nothing to measure */
+                score: number | null;
+                /** @description the indicator's current weight for this kind of period */
+                weight: number;
+              }[];
+              reasons: {
+                indicator: string;
+                name: string;
+                nameEn: string;
+                score: number;
+                lost: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/periods/{period}/departments/{departmentId}/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rows behind one value / 指标依据 */
+    get: {
+      parameters: {
+        query: {
+          indicator: string;
+          /** @description only the rows that count for (true) or against (false) */
+          ok?: boolean;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path: {
+          /** @description an assessment period: a month '2026-11', a quarter '2026-Q4' or a year '2026' (Beijing time) */
+          period: string;
+          departmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                ref: string;
+                label: string;
+                /** Format: date-time */
+                at: string | null;
+                ok: boolean;
+                note: string | null;
+                link: string | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/trends': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A department's scores over recent periods / 考核趋势 */
+    get: {
+      parameters: {
+        query: {
+          departmentId: string;
+          /** @description month 月度 | quarter 季度 | year 年度 */
+          periodKind: 'month' | 'quarter' | 'year';
+          count?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              indicators: {
+                code: string;
+                name: string;
+                nameEn: string;
+              }[];
+              points: {
+                periodKey: string;
+                periodLabel: string;
+                /** @description 0–100; null when there was nothing to measure */
+                score: number | null;
+                /**
+                 * @description red 红牌 | yellow 黄牌 | green 绿牌
+                 * @enum {string|null}
+                 */
+                card: 'red' | 'yellow' | 'green' | null;
+                rank: number | null;
+                scores: {
+                  [key: string]: number | null;
+                };
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/periods/{period}/export.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export a period's assessment to Excel / 导出考核结果（Excel） */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description an assessment period: a month '2026-11', a quarter '2026-Q4' or a year '2026' (Beijing time) */
+          period: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/periods/{period}/export.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export a period's assessment to PDF / 导出考核结果（PDF） */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description an assessment period: a month '2026-11', a quarter '2026-Q4' or a year '2026' (Beijing time) */
+          period: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/violations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Violation leads / 违规线索 */
+    get: {
+      parameters: {
+        query?: {
+          /** @description open 待处理 | noticed 已下发整改通知 | rectified 已整改 | dismissed 已排除 */
+          status?: 'open' | 'noticed' | 'rectified' | 'dismissed';
+          /** @description 1 未按要求编制或更新政务信息资源目录 | 2 未按要求提供或所提供资源不符合要求、无法使用 | 3 未按时处理共享、开放申请或异议 | 4 超出履职需要使用共享信息 | 5 未明确数据专员 */
+          kind?: number;
+          departmentId?: string;
+          /** @description an assessment period: a month '2026-11', a quarter '2026-Q4' or a year '2026' (Beijing time) */
+          period?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                /** @description 1 未按要求编制或更新政务信息资源目录 | 2 未按要求提供或所提供资源不符合要求、无法使用 | 3 未按时处理共享、开放申请或异议 | 4 超出履职需要使用共享信息 | 5 未明确数据专员 */
+                kind: number;
+                kindName: string;
+                periodKey: string;
+                /**
+                 * @description detected 系统检测 | reported 提供部门报告
+                 * @enum {string}
+                 */
+                source: 'detected' | 'reported';
+                summary: string;
+                /**
+                 * @description open 待处理 | noticed 已下发整改通知 | rectified 已整改 | dismissed 已排除
+                 * @enum {string}
+                 */
+                status: 'open' | 'noticed' | 'rectified' | 'dismissed';
+                /** Format: date-time */
+                detectedAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                reportedByName: string | null;
+                reportedByDepartmentName: string | null;
+                dismissedByName: string | null;
+                dismissReason: string | null;
+                evidenceCount: number;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/violations/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Report a consumer's use of shared data beyond its duties / 报告超出履职需要使用共享数据 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            departmentId?: string;
+            /** Format: uuid */
+            grantId?: string;
+            /** @description YYYY-MM-DD */
+            occurredOn?: string;
+            /** @description 发生了什么：超出履职需要使用共享数据的情形 */
+            description: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              /** @description 1 未按要求编制或更新政务信息资源目录 | 2 未按要求提供或所提供资源不符合要求、无法使用 | 3 未按时处理共享、开放申请或异议 | 4 超出履职需要使用共享信息 | 5 未明确数据专员 */
+              kind: number;
+              kindName: string;
+              periodKey: string;
+              /**
+               * @description detected 系统检测 | reported 提供部门报告
+               * @enum {string}
+               */
+              source: 'detected' | 'reported';
+              summary: string;
+              /**
+               * @description open 待处理 | noticed 已下发整改通知 | rectified 已整改 | dismissed 已排除
+               * @enum {string}
+               */
+              status: 'open' | 'noticed' | 'rectified' | 'dismissed';
+              /** Format: date-time */
+              detectedAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              reportedByName: string | null;
+              reportedByDepartmentName: string | null;
+              dismissedByName: string | null;
+              dismissReason: string | null;
+              evidenceCount: number;
+              evidence: {
+                ref: string;
+                label: string;
+                /** Format: date-time */
+                at: string | null;
+                ok: boolean;
+                note: string | null;
+                link: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/violations/detect': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run every violation detector now / 立即检测违规线索 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description an assessment period: a month '2026-11', a quarter '2026-Q4' or a year '2026' (Beijing time) */
+            period?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              periodKey: string;
+              created: number;
+              updated: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/violations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A violation with its evidence / 违规线索详情 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              /** @description 1 未按要求编制或更新政务信息资源目录 | 2 未按要求提供或所提供资源不符合要求、无法使用 | 3 未按时处理共享、开放申请或异议 | 4 超出履职需要使用共享信息 | 5 未明确数据专员 */
+              kind: number;
+              kindName: string;
+              periodKey: string;
+              /**
+               * @description detected 系统检测 | reported 提供部门报告
+               * @enum {string}
+               */
+              source: 'detected' | 'reported';
+              summary: string;
+              /**
+               * @description open 待处理 | noticed 已下发整改通知 | rectified 已整改 | dismissed 已排除
+               * @enum {string}
+               */
+              status: 'open' | 'noticed' | 'rectified' | 'dismissed';
+              /** Format: date-time */
+              detectedAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              reportedByName: string | null;
+              reportedByDepartmentName: string | null;
+              dismissedByName: string | null;
+              dismissReason: string | null;
+              evidenceCount: number;
+              evidence: {
+                ref: string;
+                label: string;
+                /** Format: date-time */
+                at: string | null;
+                ok: boolean;
+                note: string | null;
+                link: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/violations/{id}/dismiss': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Dismiss a violation with a reason / 排除违规线索 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 排除理由 */
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              /** @description 1 未按要求编制或更新政务信息资源目录 | 2 未按要求提供或所提供资源不符合要求、无法使用 | 3 未按时处理共享、开放申请或异议 | 4 超出履职需要使用共享信息 | 5 未明确数据专员 */
+              kind: number;
+              kindName: string;
+              periodKey: string;
+              /**
+               * @description detected 系统检测 | reported 提供部门报告
+               * @enum {string}
+               */
+              source: 'detected' | 'reported';
+              summary: string;
+              /**
+               * @description open 待处理 | noticed 已下发整改通知 | rectified 已整改 | dismissed 已排除
+               * @enum {string}
+               */
+              status: 'open' | 'noticed' | 'rectified' | 'dismissed';
+              /** Format: date-time */
+              detectedAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              reportedByName: string | null;
+              reportedByDepartmentName: string | null;
+              dismissedByName: string | null;
+              dismissReason: string | null;
+              evidenceCount: number;
+              evidence: {
+                ref: string;
+                label: string;
+                /** Format: date-time */
+                at: string | null;
+                ok: boolean;
+                note: string | null;
+                link: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/rectifications/attachments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload evidence of a rectification / 上传整改佐证材料
+     * @description multipart/form-data with one "file": PDF, OFD, DOCX, XLSX, ZIP, PNG or JPEG (checked by content), at most 50 MB. Name its id in attachmentIds when saving.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              fileName: string;
+              mime: string;
+              size: number;
+              /** Format: date-time */
+              uploadedAt: string;
+              uploadedByName: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/rectifications/attachments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download evidence of a rectification / 上传整改佐证材料 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/rectifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Rectification notices (own department, or all for the office) / 整改通知列表 */
+    get: {
+      parameters: {
+        query?: {
+          /** @description issued 已下发 | answered 已反馈 | rejected 已退回 | closed 已销号 | circulated 逾期已通报 */
+          status?: 'issued' | 'answered' | 'rejected' | 'closed' | 'circulated';
+          departmentId?: string;
+          q?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                no: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                title: string;
+                /**
+                 * @description issued 已下发 | answered 已反馈 | rejected 已退回 | closed 已销号 | circulated 逾期已通报
+                 * @enum {string}
+                 */
+                status: 'issued' | 'answered' | 'rejected' | 'closed' | 'circulated';
+                workingDays: number;
+                /** Format: date-time */
+                issuedAt: string;
+                /** Format: date-time */
+                dueAt: string;
+                /** @description past its deadline and not answered or closed */
+                overdue: boolean;
+                /** Format: date-time */
+                answeredAt: string | null;
+                /** Format: date-time */
+                closedAt: string | null;
+                /** Format: date-time */
+                circulatedAt: string | null;
+                violationCount: number;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Issue a rectification notice about violations / 下发整改通知 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            departmentId: string;
+            /** @description the department's open violations the notice is about */
+            violationIds: string[];
+            title: string;
+            /** @description 整改要求 */
+            requirement: string;
+            /** @description deadline in working days after today 整改期限 */
+            workingDays: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              title: string;
+              /**
+               * @description issued 已下发 | answered 已反馈 | rejected 已退回 | closed 已销号 | circulated 逾期已通报
+               * @enum {string}
+               */
+              status: 'issued' | 'answered' | 'rejected' | 'closed' | 'circulated';
+              workingDays: number;
+              /** Format: date-time */
+              issuedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              /** @description past its deadline and not answered or closed */
+              overdue: boolean;
+              /** Format: date-time */
+              answeredAt: string | null;
+              /** Format: date-time */
+              closedAt: string | null;
+              /** Format: date-time */
+              circulatedAt: string | null;
+              violationCount: number;
+              requirement: string;
+              issuedByName: string;
+              measures: string | null;
+              answeredByName: string | null;
+              verifiedByName: string | null;
+              /** Format: date-time */
+              verifiedAt: string | null;
+              verifyNote: string | null;
+              violations: {
+                /** Format: uuid */
+                id: string;
+                kind: number;
+                periodKey: string;
+                summary: string;
+                status: string;
+              }[];
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+                /** Format: date-time */
+                uploadedAt: string;
+                uploadedByName: string | null;
+              }[];
+              /** Format: uuid */
+              circularId: string | null;
+              canAnswer: boolean;
+              canVerify: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/rectifications/candidates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A department's open violations, for a new notice / 可下发整改的违规问题 */
+    get: {
+      parameters: {
+        query: {
+          departmentId: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              kind: number;
+              periodKey: string;
+              summary: string;
+              status: string;
+            }[];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/rectifications/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One rectification notice / 整改通知详情 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              title: string;
+              /**
+               * @description issued 已下发 | answered 已反馈 | rejected 已退回 | closed 已销号 | circulated 逾期已通报
+               * @enum {string}
+               */
+              status: 'issued' | 'answered' | 'rejected' | 'closed' | 'circulated';
+              workingDays: number;
+              /** Format: date-time */
+              issuedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              /** @description past its deadline and not answered or closed */
+              overdue: boolean;
+              /** Format: date-time */
+              answeredAt: string | null;
+              /** Format: date-time */
+              closedAt: string | null;
+              /** Format: date-time */
+              circulatedAt: string | null;
+              violationCount: number;
+              requirement: string;
+              issuedByName: string;
+              measures: string | null;
+              answeredByName: string | null;
+              verifiedByName: string | null;
+              /** Format: date-time */
+              verifiedAt: string | null;
+              verifyNote: string | null;
+              violations: {
+                /** Format: uuid */
+                id: string;
+                kind: number;
+                periodKey: string;
+                summary: string;
+                status: string;
+              }[];
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+                /** Format: date-time */
+                uploadedAt: string;
+                uploadedByName: string | null;
+              }[];
+              /** Format: uuid */
+              circularId: string | null;
+              canAnswer: boolean;
+              canVerify: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/rectifications/{id}/answer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The department's measures and evidence / 反馈整改情况 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 整改措施及完成情况 */
+            measures: string;
+            /** @description ids of files uploaded with POST /api/supervision/rectifications/attachments */
+            attachmentIds?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              title: string;
+              /**
+               * @description issued 已下发 | answered 已反馈 | rejected 已退回 | closed 已销号 | circulated 逾期已通报
+               * @enum {string}
+               */
+              status: 'issued' | 'answered' | 'rejected' | 'closed' | 'circulated';
+              workingDays: number;
+              /** Format: date-time */
+              issuedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              /** @description past its deadline and not answered or closed */
+              overdue: boolean;
+              /** Format: date-time */
+              answeredAt: string | null;
+              /** Format: date-time */
+              closedAt: string | null;
+              /** Format: date-time */
+              circulatedAt: string | null;
+              violationCount: number;
+              requirement: string;
+              issuedByName: string;
+              measures: string | null;
+              answeredByName: string | null;
+              verifiedByName: string | null;
+              /** Format: date-time */
+              verifiedAt: string | null;
+              verifyNote: string | null;
+              violations: {
+                /** Format: uuid */
+                id: string;
+                kind: number;
+                periodKey: string;
+                summary: string;
+                status: string;
+              }[];
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+                /** Format: date-time */
+                uploadedAt: string;
+                uploadedByName: string | null;
+              }[];
+              /** Format: uuid */
+              circularId: string | null;
+              canAnswer: boolean;
+              canVerify: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/rectifications/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close the notice or send it back / 验收销号或退回 */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description close 验收通过并销号 | reject 退回重新整改
+             * @enum {string}
+             */
+            outcome: 'close' | 'reject';
+            /** @description required when rejecting: what is still missing */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              title: string;
+              /**
+               * @description issued 已下发 | answered 已反馈 | rejected 已退回 | closed 已销号 | circulated 逾期已通报
+               * @enum {string}
+               */
+              status: 'issued' | 'answered' | 'rejected' | 'closed' | 'circulated';
+              workingDays: number;
+              /** Format: date-time */
+              issuedAt: string;
+              /** Format: date-time */
+              dueAt: string;
+              /** @description past its deadline and not answered or closed */
+              overdue: boolean;
+              /** Format: date-time */
+              answeredAt: string | null;
+              /** Format: date-time */
+              closedAt: string | null;
+              /** Format: date-time */
+              circulatedAt: string | null;
+              violationCount: number;
+              requirement: string;
+              issuedByName: string;
+              measures: string | null;
+              answeredByName: string | null;
+              verifiedByName: string | null;
+              /** Format: date-time */
+              verifiedAt: string | null;
+              verifyNote: string | null;
+              violations: {
+                /** Format: uuid */
+                id: string;
+                kind: number;
+                periodKey: string;
+                summary: string;
+                status: string;
+              }[];
+              attachments: {
+                /** Format: uuid */
+                id: string;
+                fileName: string;
+                mime: string;
+                size: number;
+                /** Format: date-time */
+                uploadedAt: string;
+                uploadedByName: string | null;
+              }[];
+              /** Format: uuid */
+              circularId: string | null;
+              canAnswer: boolean;
+              canVerify: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/circulars': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Circulars / 通报列表 */
+    get: {
+      parameters: {
+        query?: {
+          q?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                no: string;
+                /** Format: uuid */
+                noticeId: string;
+                noticeNo: string;
+                /** Format: uuid */
+                departmentId: string;
+                departmentName: string;
+                title: string;
+                /** Format: date-time */
+                publishedAt: string;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/circulars/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One circular / 通报全文 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              no: string;
+              /** Format: uuid */
+              noticeId: string;
+              noticeNo: string;
+              /** Format: uuid */
+              departmentId: string;
+              departmentName: string;
+              title: string;
+              /** Format: date-time */
+              publishedAt: string;
+              body: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/leading-group-report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A period's rectification notices and circulars for the leading group / 领导小组报告
+     * @description format=xlsx: a workbook (概况, 整改通知, 通报); format=html: a printable document.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description the period: '2026-11', '2026-Q4' or '2026' */
+          period: string;
+          /** @description xlsx 表格 | html 可打印文档 */
+          format: 'xlsx' | 'html';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/compliance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each article of the regulation with this instance's live evidence / 条款落实情况 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              generatedAt: string;
+              articles: {
+                no: number;
+                chapter: number;
+                zh: string;
+                en: string;
+                /** @description whether the platform does or records something for it */
+                software: boolean;
+                /** @description met: every checked fact holds; attention: one does not; informative: nothing checkable */
+                status: 'met' | 'attention' | 'informative';
+                facts: {
+                  label: string;
+                  labelEn: string;
+                  value: string;
+                  /** @description meets the article; null where the fact only informs */
+                  ok: boolean | null;
+                  /** @description the console page that shows it */
+                  link: string | null;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/supervision/compliance.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The compliance view as a workbook, for inspections (Art 26) / 导出条款落实情况 */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 
 /**
- * R-22 type check: what a resource file is, read from its first bytes, never from its name or the
+ * R-22 type check: what an uploaded file is (a resource file, an attachment), read from its first bytes, never from its name or the
  * browser's claim. Anything outside the allow-list (executables, HTML, scripts …) is refused.
  */
 

@@ -1,0 +1,46 @@
+import type trainingZh from './training.zh-CN';
+
+/** English text of data specialist training; keys as in training.zh-CN.ts. */
+const trainingEn: typeof trainingZh = {
+  nav: 'Specialist training',
+  title: 'Data specialist training',
+  hint: 'Sessions data specialists attended, who attended and whether they passed, with the materials; each department reads its own specialists’ records.',
+  tabs: { sessions: 'Sessions', records: 'Records' },
+  create: 'Record a session',
+  edit: 'Edit session',
+  words: 'Title or organizer',
+  year: 'Year',
+  empty: 'No sessions',
+  recordsEmpty: 'No data specialists',
+  col: {
+    title: 'Title',
+    heldOn: 'Held on',
+    organizer: 'Organizer',
+    hours: 'Hours',
+    attendees: 'Attendees',
+    content: 'Content',
+    materials: 'Materials',
+    specialist: 'Specialist',
+    department: 'Department',
+    passed: 'Assessment',
+    active: 'In office',
+    sessions: 'Sessions',
+    sessionsThisYear: 'This year',
+    hoursThisYear: 'Hours this year',
+    lastHeldOn: 'Last session',
+  },
+  passed: { yes: 'Passed', no: 'Failed', unknown: 'Not assessed' },
+  attendees: 'Attendees',
+  addAttendees: 'Choose specialists in office',
+  saveAttendance: 'Save attendees',
+  remove: 'Remove',
+  attendanceSaved: 'Attendees saved',
+  saved: 'Session saved',
+  materialsHint: 'PDF, OFD, DOCX, XLSX, ZIP, PNG or JPEG, up to 50 MB each, at most {n}',
+  record: 'Training record',
+  recordOf: 'Training record of {name}',
+  notActive: 'Left office',
+  uncovered: 'These departments have no data specialist in office (Art 28), a violation: {names}',
+};
+
+export default trainingEn;
