@@ -88,6 +88,7 @@ const supervisionEn: typeof supervisionZh = {
     detect: 'Detect now',
     detected: 'Detection done: {created} new, {updated} updated',
     dismiss: 'Dismiss',
+    issueNotice: 'Issue a rectification notice',
     dismissTitle: 'Dismiss violation',
     dismissReason: 'Reason',
     dismissed: 'Dismissed',

@@ -86,6 +86,7 @@ const supervisionZh = {
     detect: '立即检测',
     detected: '检测完成：新增 {created} 条，更新 {updated} 条',
     dismiss: '排除',
+    issueNotice: '下发整改通知',
     dismissTitle: '排除违规线索',
     dismissReason: '排除理由',
     dismissed: '已排除',
