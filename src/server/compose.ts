@@ -15,17 +15,31 @@ import { subscribe } from './platform/events';
 import { registerPlatformTasks } from './platform/jobs/platform-tasks';
 import { registerJobHandler, registerPeriodicTask } from './platform/jobs/service';
 import type { ModuleDefinition } from './platform/module';
+import type { MountedEntries } from './modules/catalog';
+
+/** Of these catalog entries, those with data mounted by any channel (the catalog's compilation indicator). */
+const mountedEntries: MountedEntries = async (ctx, entryIds) =>
+  new Set(
+    (
+      await Promise.all([
+        exchangeIngest.entriesWithBinding(ctx, entryIds),
+        exchangeDelivery.entriesWithFiles(ctx, entryIds),
+        gateway.entriesWithService(ctx, entryIds),
+      ])
+    ).flat(),
+  );
 
 /**
  * The one composition root: every module's register(), in dependency order (docs/architecture.md
  * draws the arrows). Modules never wire each other; where one needs another's answer without
  * depending on it (the catalog asking sharing who holds grants, data quality asking the gateway how
- * available a service was) it is handed in here.
+ * available a service was, the catalog asking the exchange and the gateway which entries have data
+ * mounted) it is handed in here.
  */
 export function modules(): ModuleDefinition[] {
   const defs = [
     org.register(),
-    catalog.register({ grantHolders: sharing.activeGrantDepartments }),
+    catalog.register({ grantHolders: sharing.activeGrantDepartments, mountedEntries }),
     sharing.register(),
     exchangeIngest.register({ serviceUptime: gateway.serviceUptime }),
     exchangeDelivery.register(),

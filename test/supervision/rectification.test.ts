@@ -38,6 +38,14 @@ afterAll(async () => {
 const send = (method: 'GET' | 'POST', url: string, s: Session, payload?: object) =>
   t.inject({ method, url, headers: s.headers, ...(payload ? { payload: payload as Record<string, unknown> } : {}) });
 const codeOf = (res: { json: () => unknown }) => (res.json() as { error: { code: string } }).error.code;
+/** The rectification groups of a user's to-do home, as `kind: total`. */
+const todos = async (s: Session) =>
+  Object.fromEntries(
+    expectStatus(await send('GET', '/api/todos', s), 200)
+      .json<{ groups: Array<{ kind: string; total: number; items: Array<{ title: string }> }> }>()
+      .groups.filter((g) => g.kind.startsWith('supervision.'))
+      .map((g) => [g.kind, g.items.map((i) => i.title)]),
+  );
 
 async function violation(departmentId: string, summary: string, kind: 1 | 2 | 3 | 4 | 5 = 3) {
   const evidence = [
@@ -72,6 +80,7 @@ const violationStatus = async (id: string) =>
 interface Notice {
   id: string;
   no: string;
+  title: string;
   status: string;
   dueAt: string;
   departmentName: string;
@@ -175,6 +184,9 @@ describe('issue → answer → reject → answer → close', () => {
     for (const s of [a.leader, a.specialist])
       expect((await inboxKinds(s.id)).map((n) => n.kind)).toContain('supervision.rectification.issued');
     expect(await inboxKinds(b.leader.id)).toEqual([]);
+    // On the department's to-do home until answered; nothing on another department's.
+    expect((await todos(a.specialist))['supervision.rectification.answer']).toContain(`${onTime.no} ${onTime.title}`);
+    expect(await todos(b.leader)).toEqual({});
   });
 
   it('the department answers with measures and evidence; the admins are told; the file opens for the notice readers only', async () => {
@@ -192,6 +204,11 @@ describe('issue → answer → reject → answer → close', () => {
     expect(answered.status).toBe('answered');
     expect(answered.attachments.map((f) => f.fileName)).toEqual(['整改报告.pdf']);
     expect((await inboxKinds(admin.id)).map((n) => n.kind)).toContain('supervision.rectification.answered');
+    // Answered: off the department's to-do home, on the office's to verify.
+    expect((await todos(a.specialist))['supervision.rectification.answer'] ?? []).not.toContain(
+      `${onTime.no} ${onTime.title}`,
+    );
+    expect((await todos(admin))['supervision.rectification.verify']).toContain(`${onTime.no} ${onTime.title}`);
     const url = `/api/supervision/rectifications/attachments/${file.id}`;
     expectStatus(await send('GET', url, a.leader), 200);
     expectStatus(await send('GET', url, admin), 200);

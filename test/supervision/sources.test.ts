@@ -79,6 +79,25 @@ describe('catalog', () => {
   beforeAll(async () => {
     [a, idle] = await Promise.all([catalogDepartment(t), catalogDepartment(t)]);
     const { entry } = await publishedEntry(t, { provider: a });
+    // A file entry with a file given (mounted), and one shared only by e-mail (nothing to mount).
+    const { entry: fileEntry } = await publishedEntry(t, { provider: a, shareMethods: ['file'] });
+    const { entry: emailEntry } = await publishedEntry(t, { provider: a, shareMethods: ['email'] });
+    await t.ctx.db
+      .insertInto('exchange_file')
+      .values({
+        entry_id: fileEntry.id,
+        department_id: a.id,
+        version_no: 1,
+        file_name: '企业名录.csv',
+        mime: 'text/csv',
+        size: 10,
+        sha256: '0'.repeat(64),
+        sm3: '0'.repeat(64),
+        storage_key: 'test/none',
+        uploaded_by: a.specialist.id,
+        uploaded_at: bj('2026-11-02T09:00:00'),
+      })
+      .execute();
     const raiser = await catalogDepartment(t);
     const mk = (key: string, over: Partial<Parameters<typeof insertItem>[1]>) =>
       insertItem(
@@ -105,6 +124,17 @@ describe('catalog', () => {
       status: 'fulfilled',
       fulfilled_at: bj('2026-11-14T09:00:00'),
     });
+    for (const [key, e] of [
+      ['mounted', fileEntry],
+      ['offline', emailEntry],
+    ] as const)
+      await mk(key, {
+        kind: 'catalog',
+        entry_id: e.id,
+        due_at: bj('2026-11-16T18:00:00'),
+        status: 'fulfilled',
+        fulfilled_at: bj('2026-11-14T09:00:00'),
+      });
     await mk('late', {
       due_at: bj('2026-11-12T18:00:00'),
       status: 'fulfilled',
@@ -138,8 +168,15 @@ describe('catalog', () => {
 
   it('compilation counts items due so far, fulfilled by their due date, each with its evidence', async () => {
     const v = await value('catalog.compilation', NOV, a.id);
-    expect(v).toMatchObject({ numerator: 2, denominator: 4 });
-    expect(refs(v)).toEqual(sorted(['onTime', 'linked', 'late', 'open'].map((k) => `responsibility_item:${item[k]}`)));
+    // The table entry has no binding: fulfilled on time, but its data is not mounted.
+    expect(v).toMatchObject({ numerator: 3, denominator: 6 });
+    expect(refs(v)).toEqual(
+      sorted(['onTime', 'linked', 'mounted', 'offline', 'late', 'open'].map((k) => `responsibility_item:${item[k]}`)),
+    );
+    const ev = (k: string) => v!.evidence.find((e) => e.ref === `responsibility_item:${item[k]}`)!;
+    expect(ev('linked')).toMatchObject({ ok: false, note: '目录未挂接数据' });
+    expect(ev('mounted')).toMatchObject({ ok: true, note: '按期完成' });
+    expect(ev('offline')).toMatchObject({ ok: true });
     const late = v!.evidence.find((e) => e.ref === `responsibility_item:${item.late}`)!;
     expect(late).toMatchObject({ ok: false, note: '逾期 2 天办结', link: '/console/catalog/demands' });
     expect(v!.evidence.find((e) => e.ref === `responsibility_item:${item.linked}`)!.link).toMatch(
@@ -176,7 +213,7 @@ describe('catalog', () => {
     const now = t.clock.now();
     try {
       t.clock.set(bj('2026-12-02T09:00:00'));
-      expect(await value('catalog.compilation', NOV, a.id)).toMatchObject({ numerator: 2, denominator: 5 });
+      expect(await value('catalog.compilation', NOV, a.id)).toMatchObject({ numerator: 3, denominator: 7 });
       expect(await value('catalog.objection_timeliness', NOV, a.id)).toMatchObject({ numerator: 1, denominator: 4 });
     } finally {
       t.clock.set(now);

@@ -130,6 +130,8 @@ const en: Messages = {
         gateway_change_review: 'Service changes for platform review',
         security_yearly: 'Security assessment and drill due',
         security_action_overdue: 'Overdue security follow-up actions',
+        supervision_rectification_answer: 'Rectification notices to answer',
+        supervision_rectification_verify: 'Rectification answers to verify',
       },
     },
     overview: {

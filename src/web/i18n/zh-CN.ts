@@ -127,6 +127,8 @@ const zhCN = {
         gateway_change_review: '待平台审核的服务接口变更',
         security_yearly: '到期的安全测评和应急演练',
         security_action_overdue: '逾期的安全整改措施',
+        supervision_rectification_answer: '待反馈的整改通知',
+        supervision_rectification_verify: '待验收的整改反馈',
       },
     },
     overview: {

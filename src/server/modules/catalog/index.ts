@@ -7,7 +7,7 @@ import * as objections from './objections-service';
 import { IMPORT_JOB } from './excel-jobs';
 import { runImportJob } from './excel-service';
 import { catalogRoutes } from './routes';
-import { catalogSupervision } from './supervision';
+import { catalogSupervision, type MountedEntries } from './supervision';
 import { catalogArticles } from './compliance';
 import { catalogOverview, catalogTodos } from './todos';
 import './events';
@@ -16,6 +16,7 @@ import './events';
 export type { EntryVersion, EntryDetail, DataItem } from './entries-schemas';
 export type { CatalogActor } from './versions-model';
 export type { GrantHolders } from './consumers';
+export type { MountedEntries } from './supervision';
 export { createEntry, entryIdByCode, getEntry, publishedVersionOf, setPortalVersion } from './entries-service';
 export { ensureDepartmentItem, listClasses } from './classes-service';
 export { iterateSearch, searchEntries, textMatchCondition } from './search-service';
@@ -26,7 +27,7 @@ export { deptReview, platformReview } from './lifecycle-service';
 
 const MINUTE = 60_000;
 
-export function register(deps: { grantHolders: GrantHolders }): ModuleDefinition {
+export function register(deps: { grantHolders: GrantHolders; mountedEntries: MountedEntries }): ModuleDefinition {
   wireGrantHolders(deps.grantHolders);
   return {
     name: 'catalog',
@@ -34,7 +35,7 @@ export function register(deps: { grantHolders: GrantHolders }): ModuleDefinition
     todos: catalogTodos,
     overview: catalogOverview,
     auditTargets: catalogAuditTargets,
-    supervision: { ...catalogSupervision, articles: catalogArticles },
+    supervision: { ...catalogSupervision(deps.mountedEntries), articles: catalogArticles },
     jobs: [
       {
         // an approved impacting change takes effect at its effective date, not before, not much after.

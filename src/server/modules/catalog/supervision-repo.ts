@@ -14,6 +14,7 @@ export function responsibilityItemsDue(db: Db, from: Date, until: Date) {
   return db
     .selectFrom('responsibility_item as i')
     .leftJoin('catalog_entry as e', 'e.id', 'i.entry_id')
+    .leftJoin('catalog_entry_version as v', 'v.id', 'e.current_version_id')
     .select([
       'i.id',
       'i.provider_department_id',
@@ -23,6 +24,7 @@ export function responsibilityItemsDue(db: Db, from: Date, until: Date) {
       'i.fulfilled_at',
       'i.entry_id',
       'e.code as entry_code',
+      'v.share_methods',
     ])
     .select((eb) =>
       eb

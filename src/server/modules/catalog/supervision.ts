@@ -1,3 +1,4 @@
+import type { AppContext } from '../../app-context';
 import { consoleLink } from '../../../shared/console';
 import { OBJECTION_KINDS } from '../../../shared/catalog/enums';
 import { countedUntil, findingsOf, lateDays, ratiosOf } from '../../platform/supervision/evidence';
@@ -25,40 +26,66 @@ const itemLabel = (i: { kind: keyof typeof KIND_ZH; description: string }) =>
   `责任清单事项 · ${KIND_ZH[i.kind]} · ${i.description}`;
 const ITEMS_LINK = consoleLink('/catalog/demands');
 
-export const compilation: IndicatorDefinition = {
-  code: 'catalog.compilation',
-  name: '目录编制完成率',
-  nameEn: 'Catalog compilation',
-  formula:
-    '按期完成的责任清单事项数 ÷ 本期到期的责任清单事项数；目录编制类事项须在到期前完成，且所挂接目录的现行版本含信息项',
-  formulaEn:
-    'Responsibility-list items fulfilled by their due date ÷ items due in the period; a catalog item also needs its linked entry’s current version to have data items',
-  source: '目录责任清单（提供部门、事项类型、到期日、完成时间）；已取消的事项不计。数据挂接情况见“数据更新及时率”',
-  sourceEn:
-    'The responsibility list (provider, kind, due date, fulfilment); cancelled items are left out. Mounted data is measured by update timeliness',
-  kind: 'ratio',
-  async compute(ctx, period) {
-    const until = countedUntil(ctx, period);
-    const items = await repo.responsibilityItemsDue(ctx.db, period.from, until);
-    return ratiosOf(
-      items.map((i) => {
-        const onTime = i.fulfilled_at !== null && i.fulfilled_at <= i.due_at;
-        const noItems = i.kind === 'catalog' && i.entry_id !== null && Number(i.item_count ?? 0) === 0;
-        return {
-          departmentId: i.provider_department_id,
-          evidence: {
-            ref: `responsibility_item:${i.id}`,
-            label: itemLabel(i) + (i.entry_code ? ` · ${i.entry_code}` : ''),
-            at: i.due_at,
-            ok: onTime && !noItems,
-            note: !onTime ? lateNote(i.due_at, i.fulfilled_at, until) : noItems ? '目录无信息项' : '按期完成',
-            link: i.entry_id ? consoleLink(`/catalog/entries/${i.entry_id}`) : ITEMS_LINK,
-          },
-        };
-      }),
-    );
-  },
-};
+/**
+ * Of these entries, those whose data is mounted on the platform: a table bound, a file given or a
+ * service registered. Those modules depend on the catalog, so compose.ts hands the answer in.
+ */
+export type MountedEntries = (ctx: AppContext, entryIds: string[]) => Promise<Set<string>>;
+
+/** Methods the platform carries; an entry shared only by e-mail or medium has nothing to mount. */
+const ONLINE_METHODS = new Set(['table', 'file', 'api']);
+
+function compilation(mounted: MountedEntries): IndicatorDefinition {
+  return {
+    code: 'catalog.compilation',
+    name: '目录编制完成率',
+    nameEn: 'Catalog compilation',
+    formula:
+      '按期完成的责任清单事项数 ÷ 本期到期的责任清单事项数；目录编制类事项须在到期前完成，所挂接目录的现行版本含信息项，且已挂接数据（库表、文件或服务接口）',
+    formulaEn:
+      'Responsibility-list items fulfilled by their due date ÷ items due in the period; a catalog item also needs its linked entry’s current version to have data items and its data mounted (a table, a file or a service)',
+    source:
+      '目录责任清单（提供部门、事项类型、到期日、完成时间）；已取消的事项不计；仅以邮件、介质方式共享的目录无须挂接',
+    sourceEn:
+      'The responsibility list (provider, kind, due date, fulfilment); cancelled items are left out; entries shared only by e-mail or medium need nothing mounted',
+    kind: 'ratio',
+    async compute(ctx, period) {
+      const until = countedUntil(ctx, period);
+      const items = await repo.responsibilityItemsDue(ctx.db, period.from, until);
+      const online = (i: (typeof items)[number]) => (i.share_methods ?? []).some((m) => ONLINE_METHODS.has(m));
+      const linked = items.filter((i) => i.kind === 'catalog' && i.entry_id !== null);
+      const withData = await mounted(
+        ctx,
+        linked.filter(online).map((i) => i.entry_id!),
+      );
+      return ratiosOf(
+        items.map((i) => {
+          const onTime = i.fulfilled_at !== null && i.fulfilled_at <= i.due_at;
+          const isLinked = i.kind === 'catalog' && i.entry_id !== null;
+          const noItems = isLinked && Number(i.item_count ?? 0) === 0;
+          const unmounted = isLinked && online(i) && !withData.has(i.entry_id!);
+          return {
+            departmentId: i.provider_department_id,
+            evidence: {
+              ref: `responsibility_item:${i.id}`,
+              label: itemLabel(i) + (i.entry_code ? ` · ${i.entry_code}` : ''),
+              at: i.due_at,
+              ok: onTime && !noItems && !unmounted,
+              note: !onTime
+                ? lateNote(i.due_at, i.fulfilled_at, until)
+                : noItems
+                  ? '目录无信息项'
+                  : unmounted
+                    ? '目录未挂接数据'
+                    : '按期完成',
+              link: i.entry_id ? consoleLink(`/catalog/entries/${i.entry_id}`) : ITEMS_LINK,
+            },
+          };
+        }),
+      );
+    },
+  };
+}
 
 const objectionEvidence = (
   o: Awaited<ReturnType<typeof repo.objectionsDue>>[number],
@@ -134,7 +161,7 @@ export const overdueObjections: ViolationDetector = {
   },
 };
 
-export const catalogSupervision: SupervisionSource = {
-  indicators: [compilation, objectionTimeliness],
+export const catalogSupervision = (mounted: MountedEntries): SupervisionSource => ({
+  indicators: [compilation(mounted), objectionTimeliness],
   violations: [responsibilityOverdue, overdueObjections],
-};
+});

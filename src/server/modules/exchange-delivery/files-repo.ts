@@ -61,3 +61,16 @@ export async function countByStorageKey(db: Db, key: string): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** Of these entries, those with a resource file not withdrawn (文件 data mounted, Art 12). */
+export async function entriesWithFiles(db: Db, entryIds: string[]): Promise<string[]> {
+  if (!entryIds.length) return [];
+  const rows = await db
+    .selectFrom('exchange_file')
+    .select('entry_id')
+    .distinct()
+    .where('entry_id', 'in', entryIds)
+    .where('withdrawn_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.entry_id);
+}

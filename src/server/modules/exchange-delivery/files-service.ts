@@ -213,3 +213,6 @@ export async function openFile(
   if (!grant || !recipient) return { file, content, stamp, grantNo, sent: null };
   return { file, stamp, grantNo, ...(await markedFile(ctx, file, grant, recipient, content)) };
 }
+
+/** Which of these entries have a file to deliver: the catalog's compilation indicator asks (compose.ts). */
+export const entriesWithFiles = (ctx: AppContext, entryIds: string[]) => repo.entriesWithFiles(ctx.db, entryIds);

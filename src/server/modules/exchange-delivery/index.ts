@@ -15,6 +15,7 @@ export { getMasking, openMaskingGaps, saveMasking } from './masking-service';
 export { openExport, type ExportDownload, type ExportFormat, type ExportRecipient } from './records-export';
 export type { XlsxSheet } from './records-xlsx';
 export { queryRecords } from './records-service';
+export { entriesWithFiles } from './files-service';
 export { grantFieldRules, type PortalCaller } from './data-access';
 
 export function register(): ModuleDefinition {

@@ -7,6 +7,7 @@ import { ingestRoutes } from './routes';
 import { wireServiceUptime, type ServiceUptimeSource } from './service-uptime';
 import { ingestSealedColumns } from './sealed-columns';
 import { exchangeSupervision } from './supervision';
+export { entriesWithBinding } from './supervision';
 import { exchangeArticles } from './compliance';
 import './events';
 

@@ -87,3 +87,10 @@ export function latestQuality(db: Db, from: Date, until: Date) {
     .orderBy('e.code')
     .execute();
 }
+
+/** Of these entries, those bound to a source table (库表 data mounted, Art 12). */
+export async function entriesWithBinding(db: Db, entryIds: string[]): Promise<string[]> {
+  if (!entryIds.length) return [];
+  const rows = await db.selectFrom('exchange_binding').select('entry_id').where('entry_id', 'in', entryIds).execute();
+  return rows.map((r) => r.entry_id);
+}

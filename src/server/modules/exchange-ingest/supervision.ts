@@ -205,3 +205,6 @@ export const exchangeSupervision: SupervisionSource = {
   indicators: [updateTimeliness, loadSuccess, quality],
   violations: [notUpdated, failedLoads, lowQuality],
 };
+
+/** Which of these entries have their table mounted: the catalog's compilation indicator asks (compose.ts). */
+export const entriesWithBinding = (ctx: AppContext, entryIds: string[]) => repo.entriesWithBinding(ctx.db, entryIds);

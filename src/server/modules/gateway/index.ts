@@ -9,6 +9,7 @@ import { gatewayRoutes } from './routes';
 import { gatewaySealedColumns } from './sealed-columns';
 import { gatewayTodos } from './todos';
 import { gatewaySupervision } from './supervision';
+export { entriesWithService } from './supervision';
 import { gatewayArticles } from './compliance';
 
 /**

@@ -62,3 +62,10 @@ export async function refusedCalls(
     order by department_id, at desc, id desc`.execute(db);
   return rows;
 }
+
+/** Of these entries, those whose upstream service is registered (服务接口 mounted, Art 12). */
+export async function entriesWithService(db: Db, entryIds: string[]): Promise<string[]> {
+  if (!entryIds.length) return [];
+  const rows = await db.selectFrom('gw_upstream').select('entry_id').where('entry_id', 'in', entryIds).execute();
+  return rows.map((r) => r.entry_id);
+}

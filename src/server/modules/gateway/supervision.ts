@@ -136,3 +136,6 @@ export const gatewaySupervision: SupervisionSource = {
   indicators: [uptime],
   violations: [down, outsideGrant],
 };
+
+/** Which of these entries have their service registered: the catalog's compilation indicator asks (compose.ts). */
+export const entriesWithService = (ctx: AppContext, entryIds: string[]) => repo.entriesWithService(ctx.db, entryIds);

@@ -3,6 +3,7 @@ import type { SupervisionSource } from '../../platform/supervision/sources';
 import { assessmentPart } from './assessment-module';
 import { supervisionArticles } from './compliance-own';
 import { complianceRoutes } from './compliance-routes';
+import { supervisionTodos } from './todos';
 import { rectificationPart } from './rectification-module';
 
 /** Supervision's own indicators (rectification closure), for the assessment engine to add to the modules'. */
@@ -30,5 +31,6 @@ export function register(deps: { sources: SupervisionSource[] }): ModuleDefiniti
     ],
     jobs: [...assessment.jobs, ...rectificationPart.jobs],
     auditTargets: { ...assessment.auditTargets, ...rectificationPart.auditTargets },
+    todos: supervisionTodos,
   };
 }

@@ -149,3 +149,27 @@ export function noticesOfPeriod(db: Db, from: Date, to: Date) {
     .orderBy('n.issued_at')
     .execute();
 }
+
+/** Notices waiting for someone, most urgent first: a department's to answer, or the office's to verify. */
+export async function waitingNotices(
+  db: Db,
+  waitingFor: { departmentId: string } | 'office',
+  now: Date,
+  limit: number,
+) {
+  let q = base(db);
+  q =
+    waitingFor === 'office'
+      ? q.where('n.status', '=', 'answered')
+      : q.where('n.department_id', '=', waitingFor.departmentId).where('n.status', 'in', ['issued', 'rejected']);
+  const [rows, counts] = await Promise.all([
+    q.select(COLUMNS).orderBy('n.due_at').orderBy('n.id').limit(limit).execute(),
+    q
+      .select((eb) => [
+        eb.fn.countAll<string>().as('total'),
+        eb.fn.count<string>(sql`case when n.due_at < ${now} then 1 end`).as('overdue'),
+      ])
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(counts.total), overdue: Number(counts.overdue) };
+}
