@@ -15,6 +15,12 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : beijing(d);
 }
 
+/** YYYY-MM-DD in Beijing time. */
+export function formatDate(iso: string | null | undefined): string {
+  const s = formatDateTime(iso);
+  return s === '—' ? s : s.slice(0, 10);
+}
+
 /** Today's date in Shanghai as YYYY-MM-DD. */
 export function todayShanghai(): string {
   return beijing(new Date()).slice(0, 10);
