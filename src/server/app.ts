@@ -18,6 +18,7 @@ import { backupRoutes } from './platform/backup/routes';
 import { systemRoutes } from './platform/http/system-routes';
 import { installUploadLimits } from './platform/http/upload-limit';
 import { installFiniteNumbers } from './platform/http/finite-numbers';
+import { lazySchemaCompilers } from './platform/http/lazy-schema-compilers';
 import { installAbuseLimits } from './platform/http/abuse-limits';
 import { installSecurityHeaders } from './platform/http/security-headers';
 import { installWebApp } from './platform/http/web-app';
@@ -56,6 +57,7 @@ export async function buildApp(
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
       plugins: [ajvFormats as never],
     },
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installRouteRegistry(app);
